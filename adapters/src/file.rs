@@ -1,0 +1,70 @@
+//! `file` adapter: records from a JSON file on disk, re-read at every poll.
+//!
+//! The file holds `{"receivables": [...], "submissions": [...], "complete": true}`; a
+//! missing `complete` counts as true, because a file is written whole. Used by the demo and
+//! by towns that drop an export into a folder.
+
+use crate::records::{Receivable, Submission};
+use crate::source::{AdapterError, FilingSource, ReceivablesSource};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct FileAdapter {
+    pub path: PathBuf,
+}
+
+#[derive(Deserialize)]
+struct FileContents {
+    #[serde(default)]
+    receivables: Vec<Receivable>,
+    #[serde(default)]
+    submissions: Vec<Submission>,
+    #[serde(default = "yes")]
+    complete: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl FileAdapter {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        FileAdapter { path: path.into() }
+    }
+
+    async fn read(&self) -> Result<FileContents, AdapterError> {
+        let bytes = tokio::fs::read(&self.path)
+            .await
+            .map_err(|e| AdapterError::Io(format!("{}: {e}", self.path.display())))?;
+        let contents: FileContents = serde_json::from_slice(&bytes)
+            .map_err(|e| AdapterError::Malformed(format!("{}: {e}", self.path.display())))?;
+        if !contents.complete {
+            return Err(AdapterError::Incomplete);
+        }
+        Ok(contents)
+    }
+}
+
+fn keep_for<T>(records: Vec<T>, refs: &[String], person_ref: impl Fn(&T) -> &str) -> Vec<T> {
+    let wanted: HashSet<&str> = refs.iter().map(String::as_str).collect();
+    records
+        .into_iter()
+        .filter(|r| wanted.contains(person_ref(r)))
+        .collect()
+}
+
+impl ReceivablesSource for FileAdapter {
+    async fn receivables(&self, person_refs: &[String]) -> Result<Vec<Receivable>, AdapterError> {
+        let all = self.read().await?.receivables;
+        Ok(keep_for(all, person_refs, |r| &r.person_ref))
+    }
+}
+
+impl FilingSource for FileAdapter {
+    async fn submissions(&self, person_refs: &[String]) -> Result<Vec<Submission>, AdapterError> {
+        let all = self.read().await?.submissions;
+        Ok(keep_for(all, person_refs, |r| &r.person_ref))
+    }
+}

@@ -1,0 +1,347 @@
+//! Canonical records: the shapes every adapter delivers, whatever the source system is.
+//!
+//! Unknown fields are ignored (forward compatible); unknown enum values are errors, so a
+//! status hlidac does not understand can never be read as one it does.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// An amount of money in hundredths of the currency unit, carried as a decimal string
+/// (`"900.00"`) on the wire. Floats are rejected: a fee must never be off by a rounding error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money(pub i64);
+
+impl Money {
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Parses `"900"`, `"900.5"`, `"900.50"` or `"-12.00"`; at most two decimals.
+    pub fn parse(text: &str) -> Result<Money, String> {
+        let t = text.trim();
+        let (neg, digits) = match t.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, t),
+        };
+        let (whole, frac) = match digits.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (digits, ""),
+        };
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !all_digits(whole) || !all_digits(frac) || frac.len() > 2 {
+            return Err(format!(
+                "amount {text:?} is not a decimal string such as \"900.00\""
+            ));
+        }
+        let whole: i64 = whole
+            .parse()
+            .map_err(|_| format!("amount {text:?} is too large"))?;
+        let mut cents: i64 = frac.parse::<i64>().unwrap_or(0);
+        if frac.len() == 1 {
+            cents *= 10;
+        }
+        let value = whole
+            .checked_mul(100)
+            .and_then(|w| w.checked_add(cents))
+            .ok_or_else(|| format!("amount {text:?} is too large"))?;
+        Ok(Money(if neg { -value } else { value }))
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Money;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a decimal string such as \"900.00\" (never a number)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
+                Money::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceivableKind {
+    WasteFee,
+    DogFee,
+    PropertyTax,
+    VehicleTax,
+    PublicSpace,
+    Parking,
+    Rent,
+    Fine,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceivableStatus {
+    Open,
+    PartiallyPaid,
+    Paid,
+    Overdue,
+    InEnforcement,
+    WrittenOff,
+    Disputed,
+}
+
+impl ReceivableStatus {
+    /// Nothing is owed any more: no reminder or overdue notice may be sent.
+    pub fn is_settled(self) -> bool {
+        matches!(self, ReceivableStatus::Paid | ReceivableStatus::WrittenOff)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceivableStatus::Open => "open",
+            ReceivableStatus::PartiallyPaid => "partially_paid",
+            ReceivableStatus::Paid => "paid",
+            ReceivableStatus::Overdue => "overdue",
+            ReceivableStatus::InEnforcement => "in_enforcement",
+            ReceivableStatus::WrittenOff => "written_off",
+            ReceivableStatus::Disputed => "disputed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instalment {
+    pub no: u32,
+    pub due_date: NaiveDate,
+    pub amount: Money,
+    #[serde(default)]
+    pub paid: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PaymentInfo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variable_symbol: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlyDiscount {
+    pub until: NaiveDate,
+    pub percent: String,
+}
+
+/// A local tax or fee owed to the municipality.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receivable {
+    pub key: String,
+    pub person_ref: String,
+    pub kind: ReceivableKind,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    pub currency: String,
+    pub amount_due: Money,
+    pub amount_outstanding: Money,
+    #[serde(default)]
+    pub instalments: Vec<Instalment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_discount: Option<EarlyDiscount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<PaymentInfo>,
+    pub status: ReceivableStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+impl Receivable {
+    /// The unpaid instalments, or one pseudo-instalment when the source lists none but
+    /// something is outstanding and a due date is known from the first instalment.
+    pub fn unpaid_instalments(&self) -> impl Iterator<Item = &Instalment> {
+        let settled = self.status.is_settled() || self.amount_outstanding.0 <= 0;
+        self.instalments.iter().filter(move |i| !settled && !i.paid)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionStatus {
+    Received,
+    Assigned,
+    InProgress,
+    WaitingForCitizen,
+    Forwarded,
+    Resolved,
+    Closed,
+    Cancelled,
+    Reopened,
+}
+
+impl SubmissionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubmissionStatus::Received => "received",
+            SubmissionStatus::Assigned => "assigned",
+            SubmissionStatus::InProgress => "in_progress",
+            SubmissionStatus::WaitingForCitizen => "waiting_for_citizen",
+            SubmissionStatus::Forwarded => "forwarded",
+            SubmissionStatus::Resolved => "resolved",
+            SubmissionStatus::Closed => "closed",
+            SubmissionStatus::Cancelled => "cancelled",
+            SubmissionStatus::Reopened => "reopened",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SubmissionReference {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filing_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_number: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: DateTime<FixedOffset>,
+    pub status: SubmissionStatus,
+}
+
+/// Something a citizen filed with the municipality, and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub key: String,
+    pub person_ref: String,
+    #[serde(default)]
+    pub reference: SubmissionReference,
+    pub matter: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<DateTime<FixedOffset>>,
+    pub status: SubmissionStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_native: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<NaiveDate>,
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// A document the registry knows for a person (identity card, passport, …).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_masked: Option<String>,
+    pub valid_until: NaiveDate,
+}
+
+/// The result of matching a verified identity against the base registry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryPerson {
+    pub person_ref: String,
+    #[serde(default)]
+    pub documents: Vec<Document>,
+}
+
+/// A record of either kind, as the daemon's diff handles them.
+pub trait Record: Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static {
+    const KIND: &'static str;
+    fn key(&self) -> &str;
+    fn person_ref(&self) -> &str;
+    fn version(&self) -> Option<&str>;
+}
+
+impl Record for Receivable {
+    const KIND: &'static str = "receivable";
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn person_ref(&self) -> &str {
+        &self.person_ref
+    }
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+}
+
+impl Record for Submission {
+    const KIND: &'static str = "submission";
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn person_ref(&self) -> &str {
+        &self.person_ref
+    }
+    fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_parses_decimal_strings_only() {
+        assert_eq!(Money::parse("900.00"), Ok(Money(90000)));
+        assert_eq!(Money::parse("900.5"), Ok(Money(90050)));
+        assert_eq!(Money::parse("12"), Ok(Money(1200)));
+        assert_eq!(Money::parse("-3.07"), Ok(Money(-307)));
+        for bad in [
+            "",
+            "1.234",
+            "1e3",
+            "abc",
+            ".5",
+            "1,00",
+            "99999999999999999999",
+        ] {
+            assert!(Money::parse(bad).is_err(), "{bad} must be rejected");
+        }
+        assert!(
+            serde_json::from_str::<Money>("900.0").is_err(),
+            "floats are rejected"
+        );
+        assert_eq!(Money(90000).to_string(), "900.00");
+        assert_eq!(Money(-5).to_string(), "-0.05");
+    }
+
+    #[test]
+    fn unknown_status_is_an_error_and_unknown_fields_are_ignored() {
+        let base = serde_json::json!({"key": "K", "person_ref": "P", "kind": "dog_fee",
+            "title": "t", "currency": "CZK", "amount_due": "1.00",
+            "amount_outstanding": "1.00", "status": "open", "future_field": 1});
+        assert!(serde_json::from_value::<Receivable>(base.clone()).is_ok());
+        let mut bad = base;
+        bad["status"] = "settled_somehow".into();
+        assert!(serde_json::from_value::<Receivable>(bad).is_err());
+    }
+}

@@ -1,0 +1,125 @@
+//! The three kinds of source and the enum of built-in adapters.
+
+use crate::records::{Receivable, RegistryPerson, Submission};
+use serde::Deserialize;
+use std::future::Future;
+use std::time::Duration;
+
+/// Why a poll failed. Every variant means "nothing is known": the caller changes nothing.
+/// Messages never carry a person reference or a token.
+#[derive(Debug, thiserror::Error)]
+pub enum AdapterError {
+    #[error("the source answered HTTP {status}: {message}")]
+    Status { status: u16, message: String },
+    #[error("the source did not answer within {0:?}")]
+    Timeout(Duration),
+    #[error("could not reach the source: {0}")]
+    Transport(String),
+    #[error("the source sent data that does not follow the protocol: {0}")]
+    Malformed(String),
+    #[error("the source marked its list as incomplete")]
+    Incomplete,
+    #[error("could not read the source's file: {0}")]
+    Io(String),
+    #[error("this source does not serve {0}")]
+    Unsupported(&'static str),
+}
+
+impl AdapterError {
+    /// A short stable label for metrics and the source's health record.
+    pub fn label(&self) -> &'static str {
+        match self {
+            AdapterError::Status { .. } => "status",
+            AdapterError::Timeout(_) => "timeout",
+            AdapterError::Transport(_) => "transport",
+            AdapterError::Malformed(_) => "malformed",
+            AdapterError::Incomplete => "incomplete",
+            AdapterError::Io(_) => "io",
+            AdapterError::Unsupported(_) => "unsupported",
+        }
+    }
+}
+
+/// A complete list of records as one poll returned it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct Snapshot<T> {
+    pub records: Vec<T>,
+    pub complete: bool,
+}
+
+impl<T> Snapshot<T> {
+    /// Turns a list that the source itself marked as incomplete into an error.
+    pub fn into_complete(self) -> Result<Vec<T>, AdapterError> {
+        if self.complete {
+            Ok(self.records)
+        } else {
+            Err(AdapterError::Incomplete)
+        }
+    }
+}
+
+/// The identity attributes sent to the registry for matching, with the purpose of the call.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct MatchRequest {
+    pub purpose: String,
+    pub legal_basis: String,
+    pub identity: serde_json::Value,
+}
+
+pub trait RegistrySource {
+    fn match_person(
+        &self,
+        request: &MatchRequest,
+    ) -> impl Future<Output = Result<Option<RegistryPerson>, AdapterError>> + Send;
+}
+
+pub trait ReceivablesSource {
+    fn receivables(
+        &self,
+        person_refs: &[String],
+    ) -> impl Future<Output = Result<Vec<Receivable>, AdapterError>> + Send;
+}
+
+pub trait FilingSource {
+    fn submissions(
+        &self,
+        person_refs: &[String],
+    ) -> impl Future<Output = Result<Vec<Submission>, AdapterError>> + Send;
+}
+
+/// The built-in adapters; the daemon's config picks one by its `type` tag.
+#[derive(Clone, Debug)]
+pub enum Adapter {
+    File(crate::file::FileAdapter),
+    Http(crate::http::HttpAdapter),
+}
+
+impl ReceivablesSource for Adapter {
+    async fn receivables(&self, person_refs: &[String]) -> Result<Vec<Receivable>, AdapterError> {
+        match self {
+            Adapter::File(a) => a.receivables(person_refs).await,
+            Adapter::Http(a) => a.receivables(person_refs).await,
+        }
+    }
+}
+
+impl FilingSource for Adapter {
+    async fn submissions(&self, person_refs: &[String]) -> Result<Vec<Submission>, AdapterError> {
+        match self {
+            Adapter::File(a) => a.submissions(person_refs).await,
+            Adapter::Http(a) => a.submissions(person_refs).await,
+        }
+    }
+}
+
+impl RegistrySource for Adapter {
+    async fn match_person(
+        &self,
+        request: &MatchRequest,
+    ) -> Result<Option<RegistryPerson>, AdapterError> {
+        match self {
+            Adapter::File(_) => Err(AdapterError::Unsupported("registry matching")),
+            Adapter::Http(a) => a.match_person(request).await,
+        }
+    }
+}

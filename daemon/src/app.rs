@@ -1,0 +1,189 @@
+//! The assembled daemon: config, store, clock, keys, adapters, mailer and templates, with
+//! the stage entry points as methods so tests can drive each step directly.
+
+use crate::clock::Clock;
+use crate::config::{AdapterConfig, Config, TenantConfig};
+use crate::crypto::Crypto;
+use crate::notify::{DispatchReport, Mailer, Templates};
+use crate::ops::metrics::Metrics;
+use crate::store::{Store, StoreError};
+use crate::watch::poll::{PollError, PollOutcome};
+use anyhow::Context;
+use hlidac_adapters::{file::FileAdapter, http::HttpAdapter, Adapter};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct App {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub crypto: Crypto,
+    pub mailer: Mailer,
+    pub templates: Templates,
+    pub metrics: Metrics,
+    adapters: HashMap<(String, String), Adapter>,
+}
+
+impl App {
+    /// Connects and migrates the store, loads keys, builds adapters and the mailer, and
+    /// records the configured tenants and sources.
+    pub async fn new(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+        let store = Store::connect(&config.database_url(), config.database.max_connections)
+            .await
+            .context("while opening the database (database.url)")?;
+        store
+            .migrate()
+            .await
+            .context("while migrating the database")?;
+        let crypto = load_key(&config)?;
+        let mut adapters = HashMap::new();
+        for t in &config.tenants {
+            for s in &t.sources {
+                adapters.insert((t.id.clone(), s.id.clone()), build_adapter(&s.adapter)?);
+            }
+        }
+        let mailer = Mailer::from_config(&config.email).context("while setting up e-mail")?;
+        let now = clock.now_ms();
+        for t in &config.tenants {
+            store.upsert_tenant(&t.id, &t.name, now).await?;
+            for s in &t.sources {
+                store.ensure_source(&t.id, &s.id).await?;
+            }
+        }
+        Ok(App {
+            config: Arc::new(config),
+            store,
+            clock,
+            crypto,
+            mailer,
+            templates: Templates::built_in(),
+            metrics: Metrics::default(),
+            adapters,
+        })
+    }
+
+    pub fn adapter(&self, tenant: &str, source: &str) -> Option<&Adapter> {
+        self.adapters.get(&(tenant.to_string(), source.to_string()))
+    }
+
+    /// The keyed hash under which a person reference is stored.
+    pub fn person_hash(&self, person_ref: &str) -> String {
+        self.crypto.hash("person_ref", person_ref)
+    }
+
+    /// Today in the tenant's time zone, by the injected clock.
+    pub fn today(&self, tenant: &TenantConfig) -> chrono::NaiveDate {
+        self.clock.now().with_timezone(&tenant.tz()).date_naive()
+    }
+
+    pub async fn poll_source(&self, tenant: &str, source: &str) -> Result<PollOutcome, PollError> {
+        let t = self
+            .config
+            .tenant(tenant)
+            .ok_or_else(|| PollError::Suspicious(format!("unknown tenant {tenant}")))?;
+        let s = t
+            .source(source)
+            .ok_or_else(|| PollError::Suspicious(format!("unknown source {source}")))?;
+        crate::watch::poll::poll_source(self, t, s).await
+    }
+
+    /// Polls every source once, in order; failures are recorded on their sources.
+    pub async fn poll_all(&self) {
+        for t in &self.config.tenants {
+            for s in &t.sources {
+                let _ = crate::watch::poll::poll_source(self, t, s).await;
+            }
+        }
+    }
+
+    pub async fn evaluate_rules(&self) -> Result<usize, StoreError> {
+        crate::watch::rules::evaluate(self).await
+    }
+
+    pub async fn dispatch_pending(&self) -> Result<DispatchReport, StoreError> {
+        crate::notify::dispatch_pending(self).await
+    }
+
+    /// Enrols a citizen (until eID login exists): the person reference and the address are
+    /// stored hashed and sealed. Returns the citizen's id and whether it is new.
+    pub async fn enrol(
+        &self,
+        tenant: &str,
+        person_ref: &str,
+        email: &str,
+        locale: Option<&str>,
+    ) -> anyhow::Result<(String, bool)> {
+        anyhow::ensure!(
+            self.config.tenant(tenant).is_some(),
+            "no tenant {tenant:?} in the config"
+        );
+        anyhow::ensure!(
+            !person_ref.trim().is_empty(),
+            "the person reference is empty"
+        );
+        let address: lettre::Address = email
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{email:?} is not an e-mail address"))?;
+        if let Some(l) = locale {
+            anyhow::ensure!(
+                crate::config::SUPPORTED_LOCALES.contains(&l),
+                "locale {l:?} has no templates; use one of {:?}",
+                crate::config::SUPPORTED_LOCALES
+            );
+        }
+        let address = address.to_string();
+        Ok(self
+            .store
+            .add_citizen(
+                tenant,
+                &self.person_hash(person_ref),
+                &self.crypto.seal(person_ref),
+                locale,
+                &self.crypto.seal(&address),
+                &self.crypto.hash("email", &address.to_lowercase()),
+                self.clock.now_ms(),
+            )
+            .await?)
+    }
+}
+
+fn build_adapter(config: &AdapterConfig) -> anyhow::Result<Adapter> {
+    Ok(match config {
+        AdapterConfig::File(f) => Adapter::File(FileAdapter::new(&f.path)),
+        AdapterConfig::Http(h) => {
+            let token = match &h.token_file {
+                Some(p) => Some(
+                    std::fs::read_to_string(p)
+                        .with_context(|| format!("while reading token_file {}", p.display()))?
+                        .trim()
+                        .to_string(),
+                ),
+                None => None,
+            };
+            Adapter::Http(
+                HttpAdapter::new(
+                    &h.base_url,
+                    token,
+                    Duration::from_secs(h.timeout_secs),
+                    h.max_page,
+                )
+                .context("while building an http adapter")?,
+            )
+        }
+    })
+}
+
+/// The key file: configured, a systemd credential, or one created in the state directory.
+fn load_key(config: &Config) -> anyhow::Result<Crypto> {
+    if let Some(path) = &config.secrets.key_file {
+        return Ok(Crypto::load(path, false)?);
+    }
+    if let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY") {
+        let path = std::path::Path::new(&dir).join("hlidac.key");
+        if path.exists() {
+            return Ok(Crypto::load(&path, false)?);
+        }
+    }
+    Ok(Crypto::load(&config.state_dir.join("hlidac.key"), true)?)
+}

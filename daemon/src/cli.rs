@@ -1,0 +1,230 @@
+//! The command line: `run`, `check-config`, `migrate`, `citizen add|list|remove`, `version`.
+
+use crate::clock::SystemClock;
+use crate::config::{self, Config, LogFormat, Overrides};
+use crate::store::Store;
+use crate::App;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+/// sysexits' EX_CONFIG: systemd shows it as a configuration error.
+const EXIT_CONFIG: u8 = 78;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "hlidac",
+    version,
+    about = "Watches a municipality's systems and tells citizens by e-mail"
+)]
+pub struct Cli {
+    /// The configuration file.
+    #[arg(
+        long,
+        short,
+        env = "HLIDAC_CONFIG",
+        default_value = "/etc/hlidac/hlidac.toml",
+        global = true
+    )]
+    pub config: PathBuf,
+    /// Overrides `state_dir`.
+    #[arg(long, global = true)]
+    pub state_dir: Option<PathBuf>,
+    /// Overrides `database.url`.
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Overrides `web.listen`.
+    #[arg(long, global = true)]
+    pub listen: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the daemon until SIGTERM or SIGINT.
+    Run,
+    /// Load and check the configuration, print every problem, and exit.
+    CheckConfig,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Enrol, list or remove citizens (until they can log in with their eID).
+    Citizen {
+        #[command(subcommand)]
+        command: CitizenCommand,
+    },
+    /// Print the version.
+    Version,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CitizenCommand {
+    /// Enrol a citizen with a verified e-mail address and all alerts on.
+    Add {
+        #[arg(long)]
+        tenant: String,
+        /// The registry person reference the municipality's systems know the citizen by.
+        /// Stored only as a keyed hash and sealed; may also come from HLIDAC_PERSON_REF.
+        #[arg(long, env = "HLIDAC_PERSON_REF", hide_env_values = true)]
+        person_ref: String,
+        #[arg(long)]
+        email: String,
+        /// cs or en; the tenant's locale when unset.
+        #[arg(long)]
+        locale: Option<String>,
+    },
+    /// List enrolled citizens (addresses masked).
+    List {
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Remove a citizen and everything personal; pending alerts are suppressed.
+    Remove { id: String },
+}
+
+pub fn main(cli: Cli) -> ExitCode {
+    if let Command::Version = cli.command {
+        println!(
+            "hlidac {} (adapter protocol {})",
+            env!("CARGO_PKG_VERSION"),
+            hlidac_adapters::PROTOCOL
+        );
+        return ExitCode::SUCCESS;
+    }
+    let overrides = Overrides {
+        state_dir: cli.state_dir.clone(),
+        database_url: cli.database_url.clone(),
+        listen: cli.listen.clone(),
+        ..Overrides::from_env()
+    };
+    let config = match config::load(&cli.config, &overrides) {
+        Ok(c) => c,
+        Err(errors) => {
+            eprint!("{errors}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    if let Command::CheckConfig = cli.command {
+        println!(
+            "{}: ok ({} tenant(s), {} source(s))",
+            cli.config.display(),
+            config.tenants.len(),
+            config
+                .tenants
+                .iter()
+                .map(|t| t.sources.len())
+                .sum::<usize>()
+        );
+        return ExitCode::SUCCESS;
+    }
+    init_logging(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(execute(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HLIDAC_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match config.log.format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Run => {
+            let shutdown = CancellationToken::new();
+            tokio::spawn(crate::ops::cancel_on_signal(shutdown.clone()));
+            crate::run(config, shutdown).await
+        }
+        Command::Migrate => {
+            let store =
+                Store::connect(&config.database_url(), config.database.max_connections).await?;
+            let applied = store.migrate().await?;
+            println!("migrations applied: {applied} new");
+            Ok(())
+        }
+        Command::Citizen { command } => citizen(command, config).await,
+        Command::CheckConfig | Command::Version => Ok(()),
+    }
+}
+
+async fn citizen(command: CitizenCommand, config: Config) -> anyhow::Result<()> {
+    let app = App::new(config, Arc::new(SystemClock)).await?;
+    match command {
+        CitizenCommand::Add {
+            tenant,
+            person_ref,
+            email,
+            locale,
+        } => {
+            let (id, created) = app
+                .enrol(&tenant, &person_ref, &email, locale.as_deref())
+                .await?;
+            if created {
+                println!("enrolled citizen {id} in {tenant}");
+            } else {
+                println!("citizen {id} in {tenant} was already enrolled; contact added if new");
+            }
+        }
+        CitizenCommand::List { tenant } => {
+            println!("{:<32}  {:<16}  {:<6}  e-mail", "id", "tenant", "locale");
+            for c in app.store.list_citizens(tenant.as_deref()).await? {
+                let email = c
+                    .email_enc
+                    .as_deref()
+                    .and_then(|e| app.crypto.open(e).ok())
+                    .map(|e| mask_email(&e))
+                    .unwrap_or_else(|| "-".into());
+                println!(
+                    "{:<32}  {:<16}  {:<6}  {}",
+                    c.id,
+                    c.tenant_id,
+                    c.locale.as_deref().unwrap_or("-"),
+                    email
+                );
+            }
+        }
+        CitizenCommand::Remove { id } => {
+            if app.store.remove_citizen(&id, app.clock.now_ms()).await? {
+                println!("removed citizen {id}");
+            } else {
+                anyhow::bail!("no citizen with id {id}");
+            }
+        }
+    }
+    app.store.close().await;
+    Ok(())
+}
+
+/// `jana.novakova@example.cz` → `j***@example.cz`.
+pub fn mask_email(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
+}

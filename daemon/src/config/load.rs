@@ -1,0 +1,715 @@
+//! Loading: TOML file → environment and flag overrides → section-wise typed parsing →
+//! checks. Each section is parsed on its own so one mistake does not hide the next; all
+//! errors come back together, each with its key path and a hint.
+
+use super::model::*;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::{Table, Value};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Where the problem is, as a TOML key path: `tenant[0].source[1].schedule`.
+    pub path: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConfigErrors {
+    pub file: PathBuf,
+    pub errors: Vec<ConfigError>,
+}
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.errors.len();
+        writeln!(
+            f,
+            "{n} error{} in {}:",
+            if n == 1 { "" } else { "s" },
+            self.file.display()
+        )?;
+        for e in &self.errors {
+            writeln!(f, "  - {}: {}", e.path, e.message)?;
+            if let Some(hint) = &e.hint {
+                writeln!(f, "      hint: {hint}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+/// Settings that override the file: environment variables and command-line flags.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `(NAME, value)` pairs; only names starting with `HLIDAC_` are used.
+    pub env: Vec<(String, String)>,
+    pub state_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+}
+
+impl Overrides {
+    pub fn from_env() -> Self {
+        Overrides {
+            env: std::env::vars().collect(),
+            ..Overrides::default()
+        }
+    }
+}
+
+/// Environment variables with the prefix that are not config keys.
+const RESERVED_ENV: &[&str] = &["CONFIG", "LOG"];
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "state_dir",
+    "database",
+    "web",
+    "secrets",
+    "email",
+    "watch",
+    "dispatch",
+    "log",
+    "tenant",
+];
+
+#[derive(Default)]
+struct Errors(Vec<ConfigError>);
+
+impl Errors {
+    fn push(&mut self, path: impl Into<String>, message: impl Into<String>, hint: Option<&str>) {
+        self.0.push(ConfigError {
+            path: path.into(),
+            message: message.into(),
+            hint: hint.map(str::to_string),
+        });
+    }
+}
+
+pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, ConfigErrors> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => load_str(&text, path, overrides),
+        Err(e) => Err(ConfigErrors {
+            file: path.to_path_buf(),
+            errors: vec![ConfigError {
+                path: "(file)".into(),
+                message: format!("cannot read the config file: {e}"),
+                hint: Some("pass the right file with --config PATH".into()),
+            }],
+        }),
+    }
+}
+
+pub fn load_str(text: &str, path: &Path, overrides: &Overrides) -> Result<Config, ConfigErrors> {
+    let mut errs = Errors::default();
+    let fail = |errs: Errors| ConfigErrors {
+        file: path.to_path_buf(),
+        errors: errs.0,
+    };
+    let mut table: Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            errs.push(
+                "(syntax)",
+                e.to_string().trim().to_string(),
+                Some("fix the TOML syntax"),
+            );
+            return Err(fail(errs));
+        }
+    };
+    apply_env(&mut table, &overrides.env, &mut errs);
+    if let Some(dir) = &overrides.state_dir {
+        table.insert("state_dir".into(), Value::String(dir.display().to_string()));
+    }
+    if let Some(url) = &overrides.database_url {
+        set_path(&mut table, &["database", "url"], Value::String(url.clone()));
+    }
+    if let Some(listen) = &overrides.listen {
+        set_path(
+            &mut table,
+            &["web", "listen"],
+            Value::String(listen.clone()),
+        );
+    }
+
+    for key in table.keys() {
+        if !TOP_LEVEL_KEYS.contains(&key.as_str()) {
+            errs.push(
+                key.clone(),
+                "unknown key",
+                Some(&format!(
+                    "top-level keys are: {}",
+                    TOP_LEVEL_KEYS.join(", ")
+                )),
+            );
+        }
+    }
+
+    let base = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let state_dir: PathBuf = section(&mut table, "state_dir", &mut errs)
+        .unwrap_or_else(|| PathBuf::from("/var/lib/hlidac"));
+    let mut config = Config {
+        source_path: path.to_path_buf(),
+        state_dir: resolve(&base, &state_dir),
+        database: section(&mut table, "database", &mut errs).unwrap_or_default(),
+        web: section(&mut table, "web", &mut errs).unwrap_or_default(),
+        secrets: section(&mut table, "secrets", &mut errs).unwrap_or_default(),
+        email: section(&mut table, "email", &mut errs).unwrap_or_default(),
+        watch: section(&mut table, "watch", &mut errs).unwrap_or_default(),
+        dispatch: section(&mut table, "dispatch", &mut errs).unwrap_or_default(),
+        log: section(&mut table, "log", &mut errs).unwrap_or_default(),
+        tenants: tenants(table.remove("tenant"), &mut errs),
+    };
+    resolve_paths(&mut config, &base);
+    validate(&config, &mut errs);
+    if errs.0.is_empty() {
+        Ok(config)
+    } else {
+        Err(fail(errs))
+    }
+}
+
+fn resolve(base: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
+}
+
+fn resolve_paths(c: &mut Config, base: &Path) {
+    let fix = |p: &mut PathBuf| *p = resolve(base, p);
+    if let Some(p) = c.secrets.key_file.as_mut() {
+        fix(p)
+    }
+    match &mut c.email {
+        EmailConfig::File(f) => fix(&mut f.dir),
+        EmailConfig::Smtp(s) => {
+            if let Some(p) = s.password_file.as_mut() {
+                fix(p)
+            }
+        }
+    }
+    for t in &mut c.tenants {
+        for s in &mut t.sources {
+            match &mut s.adapter {
+                AdapterConfig::File(f) => fix(&mut f.path),
+                AdapterConfig::Http(h) => {
+                    if let Some(p) = h.token_file.as_mut() {
+                        fix(p)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Parses one value into `T`, recording an error with the full key path on failure.
+fn parse_value<T: DeserializeOwned>(value: Value, prefix: &str, errs: &mut Errors) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let inner = e.path().to_string();
+            let path = if inner == "." || inner.is_empty() {
+                prefix.to_string()
+            } else {
+                format!("{prefix}.{inner}")
+            };
+            let message = e.into_inner().to_string();
+            let hint = if message.contains("unknown field") {
+                Some("remove the key or fix its spelling; the accepted keys are listed above")
+            } else if message.contains("missing field") {
+                Some("add the key; see config/demo.toml for an example")
+            } else if message.contains("unknown variant") {
+                Some("use one of the values listed above")
+            } else {
+                Some("see config/demo.toml for the expected type and an example")
+            };
+            errs.push(path, message, hint);
+            None
+        }
+    }
+}
+
+fn section<T: DeserializeOwned>(table: &mut Table, key: &str, errs: &mut Errors) -> Option<T> {
+    let value = table.remove(key)?;
+    parse_value(value, key, errs)
+}
+
+fn tenants(value: Option<Value>, errs: &mut Errors) -> Vec<TenantConfig> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    let Value::Array(items) = value else {
+        errs.push(
+            "tenant",
+            "must be an array of tables",
+            Some("write each municipality as a [[tenant]] section"),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let prefix = format!("tenant[{i}]");
+        let Value::Table(mut t) = item else {
+            errs.push(
+                prefix,
+                "must be a table",
+                Some("write it as a [[tenant]] section"),
+            );
+            continue;
+        };
+        let sources = t.remove("source");
+        let Some(mut tenant) = parse_value::<TenantConfig>(Value::Table(t), &prefix, errs) else {
+            continue;
+        };
+        match sources {
+            None => {}
+            Some(Value::Array(list)) => {
+                for (j, s) in list.into_iter().enumerate() {
+                    let sp = format!("{prefix}.source[{j}]");
+                    if let Some(source) = parse_value::<SourceConfig>(s, &sp, errs) {
+                        tenant.sources.push(source);
+                    }
+                }
+            }
+            Some(_) => errs.push(
+                format!("{prefix}.source"),
+                "must be an array of tables",
+                Some("write each source as a [[tenant.source]] section"),
+            ),
+        }
+        out.push(tenant);
+    }
+    out
+}
+
+/// Applies `HLIDAC_A__B__0__C=value` overrides. Values parse as TOML (numbers, booleans,
+/// arrays, quoted strings) and fall back to a plain string.
+fn apply_env(table: &mut Table, env: &[(String, String)], errs: &mut Errors) {
+    let mut vars: Vec<&(String, String)> = env
+        .iter()
+        .filter(|(k, _)| k.starts_with("HLIDAC_"))
+        .collect();
+    vars.sort();
+    for (name, raw) in vars {
+        let key = &name["HLIDAC_".len()..];
+        if RESERVED_ENV.contains(&key) || key.starts_with("TEST_") || key.starts_with("SIM_") {
+            continue;
+        }
+        let segments: Vec<String> = key.split("__").map(|s| s.to_ascii_lowercase()).collect();
+        if segments.iter().any(String::is_empty) {
+            errs.push(
+                format!("env {name}"),
+                "empty key segment",
+                Some("separate nested keys with exactly two underscores"),
+            );
+            continue;
+        }
+        let value = format!("v = {raw}")
+            .parse::<Table>()
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or_else(|| Value::String(raw.clone()));
+        let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
+        if !set_path(table, &refs, value) {
+            errs.push(
+                format!("env {name}"),
+                format!(
+                    "cannot set {}: no such place in the config",
+                    segments.join(".")
+                ),
+                Some("an array index must point at an entry that exists in the file"),
+            );
+        }
+    }
+}
+
+fn set_path(table: &mut Table, path: &[&str], value: Value) -> bool {
+    let Some((first, rest)) = path.split_first() else {
+        return false;
+    };
+    if rest.is_empty() {
+        table.insert((*first).to_string(), value);
+        return true;
+    }
+    let entry = table
+        .entry((*first).to_string())
+        .or_insert_with(|| Value::Table(Table::new()));
+    set_in_value(entry, rest, value)
+}
+
+fn set_in_value(target: &mut Value, path: &[&str], value: Value) -> bool {
+    match target {
+        Value::Table(t) => set_path(t, path, value),
+        Value::Array(items) => {
+            let Some((first, rest)) = path.split_first() else {
+                return false;
+            };
+            let Ok(i) = first.parse::<usize>() else {
+                return false;
+            };
+            match items.get_mut(i) {
+                Some(item) if rest.is_empty() => {
+                    *item = value;
+                    true
+                }
+                Some(item) => set_in_value(item, rest, value),
+                None => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 63
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+}
+
+fn validate(c: &Config, errs: &mut Errors) {
+    if let Some(url) = &c.database.url {
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            errs.push(
+                "database.url",
+                "must start with sqlite: or postgres://",
+                Some("leave it unset for a SQLite file in state_dir"),
+            );
+        }
+    }
+    if c.database.max_connections == 0 {
+        errs.push("database.max_connections", "must be at least 1", None);
+    }
+    if c.web.listen.parse::<std::net::SocketAddr>().is_err() {
+        errs.push(
+            "web.listen",
+            format!("{:?} is not an address and port", c.web.listen),
+            Some("for example \"127.0.0.1:8080\" or \"[::1]:8080\""),
+        );
+    }
+    match &c.email {
+        EmailConfig::Smtp(s) => {
+            if s.host.trim().is_empty() {
+                errs.push(
+                    "email.host",
+                    "must not be empty",
+                    Some("the SMTP relay's host name"),
+                );
+            }
+            if s.password_file.is_some() && s.username.is_none() {
+                errs.push(
+                    "email.username",
+                    "password_file is set but username is not",
+                    Some("set both, or neither for an unauthenticated relay"),
+                );
+            }
+            if let Some(p) = &s.password_file {
+                check_readable(p, "email.password_file", errs);
+            }
+            if s.pool_size == 0 {
+                errs.push("email.pool_size", "must be at least 1", None);
+            }
+            if s.timeout_secs == 0 {
+                errs.push("email.timeout_secs", "must be at least 1", None);
+            }
+        }
+        EmailConfig::File(f) => {
+            if f.dir.as_os_str().is_empty() {
+                errs.push("email.dir", "must not be empty", None);
+            }
+        }
+    }
+    if let Some(p) = &c.secrets.key_file {
+        check_readable(p, "secrets.key_file", errs);
+    }
+    let d = &c.dispatch;
+    if d.max_attempts == 0 {
+        errs.push("dispatch.max_attempts", "must be at least 1", None);
+    }
+    if d.batch_size == 0 {
+        errs.push("dispatch.batch_size", "must be at least 1", None);
+    }
+    if d.backoff_initial_secs == 0 || d.backoff_initial_secs > d.backoff_max_secs {
+        errs.push(
+            "dispatch.backoff_initial_secs",
+            "must be at least 1 and at most backoff_max_secs",
+            None,
+        );
+    }
+    if d.lease_secs < 10 {
+        errs.push(
+            "dispatch.lease_secs",
+            "must be at least 10",
+            Some("a lease shorter than an SMTP time-out would let two senders take one alert"),
+        );
+    }
+    if c.watch.rules_interval_secs == 0 {
+        errs.push("watch.rules_interval_secs", "must be at least 1", None);
+    }
+    if tracing_subscriber::EnvFilter::try_new(&c.log.level).is_err() {
+        errs.push(
+            "log.level",
+            format!("{:?} is not a log filter", c.log.level),
+            Some("for example \"info\" or \"hlidac=debug,info\""),
+        );
+    }
+    if c.tenants.is_empty() && !errs.0.iter().any(|e| e.path.starts_with("tenant")) {
+        errs.push(
+            "tenant",
+            "no municipality is configured",
+            Some("add a [[tenant]] section; see config/demo.toml"),
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, t) in c.tenants.iter().enumerate() {
+        let p = format!("tenant[{i}]");
+        if !valid_id(&t.id) {
+            errs.push(
+                format!("{p}.id"),
+                format!("{:?} is not a valid id", t.id),
+                Some("use lower-case letters, digits and '-', at most 63 characters"),
+            );
+        } else if !seen.insert(t.id.clone()) {
+            errs.push(format!("{p}.id"), format!("{:?} is used twice", t.id), None);
+        }
+        if t.name.trim().is_empty() {
+            errs.push(format!("{p}.name"), "must not be empty", None);
+        }
+        if !SUPPORTED_LOCALES.contains(&t.locale.as_str()) {
+            errs.push(
+                format!("{p}.locale"),
+                format!("{:?} has no templates", t.locale),
+                Some(&format!("use one of: {}", SUPPORTED_LOCALES.join(", "))),
+            );
+        }
+        if t.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            errs.push(
+                format!("{p}.time_zone"),
+                format!("{:?} is not a known time zone", t.time_zone),
+                Some("use an IANA name such as \"Europe/Prague\", \"Europe/Belgrade\", \"Europe/Sofia\""),
+            );
+        }
+        if t.sender.email.parse::<lettre::Address>().is_err() {
+            errs.push(
+                format!("{p}.sender.email"),
+                format!("{:?} is not an e-mail address", t.sender.email),
+                None,
+            );
+        }
+        let mut offsets = t.reminder_offsets_days.clone();
+        offsets.sort_unstable();
+        offsets.dedup();
+        if offsets.len() != t.reminder_offsets_days.len() {
+            errs.push(
+                format!("{p}.reminder_offsets_days"),
+                "lists a day twice",
+                None,
+            );
+        }
+        if t.reminder_offsets_days.iter().any(|&d| d > 366) {
+            errs.push(
+                format!("{p}.reminder_offsets_days"),
+                "offsets are days before the due date, at most 366",
+                None,
+            );
+        }
+        let mut source_ids = std::collections::HashSet::new();
+        for (j, s) in t.sources.iter().enumerate() {
+            let sp = format!("{p}.source[{j}]");
+            if !valid_id(&s.id) {
+                errs.push(
+                    format!("{sp}.id"),
+                    format!("{:?} is not a valid id", s.id),
+                    Some("use lower-case letters, digits and '-', at most 63 characters"),
+                );
+            } else if !source_ids.insert(s.id.clone()) {
+                errs.push(
+                    format!("{sp}.id"),
+                    format!("{:?} is used twice", s.id),
+                    None,
+                );
+            }
+            if s.kinds.is_empty() {
+                errs.push(
+                    format!("{sp}.kinds"),
+                    "must name at least one kind",
+                    Some("\"receivables\" and/or \"submissions\""),
+                );
+            }
+            match parse_schedule(&s.schedule) {
+                Err(e) => errs.push(
+                    format!("{sp}.schedule"),
+                    format!("{:?} is not a cron expression: {e}", s.schedule),
+                    Some("for example \"0 */5 * * * *\" (every 5 minutes) or \"*/5 * * * *\""),
+                ),
+                Ok(sched) => {
+                    if sched.upcoming(chrono::Utc).next().is_none() {
+                        errs.push(
+                            format!("{sp}.schedule"),
+                            format!("{:?} never fires", s.schedule),
+                            Some("check the day and month fields (there is no 30 February)"),
+                        );
+                    }
+                }
+            }
+            if !(0.0..=1.0).contains(&s.max_drop_share) {
+                errs.push(
+                    format!("{sp}.max_drop_share"),
+                    "must be between 0.0 and 1.0",
+                    Some(
+                        "0.25 treats a snapshot that lost over a quarter of its records as failed",
+                    ),
+                );
+            }
+            if let AdapterConfig::Http(h) = &s.adapter {
+                let ok = h
+                    .base_url
+                    .parse::<axum::http::Uri>()
+                    .ok()
+                    .filter(|u| {
+                        matches!(u.scheme_str(), Some("http") | Some("https"))
+                            && u.authority().is_some()
+                    })
+                    .is_some();
+                if !ok {
+                    errs.push(
+                        format!("{sp}.adapter.base_url"),
+                        format!("{:?} is not an http(s) URL", h.base_url),
+                        Some("for example \"https://agenda.mesto.example/hlidac\""),
+                    );
+                }
+                if h.timeout_secs == 0 {
+                    errs.push(
+                        format!("{sp}.adapter.timeout_secs"),
+                        "must be at least 1",
+                        None,
+                    );
+                }
+                if h.max_page == 0 {
+                    errs.push(format!("{sp}.adapter.max_page"), "must be at least 1", None);
+                }
+                if let Some(p) = &h.token_file {
+                    check_readable(p, &format!("{sp}.adapter.token_file"), errs);
+                }
+            }
+        }
+    }
+}
+
+fn check_readable(p: &Path, key: &str, errs: &mut Errors) {
+    if let Err(e) = std::fs::metadata(p) {
+        errs.push(
+            key,
+            format!("cannot read {}: {e}", p.display()),
+            Some("give a path the daemon's user can read"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+state_dir = "/tmp/x"
+[[tenant]]
+id = "town"
+name = "Town"
+sender = { email = "a@b.example" }
+[[tenant.source]]
+id = "agenda"
+kinds = ["receivables"]
+schedule = "*/5 * * * *"
+adapter = { type = "http", base_url = "http://127.0.0.1:9" }
+"#;
+
+    fn errors(text: &str, env: &[(&str, &str)]) -> Vec<ConfigError> {
+        let o = Overrides {
+            env: env
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            ..Overrides::default()
+        };
+        match load_str(text, Path::new("/etc/hlidac/t.toml"), &o) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.errors,
+        }
+    }
+
+    #[test]
+    fn minimal_config_loads_with_defaults() {
+        let c = load_str(
+            MINIMAL,
+            Path::new("/etc/hlidac/t.toml"),
+            &Overrides::default(),
+        )
+        .expect("loads");
+        assert_eq!(c.tenants[0].reminder_offsets_days, vec![14, 3, 0]);
+        assert_eq!(c.tenants[0].sources[0].max_drop_share, 0.25);
+        assert!(c.database_url().starts_with("sqlite:///tmp/x/hlidac.db"));
+    }
+
+    #[test]
+    fn every_mistake_is_reported_with_its_path() {
+        let text = MINIMAL
+            .replace("*/5 * * * *", "0 0 0 30 2 *")
+            .replace(
+                "id = \"town\"",
+                "id = \"town\"\ntime_zone = \"Mars/Olympus\"",
+            )
+            .replace("[[tenant]]", "[web]\nlisen = \"x\"\n[[tenant]]");
+        let errs = errors(&text, &[]);
+        let paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
+        assert!(paths.contains(&"tenant[0].source[0].schedule"), "{errs:?}");
+        assert!(paths.contains(&"tenant[0].time_zone"), "{errs:?}");
+        assert!(paths.iter().any(|p| p.starts_with("web")), "{errs:?}");
+        assert_eq!(errs.len(), 3, "{errs:?}");
+    }
+
+    #[test]
+    fn environment_overrides_nested_keys_and_array_entries() {
+        let o = Overrides {
+            env: vec![
+                ("HLIDAC_WEB__LISTEN".into(), "127.0.0.1:9999".into()),
+                (
+                    "HLIDAC_TENANT__0__SOURCE__0__MAX_DROP_SHARE".into(),
+                    "0.5".into(),
+                ),
+                ("HLIDAC_CONFIG".into(), "/ignored".into()),
+            ],
+            ..Overrides::default()
+        };
+        let c = load_str(MINIMAL, Path::new("/etc/hlidac/t.toml"), &o).expect("loads");
+        assert_eq!(c.web.listen, "127.0.0.1:9999");
+        assert_eq!(c.tenants[0].sources[0].max_drop_share, 0.5);
+        let errs = errors(MINIMAL, &[("HLIDAC_TENANT__3__NAME", "x")]);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].path.contains("HLIDAC_TENANT__3__NAME"));
+    }
+
+    #[test]
+    fn unknown_adapter_fields_and_types_are_errors() {
+        let text = MINIMAL.replace(
+            "base_url = \"http://127.0.0.1:9\"",
+            "base_url = \"http://127.0.0.1:9\", tokn = \"x\"",
+        );
+        let errs = errors(&text, &[]);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("tokn"), "{errs:?}");
+        assert!(errs[0].path.starts_with("tenant[0].source[0]"), "{errs:?}");
+    }
+}

@@ -1,0 +1,14 @@
+//! Configuration: the typed model, and loading it with every error reported at once.
+//!
+//! What comes in: a TOML file, `HLIDAC_…` environment overrides (`__` separates nesting,
+//! a number indexes an array: `HLIDAC_TENANT__0__SOURCE__0__SCHEDULE`), and CLI flags.
+//! Precedence: defaults < file < environment < flags. What goes out: a [`Config`] that has
+//! passed every check, or [`ConfigErrors`] listing each problem with its key path and a
+//! hint. It must never start the daemon on a config it only half understood: unknown keys
+//! are errors.
+
+mod load;
+mod model;
+
+pub use load::{load, load_str, ConfigError, ConfigErrors, Overrides};
+pub use model::*;

@@ -1,0 +1,410 @@
+//! The configuration model. Every struct denies unknown fields; defaults live here.
+
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// Locales that have alert templates today.
+pub const SUPPORTED_LOCALES: &[&str] = &["cs", "en"];
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The file the config came from (paths inside it are relative to its folder).
+    pub source_path: PathBuf,
+    pub state_dir: PathBuf,
+    pub database: DatabaseConfig,
+    pub web: WebConfig,
+    pub secrets: SecretsConfig,
+    pub email: EmailConfig,
+    pub watch: WatchConfig,
+    pub dispatch: DispatchConfig,
+    pub log: LogConfig,
+    pub tenants: Vec<TenantConfig>,
+}
+
+impl Config {
+    pub fn tenant(&self, id: &str) -> Option<&TenantConfig> {
+        self.tenants.iter().find(|t| t.id == id)
+    }
+
+    /// The database URL, defaulting to a SQLite file in the state directory.
+    pub fn database_url(&self) -> String {
+        match &self.database.url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.state_dir.join("hlidac.db").display()
+            ),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` or `postgres://…`; unset = SQLite file `hlidac.db` in `state_dir`.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default = "default_max_connections")]
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: None,
+            max_connections: default_max_connections(),
+        }
+    }
+}
+
+fn default_max_connections() -> u32 {
+    8
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebConfig {
+    #[serde(default = "default_listen")]
+    pub listen: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            listen: default_listen(),
+        }
+    }
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8080".into()
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsConfig {
+    /// 32 random bytes, hex. Unset: `$CREDENTIALS_DIRECTORY/hlidac.key` when systemd passes
+    /// one, else `state_dir/hlidac.key`, created on first start.
+    #[serde(default)]
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EmailConfig {
+    Smtp(SmtpConfig),
+    File(FileMailConfig),
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        EmailConfig::Smtp(SmtpConfig::default())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    /// Plain SMTP, for a relay on the same machine or network only.
+    None,
+    Starttls,
+    /// Implicit TLS ("SMTPS", usually port 465).
+    Tls,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    #[serde(default = "default_smtp_host")]
+    pub host: String,
+    /// Default: 25 for `none`, 587 for `starttls`, 465 for `tls`.
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default = "default_smtp_tls")]
+    pub tls: SmtpTls,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout_secs: u64,
+    #[serde(default = "default_pool_size")]
+    pub pool_size: u32,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        SmtpConfig {
+            host: default_smtp_host(),
+            port: None,
+            tls: default_smtp_tls(),
+            username: None,
+            password_file: None,
+            timeout_secs: default_smtp_timeout(),
+            pool_size: default_pool_size(),
+        }
+    }
+}
+
+impl SmtpConfig {
+    pub fn effective_port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            SmtpTls::None => 25,
+            SmtpTls::Starttls => 587,
+            SmtpTls::Tls => 465,
+        })
+    }
+}
+
+fn default_smtp_host() -> String {
+    "localhost".into()
+}
+fn default_smtp_tls() -> SmtpTls {
+    SmtpTls::None
+}
+fn default_smtp_timeout() -> u64 {
+    30
+}
+fn default_pool_size() -> u32 {
+    4
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileMailConfig {
+    /// Each message is written here as `<alert id>.eml`.
+    pub dir: PathBuf,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WatchConfig {
+    /// How often reminder and overdue rules are evaluated against the clock.
+    #[serde(default = "default_rules_interval")]
+    pub rules_interval_secs: u64,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        WatchConfig {
+            rules_interval_secs: default_rules_interval(),
+        }
+    }
+}
+
+fn default_rules_interval() -> u64 {
+    60
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispatchConfig {
+    #[serde(default = "default_batch")]
+    pub batch_size: u32,
+    /// Attempts before an alert is dead-lettered.
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: u32,
+    #[serde(default = "default_backoff_initial")]
+    pub backoff_initial_secs: u64,
+    #[serde(default = "default_backoff_max")]
+    pub backoff_max_secs: u64,
+    /// How long a claimed alert stays with its dispatcher before others may take it back.
+    #[serde(default = "default_lease")]
+    pub lease_secs: u64,
+    /// How often the dispatcher looks for due alerts when nothing wakes it.
+    #[serde(default = "default_interval_ms")]
+    pub interval_ms: u64,
+    /// On shutdown, how long in-flight sends may take to finish.
+    #[serde(default = "default_grace")]
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for DispatchConfig {
+    fn default() -> Self {
+        DispatchConfig {
+            batch_size: default_batch(),
+            max_attempts: default_max_attempts(),
+            backoff_initial_secs: default_backoff_initial(),
+            backoff_max_secs: default_backoff_max(),
+            lease_secs: default_lease(),
+            interval_ms: default_interval_ms(),
+            shutdown_grace_secs: default_grace(),
+        }
+    }
+}
+
+fn default_batch() -> u32 {
+    100
+}
+fn default_max_attempts() -> u32 {
+    10
+}
+fn default_backoff_initial() -> u64 {
+    30
+}
+fn default_backoff_max() -> u64 {
+    3600
+}
+fn default_lease() -> u64 {
+    120
+}
+fn default_interval_ms() -> u64 {
+    1000
+}
+fn default_grace() -> u64 {
+    10
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    #[serde(default)]
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `hlidac=debug,info`; `HLIDAC_LOG` overrides it.
+    #[serde(default = "default_level")]
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::default(),
+            level: default_level(),
+        }
+    }
+}
+
+fn default_level() -> String {
+    "info".into()
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sender {
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// One municipality.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantConfig {
+    pub id: String,
+    pub name: String,
+    #[serde(default = "default_locale")]
+    pub locale: String,
+    #[serde(default = "default_time_zone")]
+    pub time_zone: String,
+    pub sender: Sender,
+    /// Days before a due date on which a reminder goes out (0 = on the day).
+    #[serde(default = "default_offsets")]
+    pub reminder_offsets_days: Vec<u32>,
+    #[serde(skip)]
+    pub sources: Vec<SourceConfig>,
+}
+
+impl TenantConfig {
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Europe::Prague)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&SourceConfig> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+fn default_locale() -> String {
+    "cs".into()
+}
+fn default_time_zone() -> String {
+    "Europe/Prague".into()
+}
+fn default_offsets() -> Vec<u32> {
+    vec![14, 3, 0]
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Receivables,
+    Submissions,
+}
+
+/// One internal system of a municipality, polled on a schedule.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    pub id: String,
+    pub kinds: Vec<SourceKind>,
+    /// Cron with seconds (`0 */5 * * * *`) or the classic five fields (`*/5 * * * *`).
+    pub schedule: String,
+    /// A snapshot that loses more than this share of the records seen last time is
+    /// treated as a failed poll: nothing is changed or sent.
+    #[serde(default = "default_max_drop_share")]
+    pub max_drop_share: f64,
+    pub adapter: AdapterConfig,
+}
+
+impl SourceConfig {
+    pub fn serves(&self, kind: SourceKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+}
+
+fn default_max_drop_share() -> f64 {
+    0.25
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AdapterConfig {
+    File(FileAdapterConfig),
+    Http(HttpAdapterConfig),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileAdapterConfig {
+    pub path: PathBuf,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpAdapterConfig {
+    pub base_url: String,
+    /// A file holding the bearer token (a systemd credential, for instance).
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
+    #[serde(default = "default_http_timeout")]
+    pub timeout_secs: u64,
+    /// Person references per request.
+    #[serde(default = "default_max_page")]
+    pub max_page: usize,
+}
+
+fn default_http_timeout() -> u64 {
+    10
+}
+fn default_max_page() -> usize {
+    1000
+}
+
+/// Parses a schedule, accepting classic five-field cron by adding a seconds field.
+pub fn parse_schedule(text: &str) -> Result<cron::Schedule, String> {
+    let fields = text.split_whitespace().count();
+    let full = if fields == 5 {
+        format!("0 {text}")
+    } else {
+        text.to_string()
+    };
+    full.parse::<cron::Schedule>().map_err(|e| e.to_string())
+}

@@ -1,0 +1,178 @@
+//! Keys and what they protect: national identifiers and contact details never reach the
+//! database in clear. A person reference is kept as a keyed hash (HMAC-SHA-256) for lookups
+//! and, where hlidac must send it back to the municipality, sealed with AES-256-GCM.
+//!
+//! One 32-byte master key (hex in a file, or a systemd credential) yields both subkeys.
+
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use std::path::{Path, PathBuf};
+
+type HmacSha256 = Hmac<Sha256>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("cannot read the key file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot create the key file {path}: {source}")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the key file {0} must hold 64 hex digits (32 random bytes); make one with `openssl rand -hex 32`")]
+    Format(PathBuf),
+    #[error("a sealed value could not be opened: wrong key or damaged data")]
+    Open,
+}
+
+#[derive(Clone)]
+pub struct Crypto {
+    hash_key: [u8; 32],
+    cipher: Aes256Gcm,
+}
+
+impl std::fmt::Debug for Crypto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Crypto([redacted])")
+    }
+}
+
+fn derive(master: &[u8; 32], label: &str) -> [u8; 32] {
+    let mut mac =
+        <HmacSha256 as Mac>::new_from_slice(master).expect("HMAC takes keys of any length");
+    mac.update(label.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+impl Crypto {
+    pub fn from_master(master: &[u8; 32]) -> Crypto {
+        let enc = derive(master, "hlidac/seal/v1");
+        Crypto {
+            hash_key: derive(master, "hlidac/hash/v1"),
+            cipher: Aes256Gcm::new(&enc.into()),
+        }
+    }
+
+    /// Reads the key, or creates it (mode 0600) when `create` is set and it does not exist.
+    pub fn load(path: &Path, create: bool) -> Result<Crypto, CryptoError> {
+        if create && !path.exists() {
+            let mut key = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut key);
+            write_private(path, hex::encode(key).as_bytes()).map_err(|source| {
+                CryptoError::Create {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
+            tracing::info!(path = %path.display(), "created a new secret key");
+        }
+        let text = std::fs::read_to_string(path).map_err(|source| CryptoError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let bytes = hex::decode(text.trim()).map_err(|_| CryptoError::Format(path.into()))?;
+        let master: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| CryptoError::Format(path.into()))?;
+        Ok(Crypto::from_master(&master))
+    }
+
+    /// A keyed hash of `value` within `domain` (so equal values in different roles differ).
+    pub fn hash(&self, domain: &str, value: &str) -> String {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.hash_key)
+            .expect("HMAC takes keys of any length");
+        mac.update(domain.as_bytes());
+        mac.update(&[0x1f]);
+        mac.update(value.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..20])
+    }
+
+    pub fn seal(&self, plaintext: &str) -> String {
+        let mut nonce = [0u8; 12];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let ct = self
+            .cipher
+            .encrypt(Nonce::from_slice(&nonce), plaintext.as_bytes())
+            .expect("AES-GCM encryption of an in-memory buffer cannot fail");
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ct);
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(out)
+    }
+
+    pub fn open(&self, sealed: &str) -> Result<String, CryptoError> {
+        let raw = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(sealed)
+            .map_err(|_| CryptoError::Open)?;
+        if raw.len() < 12 {
+            return Err(CryptoError::Open);
+        }
+        let (nonce, ct) = raw.split_at(12);
+        let pt = self
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), ct)
+            .map_err(|_| CryptoError::Open)?;
+        String::from_utf8(pt).map_err(|_| CryptoError::Open)
+    }
+}
+
+/// Writes a file only its owner can read.
+pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(contents)?;
+    f.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_values_open_only_with_the_same_key_and_hashes_are_keyed() {
+        let a = Crypto::from_master(&[7u8; 32]);
+        let b = Crypto::from_master(&[8u8; 32]);
+        let sealed = a.seal("CZ-1234");
+        assert!(!sealed.contains("CZ-1234"));
+        assert_eq!(a.open(&sealed).expect("opens"), "CZ-1234");
+        assert!(b.open(&sealed).is_err());
+        assert_ne!(a.seal("x"), a.seal("x"), "nonces differ");
+        assert_eq!(a.hash("person", "CZ-1"), a.hash("person", "CZ-1"));
+        assert_ne!(a.hash("person", "CZ-1"), b.hash("person", "CZ-1"));
+        assert_ne!(a.hash("person", "CZ-1"), a.hash("email", "CZ-1"));
+    }
+
+    #[test]
+    fn key_file_is_created_private_and_reloaded() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("k/hlidac.key");
+        let a = Crypto::load(&path, true).expect("created");
+        let mode = std::fs::metadata(&path)
+            .expect("exists")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let b = Crypto::load(&path, false).expect("reloaded");
+        assert_eq!(a.hash("d", "v"), b.hash("d", "v"));
+        std::fs::write(dir.path().join("bad"), "nothex").expect("write");
+        assert!(matches!(
+            Crypto::load(&dir.path().join("bad"), false),
+            Err(CryptoError::Format(_))
+        ));
+    }
+}

@@ -1,0 +1,360 @@
+//! Alert templates (minijinja) per locale and event kind, with locale-aware filters for
+//! amounts, dates, day counts and statuses. A template's first line is `Subject: …`.
+
+use minijinja::{Environment, State, Value};
+
+/// (locale, kind, text): the built-in templates.
+const BUILT_IN: &[(&str, &str, &str)] = &[
+    (
+        "cs",
+        "receivable.new",
+        include_str!("../../templates/cs/receivable.new.txt"),
+    ),
+    (
+        "cs",
+        "receivable.reminder",
+        include_str!("../../templates/cs/receivable.reminder.txt"),
+    ),
+    (
+        "cs",
+        "receivable.overdue",
+        include_str!("../../templates/cs/receivable.overdue.txt"),
+    ),
+    (
+        "cs",
+        "receivable.paid",
+        include_str!("../../templates/cs/receivable.paid.txt"),
+    ),
+    (
+        "cs",
+        "submission.new",
+        include_str!("../../templates/cs/submission.new.txt"),
+    ),
+    (
+        "cs",
+        "submission.status_changed",
+        include_str!("../../templates/cs/submission.status_changed.txt"),
+    ),
+    (
+        "en",
+        "receivable.new",
+        include_str!("../../templates/en/receivable.new.txt"),
+    ),
+    (
+        "en",
+        "receivable.reminder",
+        include_str!("../../templates/en/receivable.reminder.txt"),
+    ),
+    (
+        "en",
+        "receivable.overdue",
+        include_str!("../../templates/en/receivable.overdue.txt"),
+    ),
+    (
+        "en",
+        "receivable.paid",
+        include_str!("../../templates/en/receivable.paid.txt"),
+    ),
+    (
+        "en",
+        "submission.new",
+        include_str!("../../templates/en/submission.new.txt"),
+    ),
+    (
+        "en",
+        "submission.status_changed",
+        include_str!("../../templates/en/submission.status_changed.txt"),
+    ),
+];
+
+pub const EVENT_KINDS: &[&str] = &[
+    "receivable.new",
+    "receivable.reminder",
+    "receivable.overdue",
+    "receivable.paid",
+    "submission.new",
+    "submission.status_changed",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("no template for {kind} in {locale}")]
+    Missing { locale: String, kind: String },
+    #[error("template {name} failed: {message}")]
+    Render { name: String, message: String },
+    #[error("template {0} does not start with a \"Subject: \" line")]
+    NoSubject(String),
+}
+
+/// A rendered message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub body: String,
+}
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Templates")
+    }
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates::built_in()
+    }
+}
+
+impl Templates {
+    pub fn built_in() -> Templates {
+        let mut env = Environment::new();
+        env.set_keep_trailing_newline(true);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+        for (locale, kind, text) in BUILT_IN {
+            env.add_template(template_name(locale, kind).leak(), text)
+                .expect("built-in templates parse (checked by a test)");
+        }
+        env.add_filter("money", money);
+        env.add_filter("date", date);
+        env.add_filter("days", days);
+        env.add_filter("status", status);
+        Templates { env }
+    }
+
+    /// Renders `kind` in `locale`, falling back to English when the locale lacks it.
+    pub fn render(
+        &self,
+        locale: &str,
+        kind: &str,
+        ctx: &serde_json::Value,
+    ) -> Result<Rendered, TemplateError> {
+        let name = [locale, "en"]
+            .iter()
+            .map(|l| template_name(l, kind))
+            .find(|n| self.env.get_template(n).is_ok())
+            .ok_or_else(|| TemplateError::Missing {
+                locale: locale.into(),
+                kind: kind.into(),
+            })?;
+        let used_locale = name.split('/').next().unwrap_or("en").to_string();
+        let tmpl = self
+            .env
+            .get_template(&name)
+            .map_err(|e| TemplateError::Render {
+                name: name.clone(),
+                message: e.to_string(),
+            })?;
+        let mut ctx = ctx.clone();
+        if let Some(obj) = ctx.as_object_mut() {
+            obj.insert("locale".into(), used_locale.into());
+        }
+        let text = tmpl.render(&ctx).map_err(|e| TemplateError::Render {
+            name: name.clone(),
+            message: format!("{e:#}"),
+        })?;
+        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        let subject = first
+            .strip_prefix("Subject: ")
+            .ok_or_else(|| TemplateError::NoSubject(name.clone()))?
+            .trim()
+            .to_string();
+        Ok(Rendered {
+            subject,
+            body: rest.trim_start_matches('\n').to_string(),
+        })
+    }
+}
+
+fn template_name(locale: &str, kind: &str) -> String {
+    format!("{locale}/{kind}.txt")
+}
+
+fn locale_of(state: &State) -> String {
+    state
+        .lookup("locale")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| "en".into())
+}
+
+/// Groups the integer part: `1 200` (cs, with a no-break space) or `1,200` (en).
+fn group(whole: &str, sep: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push_str(sep);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// `"1200.00"|money("CZK")` → `1 200,00 Kč` in Czech, `CZK 1,200.00` in English.
+fn money(state: &State, amount: String, currency: String) -> String {
+    let (neg, digits) = match amount.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", amount.as_str()),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "00"));
+    match locale_of(state).as_str() {
+        "cs" => {
+            let symbol = if currency == "CZK" {
+                "Kč"
+            } else {
+                currency.as_str()
+            };
+            format!("{neg}{},{frac}\u{a0}{symbol}", group(whole, "\u{a0}"))
+        }
+        _ => format!("{neg}{currency} {}.{frac}", group(whole, ",")),
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `"2026-05-31"|date` → `31. 5. 2026` (cs) or `31 May 2026` (en).
+fn date(state: &State, value: String) -> String {
+    use chrono::Datelike;
+    let Ok(d) = value.parse::<chrono::NaiveDate>() else {
+        return value;
+    };
+    match locale_of(state).as_str() {
+        "cs" => format!("{}. {}. {}", d.day(), d.month(), d.year()),
+        _ => format!(
+            "{} {} {}",
+            d.day(),
+            MONTHS_EN[d.month0() as usize],
+            d.year()
+        ),
+    }
+}
+
+/// `3|days` → `3 dny` (cs: 1 den, 2–4 dny, 5+ dní) or `3 days`.
+fn days(state: &State, n: i64) -> String {
+    let abs = n.unsigned_abs();
+    match locale_of(state).as_str() {
+        "cs" => {
+            let word = match abs {
+                1 => "den",
+                2..=4 => "dny",
+                _ => "dní",
+            };
+            format!("{n} {word}")
+        }
+        _ => format!("{n} {}", if abs == 1 { "day" } else { "days" }),
+    }
+}
+
+/// A submission status code in words.
+fn status(state: &State, code: Value) -> String {
+    let code = code.as_str().unwrap_or("").to_string();
+    let cs = locale_of(state) == "cs";
+    let words = match code.as_str() {
+        "received" => ("přijato", "received"),
+        "assigned" => ("přiděleno zpracovateli", "assigned to an official"),
+        "in_progress" => ("ve vyřizování", "in progress"),
+        "waiting_for_citizen" => ("čeká na vás", "waiting for you"),
+        "forwarded" => (
+            "postoupeno příslušnému úřadu",
+            "forwarded to the competent office",
+        ),
+        "resolved" => ("vyřízeno", "resolved"),
+        "closed" => ("uzavřeno", "closed"),
+        "cancelled" => ("zrušeno", "cancelled"),
+        "reopened" => ("znovu otevřeno", "reopened"),
+        _ => return code,
+    };
+    if cs { words.0 } else { words.1 }.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> serde_json::Value {
+        serde_json::json!({
+            "tenant": {"name": "Obec Lhota"},
+            "alert": {
+                "key": "R1", "title": "Poplatek ze psů", "kind": "dog_fee", "period": "2026",
+                "currency": "CZK", "amount_due": "1200.00", "amount_outstanding": "1200.00",
+                "amount": "1200.00", "due_date": "2026-05-31", "days_left": 3,
+                "days_overdue": -3, "status": "open",
+                "payment": {"account": "19-1234567/0100", "variable_symbol": "1337"},
+                "matter": "Žádost", "filing_number": "MUDE 1/2026", "case_number": null,
+                "old_status": "received", "status_native": null, "assigned_to": "Odbor",
+                "deadline": null
+            }
+        })
+    }
+
+    #[test]
+    fn every_kind_renders_in_every_locale_with_a_subject() {
+        let t = Templates::built_in();
+        for locale in crate::config::SUPPORTED_LOCALES {
+            for kind in EVENT_KINDS {
+                let r = t
+                    .render(locale, kind, &ctx())
+                    .unwrap_or_else(|e| panic!("{locale} {kind}: {e}"));
+                assert!(
+                    !r.subject.is_empty() && !r.body.is_empty(),
+                    "{locale} {kind}"
+                );
+                assert!(
+                    r.body.contains("Obec Lhota") || r.subject.contains("Obec Lhota"),
+                    "{locale} {kind} names the municipality"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn czech_formats_amounts_dates_and_plural_days() {
+        let t = Templates::built_in();
+        let r = t
+            .render("cs", "receivable.reminder", &ctx())
+            .expect("renders");
+        assert!(r.body.contains("1\u{a0}200,00\u{a0}Kč"), "{}", r.body);
+        assert!(r.body.contains("31. 5. 2026"), "{}", r.body);
+        assert!(r.subject.contains("3 dny"), "{}", r.subject);
+        let en = t
+            .render("en", "receivable.reminder", &ctx())
+            .expect("renders");
+        assert!(en.body.contains("CZK 1,200.00"), "{}", en.body);
+        assert!(en.body.contains("31 May 2026"), "{}", en.body);
+        let mut one = ctx();
+        one["alert"]["days_left"] = 1.into();
+        assert!(t
+            .render("cs", "receivable.reminder", &one)
+            .expect("renders")
+            .subject
+            .contains("1 den"));
+        one["alert"]["days_left"] = 5.into();
+        assert!(t
+            .render("cs", "receivable.reminder", &one)
+            .expect("renders")
+            .subject
+            .contains("5 dní"));
+    }
+
+    #[test]
+    fn an_unknown_locale_falls_back_to_english() {
+        let t = Templates::built_in();
+        let r = t.render("xx", "receivable.paid", &ctx()).expect("renders");
+        assert!(r.body.contains("CZK 1,200.00"));
+    }
+}

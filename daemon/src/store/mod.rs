@@ -1,0 +1,702 @@
+//! Storage on SQLite (embedded default, WAL) or PostgreSQL (several instances share one).
+//!
+//! What comes in: observations, events and alerts from the watch and notify stages. What
+//! goes out: the last known state of each record and the alerts due for sending. What it
+//! must never do: store a national identifier or a contact in clear (callers pass hashes
+//! and sealed values), or let an alert exist without the event it came from — both are
+//! written in one transaction by [`Store::commit_poll`] and [`Store::insert_events`].
+//!
+//! The same SQL runs on both engines through sqlx's `Any` driver; times are Unix
+//! milliseconds. The few statements that differ (claiming with `SKIP LOCKED`) branch on
+//! [`Backend`].
+
+mod outbox;
+
+pub use outbox::*;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use std::collections::HashMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot create the database folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Topics a citizen can subscribe to; an event's kind names its topic.
+pub const TOPICS: &[&str] = &["receivables", "submissions", "documents"];
+
+pub fn new_id() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// A deterministic identifier from parts (events, alerts): the same facts give the same id.
+pub fn stable_id(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    hex::encode(&h.finalize()[..16])
+}
+
+#[derive(Clone, Debug)]
+pub struct CitizenRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub person_ref_enc: String,
+    pub locale: Option<String>,
+    pub email_enc: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceHealth {
+    pub state: String,
+    pub consecutive_failures: i64,
+    pub total_failures: i64,
+    pub total_polls: i64,
+    pub last_error: Option<String>,
+    pub record_count: i64,
+    pub last_success_at: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Observation {
+    pub record_key: String,
+    pub person_hash: String,
+    pub content_hash: String,
+    pub version: Option<String>,
+    pub status: String,
+    pub data: String,
+    pub first_seen_at: i64,
+}
+
+/// One observation to insert or replace.
+#[derive(Clone, Debug)]
+pub struct ObservationWrite {
+    pub kind: &'static str,
+    pub record_key: String,
+    pub person_hash: String,
+    pub content_hash: String,
+    pub version: Option<String>,
+    pub status: String,
+    pub data: String,
+}
+
+/// An event about one record of one person, with the facts an alert is rendered from.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub id: String,
+    pub tenant_id: String,
+    pub source_id: String,
+    pub kind: String,
+    pub record_key: String,
+    pub person_hash: String,
+    pub payload: serde_json::Value,
+    /// The alert may not go out after this instant (a reminder for a date that passed).
+    pub expires_at: Option<i64>,
+}
+
+impl NewEvent {
+    pub fn topic(&self) -> &'static str {
+        topic_of(&self.kind)
+    }
+}
+
+pub fn topic_of(kind: &str) -> &'static str {
+    if kind.starts_with("submission.") {
+        "submissions"
+    } else if kind.starts_with("document.") {
+        "documents"
+    } else {
+        "receivables"
+    }
+}
+
+impl Store {
+    /// Connects (creating a SQLite file and its folder when needed) without migrating.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        if backend == Backend::Sqlite {
+            if let Some(path) = sqlite_path(url) {
+                if let Some(dir) = std::path::Path::new(&path).parent() {
+                    if !dir.as_os_str().is_empty() {
+                        std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                            path: dir.display().to_string(),
+                            source,
+                        })?;
+                    }
+                }
+            }
+        }
+        // SQLite takes one writer at a time; one connection avoids lock upgrades failing
+        // with SQLITE_BUSY. PostgreSQL gets a real pool.
+        let max = match backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => max_connections.max(2),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(std::time::Duration::from_secs(30))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = NORMAL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 10000",
+                        ] {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies the embedded migrations of this backend; returns how many were new.
+    pub async fn migrate(&self) -> Result<usize> {
+        let migrator = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
+        };
+        let before = self.applied_migrations().await.unwrap_or(0);
+        migrator.run(&self.pool).await?;
+        let after = self.applied_migrations().await?;
+        Ok(after.saturating_sub(before))
+    }
+
+    async fn applied_migrations(&self) -> Result<usize> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        Ok(n as usize)
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub async fn upsert_tenant(&self, id: &str, name: &str, now: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn ensure_source(&self, tenant: &str, source: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sources (tenant_id, source_id, state) VALUES ($1, $2, 'new')
+             ON CONFLICT (tenant_id, source_id) DO NOTHING",
+        )
+        .bind(tenant)
+        .bind(source)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    // ----- citizens -------------------------------------------------------------------
+
+    /// Enrols a citizen with a verified e-mail contact and every topic subscribed on it.
+    /// Returns the citizen's id, and false when the person was already enrolled.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_citizen(
+        &self,
+        tenant: &str,
+        person_hash: &str,
+        person_ref_enc: &str,
+        locale: Option<&str>,
+        email_enc: &str,
+        email_hash: &str,
+        now: i64,
+    ) -> Result<(String, bool)> {
+        let mut tx = self.pool.begin().await?;
+        let existing =
+            sqlx::query("SELECT id FROM citizens WHERE tenant_id = $1 AND person_hash = $2")
+                .bind(tenant)
+                .bind(person_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (id, created) = match existing {
+            Some(row) => (row.try_get::<String, _>("id")?, false),
+            None => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO citizens (id, tenant_id, person_hash, person_ref_enc, locale, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&id)
+                .bind(tenant)
+                .bind(person_hash)
+                .bind(person_ref_enc)
+                .bind(locale.map(str::to_string))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                (id, true)
+            }
+        };
+        sqlx::query(
+            "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
+             VALUES ($1, $2, 'email', $3, $4, $5, $5)
+             ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(&id)
+        .bind(email_enc)
+        .bind(email_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        for topic in TOPICS {
+            sqlx::query(
+                "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
+                 VALUES ($1, $2, 'email', $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(&id)
+            .bind(*topic)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((id, created))
+    }
+
+    pub async fn list_citizens(&self, tenant: Option<&str>) -> Result<Vec<CitizenRow>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.tenant_id, c.person_ref_enc, c.locale, c.created_at,
+                    (SELECT k.address_enc FROM contacts k WHERE k.citizen_id = c.id
+                       AND k.channel = 'email' AND k.verified_at IS NOT NULL
+                     ORDER BY k.created_at LIMIT 1) AS email_enc
+             FROM citizens c WHERE ($1 = '' OR c.tenant_id = $1) ORDER BY c.created_at, c.id",
+        )
+        .bind(tenant.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CitizenRow {
+                    id: r.try_get("id")?,
+                    tenant_id: r.try_get("tenant_id")?,
+                    person_ref_enc: r.try_get("person_ref_enc")?,
+                    locale: r.try_get("locale")?,
+                    email_enc: r.try_get("email_enc")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Removes a citizen and everything personal; alerts not yet sent are suppressed.
+    pub async fn remove_citizen(&self, id: &str, now: i64) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE outbox SET state = 'suppressed', last_error = 'citizen removed', updated_at = $2
+             WHERE citizen_id = $1 AND state IN ('queued', 'sending')",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        for sql in [
+            "DELETE FROM subscriptions WHERE citizen_id = $1",
+            "DELETE FROM contacts WHERE citizen_id = $1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+        }
+        let n = sqlx::query("DELETE FROM citizens WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
+    // ----- sources --------------------------------------------------------------------
+
+    pub async fn source_health(&self, tenant: &str, source: &str) -> Result<Option<SourceHealth>> {
+        let row = sqlx::query(
+            "SELECT state, consecutive_failures, total_failures, total_polls, last_error,
+                    record_count, last_success_at
+             FROM sources WHERE tenant_id = $1 AND source_id = $2",
+        )
+        .bind(tenant)
+        .bind(source)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(SourceHealth {
+                state: r.try_get("state")?,
+                consecutive_failures: r.try_get("consecutive_failures")?,
+                total_failures: r.try_get("total_failures")?,
+                total_polls: r.try_get("total_polls")?,
+                last_error: r.try_get("last_error")?,
+                record_count: r.try_get("record_count")?,
+                last_success_at: r.try_get("last_success_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Records a failed poll; returns the number of failures in a row.
+    pub async fn record_poll_failure(
+        &self,
+        tenant: &str,
+        source: &str,
+        state: &str,
+        error: &str,
+        now: i64,
+    ) -> Result<i64> {
+        self.ensure_source(tenant, source).await?;
+        let row = sqlx::query(
+            "UPDATE sources SET state = $3, consecutive_failures = consecutive_failures + 1,
+                total_failures = total_failures + 1, total_polls = total_polls + 1,
+                last_poll_at = $4, last_error = $5
+             WHERE tenant_id = $1 AND source_id = $2 RETURNING consecutive_failures",
+        )
+        .bind(tenant)
+        .bind(source)
+        .bind(state)
+        .bind(now)
+        .bind(error)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("consecutive_failures")?)
+    }
+
+    pub async fn list_sources(&self) -> Result<Vec<(String, String, SourceHealth)>> {
+        let rows = sqlx::query(
+            "SELECT tenant_id, source_id, state, consecutive_failures, total_failures,
+                    total_polls, last_error, record_count, last_success_at
+             FROM sources ORDER BY tenant_id, source_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("tenant_id")?,
+                    r.try_get("source_id")?,
+                    SourceHealth {
+                        state: r.try_get("state")?,
+                        consecutive_failures: r.try_get("consecutive_failures")?,
+                        total_failures: r.try_get("total_failures")?,
+                        total_polls: r.try_get("total_polls")?,
+                        last_error: r.try_get("last_error")?,
+                        record_count: r.try_get("record_count")?,
+                        last_success_at: r.try_get("last_success_at")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    // ----- observations ---------------------------------------------------------------
+
+    pub async fn observations(
+        &self,
+        tenant: &str,
+        source: &str,
+        kind: &str,
+    ) -> Result<HashMap<String, Observation>> {
+        let rows = sqlx::query(
+            "SELECT record_key, person_hash, content_hash, version, status, data, first_seen_at
+             FROM observations WHERE tenant_id = $1 AND source_id = $2 AND kind = $3",
+        )
+        .bind(tenant)
+        .bind(source)
+        .bind(kind)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let o = observation_from_row(r)?;
+                Ok((o.record_key.clone(), o))
+            })
+            .collect()
+    }
+
+    pub async fn observation(
+        &self,
+        tenant: &str,
+        source: &str,
+        kind: &str,
+        key: &str,
+    ) -> Result<Option<Observation>> {
+        let row = sqlx::query(
+            "SELECT record_key, person_hash, content_hash, version, status, data, first_seen_at
+             FROM observations
+             WHERE tenant_id = $1 AND source_id = $2 AND kind = $3 AND record_key = $4",
+        )
+        .bind(tenant)
+        .bind(source)
+        .bind(kind)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(observation_from_row).transpose()?)
+    }
+
+    /// Receivables not settled, from sources whose last poll succeeded: the input of the
+    /// reminder and overdue rules. A failing source's stale data never produces a reminder.
+    pub async fn open_receivables(&self, tenant: &str) -> Result<Vec<(String, Observation)>> {
+        let rows = sqlx::query(
+            "SELECT o.source_id, o.record_key, o.person_hash, o.content_hash, o.version,
+                    o.status, o.data, o.first_seen_at
+             FROM observations o JOIN sources s
+               ON s.tenant_id = o.tenant_id AND s.source_id = o.source_id
+             WHERE o.tenant_id = $1 AND o.kind = 'receivable' AND s.state = 'ok'
+               AND o.status NOT IN ('paid', 'written_off')",
+        )
+        .bind(tenant)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("source_id")?, observation_from_row(r)?)))
+            .collect()
+    }
+
+    /// Writes a successful poll in one transaction: the changed observations, the events
+    /// they produced with their alerts, and the source's health.
+    pub async fn commit_poll(
+        &self,
+        tenant: &str,
+        source: &str,
+        writes: &[ObservationWrite],
+        events: &[NewEvent],
+        record_count: i64,
+        now: i64,
+    ) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        for w in writes {
+            sqlx::query(
+                "INSERT INTO observations (tenant_id, source_id, kind, record_key, person_hash,
+                    content_hash, version, status, data, first_seen_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                 ON CONFLICT (tenant_id, source_id, kind, record_key) DO UPDATE SET
+                    person_hash = excluded.person_hash, content_hash = excluded.content_hash,
+                    version = excluded.version, status = excluded.status, data = excluded.data,
+                    updated_at = excluded.updated_at",
+            )
+            .bind(tenant)
+            .bind(source)
+            .bind(w.kind)
+            .bind(&w.record_key)
+            .bind(&w.person_hash)
+            .bind(&w.content_hash)
+            .bind(w.version.clone())
+            .bind(&w.status)
+            .bind(&w.data)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut alerts = 0;
+        for e in events {
+            alerts += insert_event(&mut tx, e, now).await?;
+        }
+        sqlx::query(
+            "INSERT INTO sources (tenant_id, source_id, state, total_polls, last_poll_at,
+                last_success_at, record_count)
+             VALUES ($1, $2, 'ok', 1, $3, $3, $4)
+             ON CONFLICT (tenant_id, source_id) DO UPDATE SET state = 'ok',
+                consecutive_failures = 0, total_polls = sources.total_polls + 1,
+                last_poll_at = $3, last_success_at = $3, last_error = NULL, record_count = $4",
+        )
+        .bind(tenant)
+        .bind(source)
+        .bind(now)
+        .bind(record_count)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(alerts)
+    }
+
+    /// Inserts events not seen before and their alerts, in one transaction; returns the
+    /// number of alerts queued.
+    pub async fn insert_events(&self, events: &[NewEvent], now: i64) -> Result<usize> {
+        if events.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut alerts = 0;
+        for e in events {
+            alerts += insert_event(&mut tx, e, now).await?;
+        }
+        tx.commit().await?;
+        Ok(alerts)
+    }
+
+    pub async fn event_exists(&self, id: &str) -> Result<bool> {
+        Ok(sqlx::query("SELECT 1 AS one FROM events WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+
+    pub async fn count(&self, table: CountOf) -> Result<i64> {
+        let sql = match table {
+            CountOf::Events => "SELECT COUNT(*) AS n FROM events",
+            CountOf::Observations => "SELECT COUNT(*) AS n FROM observations",
+            CountOf::Outbox => "SELECT COUNT(*) AS n FROM outbox",
+            CountOf::Citizens => "SELECT COUNT(*) AS n FROM citizens",
+        };
+        Ok(sqlx::query(sql).fetch_one(&self.pool).await?.try_get("n")?)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum CountOf {
+    Events,
+    Observations,
+    Outbox,
+    Citizens,
+}
+
+fn observation_from_row(r: &AnyRow) -> std::result::Result<Observation, sqlx::Error> {
+    Ok(Observation {
+        record_key: r.try_get("record_key")?,
+        person_hash: r.try_get("person_hash")?,
+        content_hash: r.try_get("content_hash")?,
+        version: r.try_get("version")?,
+        status: r.try_get("status")?,
+        data: r.try_get("data")?,
+        first_seen_at: r.try_get("first_seen_at")?,
+    })
+}
+
+/// Inserts one event unless it exists, and one alert per subscribed citizen with a verified
+/// contact on the channel. Runs inside the caller's transaction.
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    e: &NewEvent,
+    now: i64,
+) -> Result<usize> {
+    let inserted = sqlx::query(
+        "INSERT INTO events (id, tenant_id, source_id, kind, record_key, person_hash, payload, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&e.id)
+    .bind(&e.tenant_id)
+    .bind(&e.source_id)
+    .bind(&e.kind)
+    .bind(&e.record_key)
+    .bind(&e.person_hash)
+    .bind(e.payload.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(0);
+    }
+    let recipients = sqlx::query(
+        "SELECT DISTINCT c.id AS citizen_id, s.channel
+         FROM citizens c JOIN subscriptions s ON s.citizen_id = c.id
+         WHERE c.tenant_id = $1 AND c.person_hash = $2 AND s.topic = $3
+           AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
+                       AND k.channel = s.channel AND k.verified_at IS NOT NULL)",
+    )
+    .bind(&e.tenant_id)
+    .bind(&e.person_hash)
+    .bind(e.topic())
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut alerts = 0;
+    for r in recipients {
+        let citizen: String = r.try_get("citizen_id")?;
+        let channel: String = r.try_get("channel")?;
+        let key = stable_id(&["alert", &e.id, &channel, &citizen]);
+        alerts += sqlx::query(
+            "INSERT INTO outbox (id, dedupe_key, event_id, tenant_id, citizen_id, channel, kind,
+                state, next_attempt_at, expires_at, created_at, updated_at)
+             VALUES ($1, $1, $2, $3, $4, $5, $6, 'queued', $7, $8, $7, $7)
+             ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(&key)
+        .bind(&e.id)
+        .bind(&e.tenant_id)
+        .bind(&citizen)
+        .bind(&channel)
+        .bind(&e.kind)
+        .bind(now)
+        .bind(e.expires_at)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected() as usize;
+    }
+    Ok(alerts)
+}
+
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    if path.is_empty() || path == ":memory:" {
+        None
+    } else {
+        Some(path.to_string())
+    }
+}

@@ -1,0 +1,83 @@
+//! Watching the municipality's systems.
+//!
+//! What comes in: each source's records, polled on its cron schedule ([`poll`]), and the
+//! clock ([`rules`]). What goes out: observations (the last known state of each record)
+//! and events, each written in one transaction with the alerts it causes. What it must
+//! never do: emit anything from a failed or suspicious poll, or from a record's absence.
+
+pub mod poll;
+pub mod rules;
+
+use crate::app::App;
+use crate::config::parse_schedule;
+use std::sync::Arc;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+/// Runs one source's schedule until shutdown: a poll at start, then one per cron tick.
+/// After each successful poll the tenant's rules run and the dispatcher is woken.
+pub async fn run_source(
+    app: Arc<App>,
+    tenant_id: String,
+    source_id: String,
+    shutdown: CancellationToken,
+    wake: Arc<Notify>,
+) {
+    let Some(tenant) = app.config.tenant(&tenant_id).cloned() else {
+        return;
+    };
+    let Some(source) = tenant.source(&source_id).cloned() else {
+        return;
+    };
+    let schedule = match parse_schedule(&source.schedule) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(tenant = %tenant_id, source = %source_id, error = %e, "bad schedule; source not polled");
+            return;
+        }
+    };
+    let mut first = true;
+    loop {
+        if !first {
+            let now = app.clock.now();
+            let Some(next) = schedule.after(&now).next() else {
+                tracing::warn!(tenant = %tenant_id, source = %source_id, "schedule has no further ticks");
+                return;
+            };
+            let wait = (next - now).to_std().unwrap_or_default();
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+        first = false;
+        let polled = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            r = poll::poll_source(&app, &tenant, &source) => r,
+        };
+        if polled.is_ok() {
+            if let Err(e) = rules::evaluate_tenant(&app, &tenant).await {
+                tracing::error!(tenant = %tenant_id, error = %e, "reminder rules failed");
+            }
+            wake.notify_one();
+        }
+    }
+}
+
+/// Evaluates the reminder and overdue rules for every tenant at a fixed pace.
+pub async fn run_rules(app: Arc<App>, shutdown: CancellationToken, wake: Arc<Notify>) {
+    let period = std::time::Duration::from_secs(app.config.watch.rules_interval_secs.max(1));
+    let mut ticker = tokio::time::interval(period);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = ticker.tick() => {}
+        }
+        match rules::evaluate(&app).await {
+            Ok(n) if n > 0 => wake.notify_one(),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "reminder rules failed"),
+        }
+    }
+}

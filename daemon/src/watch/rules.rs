@@ -1,0 +1,271 @@
+//! Clock-driven rules: reminders at the tenant's offsets before each unpaid instalment's
+//! due date, and one overdue notice the day after it.
+//!
+//! Times come from the injected clock, in the tenant's time zone. A reminder is sent only
+//! for an offset whose day came after hlidac first saw the receivable (the "new fee" alert
+//! already told the citizen), and only the nearest such offset: someone enrolled two days
+//! before a due date is not sent the fourteen-day reminder. Event ids are deterministic, so
+//! evaluating the rules again never sends anything twice.
+
+use crate::app::App;
+use crate::config::TenantConfig;
+use crate::store::{stable_id, NewEvent, Observation, StoreError};
+use chrono::{Days, NaiveDate, TimeZone};
+use hlidac_adapters::Receivable;
+
+/// Evaluates the rules for every tenant; returns the number of alerts queued.
+pub async fn evaluate(app: &App) -> Result<usize, StoreError> {
+    let mut alerts = 0;
+    for tenant in &app.config.tenants {
+        alerts += evaluate_tenant(app, tenant).await?;
+    }
+    Ok(alerts)
+}
+
+pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, StoreError> {
+    let today = app.today(tenant);
+    let mut events = Vec::new();
+    for (source_id, obs) in app.store.open_receivables(&tenant.id).await? {
+        let Ok(r) = serde_json::from_str::<Receivable>(&obs.data) else {
+            tracing::error!(tenant = %tenant.id, source = %source_id, "stored receivable does not parse; skipped");
+            continue;
+        };
+        for e in receivable_events(tenant, &source_id, &obs, &r, today) {
+            if !app.store.event_exists(&e.id).await? {
+                events.push(e);
+            }
+        }
+    }
+    app.store.insert_events(&events, app.clock.now_ms()).await
+}
+
+/// The reminder and overdue events that apply to one receivable on `today`.
+pub fn receivable_events(
+    tenant: &TenantConfig,
+    source_id: &str,
+    obs: &Observation,
+    r: &Receivable,
+    today: NaiveDate,
+) -> Vec<NewEvent> {
+    let tz = tenant.tz();
+    let first_seen = tz
+        .timestamp_millis_opt(obs.first_seen_at)
+        .single()
+        .map(|t| t.date_naive())
+        .unwrap_or(today);
+    let mut out = Vec::new();
+    for inst in r.unpaid_instalments() {
+        let due = inst.due_date;
+        let days_left = (due - today).num_days();
+        let base = |kind: &str, id: String, expires_at: Option<i64>| NewEvent {
+            id,
+            tenant_id: tenant.id.clone(),
+            source_id: source_id.to_string(),
+            kind: kind.into(),
+            record_key: r.key.clone(),
+            person_hash: obs.person_hash.clone(),
+            payload: receivable_payload(r, Some((inst.due_date, inst.amount, days_left))),
+            expires_at,
+        };
+        if days_left < 0 {
+            let id = stable_id(&[&tenant.id, source_id, &r.key, "overdue", &due.to_string()]);
+            out.push(base("receivable.overdue", id, None));
+            continue;
+        }
+        let offset = tenant
+            .reminder_offsets_days
+            .iter()
+            .copied()
+            .filter(|&o| i64::from(o) >= days_left)
+            .filter(|&o| {
+                due.checked_sub_days(Days::new(u64::from(o)))
+                    .is_some_and(|d| d > first_seen)
+            })
+            .min();
+        if let Some(o) = offset {
+            let id = stable_id(&[
+                &tenant.id,
+                source_id,
+                &r.key,
+                "reminder",
+                &due.to_string(),
+                &o.to_string(),
+            ]);
+            // Useless once the due date has passed in the tenant's time zone.
+            let expires = due
+                .checked_add_days(Days::new(1))
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .and_then(|t| tz.from_local_datetime(&t).earliest())
+                .map(|t| t.timestamp_millis());
+            out.push(base("receivable.reminder", id, expires));
+        }
+    }
+    out
+}
+
+/// The facts an alert about a receivable is rendered from; never the person reference.
+pub fn receivable_payload(
+    r: &Receivable,
+    instalment: Option<(NaiveDate, hlidac_adapters::Money, i64)>,
+) -> serde_json::Value {
+    let next = r.unpaid_instalments().map(|i| i.due_date).min();
+    let (due_date, amount, days_left) = match instalment {
+        Some((d, a, n)) => (Some(d), a.to_string(), Some(n)),
+        None => (next, r.amount_outstanding.to_string(), None),
+    };
+    serde_json::json!({
+        "key": r.key,
+        "title": r.title,
+        "kind": r.kind,
+        "period": r.period,
+        "currency": r.currency,
+        "amount_due": r.amount_due.to_string(),
+        "amount_outstanding": r.amount_outstanding.to_string(),
+        "amount": amount,
+        "due_date": due_date,
+        "days_left": days_left,
+        "days_overdue": days_left.map(|n| -n),
+        "status": r.status.as_str(),
+        "payment": r.payment,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hlidac_adapters::{Instalment, Money, ReceivableKind, ReceivableStatus};
+
+    fn tenant() -> TenantConfig {
+        TenantConfig {
+            id: "t".into(),
+            name: "T".into(),
+            locale: "cs".into(),
+            time_zone: "Europe/Prague".into(),
+            sender: crate::config::Sender {
+                email: "a@b.example".into(),
+                name: None,
+            },
+            reminder_offsets_days: vec![14, 3, 0],
+            sources: vec![],
+        }
+    }
+
+    fn fee(due: NaiveDate, status: ReceivableStatus) -> Receivable {
+        Receivable {
+            key: "R1".into(),
+            person_ref: String::new(),
+            kind: ReceivableKind::DogFee,
+            title: "Dog fee".into(),
+            period: None,
+            currency: "CZK".into(),
+            amount_due: Money(60000),
+            amount_outstanding: Money(if status.is_settled() { 0 } else { 60000 }),
+            instalments: vec![Instalment {
+                no: 1,
+                due_date: due,
+                amount: Money(60000),
+                paid: status.is_settled(),
+            }],
+            early_discount: None,
+            payment: None,
+            status,
+            updated_at: None,
+            version: None,
+        }
+    }
+
+    fn obs(first_seen: NaiveDate) -> Observation {
+        let at = first_seen
+            .and_hms_opt(12, 0, 0)
+            .expect("valid")
+            .and_utc()
+            .timestamp_millis();
+        Observation {
+            record_key: "R1".into(),
+            person_hash: "h".into(),
+            content_hash: String::new(),
+            version: None,
+            status: "open".into(),
+            data: String::new(),
+            first_seen_at: at,
+        }
+    }
+
+    fn kinds_on(day: NaiveDate, first_seen: NaiveDate, due: NaiveDate) -> Vec<String> {
+        let r = fee(due, ReceivableStatus::Open);
+        receivable_events(&tenant(), "s", &obs(first_seen), &r, day)
+            .into_iter()
+            .map(|e| format!("{}@{}", e.kind, e.payload["days_left"]))
+            .collect()
+    }
+
+    #[test]
+    fn reminders_follow_offsets_and_only_the_nearest_one_applies() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let seen = d("2026-05-01");
+        let due = d("2026-05-31");
+        assert!(
+            kinds_on(d("2026-05-16"), seen, due).is_empty(),
+            "15 days before: nothing"
+        );
+        assert_eq!(
+            kinds_on(d("2026-05-17"), seen, due),
+            ["receivable.reminder@14"]
+        );
+        assert_eq!(
+            kinds_on(d("2026-05-20"), seen, due),
+            ["receivable.reminder@11"]
+        );
+        assert_eq!(
+            kinds_on(d("2026-05-28"), seen, due),
+            ["receivable.reminder@3"]
+        );
+        assert_eq!(
+            kinds_on(d("2026-05-31"), seen, due),
+            ["receivable.reminder@0"]
+        );
+        assert_eq!(
+            kinds_on(d("2026-06-01"), seen, due),
+            ["receivable.overdue@-1"]
+        );
+        // Enrolled two days before the due date: no 14- or 3-day reminder, only on the day.
+        assert!(kinds_on(d("2026-05-29"), d("2026-05-29"), due).is_empty());
+        assert_eq!(
+            kinds_on(d("2026-05-31"), d("2026-05-29"), due),
+            ["receivable.reminder@0"]
+        );
+    }
+
+    #[test]
+    fn settled_receivables_never_remind_and_ids_are_stable() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let paid = fee(d("2026-05-31"), ReceivableStatus::Paid);
+        assert!(receivable_events(
+            &tenant(),
+            "s",
+            &obs(d("2026-05-01")),
+            &paid,
+            d("2026-06-05")
+        )
+        .is_empty());
+        let open = fee(d("2026-05-31"), ReceivableStatus::Open);
+        let a = receivable_events(
+            &tenant(),
+            "s",
+            &obs(d("2026-05-01")),
+            &open,
+            d("2026-05-29"),
+        );
+        let b = receivable_events(
+            &tenant(),
+            "s",
+            &obs(d("2026-05-01")),
+            &open,
+            d("2026-05-30"),
+        );
+        assert_eq!(
+            a[0].id, b[0].id,
+            "the 3-day reminder is one event whichever day it is seen"
+        );
+    }
+}
