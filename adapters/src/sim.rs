@@ -237,29 +237,20 @@ fn protocol_error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-fn check_auth(sim: &Sim, headers: &HeaderMap) -> Result<(), Response> {
+fn authorized(sim: &Sim, headers: &HeaderMap) -> bool {
     let Some(token) = &sim.token else {
-        return Ok(());
+        return true;
     };
     let given = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    if given == Some(token.as_str()) {
-        Ok(())
-    } else {
-        Err(protocol_error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a valid bearer token is required",
-        ))
-    }
+    given == Some(token.as_str())
 }
 
-fn person_refs(query: Option<String>) -> Result<Vec<String>, Response> {
+fn person_refs(query: Option<String>) -> Result<Vec<String>, String> {
     let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-            .map_err(|e| protocol_error(StatusCode::BAD_REQUEST, "bad_query", &e.to_string()))?;
+        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).map_err(|e| e.to_string())?;
     Ok(pairs
         .into_iter()
         .filter(|(k, _)| k == "person_ref")
@@ -283,12 +274,16 @@ async fn list<T: Serialize + Clone>(
     pick: impl Fn(&SimState) -> Vec<T>,
     person_ref: impl Fn(&T) -> &str,
 ) -> Response {
-    if let Err(r) = check_auth(sim, headers) {
-        return r;
+    if !authorized(sim, headers) {
+        return protocol_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid bearer token is required",
+        );
     }
     let refs = match person_refs(query) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(e) => return protocol_error(StatusCode::BAD_REQUEST, "bad_query", &e),
     };
     let (fault, mut records) = {
         let mut s = sim.lock();

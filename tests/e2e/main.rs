@@ -1,1 +1,14 @@
+//! End-to-end tests of hlidac against real peers: an SMTP server (aiosmtpd), the
+//! municipality simulator over HTTP, SQLite and a throw-away PostgreSQL cluster.
+//!
+//! `scripts/test` starts PostgreSQL and sets `HLIDAC_TEST_PG_URL`; without it the
+//! PostgreSQL variants are skipped (and fail when `HLIDAC_TEST_REQUIRE_PEERS` is set).
 
+mod config_files;
+mod daemon;
+mod delivery;
+mod faults;
+mod helpers;
+mod restart;
+mod store;
+mod timeline;

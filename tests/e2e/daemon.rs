@@ -1,0 +1,119 @@
+//! The real binary: `hlidac citizen add`, then `hlidac run` on the system clock with the
+//! demo town; alerts arrive at a real SMTP server, logs hold no personal data, and SIGTERM
+//! stops it cleanly.
+
+use crate::helpers::*;
+use hlidac_adapters::sim::{demo_scenario, DEMO_PERSON_JANA, DEMO_PERSON_PETR};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn hlidac(config: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hlidac"));
+    c.arg("--config").arg(config).env("HLIDAC_LOG", "info");
+    c
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let today = chrono::Local::now().date_naive();
+    let (_sim, sim_url) = start_sim(demo_scenario(today)).await;
+    let smtp = SmtpSink::start();
+    let db = fresh_database(Engine::Sqlite, dir.path())
+        .await
+        .expect("sqlite");
+    let text = config_text(&dir.path().join("state"), &db, &sim_url, smtp.port);
+    let config = dir.path().join("hlidac.toml");
+    std::fs::write(&config, text).expect("write config");
+
+    for (person, mail, locale) in [
+        (DEMO_PERSON_JANA, "jana@lhota.example", "cs"),
+        (DEMO_PERSON_PETR, "petr@lhota.example", "en"),
+    ] {
+        let out = hlidac(&config)
+            .args([
+                "citizen", "add", "--tenant", "lhota", "--email", mail, "--locale", locale,
+            ])
+            .env("HLIDAC_PERSON_REF", person)
+            .output()
+            .expect("citizen add");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let list = hlidac(&config)
+        .args(["citizen", "list"])
+        .output()
+        .expect("citizen list");
+    let listing = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        listing.contains("j***@lhota.example") && listing.contains("p***@lhota.example"),
+        "{listing}"
+    );
+
+    let log = dir.path().join("daemon.log");
+    let mut child = hlidac(&config)
+        .arg("run")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log file"))
+        .spawn()
+        .expect("run");
+    // Jana: waste fee, dog fee, building request; Petr: property tax.
+    let mails = smtp.wait_for(4, Duration::from_secs(60)).await;
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(stopped.success());
+    let status = wait_exit(&mut child, Duration::from_secs(20)).await;
+
+    expect_mails(
+        &mails,
+        &[
+            (
+                "jana@lhota.example",
+                "nová platba Poplatek za obecní systém odpadového hospodářství",
+            ),
+            ("jana@lhota.example", "nová platba Poplatek ze psů"),
+            ("jana@lhota.example", "sledujeme vaše podání MUDE 1234/2026"),
+            ("petr@lhota.example", "new payment Property tax"),
+        ],
+    );
+    assert!(mails.iter().all(|m| m.body.contains("Obec Lhota")));
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "exit after SIGTERM: {status:?}"
+    );
+    let log = std::fs::read_to_string(&log).expect("log");
+    assert!(
+        log.contains("hlidac is running") && log.contains("hlidac stopped"),
+        "{log}"
+    );
+    for secret in [
+        DEMO_PERSON_JANA,
+        DEMO_PERSON_PETR,
+        "jana@lhota.example",
+        "sim-token",
+    ] {
+        assert!(!log.contains(secret), "{secret} appears in the log:\n{log}");
+    }
+}
+
+async fn wait_exit(
+    child: &mut std::process::Child,
+    limit: Duration,
+) -> Option<std::process::ExitStatus> {
+    let until = tokio::time::Instant::now() + limit;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if tokio::time::Instant::now() >= until {
+            let _ = child.kill();
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

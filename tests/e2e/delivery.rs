@@ -1,0 +1,147 @@
+//! Delivery against a real SMTP server: temporary refusals are retried with backoff and
+//! delivered once, permanent ones fail after one attempt, and a reminder whose reason went
+//! away (paid, or its day passed) is not sent.
+
+use crate::helpers::*;
+use hlidac_adapters::sim::{Change, Scenario, Step};
+use std::time::Duration;
+
+fn scenario() -> Scenario {
+    Scenario {
+        receivables: vec![fee(
+            "R-2026-001",
+            JANA,
+            "Poplatek za odpady",
+            90000,
+            "2026-05-31",
+        )],
+        submissions: vec![submission("S-2026-012", PETR, "Request", "MULH 12/2026")],
+        timeline: vec![Step {
+            at_secs: 0,
+            label: "Jana pays".into(),
+            changes: vec![Change::PayReceivable {
+                key: "R-2026-001".into(),
+            }],
+        }],
+    }
+}
+
+#[tokio::test]
+async fn temporary_smtp_refusals_are_retried_with_backoff_and_delivered_once() {
+    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
+        .await
+        .expect("sqlite");
+    t.smtp.set_mode("451");
+    t.app.poll_all().await;
+    let r = t.app.dispatch_pending().await.expect("dispatch");
+    assert_eq!((r.sent, r.retried), (0, 2), "{r:?}");
+    // Not again before the backoff (60 s, ±20 % jitter) has passed.
+    t.smtp.set_mode("");
+    t.clock.advance(chrono::Duration::seconds(40));
+    let r = t.app.dispatch_pending().await.expect("dispatch");
+    assert_eq!(r, Default::default());
+    t.clock.advance(chrono::Duration::seconds(40));
+    let r = t.app.dispatch_pending().await.expect("dispatch");
+    assert_eq!(r.sent, 2, "{r:?}");
+    let mails = t.smtp.wait_for(2, Duration::from_secs(10)).await;
+    expect_mails(
+        &mails,
+        &[(JANA_MAIL, "nová platba"), (PETR_MAIL, "MULH 12/2026")],
+    );
+    t.seen = 2;
+    t.clock.advance(chrono::Duration::hours(2));
+    assert!(t.cycle().await.is_empty());
+    for a in t.app.store.alerts().await.expect("alerts") {
+        let attempts = t.app.store.attempts_of(&a.id).await.expect("attempts");
+        let outcomes: Vec<&str> = attempts.iter().map(|(_, o)| o.as_str()).collect();
+        assert_eq!(outcomes, ["queued", "sent"], "each attempt is recorded");
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_that_stays_dead_letters_after_the_attempt_limit() {
+    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
+        .await
+        .expect("sqlite");
+    t.smtp.set_mode("451");
+    t.app.poll_all().await;
+    for _ in 0..3 {
+        t.app.dispatch_pending().await.expect("dispatch");
+        t.clock.advance(chrono::Duration::minutes(15));
+    }
+    let alerts = t.app.store.alerts().await.expect("alerts");
+    assert!(
+        alerts.iter().all(|a| a.state == "dead" && a.attempts == 3),
+        "{alerts:?}"
+    );
+    assert!(
+        alerts[0]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("451")),
+        "{alerts:?}"
+    );
+    t.smtp.set_mode("");
+    assert!(t.cycle().await.is_empty());
+}
+
+#[tokio::test]
+async fn permanent_smtp_refusal_fails_after_one_attempt() {
+    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
+        .await
+        .expect("sqlite");
+    t.smtp.set_mode("550");
+    t.app.poll_all().await;
+    let r = t.app.dispatch_pending().await.expect("dispatch");
+    assert_eq!(r.failed, 2, "{r:?}");
+    t.smtp.set_mode("");
+    t.clock.advance(chrono::Duration::days(1));
+    assert!(
+        t.cycle().await.is_empty(),
+        "no retry after a permanent refusal"
+    );
+    for a in t.app.store.alerts().await.expect("alerts") {
+        assert_eq!(a.state, "failed");
+        assert_eq!(
+            t.app
+                .store
+                .attempts_of(&a.id)
+                .await
+                .expect("attempts")
+                .len(),
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_reminder_paid_before_sending_is_suppressed() {
+    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
+        .await
+        .expect("sqlite");
+    assert_eq!(t.cycle().await.len(), 2);
+    t.set_day("2026-05-28");
+    t.app.evaluate_rules().await.expect("rules");
+    // Paid after the reminder was queued, before it went out.
+    t.sim.step();
+    t.app.poll_all().await;
+    let r = t.app.dispatch_pending().await.expect("dispatch");
+    assert_eq!((r.sent, r.suppressed), (1, 1), "{r:?}");
+    let mails = t.smtp.wait_for(3, Duration::from_secs(10)).await;
+    expect_mails(&mails[2..], &[(JANA_MAIL, "je uhrazena")]);
+}
+
+#[tokio::test]
+async fn a_reminder_whose_day_has_passed_expires_unsent() {
+    let t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
+        .await
+        .expect("sqlite");
+    t.app.poll_all().await;
+    t.app.dispatch_pending().await.expect("dispatch");
+    t.set_day("2026-05-31");
+    t.app.evaluate_rules().await.expect("rules");
+    // The daemon was down for a day: the on-the-day reminder is useless now.
+    t.set_day("2026-06-01");
+    let r = t.app.dispatch_pending().await.expect("dispatch");
+    assert_eq!((r.sent, r.expired), (0, 1), "{r:?}");
+}

@@ -1,0 +1,210 @@
+//! Every simulator fault (HTTP 500, time-out, empty list, malformed JSON, a snapshot
+//! shrunk by half, a list marked incomplete) sends nothing, leaves the observations as
+//! they were, and shows as a source error: a counter, the source's state, and a log line.
+
+use crate::helpers::*;
+use hlidac::store::CountOf;
+use hlidac_adapters::sim::{Change, FaultKind, Scenario, Step};
+use hlidac_adapters::{Receivable, Submission, SubmissionStatus};
+use std::sync::{Arc, Mutex};
+
+fn scenario() -> Scenario {
+    Scenario {
+        receivables: vec![
+            fee(
+                "R-2026-001",
+                JANA,
+                "Poplatek za odpady",
+                90000,
+                "2026-06-30",
+            ),
+            fee("R-2026-003", JANA, "Poplatek ze psů", 30000, "2026-07-31"),
+            fee("R-2026-002", PETR, "Dog fee", 60000, "2026-06-10"),
+        ],
+        submissions: vec![submission("S-2026-012", JANA, "Žádost", "MULH 12/2026")],
+        timeline: vec![Step {
+            at_secs: 0,
+            label: "changes a successful poll would report".into(),
+            changes: vec![
+                Change::PayReceivable {
+                    key: "R-2026-001".into(),
+                },
+                Change::SetSubmissionStatus {
+                    key: "S-2026-012".into(),
+                    status: SubmissionStatus::Assigned,
+                    status_native: None,
+                    assigned_to: None,
+                },
+            ],
+        }],
+    }
+}
+
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+async fn snapshot(t: &TestApp) -> (Vec<String>, i64, i64) {
+    let mut obs = Vec::new();
+    for kind in [
+        <Receivable as hlidac_adapters::Record>::KIND,
+        <Submission as hlidac_adapters::Record>::KIND,
+    ] {
+        let map = t
+            .app
+            .store
+            .observations("lhota", "agenda", kind)
+            .await
+            .expect("observations");
+        let mut rows: Vec<String> = map
+            .values()
+            .map(|o| format!("{} {} {}", o.record_key, o.content_hash, o.data))
+            .collect();
+        rows.sort();
+        obs.extend(rows);
+    }
+    let events = t.app.store.count(CountOf::Events).await.expect("count");
+    let outbox = t.app.store.count(CountOf::Outbox).await.expect("count");
+    (obs, events, outbox)
+}
+
+async fn fault_changes_nothing(kind: FaultKind) {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
+        .await
+        .expect("sqlite is always there");
+    let first = t.cycle().await;
+    assert_eq!(
+        first.len(),
+        4,
+        "three new fees and one submission announced"
+    );
+
+    t.sim.step();
+    t.sim.inject(kind, 1);
+    let before = snapshot(&t).await;
+    let polled = t.app.poll_source("lhota", "agenda").await;
+    assert!(
+        polled.is_err(),
+        "{kind:?}: the poll must fail, got {polled:?}"
+    );
+    let mails = t.cycle_without_poll().await;
+    assert!(mails.is_empty(), "{kind:?} sent {mails:?}");
+    assert_eq!(
+        snapshot(&t).await,
+        before,
+        "{kind:?} changed observations, events or alerts"
+    );
+
+    let health = t
+        .app
+        .store
+        .source_health("lhota", "agenda")
+        .await
+        .expect("health")
+        .expect("source");
+    assert_eq!(health.consecutive_failures, 1, "{kind:?}");
+    assert_eq!(health.total_failures, 1, "{kind:?}");
+    assert!(
+        matches!(health.state.as_str(), "failing" | "quarantined"),
+        "{kind:?}: {}",
+        health.state
+    );
+    assert!(health.last_error.as_deref().is_some_and(|e| !e.is_empty()));
+    assert_eq!(t.app.metrics.polls("lhota", "agenda", "error"), 1);
+    let log = String::from_utf8(logs.0.lock().expect("log lock").clone()).expect("utf-8");
+    let line = log
+        .lines()
+        .find(|l| l.contains("poll failed"))
+        .unwrap_or_else(|| panic!("{kind:?}: no log line about the failed poll in:\n{log}"));
+    assert!(line.contains("lhota") && line.contains("agenda"), "{line}");
+    assert!(
+        !log.contains(JANA) && !log.contains(JANA_MAIL),
+        "personal data in the log"
+    );
+
+    // When the source recovers, the change comes through, once: nothing was lost.
+    let mails = t.cycle().await;
+    expect_mails(
+        &mails,
+        &[
+            (JANA_MAIL, "platba Poplatek za odpady je uhrazena"),
+            (JANA_MAIL, "přiděleno zpracovateli"),
+        ],
+    );
+    let health = t
+        .app
+        .store
+        .source_health("lhota", "agenda")
+        .await
+        .expect("health")
+        .expect("source");
+    assert_eq!(
+        (health.state.as_str(), health.consecutive_failures),
+        ("ok", 0)
+    );
+}
+
+impl TestApp {
+    async fn cycle_without_poll(&mut self) -> Vec<Mail> {
+        self.app.evaluate_rules().await.expect("rules");
+        let report = self.app.dispatch_pending().await.expect("dispatch");
+        let mails = self
+            .smtp
+            .wait_for(self.seen + report.sent, std::time::Duration::from_secs(5))
+            .await;
+        self.new_since_seen(mails)
+    }
+
+    fn new_since_seen(&mut self, mails: Vec<Mail>) -> Vec<Mail> {
+        let new = mails[self.seen..].to_vec();
+        self.seen = mails.len();
+        new
+    }
+}
+
+#[tokio::test]
+async fn http_500_changes_nothing() {
+    fault_changes_nothing(FaultKind::Http500).await;
+}
+
+#[tokio::test]
+async fn time_out_changes_nothing() {
+    fault_changes_nothing(FaultKind::Timeout).await;
+}
+
+#[tokio::test]
+async fn empty_list_changes_nothing() {
+    fault_changes_nothing(FaultKind::Empty).await;
+}
+
+#[tokio::test]
+async fn malformed_json_changes_nothing() {
+    fault_changes_nothing(FaultKind::Malformed).await;
+}
+
+#[tokio::test]
+async fn snapshot_shrunk_by_half_changes_nothing() {
+    fault_changes_nothing(FaultKind::Shrink).await;
+}
+
+#[tokio::test]
+async fn incomplete_list_changes_nothing() {
+    fault_changes_nothing(FaultKind::Incomplete).await;
+}

@@ -1,0 +1,387 @@
+//! The harness: real peers started per test on free loopback ports, a fresh database per
+//! test, and the daemon assembled with a manual clock so tests move time.
+
+#![allow(dead_code)]
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hlidac::clock::ManualClock;
+use hlidac::config::{load_str, Overrides};
+use hlidac::App;
+use hlidac_adapters::sim::{Scenario, Sim};
+use hlidac_adapters::*;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn require_peers() -> bool {
+    std::env::var_os("HLIDAC_TEST_REQUIRE_PEERS").is_some()
+}
+
+// ----- SMTP ----------------------------------------------------------------------------
+
+/// A received e-mail, decoded by the SMTP server.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct Mail {
+    pub mail_from: String,
+    pub rcpt_tos: Vec<String>,
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub message_id: String,
+    pub body: String,
+}
+
+/// The aiosmtpd server of `tests/peers/smtp_sink.py`.
+pub struct SmtpSink {
+    child: Child,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    pub fn start() -> SmtpSink {
+        let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut child = Command::new(&python)
+            .arg(repo_root().join("tests/peers/smtp_sink.py"))
+            .arg("--dir")
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start the SMTP server with {python}: {e}; run scripts/install-deps test"));
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read port");
+        let port = line
+            .trim()
+            .strip_prefix("PORT ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("SMTP server did not start (is aiosmtpd installed? scripts/install-deps test): {line:?}"));
+        SmtpSink { child, port, dir }
+    }
+
+    /// Steers the reply to DATA: "" accepts, "451" or "550" refuse, "close" drops.
+    pub fn set_mode(&self, mode: &str) {
+        std::fs::write(self.dir.path().join("mode"), mode).expect("write mode");
+    }
+
+    pub fn mails(&self) -> Vec<Mail> {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
+            .expect("read dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|p| serde_json::from_slice(&std::fs::read(p).expect("read")).expect("mail json"))
+            .collect()
+    }
+
+    /// Mails received since `seen` mails had been read.
+    pub fn new_mails(&self, seen: &mut usize) -> Vec<Mail> {
+        let all = self.mails();
+        let new = all[*seen..].to_vec();
+        *seen = all.len();
+        new
+    }
+
+    /// Waits until at least `n` mails arrived or `limit` passed; returns what arrived.
+    pub async fn wait_for(&self, n: usize, limit: Duration) -> Vec<Mail> {
+        let until = tokio::time::Instant::now() + limit;
+        loop {
+            let mails = self.mails();
+            if mails.len() >= n || tokio::time::Instant::now() >= until {
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ----- databases -----------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh database for one test: a SQLite file in `dir`, or a new PostgreSQL database
+/// in the cluster of `HLIDAC_TEST_PG_URL`. `None` when PostgreSQL is not available.
+pub async fn fresh_database(engine: Engine, dir: &Path) -> Option<String> {
+    match engine {
+        Engine::Sqlite => Some(format!("sqlite://{}/hlidac.db?mode=rwc", dir.display())),
+        Engine::Postgres => {
+            let Ok(admin) = std::env::var("HLIDAC_TEST_PG_URL") else {
+                assert!(
+                    !require_peers(),
+                    "HLIDAC_TEST_PG_URL is not set; run the tests with scripts/test"
+                );
+                eprintln!(
+                    "skipped: HLIDAC_TEST_PG_URL is not set (scripts/test starts PostgreSQL)"
+                );
+                return None;
+            };
+            sqlx::any::install_default_drivers();
+            let name = format!("hlidac_t_{}", hlidac::store::new_id());
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+                .await
+                .expect("connect to the test cluster");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
+            let base = admin.rsplit_once('/').expect("url has a database").0;
+            Some(format!("{base}/{name}"))
+        }
+    }
+}
+
+// ----- the simulator -------------------------------------------------------------------
+
+/// Serves `scenario` on a free loopback port; returns the simulator and its base URL.
+pub async fn start_sim(scenario: Scenario) -> (Sim, String) {
+    let sim = Sim::new(scenario, Some("sim-token".into()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(sim.clone().serve(listener));
+    (sim, url)
+}
+
+// ----- the daemon ----------------------------------------------------------------------
+
+pub const JANA: &str = "CZ-0000-JANA";
+pub const PETR: &str = "CZ-0000-PETR";
+pub const JANA_MAIL: &str = "jana.novakova@lhota.example";
+pub const PETR_MAIL: &str = "petr.svoboda@lhota.example";
+
+pub fn date(s: &str) -> NaiveDate {
+    s.parse().expect("date")
+}
+
+/// 08:00 in Prague on `day` (UTC+2 in summer).
+pub fn morning(day: &str) -> DateTime<Utc> {
+    date(day).and_hms_opt(6, 0, 0).expect("time").and_utc()
+}
+
+pub struct TestApp {
+    pub app: App,
+    pub clock: Arc<ManualClock>,
+    pub sim: Sim,
+    pub smtp: SmtpSink,
+    pub dir: tempfile::TempDir,
+    pub config: String,
+    pub seen: usize,
+}
+
+/// The config every e2e test runs on: one municipality, one http source, SMTP.
+pub fn config_text(state_dir: &Path, db_url: &str, sim_url: &str, smtp_port: u16) -> String {
+    let token = state_dir.join("sim.token");
+    std::fs::create_dir_all(state_dir).expect("state dir");
+    std::fs::write(&token, "sim-token\n").expect("token");
+    format!(
+        r#"
+state_dir = "{state}"
+[database]
+url = "{db_url}"
+[web]
+listen = "127.0.0.1:0"
+[email]
+type = "smtp"
+host = "127.0.0.1"
+port = {smtp_port}
+tls = "none"
+timeout_secs = 5
+[dispatch]
+backoff_initial_secs = 60
+backoff_max_secs = 600
+max_attempts = 3
+lease_secs = 60
+interval_ms = 100
+[watch]
+rules_interval_secs = 1
+[[tenant]]
+id = "lhota"
+name = "Obec Lhota"
+locale = "cs"
+time_zone = "Europe/Prague"
+sender = {{ email = "hlidac@lhota.example" }}
+[[tenant.source]]
+id = "agenda"
+kinds = ["receivables", "submissions"]
+schedule = "* * * * * *"
+[tenant.source.adapter]
+type = "http"
+base_url = "{sim_url}"
+token_file = "{token}"
+timeout_secs = 1
+"#,
+        state = state_dir.display(),
+        token = token.display(),
+    )
+}
+
+impl TestApp {
+    /// Starts the peers and the daemon's parts on `engine`, with the clock at `start` and
+    /// Jana (Czech) and Petr (English) enrolled. `None` when the engine is unavailable.
+    pub async fn spawn(
+        engine: Engine,
+        scenario: Scenario,
+        start: DateTime<Utc>,
+    ) -> Option<TestApp> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = fresh_database(engine, dir.path()).await?;
+        let (sim, sim_url) = start_sim(scenario).await;
+        let smtp = SmtpSink::start();
+        let config = config_text(&dir.path().join("state"), &db, &sim_url, smtp.port);
+        let clock = Arc::new(ManualClock::new(start));
+        let app = build(&config, clock.clone()).await;
+        app.enrol("lhota", JANA, JANA_MAIL, Some("cs"))
+            .await
+            .expect("enrol Jana");
+        app.enrol("lhota", PETR, PETR_MAIL, Some("en"))
+            .await
+            .expect("enrol Petr");
+        Some(TestApp {
+            app,
+            clock,
+            sim,
+            smtp,
+            dir,
+            config,
+            seen: 0,
+        })
+    }
+
+    /// Stops the daemon's parts and starts them again on the same database, as a restart.
+    pub async fn restart(&mut self) {
+        self.app.store.close().await;
+        self.app = build(&self.config, self.clock.clone()).await;
+    }
+
+    /// Polls, applies the rules, dispatches; returns the mails that arrived.
+    pub async fn cycle(&mut self) -> Vec<Mail> {
+        self.app.poll_all().await;
+        self.app.evaluate_rules().await.expect("rules");
+        let report = self.app.dispatch_pending().await.expect("dispatch");
+        let mails = self
+            .smtp
+            .wait_for(self.seen + report.sent, Duration::from_secs(10))
+            .await;
+        let new = mails[self.seen..].to_vec();
+        self.seen = mails.len();
+        new
+    }
+
+    pub fn set_day(&self, day: &str) {
+        self.clock.set(morning(day));
+    }
+}
+
+pub async fn build(config: &str, clock: Arc<ManualClock>) -> App {
+    let config = load_str(
+        config,
+        Path::new("/test/hlidac.toml"),
+        &Overrides::default(),
+    )
+    .unwrap_or_else(|e| panic!("test config: {e}"));
+    App::new(config, clock).await.expect("app starts")
+}
+
+// ----- scenario building ---------------------------------------------------------------
+
+pub fn fee(key: &str, person: &str, title: &str, cents: i64, due: &str) -> Receivable {
+    Receivable {
+        key: key.into(),
+        person_ref: person.into(),
+        kind: ReceivableKind::WasteFee,
+        title: title.into(),
+        period: Some("2026".into()),
+        currency: "CZK".into(),
+        amount_due: Money(cents),
+        amount_outstanding: Money(cents),
+        instalments: vec![Instalment {
+            no: 1,
+            due_date: date(due),
+            amount: Money(cents),
+            paid: false,
+        }],
+        early_discount: None,
+        payment: Some(PaymentInfo {
+            account: Some("19-1234567/0100".into()),
+            iban: None,
+            variable_symbol: Some(format!("77{}", &key[key.len() - 3..])),
+            reference: None,
+        }),
+        status: ReceivableStatus::Open,
+        updated_at: None,
+        version: Some("1".into()),
+    }
+}
+
+pub fn submission(key: &str, person: &str, matter: &str, filing: &str) -> Submission {
+    Submission {
+        key: key.into(),
+        person_ref: person.into(),
+        reference: SubmissionReference {
+            filing_number: Some(filing.into()),
+            case_number: None,
+        },
+        matter: matter.into(),
+        received_at: None,
+        status: SubmissionStatus::Received,
+        status_native: Some("nevyrizen".into()),
+        assigned_to: None,
+        deadline: None,
+        history: vec![],
+        updated_at: None,
+        version: Some("1".into()),
+    }
+}
+
+/// Asserts that `mails` are exactly the expected (recipient, subject fragment) pairs, in
+/// any order, and returns them sorted like `expected`.
+pub fn expect_mails(mails: &[Mail], expected: &[(&str, &str)]) -> Vec<Mail> {
+    let listing = || {
+        mails
+            .iter()
+            .map(|m| format!("{} | {}", m.rcpt_tos.join(","), m.subject))
+            .collect::<Vec<_>>()
+            .join("\n  ")
+    };
+    assert_eq!(
+        mails.len(),
+        expected.len(),
+        "expected {expected:?}, got:\n  {}",
+        listing()
+    );
+    let mut left: Vec<&Mail> = mails.iter().collect();
+    let mut out = Vec::new();
+    for (to, subject) in expected {
+        let i = left
+            .iter()
+            .position(|m| m.rcpt_tos == [to.to_string()] && m.subject.contains(subject))
+            .unwrap_or_else(|| panic!("no mail to {to} with {subject:?} among:\n  {}", listing()));
+        out.push(left.remove(i).clone());
+    }
+    out
+}

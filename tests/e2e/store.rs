@@ -1,0 +1,131 @@
+//! The store on both engines: one alert per event and recipient however often the event is
+//! written, leases that keep two dispatchers apart, and no identifier in clear.
+
+use crate::helpers::*;
+use hlidac::store::{stable_id, AlertState, Finish, NewEvent};
+
+async fn store_semantics(engine: Engine) {
+    let Some(t) = TestApp::spawn(engine, crate::timeline::scenario(), morning("2026-05-01")).await
+    else {
+        return;
+    };
+    let s = &t.app.store;
+    let event = NewEvent {
+        id: stable_id(&["test", "1"]),
+        tenant_id: "lhota".into(),
+        source_id: "agenda".into(),
+        kind: "submission.status_changed".into(),
+        record_key: "S-1".into(),
+        person_hash: t.app.person_hash(JANA),
+        payload: serde_json::json!({"key": "S-1"}),
+        expires_at: None,
+    };
+    assert_eq!(
+        s.insert_events(std::slice::from_ref(&event), 1000)
+            .await
+            .expect("insert"),
+        1
+    );
+    assert_eq!(
+        s.insert_events(std::slice::from_ref(&event), 2000)
+            .await
+            .expect("insert"),
+        0,
+        "deduplicated"
+    );
+    assert_eq!(s.alerts().await.expect("alerts").len(), 1);
+
+    // A claimed alert is not claimed again until its lease runs out.
+    let first = s.claim_due(5000, 65_000, 10).await.expect("claim");
+    assert_eq!(first.len(), 1);
+    assert!(s
+        .claim_due(6000, 66_000, 10)
+        .await
+        .expect("claim")
+        .is_empty());
+    assert_eq!(s.requeue_expired_leases(60_000).await.expect("sweep"), 0);
+    assert_eq!(s.requeue_expired_leases(70_000).await.expect("sweep"), 1);
+    let second = s.claim_due(70_000, 130_000, 10).await.expect("claim");
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].attempts, 2);
+    // The first dispatcher's late result no longer counts.
+    let sent = Finish {
+        state: AlertState::Sent,
+        next_attempt_at: None,
+        detail: None,
+    };
+    assert!(!s
+        .finish_alert(&first[0], &sent, 5000, 71_000)
+        .await
+        .expect("finish"));
+    assert!(s
+        .finish_alert(&second[0], &sent, 70_000, 71_000)
+        .await
+        .expect("finish"));
+    assert_eq!(s.alerts().await.expect("alerts")[0].state, "sent");
+}
+
+#[tokio::test]
+async fn store_semantics_on_sqlite() {
+    store_semantics(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn store_semantics_on_postgres() {
+    store_semantics(Engine::Postgres).await;
+}
+
+/// Every text value in the database, to search for what must not be there.
+async fn all_text(t: &TestApp) -> String {
+    use sqlx::{Column, Row};
+    let mut out = String::new();
+    for table in [
+        "tenants",
+        "citizens",
+        "contacts",
+        "subscriptions",
+        "sources",
+        "observations",
+        "events",
+        "outbox",
+        "delivery_attempts",
+    ] {
+        let rows = sqlx::query(&format!("SELECT * FROM {table}"))
+            .fetch_all(t.app.store.pool())
+            .await
+            .expect("select");
+        for row in rows {
+            for col in row.columns() {
+                if let Ok(Some(v)) = row.try_get::<Option<String>, _>(col.ordinal()) {
+                    out.push_str(&v);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+async fn no_identifier_in_clear(engine: Engine) {
+    let Some(mut t) =
+        TestApp::spawn(engine, crate::timeline::scenario(), morning("2026-05-01")).await
+    else {
+        return;
+    };
+    assert_eq!(t.cycle().await.len(), 2);
+    let text = all_text(&t).await;
+    assert!(text.contains("MULH 12/2026"), "the dump reads the tables");
+    for secret in [JANA, PETR, JANA_MAIL, PETR_MAIL] {
+        assert!(!text.contains(secret), "{secret} is stored in clear");
+    }
+}
+
+#[tokio::test]
+async fn no_identifier_or_address_is_stored_in_clear_on_sqlite() {
+    no_identifier_in_clear(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn no_identifier_or_address_is_stored_in_clear_on_postgres() {
+    no_identifier_in_clear(Engine::Postgres).await;
+}

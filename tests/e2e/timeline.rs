@@ -1,0 +1,193 @@
+//! The simulator's timeline produces exactly the expected e-mails at a real SMTP server,
+//! each once, on SQLite and on PostgreSQL; re-polling unchanged data sends nothing.
+
+use crate::helpers::*;
+use hlidac_adapters::sim::{Change, Scenario, Step};
+use hlidac_adapters::SubmissionStatus;
+
+pub fn scenario() -> Scenario {
+    let step = |label: &str, changes: Vec<Change>| Step {
+        at_secs: 0,
+        label: label.into(),
+        changes,
+    };
+    Scenario {
+        receivables: vec![fee("R-2026-002", PETR, "Dog fee", 60000, "2026-05-10")],
+        submissions: vec![submission(
+            "S-2026-012",
+            JANA,
+            "Žádost o povolení kácení dřevin",
+            "MULH 12/2026",
+        )],
+        timeline: vec![
+            step(
+                "new waste fee for Jana",
+                vec![Change::PutReceivable {
+                    record: fee(
+                        "R-2026-001",
+                        JANA,
+                        "Poplatek za odpady",
+                        90000,
+                        "2026-05-31",
+                    ),
+                }],
+            ),
+            step(
+                "Jana's request assigned",
+                vec![Change::SetSubmissionStatus {
+                    key: "S-2026-012".into(),
+                    status: SubmissionStatus::Assigned,
+                    status_native: Some("nevyrizen".into()),
+                    assigned_to: Some("Odbor životního prostředí".into()),
+                }],
+            ),
+            step(
+                "Jana pays",
+                vec![Change::PayReceivable {
+                    key: "R-2026-001".into(),
+                }],
+            ),
+            step(
+                "Jana's request resolved",
+                vec![Change::SetSubmissionStatus {
+                    key: "S-2026-012".into(),
+                    status: SubmissionStatus::Resolved,
+                    status_native: Some("vyrizen".into()),
+                    assigned_to: None,
+                }],
+            ),
+        ],
+    }
+}
+
+/// Runs the whole timeline; with `restarts`, the daemon is stopped and started again on
+/// the same database between every two steps.
+pub async fn run_timeline(engine: Engine, restarts: bool) {
+    let Some(mut t) = TestApp::spawn(engine, scenario(), morning("2026-05-01")).await else {
+        return;
+    };
+
+    let m = t.cycle().await;
+    let m = expect_mails(
+        &m,
+        &[
+            (JANA_MAIL, "sledujeme vaše podání MULH 12/2026"),
+            (PETR_MAIL, "new payment Dog fee, due 10 May 2026"),
+        ],
+    );
+    assert!(m[0].body.contains("Žádost o povolení kácení dřevin") && m[0].body.contains("přijato"));
+    assert!(m[1].body.contains("CZK 600.00") && m[1].body.contains("Obec Lhota"));
+    assert!(m[1].from.contains("hlidac@lhota.example"));
+
+    // Nothing changed: nothing is sent.
+    let m = t.cycle().await;
+    expect_mails(&m, &[]);
+    if restarts {
+        t.restart().await;
+    }
+
+    t.sim.step(); // a new fee
+    let m = t.cycle().await;
+    let m = expect_mails(
+        &m,
+        &[(
+            JANA_MAIL,
+            "nová platba Poplatek za odpady, splatnost 31. 5. 2026",
+        )],
+    );
+    assert!(m[0].body.contains("900,00\u{a0}Kč"), "{}", m[0].body);
+    assert!(
+        m[0].body.contains("Variabilní symbol: 77001"),
+        "{}",
+        m[0].body
+    );
+
+    t.set_day("2026-05-07");
+    let m = t.cycle().await;
+    let m = expect_mails(&m, &[(PETR_MAIL, "Dog fee is due in 3 days")]);
+    assert!(m[0].body.contains("10 May 2026"));
+    if restarts {
+        t.restart().await;
+    }
+
+    t.set_day("2026-05-11");
+    let m = t.cycle().await;
+    expect_mails(&m, &[(PETR_MAIL, "Dog fee is overdue")]);
+
+    t.set_day("2026-05-17");
+    let m = t.cycle().await;
+    let m = expect_mails(
+        &m,
+        &[(JANA_MAIL, "za 14 dní je splatná platba Poplatek za odpady")],
+    );
+    assert!(m[0].body.contains("31. 5. 2026") && m[0].body.contains("900,00\u{a0}Kč"));
+
+    t.sim.step(); // assigned
+    t.set_day("2026-05-18");
+    let m = t.cycle().await;
+    let m = expect_mails(
+        &m,
+        &[(JANA_MAIL, "podání MULH 12/2026 – přiděleno zpracovateli")],
+    );
+    assert!(
+        m[0].body.contains("Odbor životního prostředí")
+            && m[0].body.contains("Předchozí stav: přijato")
+    );
+    if restarts {
+        t.restart().await;
+    }
+
+    t.set_day("2026-05-28");
+    let m = t.cycle().await;
+    expect_mails(
+        &m,
+        &[(JANA_MAIL, "za 3 dny je splatná platba Poplatek za odpady")],
+    );
+
+    t.sim.step(); // paid
+    let m = t.cycle().await;
+    let m = expect_mails(&m, &[(JANA_MAIL, "platba Poplatek za odpady je uhrazena")]);
+    assert!(m[0].body.contains("900,00\u{a0}Kč"));
+
+    // The due date of a paid fee: no reminder.
+    t.set_day("2026-05-31");
+    let m = t.cycle().await;
+    expect_mails(&m, &[]);
+    if restarts {
+        t.restart().await;
+    }
+
+    t.sim.step(); // resolved
+    let m = t.cycle().await;
+    expect_mails(&m, &[(JANA_MAIL, "podání MULH 12/2026 – vyřízeno")]);
+
+    t.set_day("2026-06-15");
+    let m = t.cycle().await;
+    expect_mails(&m, &[]);
+
+    // Each alert exactly once: the SMTP server saw every Message-ID once.
+    let all_mails = t.smtp.mails();
+    assert_eq!(all_mails.len(), 10);
+    let mut ids: Vec<&str> = all_mails.iter().map(|m| m.message_id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 10, "duplicate Message-IDs");
+    assert!(t
+        .app
+        .store
+        .alerts()
+        .await
+        .expect("alerts")
+        .iter()
+        .all(|a| a.state == "sent"));
+}
+
+#[tokio::test]
+async fn timeline_sends_exactly_the_expected_mails_on_sqlite() {
+    run_timeline(Engine::Sqlite, false).await;
+}
+
+#[tokio::test]
+async fn timeline_sends_exactly_the_expected_mails_on_postgres() {
+    run_timeline(Engine::Postgres, false).await;
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""A real SMTP server for hlidac's tests (aiosmtpd).
+
+Listens on 127.0.0.1 (port 0 = a free port), prints "PORT <n>" once listening, and writes
+each accepted message to DIR/<n>.json with its envelope and its decoded subject and body.
+The reply to DATA is steered by DIR/mode: absent or empty = accept, "451" = temporary
+refusal, "550" = permanent refusal, "close" = drop the connection.
+"""
+import argparse
+import asyncio
+import email
+import json
+import os
+from email import policy
+
+from aiosmtpd.smtp import SMTP
+
+
+class Handler:
+    def __init__(self, directory):
+        self.directory = directory
+        self.count = 0
+
+    def mode(self):
+        try:
+            with open(os.path.join(self.directory, "mode")) as f:
+                return f.read().strip()
+        except FileNotFoundError:
+            return ""
+
+    async def handle_DATA(self, server, session, envelope):
+        mode = self.mode()
+        if mode == "451":
+            return "451 4.3.0 Try again later"
+        if mode == "550":
+            return "550 5.1.1 Mailbox unavailable"
+        if mode == "close":
+            session.transport.close()
+            return "421 4.3.0 Closing"
+        raw = envelope.original_content or envelope.content
+        msg = email.message_from_bytes(raw, policy=policy.default)
+        part = msg.get_body(preferencelist=("plain",))
+        record = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "from": str(msg["from"]),
+            "to": str(msg["to"]),
+            "subject": str(msg["subject"]),
+            "message_id": str(msg["message-id"]),
+            "body": part.get_content() if part is not None else "",
+        }
+        self.count += 1
+        name = os.path.join(self.directory, f"{self.count:06d}.json")
+        with open(name + ".tmp", "w", encoding="utf-8") as f:
+            json.dump(record, f, ensure_ascii=False)
+        os.rename(name + ".tmp", name)
+        return "250 2.0.0 Accepted"
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    handler = Handler(args.dir)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(handler, enable_SMTPUTF8=True, hostname="sink.test"),
+        "127.0.0.1",
+        args.port,
+    )
+    print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
