@@ -175,12 +175,31 @@ pub fn load_str(text: &str, path: &Path, overrides: &Overrides) -> Result<Config
     }
 }
 
+/// Makes `p` absolute against `base` (and the working directory) and removes `.` and
+/// `..` lexically: SQLite cannot reopen a WAL database through a path with `..` in it.
 fn resolve(base: &Path, p: &Path) -> PathBuf {
-    if p.is_absolute() {
+    use std::path::Component;
+    let joined = if p.is_absolute() {
         p.to_path_buf()
-    } else {
+    } else if base.is_absolute() {
         base.join(p)
+    } else {
+        std::env::current_dir()
+            .unwrap_or_default()
+            .join(base)
+            .join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
     }
+    out
 }
 
 fn resolve_paths(c: &mut Config, base: &Path) {
@@ -661,6 +680,10 @@ adapter = { type = "http", base_url = "http://127.0.0.1:9" }
         assert_eq!(c.tenants[0].reminder_offsets_days, vec![14, 3, 0]);
         assert_eq!(c.tenants[0].sources[0].max_drop_share, 0.25);
         assert!(c.database_url().starts_with("sqlite:///tmp/x/hlidac.db"));
+        let rel = MINIMAL.replace("/tmp/x", "../state/./x");
+        let c =
+            load_str(&rel, Path::new("/etc/hlidac/t.toml"), &Overrides::default()).expect("loads");
+        assert_eq!(c.state_dir, Path::new("/etc/state/x"));
     }
 
     #[test]

@@ -57,13 +57,14 @@ pub async fn poll_source(
     app.metrics
         .observe_poll(&tenant.id, &source.id, started.elapsed(), result.is_ok());
     match &result {
-        Ok(o) => tracing::info!(
+        Ok(o) if o.changed > 0 => tracing::info!(
             records = o.records,
             changed = o.changed,
             events = o.events,
             alerts = o.alerts,
             "poll succeeded"
         ),
+        Ok(o) => tracing::debug!(records = o.records, "poll succeeded, nothing changed"),
         Err(e) => {
             let now = app.clock.now_ms();
             let failures = app
