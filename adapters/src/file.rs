@@ -68,3 +68,47 @@ impl FilingSource for FileAdapter {
         Ok(keep_for(all, person_refs, |r| &r.person_ref))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn reads_only_the_people_asked_about_and_refuses_broken_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("export.json");
+        let rec = |key: &str, person: &str| {
+            serde_json::json!({"key": key, "person_ref": person, "kind": "dog_fee",
+                "title": "Poplatek ze psů", "currency": "CZK", "amount_due": "600.00",
+                "amount_outstanding": "600.00", "status": "open",
+                "instalments": [{"no": 1, "due_date": "2026-05-31", "amount": "600.00"}]})
+        };
+        let body = serde_json::json!({"receivables": [rec("A", "P1"), rec("B", "P2")]});
+        std::fs::write(&path, body.to_string()).expect("write");
+        let a = FileAdapter::new(&path);
+        let got = a.receivables(&["P2".into()]).await.expect("reads");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].key, "B");
+        assert!(a
+            .submissions(&["P1".into()])
+            .await
+            .expect("reads")
+            .is_empty());
+
+        std::fs::write(&path, "{\"receivables\": [").expect("write");
+        assert!(matches!(
+            a.receivables(&["P1".into()]).await,
+            Err(AdapterError::Malformed(_))
+        ));
+        std::fs::write(&path, r#"{"receivables": [], "complete": false}"#).expect("write");
+        assert!(matches!(
+            a.receivables(&["P1".into()]).await,
+            Err(AdapterError::Incomplete)
+        ));
+        let missing = FileAdapter::new(dir.path().join("nope.json"));
+        assert!(matches!(
+            missing.receivables(&["P1".into()]).await,
+            Err(AdapterError::Io(_))
+        ));
+    }
+}

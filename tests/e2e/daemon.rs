@@ -62,6 +62,7 @@ async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
         .expect("run");
     // Jana: waste fee, dog fee, building request; Petr: property tax.
     let mails = smtp.wait_for(4, Duration::from_secs(60)).await;
+    let (health, metrics) = probe_web(&log).await;
     let stopped = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -116,4 +117,34 @@ async fn wait_exit(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Reads the bound address from the log line "hlidac is running addr=…" and fetches
+/// /healthz and /metrics.
+async fn probe_web(log: &std::path::Path) -> (String, String) {
+    let text = std::fs::read_to_string(log).expect("log");
+    let addr = text
+        .lines()
+        .find(|l| l.contains("hlidac is running"))
+        .and_then(|l| l.split("addr=").nth(1))
+        .map(|a| {
+            a.split_whitespace()
+                .next()
+                .unwrap_or(a)
+                .trim_end_matches(|c: char| !c.is_ascii_digit())
+                .to_string()
+        })
+        .unwrap_or_else(|| panic!("no listen address in the log:\n{text}"));
+    let get = |path: &str| {
+        let url = format!("http://{addr}{path}");
+        async move {
+            reqwest::get(&url)
+                .await
+                .expect("get")
+                .text()
+                .await
+                .expect("body")
+        }
+    };
+    (get("/healthz").await, get("/metrics").await)
 }
