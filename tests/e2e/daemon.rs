@@ -62,7 +62,16 @@ async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
         .expect("run");
     // Jana: waste fee, dog fee, building request; Petr: property tax.
     let mails = smtp.wait_for(4, Duration::from_secs(60)).await;
-    let (health, metrics) = probe_web(&log).await;
+    // The sink has a mail a moment before the daemon records it as sent.
+    let mut probed = probe_web(&log).await;
+    for _ in 0..50 {
+        if probed.1.contains("hlidac_alerts{state=\"sent\"} 4") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        probed = probe_web(&log).await;
+    }
+    let (health, metrics) = probed;
     let stopped = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -86,6 +95,15 @@ async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
     assert!(
         status.is_some_and(|s| s.success()),
         "exit after SIGTERM: {status:?}"
+    );
+    assert_eq!(health, "ok\n");
+    assert!(
+        metrics.contains("hlidac_polls_total{tenant=\"lhota\",source=\"agenda\",outcome=\"ok\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("hlidac_alerts{state=\"sent\"} 4"),
+        "{metrics}"
     );
     let log = std::fs::read_to_string(&log).expect("log");
     assert!(
