@@ -6,6 +6,7 @@ use crate::config::{AdapterConfig, Config, TenantConfig};
 use crate::crypto::Crypto;
 use crate::notify::{DispatchReport, Mailer, Templates};
 use crate::ops::metrics::Metrics;
+use crate::ops::systemd::Heartbeats;
 use crate::store::{Store, StoreError};
 use crate::watch::poll::{PollError, PollOutcome};
 use anyhow::Context;
@@ -22,6 +23,7 @@ pub struct App {
     pub mailer: Mailer,
     pub templates: Templates,
     pub metrics: Metrics,
+    pub heartbeats: Heartbeats,
     adapters: HashMap<(String, String), Adapter>,
 }
 
@@ -59,6 +61,7 @@ impl App {
             mailer,
             templates: Templates::built_in(),
             metrics: Metrics::default(),
+            heartbeats: Heartbeats::default(),
             adapters,
         })
     }

@@ -130,7 +130,11 @@ pub fn main(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(execute(cli.command, config)) {
+    let reload_path = cli.config.clone();
+    let reload_overrides = overrides.clone();
+    let reload =
+        move || config::load(&reload_path, &reload_overrides).map_err(|e| anyhow::anyhow!("{e}"));
+    match runtime.block_on(execute(cli.command, config, Box::new(reload))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -154,12 +158,18 @@ fn init_logging(config: &Config) {
     };
 }
 
-async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
+type Reload = Box<dyn Fn() -> anyhow::Result<Config> + Send + Sync>;
+
+async fn execute(command: Command, config: Config, reload: Reload) -> anyhow::Result<()> {
     match command {
         Command::Run => {
             let shutdown = CancellationToken::new();
             tokio::spawn(crate::ops::cancel_on_signal(shutdown.clone()));
-            crate::run(config, shutdown).await
+            let control = crate::Control {
+                shutdown,
+                reload: Some(reload),
+            };
+            crate::run_with(config, Arc::new(SystemClock), control).await
         }
         Command::Migrate => {
             let store =

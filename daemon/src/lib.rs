@@ -38,43 +38,130 @@ use tokio_util::sync::CancellationToken;
 pub use app::App;
 pub use config::Config;
 
-/// Runs the daemon on the system clock until `shutdown` is cancelled.
-pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
-    run_with_clock(config, Arc::new(clock::SystemClock), shutdown).await
+/// How the outside world steers a running daemon.
+pub struct Control {
+    /// Cancelled on SIGTERM/SIGINT: in-flight work finishes under the grace period.
+    pub shutdown: CancellationToken,
+    /// Loads the configuration again on SIGHUP; `None` ignores SIGHUP.
+    pub reload: Option<Box<dyn Fn() -> anyhow::Result<Config> + Send + Sync>>,
 }
 
-/// Runs the daemon: migrations, the HTTP listener, one scheduler task per source, the
-/// rules ticker and the dispatcher. On shutdown every task is awaited under
-/// `dispatch.shutdown_grace_secs`; what does not stop by then is aborted (an alert cut off
-/// mid-send is sent again after its lease runs out, with the same Message-ID).
-pub async fn run_with_clock(
+/// Runs the daemon on the system clock until `shutdown` is cancelled.
+pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let control = Control {
+        shutdown,
+        reload: None,
+    };
+    run_with(config, Arc::new(clock::SystemClock), control).await
+}
+
+/// Runs the daemon: migrations, the HTTP listener, then generations of workers (one
+/// scheduler task per source, the rules ticker, the dispatcher). SIGHUP builds a new
+/// [`App`] from the reloaded configuration and, only if that succeeds, stops the current
+/// workers (in-flight sends finish), swaps the app under the web server and starts new
+/// workers; a broken configuration is logged and the running one kept. systemd hears
+/// READY=1, RELOADING=1 … READY=1, STOPPING=1 and, while the dispatcher and the rules loop
+/// make progress, WATCHDOG=1.
+pub async fn run_with(
     config: Config,
     clock: Arc<dyn clock::Clock>,
-    shutdown: CancellationToken,
+    control: Control,
 ) -> anyhow::Result<()> {
-    let grace = Duration::from_secs(config.dispatch.shutdown_grace_secs);
+    let notifier = Arc::new(ops::systemd::Notifier::from_env());
     let listen = config.web.listen.clone();
-    let app = Arc::new(App::new(config, clock).await?);
+    let mut app = Arc::new(App::new(config, clock.clone()).await?);
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("while binding web.listen {listen}"))?;
     tracing::info!(addr = %listener.local_addr()?, "hlidac is running");
 
-    let wake = Arc::new(Notify::new());
-    let mut tasks: Vec<(String, JoinHandle<()>)> = Vec::new();
-    let web = web::router(app.clone());
-    let stop = shutdown.clone();
-    tasks.push((
-        "web".into(),
-        tokio::spawn(async move {
-            let served = axum::serve(listener, web)
-                .with_graceful_shutdown(stop.cancelled_owned())
-                .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "web server failed");
+    let (app_tx, app_rx) = tokio::sync::watch::channel(app.clone());
+    let web = web::router(app_rx.clone());
+    let stop = control.shutdown.clone();
+    let web_task = tokio::spawn(async move {
+        let served = axum::serve(listener, web)
+            .with_graceful_shutdown(stop.cancelled_owned())
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "web server failed");
+        }
+    });
+    if let Some(period) = ops::systemd::Notifier::watchdog_period() {
+        tokio::spawn(watchdog(
+            app_rx.clone(),
+            notifier.clone(),
+            period,
+            control.shutdown.clone(),
+        ));
+    }
+    let mut hangup = match control.reload {
+        Some(_) => Some(
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+                .context("while installing the SIGHUP handler")?,
+        ),
+        None => None,
+    };
+
+    let mut generation = control.shutdown.child_token();
+    let mut workers = spawn_workers(&app, &generation);
+    notifier.ready("running");
+    loop {
+        tokio::select! {
+            _ = control.shutdown.cancelled() => break,
+            _ = next_hangup(&mut hangup) => {}
+        }
+        notifier.reloading();
+        tracing::info!("SIGHUP: reloading the configuration");
+        let reloaded = match &control.reload {
+            Some(load) => match load() {
+                Ok(config) => App::new(config, clock.clone()).await,
+                Err(e) => Err(e),
+            },
+            None => Err(anyhow::anyhow!("reloading is not enabled")),
+        };
+        match reloaded {
+            Ok(new) => {
+                if new.config.web.listen != app.config.web.listen {
+                    tracing::warn!("web.listen changed; the new address takes effect at restart");
+                }
+                generation.cancel();
+                join_workers(workers, app.config.dispatch.shutdown_grace_secs).await;
+                app = Arc::new(new);
+                app_tx.send_replace(app.clone());
+                generation = control.shutdown.child_token();
+                workers = spawn_workers(&app, &generation);
+                tracing::info!("configuration reloaded");
             }
-        }),
-    ));
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "reload failed; the running configuration stays")
+            }
+        }
+        notifier.ready("running");
+    }
+
+    notifier.stopping();
+    generation.cancel();
+    join_workers(workers, app.config.dispatch.shutdown_grace_secs).await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), web_task).await;
+    app.store.close().await;
+    tracing::info!("hlidac stopped");
+    Ok(())
+}
+
+async fn next_hangup(hangup: &mut Option<tokio::signal::unix::Signal>) {
+    match hangup {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+type Workers = Vec<(String, JoinHandle<()>)>;
+
+fn spawn_workers(app: &Arc<App>, stop: &CancellationToken) -> Workers {
+    let wake = Arc::new(Notify::new());
+    let mut tasks: Workers = Vec::new();
     for t in &app.config.tenants {
         for s in &t.sources {
             tasks.push((
@@ -83,7 +170,7 @@ pub async fn run_with_clock(
                     app.clone(),
                     t.id.clone(),
                     s.id.clone(),
-                    shutdown.clone(),
+                    stop.clone(),
                     wake.clone(),
                 )),
             ));
@@ -91,34 +178,60 @@ pub async fn run_with_clock(
     }
     tasks.push((
         "rules".into(),
-        tokio::spawn(watch::run_rules(
-            app.clone(),
-            shutdown.clone(),
-            wake.clone(),
-        )),
+        tokio::spawn(watch::run_rules(app.clone(), stop.clone(), wake.clone())),
     ));
     tasks.push((
         "dispatcher".into(),
-        tokio::spawn(run_dispatcher(app.clone(), shutdown.clone(), wake.clone())),
+        tokio::spawn(run_dispatcher(app.clone(), stop.clone(), wake)),
     ));
+    tasks
+}
 
-    shutdown.cancelled().await;
-    let deadline = tokio::time::Instant::now() + grace;
-    for (name, handle) in tasks {
+/// Awaits every worker under the grace period; what does not stop by then is aborted (an
+/// alert cut off mid-send is sent again after its lease runs out, with the same
+/// Message-ID).
+async fn join_workers(workers: Workers, grace_secs: u64) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(grace_secs);
+    for (name, handle) in workers {
         let abort = handle.abort_handle();
         if tokio::time::timeout_at(deadline, handle).await.is_err() {
             tracing::warn!(task = %name, "did not stop within the grace period; aborted");
             abort.abort();
         }
     }
-    app.store.close().await;
-    tracing::info!("hlidac stopped");
-    Ok(())
+}
+
+/// Pings systemd's watchdog at half its period while the current app's dispatcher and
+/// rules loop have beaten recently enough.
+async fn watchdog(
+    app: tokio::sync::watch::Receiver<Arc<App>>,
+    notifier: Arc<ops::systemd::Notifier>,
+    period: Duration,
+    shutdown: CancellationToken,
+) {
+    let mut ticker = tokio::time::interval(period / 2);
+    let mut wedged = false;
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = ticker.tick() => {}
+        }
+        let current = app.borrow().clone();
+        let rules_limit = Duration::from_secs(current.config.watch.rules_interval_secs) + period;
+        if current.heartbeats.healthy(period, rules_limit) {
+            notifier.notify("WATCHDOG=1");
+            wedged = false;
+        } else if !wedged {
+            tracing::error!("a worker has made no progress: withholding the systemd watchdog ping");
+            wedged = true;
+        }
+    }
 }
 
 async fn run_dispatcher(app: Arc<App>, shutdown: CancellationToken, wake: Arc<Notify>) {
     let interval = Duration::from_millis(app.config.dispatch.interval_ms.max(10));
     loop {
+        app.heartbeats.dispatcher();
         match notify::dispatch_pending_until(&app, &shutdown).await {
             Ok(r) if r != notify::DispatchReport::default() => {
                 tracing::info!(

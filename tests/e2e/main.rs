@@ -11,4 +11,5 @@ mod faults;
 mod helpers;
 mod restart;
 mod store;
+mod systemd;
 mod timeline;

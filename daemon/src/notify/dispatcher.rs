@@ -63,6 +63,7 @@ pub async fn dispatch_pending_until(
         for alert in rest.by_ref() {
             let started = app.clock.now_ms();
             let finish = deliver(app, &alert).await;
+            app.heartbeats.dispatcher();
             app.metrics
                 .alert_finished(&alert.channel, finish.state.as_str());
             report.count(finish.state);

@@ -74,6 +74,7 @@ pub async fn run_rules(app: Arc<App>, shutdown: CancellationToken, wake: Arc<Not
             _ = shutdown.cancelled() => return,
             _ = ticker.tick() => {}
         }
+        app.heartbeats.rules();
         match rules::evaluate(&app).await {
             Ok(n) if n > 0 => wake.notify_one(),
             Ok(_) => {}

@@ -11,14 +11,18 @@ use axum::Router;
 use std::fmt::Write;
 use std::sync::Arc;
 
-pub fn router(app: Arc<App>) -> Router {
+/// The app currently serving; a reload swaps it.
+pub type CurrentApp = tokio::sync::watch::Receiver<Arc<App>>;
+
+pub fn router(app: CurrentApp) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .with_state(app)
 }
 
-async fn healthz(State(app): State<Arc<App>>) -> impl IntoResponse {
+async fn healthz(State(current): State<CurrentApp>) -> impl IntoResponse {
+    let app = current.borrow().clone();
     match app.store.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n"),
         Err(e) => {
@@ -28,7 +32,8 @@ async fn healthz(State(app): State<Arc<App>>) -> impl IntoResponse {
     }
 }
 
-async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
+async fn metrics(State(current): State<CurrentApp>) -> impl IntoResponse {
+    let app = current.borrow().clone();
     let mut out = String::new();
     app.metrics.render(&mut out);
     if let Ok(counts) = app.store.alert_counts().await {

@@ -1,0 +1,130 @@
+//! The systemd notify protocol (`sd_notify`) without libsystemd: datagrams to
+//! `$NOTIFY_SOCKET` saying READY=1, RELOADING=1, STOPPING=1, WATCHDOG=1 and STATUS=….
+//! With no `$NOTIFY_SOCKET` (not under systemd) every call does nothing.
+
+use std::os::unix::net::{SocketAddr, UnixDatagram};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+pub struct Notifier {
+    target: Option<(UnixDatagram, SocketAddr)>,
+}
+
+impl std::fmt::Debug for Notifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Notifier({})",
+            if self.target.is_some() {
+                "systemd"
+            } else {
+                "off"
+            }
+        )
+    }
+}
+
+impl Notifier {
+    pub fn from_env() -> Notifier {
+        let target = std::env::var_os("NOTIFY_SOCKET").and_then(|path| {
+            let path = path.to_string_lossy().to_string();
+            let addr = if let Some(name) = path.strip_prefix('@') {
+                use std::os::linux::net::SocketAddrExt;
+                SocketAddr::from_abstract_name(name.as_bytes()).ok()?
+            } else {
+                SocketAddr::from_pathname(&path).ok()?
+            };
+            let socket = UnixDatagram::unbound().ok()?;
+            Some((socket, addr))
+        });
+        Notifier { target }
+    }
+
+    pub fn notify(&self, state: &str) {
+        if let Some((socket, addr)) = &self.target {
+            if let Err(e) = socket.send_to_addr(state.as_bytes(), addr) {
+                tracing::warn!(error = %e, "cannot notify systemd");
+            }
+        }
+    }
+
+    /// READY=1 after a reload, with RELOADING=1's monotonic-time convention kept simple.
+    pub fn ready(&self, status: &str) {
+        self.notify(&format!("READY=1\nSTATUS={status}"));
+    }
+
+    pub fn reloading(&self) {
+        let usec = monotonic_usec();
+        self.notify(&format!(
+            "RELOADING=1\nMONOTONIC_USEC={usec}\nSTATUS=reloading"
+        ));
+    }
+
+    pub fn stopping(&self) {
+        self.notify("STOPPING=1\nSTATUS=stopping: finishing in-flight work");
+    }
+
+    /// The watchdog period systemd asked for (`WatchdogSec=`), if it is meant for us.
+    pub fn watchdog_period() -> Option<Duration> {
+        if let Some(pid) = std::env::var_os("WATCHDOG_PID") {
+            if pid.to_string_lossy() != std::process::id().to_string() {
+                return None;
+            }
+        }
+        let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok()?;
+        (usec > 0).then(|| Duration::from_micros(usec))
+    }
+}
+
+fn monotonic_usec() -> u128 {
+    // CLOCK_MONOTONIC via std: Instant has no epoch, so read /proc/uptime's first field.
+    std::fs::read_to_string("/proc/uptime")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .and_then(|s| s.parse::<f64>().ok())
+        .map(|secs| (secs * 1_000_000.0) as u128)
+        .unwrap_or(0)
+}
+
+/// When the dispatcher and the rules loop last made progress; the watchdog pings systemd
+/// only while both are recent, so a wedged worker gets the service restarted.
+#[derive(Debug)]
+pub struct Heartbeats {
+    start: Instant,
+    dispatcher_ms: AtomicU64,
+    rules_ms: AtomicU64,
+}
+
+impl Default for Heartbeats {
+    fn default() -> Self {
+        Heartbeats {
+            start: Instant::now(),
+            dispatcher_ms: AtomicU64::new(0),
+            rules_ms: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Heartbeats {
+    fn now_ms(&self) -> u64 {
+        self.start.elapsed().as_millis() as u64
+    }
+
+    pub fn dispatcher(&self) {
+        self.dispatcher_ms.store(self.now_ms(), Ordering::Relaxed);
+    }
+
+    pub fn rules(&self) {
+        self.rules_ms.store(self.now_ms(), Ordering::Relaxed);
+    }
+
+    /// Whether the dispatcher beat within `dispatcher_limit` and the rules loop within
+    /// `rules_limit`.
+    pub fn healthy(&self, dispatcher_limit: Duration, rules_limit: Duration) -> bool {
+        let now = self.now_ms();
+        let age = |beat: &AtomicU64| {
+            Duration::from_millis(now.saturating_sub(beat.load(Ordering::Relaxed)))
+        };
+        age(&self.dispatcher_ms) <= dispatcher_limit && age(&self.rules_ms) <= rules_limit
+    }
+}
