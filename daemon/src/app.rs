@@ -24,6 +24,8 @@ pub struct App {
     pub templates: Templates,
     pub metrics: Metrics,
     pub heartbeats: Heartbeats,
+    /// (name, role, SHA-256 of the token) of each admin token.
+    admin_tokens: Vec<(String, crate::config::Role, [u8; 32])>,
     adapters: HashMap<(String, String), Adapter>,
 }
 
@@ -46,6 +48,13 @@ impl App {
             }
         }
         let mailer = Mailer::from_config(&config.email).context("while setting up e-mail")?;
+        let mut admin_tokens = Vec::new();
+        for t in &config.admin.token {
+            let token = std::fs::read_to_string(&t.token_file).with_context(|| {
+                format!("while reading admin token_file {}", t.token_file.display())
+            })?;
+            admin_tokens.push((t.name.clone(), t.role, digest(token.trim())));
+        }
         let now = clock.now_ms();
         for t in &config.tenants {
             store.upsert_tenant(&t.id, &t.name, now).await?;
@@ -62,8 +71,28 @@ impl App {
             templates: Templates::built_in(),
             metrics: Metrics::default(),
             heartbeats: Heartbeats::default(),
+            admin_tokens,
             adapters,
         })
+    }
+
+    /// The admin caller a bearer token belongs to, compared in constant time.
+    pub fn admin_caller(&self, token: &str) -> Option<crate::ops::admin::Caller> {
+        let given = digest(token);
+        let mut found = None;
+        for (name, role, want) in &self.admin_tokens {
+            let diff = want
+                .iter()
+                .zip(given.iter())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+            if diff == 0 {
+                found = Some(crate::ops::admin::Caller {
+                    name: name.clone(),
+                    role: *role,
+                });
+            }
+        }
+        found
     }
 
     pub fn adapter(&self, tenant: &str, source: &str) -> Option<&Adapter> {
@@ -189,4 +218,9 @@ fn load_key(config: &Config) -> anyhow::Result<Crypto> {
         }
     }
     Ok(Crypto::load(&config.state_dir.join("hlidac.key"), true)?)
+}
+
+fn digest(text: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes()).into()
 }

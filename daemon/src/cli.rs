@@ -55,8 +55,82 @@ pub enum Command {
         #[command(subcommand)]
         command: CitizenCommand,
     },
+    /// Pause or resume polling a source.
+    Source {
+        #[command(subcommand)]
+        command: SourceCommand,
+    },
+    /// Inspect the outbox or resend a dead alert.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// Stop all alerts to an e-mail address in a municipality.
+    Contact {
+        #[command(subcommand)]
+        command: ContactCommand,
+    },
+    /// Alerts by kind, channel and outcome for a period, and subscribed citizens.
+    Report {
+        #[arg(long)]
+        tenant: String,
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day (inclusive), YYYY-MM-DD.
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+    },
+    /// The audit log of admin actions, newest first.
+    Audit {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
     /// Print the version.
     Version,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SourceCommand {
+    Pause {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        source: String,
+    },
+    Resume {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        source: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OutboxCommand {
+    List {
+        #[arg(long)]
+        tenant: Option<String>,
+        /// queued, sending, sent, failed, dead, suppressed, expired, would_send
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Queue a dead or failed alert again.
+    Resend { id: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ContactCommand {
+    Suppress {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -180,6 +254,7 @@ async fn execute(command: Command, config: Config, reload: Reload) -> anyhow::Re
         }
         Command::Citizen { command } => citizen(command, config).await,
         Command::CheckConfig | Command::Version => Ok(()),
+        other => admin(other, config).await,
     }
 }
 
@@ -240,4 +315,97 @@ pub fn mask_email(address: &str) -> String {
         }
         None => "***".into(),
     }
+}
+
+/// Admin commands, run as the local administrator and written to the audit log.
+async fn admin(command: Command, config: Config) -> anyhow::Result<()> {
+    use crate::ops::admin::{Admin, Caller};
+    let app = App::new(config, Arc::new(SystemClock)).await?;
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let admin = Admin {
+        app: &app,
+        caller: Caller {
+            name: format!("cli:{user}"),
+            role: crate::config::Role::Admin,
+        },
+    };
+    match command {
+        Command::Source { command } => {
+            let (tenant, source, paused) = match command {
+                SourceCommand::Pause { tenant, source } => (tenant, source, true),
+                SourceCommand::Resume { tenant, source } => (tenant, source, false),
+            };
+            admin.set_paused(&tenant, &source, paused).await?;
+            println!(
+                "{tenant}/{source}: {}",
+                if paused { "paused" } else { "polling" }
+            );
+        }
+        Command::Outbox {
+            command:
+                OutboxCommand::List {
+                    tenant,
+                    state,
+                    limit,
+                },
+        } => {
+            println!(
+                "{:<32}  {:<12}  {:<26}  {:<10}  {:>8}  last error",
+                "id", "tenant", "kind", "state", "attempts"
+            );
+            for e in admin
+                .outbox(tenant.as_deref(), state.as_deref(), limit)
+                .await?
+            {
+                println!(
+                    "{:<32}  {:<12}  {:<26}  {:<10}  {:>8}  {}",
+                    e.id,
+                    e.tenant_id,
+                    e.kind,
+                    e.state,
+                    e.attempts,
+                    e.last_error.unwrap_or_default()
+                );
+            }
+        }
+        Command::Outbox {
+            command: OutboxCommand::Resend { id },
+        } => {
+            admin.resend(&id).await?;
+            println!("{id}: queued again");
+        }
+        Command::Contact {
+            command: ContactCommand::Suppress { tenant, email },
+        } => {
+            let n = admin.suppress(&tenant, &email).await?;
+            println!("suppressed {n} contact(s)");
+        }
+        Command::Report {
+            tenant,
+            from,
+            to,
+            format,
+        } => {
+            let report = admin.report(&tenant, from, to).await?;
+            if format == "json" {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report.to_csv());
+            }
+        }
+        Command::Audit { limit } => {
+            for e in admin.audit_log(limit).await? {
+                let at = chrono::DateTime::from_timestamp_millis(e.at)
+                    .map(|t| t.to_rfc3339())
+                    .unwrap_or_default();
+                println!(
+                    "{at}  {:<20}  {:<8}  {:<16}  {:<24}  {}",
+                    e.actor, e.role, e.action, e.target, e.outcome
+                );
+            }
+        }
+        _ => {}
+    }
+    app.store.close().await;
+    Ok(())
 }

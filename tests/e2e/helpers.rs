@@ -183,8 +183,15 @@ pub fn morning(day: &str) -> DateTime<Utc> {
     date(day).and_hms_opt(6, 0, 0).expect("time").and_utc()
 }
 
+/// (role, token) of the admin tokens every test config carries.
+pub const ADMIN_TOKENS: &[(&str, &str)] = &[
+    ("support", "support-0123456789abcdef0123456789abcdef"),
+    ("operator", "operator-0123456789abcdef0123456789abcdef"),
+    ("admin", "admin-0123456789abcdef0123456789abcdef"),
+];
+
 pub struct TestApp {
-    pub app: App,
+    pub app: Arc<App>,
     pub clock: Arc<ManualClock>,
     pub sim: Sim,
     pub smtp: SmtpSink,
@@ -198,6 +205,15 @@ pub fn config_text(state_dir: &Path, db_url: &str, sim_url: &str, smtp_port: u16
     let token = state_dir.join("sim.token");
     std::fs::create_dir_all(state_dir).expect("state dir");
     std::fs::write(&token, "sim-token\n").expect("token");
+    let mut admin = String::new();
+    for (role, secret) in ADMIN_TOKENS {
+        let file = state_dir.join(format!("{role}.token"));
+        std::fs::write(&file, secret).expect("admin token");
+        admin.push_str(&format!(
+            "[[admin.token]]\nname = \"{role}-desk\"\nrole = \"{role}\"\ntoken_file = \"{}\"\n",
+            file.display()
+        ));
+    }
     format!(
         r#"
 state_dir = "{state}"
@@ -219,6 +235,7 @@ lease_secs = 60
 interval_ms = 100
 [watch]
 rules_interval_secs = 1
+{admin}
 [[tenant]]
 id = "lhota"
 name = "Obec Lhota"
@@ -248,11 +265,26 @@ impl TestApp {
         scenario: Scenario,
         start: DateTime<Utc>,
     ) -> Option<TestApp> {
+        TestApp::spawn_with(engine, scenario, start, |c| c).await
+    }
+
+    /// Like [`TestApp::spawn`], with the config text changed by `tweak` first.
+    pub async fn spawn_with(
+        engine: Engine,
+        scenario: Scenario,
+        start: DateTime<Utc>,
+        tweak: impl Fn(String) -> String,
+    ) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = fresh_database(engine, dir.path()).await?;
         let (sim, sim_url) = start_sim(scenario).await;
         let smtp = SmtpSink::start();
-        let config = config_text(&dir.path().join("state"), &db, &sim_url, smtp.port);
+        let config = tweak(config_text(
+            &dir.path().join("state"),
+            &db,
+            &sim_url,
+            smtp.port,
+        ));
         let clock = Arc::new(ManualClock::new(start));
         let app = build(&config, clock.clone()).await;
         app.enrol("lhota", JANA, JANA_MAIL, Some("cs"))
@@ -278,6 +310,17 @@ impl TestApp {
         self.app = build(&self.config, self.clock.clone()).await;
     }
 
+    /// Serves the daemon's HTTP side (health, metrics, admin API) on a free port.
+    pub async fn serve_web(&self) -> String {
+        let (_tx, rx) = tokio::sync::watch::channel(self.app.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, hlidac::web::router(rx)).await });
+        url
+    }
+
     /// Polls, applies the rules, dispatches; returns the mails that arrived.
     pub async fn cycle(&mut self) -> Vec<Mail> {
         self.app.poll_all().await;
@@ -297,14 +340,14 @@ impl TestApp {
     }
 }
 
-pub async fn build(config: &str, clock: Arc<ManualClock>) -> App {
+pub async fn build(config: &str, clock: Arc<ManualClock>) -> Arc<App> {
     let config = load_str(
         config,
         Path::new("/test/hlidac.toml"),
         &Overrides::default(),
     )
     .unwrap_or_else(|e| panic!("test config: {e}"));
-    App::new(config, clock).await.expect("app starts")
+    Arc::new(App::new(config, clock).await.expect("app starts"))
 }
 
 // ----- scenario building ---------------------------------------------------------------

@@ -19,6 +19,7 @@ async fn store_semantics(engine: Engine) {
         person_hash: t.app.person_hash(JANA),
         payload: serde_json::json!({"key": "S-1"}),
         expires_at: None,
+        dry_run: false,
     };
     assert_eq!(
         s.insert_events(std::slice::from_ref(&event), 1000)

@@ -73,6 +73,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "watch",
     "dispatch",
     "log",
+    "admin",
     "tenant",
 ];
 
@@ -164,6 +165,7 @@ pub fn load_str(text: &str, path: &Path, overrides: &Overrides) -> Result<Config
         watch: section(&mut table, "watch", &mut errs).unwrap_or_default(),
         dispatch: section(&mut table, "dispatch", &mut errs).unwrap_or_default(),
         log: section(&mut table, "log", &mut errs).unwrap_or_default(),
+        admin: section(&mut table, "admin", &mut errs).unwrap_or_default(),
         tenants: tenants(table.remove("tenant"), &mut errs),
     };
     resolve_paths(&mut config, &base);
@@ -214,6 +216,9 @@ fn resolve_paths(c: &mut Config, base: &Path) {
                 fix(p)
             }
         }
+    }
+    for t in &mut c.admin.token {
+        fix(&mut t.token_file);
     }
     for t in &mut c.tenants {
         for s in &mut t.sources {
@@ -484,6 +489,30 @@ fn validate(c: &Config, errs: &mut Errors) {
             format!("{:?} is not a log filter", c.log.level),
             Some("for example \"info\" or \"hlidac=debug,info\""),
         );
+    }
+    let mut names = std::collections::HashSet::new();
+    for (i, t) in c.admin.token.iter().enumerate() {
+        let p = format!("admin.token[{i}]");
+        if !names.insert(t.name.clone()) {
+            errs.push(
+                format!("{p}.name"),
+                format!("{:?} is used twice", t.name),
+                None,
+            );
+        }
+        match std::fs::read_to_string(&t.token_file) {
+            Ok(token) if token.trim().len() >= 32 => {}
+            Ok(_) => errs.push(
+                format!("{p}.token_file"),
+                "the token is shorter than 32 characters",
+                Some("make one with `openssl rand -hex 32`"),
+            ),
+            Err(e) => errs.push(
+                format!("{p}.token_file"),
+                format!("cannot read {}: {e}", t.token_file.display()),
+                Some("give a path the daemon's user can read"),
+            ),
+        }
     }
     if c.tenants.is_empty() && !errs.0.iter().any(|e| e.path.starts_with("tenant")) {
         errs.push(

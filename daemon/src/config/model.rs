@@ -18,6 +18,7 @@ pub struct Config {
     pub watch: WatchConfig,
     pub dispatch: DispatchConfig,
     pub log: LogConfig,
+    pub admin: AdminConfig,
     pub tenants: Vec<TenantConfig>,
 }
 
@@ -308,6 +309,10 @@ pub struct TenantConfig {
     /// Days before a due date on which a reminder goes out (0 = on the day).
     #[serde(default = "default_offsets")]
     pub reminder_offsets_days: Vec<u32>,
+    /// Poll, diff and render everything, but record alerts as "would send" instead of
+    /// sending them: for trying a new municipality before it reaches citizens.
+    #[serde(default)]
+    pub dry_run: bool,
     #[serde(skip)]
     pub sources: Vec<SourceConfig>,
 }
@@ -351,6 +356,9 @@ pub struct SourceConfig {
     /// treated as a failed poll: nothing is changed or sent.
     #[serde(default = "default_max_drop_share")]
     pub max_drop_share: f64,
+    /// Like the tenant's `dry_run`, for this source only.
+    #[serde(default)]
+    pub dry_run: bool,
     pub adapter: AdapterConfig,
 }
 
@@ -407,4 +415,43 @@ pub fn parse_schedule(text: &str) -> Result<cron::Schedule, String> {
         text.to_string()
     };
     full.parse::<cron::Schedule>().map_err(|e| e.to_string())
+}
+
+/// Who may use the admin API (`/admin/v1/…`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminConfig {
+    #[serde(default)]
+    pub token: Vec<AdminToken>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reads status and the outbox, suppresses a citizen's contact on request.
+    Support,
+    /// Also pauses and resumes sources and resends alerts.
+    Operator,
+    /// Also reads reports and the audit log.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Support => "support",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminToken {
+    /// Who holds it; written to the audit log.
+    pub name: String,
+    pub role: Role,
+    /// A file holding the bearer token (at least 32 characters).
+    pub token_file: PathBuf,
 }

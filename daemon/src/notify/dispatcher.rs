@@ -21,6 +21,7 @@ pub struct DispatchReport {
     pub dead: usize,
     pub suppressed: usize,
     pub expired: usize,
+    pub would_send: usize,
 }
 
 impl DispatchReport {
@@ -32,6 +33,7 @@ impl DispatchReport {
             AlertState::Dead => self.dead += 1,
             AlertState::Suppressed => self.suppressed += 1,
             AlertState::Expired => self.expired += 1,
+            AlertState::WouldSend => self.would_send += 1,
             AlertState::Sending => {}
         }
     }
@@ -99,6 +101,7 @@ fn finish(state: AlertState, detail: impl Into<Option<String>>) -> Finish {
 
 async fn deliver(app: &App, alert: &ClaimedAlert) -> Finish {
     match prepare(app, alert).await {
+        Ok(Ok(_)) if alert.dry_run => finish(AlertState::WouldSend, "dry run".to_string()),
         Ok(Ok(message)) => match app.mailer.send(&message, &alert.id).await {
             Ok(()) => finish(AlertState::Sent, None),
             Err(crate::notify::SendError::Permanent(d)) => finish(AlertState::Failed, d),

@@ -3,6 +3,7 @@
 //! What comes in: SIGTERM/SIGINT. What goes out: a cancellation every task listens to, and
 //! a bounded wait for in-flight work. It must never leave a worker loop with no way to stop.
 
+pub mod admin;
 pub mod metrics;
 pub mod systemd;
 

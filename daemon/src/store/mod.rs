@@ -10,7 +10,10 @@
 //! milliseconds. The few statements that differ (claiming with `SKIP LOCKED`) branch on
 //! [`Backend`].
 
+mod admin;
 mod outbox;
+
+pub use admin::*;
 
 pub use outbox::*;
 
@@ -122,6 +125,8 @@ pub struct NewEvent {
     pub payload: serde_json::Value,
     /// The alert may not go out after this instant (a reminder for a date that passed).
     pub expires_at: Option<i64>,
+    /// Its alerts are rendered and recorded as "would send", never sent.
+    pub dry_run: bool,
 }
 
 impl NewEvent {
@@ -504,7 +509,7 @@ impl Store {
                     o.status, o.data, o.first_seen_at
              FROM observations o JOIN sources s
                ON s.tenant_id = o.tenant_id AND s.source_id = o.source_id
-             WHERE o.tenant_id = $1 AND o.kind = 'receivable' AND s.state = 'ok'
+             WHERE o.tenant_id = $1 AND o.kind = 'receivable' AND s.state = 'ok' AND s.paused = 0
                AND o.status NOT IN ('paid', 'written_off')",
         )
         .bind(tenant)
@@ -656,7 +661,8 @@ async fn insert_event(
          FROM citizens c JOIN subscriptions s ON s.citizen_id = c.id
          WHERE c.tenant_id = $1 AND c.person_hash = $2 AND s.topic = $3
            AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
-                       AND k.channel = s.channel AND k.verified_at IS NOT NULL)",
+                       AND k.channel = s.channel AND k.verified_at IS NOT NULL
+                       AND k.suppressed_at IS NULL)",
     )
     .bind(&e.tenant_id)
     .bind(&e.person_hash)
@@ -670,8 +676,8 @@ async fn insert_event(
         let key = stable_id(&["alert", &e.id, &channel, &citizen]);
         alerts += sqlx::query(
             "INSERT INTO outbox (id, dedupe_key, event_id, tenant_id, citizen_id, channel, kind,
-                state, next_attempt_at, expires_at, created_at, updated_at)
-             VALUES ($1, $1, $2, $3, $4, $5, $6, 'queued', $7, $8, $7, $7)
+                state, next_attempt_at, expires_at, created_at, updated_at, dry_run)
+             VALUES ($1, $1, $2, $3, $4, $5, $6, 'queued', $7, $8, $7, $7, $9)
              ON CONFLICT (dedupe_key) DO NOTHING",
         )
         .bind(&key)
@@ -682,6 +688,7 @@ async fn insert_event(
         .bind(&e.kind)
         .bind(now)
         .bind(e.expires_at)
+        .bind(i64::from(e.dry_run))
         .execute(&mut **tx)
         .await?
         .rows_affected() as usize;

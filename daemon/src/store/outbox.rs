@@ -18,6 +18,8 @@ pub enum AlertState {
     Suppressed,
     /// Too late to be useful (a reminder for a date that passed).
     Expired,
+    /// Rendered in a dry run and deliberately not sent.
+    WouldSend,
 }
 
 impl AlertState {
@@ -30,6 +32,7 @@ impl AlertState {
             AlertState::Dead => "dead",
             AlertState::Suppressed => "suppressed",
             AlertState::Expired => "expired",
+            AlertState::WouldSend => "would_send",
         }
     }
 }
@@ -45,6 +48,7 @@ pub struct ClaimedAlert {
     pub kind: String,
     pub attempts: i64,
     pub expires_at: Option<i64>,
+    pub dry_run: bool,
 }
 
 /// How one attempt ended.
@@ -93,7 +97,7 @@ impl Store {
                 updated_at = $2
              WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= $2
                           ORDER BY next_attempt_at, id LIMIT $3 {lock})
-             RETURNING id, event_id, tenant_id, citizen_id, channel, kind, attempts, expires_at"
+             RETURNING id, event_id, tenant_id, citizen_id, channel, kind, attempts, expires_at, dry_run"
         );
         let rows = sqlx::query(&sql)
             .bind(lease_until)
@@ -113,6 +117,7 @@ impl Store {
                     kind: r.try_get("kind")?,
                     attempts: r.try_get("attempts")?,
                     expires_at: r.try_get("expires_at")?,
+                    dry_run: r.try_get::<i64, _>("dry_run")? != 0,
                 })
             })
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
@@ -202,6 +207,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT c.locale, k.address_enc FROM citizens c JOIN contacts k ON k.citizen_id = c.id
              WHERE c.id = $1 AND k.channel = $2 AND k.verified_at IS NOT NULL
+               AND k.suppressed_at IS NULL
              ORDER BY k.created_at LIMIT 1",
         )
         .bind(citizen_id)

@@ -40,6 +40,8 @@ impl PollError {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PollOutcome {
+    /// The source is paused by an operator: nothing was fetched.
+    pub paused: bool,
     pub records: usize,
     pub changed: usize,
     pub events: usize,
@@ -52,6 +54,17 @@ pub async fn poll_source(
     tenant: &TenantConfig,
     source: &SourceConfig,
 ) -> Result<PollOutcome, PollError> {
+    match app.store.source_paused(&tenant.id, &source.id).await {
+        Ok(true) => {
+            tracing::debug!("paused; not polled");
+            return Ok(PollOutcome {
+                paused: true,
+                ..PollOutcome::default()
+            });
+        }
+        Ok(false) => {}
+        Err(e) => return Err(e.into()),
+    }
     let started = std::time::Instant::now();
     let result = poll_inner(app, tenant, source).await;
     app.metrics
@@ -165,6 +178,7 @@ async fn poll_inner(
         )
         .await?;
     Ok(PollOutcome {
+        paused: false,
         records,
         changed: diff.writes.len(),
         events: diff.events.len(),
@@ -287,6 +301,7 @@ impl Diff {
             person_hash: person_hash.to_string(),
             payload: super::rules::receivable_payload(r, None),
             expires_at: None,
+            dry_run: tenant.dry_run || source.dry_run,
         };
         match old {
             None => {
@@ -332,6 +347,7 @@ impl Diff {
             person_hash: person_hash.to_string(),
             payload: submission_payload(s, old_status),
             expires_at: None,
+            dry_run: tenant.dry_run || source.dry_run,
         };
         match old {
             None => {

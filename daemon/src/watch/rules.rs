@@ -30,7 +30,9 @@ pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, 
             tracing::error!(tenant = %tenant.id, source = %source_id, "stored receivable does not parse; skipped");
             continue;
         };
-        for e in receivable_events(tenant, &source_id, &obs, &r, today) {
+        let dry_run = tenant.dry_run || tenant.source(&source_id).is_some_and(|s| s.dry_run);
+        for mut e in receivable_events(tenant, &source_id, &obs, &r, today) {
+            e.dry_run = dry_run;
             if !app.store.event_exists(&e.id).await? {
                 events.push(e);
             }
@@ -66,6 +68,7 @@ pub fn receivable_events(
             person_hash: obs.person_hash.clone(),
             payload: receivable_payload(r, Some((inst.due_date, inst.amount, days_left))),
             expires_at,
+            dry_run: false,
         };
         if days_left < 0 {
             let id = stable_id(&[&tenant.id, source_id, &r.key, "overdue", &due.to_string()]);
@@ -146,6 +149,7 @@ mod tests {
                 name: None,
             },
             reminder_offsets_days: vec![14, 3, 0],
+            dry_run: false,
             sources: vec![],
         }
     }

@@ -1,6 +1,9 @@
-//! The HTTP side: health and metrics for operators (citizen pages come later).
+//! The HTTP side: health, metrics and the admin API for operators (citizen pages come
+//! later).
 //!
 //! What comes in: HTTP requests. What goes out: status, never personal data.
+
+pub mod admin;
 
 use crate::app::App;
 use axum::extract::State;
@@ -18,6 +21,7 @@ pub fn router(app: CurrentApp) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .merge(admin::routes())
         .with_state(app)
 }
 

@@ -1,0 +1,251 @@
+//! Administration shared by the admin API and the CLI: every action checks the caller's
+//! role and is written to the audit log, whatever its outcome.
+
+use crate::app::App;
+use crate::config::Role;
+use crate::store::{AuditEntry, OutboxEntry, ReportRow, StoreError};
+use chrono::{NaiveDate, TimeZone};
+
+/// Who is acting.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("this needs the {0} role")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The per-tenant report a municipality owes its working group.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Report {
+    pub tenant: String,
+    pub name: String,
+    pub from: NaiveDate,
+    /// Inclusive.
+    pub to: NaiveDate,
+    pub subscribed_citizens: i64,
+    pub alerts_total: i64,
+    pub alerts: Vec<ReportRow>,
+}
+
+impl Report {
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("tenant,from,to,kind,channel,state,count\n");
+        for r in &self.alerts {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}\n",
+                self.tenant, self.from, self.to, r.kind, r.channel, r.state, r.count
+            ));
+        }
+        out.push_str(&format!(
+            "{},{},{},subscribed_citizens,,,{}\n",
+            self.tenant, self.from, self.to, self.subscribed_citizens
+        ));
+        out
+    }
+}
+
+pub struct Admin<'a> {
+    pub app: &'a App,
+    pub caller: Caller,
+}
+
+impl Admin<'_> {
+    async fn act<T>(
+        &self,
+        needs: Role,
+        action: &str,
+        target: &str,
+        work: impl std::future::Future<Output = Result<T, AdminError>>,
+    ) -> Result<T, AdminError> {
+        let result = if self.caller.role >= needs {
+            work.await
+        } else {
+            Err(AdminError::Forbidden(needs.as_str()))
+        };
+        let outcome = match &result {
+            Ok(_) => "ok".to_string(),
+            Err(e) => format!("refused: {e}"),
+        };
+        self.app
+            .store
+            .audit(
+                &self.caller.name,
+                self.caller.role.as_str(),
+                action,
+                target,
+                &outcome,
+                self.app.clock.now_ms(),
+            )
+            .await?;
+        result
+    }
+
+    fn tenant(&self, tenant: &str) -> Result<&crate::config::TenantConfig, AdminError> {
+        self.app
+            .config
+            .tenant(tenant)
+            .ok_or_else(|| AdminError::NotFound(format!("no tenant {tenant:?}")))
+    }
+
+    pub async fn status(&self) -> Result<serde_json::Value, AdminError> {
+        self.act(Role::Support, "status", "-", async {
+            let mut sources = Vec::new();
+            for (t, s, h) in self.app.store.list_sources().await? {
+                sources.push(serde_json::json!({
+                    "tenant": t, "source": s, "state": h.state,
+                    "paused": self.app.store.source_paused(&t, &s).await?,
+                    "consecutive_failures": h.consecutive_failures,
+                    "total_failures": h.total_failures, "total_polls": h.total_polls,
+                    "records": h.record_count, "last_success_at": h.last_success_at,
+                    "last_error": h.last_error,
+                }));
+            }
+            let alerts: serde_json::Map<String, serde_json::Value> = self
+                .app
+                .store
+                .alert_counts()
+                .await?
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect();
+            Ok(serde_json::json!({"sources": sources, "alerts": alerts}))
+        })
+        .await
+    }
+
+    pub async fn set_paused(
+        &self,
+        tenant: &str,
+        source: &str,
+        paused: bool,
+    ) -> Result<(), AdminError> {
+        let action = if paused {
+            "source.pause"
+        } else {
+            "source.resume"
+        };
+        self.act(
+            Role::Operator,
+            action,
+            &format!("{tenant}/{source}"),
+            async {
+                if self
+                    .app
+                    .store
+                    .set_source_paused(tenant, source, paused)
+                    .await?
+                {
+                    Ok(())
+                } else {
+                    Err(AdminError::NotFound(format!("no source {tenant}/{source}")))
+                }
+            },
+        )
+        .await
+    }
+
+    pub async fn outbox(
+        &self,
+        tenant: Option<&str>,
+        state: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<OutboxEntry>, AdminError> {
+        self.act(Role::Support, "outbox.list", tenant.unwrap_or("*"), async {
+            Ok(self
+                .app
+                .store
+                .outbox_entries(tenant, state, limit.clamp(1, 1000))
+                .await?)
+        })
+        .await
+    }
+
+    pub async fn resend(&self, id: &str) -> Result<(), AdminError> {
+        self.act(Role::Operator, "outbox.resend", id, async {
+            if self.app.store.resend(id, self.app.clock.now_ms()).await? {
+                Ok(())
+            } else {
+                Err(AdminError::NotFound(format!(
+                    "no dead or failed alert {id}"
+                )))
+            }
+        })
+        .await
+    }
+
+    /// Stops every alert to an address (on a citizen's request, or after bounces).
+    pub async fn suppress(&self, tenant: &str, email: &str) -> Result<u64, AdminError> {
+        self.act(Role::Support, "contact.suppress", tenant, async {
+            self.tenant(tenant)?;
+            let hash = self.app.crypto.hash("email", &email.trim().to_lowercase());
+            Ok(self
+                .app
+                .store
+                .suppress_contact(tenant, &hash, self.app.clock.now_ms())
+                .await?)
+        })
+        .await
+    }
+
+    /// Alerts created between `from` and `to` (inclusive days, tenant's time zone).
+    pub async fn report(
+        &self,
+        tenant: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Report, AdminError> {
+        self.act(
+            Role::Admin,
+            "report",
+            &format!("{tenant} {from}..{to}"),
+            async {
+                let t = self.tenant(tenant)?;
+                if to < from {
+                    return Err(AdminError::Invalid("`to` is before `from`".into()));
+                }
+                let start = |d: NaiveDate| {
+                    d.and_hms_opt(0, 0, 0)
+                        .and_then(|dt| t.tz().from_local_datetime(&dt).earliest())
+                        .map(|dt| dt.timestamp_millis())
+                        .ok_or_else(|| AdminError::Invalid(format!("{d} has no midnight")))
+                };
+                let next = to
+                    .succ_opt()
+                    .ok_or_else(|| AdminError::Invalid("date out of range".into()))?;
+                let alerts = self
+                    .app
+                    .store
+                    .report_rows(tenant, start(from)?, start(next)?)
+                    .await?;
+                Ok(Report {
+                    tenant: t.id.clone(),
+                    name: t.name.clone(),
+                    from,
+                    to,
+                    subscribed_citizens: self.app.store.subscribed_citizens(tenant).await?,
+                    alerts_total: alerts.iter().map(|r| r.count).sum(),
+                    alerts,
+                })
+            },
+        )
+        .await
+    }
+
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, AdminError> {
+        self.act(Role::Admin, "audit.list", "-", async {
+            Ok(self.app.store.audit_entries(limit.clamp(1, 10_000)).await?)
+        })
+        .await
+    }
+}

@@ -1,0 +1,225 @@
+//! What the admin API and CLI read and change: paused sources, the outbox, suppressed
+//! contacts, reports and the audit log.
+
+use super::{new_id, Result, Store};
+use sqlx::Row;
+
+/// One line of the outbox as an operator sees it: no address, no body.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct OutboxEntry {
+    pub id: String,
+    pub tenant_id: String,
+    pub kind: String,
+    pub channel: String,
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Alerts of one kind on one channel that ended in one state.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ReportRow {
+    pub kind: String,
+    pub channel: String,
+    pub state: String,
+    pub count: i64,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub target: String,
+    pub outcome: String,
+}
+
+impl Store {
+    pub async fn source_paused(&self, tenant: &str, source: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT paused FROM sources WHERE tenant_id = $1 AND source_id = $2")
+            .bind(tenant)
+            .bind(source)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get::<i64, _>("paused")? != 0,
+            None => false,
+        })
+    }
+
+    /// Pauses or resumes polling a source; false when there is no such source.
+    pub async fn set_source_paused(
+        &self,
+        tenant: &str,
+        source: &str,
+        paused: bool,
+    ) -> Result<bool> {
+        Ok(
+            sqlx::query("UPDATE sources SET paused = $3 WHERE tenant_id = $1 AND source_id = $2")
+                .bind(tenant)
+                .bind(source)
+                .bind(i64::from(paused))
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                == 1,
+        )
+    }
+
+    pub async fn outbox_entries(
+        &self,
+        tenant: Option<&str>,
+        state: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<OutboxEntry>> {
+        let rows = sqlx::query(
+            "SELECT id, tenant_id, kind, channel, state, attempts, last_error, created_at, updated_at
+             FROM outbox WHERE ($1 = '' OR tenant_id = $1) AND ($2 = '' OR state = $2)
+             ORDER BY created_at DESC, id LIMIT $3",
+        )
+        .bind(tenant.unwrap_or(""))
+        .bind(state.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OutboxEntry {
+                    id: r.try_get("id")?,
+                    tenant_id: r.try_get("tenant_id")?,
+                    kind: r.try_get("kind")?,
+                    channel: r.try_get("channel")?,
+                    state: r.try_get("state")?,
+                    attempts: r.try_get("attempts")?,
+                    last_error: r.try_get("last_error")?,
+                    created_at: r.try_get("created_at")?,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Queues a dead or failed alert again with a fresh attempt count.
+    pub async fn resend(&self, id: &str, now: i64) -> Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = $2,
+                lease_until = NULL, last_error = NULL, updated_at = $2
+             WHERE id = $1 AND state IN ('dead', 'failed')",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// Stops all alerts to an address in a tenant (by its keyed hash); returns how many
+    /// contacts it covered.
+    pub async fn suppress_contact(
+        &self,
+        tenant: &str,
+        address_hash: &str,
+        now: i64,
+    ) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE contacts SET suppressed_at = $3
+             WHERE address_hash = $2 AND suppressed_at IS NULL
+               AND citizen_id IN (SELECT id FROM citizens WHERE tenant_id = $1)",
+        )
+        .bind(tenant)
+        .bind(address_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    /// Alerts created in `[from, to)` by kind, channel and state.
+    pub async fn report_rows(&self, tenant: &str, from: i64, to: i64) -> Result<Vec<ReportRow>> {
+        let rows = sqlx::query(
+            "SELECT kind, channel, state, COUNT(*) AS n FROM outbox
+             WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3
+             GROUP BY kind, channel, state ORDER BY kind, channel, state",
+        )
+        .bind(tenant)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ReportRow {
+                    kind: r.try_get("kind")?,
+                    channel: r.try_get("channel")?,
+                    state: r.try_get("state")?,
+                    count: r.try_get("n")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Citizens with at least one subscription on a verified, unsuppressed contact.
+    pub async fn subscribed_citizens(&self, tenant: &str) -> Result<i64> {
+        Ok(sqlx::query(
+            "SELECT COUNT(DISTINCT c.id) AS n FROM citizens c
+             JOIN subscriptions s ON s.citizen_id = c.id
+             JOIN contacts k ON k.citizen_id = c.id AND k.channel = s.channel
+             WHERE c.tenant_id = $1 AND k.verified_at IS NOT NULL AND k.suppressed_at IS NULL",
+        )
+        .bind(tenant)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?)
+    }
+
+    pub async fn audit(
+        &self,
+        actor: &str,
+        role: &str,
+        action: &str,
+        target: &str,
+        outcome: &str,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (id, at, actor, role, action, target, outcome)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(now)
+        .bind(actor)
+        .bind(role)
+        .bind(action)
+        .bind(target)
+        .bind(outcome)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT at, actor, role, action, target, outcome FROM audit_log
+             ORDER BY at DESC, id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    role: r.try_get("role")?,
+                    action: r.try_get("action")?,
+                    target: r.try_get("target")?,
+                    outcome: r.try_get("outcome")?,
+                })
+            })
+            .collect()
+    }
+}
