@@ -229,6 +229,7 @@ fn init_logging(config: &Config) {
     let _ = match config.log.format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
+        LogFormat::Journald => builder.without_time().with_ansi(false).try_init(),
     };
 }
 

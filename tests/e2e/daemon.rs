@@ -65,13 +65,25 @@ async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
     // The sink has a mail a moment before the daemon records it as sent.
     let mut probed = probe_web(&log).await;
     for _ in 0..50 {
-        if probed.1.contains("hlidac_alerts{state=\"sent\"} 4") {
+        if probed
+            .1
+            .contains("hlidac_alerts{channel=\"email\",state=\"sent\"} 4")
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
         probed = probe_web(&log).await;
     }
     let (health, metrics) = probed;
+    for family in [
+        "hlidac_outbox_depth 0",
+        "hlidac_outbox_oldest_pending_age_seconds 0",
+        "hlidac_send_duration_seconds_count{channel=\"email\"} 4",
+        "hlidac_alert_latency_seconds_bucket{channel=\"email\",le=\"+Inf\"} 4",
+        "hlidac_source_quarantined{tenant=\"lhota\",source=\"agenda\"} 0",
+    ] {
+        assert!(metrics.contains(family), "{family} missing in:\n{metrics}");
+    }
     let stopped = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -102,7 +114,7 @@ async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
         "{metrics}"
     );
     assert!(
-        metrics.contains("hlidac_alerts{state=\"sent\"} 4"),
+        metrics.contains("hlidac_alerts{channel=\"email\",state=\"sent\"} 4"),
         "{metrics}"
     );
     let log = std::fs::read_to_string(&log).expect("log");
@@ -140,6 +152,12 @@ async fn wait_exit(
 /// Reads the bound address from the log line "hlidac is running addr=…" and fetches
 /// /healthz and /metrics.
 async fn probe_web(log: &std::path::Path) -> (String, String) {
+    let (health, metrics, ready) = probe_all(log).await;
+    assert_eq!(ready, "ok\n");
+    (health, metrics)
+}
+
+async fn probe_all(log: &std::path::Path) -> (String, String, String) {
     let text = std::fs::read_to_string(log).expect("log");
     let addr = text
         .lines()
@@ -164,5 +182,9 @@ async fn probe_web(log: &std::path::Path) -> (String, String) {
                 .expect("body")
         }
     };
-    (get("/healthz").await, get("/metrics").await)
+    (
+        get("/healthz").await,
+        get("/metrics").await,
+        get("/readyz").await,
+    )
 }

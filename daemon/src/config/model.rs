@@ -262,6 +262,8 @@ pub enum LogFormat {
     #[default]
     Text,
     Json,
+    /// Plain text without timestamps, for stderr read by journald (which adds its own).
+    Journald,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -64,10 +64,18 @@ pub async fn dispatch_pending_until(
         let mut rest = batch.into_iter();
         for alert in rest.by_ref() {
             let started = app.clock.now_ms();
+            let timer = std::time::Instant::now();
             let finish = deliver(app, &alert).await;
             app.heartbeats.dispatcher();
-            app.metrics
-                .alert_finished(&alert.channel, finish.state.as_str());
+            let due_for = (finish.state == AlertState::Sent).then(|| {
+                std::time::Duration::from_millis((app.clock.now_ms() - alert.due_at).max(0) as u64)
+            });
+            app.metrics.alert_finished(
+                &alert.channel,
+                finish.state.as_str(),
+                timer.elapsed(),
+                due_for,
+            );
             report.count(finish.state);
             if matches!(finish.state, AlertState::Dead | AlertState::Failed) {
                 tracing::warn!(alert = %alert.id, tenant = %alert.tenant_id, kind = %alert.kind,

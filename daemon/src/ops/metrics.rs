@@ -18,6 +18,45 @@ struct Inner {
     poll_seconds: BTreeMap<(String, String), (f64, u64)>,
     /// (channel, state) → alerts finished
     alerts: BTreeMap<(String, String), u64>,
+    /// channel → time spent in one send attempt
+    send_seconds: BTreeMap<String, Histogram>,
+    /// channel → time from an alert becoming due to its acceptance by the server
+    due_to_sent_seconds: BTreeMap<String, Histogram>,
+}
+
+/// Upper bounds of the latency histograms, in seconds.
+const BUCKETS: [f64; 11] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0];
+
+#[derive(Debug, Default, Clone)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    sum: f64,
+    count: u64,
+}
+
+impl Histogram {
+    fn observe(&mut self, secs: f64) {
+        for (i, le) in BUCKETS.iter().enumerate() {
+            if secs <= *le {
+                self.counts[i] += 1;
+            }
+        }
+        self.sum += secs;
+        self.count += 1;
+    }
+
+    fn render(&self, out: &mut String, name: &str, labels: &str) {
+        for (i, le) in BUCKETS.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{{labels},le=\"{le}\"}} {}",
+                self.counts[i]
+            );
+        }
+        let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {}", self.count);
+        let _ = writeln!(out, "{name}_sum{{{labels}}} {}", self.sum);
+        let _ = writeln!(out, "{name}_count{{{labels}}} {}", self.count);
+    }
 }
 
 impl Metrics {
@@ -39,12 +78,27 @@ impl Metrics {
         e.1 += 1;
     }
 
-    pub fn alert_finished(&self, channel: &str, state: &str) {
-        *self
-            .lock()
-            .alerts
-            .entry((channel.into(), state.into()))
-            .or_default() += 1;
+    /// One attempt ended in `state` after `took`; `due_for` is how long the alert had
+    /// been due when it was accepted (for sent alerts).
+    pub fn alert_finished(
+        &self,
+        channel: &str,
+        state: &str,
+        took: Duration,
+        due_for: Option<Duration>,
+    ) {
+        let mut m = self.lock();
+        *m.alerts.entry((channel.into(), state.into())).or_default() += 1;
+        m.send_seconds
+            .entry(channel.into())
+            .or_default()
+            .observe(took.as_secs_f64());
+        if let Some(d) = due_for {
+            m.due_to_sent_seconds
+                .entry(channel.into())
+                .or_default()
+                .observe(d.as_secs_f64());
+        }
     }
 
     /// Polls that ended with `outcome` ("ok" or "error") for one source.
@@ -95,6 +149,30 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "hlidac_alerts_finished_total{{channel=\"{c}\",state=\"{s}\"}} {n}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP hlidac_send_duration_seconds One send attempt, by channel."
+        );
+        let _ = writeln!(out, "# TYPE hlidac_send_duration_seconds histogram");
+        for (c, h) in &m.send_seconds {
+            h.render(
+                out,
+                "hlidac_send_duration_seconds",
+                &format!("channel=\"{c}\""),
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP hlidac_alert_latency_seconds From an alert becoming due to its acceptance by the server."
+        );
+        let _ = writeln!(out, "# TYPE hlidac_alert_latency_seconds histogram");
+        for (c, h) in &m.due_to_sent_seconds {
+            h.render(
+                out,
+                "hlidac_alert_latency_seconds",
+                &format!("channel=\"{c}\""),
             );
         }
     }

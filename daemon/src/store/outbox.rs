@@ -49,6 +49,8 @@ pub struct ClaimedAlert {
     pub attempts: i64,
     pub expires_at: Option<i64>,
     pub dry_run: bool,
+    /// When it became due (its `next_attempt_at` when claimed).
+    pub due_at: i64,
 }
 
 /// How one attempt ended.
@@ -97,7 +99,8 @@ impl Store {
                 updated_at = $2
              WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= $2
                           ORDER BY next_attempt_at, id LIMIT $3 {lock})
-             RETURNING id, event_id, tenant_id, citizen_id, channel, kind, attempts, expires_at, dry_run"
+             RETURNING id, event_id, tenant_id, citizen_id, channel, kind, attempts, expires_at, dry_run,
+                next_attempt_at"
         );
         let rows = sqlx::query(&sql)
             .bind(lease_until)
@@ -118,6 +121,7 @@ impl Store {
                     attempts: r.try_get("attempts")?,
                     expires_at: r.try_get("expires_at")?,
                     dry_run: r.try_get::<i64, _>("dry_run")? != 0,
+                    due_at: r.try_get("next_attempt_at")?,
                 })
             })
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
@@ -239,6 +243,28 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Alerts per (channel, state), for metrics.
+    pub async fn alert_counts_by_channel(&self) -> Result<Vec<(String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT channel, state, COUNT(*) AS n FROM outbox GROUP BY channel, state ORDER BY channel, state",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("channel")?, r.try_get("state")?, r.try_get("n")?)))
+            .collect()
+    }
+
+    /// When the oldest alert still waiting to be sent became due, if any.
+    pub async fn oldest_pending_due(&self) -> Result<Option<i64>> {
+        Ok(sqlx::query(
+            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state IN ('queued', 'sending')",
+        )
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("t")?)
     }
 
     /// Alerts per state, for metrics.

@@ -20,12 +20,30 @@ pub type CurrentApp = tokio::sync::watch::Receiver<Arc<App>>;
 pub fn router(app: CurrentApp) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .merge(admin::routes())
         .with_state(app)
 }
 
+/// Liveness: the dispatcher and the reminder rules are making progress.
 async fn healthz(State(current): State<CurrentApp>) -> impl IntoResponse {
+    let app = current.borrow().clone();
+    let dispatcher = std::time::Duration::from_millis(app.config.dispatch.interval_ms * 10)
+        .max(std::time::Duration::from_secs(120));
+    let rules = std::time::Duration::from_secs(app.config.watch.rules_interval_secs * 2 + 120);
+    if app.heartbeats.healthy(dispatcher, rules) {
+        (StatusCode::OK, "ok\n")
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "a worker is not making progress\n",
+        )
+    }
+}
+
+/// Readiness: the database answers.
+async fn readyz(State(current): State<CurrentApp>) -> impl IntoResponse {
     let app = current.borrow().clone();
     match app.store.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n"),
@@ -40,12 +58,31 @@ async fn metrics(State(current): State<CurrentApp>) -> impl IntoResponse {
     let app = current.borrow().clone();
     let mut out = String::new();
     app.metrics.render(&mut out);
-    if let Ok(counts) = app.store.alert_counts().await {
-        let _ = writeln!(out, "# HELP hlidac_alerts Alerts in the outbox by state.");
+    if let Ok(counts) = app.store.alert_counts_by_channel().await {
+        let _ = writeln!(
+            out,
+            "# HELP hlidac_alerts Alerts in the outbox by channel and state."
+        );
         let _ = writeln!(out, "# TYPE hlidac_alerts gauge");
-        for (state, n) in counts {
-            let _ = writeln!(out, "hlidac_alerts{{state=\"{state}\"}} {n}");
+        let mut depth = 0;
+        for (channel, state, n) in counts {
+            let _ = writeln!(
+                out,
+                "hlidac_alerts{{channel=\"{channel}\",state=\"{state}\"}} {n}"
+            );
+            if state == "queued" || state == "sending" {
+                depth += n;
+            }
         }
+        let _ = writeln!(out, "# HELP hlidac_outbox_depth Alerts waiting to be sent.");
+        let _ = writeln!(out, "# TYPE hlidac_outbox_depth gauge");
+        let _ = writeln!(out, "hlidac_outbox_depth {depth}");
+    }
+    if let Ok(oldest) = app.store.oldest_pending_due().await {
+        let age = oldest.map_or(0.0, |t| ((app.clock.now_ms() - t).max(0) as f64) / 1000.0);
+        let _ = writeln!(out, "# HELP hlidac_outbox_oldest_pending_age_seconds How long the oldest waiting alert has been due.");
+        let _ = writeln!(out, "# TYPE hlidac_outbox_oldest_pending_age_seconds gauge");
+        let _ = writeln!(out, "hlidac_outbox_oldest_pending_age_seconds {age}");
     }
     if let Ok(sources) = app.store.list_sources().await {
         let _ = writeln!(
