@@ -24,6 +24,8 @@ pub struct App {
     pub templates: Templates,
     pub metrics: Metrics,
     pub heartbeats: Heartbeats,
+    /// This process among the instances sharing the database (for tick claims).
+    pub instance: String,
     /// (name, role, SHA-256 of the token) of each admin token.
     admin_tokens: Vec<(String, crate::config::Role, [u8; 32])>,
     adapters: HashMap<(String, String), Adapter>,
@@ -71,6 +73,7 @@ impl App {
             templates: Templates::built_in(),
             metrics: Metrics::default(),
             heartbeats: Heartbeats::default(),
+            instance: format!("{}-{}", std::process::id(), &crate::store::new_id()[..8]),
             admin_tokens,
             adapters,
         })

@@ -87,6 +87,17 @@ impl SmtpSink {
             .collect()
     }
 
+    /// How many mails arrived, without reading them.
+    pub fn count(&self) -> usize {
+        std::fs::read_dir(self.dir.path())
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
     /// Mails received since `seen` mails had been read.
     pub fn new_mails(&self, seen: &mut usize) -> Vec<Mail> {
         let all = self.mails();

@@ -11,6 +11,7 @@ mod delivery;
 mod faults;
 mod helpers;
 mod restart;
+mod scale;
 mod store;
 mod systemd;
 mod timeline;

@@ -291,6 +291,7 @@ async fn a_wedged_dispatcher_stops_the_watchdog_pings() {
         port,
         &[
             ("HLIDAC_EMAIL__TIMEOUT_SECS", "600"),
+            ("HLIDAC_DISPATCH__LEASE_SECS", "1300"),
             ("HLIDAC_DISPATCH__SHUTDOWN_GRACE_SECS", "1"),
         ],
     )

@@ -473,6 +473,20 @@ fn validate(c: &Config, errs: &mut Errors) {
             None,
         );
     }
+    if let EmailConfig::Smtp(smtp) = &c.email {
+        if d.lease_secs <= 2 * smtp.timeout_secs {
+            errs.push(
+                "dispatch.lease_secs",
+                format!(
+                    "must be more than twice email.timeout_secs ({}), the longest a send can take",
+                    smtp.timeout_secs
+                ),
+                Some(
+                    "otherwise another dispatcher could take an alert back while it is being sent",
+                ),
+            );
+        }
+    }
     if d.lease_secs < 10 {
         errs.push(
             "dispatch.lease_secs",
@@ -730,6 +744,25 @@ adapter = { type = "http", base_url = "http://127.0.0.1:9" }
         assert!(paths.contains(&"tenant[0].time_zone"), "{errs:?}");
         assert!(paths.iter().any(|p| p.starts_with("web")), "{errs:?}");
         assert_eq!(errs.len(), 3, "{errs:?}");
+    }
+
+    #[test]
+    fn the_previous_fire_is_the_last_tick_at_or_before_now() {
+        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().expect("time");
+        let every_5_min = parse_schedule("*/5 * * * *").expect("cron");
+        assert_eq!(
+            previous_fire(&every_5_min, at("2026-05-01T10:07:30Z")),
+            Some(at("2026-05-01T10:05:00Z"))
+        );
+        assert_eq!(
+            previous_fire(&every_5_min, at("2026-05-01T10:05:00Z")),
+            Some(at("2026-05-01T10:05:00Z"))
+        );
+        let daily = parse_schedule("30 6 * * *").expect("cron");
+        assert_eq!(
+            previous_fire(&daily, at("2026-05-01T05:00:00Z")),
+            Some(at("2026-04-30T06:30:00Z"))
+        );
     }
 
     #[test]

@@ -457,3 +457,18 @@ pub struct AdminToken {
     /// A file holding the bearer token (at least 32 characters).
     pub token_file: PathBuf,
 }
+
+/// The latest time at or before `now` at which `schedule` fired, for periodic schedules:
+/// looks back two periods (the gap between the next two fires).
+pub fn previous_fire(
+    schedule: &cron::Schedule,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let mut next = schedule.after(&now);
+    let (a, b) = (next.next()?, next.next()?);
+    let gap = b - a;
+    schedule
+        .after(&(now - gap - gap))
+        .take_while(|t| *t <= now)
+        .last()
+}

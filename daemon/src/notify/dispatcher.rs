@@ -63,6 +63,11 @@ pub async fn dispatch_pending_until(
         let full = batch.len() as u32 == cfg.batch_size;
         let mut rest = batch.into_iter();
         for alert in rest.by_ref() {
+            let lease_until = app.clock.now_ms() + (cfg.lease_secs as i64) * 1000;
+            if !app.store.renew_lease(&alert, lease_until).await? {
+                tracing::warn!(alert = %alert.id, "lease ran out before sending; another dispatcher has it");
+                continue;
+            }
             let started = app.clock.now_ms();
             let timer = std::time::Instant::now();
             let finish = deliver(app, &alert).await;

@@ -1,12 +1,15 @@
-//! E-mail transports: SMTP (pooled; STARTTLS, implicit TLS or plain for a local relay) and
-//! `file`, which writes each message as `<alert id>.eml` for the demo and for testing.
+//! E-mail transports: SMTP (pooled connections; STARTTLS, implicit TLS or plain for a
+//! local relay) and `file`, which writes each message as `<alert id>.eml` for the demo and
+//! for testing.
 
-use crate::config::{EmailConfig, SmtpTls};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use crate::config::{EmailConfig, SmtpConfig, SmtpTls};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::Message;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
@@ -20,7 +23,7 @@ pub enum SendError {
 
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Arc<SmtpPool>),
     File(PathBuf),
 }
 
@@ -43,46 +46,28 @@ impl Mailer {
                 Mailer::File(f.dir.clone())
             }
             EmailConfig::Smtp(s) => {
-                let builder = match s.tls {
-                    SmtpTls::None => {
-                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)
+                let credentials = match (&s.username, &s.password_file) {
+                    (Some(user), Some(file)) => {
+                        let password = std::fs::read_to_string(file).with_context(|| {
+                            format!("while reading email.password_file {}", file.display())
+                        })?;
+                        Some(Credentials::new(user.clone(), password.trim().to_string()))
                     }
-                    SmtpTls::Starttls => {
-                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)
-                            .context("while setting up STARTTLS for email.host")?
-                    }
-                    SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)
-                        .context("while setting up TLS for email.host")?,
+                    _ => None,
                 };
-                let mut builder = builder
-                    .port(s.effective_port())
-                    .timeout(Some(Duration::from_secs(s.timeout_secs)))
-                    .pool_config(PoolConfig::new().max_size(s.pool_size));
-                if let (Some(user), Some(file)) = (&s.username, &s.password_file) {
-                    let password = std::fs::read_to_string(file).with_context(|| {
-                        format!("while reading email.password_file {}", file.display())
-                    })?;
-                    builder = builder
-                        .credentials(Credentials::new(user.clone(), password.trim().to_string()));
-                }
-                Mailer::Smtp(builder.build())
+                Mailer::Smtp(Arc::new(SmtpPool {
+                    config: s.clone(),
+                    credentials,
+                    hello: ClientId::default(),
+                    idle: Mutex::new(Vec::new()),
+                }))
             }
         })
     }
 
     pub async fn send(&self, message: &Message, alert_id: &str) -> Result<(), SendError> {
         match self {
-            Mailer::Smtp(t) => match t.send(message.clone()).await {
-                Ok(_) => Ok(()),
-                Err(e) => {
-                    let detail = describe(&e);
-                    if e.is_permanent() {
-                        Err(SendError::Permanent(detail))
-                    } else {
-                        Err(SendError::Temporary(detail))
-                    }
-                }
-            },
+            Mailer::Smtp(pool) => pool.send(message).await,
             Mailer::File(dir) => {
                 let tmp = dir.join(format!(".{alert_id}.eml.tmp"));
                 let path = dir.join(format!("{alert_id}.eml"));
@@ -94,6 +79,165 @@ impl Mailer {
                 write.await.map_err(|e| {
                     SendError::Temporary(format!("cannot write {}: {e}", path.display()))
                 })
+            }
+        }
+    }
+}
+
+/// Pooled SMTP connections on lettre's connection layer, over sockets with `TCP_NODELAY`
+/// (without it, each message waits for a delayed ACK: tens of milliseconds per alert).
+pub struct SmtpPool {
+    config: SmtpConfig,
+    credentials: Option<Credentials>,
+    hello: ClientId,
+    /// Open connections and when each was last used.
+    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
+}
+
+/// An idle connection older than this is closed rather than reused.
+const MAX_IDLE: Duration = Duration::from_secs(60);
+
+impl SmtpPool {
+    fn timeout(&self) -> Duration {
+        Duration::from_secs(self.config.timeout_secs)
+    }
+
+    async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
+        let c = &self.config;
+        let addr = (c.host.as_str(), c.effective_port());
+        let tls = || {
+            TlsParameters::new(c.host.clone()).map_err(|e| {
+                SendError::Temporary(format!("TLS set-up for email.host: {}", describe(&e)))
+            })
+        };
+        let work = async {
+            let mut conn = match c.tls {
+                SmtpTls::Tls => AsyncSmtpConnection::connect_tokio1(
+                    addr,
+                    Some(self.timeout()),
+                    &self.hello,
+                    Some(tls()?),
+                    None,
+                )
+                .await
+                .map_err(|e| SendError::Temporary(describe(&e)))?,
+                SmtpTls::None | SmtpTls::Starttls => {
+                    let tcp = tokio::net::TcpStream::connect(addr).await.map_err(|e| {
+                        SendError::Temporary(format!(
+                            "SMTP: cannot connect to {}:{}: {e}",
+                            c.host,
+                            c.effective_port()
+                        ))
+                    })?;
+                    tcp.set_nodelay(true)
+                        .map_err(|e| SendError::Temporary(format!("SMTP: {e}")))?;
+                    AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello)
+                        .await
+                        .map_err(|e| SendError::Temporary(describe(&e)))?
+                }
+            };
+            if c.tls == SmtpTls::Starttls {
+                if !conn.can_starttls() {
+                    return Err(SendError::Temporary(
+                        "the SMTP server does not offer STARTTLS: set email.tls = \"none\" for a local relay, or \"tls\" for implicit TLS".into(),
+                    ));
+                }
+                conn.starttls(tls()?, &self.hello)
+                    .await
+                    .map_err(|e| SendError::Temporary(describe(&e)))?;
+            }
+            if let Some(creds) = &self.credentials {
+                conn.auth(&[Mechanism::Plain, Mechanism::Login], creds)
+                    .await
+                    .map_err(|e| {
+                        if e.is_permanent() {
+                            SendError::Permanent(format!(
+                                "{}; check email.username and email.password_file",
+                                describe(&e)
+                            ))
+                        } else {
+                            SendError::Temporary(describe(&e))
+                        }
+                    })?;
+            }
+            Ok(conn)
+        };
+        match tokio::time::timeout(self.timeout(), work).await {
+            Ok(r) => r,
+            Err(_) => Err(SendError::Temporary(
+                "SMTP: time-out while connecting".into(),
+            )),
+        }
+    }
+
+    fn take_idle(&self) -> Option<AsyncSmtpConnection> {
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        while let Some((conn, since)) = idle.pop() {
+            if since.elapsed() < MAX_IDLE && !conn.has_broken() {
+                return Some(conn);
+            }
+        }
+        None
+    }
+
+    fn give_back(&self, conn: AsyncSmtpConnection) {
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < self.config.pool_size as usize && !conn.has_broken() {
+            idle.push((conn, Instant::now()));
+        }
+    }
+
+    /// Sends one message within twice the time-out (a connection and a send), so that it
+    /// always ends within the dispatcher's lease.
+    async fn send(&self, message: &Message) -> Result<(), SendError> {
+        match tokio::time::timeout(self.timeout() * 2, self.send_once(message)).await {
+            Ok(r) => r,
+            Err(_) => Err(SendError::Temporary("SMTP: time-out".into())),
+        }
+    }
+
+    async fn send_once(&self, message: &Message) -> Result<(), SendError> {
+        let envelope = message.envelope().clone();
+        let bytes = message.formatted();
+        // A pooled connection the server has closed in the meantime fails at once; one more
+        // try on a fresh connection tells that apart from a real failure.
+        let reused = self.take_idle();
+        let was_reused = reused.is_some();
+        let mut conn = match reused {
+            Some(c) => c,
+            None => self.connect().await?,
+        };
+        let first = tokio::time::timeout(self.timeout(), conn.send(&envelope, &bytes)).await;
+        let result = match first {
+            Ok(Err(e)) if was_reused && !e.is_response() => {
+                conn.abort().await;
+                conn = self.connect().await?;
+                tokio::time::timeout(self.timeout(), conn.send(&envelope, &bytes)).await
+            }
+            other => other,
+        };
+        match result {
+            Ok(Ok(_)) => {
+                self.give_back(conn);
+                Ok(())
+            }
+            Ok(Err(e)) => {
+                let detail = describe(&e);
+                if e.is_response() && !conn.has_broken() {
+                    // The server refused this message; the connection is still good.
+                    self.give_back(conn);
+                } else {
+                    conn.abort().await;
+                }
+                if e.is_permanent() {
+                    Err(SendError::Permanent(detail))
+                } else {
+                    Err(SendError::Temporary(detail))
+                }
+            }
+            Err(_) => {
+                conn.abort().await;
+                Err(SendError::Temporary("SMTP: time-out while sending".into()))
             }
         }
     }

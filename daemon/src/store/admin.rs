@@ -223,3 +223,39 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Claims one cron tick of a source for `holder`; true for exactly one caller per tick,
+    /// however many instances share the database.
+    pub async fn claim_tick(
+        &self,
+        tenant: &str,
+        source: &str,
+        tick_at: i64,
+        holder: &str,
+        now: i64,
+    ) -> Result<bool> {
+        Ok(sqlx::query(
+            "INSERT INTO tick_claims (tenant_id, source_id, tick_at, holder, claimed_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(tenant)
+        .bind(source)
+        .bind(tick_at)
+        .bind(holder)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// Forgets tick claims older than `before`.
+    pub async fn prune_ticks(&self, before: i64) -> Result<u64> {
+        Ok(sqlx::query("DELETE FROM tick_claims WHERE tick_at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+}

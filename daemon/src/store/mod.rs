@@ -111,6 +111,8 @@ pub struct ObservationWrite {
     pub version: Option<String>,
     pub status: String,
     pub data: String,
+    /// For a receivable: the earliest unpaid instalment's due date (YYYY-MM-DD).
+    pub due_next: Option<String>,
 }
 
 /// An event about one record of one person, with the facts an alert is rendered from.
@@ -501,18 +503,28 @@ impl Store {
         Ok(row.as_ref().map(observation_from_row).transpose()?)
     }
 
-    /// Receivables not settled, from sources whose last poll succeeded: the input of the
-    /// reminder and overdue rules. A failing source's stale data never produces a reminder.
-    pub async fn open_receivables(&self, tenant: &str) -> Result<Vec<(String, Observation)>> {
+    /// Receivables not settled, due by `horizon` (YYYY-MM-DD) and not yet evaluated on
+    /// `today`, from sources whose last poll succeeded and that are not paused: the input of
+    /// the reminder and overdue rules. A failing source's stale data never reminds anyone.
+    pub async fn open_receivables(
+        &self,
+        tenant: &str,
+        today: &str,
+        horizon: &str,
+    ) -> Result<Vec<(String, Observation)>> {
         let rows = sqlx::query(
             "SELECT o.source_id, o.record_key, o.person_hash, o.content_hash, o.version,
                     o.status, o.data, o.first_seen_at
              FROM observations o JOIN sources s
                ON s.tenant_id = o.tenant_id AND s.source_id = o.source_id
              WHERE o.tenant_id = $1 AND o.kind = 'receivable' AND s.state = 'ok' AND s.paused = 0
-               AND o.status NOT IN ('paid', 'written_off')",
+               AND o.status NOT IN ('paid', 'written_off')
+               AND o.due_next IS NOT NULL AND o.due_next <= $3
+               AND (o.rules_day IS NULL OR o.rules_day < $2)",
         )
         .bind(tenant)
+        .bind(today)
+        .bind(horizon)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -535,12 +547,13 @@ impl Store {
         for w in writes {
             sqlx::query(
                 "INSERT INTO observations (tenant_id, source_id, kind, record_key, person_hash,
-                    content_hash, version, status, data, first_seen_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                    content_hash, version, status, data, first_seen_at, updated_at, due_next)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
                  ON CONFLICT (tenant_id, source_id, kind, record_key) DO UPDATE SET
                     person_hash = excluded.person_hash, content_hash = excluded.content_hash,
                     version = excluded.version, status = excluded.status, data = excluded.data,
-                    updated_at = excluded.updated_at",
+                    updated_at = excluded.updated_at, due_next = excluded.due_next,
+                    rules_day = NULL",
             )
             .bind(tenant)
             .bind(source)
@@ -552,6 +565,7 @@ impl Store {
             .bind(&w.status)
             .bind(&w.data)
             .bind(now)
+            .bind(w.due_next.clone())
             .execute(&mut *tx)
             .await?;
         }
@@ -573,6 +587,37 @@ impl Store {
         .bind(record_count)
         .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
+        Ok(alerts)
+    }
+
+    /// Inserts the rules' events and marks the evaluated receivables as done for `today`,
+    /// in one transaction; returns the number of alerts queued.
+    pub async fn commit_rules(
+        &self,
+        tenant: &str,
+        evaluated: &[(String, String)],
+        today: &str,
+        events: &[NewEvent],
+        now: i64,
+    ) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        let mut alerts = 0;
+        for e in events {
+            alerts += insert_event(&mut tx, e, now).await?;
+        }
+        for (source, key) in evaluated {
+            sqlx::query(
+                "UPDATE observations SET rules_day = $4
+                 WHERE tenant_id = $1 AND source_id = $2 AND kind = 'receivable' AND record_key = $3",
+            )
+            .bind(tenant)
+            .bind(source)
+            .bind(key)
+            .bind(today)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(alerts)
     }

@@ -173,6 +173,22 @@ impl Store {
         Ok(updated == 1)
     }
 
+    /// Extends this dispatcher's lease on an alert just before sending it; false when the
+    /// lease ran out and the alert was taken back (then it must not be sent from here).
+    pub async fn renew_lease(&self, alert: &ClaimedAlert, lease_until: i64) -> Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE outbox SET lease_until = $2
+             WHERE id = $1 AND state = 'sending' AND attempts = $3",
+        )
+        .bind(&alert.id)
+        .bind(lease_until)
+        .bind(alert.attempts)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
     /// Puts alerts whose lease ran out (their dispatcher died mid-send) back in the queue.
     pub async fn requeue_expired_leases(&self, now: i64) -> Result<u64> {
         Ok(sqlx::query(

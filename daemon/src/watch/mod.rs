@@ -9,13 +9,15 @@ pub mod poll;
 pub mod rules;
 
 use crate::app::App;
-use crate::config::parse_schedule;
+use crate::config::{parse_schedule, previous_fire};
 use std::sync::Arc;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-/// Runs one source's schedule until shutdown: a poll at start, then one per cron tick.
-/// After each successful poll the tenant's rules run and the dispatcher is woken.
+/// Runs one source's schedule until shutdown: the tick that fired last (at start), then
+/// every following tick. Each tick is claimed in the database first, so when several
+/// instances share it, exactly one of them polls. After each successful poll the tenant's
+/// rules run and the dispatcher is woken.
 pub async fn run_source(
     app: Arc<App>,
     tenant_id: String,
@@ -36,21 +38,45 @@ pub async fn run_source(
             return;
         }
     };
-    let mut first = true;
+    let mut tick = previous_fire(&schedule, app.clock.now());
     loop {
-        if !first {
-            let now = app.clock.now();
-            let Some(next) = schedule.after(&now).next() else {
-                tracing::warn!(tenant = %tenant_id, source = %source_id, "schedule has no further ticks");
-                return;
-            };
-            let wait = (next - now).to_std().unwrap_or_default();
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = tokio::time::sleep(wait) => {}
+        let at = match tick.take() {
+            Some(at) => at,
+            None => {
+                let now = app.clock.now();
+                let Some(next) = schedule.after(&now).next() else {
+                    tracing::warn!(tenant = %tenant_id, source = %source_id, "schedule has no further ticks");
+                    return;
+                };
+                let wait = (next - now).to_std().unwrap_or_default();
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(wait) => {}
+                }
+                next
+            }
+        };
+        let claimed = app
+            .store
+            .claim_tick(
+                &tenant_id,
+                &source_id,
+                at.timestamp_millis(),
+                &app.instance,
+                app.clock.now_ms(),
+            )
+            .await;
+        match claimed {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::debug!(tenant = %tenant_id, source = %source_id, "tick taken by another instance");
+                continue;
+            }
+            Err(e) => {
+                tracing::error!(tenant = %tenant_id, source = %source_id, error = %e, "cannot claim the tick; skipped");
+                continue;
             }
         }
-        first = false;
         let polled = tokio::select! {
             _ = shutdown.cancelled() => return,
             r = poll::poll_source(&app, &tenant, &source) => r,
@@ -75,6 +101,10 @@ pub async fn run_rules(app: Arc<App>, shutdown: CancellationToken, wake: Arc<Not
             _ = ticker.tick() => {}
         }
         app.heartbeats.rules();
+        let day_ago = app.clock.now_ms() - 86_400_000;
+        if let Err(e) = app.store.prune_ticks(day_ago).await {
+            tracing::warn!(error = %e, "cannot prune old tick claims");
+        }
         match rules::evaluate(&app).await {
             Ok(n) if n > 0 => wake.notify_one(),
             Ok(_) => {}

@@ -269,8 +269,10 @@ impl Diff {
         status: &str,
         data: String,
         hash: String,
+        due_next: Option<String>,
     ) {
         self.writes.push(ObservationWrite {
+            due_next,
             kind: R::KIND,
             record_key: record.key().to_string(),
             person_hash: person_hash.to_string(),
@@ -292,6 +294,11 @@ impl Diff {
     ) {
         let (data, hash) = stored(r);
         let status = r.status.as_str();
+        let due_next = r
+            .unpaid_instalments()
+            .map(|i| i.due_date)
+            .min()
+            .map(|d| d.to_string());
         let event = |kind: &str, id: String| NewEvent {
             id,
             tenant_id: tenant.id.clone(),
@@ -312,7 +319,7 @@ impl Diff {
                     let id = stable_id(&["receivable.new", &tenant.id, &source.id, &r.key]);
                     self.events.push(event("receivable.new", id));
                 }
-                self.write(r, person_hash, status, data, hash);
+                self.write(r, person_hash, status, data, hash, due_next.clone());
             }
             Some(o) if changed(o, r, &hash) => {
                 if r.status == hlidac_adapters::ReceivableStatus::Paid && o.status != "paid" {
@@ -322,7 +329,7 @@ impl Diff {
                     ]);
                     self.events.push(event("receivable.paid", id));
                 }
-                self.write(r, person_hash, status, data, hash);
+                self.write(r, person_hash, status, data, hash, due_next.clone());
             }
             Some(_) => {}
         }
@@ -353,7 +360,7 @@ impl Diff {
             None => {
                 let id = stable_id(&["submission.new", &tenant.id, &source.id, &s.key]);
                 self.events.push(event("submission.new", id, None));
-                self.write(s, person_hash, status, data, hash);
+                self.write(s, person_hash, status, data, hash, None);
             }
             Some(o) if changed(o, s, &hash) => {
                 if o.status != status {
@@ -364,7 +371,7 @@ impl Diff {
                     self.events
                         .push(event("submission.status_changed", id, Some(&o.status)));
                 }
-                self.write(s, person_hash, status, data, hash);
+                self.write(s, person_hash, status, data, hash, None);
             }
             Some(_) => {}
         }

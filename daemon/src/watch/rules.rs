@@ -24,8 +24,25 @@ pub async fn evaluate(app: &App) -> Result<usize, StoreError> {
 
 pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, StoreError> {
     let today = app.today(tenant);
+    let max_offset = tenant
+        .reminder_offsets_days
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(0);
+    let horizon = today
+        .checked_add_days(Days::new(u64::from(max_offset)))
+        .unwrap_or(today)
+        .to_string();
+    let today_text = today.to_string();
     let mut events = Vec::new();
-    for (source_id, obs) in app.store.open_receivables(&tenant.id).await? {
+    let mut evaluated = Vec::new();
+    for (source_id, obs) in app
+        .store
+        .open_receivables(&tenant.id, &today_text, &horizon)
+        .await?
+    {
+        evaluated.push((source_id.clone(), obs.record_key.clone()));
         let Ok(r) = serde_json::from_str::<Receivable>(&obs.data) else {
             tracing::error!(tenant = %tenant.id, source = %source_id, "stored receivable does not parse; skipped");
             continue;
@@ -38,7 +55,15 @@ pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, 
             }
         }
     }
-    app.store.insert_events(&events, app.clock.now_ms()).await
+    app.store
+        .commit_rules(
+            &tenant.id,
+            &evaluated,
+            &today_text,
+            &events,
+            app.clock.now_ms(),
+        )
+        .await
 }
 
 /// The reminder and overdue events that apply to one receivable on `today`.

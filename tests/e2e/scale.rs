@@ -1,0 +1,215 @@
+//! PostgreSQL scale-out: several `hlidac run` processes on one database share the outbox
+//! (claims with SKIP LOCKED and leases) and take each cron tick exactly once. When one is
+//! killed, its leases run out and the others finish its work.
+
+use crate::helpers::*;
+use hlidac_adapters::sim::Scenario;
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One citizen with `n` new fees: one alert each.
+fn many_fees(n: usize) -> Scenario {
+    Scenario {
+        receivables: (0..n)
+            .map(|i| fee(&format!("R-{i:06}"), JANA, "Poplatek", 10000, "2026-12-31"))
+            .collect(),
+        submissions: vec![],
+        timeline: vec![],
+    }
+}
+
+pub struct Fleet {
+    pub dir: tempfile::TempDir,
+    pub config: std::path::PathBuf,
+    pub db: String,
+    pub children: Vec<Option<Child>>,
+}
+
+impl Fleet {
+    /// Writes the config for a shared PostgreSQL database and enrols Jana; `None` without
+    /// PostgreSQL.
+    pub async fn prepare(sim_url: &str, smtp_port: u16) -> Option<Fleet> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = fresh_database(Engine::Postgres, dir.path()).await?;
+        let text = config_text(&dir.path().join("state"), &db, sim_url, smtp_port)
+            .replace("schedule = \"* * * * * *\"", "schedule = \"*/2 * * * * *\"")
+            .replace("lease_secs = 60", "lease_secs = 15\nbatch_size = 50")
+            .replace("interval_ms = 100", "interval_ms = 50")
+            .replace("timeout_secs = 1\n", "timeout_secs = 30\n");
+        let config = dir.path().join("hlidac.toml");
+        std::fs::write(&config, text).expect("config");
+        let add = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+            .arg("--config")
+            .arg(&config)
+            .args(["citizen", "add", "--tenant", "lhota", "--email", JANA_MAIL])
+            .env("HLIDAC_PERSON_REF", JANA)
+            .output()
+            .expect("citizen add");
+        assert!(
+            add.status.success(),
+            "{}",
+            String::from_utf8_lossy(&add.stderr)
+        );
+        Some(Fleet {
+            dir,
+            config,
+            db,
+            children: Vec::new(),
+        })
+    }
+
+    pub fn start(&mut self, n: usize) {
+        for i in 0..n {
+            let log = std::fs::File::create(self.dir.path().join(format!("instance-{i}.log")))
+                .expect("log");
+            let child = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+                .arg("--config")
+                .arg(&self.config)
+                .arg("run")
+                .env("HLIDAC_WEB__LISTEN", "127.0.0.1:0")
+                .env("HLIDAC_LOG", "warn")
+                .stdout(Stdio::null())
+                .stderr(log)
+                .spawn()
+                .expect("run");
+            self.children.push(Some(child));
+        }
+    }
+
+    pub fn kill(&mut self, i: usize) {
+        if let Some(mut c) = self.children[i].take() {
+            let _ = c.kill(); // SIGKILL: no chance to finish anything
+            let _ = c.wait();
+        }
+    }
+
+    pub fn stop_all(&mut self) {
+        for c in self.children.iter_mut().flatten() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &c.id().to_string()])
+                .status();
+        }
+        for c in self.children.iter_mut().flatten() {
+            let _ = c.wait();
+        }
+        self.children.clear();
+    }
+
+    pub async fn store(&self) -> hlidac::store::Store {
+        hlidac::store::Store::connect(&self.db, 2)
+            .await
+            .expect("connect")
+    }
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        for c in self.children.iter_mut().flatten() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Waits until the sink holds `n` mails; returns how long that took.
+pub async fn wait_for_count(smtp: &SmtpSink, n: usize, limit: Duration) -> Duration {
+    let start = Instant::now();
+    while smtp.count() < n {
+        assert!(
+            start.elapsed() < limit,
+            "only {} of {n} mails within {limit:?}",
+            smtp.count()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    start.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_instances_deliver_everything_when_one_is_killed() {
+    let alerts_wanted: usize = std::env::var("HLIDAC_TEST_SCALE_ALERTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(30_000);
+    #[allow(non_snake_case)]
+    let ALERTS = alerts_wanted;
+    let (_sim, sim_url) = start_sim(many_fees(ALERTS)).await;
+    let smtp = SmtpSink::start();
+    let Some(mut fleet) = Fleet::prepare(&sim_url, smtp.port).await else {
+        return;
+    };
+    fleet.start(3);
+    wait_for_count(&smtp, ALERTS / 3, Duration::from_secs(600)).await;
+    fleet.kill(0);
+    let store = fleet.store().await;
+    // Everything is sent: the killed instance's claimed alerts come back after their lease.
+    let start = Instant::now();
+    loop {
+        let counts: HashMap<String, i64> = store
+            .alert_counts()
+            .await
+            .expect("counts")
+            .into_iter()
+            .collect();
+        if counts.get("sent").copied().unwrap_or(0) == ALERTS as i64 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(600),
+            "not all sent: {counts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    fleet.stop_all();
+
+    let mails = smtp.mails();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for m in &mails {
+        *seen.entry(m.message_id.clone()).or_default() += 1;
+    }
+    let alerts = store.alerts().await.expect("alerts");
+    assert_eq!(alerts.len(), ALERTS);
+    for a in &alerts {
+        let id = format!("<{}@lhota.example>", a.id);
+        assert!(
+            seen.contains_key(&id),
+            "alert {} never reached the server",
+            a.id
+        );
+    }
+    let duplicates = mails.len() - seen.len();
+    // The dispatcher sends one message at a time: at most the one in flight at the kill.
+    assert!(duplicates <= 1, "{duplicates} duplicates after one kill");
+
+    // Each cron tick ran once: no more polls than distinct claimed ticks.
+    use sqlx::Row;
+    let claims: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM tick_claims WHERE source_id = 'agenda'")
+            .fetch_one(store.pool())
+            .await
+            .expect("claims")
+            .try_get("n")
+            .expect("n");
+    let holders: i64 = sqlx::query("SELECT COUNT(DISTINCT holder) AS n FROM tick_claims")
+        .fetch_one(store.pool())
+        .await
+        .expect("holders")
+        .try_get("n")
+        .expect("n");
+    let health = store
+        .source_health("lhota", "agenda")
+        .await
+        .expect("health")
+        .expect("source");
+    assert!(claims > 0 && health.total_polls > 0);
+    assert!(
+        health.total_polls <= claims,
+        "{} polls for {claims} ticks: a tick ran twice",
+        health.total_polls
+    );
+    assert!(
+        holders >= 2,
+        "ticks were shared between instances ({holders} holders)"
+    );
+}
