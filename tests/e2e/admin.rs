@@ -158,6 +158,7 @@ async fn the_report_counts_the_alerts_produced_and_actions_work() {
     );
     assert_eq!(report["alerts_total"], 3);
     assert_eq!(report["subscribed_citizens"], 2);
+    assert_eq!(report["logins"], serde_json::json!([]));
     // A period before anything happened counts nothing.
     let csv = client
         .get(format!(
@@ -303,4 +304,59 @@ async fn a_dry_run_renders_but_sends_nothing_and_going_live_sends_only_what_is_n
     t.sim.step(); // a new fee
     let mails = t.cycle().await;
     expect_mails(&mails, &[(JANA_MAIL, "nová platba Poplatek za odpady")]);
+}
+
+#[tokio::test]
+async fn logins_appear_in_the_report_and_the_metrics() {
+    let t = TestApp::spawn(
+        Engine::Sqlite,
+        crate::timeline::scenario(),
+        morning("2026-05-01"),
+    )
+    .await
+    .expect("sqlite");
+    let base = t.serve_web().await;
+    let at = |day: &str| morning(day).timestamp_millis();
+    let s = &t.app.store;
+    s.record_login("lhota", "cz-nia", "ok", at("2026-05-02"))
+        .await
+        .expect("login");
+    s.record_login("lhota", "cz-nia", "ok", at("2026-05-03"))
+        .await
+        .expect("login");
+    s.record_login("lhota", "cz-nia", "rejected", at("2026-05-03"))
+        .await
+        .expect("login");
+    s.record_login("lhota", "cz-nia", "ok", at("2026-07-01"))
+        .await
+        .expect("outside the period");
+    let csv = reqwest::Client::new()
+        .get(format!(
+            "{base}/admin/v1/tenants/lhota/report?from=2026-05-01&to=2026-05-31&format=csv"
+        ))
+        .bearer_auth(token(Role::Admin))
+        .send()
+        .await
+        .expect("report")
+        .text()
+        .await
+        .expect("csv");
+    assert!(
+        csv.contains("lhota,2026-05-01,2026-05-31,login,cz-nia,ok,2\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("lhota,2026-05-01,2026-05-31,login,cz-nia,rejected,1\n"),
+        "{csv}"
+    );
+    let metrics = reqwest::get(format!("{base}/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("hlidac_logins_total{idp=\"cz-nia\",outcome=\"ok\"} 3"),
+        "{metrics}"
+    );
 }

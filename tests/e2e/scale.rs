@@ -213,3 +213,40 @@ async fn three_instances_deliver_everything_when_one_is_killed() {
         "ticks were shared between instances ({holders} holders)"
     );
 }
+
+/// `scripts/bench scale`: alerts per second delivered by 1 and by 3 instances sharing one
+/// PostgreSQL database, to the aiosmtpd server; prints one JSON line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run it with scripts/bench scale"]
+async fn bench_scale() {
+    let alerts: usize = std::env::var("HLIDAC_BENCH_ALERTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
+    let mut rates = Vec::new();
+    for instances in [1usize, 3] {
+        let (_sim, sim_url) = start_sim(many_fees(alerts)).await;
+        let smtp = SmtpSink::start();
+        let mut fleet = Fleet::prepare(&sim_url, smtp.port)
+            .await
+            .expect("scripts/bench starts PostgreSQL");
+        fleet.start(instances);
+        // Time from the first accepted mail to the last: dispatch only, not the first poll.
+        wait_for_count(&smtp, 1, Duration::from_secs(600)).await;
+        let took = wait_for_count(&smtp, alerts, Duration::from_secs(1800)).await;
+        fleet.stop_all();
+        rates.push(alerts as f64 / took.as_secs_f64());
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "bench": "scale",
+            "alerts": alerts,
+            "alerts_per_s_1_instance": (rates[0] * 10.0).round() / 10.0,
+            "alerts_per_s_3_instances": (rates[1] * 10.0).round() / 10.0,
+            "database": "postgresql (local, throw-away cluster)",
+            "smtp_server": "aiosmtpd (python, loopback)",
+            "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        })
+    );
+}

@@ -3,7 +3,7 @@
 
 use crate::app::App;
 use crate::config::Role;
-use crate::store::{AuditEntry, OutboxEntry, ReportRow, StoreError};
+use crate::store::{AuditEntry, LoginRow, OutboxEntry, ReportRow, StoreError};
 use chrono::{NaiveDate, TimeZone};
 
 /// Who is acting.
@@ -36,6 +36,8 @@ pub struct Report {
     pub subscribed_citizens: i64,
     pub alerts_total: i64,
     pub alerts: Vec<ReportRow>,
+    /// eID logins by identity provider and outcome.
+    pub logins: Vec<LoginRow>,
 }
 
 impl Report {
@@ -45,6 +47,12 @@ impl Report {
             out.push_str(&format!(
                 "{},{},{},{},{},{},{}\n",
                 self.tenant, self.from, self.to, r.kind, r.channel, r.state, r.count
+            ));
+        }
+        for l in &self.logins {
+            out.push_str(&format!(
+                "{},{},{},login,{},{},{}\n",
+                self.tenant, self.from, self.to, l.idp, l.outcome, l.count
             ));
         }
         out.push_str(&format!(
@@ -223,10 +231,12 @@ impl Admin<'_> {
                 let next = to
                     .succ_opt()
                     .ok_or_else(|| AdminError::Invalid("date out of range".into()))?;
-                let alerts = self
+                let (start_ms, end_ms) = (start(from)?, start(next)?);
+                let alerts = self.app.store.report_rows(tenant, start_ms, end_ms).await?;
+                let logins = self
                     .app
                     .store
-                    .report_rows(tenant, start(from)?, start(next)?)
+                    .login_rows(Some(tenant), start_ms, end_ms)
                     .await?;
                 Ok(Report {
                     tenant: t.id.clone(),
@@ -236,6 +246,7 @@ impl Admin<'_> {
                     subscribed_citizens: self.app.store.subscribed_citizens(tenant).await?,
                     alerts_total: alerts.iter().map(|r| r.count).sum(),
                     alerts,
+                    logins,
                 })
             },
         )

@@ -259,3 +259,62 @@ impl Store {
             .rows_affected())
     }
 }
+
+/// Logins through one identity provider that ended one way.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LoginRow {
+    pub idp: String,
+    pub outcome: String,
+    pub count: i64,
+}
+
+impl Store {
+    /// Records a login attempt (the identity stage calls this; nothing personal is kept).
+    pub async fn record_login(
+        &self,
+        tenant: &str,
+        idp: &str,
+        outcome: &str,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO logins (id, tenant_id, idp, outcome, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(new_id())
+        .bind(tenant)
+        .bind(idp)
+        .bind(outcome)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Logins in `[from, to)` by IdP and outcome; all tenants when `tenant` is `None`.
+    pub async fn login_rows(
+        &self,
+        tenant: Option<&str>,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<LoginRow>> {
+        let rows = sqlx::query(
+            "SELECT idp, outcome, COUNT(*) AS n FROM logins
+             WHERE ($1 = '' OR tenant_id = $1) AND at >= $2 AND at < $3
+             GROUP BY idp, outcome ORDER BY idp, outcome",
+        )
+        .bind(tenant.unwrap_or(""))
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LoginRow {
+                    idp: r.try_get("idp")?,
+                    outcome: r.try_get("outcome")?,
+                    count: r.try_get("n")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -78,6 +78,20 @@ async fn metrics(State(current): State<CurrentApp>) -> impl IntoResponse {
         let _ = writeln!(out, "# TYPE hlidac_outbox_depth gauge");
         let _ = writeln!(out, "hlidac_outbox_depth {depth}");
     }
+    if let Ok(logins) = app.store.login_rows(None, 0, i64::MAX).await {
+        let _ = writeln!(
+            out,
+            "# HELP hlidac_logins_total eID logins by identity provider and outcome."
+        );
+        let _ = writeln!(out, "# TYPE hlidac_logins_total counter");
+        for l in logins {
+            let _ = writeln!(
+                out,
+                "hlidac_logins_total{{idp=\"{}\",outcome=\"{}\"}} {}",
+                l.idp, l.outcome, l.count
+            );
+        }
+    }
     if let Ok(oldest) = app.store.oldest_pending_due().await {
         let age = oldest.map_or(0.0, |t| ((app.clock.now_ms() - t).max(0) as f64) / 1000.0);
         let _ = writeln!(out, "# HELP hlidac_outbox_oldest_pending_age_seconds How long the oldest waiting alert has been due.");
