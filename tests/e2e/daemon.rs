@@ -30,18 +30,7 @@ async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
         (DEMO_PERSON_JANA, "jana@lhota.example", "cs"),
         (DEMO_PERSON_PETR, "petr@lhota.example", "en"),
     ] {
-        let out = hlidac(&config)
-            .args([
-                "citizen", "add", "--tenant", "lhota", "--email", mail, "--locale", locale,
-            ])
-            .env("HLIDAC_PERSON_REF", person)
-            .output()
-            .expect("citizen add");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        enrol_cli(&config, person, mail, Some(locale));
     }
     let list = hlidac(&config)
         .args(["citizen", "list"])

@@ -361,6 +361,25 @@ pub async fn build(config: &str, clock: Arc<ManualClock>) -> Arc<App> {
     Arc::new(App::new(config, clock).await.expect("app starts"))
 }
 
+/// Enrols a citizen with the real binary, `hlidac citizen add`, the person reference
+/// passed through the environment as an operator would.
+pub fn enrol_cli(config: &Path, person_ref: &str, email: &str, locale: Option<&str>) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hlidac"));
+    cmd.arg("--config")
+        .arg(config)
+        .args(["citizen", "add", "--tenant", "lhota", "--email", email])
+        .env("HLIDAC_PERSON_REF", person_ref);
+    if let Some(l) = locale {
+        cmd.args(["--locale", l]);
+    }
+    let out = cmd.output().expect("citizen add");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 // ----- scenario building ---------------------------------------------------------------
 
 pub fn fee(key: &str, person: &str, title: &str, cents: i64, due: &str) -> Receivable {

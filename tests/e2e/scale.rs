@@ -39,18 +39,7 @@ impl Fleet {
             .replace("timeout_secs = 1\n", "timeout_secs = 30\n");
         let config = dir.path().join("hlidac.toml");
         std::fs::write(&config, text).expect("config");
-        let add = Command::new(env!("CARGO_BIN_EXE_hlidac"))
-            .arg("--config")
-            .arg(&config)
-            .args(["citizen", "add", "--tenant", "lhota", "--email", JANA_MAIL])
-            .env("HLIDAC_PERSON_REF", JANA)
-            .output()
-            .expect("citizen add");
-        assert!(
-            add.status.success(),
-            "{}",
-            String::from_utf8_lossy(&add.stderr)
-        );
+        enrol_cli(&config, JANA, JANA_MAIL, None);
         Some(Fleet {
             dir,
             config,

@@ -132,24 +132,11 @@ impl Daemon {
             config_text(&dir.path().join("state"), &db, sim_url, smtp_port),
         )
         .expect("config");
-        let add = Command::new(env!("CARGO_BIN_EXE_hlidac"))
-            .arg("--config")
-            .arg(&config)
-            .args([
-                "citizen",
-                "add",
-                "--tenant",
-                "lhota",
-                "--email",
-                "jana@lhota.example",
-            ])
-            .env("HLIDAC_PERSON_REF", hlidac_adapters::sim::DEMO_PERSON_JANA)
-            .output()
-            .expect("citizen add");
-        assert!(
-            add.status.success(),
-            "{}",
-            String::from_utf8_lossy(&add.stderr)
+        enrol_cli(
+            &config,
+            hlidac_adapters::sim::DEMO_PERSON_JANA,
+            "jana@lhota.example",
+            None,
         );
         let socket = dir.path().join("notify.sock");
         let heard = Heard::listen(&socket);

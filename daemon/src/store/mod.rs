@@ -390,18 +390,7 @@ impl Store {
         .bind(source)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(SourceHealth {
-                state: r.try_get("state")?,
-                consecutive_failures: r.try_get("consecutive_failures")?,
-                total_failures: r.try_get("total_failures")?,
-                total_polls: r.try_get("total_polls")?,
-                last_error: r.try_get("last_error")?,
-                record_count: r.try_get("record_count")?,
-                last_success_at: r.try_get("last_success_at")?,
-            })
-        })
-        .transpose()
+        Ok(row.as_ref().map(health_from_row).transpose()?)
     }
 
     /// Records a failed poll; returns the number of failures in a row.
@@ -443,15 +432,7 @@ impl Store {
                 Ok((
                     r.try_get("tenant_id")?,
                     r.try_get("source_id")?,
-                    SourceHealth {
-                        state: r.try_get("state")?,
-                        consecutive_failures: r.try_get("consecutive_failures")?,
-                        total_failures: r.try_get("total_failures")?,
-                        total_polls: r.try_get("total_polls")?,
-                        last_error: r.try_get("last_error")?,
-                        record_count: r.try_get("record_count")?,
-                        last_success_at: r.try_get("last_success_at")?,
-                    },
+                    health_from_row(r)?,
                 ))
             })
             .collect()
@@ -662,6 +643,18 @@ pub enum CountOf {
     Observations,
     Outbox,
     Citizens,
+}
+
+fn health_from_row(r: &AnyRow) -> std::result::Result<SourceHealth, sqlx::Error> {
+    Ok(SourceHealth {
+        state: r.try_get("state")?,
+        consecutive_failures: r.try_get("consecutive_failures")?,
+        total_failures: r.try_get("total_failures")?,
+        total_polls: r.try_get("total_polls")?,
+        last_error: r.try_get("last_error")?,
+        record_count: r.try_get("record_count")?,
+        last_success_at: r.try_get("last_success_at")?,
+    })
 }
 
 fn observation_from_row(r: &AnyRow) -> std::result::Result<Observation, sqlx::Error> {

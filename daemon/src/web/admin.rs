@@ -16,12 +16,8 @@ pub fn routes() -> Router<CurrentApp> {
     Router::new()
         .route("/admin/v1/status", get(status))
         .route(
-            "/admin/v1/tenants/{tenant}/sources/{source}/pause",
-            post(pause),
-        )
-        .route(
-            "/admin/v1/tenants/{tenant}/sources/{source}/resume",
-            post(resume),
+            "/admin/v1/tenants/{tenant}/sources/{source}/{verb}",
+            post(set_paused),
         )
         .route("/admin/v1/outbox", get(outbox))
         .route("/admin/v1/outbox/{id}/resend", post(resend))
@@ -101,29 +97,28 @@ async fn status(State(current): State<CurrentApp>, headers: HeaderMap) -> Respon
     with_admin!(current, headers, |admin| respond(admin.status().await))
 }
 
-async fn pause(
+/// `POST …/pause` and `…/resume`: the last path segment says which.
+async fn set_paused(
     State(current): State<CurrentApp>,
     headers: HeaderMap,
-    Path((t, s)): Path<(String, String)>,
+    Path((t, s, verb)): Path<(String, String, String)>,
 ) -> Response {
+    let paused = match verb.as_str() {
+        "pause" => true,
+        "resume" => false,
+        _ => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "use …/pause or …/resume",
+            )
+        }
+    };
     with_admin!(current, headers, |admin| respond(
         admin
-            .set_paused(&t, &s, true)
+            .set_paused(&t, &s, paused)
             .await
-            .map(|()| serde_json::json!({"paused": true}))
-    ))
-}
-
-async fn resume(
-    State(current): State<CurrentApp>,
-    headers: HeaderMap,
-    Path((t, s)): Path<(String, String)>,
-) -> Response {
-    with_admin!(current, headers, |admin| respond(
-        admin
-            .set_paused(&t, &s, false)
-            .await
-            .map(|()| serde_json::json!({"paused": false}))
+            .map(|()| serde_json::json!({ "paused": paused }))
     ))
 }
 
