@@ -28,6 +28,8 @@ pub struct App {
     pub instance: String,
     /// (name, role, SHA-256 of the token) of each admin token.
     admin_tokens: Vec<(String, crate::config::Role, [u8; 32])>,
+    /// The shared secret of each push source.
+    push_secrets: HashMap<(String, String), Vec<u8>>,
     adapters: HashMap<(String, String), Adapter>,
 }
 
@@ -44,9 +46,18 @@ impl App {
             .context("while migrating the database")?;
         let crypto = load_key(&config)?;
         let mut adapters = HashMap::new();
+        let mut push_secrets = HashMap::new();
         for t in &config.tenants {
             for s in &t.sources {
-                adapters.insert((t.id.clone(), s.id.clone()), build_adapter(&s.adapter)?);
+                let key = (t.id.clone(), s.id.clone());
+                if let AdapterConfig::Push(p) = &s.adapter {
+                    let secret = std::fs::read_to_string(&p.secret_file).with_context(|| {
+                        format!("while reading secret_file {}", p.secret_file.display())
+                    })?;
+                    push_secrets.insert(key, secret.trim().as_bytes().to_vec());
+                } else {
+                    adapters.insert(key, build_adapter(&s.adapter)?);
+                }
             }
         }
         let mailer = Mailer::from_config(&config.email).context("while setting up e-mail")?;
@@ -75,6 +86,7 @@ impl App {
             heartbeats: Heartbeats::default(),
             instance: format!("{}-{}", std::process::id(), &crate::store::new_id()[..8]),
             admin_tokens,
+            push_secrets,
             adapters,
         })
     }
@@ -96,6 +108,13 @@ impl App {
             }
         }
         found
+    }
+
+    /// The shared secret of a push source, if `tenant/source` is one.
+    pub fn push_secret(&self, tenant: &str, source: &str) -> Option<&[u8]> {
+        self.push_secrets
+            .get(&(tenant.to_string(), source.to_string()))
+            .map(Vec::as_slice)
     }
 
     pub fn adapter(&self, tenant: &str, source: &str) -> Option<&Adapter> {
@@ -123,10 +142,10 @@ impl App {
         crate::watch::poll::poll_source(self, t, s).await
     }
 
-    /// Polls every source once, in order; failures are recorded on their sources.
+    /// Polls every polled source once, in order; failures are recorded on their sources.
     pub async fn poll_all(&self) {
         for t in &self.config.tenants {
-            for s in &t.sources {
+            for s in t.sources.iter().filter(|s| !s.is_push()) {
                 let _ = crate::watch::poll::poll_source(self, t, s).await;
             }
         }
@@ -186,6 +205,7 @@ impl App {
 fn build_adapter(config: &AdapterConfig) -> anyhow::Result<Adapter> {
     Ok(match config {
         AdapterConfig::File(f) => Adapter::File(FileAdapter::new(&f.path)),
+        AdapterConfig::Push(_) => anyhow::bail!("a push source has no adapter to poll"),
         AdapterConfig::Http(h) => {
             let token = match &h.token_file {
                 Some(p) => Some(

@@ -163,7 +163,7 @@ fn spawn_workers(app: &Arc<App>, stop: &CancellationToken) -> Workers {
     let wake = Arc::new(Notify::new());
     let mut tasks: Workers = Vec::new();
     for t in &app.config.tenants {
-        for s in &t.sources {
+        for s in t.sources.iter().filter(|s| !s.is_push()) {
             tasks.push((
                 format!("source {}/{}", t.id, s.id),
                 tokio::spawn(watch::run_source(

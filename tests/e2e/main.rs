@@ -10,6 +10,7 @@ mod daemon;
 mod delivery;
 mod faults;
 mod helpers;
+mod ingest;
 mod restart;
 mod scale;
 mod store;

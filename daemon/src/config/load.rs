@@ -224,6 +224,7 @@ fn resolve_paths(c: &mut Config, base: &Path) {
         for s in &mut t.sources {
             match &mut s.adapter {
                 AdapterConfig::File(f) => fix(&mut f.path),
+                AdapterConfig::Push(p) => fix(&mut p.secret_file),
                 AdapterConfig::Http(h) => {
                     if let Some(p) = h.token_file.as_mut() {
                         fix(p)
@@ -514,19 +515,7 @@ fn validate(c: &Config, errs: &mut Errors) {
                 None,
             );
         }
-        match std::fs::read_to_string(&t.token_file) {
-            Ok(token) if token.trim().len() >= 32 => {}
-            Ok(_) => errs.push(
-                format!("{p}.token_file"),
-                "the token is shorter than 32 characters",
-                Some("make one with `openssl rand -hex 32`"),
-            ),
-            Err(e) => errs.push(
-                format!("{p}.token_file"),
-                format!("cannot read {}: {e}", t.token_file.display()),
-                Some("give a path the daemon's user can read"),
-            ),
-        }
+        check_secret(&t.token_file, &format!("{p}.token_file"), errs);
     }
     if c.tenants.is_empty() && !errs.0.iter().any(|e| e.path.starts_with("tenant")) {
         errs.push(
@@ -611,21 +600,37 @@ fn validate(c: &Config, errs: &mut Errors) {
                     Some("\"receivables\" and/or \"submissions\""),
                 );
             }
-            match parse_schedule(&s.schedule) {
-                Err(e) => errs.push(
+            match (&s.schedule, s.is_push()) {
+                (None, false) => errs.push(
                     format!("{sp}.schedule"),
-                    format!("{:?} is not a cron expression: {e}", s.schedule),
+                    "a polled source needs a schedule",
                     Some("for example \"0 */5 * * * *\" (every 5 minutes) or \"*/5 * * * *\""),
                 ),
-                Ok(sched) => {
-                    if sched.upcoming(chrono::Utc).next().is_none() {
-                        errs.push(
-                            format!("{sp}.schedule"),
-                            format!("{:?} never fires", s.schedule),
-                            Some("check the day and month fields (there is no 30 February)"),
-                        );
+                (Some(_), true) => errs.push(
+                    format!("{sp}.schedule"),
+                    "a push source is not polled",
+                    Some("remove the schedule, or use an http or file adapter"),
+                ),
+                (None, true) => {}
+                (Some(schedule), false) => match parse_schedule(schedule) {
+                    Err(e) => errs.push(
+                        format!("{sp}.schedule"),
+                        format!("{schedule:?} is not a cron expression: {e}"),
+                        Some("for example \"0 */5 * * * *\" (every 5 minutes) or \"*/5 * * * *\""),
+                    ),
+                    Ok(sched) => {
+                        if sched.upcoming(chrono::Utc).next().is_none() {
+                            errs.push(
+                                format!("{sp}.schedule"),
+                                format!("{schedule:?} never fires"),
+                                Some("check the day and month fields (there is no 30 February)"),
+                            );
+                        }
                     }
-                }
+                },
+            }
+            if let AdapterConfig::Push(p) = &s.adapter {
+                check_secret(&p.secret_file, &format!("{sp}.adapter.secret_file"), errs);
             }
             if !(0.0..=1.0).contains(&s.max_drop_share) {
                 errs.push(
@@ -668,6 +673,23 @@ fn validate(c: &Config, errs: &mut Errors) {
                 }
             }
         }
+    }
+}
+
+/// A file holding a secret of at least 32 characters.
+fn check_secret(path: &Path, key: &str, errs: &mut Errors) {
+    match std::fs::read_to_string(path) {
+        Ok(secret) if secret.trim().len() >= 32 => {}
+        Ok(_) => errs.push(
+            key,
+            "the secret is shorter than 32 characters",
+            Some("make one with `openssl rand -hex 32`"),
+        ),
+        Err(e) => errs.push(
+            key,
+            format!("cannot read {}: {e}", path.display()),
+            Some("give a path the daemon's user can read"),
+        ),
     }
 }
 

@@ -353,7 +353,9 @@ pub struct SourceConfig {
     pub id: String,
     pub kinds: Vec<SourceKind>,
     /// Cron with seconds (`0 */5 * * * *`) or the classic five fields (`*/5 * * * *`).
-    pub schedule: String,
+    /// Required for polled sources; a `push` source has none.
+    #[serde(default)]
+    pub schedule: Option<String>,
     /// A snapshot that loses more than this share of the records seen last time is
     /// treated as a failed poll: nothing is changed or sent.
     #[serde(default = "default_max_drop_share")]
@@ -368,6 +370,11 @@ impl SourceConfig {
     pub fn serves(&self, kind: SourceKind) -> bool {
         self.kinds.contains(&kind)
     }
+
+    /// Records arrive by `POST /ingest/…`; the source is never polled.
+    pub fn is_push(&self) -> bool {
+        matches!(self.adapter, AdapterConfig::Push(_))
+    }
 }
 
 fn default_max_drop_share() -> f64 {
@@ -379,6 +386,16 @@ fn default_max_drop_share() -> f64 {
 pub enum AdapterConfig {
     File(FileAdapterConfig),
     Http(HttpAdapterConfig),
+    Push(PushAdapterConfig),
+}
+
+/// A source that sends its changes to `POST /ingest/{tenant}/{source}`, signed with
+/// HMAC-SHA-256 under a shared secret.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushAdapterConfig {
+    /// A file holding the shared secret (at least 32 characters).
+    pub secret_file: PathBuf,
 }
 
 #[derive(Clone, Debug, Deserialize)]

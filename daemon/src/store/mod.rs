@@ -513,15 +513,16 @@ impl Store {
             .collect()
     }
 
-    /// Writes a successful poll in one transaction: the changed observations, the events
-    /// they produced with their alerts, and the source's health.
+    /// Writes a successful poll or push in one transaction: the changed observations, the
+    /// events they produced with their alerts, and, for a poll (`record_count` given), the
+    /// source's health.
     pub async fn commit_poll(
         &self,
         tenant: &str,
         source: &str,
         writes: &[ObservationWrite],
         events: &[NewEvent],
-        record_count: i64,
+        record_count: Option<i64>,
         now: i64,
     ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
@@ -554,6 +555,10 @@ impl Store {
         for e in events {
             alerts += insert_event(&mut tx, e, now).await?;
         }
+        let Some(record_count) = record_count else {
+            tx.commit().await?;
+            return Ok(alerts);
+        };
         sqlx::query(
             "INSERT INTO sources (tenant_id, source_id, state, total_polls, last_poll_at,
                 last_success_at, record_count)
@@ -616,6 +621,15 @@ impl Store {
         }
         tx.commit().await?;
         Ok(alerts)
+    }
+
+    /// The keyed hashes of the people enrolled in a tenant.
+    pub async fn person_hashes(&self, tenant: &str) -> Result<std::collections::HashSet<String>> {
+        let rows = sqlx::query("SELECT person_hash FROM citizens WHERE tenant_id = $1")
+            .bind(tenant)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("person_hash")?)).collect()
     }
 
     pub async fn event_exists(&self, id: &str) -> Result<bool> {

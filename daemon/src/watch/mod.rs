@@ -6,6 +6,7 @@
 //! never do: emit anything from a failed or suspicious poll, or from a record's absence.
 
 pub mod poll;
+pub mod push;
 pub mod rules;
 
 use crate::app::App;
@@ -31,7 +32,10 @@ pub async fn run_source(
     let Some(source) = tenant.source(&source_id).cloned() else {
         return;
     };
-    let schedule = match parse_schedule(&source.schedule) {
+    let Some(schedule_text) = source.schedule.as_deref() else {
+        return; // a push source: nothing to poll
+    };
+    let schedule = match parse_schedule(schedule_text) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(tenant = %tenant_id, source = %source_id, error = %e, "bad schedule; source not polled");

@@ -173,7 +173,7 @@ async fn poll_inner(
             &source.id,
             &diff.writes,
             &diff.events,
-            records as i64,
+            Some(records as i64),
             now,
         )
         .await?;
@@ -230,11 +230,11 @@ fn check_snapshot<R: Record>(
     Ok(())
 }
 
-/// What a poll changes: observations to write and events to emit.
+/// What a poll or a push changes: observations to write and events to emit.
 #[derive(Default)]
-struct Diff {
-    writes: Vec<ObservationWrite>,
-    events: Vec<NewEvent>,
+pub(crate) struct Diff {
+    pub(crate) writes: Vec<ObservationWrite>,
+    pub(crate) events: Vec<NewEvent>,
 }
 
 /// The stored form of a record: everything but the person reference, which is blanked
@@ -283,7 +283,7 @@ impl Diff {
         });
     }
 
-    fn receivable(
+    pub(crate) fn receivable(
         &mut self,
         tenant: &TenantConfig,
         source: &SourceConfig,
@@ -335,7 +335,7 @@ impl Diff {
         }
     }
 
-    fn submission(
+    pub(crate) fn submission(
         &mut self,
         tenant: &TenantConfig,
         source: &SourceConfig,

@@ -4,6 +4,7 @@
 //! What comes in: HTTP requests. What goes out: status, never personal data.
 
 pub mod admin;
+pub mod ingest;
 
 use crate::app::App;
 use axum::extract::State;
@@ -23,6 +24,7 @@ pub fn router(app: CurrentApp) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .merge(admin::routes())
+        .merge(ingest::routes())
         .with_state(app)
 }
 

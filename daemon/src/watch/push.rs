@@ -1,0 +1,120 @@
+//! Records pushed by a municipality's system (`POST /ingest/{tenant}/{source}`): checked
+//! whole, then diffed and committed like a poll's, with the events' alerts in the same
+//! transaction. A push carries changes, not a snapshot: records of people who are not
+//! enrolled are skipped, and nothing is ever concluded from a record that is not there.
+
+use crate::app::App;
+use crate::config::{SourceConfig, SourceKind, TenantConfig};
+use crate::store::StoreError;
+use crate::watch::poll::Diff;
+use hlidac_adapters::{Receivable, Record, Submission};
+use std::collections::HashSet;
+
+/// The body of a push: canonical records, as in the pull protocol (unknown fields are
+/// ignored, unknown values of a status are errors).
+#[derive(Debug, serde::Deserialize)]
+pub struct PushBody {
+    #[serde(default)]
+    pub receivables: Vec<Receivable>,
+    #[serde(default)]
+    pub submissions: Vec<Submission>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Default, serde::Serialize)]
+pub struct PushOutcome {
+    pub accepted: usize,
+    pub skipped_not_enrolled: usize,
+    pub changed: usize,
+    pub alerts: usize,
+}
+
+fn check_keys<R: Record>(records: &[R], served: bool) -> Result<(), PushError> {
+    if !records.is_empty() && !served {
+        return Err(PushError::Invalid(format!(
+            "this source does not serve {}s",
+            R::KIND
+        )));
+    }
+    let mut keys = HashSet::new();
+    for r in records {
+        if r.key().trim().is_empty() || !keys.insert(r.key()) {
+            return Err(PushError::Invalid(format!(
+                "a {} key is empty or repeated",
+                R::KIND
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %tenant.id, source = %source.id))]
+pub async fn apply_push(
+    app: &App,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    body: PushBody,
+) -> Result<PushOutcome, PushError> {
+    check_keys(&body.receivables, source.serves(SourceKind::Receivables))?;
+    check_keys(&body.submissions, source.serves(SourceKind::Submissions))?;
+    let enrolled = app.store.person_hashes(&tenant.id).await?;
+    let today = app.today(tenant);
+    let mut diff = Diff::default();
+    let mut outcome = PushOutcome::default();
+    if !body.receivables.is_empty() {
+        let old = app
+            .store
+            .observations(&tenant.id, &source.id, Receivable::KIND)
+            .await?;
+        for r in &body.receivables {
+            let hash = app.person_hash(&r.person_ref);
+            if !enrolled.contains(&hash) {
+                outcome.skipped_not_enrolled += 1;
+                continue;
+            }
+            outcome.accepted += 1;
+            diff.receivable(tenant, source, old.get(&r.key), r, &hash, today);
+        }
+    }
+    if !body.submissions.is_empty() {
+        let old = app
+            .store
+            .observations(&tenant.id, &source.id, Submission::KIND)
+            .await?;
+        for s in &body.submissions {
+            let hash = app.person_hash(&s.person_ref);
+            if !enrolled.contains(&hash) {
+                outcome.skipped_not_enrolled += 1;
+                continue;
+            }
+            outcome.accepted += 1;
+            diff.submission(tenant, source, old.get(&s.key), s, &hash);
+        }
+    }
+    outcome.changed = diff.writes.len();
+    outcome.alerts = app
+        .store
+        .commit_poll(
+            &tenant.id,
+            &source.id,
+            &diff.writes,
+            &diff.events,
+            None,
+            app.clock.now_ms(),
+        )
+        .await?;
+    tracing::info!(
+        accepted = outcome.accepted,
+        changed = outcome.changed,
+        alerts = outcome.alerts,
+        "push applied"
+    );
+    Ok(outcome)
+}

@@ -1,0 +1,136 @@
+//! `POST /ingest/{tenant}/{source}`: a municipality's system pushes changed records.
+//!
+//! Headers `X-Hlidac-Timestamp: <unix seconds>` and
+//! `X-Hlidac-Signature: sha256=<hex HMAC-SHA-256(secret, timestamp + "." + body)>`. A
+//! signature that does not verify or a timestamp more than 300 s from now is 401, a body
+//! that does not parse is 400, an unknown or non-push source is 404: nothing is stored.
+
+use super::CurrentApp;
+use crate::watch::push::{apply_push, PushBody, PushError};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// How far the sender's clock may be from ours.
+const MAX_SKEW_SECS: i64 = 300;
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+pub fn routes() -> Router<CurrentApp> {
+    Router::new()
+        .route("/ingest/{tenant}/{source}", post(ingest))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(serde_json::json!({"error": code, "message": message})),
+    )
+        .into_response()
+}
+
+/// Checks the timestamp window and the signature; says what is wrong otherwise.
+pub fn verify(
+    secret: &[u8],
+    headers: &HeaderMap,
+    body: &[u8],
+    now_secs: i64,
+) -> Result<(), &'static str> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let ts_text = header("x-hlidac-timestamp").ok_or("missing X-Hlidac-Timestamp")?;
+    let ts: i64 = ts_text
+        .trim()
+        .parse()
+        .map_err(|_| "X-Hlidac-Timestamp is not a number")?;
+    if (now_secs - ts).abs() > MAX_SKEW_SECS {
+        return Err("the timestamp is more than 300 s away: check the sender's clock");
+    }
+    let sig_hex = header("x-hlidac-signature")
+        .and_then(|v| v.trim().strip_prefix("sha256="))
+        .ok_or("missing X-Hlidac-Signature: sha256=…")?;
+    let sig = hex::decode(sig_hex).map_err(|_| "the signature is not hex")?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).map_err(|_| "bad secret")?;
+    mac.update(ts_text.trim().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    mac.verify_slice(&sig)
+        .map_err(|_| "the signature does not verify")
+}
+
+async fn ingest(
+    State(current): State<CurrentApp>,
+    Path((tenant_id, source_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let app = current.borrow().clone();
+    let (Some(tenant), Some(secret)) = (
+        app.config.tenant(&tenant_id),
+        app.push_secret(&tenant_id, &source_id),
+    ) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no push source with that name",
+        );
+    };
+    let Some(source) = tenant.source(&source_id) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no push source with that name",
+        );
+    };
+    if let Err(why) = verify(secret, &headers, &body, app.clock.now().timestamp()) {
+        tracing::warn!(tenant = %tenant_id, source = %source_id, reason = why, "push refused");
+        return error(StatusCode::UNAUTHORIZED, "unauthorized", why);
+    }
+    let parsed: PushBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            // The parser's message names a position and a field, never a value.
+            let msg = format!(
+                "the body does not follow the protocol: {}",
+                e.classify_and_position()
+            );
+            tracing::warn!(tenant = %tenant_id, source = %source_id, reason = %msg, "push refused");
+            return error(StatusCode::BAD_REQUEST, "malformed", &msg);
+        }
+    };
+    match apply_push(&app, tenant, source, parsed).await {
+        Ok(outcome) => (StatusCode::OK, Json(outcome)).into_response(),
+        Err(PushError::Invalid(why)) => {
+            tracing::warn!(tenant = %tenant_id, source = %source_id, reason = %why, "push refused");
+            error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", &why)
+        }
+        Err(PushError::Store(e)) => {
+            tracing::error!(error = %e, "push: database error");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "try again later",
+            )
+        }
+    }
+}
+
+trait Classify {
+    fn classify_and_position(&self) -> String;
+}
+
+impl Classify for serde_json::Error {
+    fn classify_and_position(&self) -> String {
+        let kind = match self.classify() {
+            serde_json::error::Category::Io => "read error",
+            serde_json::error::Category::Syntax => "not JSON",
+            serde_json::error::Category::Data => "wrong fields or types",
+            serde_json::error::Category::Eof => "cut short",
+        };
+        format!("{kind} at line {} column {}", self.line(), self.column())
+    }
+}
