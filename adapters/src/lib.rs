@@ -12,10 +12,11 @@
 //!   and [`Money`], a decimal amount that never passes through a float.
 //! - [`source`]: the three source traits and [`Adapter`], the enum of built-in adapters that
 //!   the daemon's config picks by its `type` tag. A new adapter is one file and one enum arm.
-//! - [`file`], [`http`]: the built-in adapters.
+//! - [`file`], [`http`], [`exec`]: the built-in adapters.
 //! - [`sim`]: the municipality simulator behind the `hlidac-sim` binary, used by the demo
 //!   and the tests; it speaks the published pull protocol and can inject faults.
 
+pub mod exec;
 pub mod file;
 pub mod http;
 pub mod records;

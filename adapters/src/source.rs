@@ -92,6 +92,7 @@ pub trait FilingSource {
 pub enum Adapter {
     File(crate::file::FileAdapter),
     Http(crate::http::HttpAdapter),
+    Exec(crate::exec::ExecAdapter),
 }
 
 impl ReceivablesSource for Adapter {
@@ -99,6 +100,7 @@ impl ReceivablesSource for Adapter {
         match self {
             Adapter::File(a) => a.receivables(person_refs).await,
             Adapter::Http(a) => a.receivables(person_refs).await,
+            Adapter::Exec(a) => a.receivables(person_refs).await,
         }
     }
 }
@@ -108,6 +110,7 @@ impl FilingSource for Adapter {
         match self {
             Adapter::File(a) => a.submissions(person_refs).await,
             Adapter::Http(a) => a.submissions(person_refs).await,
+            Adapter::Exec(a) => a.submissions(person_refs).await,
         }
     }
 }
@@ -118,7 +121,9 @@ impl RegistrySource for Adapter {
         request: &MatchRequest,
     ) -> Result<Option<RegistryPerson>, AdapterError> {
         match self {
-            Adapter::File(_) => Err(AdapterError::Unsupported("registry matching")),
+            Adapter::File(_) | Adapter::Exec(_) => {
+                Err(AdapterError::Unsupported("registry matching"))
+            }
             Adapter::Http(a) => a.match_person(request).await,
         }
     }

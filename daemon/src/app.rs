@@ -206,6 +206,12 @@ fn build_adapter(config: &AdapterConfig) -> anyhow::Result<Adapter> {
     Ok(match config {
         AdapterConfig::File(f) => Adapter::File(FileAdapter::new(&f.path)),
         AdapterConfig::Push(_) => anyhow::bail!("a push source has no adapter to poll"),
+        AdapterConfig::Exec(e) => Adapter::Exec(hlidac_adapters::exec::ExecAdapter {
+            argv: e.command.clone(),
+            timeout: Duration::from_secs(e.timeout_secs),
+            memory_limit: e.memory_limit_mb * 1024 * 1024,
+            max_page: e.max_page,
+        }),
         AdapterConfig::Http(h) => {
             let token = match &h.token_file {
                 Some(p) => Some(

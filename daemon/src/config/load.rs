@@ -225,6 +225,14 @@ fn resolve_paths(c: &mut Config, base: &Path) {
             match &mut s.adapter {
                 AdapterConfig::File(f) => fix(&mut f.path),
                 AdapterConfig::Push(p) => fix(&mut p.secret_file),
+                AdapterConfig::Exec(e) => {
+                    // The program, not its arguments, which are the program's own.
+                    if let Some(program) = e.command.first_mut() {
+                        let mut p = PathBuf::from(&*program);
+                        fix(&mut p);
+                        *program = p.display().to_string();
+                    }
+                }
                 AdapterConfig::Http(h) => {
                     if let Some(p) = h.token_file.as_mut() {
                         fix(p)
@@ -631,6 +639,23 @@ fn validate(c: &Config, errs: &mut Errors) {
             }
             if let AdapterConfig::Push(p) = &s.adapter {
                 check_secret(&p.secret_file, &format!("{sp}.adapter.secret_file"), errs);
+            }
+            if let AdapterConfig::Exec(e) = &s.adapter {
+                match e.command.first() {
+                    None => errs.push(
+                        format!("{sp}.adapter.command"),
+                        "names no program",
+                        Some("for example [\"/usr/local/lib/hlidac/poplatky.py\", \"--export\", \"/srv/export.csv\"]"),
+                    ),
+                    Some(p) => check_readable(Path::new(p), &format!("{sp}.adapter.command"), errs),
+                }
+                if e.timeout_secs == 0 || e.memory_limit_mb < 16 || e.max_page == 0 {
+                    errs.push(
+                        format!("{sp}.adapter"),
+                        "timeout_secs and max_page must be at least 1, memory_limit_mb at least 16",
+                        None,
+                    );
+                }
             }
             if !(0.0..=1.0).contains(&s.max_drop_share) {
                 errs.push(

@@ -386,7 +386,32 @@ fn default_max_drop_share() -> f64 {
 pub enum AdapterConfig {
     File(FileAdapterConfig),
     Http(HttpAdapterConfig),
+    Exec(ExecAdapterConfig),
     Push(PushAdapterConfig),
+}
+
+/// A program of the municipality's that prints records as JSON lines (see
+/// `adapters/PROTOCOL.md`, "Exec adapters").
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecAdapterConfig {
+    /// The program and its arguments; run directly, never through a shell.
+    pub command: Vec<String>,
+    #[serde(default = "default_exec_timeout")]
+    pub timeout_secs: u64,
+    /// The program's address-space limit.
+    #[serde(default = "default_exec_memory")]
+    pub memory_limit_mb: u64,
+    /// Person references per run.
+    #[serde(default = "default_max_page")]
+    pub max_page: usize,
+}
+
+fn default_exec_timeout() -> u64 {
+    60
+}
+fn default_exec_memory() -> u64 {
+    512
 }
 
 /// A source that sends its changes to `POST /ingest/{tenant}/{source}`, signed with

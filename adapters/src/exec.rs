@@ -1,0 +1,219 @@
+//! `exec` adapter: runs a program of the municipality's (argv, no shell) that answers one
+//! request on stdin with JSON lines on stdout:
+//!
+//! ```text
+//! stdin : {"op": "receivables", "person_refs": ["…", "…"]}
+//! stdout: {"protocol": "hlidac-adapter/1"}
+//!         {…one record per line…}
+//!         {"end": true, "complete": true}
+//! ```
+//!
+//! A non-zero exit, a missing handshake or end line, a line that does not parse,
+//! `"complete": false`, more output than allowed or a time-out fails the poll. The program
+//! runs under `prlimit` with an address-space limit; what it writes on stderr is logged.
+
+use crate::records::{Receivable, Submission};
+use crate::source::{AdapterError, FilingSource, ReceivablesSource};
+use crate::PROTOCOL;
+use serde::de::DeserializeOwned;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+/// Output larger than this fails the poll instead of filling memory.
+const MAX_OUTPUT_BYTES: usize = 256 * 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct ExecAdapter {
+    /// The program and its arguments.
+    pub argv: Vec<String>,
+    pub timeout: Duration,
+    /// Address-space limit for the program, in bytes.
+    pub memory_limit: u64,
+    /// Person references per run.
+    pub max_page: usize,
+}
+
+impl ExecAdapter {
+    async fn run<T: DeserializeOwned>(
+        &self,
+        op: &str,
+        person_refs: &[String],
+    ) -> Result<Vec<T>, AdapterError> {
+        let mut out = Vec::new();
+        for chunk in person_refs.chunks(self.max_page.max(1)) {
+            let request = serde_json::json!({"op": op, "person_refs": chunk});
+            let run = self.run_once::<T>(&request);
+            match tokio::time::timeout(self.timeout, run).await {
+                Ok(records) => out.extend(records?),
+                Err(_) => return Err(AdapterError::Timeout(self.timeout)),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn run_once<T: DeserializeOwned>(
+        &self,
+        request: &serde_json::Value,
+    ) -> Result<Vec<T>, AdapterError> {
+        let Some(program) = self.argv.first() else {
+            return Err(AdapterError::Transport(
+                "the exec adapter has an empty command".into(),
+            ));
+        };
+        let mut child = tokio::process::Command::new("prlimit")
+            .arg(format!("--as={}", self.memory_limit))
+            .arg("--")
+            .arg(program)
+            .args(&self.argv[1..])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| AdapterError::Transport(format!("cannot start {program}: {e}")))?;
+        let mut stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| AdapterError::Transport("no stdin".into()))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| AdapterError::Transport("no stdout".into()))?;
+        let stderr = child
+            .stderr
+            .take()
+            .ok_or_else(|| AdapterError::Transport("no stderr".into()))?;
+        let name = program.clone();
+        let log_stderr = tokio::spawn(async move {
+            let mut lines = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let excerpt: String = line.chars().take(200).collect();
+                tracing::warn!(program = %name, "adapter stderr: {excerpt}");
+            }
+        });
+        let mut line = request.to_string();
+        line.push('\n');
+        // A program that exits without reading its request is judged by its output.
+        let _ = stdin.write_all(line.as_bytes()).await;
+        drop(stdin);
+
+        let mut raw = Vec::new();
+        let read = stdout
+            .take(MAX_OUTPUT_BYTES as u64 + 1)
+            .read_to_end(&mut raw)
+            .await;
+        let status = child
+            .wait()
+            .await
+            .map_err(|e| AdapterError::Transport(e.to_string()))?;
+        let _ = log_stderr.await;
+        read.map_err(|e| AdapterError::Transport(format!("reading the program's output: {e}")))?;
+        if raw.len() > MAX_OUTPUT_BYTES {
+            return Err(AdapterError::Malformed(
+                "the program wrote more than 256 MiB".into(),
+            ));
+        }
+        if !status.success() {
+            return Err(AdapterError::Transport(match status.code() {
+                Some(code) => format!("the program exited with status {code}"),
+                None => "the program was killed (out of memory?)".into(),
+            }));
+        }
+        parse_output(&raw)
+    }
+}
+
+/// Reads the handshake, the records and the end line.
+pub fn parse_output<T: DeserializeOwned>(raw: &[u8]) -> Result<Vec<T>, AdapterError> {
+    let text = std::str::from_utf8(raw)
+        .map_err(|_| AdapterError::Malformed("output is not UTF-8".into()))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let malformed =
+        |n: usize, what: &str| AdapterError::Malformed(format!("line {}: {what}", n + 1));
+    let (n, first) = lines
+        .next()
+        .ok_or_else(|| AdapterError::Malformed("no output".into()))?;
+    let hello: serde_json::Value =
+        serde_json::from_str(first).map_err(|_| malformed(n, "the handshake is not JSON"))?;
+    if hello["protocol"] != PROTOCOL {
+        return Err(malformed(
+            n,
+            &format!("expected the handshake {{\"protocol\": \"{PROTOCOL}\"}}"),
+        ));
+    }
+    let mut records = Vec::new();
+    for (n, line) in lines {
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|_| malformed(n, "not JSON"))?;
+        if value.get("end").is_some() {
+            return if value["end"] == true && value["complete"] == true {
+                Ok(records)
+            } else {
+                Err(AdapterError::Incomplete)
+            };
+        }
+        records.push(serde_json::from_value(value).map_err(|e| malformed(n, &e.to_string()))?);
+    }
+    Err(AdapterError::Malformed(
+        "the output ended without {\"end\": true}".into(),
+    ))
+}
+
+impl ReceivablesSource for ExecAdapter {
+    async fn receivables(&self, person_refs: &[String]) -> Result<Vec<Receivable>, AdapterError> {
+        self.run("receivables", person_refs).await
+    }
+}
+
+impl FilingSource for ExecAdapter {
+    async fn submissions(&self, person_refs: &[String]) -> Result<Vec<Submission>, AdapterError> {
+        self.run("submissions", person_refs).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REC: &str = r#"{"key": "K", "person_ref": "P", "kind": "dog_fee", "title": "t", "currency": "CZK", "amount_due": "1.00", "amount_outstanding": "1.00", "status": "open"}"#;
+
+    #[test]
+    fn output_needs_the_handshake_and_the_end_line() {
+        let ok = format!(
+            "{{\"protocol\": \"{PROTOCOL}\"}}\n{REC}\n{{\"end\": true, \"complete\": true}}\n"
+        );
+        assert_eq!(
+            parse_output::<Receivable>(ok.as_bytes())
+                .expect("parses")
+                .len(),
+            1
+        );
+        let no_end = format!("{{\"protocol\": \"{PROTOCOL}\"}}\n{REC}\n");
+        assert!(matches!(
+            parse_output::<Receivable>(no_end.as_bytes()),
+            Err(AdapterError::Malformed(_))
+        ));
+        let wrong_version = format!(
+            "{{\"protocol\": \"hlidac-adapter/9\"}}\n{{\"end\": true, \"complete\": true}}\n"
+        );
+        assert!(matches!(
+            parse_output::<Receivable>(wrong_version.as_bytes()),
+            Err(AdapterError::Malformed(_))
+        ));
+        let incomplete =
+            format!("{{\"protocol\": \"{PROTOCOL}\"}}\n{{\"end\": true, \"complete\": false}}\n");
+        assert!(matches!(
+            parse_output::<Receivable>(incomplete.as_bytes()),
+            Err(AdapterError::Incomplete)
+        ));
+        let bad_record = format!("{{\"protocol\": \"{PROTOCOL}\"}}\n{{\"key\": 1}}\n{{\"end\": true, \"complete\": true}}\n");
+        assert!(matches!(
+            parse_output::<Receivable>(bad_record.as_bytes()),
+            Err(AdapterError::Malformed(_))
+        ));
+    }
+}
