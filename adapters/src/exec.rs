@@ -197,9 +197,9 @@ mod tests {
             parse_output::<Receivable>(no_end.as_bytes()),
             Err(AdapterError::Malformed(_))
         ));
-        let wrong_version = format!(
-            "{{\"protocol\": \"hlidac-adapter/9\"}}\n{{\"end\": true, \"complete\": true}}\n"
-        );
+        let wrong_version = "{\"protocol\": \"hlidac-adapter/9\"}
+{\"end\": true, \"complete\": true}
+";
         assert!(matches!(
             parse_output::<Receivable>(wrong_version.as_bytes()),
             Err(AdapterError::Malformed(_))
