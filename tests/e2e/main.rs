@@ -16,4 +16,5 @@ mod restart;
 mod scale;
 mod store;
 mod systemd;
+mod tenants;
 mod timeline;
