@@ -208,3 +208,36 @@ async fn snapshot_shrunk_by_half_changes_nothing() {
 async fn incomplete_list_changes_nothing() {
     fault_changes_nothing(FaultKind::Incomplete).await;
 }
+
+#[tokio::test]
+async fn the_operator_is_told_once_when_a_source_keeps_failing() {
+    let with_operator = |c: String| {
+        c.replace(
+            "[watch]\n",
+            "[watch]\noperator_email = \"it@lhota.example\"\noperator_alert_after = 3\n",
+        )
+    };
+    let t = TestApp::spawn_with(
+        Engine::Sqlite,
+        scenario(),
+        morning("2026-05-01"),
+        with_operator,
+    )
+    .await
+    .expect("sqlite");
+    t.sim.inject(FaultKind::Http500, 5);
+    for _ in 0..5 {
+        assert!(t.app.poll_source("lhota", "agenda").await.is_err());
+    }
+    let mails = t.smtp.wait_for(1, std::time::Duration::from_secs(5)).await;
+    let m = expect_mails(
+        &mails,
+        &[("it@lhota.example", "hlidac: lhota/agenda is failing")],
+    );
+    assert!(
+        m[0].body.contains("failed 3 polls in a row") && m[0].body.contains("HTTP 500"),
+        "{}",
+        m[0].body
+    );
+    assert!(!m[0].body.contains(JANA), "no personal data");
+}

@@ -21,7 +21,9 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
     let dir = tempfile::tempdir().expect("tempdir");
     let state = dir.path().join("state");
     let smtp = SmtpSink::start();
-    let db = fresh_database(Engine::Sqlite, dir.path()).await.expect("sqlite");
+    let db = fresh_database(Engine::Sqlite, dir.path())
+        .await
+        .expect("sqlite");
     // Reuse the common header (database, SMTP, dispatch), then three towns.
     let base = config_text(&state, &db, "http://127.0.0.1:9", smtp.port);
     let header = &base[..base.find("[[tenant]]").expect("tenant")];
@@ -44,24 +46,47 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
     let clock = Arc::new(hlidac::clock::ManualClock::new(morning("2026-05-01")));
     let app = build(&config, clock).await;
     for tenant in ["lhota", "ves", "dvur"] {
-        app.enrol(tenant, JANA, JANA_MAIL, None).await.expect("enrol");
+        app.enrol(tenant, JANA, JANA_MAIL, None)
+            .await
+            .expect("enrol");
     }
     app.poll_all().await;
     app.evaluate_rules().await.expect("rules");
     let report = app.dispatch_pending().await.expect("dispatch");
     assert_eq!(report.sent, 2, "{report:?}");
     let mails = smtp.wait_for(2, std::time::Duration::from_secs(10)).await;
-    let m = expect_mails(&mails, &[
-        (JANA_MAIL, "Obec Lhota: nová platba Poplatek za odpady Lhota"),
-        (JANA_MAIL, "Obec Ves: nová platba Poplatek za odpady Ves"),
-    ]);
+    let m = expect_mails(
+        &mails,
+        &[
+            (
+                JANA_MAIL,
+                "Obec Lhota: nová platba Poplatek za odpady Lhota",
+            ),
+            (JANA_MAIL, "Obec Ves: nová platba Poplatek za odpady Ves"),
+        ],
+    );
     assert!(m[0].from.contains("hlidac@lhota.example") && m[1].from.contains("hlidac@ves.example"));
     assert!(!mails.iter().any(|m| m.subject.contains("Dvůr")));
-    let broken_health = app.store.source_health("dvur", "agenda").await.expect("health").expect("source");
+    let broken_health = app
+        .store
+        .source_health("dvur", "agenda")
+        .await
+        .expect("health")
+        .expect("source");
     assert_eq!(broken_health.state, "quarantined");
     for healthy in ["lhota", "ves"] {
-        let h = app.store.source_health(healthy, "agenda").await.expect("health").expect("source");
+        let h = app
+            .store
+            .source_health(healthy, "agenda")
+            .await
+            .expect("health")
+            .expect("source");
         assert_eq!(h.state, "ok", "{healthy}");
     }
-    assert!(app.store.observations("dvur", "agenda", "receivable").await.expect("obs").is_empty());
+    assert!(app
+        .store
+        .observations("dvur", "agenda", "receivable")
+        .await
+        .expect("obs")
+        .is_empty());
 }

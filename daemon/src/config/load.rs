@@ -503,6 +503,18 @@ fn validate(c: &Config, errs: &mut Errors) {
             Some("a lease shorter than an SMTP time-out would let two senders take one alert"),
         );
     }
+    if c.watch.operator_alert_after == 0 {
+        errs.push("watch.operator_alert_after", "must be at least 1", None);
+    }
+    if let Some(e) = &c.watch.operator_email {
+        if e.parse::<lettre::Address>().is_err() {
+            errs.push(
+                "watch.operator_email",
+                format!("{e:?} is not an e-mail address"),
+                None,
+            );
+        }
+    }
     if c.watch.rules_interval_secs == 0 {
         errs.push("watch.rules_interval_secs", "must be at least 1", None);
     }

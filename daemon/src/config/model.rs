@@ -183,14 +183,27 @@ pub struct WatchConfig {
     /// How often reminder and overdue rules are evaluated against the clock.
     #[serde(default = "default_rules_interval")]
     pub rules_interval_secs: u64,
+    /// After this many failed polls in a row, the operator is told (an error in the log,
+    /// and an e-mail when `operator_email` is set), once per run of failures.
+    #[serde(default = "default_operator_after")]
+    pub operator_alert_after: u32,
+    /// Where to send that e-mail.
+    #[serde(default)]
+    pub operator_email: Option<String>,
 }
 
 impl Default for WatchConfig {
     fn default() -> Self {
         WatchConfig {
             rules_interval_secs: default_rules_interval(),
+            operator_alert_after: default_operator_after(),
+            operator_email: None,
         }
     }
+}
+
+fn default_operator_after() -> u32 {
+    3
 }
 
 fn default_rules_interval() -> u64 {

@@ -91,11 +91,16 @@ pub async fn poll_source(
                 )
                 .await;
             match failures {
-                Ok(n) => tracing::warn!(
-                    error = %e,
-                    consecutive_failures = n,
-                    "poll failed; nothing was changed or sent"
-                ),
+                Ok(n) => {
+                    tracing::warn!(
+                        error = %e,
+                        consecutive_failures = n,
+                        "poll failed; nothing was changed or sent"
+                    );
+                    if n == i64::from(app.config.watch.operator_alert_after) {
+                        tell_operator(app, tenant, source, n, e).await;
+                    }
+                }
                 Err(se) => {
                     tracing::error!(error = %e, store_error = %se, "poll failed and could not be recorded")
                 }
@@ -103,6 +108,52 @@ pub async fn poll_source(
         }
     }
     result
+}
+
+/// Tells the operator that a source keeps failing: an error in the log and, when
+/// `watch.operator_email` is set, an e-mail. Once per run of failures.
+async fn tell_operator(
+    app: &App,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    failures: i64,
+    error: &PollError,
+) {
+    tracing::error!(
+        consecutive_failures = failures,
+        error = %error,
+        "source keeps failing: its data is on hold (no alerts, no reminders) until it recovers"
+    );
+    let Some(to) = &app.config.watch.operator_email else {
+        return;
+    };
+    let body = format!(
+        "The source {}/{} of {} has failed {failures} polls in a row.\n\n\
+         Last error: {error}\n\n\
+         Until a poll succeeds, nothing from this source changes and no alert or reminder\n\
+         based on it is sent. `hlidac outbox list` and GET /admin/v1/status show more.\n",
+        tenant.id, source.id, tenant.name
+    );
+    let message = (|| {
+        lettre::Message::builder()
+            .from(tenant.sender.email.parse().ok()?)
+            .to(to.parse().ok()?)
+            .subject(format!("hlidac: {}/{} is failing", tenant.id, source.id))
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(body)
+            .ok()
+    })();
+    let sent = match message {
+        Some(m) => app
+            .mailer
+            .send(&m, &format!("operator-{}", crate::store::new_id()))
+            .await
+            .map_err(|e| e.to_string()),
+        None => Err("cannot build the message".into()),
+    };
+    if let Err(e) = sent {
+        tracing::error!(error = %e, "could not e-mail the operator about the failing source");
+    }
 }
 
 async fn poll_inner(
