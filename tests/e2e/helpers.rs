@@ -35,6 +35,12 @@ pub struct Mail {
     pub subject: String,
     pub message_id: String,
     pub body: String,
+    #[serde(default)]
+    pub html: String,
+    #[serde(default)]
+    pub list_unsubscribe: String,
+    #[serde(default)]
+    pub list_unsubscribe_post: String,
 }
 
 /// The aiosmtpd server of `tests/peers/smtp_sink.py`.

@@ -18,3 +18,4 @@ mod store;
 mod systemd;
 mod tenants;
 mod timeline;
+mod unsubscribe;

@@ -40,6 +40,7 @@ class Handler:
         raw = envelope.original_content or envelope.content
         msg = email.message_from_bytes(raw, policy=policy.default)
         part = msg.get_body(preferencelist=("plain",))
+        html = msg.get_body(preferencelist=("html",))
         record = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
@@ -48,6 +49,9 @@ class Handler:
             "subject": str(msg["subject"]),
             "message_id": str(msg["message-id"]),
             "body": part.get_content() if part is not None else "",
+            "html": html.get_content() if html is not None else "",
+            "list_unsubscribe": str(msg["list-unsubscribe"] or ""),
+            "list_unsubscribe_post": str(msg["list-unsubscribe-post"] or ""),
         }
         self.count += 1
         name = os.path.join(self.directory, f"{self.count:06d}.json")

@@ -433,6 +433,18 @@ fn validate(c: &Config, errs: &mut Errors) {
             Some("for example \"127.0.0.1:8080\" or \"[::1]:8080\""),
         );
     }
+    if let Some(u) = &c.web.public_url {
+        let ok = u.parse::<axum::http::Uri>().ok().is_some_and(|u| {
+            matches!(u.scheme_str(), Some("http" | "https")) && u.authority().is_some()
+        });
+        if !ok {
+            errs.push(
+                "web.public_url",
+                format!("{u:?} is not an http(s) URL"),
+                Some("the address citizens use, for example \"https://hlidac.kraj.example\""),
+            );
+        }
+    }
     match &c.email {
         EmailConfig::Smtp(s) => {
             if s.host.trim().is_empty() {

@@ -67,12 +67,26 @@ fn default_max_connections() -> u32 {
 pub struct WebConfig {
     #[serde(default = "default_listen")]
     pub listen: String,
+    /// How citizens reach this instance (behind a reverse proxy, usually https://…); used
+    /// in the unsubscribe links of every e-mail. Default: http://<listen>.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             listen: default_listen(),
+            public_url: None,
+        }
+    }
+}
+
+impl WebConfig {
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.listen),
         }
     }
 }

@@ -8,7 +8,8 @@
 use crate::app::App;
 use crate::store::{AlertState, ClaimedAlert, Finish, StoreError};
 use hlidac_adapters::Receivable;
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 use rand::Rng;
 use tokio_util::sync::CancellationToken;
@@ -194,9 +195,15 @@ async fn prepare(app: &App, alert: &ClaimedAlert) -> Result<Result<Message, Fini
         )));
     };
     let locale = locale.unwrap_or_else(|| tenant.locale.clone());
+    let base = app.config.web.public_url();
+    let unsubscribe = |topic| {
+        let token = crate::web::unsubscribe::token(&app.crypto, &alert.citizen_id, topic);
+        format!("{base}/unsubscribe/{token}")
+    };
     let ctx = serde_json::json!({
         "tenant": {"id": tenant.id, "name": tenant.name},
         "alert": payload,
+        "unsubscribe_url": unsubscribe(None),
     });
     let rendered = match app.templates.render(&locale, &event.kind, &ctx) {
         Ok(r) => r,
@@ -237,14 +244,27 @@ async fn prepare(app: &App, alert: &ClaimedAlert) -> Result<Result<Message, Fini
         .unwrap_or("hlidac.invalid");
     let date =
         std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(now.max(0) as u64);
+    let html = crate::notify::templates::to_html(&rendered.subject, &rendered.body);
+    // RFC 8058 one-click: this topic only; the footer's link stops everything.
+    let list_unsubscribe = format!(
+        "<{}>",
+        unsubscribe(Some(crate::store::topic_of(&event.kind)))
+    );
     let message = Message::builder()
         .from(from)
         .to(to)
         .subject(rendered.subject)
         .message_id(Some(format!("<{}@{}>", alert.id, domain)))
         .date(date)
-        .header(ContentType::TEXT_PLAIN)
-        .body(rendered.body);
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            list_unsubscribe,
+        ))
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click".into(),
+        ))
+        .multipart(MultiPart::alternative_plain_html(rendered.body, html));
     match message {
         Ok(m) => Ok(Ok(m)),
         Err(e) => Ok(Err(finish(

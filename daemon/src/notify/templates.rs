@@ -169,6 +169,42 @@ impl Templates {
     }
 }
 
+/// The HTML alternative of a rendered text: escaped, paragraphs at blank lines, line
+/// breaks kept, web addresses made links. One template, two parts that say the same.
+pub fn to_html(subject: &str, text: &str) -> String {
+    fn escape(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    }
+    fn link(line: &str) -> String {
+        line.split(' ')
+            .map(|word| {
+                if word.starts_with("https://") || word.starts_with("http://") {
+                    format!("<a href=\"{w}\">{w}</a>", w = escape(word))
+                } else {
+                    escape(word)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            let lines: Vec<String> = p.lines().map(|l| link(l.trim_end())).collect();
+            format!("<p>{}</p>", lines.join("<br>\n"))
+        })
+        .collect();
+    format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n{}\n</body></html>\n",
+        escape(subject),
+        paragraphs.join("\n")
+    )
+}
+
 fn template_name(locale: &str, kind: &str) -> String {
     format!("{locale}/{kind}.txt")
 }
@@ -289,6 +325,7 @@ mod tests {
     fn ctx() -> serde_json::Value {
         serde_json::json!({
             "tenant": {"name": "Obec Lhota"},
+            "unsubscribe_url": "https://hlidac.example/unsubscribe/x.all.y",
             "alert": {
                 "key": "R1", "title": "Poplatek ze psů", "kind": "dog_fee", "period": "2026",
                 "currency": "CZK", "amount_due": "1200.00", "amount_outstanding": "1200.00",
@@ -349,6 +386,19 @@ mod tests {
             .expect("renders")
             .subject
             .contains("5 dní"));
+    }
+
+    #[test]
+    fn the_html_part_says_the_same_escaped() {
+        let html = to_html(
+            "a < b",
+            "Dobrý den,\n\nČástka: 5 Kč <script>\nOdkaz: https://x.example/u?a=1&b=2\n",
+        );
+        assert!(html.contains("<title>a &lt; b</title>"));
+        assert!(html.contains("<p>Dobrý den,</p>"));
+        assert!(html.contains("5 Kč &lt;script&gt;<br>"));
+        assert!(html.contains("<a href=\"https://x.example/u?a=1&amp;b=2\">"));
+        assert!(!html.contains("<script>"));
     }
 
     #[test]

@@ -318,3 +318,42 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Ends a citizen's e-mail subscription to `topic` (all topics when `None`) and
+    /// suppresses the alerts of that topic still waiting. Returns the subscriptions ended.
+    pub async fn unsubscribe(
+        &self,
+        citizen_id: &str,
+        topic: Option<&str>,
+        now: i64,
+    ) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let ended = sqlx::query(
+            "DELETE FROM subscriptions WHERE citizen_id = $1 AND channel = 'email'
+               AND ($2 = '' OR topic = $2)",
+        )
+        .bind(citizen_id)
+        .bind(topic.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let kinds = match topic {
+            Some("receivables") => "receivable.%",
+            Some("submissions") => "submission.%",
+            Some("documents") => "document.%",
+            _ => "%",
+        };
+        sqlx::query(
+            "UPDATE outbox SET state = 'suppressed', last_error = 'unsubscribed', updated_at = $3
+             WHERE citizen_id = $1 AND channel = 'email' AND state = 'queued' AND kind LIKE $2",
+        )
+        .bind(citizen_id)
+        .bind(kinds)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+}

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod ingest;
+pub mod unsubscribe;
 
 use crate::app::App;
 use axum::extract::State;
@@ -25,6 +26,7 @@ pub fn router(app: CurrentApp) -> Router {
         .route("/metrics", get(metrics))
         .merge(admin::routes())
         .merge(ingest::routes())
+        .merge(unsubscribe::routes())
         .with_state(app)
 }
 

@@ -1,0 +1,101 @@
+//! Every e-mail has a text and an HTML part and a one-click unsubscribe (RFC 8058) that
+//! works without logging in: the header's link stops that topic, the footer's link stops
+//! everything, a forged link does nothing, and opening the page changes nothing.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+
+fn path_of(url: &str) -> String {
+    let url = url.trim().trim_start_matches('<').trim_end_matches('>');
+    let after_scheme = url.split("://").nth(1).expect("absolute URL");
+    format!("/{}", after_scheme.split_once('/').expect("path").1)
+}
+
+#[tokio::test]
+async fn one_click_unsubscribe_stops_a_topic_then_everything() {
+    let mut t = TestApp::spawn(
+        Engine::Sqlite,
+        crate::timeline::scenario(),
+        morning("2026-05-01"),
+    )
+    .await
+    .expect("sqlite");
+    let base = t.serve_web().await;
+    let client = reqwest::Client::new();
+    let mails = t.cycle().await;
+    let m = expect_mails(
+        &mails,
+        &[
+            (JANA_MAIL, "sledujeme vaše podání"),
+            (PETR_MAIL, "new payment"),
+        ],
+    );
+    let jana = &m[0];
+    assert_eq!(jana.list_unsubscribe_post, "List-Unsubscribe=One-Click");
+    assert!(
+        jana.list_unsubscribe.contains(".submissions."),
+        "{}",
+        jana.list_unsubscribe
+    );
+    assert!(
+        jana.html.contains("<p>") && jana.html.contains("MULH 12/2026"),
+        "{}",
+        jana.html
+    );
+    let footer = jana
+        .body
+        .lines()
+        .find_map(|l| l.strip_prefix("Odhlásit všechna upozornění: "))
+        .expect("footer link")
+        .to_string();
+    assert!(
+        jana.html.contains(&format!("<a href=\"{footer}\">")),
+        "the HTML part links it too"
+    );
+
+    // Opening the page or posting a forged token changes nothing.
+    let topic_path = path_of(&jana.list_unsubscribe);
+    let page = client
+        .get(format!("{base}{topic_path}"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page
+        .text()
+        .await
+        .expect("page")
+        .contains("<form method=\"post\">"));
+    let forged = topic_path.replace(".submissions.", ".receivables.");
+    let resp = client
+        .post(format!("{base}{forged}"))
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+
+    // One click: no more submission alerts, fee alerts still come.
+    let resp = client
+        .post(format!("{base}{topic_path}"))
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::OK);
+    t.sim.step(); // a new fee
+    let mails = t.cycle().await;
+    expect_mails(&mails, &[(JANA_MAIL, "nová platba Poplatek za odpady")]);
+    t.sim.step(); // the request is assigned
+    assert!(t.cycle().await.is_empty(), "unsubscribed from submissions");
+
+    // The footer's link: nothing at all any more.
+    let resp = client
+        .post(format!("{base}{}", path_of(&footer)))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::OK);
+    t.sim.step(); // paid
+    assert!(t.cycle().await.is_empty(), "unsubscribed from everything");
+}
