@@ -28,6 +28,8 @@ pub struct App {
     pub instance: String,
     /// (name, role, SHA-256 of the token) of each admin token.
     admin_tokens: Vec<(String, crate::config::Role, [u8; 32])>,
+    /// DKIM signing per tenant.
+    dkim: HashMap<String, lettre::message::dkim::DkimConfig>,
     /// The shared secret of each push source.
     push_secrets: HashMap<(String, String), Vec<u8>>,
     adapters: HashMap<(String, String), Adapter>,
@@ -61,6 +63,12 @@ impl App {
             }
         }
         let mailer = Mailer::from_config(&config.email).context("while setting up e-mail")?;
+        let mut dkim = HashMap::new();
+        for t in &config.tenants {
+            if let Some(d) = crate::notify::email::dkim_config(t).map_err(anyhow::Error::msg)? {
+                dkim.insert(t.id.clone(), d);
+            }
+        }
         let mut admin_tokens = Vec::new();
         for t in &config.admin.token {
             let token = std::fs::read_to_string(&t.token_file).with_context(|| {
@@ -87,6 +95,7 @@ impl App {
             instance: format!("{}-{}", std::process::id(), &crate::store::new_id()[..8]),
             admin_tokens,
             push_secrets,
+            dkim,
             adapters,
         })
     }
@@ -108,6 +117,10 @@ impl App {
             }
         }
         found
+    }
+
+    pub fn dkim(&self, tenant: &str) -> Option<&lettre::message::dkim::DkimConfig> {
+        self.dkim.get(tenant)
     }
 
     /// The shared secret of a push source, if `tenant/source` is one.

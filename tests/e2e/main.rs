@@ -8,6 +8,7 @@ mod admin;
 mod config_files;
 mod daemon;
 mod delivery;
+mod dkim;
 mod exec;
 mod faults;
 mod helpers;

@@ -2,7 +2,8 @@
 """A real SMTP server for hlidac's tests (aiosmtpd).
 
 Listens on 127.0.0.1 (port 0 = a free port), prints "PORT <n>" once listening, and writes
-each accepted message to DIR/<n>.json with its envelope and its decoded subject and body.
+each accepted message to DIR/<n>.json with its envelope and its decoded subject and body,
+and the raw message to DIR/<n>.eml.
 The reply to DATA is steered by DIR/mode: absent or empty = accept, "451" = temporary
 refusal, "550" = permanent refusal, "close" = drop the connection.
 """
@@ -55,6 +56,8 @@ class Handler:
         }
         self.count += 1
         name = os.path.join(self.directory, f"{self.count:06d}.json")
+        with open(name[:-5] + ".eml", "wb") as f:
+            f.write(raw)
         with open(name + ".tmp", "w", encoding="utf-8") as f:
             json.dump(record, f, ensure_ascii=False)
         os.rename(name + ".tmp", name)

@@ -221,6 +221,11 @@ fn resolve_paths(c: &mut Config, base: &Path) {
         fix(&mut t.token_file);
     }
     for t in &mut c.tenants {
+        if let Some(d) = t.dkim.as_mut() {
+            fix(&mut d.key_file);
+        }
+    }
+    for t in &mut c.tenants {
         for s in &mut t.sources {
             match &mut s.adapter {
                 AdapterConfig::File(f) => fix(&mut f.path),
@@ -591,6 +596,27 @@ fn validate(c: &Config, errs: &mut Errors) {
                 format!("{:?} is not an e-mail address", t.sender.email),
                 None,
             );
+        }
+        if let Some(d) = &t.dkim {
+            if let Err(e) = crate::notify::email::dkim_key(&d.key_file) {
+                errs.push(
+                    format!("{p}.dkim.key_file"),
+                    e,
+                    Some("make one with `openssl genrsa -traditional -out dkim.pem 2048`"),
+                );
+            }
+            if d.selector.is_empty()
+                || !d
+                    .selector
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            {
+                errs.push(
+                    format!("{p}.dkim.selector"),
+                    format!("{:?} is not a DKIM selector", d.selector),
+                    None,
+                );
+            }
         }
         let mut offsets = t.reminder_offsets_days.clone();
         offsets.sort_unstable();

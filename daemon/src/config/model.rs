@@ -342,6 +342,9 @@ pub struct TenantConfig {
     /// sending them: for trying a new municipality before it reaches citizens.
     #[serde(default)]
     pub dry_run: bool,
+    /// DKIM-sign this municipality's e-mails.
+    #[serde(default)]
+    pub dkim: Option<DkimConfig>,
     #[serde(skip)]
     pub sources: Vec<SourceConfig>,
 }
@@ -354,6 +357,19 @@ impl TenantConfig {
     pub fn source(&self, id: &str) -> Option<&SourceConfig> {
         self.sources.iter().find(|s| s.id == id)
     }
+}
+
+/// DKIM signing for a tenant's sender domain.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DkimConfig {
+    /// The selector: the public key is published at `<selector>._domainkey.<domain>`.
+    pub selector: String,
+    /// The signing domain; the sender address's domain when unset.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// An RSA private key in PKCS#1 PEM ("BEGIN RSA PRIVATE KEY").
+    pub key_file: PathBuf,
 }
 
 fn default_locale() -> String {

@@ -266,7 +266,12 @@ async fn prepare(app: &App, alert: &ClaimedAlert) -> Result<Result<Message, Fini
         ))
         .multipart(MultiPart::alternative_plain_html(rendered.body, html));
     match message {
-        Ok(m) => Ok(Ok(m)),
+        Ok(mut m) => {
+            if let Some(dkim) = app.dkim(&tenant.id) {
+                m.sign(dkim);
+            }
+            Ok(Ok(m))
+        }
         Err(e) => Ok(Err(finish(
             AlertState::Failed,
             format!("cannot build the message: {e}"),

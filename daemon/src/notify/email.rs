@@ -243,6 +243,60 @@ impl SmtpPool {
     }
 }
 
+/// Reads a DKIM signing key (PKCS#1 PEM), saying what is wrong otherwise.
+pub fn dkim_key(path: &std::path::Path) -> Result<lettre::message::dkim::DkimSigningKey, String> {
+    use lettre::message::dkim::{DkimSigningAlgorithm, DkimSigningKey};
+    let pem = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    DkimSigningKey::new(&pem, DkimSigningAlgorithm::Rsa)
+        .map_err(|_| format!("{} is not an RSA private key in PKCS#1 PEM", path.display()))
+}
+
+/// How a tenant's messages are signed: the headers that matter to a reader and to
+/// one-click unsubscribe, relaxed canonicalisation (survives relays that re-fold headers).
+pub fn dkim_config(
+    tenant: &crate::config::TenantConfig,
+) -> Result<Option<lettre::message::dkim::DkimConfig>, String> {
+    use lettre::message::dkim::{DkimCanonicalization, DkimCanonicalizationType, DkimConfig};
+    use lettre::message::header::HeaderName;
+    let Some(d) = &tenant.dkim else {
+        return Ok(None);
+    };
+    let domain = match &d.domain {
+        Some(domain) => domain.clone(),
+        None => tenant
+            .sender
+            .email
+            .rsplit('@')
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    };
+    let headers = [
+        "From",
+        "To",
+        "Subject",
+        "Date",
+        "Message-ID",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+    ]
+    .into_iter()
+    .map(HeaderName::new_from_ascii_str)
+    .collect();
+    let relaxed = DkimCanonicalization {
+        header: DkimCanonicalizationType::Relaxed,
+        body: DkimCanonicalizationType::Relaxed,
+    };
+    Ok(Some(DkimConfig::new(
+        d.selector.clone(),
+        domain,
+        dkim_key(&d.key_file)?,
+        headers,
+        relaxed,
+    )))
+}
+
 /// An SMTP error without addresses: the reply code and the kind of failure.
 fn describe(e: &lettre::transport::smtp::Error) -> String {
     let kind = if e.is_timeout() {

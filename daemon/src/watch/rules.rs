@@ -175,6 +175,7 @@ mod tests {
             },
             reminder_offsets_days: vec![14, 3, 0],
             dry_run: false,
+            dkim: None,
             sources: vec![],
         }
     }
