@@ -70,6 +70,7 @@ async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
         "hlidac_send_duration_seconds_count{channel=\"email\"} 4",
         "hlidac_alert_latency_seconds_bucket{channel=\"email\",le=\"+Inf\"} 4",
         "hlidac_source_quarantined{tenant=\"lhota\",source=\"agenda\"} 0",
+        "hlidac_alerts_sent_within_10s_ratio{channel=\"email\"} 1",
     ] {
         assert!(metrics.contains(family), "{family} missing in:\n{metrics}");
     }

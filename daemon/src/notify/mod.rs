@@ -7,6 +7,7 @@
 
 pub mod dispatcher;
 pub mod email;
+pub mod sms;
 pub mod templates;
 
 pub use dispatcher::{dispatch_pending, dispatch_pending_until, DispatchReport};
