@@ -175,5 +175,22 @@ impl Metrics {
                 &format!("channel=\"{c}\""),
             );
         }
+        let _ = writeln!(
+            out,
+            "# HELP hlidac_alerts_sent_within_10s_ratio Share of sent alerts accepted within 10 s of becoming due."
+        );
+        let _ = writeln!(out, "# TYPE hlidac_alerts_sent_within_10s_ratio gauge");
+        let ten = BUCKETS.iter().position(|le| *le == 10.0).unwrap_or(0);
+        for (c, h) in &m.due_to_sent_seconds {
+            let ratio = if h.count == 0 {
+                1.0
+            } else {
+                h.counts[ten] as f64 / h.count as f64
+            };
+            let _ = writeln!(
+                out,
+                "hlidac_alerts_sent_within_10s_ratio{{channel=\"{c}\"}} {ratio}"
+            );
+        }
     }
 }
