@@ -13,6 +13,7 @@
 //! - [`source`]: the three source traits and [`Adapter`], the enum of built-in adapters that
 //!   the daemon's config picks by its `type` tag. A new adapter is one file and one enum arm.
 //! - [`file`], [`http`], [`exec`]: the built-in adapters.
+//! - [`vocab`]: the systems' own words (NSESSS states, events) mapped onto statuses.
 //! - [`sim`]: the municipality simulator behind the `hlidac-sim` binary, used by the demo
 //!   and the tests; it speaks the published pull protocol and can inject faults.
 
@@ -22,6 +23,7 @@ pub mod http;
 pub mod records;
 pub mod sim;
 pub mod source;
+pub mod vocab;
 
 pub use records::*;
 pub use source::*;
