@@ -177,6 +177,26 @@ pub struct Receivable {
 }
 
 impl Receivable {
+    /// The early-payment discount, while it can still be had: nothing settled or paid yet.
+    pub fn open_discount(&self) -> Option<&EarlyDiscount> {
+        let untouched = !self.status.is_settled()
+            && self.amount_outstanding == self.amount_due
+            && self.instalments.iter().all(|i| !i.paid);
+        self.early_discount.as_ref().filter(|_| untouched)
+    }
+
+    /// What is to be paid with the discount: the amount due less the percentage, rounded
+    /// half up to the hundredth.
+    pub fn discounted_amount(&self) -> Option<Money> {
+        let d = self.early_discount.as_ref()?;
+        let pct = Money::parse(&d.percent).ok()?.0; // hundredths of a percent
+        if !(0..=10000).contains(&pct) {
+            return None;
+        }
+        let off = (i128::from(self.amount_due.0) * i128::from(pct) + 5000) / 10000;
+        Some(Money(self.amount_due.0 - off as i64))
+    }
+
     /// The unpaid instalments, or one pseudo-instalment when the source lists none but
     /// something is outstanding and a due date is known from the first instalment.
     pub fn unpaid_instalments(&self) -> impl Iterator<Item = &Instalment> {

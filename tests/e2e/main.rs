@@ -13,6 +13,7 @@ mod exec;
 mod faults;
 mod helpers;
 mod ingest;
+mod instalments;
 mod restart;
 mod scale;
 mod store;

@@ -296,7 +296,11 @@ async fn settled_since(
     let Ok(r) = serde_json::from_str::<Receivable>(&obs.data) else {
         return Ok(Some("the stored receivable does not parse".into()));
     };
-    let due = payload["due_date"].as_str().and_then(|d| d.parse().ok());
-    let still_open = r.unpaid_instalments().any(|i| Some(i.due_date) == due);
+    let still_open = if event.kind == "receivable.discount_ending" {
+        r.open_discount().is_some()
+    } else {
+        let due = payload["due_date"].as_str().and_then(|d| d.parse().ok());
+        r.unpaid_instalments().any(|i| Some(i.due_date) == due)
+    };
     Ok((!still_open).then(|| "settled in the meantime".into()))
 }

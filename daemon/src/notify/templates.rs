@@ -3,68 +3,34 @@
 
 use minijinja::{Environment, State, Value};
 
-/// (locale, kind, text): the built-in templates.
+/// One built-in template: (locale, kind, the text of `templates/<locale>/<kind>.txt`).
+macro_rules! t {
+    ($locale:literal, $kind:literal) => {
+        (
+            $locale,
+            $kind,
+            include_str!(concat!("../../templates/", $locale, "/", $kind, ".txt")),
+        )
+    };
+}
+
+/// The built-in templates.
+#[rustfmt::skip]
 const BUILT_IN: &[(&str, &str, &str)] = &[
-    (
-        "cs",
-        "receivable.new",
-        include_str!("../../templates/cs/receivable.new.txt"),
-    ),
-    (
-        "cs",
-        "receivable.reminder",
-        include_str!("../../templates/cs/receivable.reminder.txt"),
-    ),
-    (
-        "cs",
-        "receivable.overdue",
-        include_str!("../../templates/cs/receivable.overdue.txt"),
-    ),
-    (
-        "cs",
-        "receivable.paid",
-        include_str!("../../templates/cs/receivable.paid.txt"),
-    ),
-    (
-        "cs",
-        "submission.new",
-        include_str!("../../templates/cs/submission.new.txt"),
-    ),
-    (
-        "cs",
-        "submission.status_changed",
-        include_str!("../../templates/cs/submission.status_changed.txt"),
-    ),
-    (
-        "en",
-        "receivable.new",
-        include_str!("../../templates/en/receivable.new.txt"),
-    ),
-    (
-        "en",
-        "receivable.reminder",
-        include_str!("../../templates/en/receivable.reminder.txt"),
-    ),
-    (
-        "en",
-        "receivable.overdue",
-        include_str!("../../templates/en/receivable.overdue.txt"),
-    ),
-    (
-        "en",
-        "receivable.paid",
-        include_str!("../../templates/en/receivable.paid.txt"),
-    ),
-    (
-        "en",
-        "submission.new",
-        include_str!("../../templates/en/submission.new.txt"),
-    ),
-    (
-        "en",
-        "submission.status_changed",
-        include_str!("../../templates/en/submission.status_changed.txt"),
-    ),
+    t!("cs", "receivable.new"),
+    t!("cs", "receivable.reminder"),
+    t!("cs", "receivable.overdue"),
+    t!("cs", "receivable.paid"),
+    t!("cs", "receivable.discount_ending"),
+    t!("cs", "submission.new"),
+    t!("cs", "submission.status_changed"),
+    t!("en", "receivable.new"),
+    t!("en", "receivable.reminder"),
+    t!("en", "receivable.overdue"),
+    t!("en", "receivable.paid"),
+    t!("en", "receivable.discount_ending"),
+    t!("en", "submission.new"),
+    t!("en", "submission.status_changed"),
 ];
 
 pub const EVENT_KINDS: &[&str] = &[
@@ -72,6 +38,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "receivable.reminder",
     "receivable.overdue",
     "receivable.paid",
+    "receivable.discount_ending",
     "submission.new",
     "submission.status_changed",
 ];
@@ -334,7 +301,8 @@ mod tests {
                 "payment": {"account": "19-1234567/0100", "variable_symbol": "1337"},
                 "matter": "Žádost", "filing_number": "MUDE 1/2026", "case_number": null,
                 "old_status": "received", "status_native": null, "assigned_to": "Odbor",
-                "deadline": null
+                "deadline": null,
+                "discount_until": "2026-04-30", "discount_percent": "5", "discount_amount": "1140.00"
             }
         })
     }

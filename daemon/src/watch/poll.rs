@@ -345,9 +345,12 @@ impl Diff {
     ) {
         let (data, hash) = stored(r);
         let status = r.status.as_str();
+        // The rules look at a receivable from its next date: a due date, or the end of an
+        // early-payment discount.
         let due_next = r
             .unpaid_instalments()
             .map(|i| i.due_date)
+            .chain(r.open_discount().map(|d| d.until))
             .min()
             .map(|d| d.to_string());
         let event = |kind: &str, id: String| NewEvent {

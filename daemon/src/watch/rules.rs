@@ -100,17 +100,7 @@ pub fn receivable_events(
             out.push(base("receivable.overdue", id, None));
             continue;
         }
-        let offset = tenant
-            .reminder_offsets_days
-            .iter()
-            .copied()
-            .filter(|&o| i64::from(o) >= days_left)
-            .filter(|&o| {
-                due.checked_sub_days(Days::new(u64::from(o)))
-                    .is_some_and(|d| d > first_seen)
-            })
-            .min();
-        if let Some(o) = offset {
+        if let Some(o) = reminder_offset(tenant, due, today, first_seen) {
             let id = stable_id(&[
                 &tenant.id,
                 source_id,
@@ -119,16 +109,67 @@ pub fn receivable_events(
                 &due.to_string(),
                 &o.to_string(),
             ]);
-            // Useless once the due date has passed in the tenant's time zone.
-            let expires = due
-                .checked_add_days(Days::new(1))
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .and_then(|t| tz.from_local_datetime(&t).earliest())
-                .map(|t| t.timestamp_millis());
-            out.push(base("receivable.reminder", id, expires));
+            out.push(base("receivable.reminder", id, end_of_day(tenant, due)));
+        }
+    }
+    if let Some(d) = r.open_discount() {
+        if let Some(o) = reminder_offset(tenant, d.until, today, first_seen).filter(|&o| o > 0) {
+            let id = stable_id(&[
+                &tenant.id,
+                source_id,
+                &r.key,
+                "discount",
+                &d.until.to_string(),
+                &o.to_string(),
+            ]);
+            let mut payload = receivable_payload(r, None);
+            payload["discount_until"] = d.until.to_string().into();
+            payload["discount_percent"] = d.percent.clone().into();
+            payload["discount_amount"] = r.discounted_amount().map(|m| m.to_string()).into();
+            payload["days_left"] = (d.until - today).num_days().into();
+            out.push(NewEvent {
+                id,
+                tenant_id: tenant.id.clone(),
+                source_id: source_id.to_string(),
+                kind: "receivable.discount_ending".into(),
+                record_key: r.key.clone(),
+                person_hash: obs.person_hash.clone(),
+                payload,
+                expires_at: end_of_day(tenant, d.until),
+                dry_run: false,
+            });
         }
     }
     out
+}
+
+/// The reminder offset that applies to `date` on `today`: the smallest configured offset
+/// already reached whose day came after hlidac first saw the record.
+fn reminder_offset(
+    tenant: &TenantConfig,
+    date: NaiveDate,
+    today: NaiveDate,
+    first_seen: NaiveDate,
+) -> Option<u32> {
+    let days_left = (date - today).num_days();
+    tenant
+        .reminder_offsets_days
+        .iter()
+        .copied()
+        .filter(|&o| i64::from(o) >= days_left)
+        .filter(|&o| {
+            date.checked_sub_days(Days::new(u64::from(o)))
+                .is_some_and(|d| d > first_seen)
+        })
+        .min()
+}
+
+/// The end of `date` in the tenant's time zone: an alert about that day is useless after.
+fn end_of_day(tenant: &TenantConfig, date: NaiveDate) -> Option<i64> {
+    date.checked_add_days(Days::new(1))
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| tenant.tz().from_local_datetime(&t).earliest())
+        .map(|t| t.timestamp_millis())
 }
 
 /// The facts an alert about a receivable is rendered from; never the person reference.
