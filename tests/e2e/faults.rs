@@ -43,14 +43,43 @@ fn scenario() -> Scenario {
 #[derive(Clone, Default)]
 struct LogBuffer(Arc<Mutex<Vec<u8>>>);
 
-impl std::io::Write for LogBuffer {
+thread_local! {
+    /// Where this thread's log lines go, while a test captures them.
+    static CAPTURE: std::cell::RefCell<Option<LogBuffer>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Writes a log line into the capture buffer of the thread that logged it.
+struct ThreadWriter;
+
+impl std::io::Write for ThreadWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log lock").extend_from_slice(buf);
+        CAPTURE.with(|c| {
+            if let Some(b) = &*c.borrow() {
+                b.0.lock().expect("log lock").extend_from_slice(buf);
+            }
+        });
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// Captures this thread's log lines. One global subscriber for the whole test binary: a
+/// subscriber scoped to a thread races with tracing's per-callsite interest cache when
+/// other tests log on other threads, and lines go missing.
+fn capture_logs() -> LogBuffer {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_writer(|| ThreadWriter)
+            .with_ansi(false)
+            .with_env_filter("info")
+            .try_init();
+    });
+    let buf = LogBuffer::default();
+    CAPTURE.with(|c| *c.borrow_mut() = Some(buf.clone()));
+    buf
 }
 
 async fn snapshot(t: &TestApp) -> (Vec<String>, i64, i64) {
@@ -78,13 +107,7 @@ async fn snapshot(t: &TestApp) -> (Vec<String>, i64, i64) {
 }
 
 async fn fault_changes_nothing(kind: FaultKind) {
-    let logs = LogBuffer::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = capture_logs();
 
     let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
         .await

@@ -7,13 +7,27 @@ use hlidac_adapters::sim::{Change, Scenario, Step};
 use hlidac_adapters::{EarlyDiscount, Instalment, Money, ReceivableStatus};
 
 fn fee_in_four() -> hlidac_adapters::Receivable {
-    let mut r = fee("R-2026-040", JANA, "Poplatek za odpady", 120000, "2026-05-31");
+    let mut r = fee(
+        "R-2026-040",
+        JANA,
+        "Poplatek za odpady",
+        120000,
+        "2026-05-31",
+    );
     r.instalments = ["2026-05-31", "2026-07-31", "2026-09-30", "2026-11-30"]
         .iter()
         .enumerate()
-        .map(|(i, d)| Instalment { no: i as u32 + 1, due_date: date(d), amount: Money(30000), paid: false })
+        .map(|(i, d)| Instalment {
+            no: i as u32 + 1,
+            due_date: date(d),
+            amount: Money(30000),
+            paid: false,
+        })
         .collect();
-    r.early_discount = Some(EarlyDiscount { until: date("2026-05-15"), percent: "5".into() });
+    r.early_discount = Some(EarlyDiscount {
+        until: date("2026-05-15"),
+        percent: "5".into(),
+    });
     r
 }
 
@@ -27,30 +41,68 @@ async fn instalments_and_the_early_discount_each_get_their_reminder() {
     let scenario = Scenario {
         receivables: vec![fee_in_four()],
         submissions: vec![],
-        timeline: vec![Step { at_secs: 0, label: "first instalment paid".into(), changes: vec![Change::PutReceivable { record: first_paid }] }],
+        timeline: vec![Step {
+            at_secs: 0,
+            label: "first instalment paid".into(),
+            changes: vec![Change::PutReceivable { record: first_paid }],
+        }],
     };
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario, morning("2026-04-01")).await.expect("sqlite");
+    let mut t = TestApp::spawn(Engine::Sqlite, scenario, morning("2026-04-01"))
+        .await
+        .expect("sqlite");
     let mails = t.cycle().await;
-    expect_mails(&mails, &[(JANA_MAIL, "nová platba Poplatek za odpady, splatnost 31. 5. 2026")]);
+    expect_mails(
+        &mails,
+        &[(
+            JANA_MAIL,
+            "nová platba Poplatek za odpady, splatnost 31. 5. 2026",
+        )],
+    );
 
     t.set_day("2026-05-01"); // 14 days before the discount ends
     let mails = t.cycle().await;
-    let m = expect_mails(&mails, &[(JANA_MAIL, "sleva 5 % na Poplatek za odpady platí do 15. 5. 2026")]);
-    assert!(m[0].body.contains("1\u{a0}140,00\u{a0}Kč") && m[0].body.contains("1\u{a0}200,00\u{a0}Kč"), "{}", m[0].body);
+    let m = expect_mails(
+        &mails,
+        &[(
+            JANA_MAIL,
+            "sleva 5 % na Poplatek za odpady platí do 15. 5. 2026",
+        )],
+    );
+    assert!(
+        m[0].body.contains("1\u{a0}140,00\u{a0}Kč") && m[0].body.contains("1\u{a0}200,00\u{a0}Kč"),
+        "{}",
+        m[0].body
+    );
 
     t.set_day("2026-05-17"); // 14 days before the first instalment
     let mails = t.cycle().await;
-    let m = expect_mails(&mails, &[(JANA_MAIL, "za 14 dní je splatná platba Poplatek za odpady")]);
-    assert!(m[0].body.contains("300,00\u{a0}Kč") && m[0].body.contains("31. 5. 2026"), "{}", m[0].body);
+    let m = expect_mails(
+        &mails,
+        &[(JANA_MAIL, "za 14 dní je splatná platba Poplatek za odpady")],
+    );
+    assert!(
+        m[0].body.contains("300,00\u{a0}Kč") && m[0].body.contains("31. 5. 2026"),
+        "{}",
+        m[0].body
+    );
 
     t.sim.step(); // the first instalment is paid
     t.set_day("2026-05-28");
-    assert!(t.cycle().await.is_empty(), "no reminder for a paid instalment, no payment confirmation for a part");
+    assert!(
+        t.cycle().await.is_empty(),
+        "no reminder for a paid instalment, no payment confirmation for a part"
+    );
     t.set_day("2026-06-01");
-    assert!(t.cycle().await.is_empty(), "a paid instalment is never overdue");
+    assert!(
+        t.cycle().await.is_empty(),
+        "a paid instalment is never overdue"
+    );
 
     t.set_day("2026-07-17"); // 14 days before the second
     let mails = t.cycle().await;
-    let m = expect_mails(&mails, &[(JANA_MAIL, "za 14 dní je splatná platba Poplatek za odpady")]);
+    let m = expect_mails(
+        &mails,
+        &[(JANA_MAIL, "za 14 dní je splatná platba Poplatek za odpady")],
+    );
     assert!(m[0].body.contains("31. 7. 2026"), "{}", m[0].body);
 }
