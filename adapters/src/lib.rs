@@ -17,6 +17,7 @@
 //! - [`sim`]: the municipality simulator behind the `hlidac-sim` binary, used by the demo
 //!   and the tests; it speaks the published pull protocol and can inject faults.
 
+pub mod check;
 pub mod exec;
 pub mod file;
 pub mod http;

@@ -73,6 +73,14 @@ pub enum FaultKind {
     Malformed,
     Shrink,
     Incomplete,
+    /// The first record lacks `currency` (receivables) or `matter` (submissions).
+    MissingField,
+    /// The first record's amount (or status) has the wrong JSON type.
+    WrongType,
+    /// The capabilities announce another protocol version (consumed by /v1/capabilities).
+    WrongVersion,
+    /// Answers correctly, two seconds late.
+    Slow,
 }
 
 #[derive(Debug, Deserialize)]
@@ -258,13 +266,29 @@ fn person_refs(query: Option<String>) -> Result<Vec<String>, String> {
         .collect())
 }
 
-async fn capabilities() -> Json<serde_json::Value> {
+async fn capabilities(State(sim): State<Sim>, headers: HeaderMap) -> Response {
+    if !authorized(&sim, &headers) {
+        return protocol_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid bearer token is required",
+        );
+    }
+    let wrong = {
+        let mut s = sim.lock();
+        let wrong = s.faults.front() == Some(&FaultKind::WrongVersion);
+        if wrong {
+            s.faults.pop_front();
+        }
+        wrong
+    };
     Json(serde_json::json!({
-        "protocol": PROTOCOL,
+        "protocol": if wrong { "hlidac-adapter/2" } else { PROTOCOL },
         "kinds": ["receivables", "submissions"],
         "changes": false,
         "max_page": 1000
     }))
+    .into_response()
 }
 
 async fn list<T: Serialize + Clone>(
@@ -313,6 +337,25 @@ async fn list<T: Serialize + Clone>(
             records.truncate(keep);
         }
         Some(FaultKind::Incomplete) => complete = false,
+        Some(FaultKind::Slow) => tokio::time::sleep(Duration::from_secs(2)).await,
+        Some(FaultKind::WrongVersion) => {}
+        Some(kind @ (FaultKind::MissingField | FaultKind::WrongType)) => {
+            let mut values: Vec<serde_json::Value> = records
+                .iter()
+                .filter_map(|r| serde_json::to_value(r).ok())
+                .collect();
+            if let Some(first) = values.first_mut().and_then(|v| v.as_object_mut()) {
+                if kind == FaultKind::MissingField {
+                    first.remove("currency");
+                    first.remove("matter");
+                } else if first.contains_key("amount_due") {
+                    first.insert("amount_due".into(), serde_json::json!(900.0));
+                } else {
+                    first.insert("status".into(), serde_json::json!(7));
+                }
+            }
+            return Json(serde_json::json!({"records": values, "complete": true})).into_response();
+        }
     }
     Json(serde_json::json!({"records": records, "complete": complete})).into_response()
 }

@@ -83,6 +83,11 @@ pub enum Command {
         #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
         format: String,
     },
+    /// Check a source's endpoint against the adapter protocol, check by check.
+    Adapter {
+        #[command(subcommand)]
+        command: AdapterCommand,
+    },
     /// The audit log of admin actions, newest first.
     Audit {
         #[arg(long, default_value_t = 100)]
@@ -90,6 +95,20 @@ pub enum Command {
     },
     /// Print the version.
     Version,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdapterCommand {
+    /// Run the conformance checks against a configured http source; exits 1 on a failure.
+    Check {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        source: String,
+        /// A test person the municipality agreed to (repeatable).
+        #[arg(long = "person-ref")]
+        person_refs: Vec<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -254,6 +273,14 @@ async fn execute(command: Command, config: Config, reload: Reload) -> anyhow::Re
             Ok(())
         }
         Command::Citizen { command } => citizen(command, config).await,
+        Command::Adapter {
+            command:
+                AdapterCommand::Check {
+                    tenant,
+                    source,
+                    person_refs,
+                },
+        } => adapter_check(&config, &tenant, &source, &person_refs).await,
         Command::CheckConfig | Command::Version => Ok(()),
         other => admin(other, config).await,
     }
@@ -408,5 +435,52 @@ async fn admin(command: Command, config: Config) -> anyhow::Result<()> {
         _ => {}
     }
     app.store.close().await;
+    Ok(())
+}
+
+async fn adapter_check(
+    config: &Config,
+    tenant: &str,
+    source: &str,
+    person_refs: &[String],
+) -> anyhow::Result<()> {
+    use crate::config::{AdapterConfig, SourceKind};
+    let t = config
+        .tenant(tenant)
+        .ok_or_else(|| anyhow::anyhow!("no tenant {tenant:?}"))?;
+    let s = t
+        .source(source)
+        .ok_or_else(|| anyhow::anyhow!("no source {source:?} in {tenant}"))?;
+    let AdapterConfig::Http(h) = &s.adapter else {
+        anyhow::bail!("only http sources can be checked; {tenant}/{source} is not one");
+    };
+    let token = match &h.token_file {
+        Some(p) => Some(std::fs::read_to_string(p)?.trim().to_string()),
+        None => None,
+    };
+    let kinds: Vec<&str> = [
+        (SourceKind::Receivables, "receivables"),
+        (SourceKind::Submissions, "submissions"),
+    ]
+    .into_iter()
+    .filter(|(k, _)| s.serves(*k))
+    .map(|(_, name)| name)
+    .collect();
+    let target = hlidac_adapters::check::Target {
+        base_url: &h.base_url,
+        token: token.as_deref(),
+        timeout: std::time::Duration::from_secs(h.timeout_secs),
+        kinds: &kinds,
+        person_refs,
+    };
+    let checks = hlidac_adapters::check::run(&target).await;
+    for c in &checks {
+        println!("{c}");
+    }
+    let failed = checks.iter().filter(|c| !c.passed).count();
+    println!("{} passed, {failed} failed", checks.len() - failed);
+    if failed > 0 {
+        std::process::exit(1);
+    }
     Ok(())
 }

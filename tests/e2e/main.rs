@@ -4,6 +4,7 @@
 //! `scripts/test` starts PostgreSQL and sets `HLIDAC_TEST_PG_URL`; without it the
 //! PostgreSQL variants are skipped (and fail when `HLIDAC_TEST_REQUIRE_PEERS` is set).
 
+mod adapter_check;
 mod admin;
 mod config_files;
 mod daemon;

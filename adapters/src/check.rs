@@ -1,0 +1,246 @@
+//! The conformance kit: checks a live endpoint of the pull protocol and says, check by
+//! check and in plain words, what passes and what does not. `hlidac adapter check` runs it
+//! against a configured source; a municipality's IT or its vendor runs it before going
+//! live.
+
+use crate::records::{Receivable, Submission};
+use crate::PROTOCOL;
+use serde::de::DeserializeOwned;
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub name: String,
+    pub passed: bool,
+    pub detail: String,
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mark = if self.passed { "PASS" } else { "FAIL" };
+        write!(f, "{mark} {}: {}", self.name, self.detail)
+    }
+}
+
+fn check(name: &str, passed: bool, detail: impl Into<String>) -> Check {
+    Check {
+        name: name.into(),
+        passed,
+        detail: detail.into(),
+    }
+}
+
+/// What to check and how.
+pub struct Target<'a> {
+    pub base_url: &'a str,
+    pub token: Option<&'a str>,
+    pub timeout: Duration,
+    /// "receivables" and/or "submissions".
+    pub kinds: &'a [&'a str],
+    /// Test people the municipality agreed to; none = one made-up reference, which must
+    /// come back as an empty, complete list.
+    pub person_refs: &'a [String],
+}
+
+pub async fn run(target: &Target<'_>) -> Vec<Check> {
+    let base = target.base_url.trim_end_matches('/');
+    let client = match reqwest::Client::builder()
+        .timeout(target.timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => return vec![check("client", false, e.to_string())],
+    };
+    let get = |path: String, auth: bool| {
+        let mut req = client.get(format!("{base}{path}"));
+        if let (true, Some(t)) = (auth, target.token) {
+            req = req.bearer_auth(t);
+        }
+        req
+    };
+    let mut out = Vec::new();
+
+    match get("/v1/capabilities".into(), true).send().await {
+        Err(e) => out.push(check(
+            "capabilities",
+            false,
+            format!("no answer: {}", e.without_url()),
+        )),
+        Ok(resp) if !resp.status().is_success() => out.push(check(
+            "capabilities",
+            false,
+            format!("HTTP {}", resp.status().as_u16()),
+        )),
+        Ok(resp) => match resp.json::<serde_json::Value>().await {
+            Err(_) => out.push(check("capabilities", false, "the body is not JSON")),
+            Ok(caps) => {
+                let version = caps["protocol"].as_str().unwrap_or("(none)");
+                out.push(check(
+                    "protocol version",
+                    version == PROTOCOL,
+                    if version == PROTOCOL {
+                        version.to_string()
+                    } else {
+                        format!("announces {version:?}, hlidac speaks {PROTOCOL:?}")
+                    },
+                ));
+                let kinds: Vec<&str> = caps["kinds"]
+                    .as_array()
+                    .map(|k| k.iter().filter_map(|v| v.as_str()).collect())
+                    .unwrap_or_default();
+                let missing: Vec<&&str> =
+                    target.kinds.iter().filter(|k| !kinds.contains(k)).collect();
+                out.push(check(
+                    "kinds",
+                    missing.is_empty(),
+                    if missing.is_empty() {
+                        format!("serves {}", kinds.join(", "))
+                    } else {
+                        format!("does not announce {missing:?}")
+                    },
+                ));
+            }
+        },
+    }
+
+    if target.token.is_some() {
+        let status = get("/v1/capabilities".into(), false)
+            .send()
+            .await
+            .map(|r| r.status().as_u16());
+        out.push(match status {
+            Ok(401 | 403) => check(
+                "authentication",
+                true,
+                "refuses a request without the token",
+            ),
+            Ok(s) => check(
+                "authentication",
+                false,
+                format!("answers HTTP {s} to a request without the token"),
+            ),
+            Err(e) => check(
+                "authentication",
+                false,
+                format!("no answer: {}", e.without_url()),
+            ),
+        });
+    }
+
+    let nobody = ["hlidac-check-nobody".to_string()];
+    let refs: &[String] = if target.person_refs.is_empty() {
+        &nobody
+    } else {
+        target.person_refs
+    };
+    let query: String = refs
+        .iter()
+        .map(|r| format!("person_ref={}", urlencode(r)))
+        .collect::<Vec<_>>()
+        .join("&");
+    for kind in target.kinds {
+        let started = Instant::now();
+        let resp = get(format!("/v1/{kind}?{query}"), true).send().await;
+        let took = started.elapsed();
+        let name = format!("{kind} list");
+        let body = match resp {
+            Err(e) if e.is_timeout() => {
+                out.push(check(
+                    &name,
+                    false,
+                    format!("no answer within {:?}", target.timeout),
+                ));
+                continue;
+            }
+            Err(e) => {
+                out.push(check(
+                    &name,
+                    false,
+                    format!("no answer: {}", e.without_url()),
+                ));
+                continue;
+            }
+            Ok(r) if !r.status().is_success() => {
+                out.push(check(&name, false, format!("HTTP {}", r.status().as_u16())));
+                continue;
+            }
+            Ok(r) => match r.bytes().await {
+                Ok(b) => b,
+                Err(e) => {
+                    out.push(check(
+                        &name,
+                        false,
+                        format!("the body broke off: {}", e.without_url()),
+                    ));
+                    continue;
+                }
+            },
+        };
+        out.push(check(
+            &format!("{kind} speed"),
+            took <= target.timeout / 2,
+            format!(
+                "answered in {:.2} s (time-out {:?})",
+                took.as_secs_f64(),
+                target.timeout
+            ),
+        ));
+        let result = match *kind {
+            "receivables" => records::<Receivable>(&body, refs, |r| (&r.key, &r.person_ref)),
+            _ => records::<Submission>(&body, refs, |r| (&r.key, &r.person_ref)),
+        };
+        out.push(match result {
+            Ok(n) => check(
+                &name,
+                true,
+                format!("{n} record(s), complete, all well-formed"),
+            ),
+            Err(why) => check(&name, false, why),
+        });
+    }
+    out
+}
+
+/// Parses a list and checks each record; returns how many there were.
+fn records<T: DeserializeOwned>(
+    body: &[u8],
+    refs: &[String],
+    ids: impl Fn(&T) -> (&String, &String),
+) -> Result<usize, String> {
+    let page: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    if page["complete"] != true {
+        return Err("the list is not marked \"complete\": true".into());
+    }
+    let list = page["records"].as_array().ok_or("no \"records\" array")?;
+    let wanted: HashSet<&str> = refs.iter().map(String::as_str).collect();
+    let mut keys = HashSet::new();
+    for (i, v) in list.iter().enumerate() {
+        let key = v["key"].as_str().unwrap_or("?").to_string();
+        let record: T =
+            serde_json::from_value(v.clone()).map_err(|e| format!("record {i} ({key}): {e}"))?;
+        let (key, person) = ids(&record);
+        if !wanted.contains(person.as_str()) {
+            return Err(format!(
+                "record {i} ({key}) belongs to a person that was not asked about"
+            ));
+        }
+        if !keys.insert(key.clone()) {
+            return Err(format!("the key {key} appears twice"));
+        }
+    }
+    Ok(list.len())
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
