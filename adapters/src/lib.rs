@@ -31,3 +31,132 @@ pub use source::*;
 
 /// The protocol version this crate speaks, as announced by `GET /v1/capabilities`.
 pub const PROTOCOL: &str = "hlidac-adapter/1";
+
+#[cfg(test)]
+mod openapi_tests {
+    //! The OpenAPI document (`adapters/openapi.json`) must say what the code does.
+    use crate::records::*;
+    use serde_json::Value;
+
+    fn doc() -> Value {
+        serde_json::from_str(include_str!("../openapi.json")).expect("openapi.json is JSON")
+    }
+
+    fn enum_of(doc: &Value, schema: &str, field: &str) -> Vec<String> {
+        doc["components"]["schemas"][schema]["properties"][field]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema}.{field} has an enum"))
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    fn names<T: serde::Serialize>(values: &[T]) -> Vec<String> {
+        values
+            .iter()
+            .map(|v| {
+                serde_json::to_value(v)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn enums_and_required_fields_match_the_records() {
+        let d = doc();
+        assert_eq!(d["openapi"], "3.1.0");
+        use ReceivableKind::*;
+        assert_eq!(
+            enum_of(&d, "Receivable", "kind"),
+            names(&[
+                WasteFee,
+                DogFee,
+                PropertyTax,
+                VehicleTax,
+                PublicSpace,
+                Parking,
+                Rent,
+                Fine,
+                Other
+            ])
+        );
+        use ReceivableStatus::*;
+        assert_eq!(
+            enum_of(&d, "Receivable", "status"),
+            names(&[
+                Open,
+                PartiallyPaid,
+                Paid,
+                Overdue,
+                InEnforcement,
+                WrittenOff,
+                Disputed
+            ])
+        );
+        use SubmissionStatus::*;
+        assert_eq!(
+            enum_of(&d, "Submission", "status"),
+            names(&[
+                Received,
+                Assigned,
+                InProgress,
+                WaitingForCitizen,
+                Forwarded,
+                Resolved,
+                Closed,
+                Cancelled,
+                Reopened
+            ])
+        );
+        // A record with only the required fields parses; dropping any of them does not.
+        for (schema, sample) in [
+            (
+                "Receivable",
+                serde_json::json!({"key": "K", "person_ref": "P", "kind": "dog_fee", "title": "t", "currency": "CZK", "amount_due": "1.00", "amount_outstanding": "1.00", "status": "open"}),
+            ),
+            (
+                "Submission",
+                serde_json::json!({"key": "K", "person_ref": "P", "matter": "m", "status": "received"}),
+            ),
+        ] {
+            let required: Vec<String> = d["components"]["schemas"][schema]["required"]
+                .as_array()
+                .expect("required")
+                .iter()
+                .map(|v| v.as_str().unwrap_or_default().to_string())
+                .collect();
+            let parses = |v: &Value| match schema {
+                "Receivable" => serde_json::from_value::<Receivable>(v.clone()).is_ok(),
+                _ => serde_json::from_value::<Submission>(v.clone()).is_ok(),
+            };
+            assert!(parses(&sample), "{schema}: the required fields suffice");
+            for field in &required {
+                let mut less = sample.clone();
+                less.as_object_mut().expect("object").remove(field);
+                assert!(
+                    !parses(&less),
+                    "{schema}.{field} is documented as required but is not"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_endpoint_of_the_protocol_is_documented() {
+        let d = doc();
+        for path in [
+            "/v1/capabilities",
+            "/v1/receivables",
+            "/v1/submissions",
+            "/v1/registry/match",
+            "/ingest/{tenant}/{source}",
+        ] {
+            assert!(
+                d["paths"].get(path).is_some(),
+                "{path} is not in openapi.json"
+            );
+        }
+    }
+}
