@@ -19,7 +19,7 @@ fn with_push_source(config: String) -> String {
     let secret = format!("{dir}/push.secret");
     std::fs::write(&secret, SECRET).expect("secret");
     format!(
-        "{config}\n[[tenant.source]]\nid = \"podatelna\"\nkinds = [\"submissions\"]\n[tenant.source.adapter]\ntype = \"push\"\nsecret_file = \"{secret}\"\n"
+        "{config}\n[[tenant.source]]\nid = \"podatelna\"\nkinds = [\"receivables\", \"submissions\"]\n[tenant.source.adapter]\ntype = \"push\"\nsecret_file = \"{secret}\"\n"
     )
 }
 
@@ -174,4 +174,31 @@ async fn a_signed_push_alerts_and_every_bad_push_is_refused_storing_nothing() {
     assert_eq!(status, StatusCode::OK, "a replay is harmless");
     let mails = t.cycle().await;
     expect_mails(&mails, &[(JANA_MAIL, "podání MULH 77/2026 – vyřízeno")]);
+}
+
+#[tokio::test]
+async fn pushed_receivables_get_their_reminders() {
+    let scenario = hlidac_adapters::sim::Scenario::default();
+    let mut t = TestApp::spawn_with(
+        Engine::Sqlite,
+        scenario,
+        morning("2026-05-01"),
+        with_push_source,
+    )
+    .await
+    .expect("sqlite");
+    let base = t.serve_web().await;
+    let now = morning("2026-05-01").timestamp();
+    let record = fee("R-PUSH-1", JANA, "Poplatek ze psů", 60000, "2026-05-31");
+    let body = serde_json::json!({"receivables": [record]}).to_string();
+    let (status, text) = push(&base, "podatelna", now, &sign(now, &body, SECRET), &body).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let mails = t.cycle().await;
+    expect_mails(&mails, &[(JANA_MAIL, "nová platba Poplatek ze psů")]);
+    t.set_day("2026-05-28");
+    let mails = t.cycle().await;
+    expect_mails(
+        &mails,
+        &[(JANA_MAIL, "za 3 dny je splatná platba Poplatek ze psů")],
+    );
 }

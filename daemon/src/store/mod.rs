@@ -556,6 +556,17 @@ impl Store {
             alerts += insert_event(&mut tx, e, now).await?;
         }
         let Some(record_count) = record_count else {
+            // A push: the source delivers, so its data may drive reminders.
+            sqlx::query(
+                "UPDATE sources SET state = 'ok', last_success_at = $3, last_error = NULL,
+                    consecutive_failures = 0
+                 WHERE tenant_id = $1 AND source_id = $2",
+            )
+            .bind(tenant)
+            .bind(source)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             return Ok(alerts);
         };
