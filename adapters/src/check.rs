@@ -41,15 +41,13 @@ pub struct Target<'a> {
     /// Test people the municipality agreed to; none = one made-up reference, which must
     /// come back as an empty, complete list.
     pub person_refs: &'a [String],
+    /// Client certificate and CA, as the source's adapter uses them.
+    pub tls: crate::http::ClientTls,
 }
 
 pub async fn run(target: &Target<'_>) -> Vec<Check> {
     let base = target.base_url.trim_end_matches('/');
-    let client = match reqwest::Client::builder()
-        .timeout(target.timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-    {
+    let client = match crate::http::client(target.timeout, &target.tls) {
         Ok(c) => c,
         Err(e) => return vec![check("client", false, e.to_string())],
     };
@@ -61,6 +59,7 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
         req
     };
     let mut out = Vec::new();
+    let mut change_feed = false;
 
     match get("/v1/capabilities".into(), true).send().await {
         Err(e) => out.push(check(
@@ -76,6 +75,7 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
         Ok(resp) => match resp.json::<serde_json::Value>().await {
             Err(_) => out.push(check("capabilities", false, "the body is not JSON")),
             Ok(caps) => {
+                change_feed = caps["changes"] == true;
                 let version = caps["protocol"].as_str().unwrap_or("(none)");
                 out.push(check(
                     "protocol version",
@@ -142,6 +142,7 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
         .join("&");
     for kind in target.kinds {
         let started = Instant::now();
+        let etag: Option<String>;
         let resp = get(format!("/v1/{kind}?{query}"), true).send().await;
         let took = started.elapsed();
         let name = format!("{kind} list");
@@ -166,9 +167,18 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
                 out.push(check(&name, false, format!("HTTP {}", r.status().as_u16())));
                 continue;
             }
-            Ok(r) => match r.bytes().await {
-                Ok(b) => b,
-                Err(e) => {
+            Ok(r) => match (
+                r.headers()
+                    .get("etag")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string),
+                r.bytes().await,
+            ) {
+                (tag, Ok(b)) => {
+                    etag = tag;
+                    b
+                }
+                (_, Err(e)) => {
                     out.push(check(
                         &name,
                         false,
@@ -191,6 +201,7 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
             "receivables" => records::<Receivable>(&body, refs, |r| (&r.key, &r.person_ref)),
             _ => records::<Submission>(&body, refs, |r| (&r.key, &r.person_ref)),
         };
+        let list_ok = result.is_ok();
         out.push(match result {
             Ok(n) => check(
                 &name,
@@ -199,7 +210,105 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
             ),
             Err(why) => check(&name, false, why),
         });
+        // Only a good list's ETag is worth asking about again.
+        if let (Some(etag), true) = (etag, list_ok) {
+            let again = get(format!("/v1/{kind}?{query}"), true)
+                .header("if-none-match", &etag)
+                .send()
+                .await
+                .map(|r| r.status().as_u16());
+            out.push(match again {
+                Ok(304) => check(
+                    &format!("{kind} etag"),
+                    true,
+                    "answers 304 to If-None-Match with the ETag it gave",
+                ),
+                Ok(s) => check(
+                    &format!("{kind} etag"),
+                    false,
+                    format!("answers HTTP {s} to If-None-Match with its own unchanged ETag"),
+                ),
+                Err(e) => check(
+                    &format!("{kind} etag"),
+                    false,
+                    format!("no answer: {}", e.without_url()),
+                ),
+            });
+        }
     }
+
+    if change_feed {
+        out.extend(check_change_feed(&get).await);
+    }
+    out
+}
+
+/// The change feed: the head has a cursor, a page follows the format, and an unknown
+/// cursor is refused with 410 Gone (an empty page there would silently lose changes).
+async fn check_change_feed(get: &impl Fn(String, bool) -> reqwest::RequestBuilder) -> Vec<Check> {
+    let mut out = Vec::new();
+    let head = match get("/v1/changes".into(), true).send().await {
+        Ok(r) if r.status().is_success() => r
+            .json::<serde_json::Value>()
+            .await
+            .ok()
+            .and_then(|v| v["next_cursor"].as_str().map(str::to_string)),
+        _ => None,
+    };
+    let Some(head) = head else {
+        out.push(check(
+            "change feed head",
+            false,
+            "GET /v1/changes without a cursor does not answer {\"next_cursor\": …}",
+        ));
+        return out;
+    };
+    out.push(check("change feed head", true, "answers a cursor"));
+    let page = get(format!("/v1/changes?cursor={}", urlencode(&head)), true)
+        .send()
+        .await;
+    out.push(match page {
+        Ok(r) if r.status().is_success() => match r.json::<crate::http::ChangesPage>().await {
+            Ok(_) => check(
+                "change feed page",
+                true,
+                "the page from the head is well-formed",
+            ),
+            Err(e) => check(
+                "change feed page",
+                false,
+                format!("the page from the head does not parse: {}", e.without_url()),
+            ),
+        },
+        Ok(r) => check(
+            "change feed page",
+            false,
+            format!("HTTP {} for the head's own cursor", r.status().as_u16()),
+        ),
+        Err(e) => check(
+            "change feed page",
+            false,
+            format!("no answer: {}", e.without_url()),
+        ),
+    });
+    let bad = get(
+        "/v1/changes?cursor=hlidac-check-unknown-cursor".into(),
+        true,
+    )
+    .send()
+    .await
+    .map(|r| r.status().as_u16());
+    out.push(match bad {
+        Ok(410) => check("bad cursor", true, "an unknown cursor gets 410 Gone"),
+        Ok(s) => check(
+            "bad cursor",
+            false,
+            format!(
+                "an unknown cursor gets HTTP {s}, not 410 Gone: changes would be lost instead of read again"
+            ),
+        ),
+        Err(e) => check("bad cursor", false, format!("no answer: {}", e.without_url())),
+    });
     out
 }
 

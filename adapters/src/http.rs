@@ -1,19 +1,86 @@
 //! `http` adapter: the published pull protocol (version 1), see `adapters/PROTOCOL.md`.
 //!
 //! `GET {base}/v1/receivables?person_ref=A&person_ref=B` (and `/v1/submissions`) returns
-//! `{"records": [...], "complete": true}`; at most `max_page` references go in one call.
-//! A non-2xx status, a time-out, a body that does not parse or `"complete": false` is an
-//! error, and the whole poll fails with it.
+//! `{"records": [...], "complete": true}`; at most `max_page` references go in one call,
+//! and each call is one page that the poll diffs before asking for the next. A page that
+//! came with an `ETag` is asked for again with `If-None-Match`; `304 Not Modified` means
+//! nothing changed for those people. `GET {base}/v1/changes?cursor=…` is the change feed
+//! and `GET {base}/v1/submissions/track` the Bulgarian document tracking. A non-2xx status,
+//! a time-out, a body that does not parse or `"complete": false` is an error, and the whole
+//! poll fails with it. The client authenticates with a bearer token, a client certificate
+//! (mutual TLS), or both.
 
 use crate::records::{Receivable, RegistryPerson, Submission};
 use crate::source::{
-    AdapterError, FilingSource, MatchRequest, ReceivablesSource, RegistrySource, Snapshot,
+    AdapterError, FilingSource, MatchRequest, Page, ReceivablesSource, RegistrySource, Snapshot,
 };
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
 /// Bodies larger than this are refused rather than read into memory.
 const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+/// Change-feed pages read in one poll at most; a feed that never ends is an error.
+const MAX_CHANGE_PAGES: usize = 10_000;
+
+/// TLS settings of a client: a client certificate for mutual TLS and the CA that signed
+/// the server's certificate, both PEM.
+#[derive(Clone, Default)]
+pub struct ClientTls {
+    /// The client certificate (chain) followed by its private key, PEM.
+    pub identity_pem: Option<Vec<u8>>,
+    /// Trust this CA (PEM) for the server's certificate, besides the public roots.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+/// The HTTP client the adapter and the conformance kit use: a time-out, no redirects
+/// followed, and the TLS settings.
+pub fn client(timeout: Duration, tls: &ClientTls) -> Result<reqwest::Client, AdapterError> {
+    let mut builder = reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("hlidac/", env!("CARGO_PKG_VERSION")))
+        .use_rustls_tls();
+    if let Some(pem) = &tls.identity_pem {
+        let identity = reqwest::Identity::from_pem(pem)
+            .map_err(|e| AdapterError::Transport(format!("the client certificate: {e}")))?;
+        builder = builder.identity(identity);
+    }
+    if let Some(pem) = &tls.ca_pem {
+        for cert in reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| AdapterError::Transport(format!("the CA certificate: {e}")))?
+        {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| AdapterError::Transport(e.to_string()))
+}
+
+/// One page of the change feed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ChangesPage {
+    #[serde(default)]
+    pub receivables: Vec<Receivable>,
+    #[serde(default)]
+    pub submissions: Vec<Submission>,
+    pub next_cursor: String,
+    #[serde(default)]
+    pub more: bool,
+}
+
+/// What a change-feed read found.
+#[derive(Debug)]
+pub enum Changes {
+    /// Every record changed since the cursor (repeats possible), and the cursor to keep.
+    Since {
+        receivables: Vec<Receivable>,
+        submissions: Vec<Submission>,
+        cursor: String,
+    },
+    /// The source no longer knows the cursor (`410 Gone`): read everything again.
+    Gone,
+}
 
 #[derive(Clone)]
 pub struct HttpAdapter {
@@ -42,19 +109,28 @@ impl HttpAdapter {
         timeout: Duration,
         max_page: usize,
     ) -> Result<Self, AdapterError> {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("hlidac/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| AdapterError::Transport(e.to_string()))?;
+        Self::with_tls(base_url, token, timeout, max_page, &ClientTls::default())
+    }
+
+    pub fn with_tls(
+        base_url: &str,
+        token: Option<String>,
+        timeout: Duration,
+        max_page: usize,
+        tls: &ClientTls,
+    ) -> Result<Self, AdapterError> {
         Ok(HttpAdapter {
             base_url: base_url.trim_end_matches('/').to_string(),
             token,
             timeout,
             max_page: max_page.max(1),
-            client,
+            client: client(timeout, tls)?,
         })
+    }
+
+    /// Person references per request.
+    pub fn max_page(&self) -> usize {
+        self.max_page
     }
 
     fn map_err(&self, e: reqwest::Error) -> AdapterError {
@@ -63,15 +139,27 @@ impl HttpAdapter {
         } else if e.is_decode() || e.is_body() {
             AdapterError::Malformed(e.without_url().to_string())
         } else {
-            AdapterError::Transport(e.without_url().to_string())
+            AdapterError::Transport(error_chain(&e.without_url()))
         }
     }
 
-    fn authorize(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.token {
-            Some(t) => req.bearer_auth(t),
-            None => req,
+    async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        etag: Option<&str>,
+    ) -> Result<reqwest::Response, AdapterError> {
+        let mut req = self
+            .client
+            .get(format!("{}{path}", self.base_url))
+            .query(query);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
         }
+        if let Some(e) = etag {
+            req = req.header(reqwest::header::IF_NONE_MATCH, e);
+        }
+        req.send().await.map_err(|e| self.map_err(e))
     }
 
     async fn read_json<T: DeserializeOwned>(
@@ -96,6 +184,34 @@ impl HttpAdapter {
         serde_json::from_slice(&body).map_err(|e| AdapterError::Malformed(e.to_string()))
     }
 
+    /// One page: the records of these people (at most `max_page` of them), or
+    /// `NotModified` when `etag` still matches.
+    pub async fn page<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        person_refs: &[String],
+        etag: Option<&str>,
+    ) -> Result<Page<T>, AdapterError> {
+        let query: Vec<(&str, &str)> = person_refs
+            .iter()
+            .map(|r| ("person_ref", r.as_str()))
+            .collect();
+        let resp = self.get(path, &query, etag).await?;
+        if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(Page::NotModified);
+        }
+        let new_etag = resp
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let page: Snapshot<T> = self.read_json(resp).await?;
+        Ok(Page::Records {
+            records: page.into_complete()?,
+            etag: new_etag,
+        })
+    }
+
     async fn list<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -103,22 +219,106 @@ impl HttpAdapter {
     ) -> Result<Vec<T>, AdapterError> {
         let mut out = Vec::new();
         for chunk in person_refs.chunks(self.max_page) {
-            let query: Vec<(&str, &str)> =
-                chunk.iter().map(|r| ("person_ref", r.as_str())).collect();
-            let req = self
-                .client
-                .get(format!("{}{path}", self.base_url))
-                .query(&query);
-            let resp = self
-                .authorize(req)
-                .send()
-                .await
-                .map_err(|e| self.map_err(e))?;
-            let page: Snapshot<T> = self.read_json(resp).await?;
-            out.extend(page.into_complete()?);
+            if let Page::Records { records, .. } = self.page(path, chunk, None).await? {
+                out.extend(records);
+            }
         }
         Ok(out)
     }
+
+    /// The change feed's current head: the cursor to read from after a full poll.
+    pub async fn changes_head(&self) -> Result<String, AdapterError> {
+        let resp = self.get("/v1/changes", &[], None).await?;
+        let page: ChangesPage = self.read_json(resp).await?;
+        Ok(page.next_cursor)
+    }
+
+    /// Every record changed since `cursor`, following the pages to the end.
+    pub async fn changes_since(&self, cursor: &str) -> Result<Changes, AdapterError> {
+        let mut receivables = Vec::new();
+        let mut submissions = Vec::new();
+        let mut cursor = cursor.to_string();
+        for _ in 0..MAX_CHANGE_PAGES {
+            let resp = self
+                .get("/v1/changes", &[("cursor", cursor.as_str())], None)
+                .await?;
+            if resp.status() == reqwest::StatusCode::GONE {
+                return Ok(Changes::Gone);
+            }
+            let page: ChangesPage = self.read_json(resp).await?;
+            if page.next_cursor.is_empty() {
+                return Err(AdapterError::Malformed(
+                    "a change-feed page without next_cursor".into(),
+                ));
+            }
+            receivables.extend(page.receivables);
+            submissions.extend(page.submissions);
+            let stuck = page.next_cursor == cursor && page.more;
+            cursor = page.next_cursor;
+            if stuck {
+                return Err(AdapterError::Malformed(
+                    "the change feed says there is more but its cursor does not move".into(),
+                ));
+            }
+            if !page.more {
+                return Ok(Changes::Since {
+                    receivables,
+                    submissions,
+                    cursor,
+                });
+            }
+        }
+        Err(AdapterError::Malformed(format!(
+            "the change feed did not end within {MAX_CHANGE_PAGES} pages"
+        )))
+    }
+
+    /// Bulgarian document tracking: the submission with this registration index and access
+    /// code, or `None` when the source knows no such pair.
+    pub async fn track(
+        &self,
+        registration_index: &str,
+        access_code: &str,
+    ) -> Result<Option<Submission>, AdapterError> {
+        let resp = self
+            .get(
+                "/v1/submissions/track",
+                &[
+                    ("registration_index", registration_index),
+                    ("access_code", access_code),
+                ],
+                None,
+            )
+            .await?;
+        if resp.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let page: Snapshot<Submission> = self.read_json(resp).await?;
+        let mut records = page.into_complete()?;
+        match records.len() {
+            0 => Ok(None),
+            1 => Ok(records.pop()),
+            n => Err(AdapterError::Malformed(format!(
+                "tracking one document returned {n} records"
+            ))),
+        }
+    }
+}
+
+/// An error with its causes ("error sending request: … : certificate required"), for the
+/// TLS failures that reqwest hides a few levels down.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
 }
 
 /// The `message` of a protocol error body, or a short excerpt of whatever came back.
@@ -161,15 +361,14 @@ impl RegistrySource for HttpAdapter {
         &self,
         request: &MatchRequest,
     ) -> Result<Option<RegistryPerson>, AdapterError> {
-        let req = self
+        let mut req = self
             .client
             .post(format!("{}/v1/registry/match", self.base_url))
             .json(request);
-        let resp = self
-            .authorize(req)
-            .send()
-            .await
-            .map_err(|e| self.map_err(e))?;
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.map_err(|e| self.map_err(e))?;
         if resp.status() == reqwest::StatusCode::NOT_FOUND {
             return Ok(None);
         }

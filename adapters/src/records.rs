@@ -241,6 +241,11 @@ pub struct SubmissionReference {
     pub filing_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_number: Option<String>,
+    /// The registration index of Bulgarian document tracking ("регистрационен индекс",
+    /// for example `94-00-123/12.03.2026`); with the access code the filer received, it
+    /// finds the document without a person reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_index: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,11 +1,19 @@
 //! The municipality simulator: a stand-in for a town's receivables module and filing system
 //! that speaks the published pull protocol, follows a scripted timeline of changes and
-//! injects faults on request. The demo and the tests run it; it is never used in production.
+//! injects faults on request. The demo, the tests and the benchmarks run it; it is never
+//! used in production.
+//!
+//! It serves the whole protocol: the lists by person reference with `ETag`/304, the
+//! change feed with opaque cursors (an unknown or expired cursor gets `410 Gone`; each page
+//! repeats the last two changes before the cursor, as an at-least-once feed may), Bulgarian
+//! document tracking by registration index and access code, and TLS with client
+//! certificates ([`tls_config`], [`Sim::serve_tls`]).
 //!
 //! Control endpoints (no auth, bind it to loopback):
 //! - `POST /control/step` applies the next timeline step, `{"applied": n, "label": …}`;
-//! - `POST /control/fault` with `{"kind": "http500"|"timeout"|"empty"|"malformed"|"shrink"|"incomplete", "times": n}`
-//!   makes the next `n` list calls fail that way;
+//! - `POST /control/fault` with `{"kind": "http500"|"timeout"|…, "times": n}` makes the
+//!   next `n` calls fail that way (see [`FaultKind`]);
+//! - `POST /control/churn` with `{"share": 0.01}` changes that share of all records;
 //! - `GET /control/state` shows the step reached and the faults pending.
 
 use crate::records::*;
@@ -17,7 +25,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -31,6 +39,10 @@ pub struct Scenario {
     pub submissions: Vec<Submission>,
     #[serde(default)]
     pub timeline: Vec<Step>,
+    /// Access codes of Bulgarian document tracking, by submission key; such a submission
+    /// is found by its `reference.registration_index` and this code.
+    #[serde(default)]
+    pub access_codes: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -81,6 +93,20 @@ pub enum FaultKind {
     WrongVersion,
     /// Answers correctly, two seconds late.
     Slow,
+    /// The change feed answers an unknown cursor with an empty page instead of 410 Gone,
+    /// which would silently lose changes (consumed by /v1/changes).
+    BadCursor,
+}
+
+impl FaultKind {
+    /// Which endpoint consumes the fault.
+    fn endpoint(self) -> &'static str {
+        match self {
+            FaultKind::WrongVersion => "capabilities",
+            FaultKind::BadCursor => "changes",
+            _ => "list",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,14 +120,86 @@ fn one() -> u32 {
     1
 }
 
-#[derive(Debug, Default)]
+/// Changes kept for the change feed; an older cursor gets 410 Gone.
+const CHANGE_LOG_KEEP: usize = 200_000;
+/// Changes before the cursor that each change-feed answer repeats.
+const CHANGE_OVERLAP: u64 = 2;
+/// Changes per change-feed page, unless the client asks for fewer.
+const CHANGE_PAGE: usize = 500;
+
+/// Records of one kind, indexed by key and by person.
+#[derive(Debug)]
+struct Table<T> {
+    rows: Vec<T>,
+    by_key: HashMap<String, usize>,
+    by_person: HashMap<String, Vec<usize>>,
+}
+
+impl<T: Record> Table<T> {
+    fn new(records: Vec<T>) -> Self {
+        let mut t = Table {
+            rows: Vec::with_capacity(records.len()),
+            by_key: HashMap::with_capacity(records.len()),
+            by_person: HashMap::new(),
+        };
+        for r in records {
+            t.put(r);
+        }
+        t
+    }
+
+    fn put(&mut self, record: T) {
+        let person = record.person_ref().to_string();
+        match self.by_key.get(record.key()).copied() {
+            Some(i) => {
+                let old_person = self.rows[i].person_ref().to_string();
+                if old_person != person {
+                    if let Some(list) = self.by_person.get_mut(&old_person) {
+                        list.retain(|&j| j != i);
+                    }
+                    self.by_person.entry(person).or_default().push(i);
+                }
+                self.rows[i] = record;
+            }
+            None => {
+                let i = self.rows.len();
+                self.by_key.insert(record.key().to_string(), i);
+                self.by_person.entry(person).or_default().push(i);
+                self.rows.push(record);
+            }
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&T> {
+        self.by_key.get(key).map(|&i| &self.rows[i])
+    }
+
+    fn get_mut(&mut self, key: &str) -> Option<&mut T> {
+        self.by_key.get(key).map(|&i| &mut self.rows[i])
+    }
+
+    /// The records of these people, in the order asked.
+    fn of(&self, refs: &[String]) -> Vec<T> {
+        refs.iter()
+            .filter_map(|r| self.by_person.get(r))
+            .flatten()
+            .map(|&i| self.rows[i].clone())
+            .collect()
+    }
+}
+
+#[derive(Debug)]
 struct SimState {
-    receivables: Vec<Receivable>,
-    submissions: Vec<Submission>,
+    receivables: Table<Receivable>,
+    submissions: Table<Submission>,
+    access_codes: BTreeMap<String, String>,
     timeline: Vec<Step>,
     applied: usize,
     faults: VecDeque<FaultKind>,
     version: u64,
+    /// The change feed: (sequence number, kind, key), oldest first.
+    log: VecDeque<(u64, &'static str, String)>,
+    seq: u64,
 }
 
 impl SimState {
@@ -110,23 +208,42 @@ impl SimState {
         self.version.to_string()
     }
 
+    fn logged(&mut self, kind: &'static str, key: String) {
+        self.seq += 1;
+        self.log.push_back((self.seq, kind, key));
+        if self.log.len() > CHANGE_LOG_KEEP {
+            self.log.pop_front();
+        }
+    }
+
+    /// Takes the next pending fault if it belongs to this endpoint.
+    fn take_fault(&mut self, endpoint: &str) -> Option<FaultKind> {
+        let next = *self.faults.front()?;
+        if next.endpoint() == endpoint {
+            self.faults.pop_front()
+        } else {
+            None
+        }
+    }
+
     fn apply(&mut self, change: Change) {
         match change {
             Change::PutReceivable { record } => {
-                self.receivables.retain(|r| r.key != record.key);
-                self.receivables.push(record);
+                self.logged(Receivable::KIND, record.key.clone());
+                self.receivables.put(record);
             }
             Change::PutSubmission { record } => {
-                self.submissions.retain(|r| r.key != record.key);
-                self.submissions.push(record);
+                self.logged(Submission::KIND, record.key.clone());
+                self.submissions.put(record);
             }
             Change::PayReceivable { key } => {
                 let v = self.next_version();
-                if let Some(r) = self.receivables.iter_mut().find(|r| r.key == key) {
+                if let Some(r) = self.receivables.get_mut(&key) {
                     r.status = ReceivableStatus::Paid;
                     r.amount_outstanding = Money(0);
                     r.instalments.iter_mut().for_each(|i| i.paid = true);
                     r.version = Some(v);
+                    self.logged(Receivable::KIND, key);
                 }
             }
             Change::SetSubmissionStatus {
@@ -136,13 +253,14 @@ impl SimState {
                 assigned_to,
             } => {
                 let v = self.next_version();
-                if let Some(s) = self.submissions.iter_mut().find(|s| s.key == key) {
+                if let Some(s) = self.submissions.get_mut(&key) {
                     s.status = status;
                     s.status_native = status_native;
                     if assigned_to.is_some() {
                         s.assigned_to = assigned_to;
                     }
                     s.version = Some(v);
+                    self.logged(Submission::KIND, key);
                 }
             }
         }
@@ -157,6 +275,46 @@ impl SimState {
         self.applied += 1;
         Some(step.label)
     }
+
+    /// Changes every `1/share`-th record of each kind: a receivable is paid (or reopened),
+    /// a submission moves to the next status. Returns how many records changed.
+    fn churn(&mut self, share: f64) -> usize {
+        if !(share > 0.0 && share <= 1.0) {
+            return 0;
+        }
+        let every = (1.0 / share).round().max(1.0) as usize;
+        let mut changed = 0;
+        for i in (0..self.receivables.rows.len()).step_by(every) {
+            let v = self.next_version();
+            let r = &mut self.receivables.rows[i];
+            if r.status == ReceivableStatus::Paid {
+                r.status = ReceivableStatus::Open;
+                r.amount_outstanding = r.amount_due;
+            } else {
+                r.status = ReceivableStatus::Paid;
+                r.amount_outstanding = Money(0);
+            }
+            r.version = Some(v);
+            let key = r.key.clone();
+            self.logged(Receivable::KIND, key);
+            changed += 1;
+        }
+        for i in (0..self.submissions.rows.len()).step_by(every) {
+            let v = self.next_version();
+            let s = &mut self.submissions.rows[i];
+            s.status = match s.status {
+                SubmissionStatus::Received => SubmissionStatus::Assigned,
+                SubmissionStatus::Assigned => SubmissionStatus::InProgress,
+                SubmissionStatus::InProgress => SubmissionStatus::Resolved,
+                _ => SubmissionStatus::Reopened,
+            };
+            s.version = Some(v);
+            let key = s.key.clone();
+            self.logged(Submission::KIND, key);
+            changed += 1;
+        }
+        changed
+    }
 }
 
 /// A running simulator's shared state; clone it into tests to drive the timeline directly.
@@ -169,11 +327,15 @@ pub struct Sim {
 impl Sim {
     pub fn new(scenario: Scenario, token: Option<String>) -> Sim {
         let state = SimState {
-            receivables: scenario.receivables,
-            submissions: scenario.submissions,
+            receivables: Table::new(scenario.receivables),
+            submissions: Table::new(scenario.submissions),
+            access_codes: scenario.access_codes,
             timeline: scenario.timeline,
+            applied: 0,
+            faults: VecDeque::new(),
             version: 1000,
-            ..SimState::default()
+            log: VecDeque::new(),
+            seq: 0,
         };
         Sim {
             state: Arc::new(Mutex::new(state)),
@@ -189,6 +351,23 @@ impl Sim {
     /// Applies the next timeline step and returns its label.
     pub fn step(&self) -> Option<String> {
         self.lock().step()
+    }
+
+    /// Applies one change outside the timeline.
+    pub fn apply(&self, change: Change) {
+        self.lock().apply(change)
+    }
+
+    /// Changes `share` of all records (see `POST /control/churn`).
+    pub fn churn(&self, share: f64) -> usize {
+        self.lock().churn(share)
+    }
+
+    /// Forgets the change feed's history, so every cursor handed out so far is expired.
+    pub fn expire_cursors(&self) {
+        let mut s = self.lock();
+        s.log.clear();
+        s.seq += CHANGE_LOG_KEEP as u64;
     }
 
     pub fn applied_steps(&self) -> usize {
@@ -225,8 +404,11 @@ impl Sim {
             .route("/v1/capabilities", get(capabilities))
             .route("/v1/receivables", get(list_receivables))
             .route("/v1/submissions", get(list_submissions))
+            .route("/v1/submissions/track", get(track_submission))
+            .route("/v1/changes", get(changes))
             .route("/control/step", post(control_step))
             .route("/control/fault", post(control_fault))
+            .route("/control/churn", post(control_churn))
             .route("/control/state", get(control_state))
             .with_state(self.clone())
     }
@@ -235,6 +417,70 @@ impl Sim {
     pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
         axum::serve(listener, self.router()).await
     }
+
+    /// Serves HTTPS on an already bound listener; with a client CA in `config`, a client
+    /// without a certificate it signed never gets past the handshake.
+    pub async fn serve_tls(
+        self,
+        listener: tokio::net::TcpListener,
+        config: Arc<rustls::ServerConfig>,
+    ) -> std::io::Result<()> {
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        let service = hyper_util::service::TowerToHyperService::new(self.router());
+        loop {
+            let (tcp, _) = listener.accept().await?;
+            let acceptor = acceptor.clone();
+            let service = service.clone();
+            tokio::spawn(async move {
+                let tls = match acceptor.accept(tcp).await {
+                    Ok(tls) => tls,
+                    Err(e) => {
+                        tracing::info!(error = %e, "TLS handshake refused");
+                        return;
+                    }
+                };
+                let io = hyper_util::rt::TokioIo::new(tls);
+                if let Err(e) = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(io, service)
+                    .await
+                {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+            });
+        }
+    }
+}
+
+/// A TLS server configuration from PEM files; with `client_ca`, clients must present a
+/// certificate signed by it (mutual TLS).
+pub fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+    client_ca: Option<&std::path::Path>,
+) -> anyhow::Result<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)?.collect::<Result<Vec<_>, _>>()?;
+    let key = PrivateKeyDer::from_pem_file(key)?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()?;
+    let builder = match client_ca {
+        Some(ca) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for c in CertificateDer::pem_file_iter(ca)? {
+                roots.add(c?)?;
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .build()?;
+            builder.with_client_cert_verifier(verifier)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    Ok(builder.with_single_cert(certs, key)?)
 }
 
 fn protocol_error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -245,79 +491,89 @@ fn protocol_error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-fn authorized(sim: &Sim, headers: &HeaderMap) -> bool {
-    let Some(token) = &sim.token else {
-        return true;
-    };
+fn unauthorized(sim: &Sim, headers: &HeaderMap) -> Option<Response> {
+    let token = sim.token.as_ref()?;
     let given = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    given == Some(token.as_str())
+    if given == Some(token.as_str()) {
+        None
+    } else {
+        Some(protocol_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid bearer token is required",
+        ))
+    }
 }
 
-fn person_refs(query: Option<String>) -> Result<Vec<String>, String> {
+fn query_values(query: &Option<String>, name: &str) -> Result<Vec<String>, String> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or("")).map_err(|e| e.to_string())?;
     Ok(pairs
         .into_iter()
-        .filter(|(k, _)| k == "person_ref")
+        .filter(|(k, _)| k == name)
         .map(|(_, v)| v)
         .collect())
 }
 
-async fn capabilities(State(sim): State<Sim>, headers: HeaderMap) -> Response {
-    if !authorized(&sim, &headers) {
-        return protocol_error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a valid bearer token is required",
-        );
+/// A JSON body with a strong ETag; 304 when the client already has it.
+fn with_etag(headers: &HeaderMap, body: Vec<u8>) -> Response {
+    use sha2::{Digest, Sha256};
+    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..12]));
+    let known = headers
+        .get("if-none-match")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    if known {
+        return (StatusCode::NOT_MODIFIED, [("etag", etag)]).into_response();
     }
-    let wrong = {
-        let mut s = sim.lock();
-        let wrong = s.faults.front() == Some(&FaultKind::WrongVersion);
-        if wrong {
-            s.faults.pop_front();
-        }
-        wrong
-    };
+    (
+        StatusCode::OK,
+        [("etag", etag), ("content-type", "application/json".into())],
+        body,
+    )
+        .into_response()
+}
+
+async fn capabilities(State(sim): State<Sim>, headers: HeaderMap) -> Response {
+    if let Some(r) = unauthorized(&sim, &headers) {
+        return r;
+    }
+    let wrong = sim.lock().take_fault("capabilities").is_some();
     Json(serde_json::json!({
         "protocol": if wrong { "hlidac-adapter/2" } else { PROTOCOL },
         "kinds": ["receivables", "submissions"],
-        "changes": false,
+        "changes": true,
+        "etag": true,
+        "tracking": true,
         "max_page": 1000
     }))
     .into_response()
 }
 
-async fn list<T: Serialize + Clone>(
+async fn list<T: Record>(
     sim: &Sim,
     headers: &HeaderMap,
     query: Option<String>,
-    pick: impl Fn(&SimState) -> Vec<T>,
-    person_ref: impl Fn(&T) -> &str,
+    pick: impl Fn(&SimState, &[String]) -> Vec<T>,
 ) -> Response {
-    if !authorized(sim, headers) {
-        return protocol_error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a valid bearer token is required",
-        );
+    if let Some(r) = unauthorized(sim, headers) {
+        return r;
     }
-    let refs = match person_refs(query) {
+    let refs = match query_values(&query, "person_ref") {
         Ok(r) => r,
         Err(e) => return protocol_error(StatusCode::BAD_REQUEST, "bad_query", &e),
     };
     let (fault, mut records) = {
         let mut s = sim.lock();
-        let fault = s.faults.pop_front();
-        (fault, pick(&s))
+        let fault = s.take_fault("list");
+        (fault, pick(&s, &refs))
     };
-    records.retain(|r| refs.iter().any(|p| p == person_ref(r)));
     let mut complete = true;
     match fault {
-        None => {}
+        None | Some(FaultKind::WrongVersion | FaultKind::BadCursor) => {}
         Some(FaultKind::Http500) => {
             return protocol_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -338,7 +594,6 @@ async fn list<T: Serialize + Clone>(
         }
         Some(FaultKind::Incomplete) => complete = false,
         Some(FaultKind::Slow) => tokio::time::sleep(Duration::from_secs(2)).await,
-        Some(FaultKind::WrongVersion) => {}
         Some(kind @ (FaultKind::MissingField | FaultKind::WrongType)) => {
             let mut values: Vec<serde_json::Value> = records
                 .iter()
@@ -357,7 +612,9 @@ async fn list<T: Serialize + Clone>(
             return Json(serde_json::json!({"records": values, "complete": true})).into_response();
         }
     }
-    Json(serde_json::json!({"records": records, "complete": complete})).into_response()
+    let body = serde_json::to_vec(&serde_json::json!({"records": records, "complete": complete}))
+        .unwrap_or_default();
+    with_etag(headers, body)
 }
 
 async fn list_receivables(
@@ -365,14 +622,7 @@ async fn list_receivables(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    list(
-        &sim,
-        &headers,
-        q,
-        |s| s.receivables.clone(),
-        |r| &r.person_ref,
-    )
-    .await
+    list(&sim, &headers, q, |s, refs| s.receivables.of(refs)).await
 }
 
 async fn list_submissions(
@@ -380,14 +630,129 @@ async fn list_submissions(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    list(
-        &sim,
-        &headers,
-        q,
-        |s| s.submissions.clone(),
-        |r| &r.person_ref,
-    )
-    .await
+    list(&sim, &headers, q, |s, refs| s.submissions.of(refs)).await
+}
+
+/// `GET /v1/submissions/track?registration_index=…&access_code=…`: one submission, or 404
+/// alike for an unknown index and a wrong code.
+async fn track_submission(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if let Some(r) = unauthorized(&sim, &headers) {
+        return r;
+    }
+    let one = |name: &str| {
+        query_values(&q, name)
+            .ok()
+            .and_then(|v| v.into_iter().next())
+            .filter(|v| !v.is_empty())
+    };
+    let (Some(index), Some(code)) = (one("registration_index"), one("access_code")) else {
+        return protocol_error(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "registration_index and access_code are required",
+        );
+    };
+    let found = {
+        let mut s = sim.lock();
+        if let Some(FaultKind::Http500) = s.take_fault("list") {
+            return protocol_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "simulated failure",
+            );
+        }
+        s.submissions
+            .rows
+            .iter()
+            .find(|r| {
+                r.reference.registration_index.as_deref() == Some(index.as_str())
+                    && s.access_codes.get(&r.key) == Some(&code)
+            })
+            .cloned()
+    };
+    match found {
+        Some(record) => {
+            Json(serde_json::json!({"records": [record], "complete": true})).into_response()
+        }
+        None => protocol_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no document with this registration index and access code",
+        ),
+    }
+}
+
+/// `GET /v1/changes[?cursor=…&limit=…]`: without a cursor, the current head; with one, the
+/// records changed since, a page at a time.
+async fn changes(State(sim): State<Sim>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    if let Some(r) = unauthorized(&sim, &headers) {
+        return r;
+    }
+    let first = |name: &str| {
+        query_values(&q, name)
+            .ok()
+            .and_then(|v| v.into_iter().next())
+    };
+    let limit = first("limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(CHANGE_PAGE)
+        .clamp(1, CHANGE_PAGE);
+    let mut s = sim.lock();
+    let head = format!("c{}", s.seq);
+    let Some(cursor) = first("cursor") else {
+        return Json(serde_json::json!({
+            "receivables": [], "submissions": [], "next_cursor": head, "more": false
+        }))
+        .into_response();
+    };
+    let oldest = s.log.front().map(|e| e.0).unwrap_or(s.seq + 1);
+    let from = cursor
+        .strip_prefix('c')
+        .and_then(|n| n.parse::<u64>().ok())
+        .filter(|&n| n <= s.seq && n + 1 >= oldest);
+    let Some(from) = from else {
+        if s.take_fault("changes").is_some() {
+            return Json(serde_json::json!({
+                "receivables": [], "submissions": [], "next_cursor": cursor, "more": false
+            }))
+            .into_response();
+        }
+        return protocol_error(
+            StatusCode::GONE,
+            "cursor_expired",
+            "this cursor is unknown or too old; read everything again",
+        );
+    };
+    let replay_from = from.saturating_sub(CHANGE_OVERLAP);
+    let entries: Vec<(u64, &'static str, String)> = s
+        .log
+        .iter()
+        .filter(|e| e.0 > replay_from)
+        .take(limit + CHANGE_OVERLAP as usize)
+        .cloned()
+        .collect();
+    let last = entries.last().map(|e| e.0).unwrap_or(from).max(from);
+    let more = s.log.back().is_some_and(|e| e.0 > last);
+    let mut receivables = Vec::new();
+    let mut submissions = Vec::new();
+    for (_, kind, key) in &entries {
+        if *kind == Receivable::KIND {
+            receivables.extend(s.receivables.get(key).cloned());
+        } else {
+            submissions.extend(s.submissions.get(key).cloned());
+        }
+    }
+    Json(serde_json::json!({
+        "receivables": receivables,
+        "submissions": submissions,
+        "next_cursor": format!("c{last}"),
+        "more": more,
+    }))
+    .into_response()
 }
 
 async fn control_step(State(sim): State<Sim>) -> Json<serde_json::Value> {
@@ -400,14 +765,27 @@ async fn control_fault(State(sim): State<Sim>, Json(req): Json<FaultRequest>) ->
     StatusCode::NO_CONTENT
 }
 
+#[derive(Deserialize)]
+struct ChurnRequest {
+    share: f64,
+}
+
+async fn control_churn(
+    State(sim): State<Sim>,
+    Json(req): Json<ChurnRequest>,
+) -> Json<serde_json::Value> {
+    Json(serde_json::json!({"changed": sim.churn(req.share)}))
+}
+
 async fn control_state(State(sim): State<Sim>) -> Json<serde_json::Value> {
     let s = sim.lock();
     Json(serde_json::json!({
         "applied": s.applied,
         "steps": s.timeline.len(),
         "faults": s.faults.iter().collect::<Vec<_>>(),
-        "receivables": s.receivables.len(),
-        "submissions": s.submissions.len(),
+        "receivables": s.receivables.rows.len(),
+        "submissions": s.submissions.rows.len(),
+        "cursor": format!("c{}", s.seq),
     }))
 }
 
@@ -507,6 +885,7 @@ pub fn demo_scenario(today: NaiveDate) -> Scenario {
         reference: SubmissionReference {
             filing_number: Some("MUDE 1234/2026".into()),
             case_number: None,
+            registration_index: None,
         },
         matter: "Žádost o vydání stavebního povolení".into(),
         received_at: None,
@@ -519,6 +898,7 @@ pub fn demo_scenario(today: NaiveDate) -> Scenario {
         version: Some("1".into()),
     };
     Scenario {
+        access_codes: BTreeMap::new(),
         receivables: vec![waste.clone(), dog, property],
         submissions: vec![request],
         timeline: vec![
@@ -555,5 +935,89 @@ pub fn demo_scenario(today: NaiveDate) -> Scenario {
                 }],
             },
         ],
+    }
+}
+
+/// A large made-up town for benchmarks: `persons` people (`SYN-0000001`, …), each with
+/// `per_person` records, half receivables and half submissions, all with versions.
+pub fn synthetic_scenario(persons: usize, per_person: usize, today: NaiveDate) -> Scenario {
+    let mut receivables = Vec::with_capacity(persons * per_person / 2);
+    let mut submissions = Vec::with_capacity(persons * per_person / 2);
+    for p in 0..persons {
+        let person = synthetic_person(p);
+        for n in 0..per_person {
+            let key = format!("{person}-{n:03}");
+            if n % 2 == 0 {
+                let mut r = fee(
+                    &format!("R-{key}"),
+                    &person,
+                    ReceivableKind::WasteFee,
+                    "Poplatek za obecní systém odpadového hospodářství",
+                    90000 + (n as i64) * 100,
+                    day(today, 10 + (n as i64 % 60)),
+                    &format!("{:010}", p * per_person + n),
+                );
+                r.version = Some("1".into());
+                receivables.push(r);
+            } else {
+                submissions.push(Submission {
+                    key: format!("S-{key}"),
+                    person_ref: person.clone(),
+                    reference: SubmissionReference {
+                        filing_number: Some(format!("MUSYN {}/2026", p * per_person + n)),
+                        case_number: None,
+                        registration_index: None,
+                    },
+                    matter: "Žádost o vydání rozhodnutí".into(),
+                    received_at: None,
+                    status: SubmissionStatus::Received,
+                    status_native: Some("nevyrizen".into()),
+                    assigned_to: None,
+                    deadline: Some(day(today, 30)),
+                    history: Vec::new(),
+                    updated_at: None,
+                    version: Some("1".into()),
+                });
+            }
+        }
+    }
+    Scenario {
+        receivables,
+        submissions,
+        ..Scenario::default()
+    }
+}
+
+/// The person reference of the `n`-th person of [`synthetic_scenario`].
+pub fn synthetic_person(n: usize) -> String {
+    format!("SYN-{n:07}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_change_feed_replays_an_overlap_and_expires_old_cursors() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+        let sim = Sim::new(synthetic_scenario(3, 4, today), None);
+        assert_eq!(sim.lock().seq, 0);
+        assert_eq!(
+            sim.churn(0.5),
+            6,
+            "3 of 6 receivables and 3 of 6 submissions"
+        );
+        let s = sim.lock();
+        assert_eq!(s.seq, 6);
+        assert_eq!(s.receivables.of(&[synthetic_person(1)]).len(), 2);
+        assert_eq!(
+            s.receivables.get("R-SYN-0000000-000").map(|r| r.status),
+            Some(ReceivableStatus::Paid)
+        );
+        drop(s);
+        sim.expire_cursors();
+        let s = sim.lock();
+        assert!(s.log.is_empty());
+        assert!(s.seq > CHANGE_LOG_KEEP as u64);
     }
 }

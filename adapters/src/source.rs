@@ -58,6 +58,18 @@ impl<T> Snapshot<T> {
     }
 }
 
+/// One page of a poll: the records of up to a page's worth of people.
+#[derive(Debug)]
+pub enum Page<T> {
+    Records {
+        records: Vec<T>,
+        /// The page's `ETag`, to ask with `If-None-Match` next time.
+        etag: Option<String>,
+    },
+    /// `304 Not Modified`: nothing changed for these people since the `ETag` was given.
+    NotModified,
+}
+
 /// The identity attributes sent to the registry for matching, with the purpose of the call.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct MatchRequest {
@@ -93,6 +105,56 @@ pub enum Adapter {
     File(crate::file::FileAdapter),
     Http(crate::http::HttpAdapter),
     Exec(crate::exec::ExecAdapter),
+}
+
+impl Adapter {
+    /// How many person references one page covers: one request or one program run. A file
+    /// is read whole, so it is one page.
+    pub fn page_size(&self) -> usize {
+        match self {
+            Adapter::File(_) => usize::MAX,
+            Adapter::Http(a) => a.max_page(),
+            Adapter::Exec(a) => a.max_page.max(1),
+        }
+    }
+
+    /// The receivables of the people of one page (at most [`Adapter::page_size`]).
+    pub async fn receivables_page(
+        &self,
+        person_refs: &[String],
+        etag: Option<&str>,
+    ) -> Result<Page<Receivable>, AdapterError> {
+        match self {
+            Adapter::Http(a) => a.page("/v1/receivables", person_refs, etag).await,
+            other => Ok(Page::Records {
+                records: other.receivables(person_refs).await?,
+                etag: None,
+            }),
+        }
+    }
+
+    /// The submissions of the people of one page (at most [`Adapter::page_size`]).
+    pub async fn submissions_page(
+        &self,
+        person_refs: &[String],
+        etag: Option<&str>,
+    ) -> Result<Page<Submission>, AdapterError> {
+        match self {
+            Adapter::Http(a) => a.page("/v1/submissions", person_refs, etag).await,
+            other => Ok(Page::Records {
+                records: other.submissions(person_refs).await?,
+                etag: None,
+            }),
+        }
+    }
+
+    /// The HTTP adapter, for what only the HTTP protocol offers (change feed, tracking).
+    pub fn http(&self) -> Option<&crate::http::HttpAdapter> {
+        match self {
+            Adapter::Http(a) => Some(a),
+            _ => None,
+        }
+    }
 }
 
 impl ReceivablesSource for Adapter {

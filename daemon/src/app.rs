@@ -33,6 +33,8 @@ pub struct App {
     /// The shared secret of each push source.
     push_secrets: HashMap<(String, String), Vec<u8>>,
     adapters: HashMap<(String, String), Adapter>,
+    /// The `ETag` of each page a poll last committed, by page (see `watch::poll`).
+    etags: std::sync::Mutex<HashMap<String, String>>,
 }
 
 impl App {
@@ -97,6 +99,7 @@ impl App {
             push_secrets,
             dkim,
             adapters,
+            etags: Default::default(),
         })
     }
 
@@ -135,6 +138,23 @@ impl App {
     }
 
     /// The keyed hash under which a person reference is stored.
+    /// The `ETag` of a page as last committed.
+    pub fn etag(&self, page: &str) -> Option<String> {
+        self.etags
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(page)
+            .cloned()
+    }
+
+    /// Keeps the `ETag`s of a committed poll's pages.
+    pub fn remember_etags(&self, tags: Vec<(String, String)>) {
+        self.etags
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(tags);
+    }
+
     pub fn person_hash(&self, person_ref: &str) -> String {
         self.crypto.hash("person_ref", person_ref)
     }
@@ -225,26 +245,50 @@ fn build_adapter(config: &AdapterConfig) -> anyhow::Result<Adapter> {
             memory_limit: e.memory_limit_mb * 1024 * 1024,
             max_page: e.max_page,
         }),
-        AdapterConfig::Http(h) => {
-            let token = match &h.token_file {
-                Some(p) => Some(
-                    std::fs::read_to_string(p)
-                        .with_context(|| format!("while reading token_file {}", p.display()))?
-                        .trim()
-                        .to_string(),
-                ),
-                None => None,
-            };
-            Adapter::Http(
-                HttpAdapter::new(
-                    &h.base_url,
-                    token,
-                    Duration::from_secs(h.timeout_secs),
-                    h.max_page,
-                )
-                .context("while building an http adapter")?,
+        AdapterConfig::Http(h) => Adapter::Http(
+            HttpAdapter::with_tls(
+                &h.base_url,
+                http_token(h)?,
+                Duration::from_secs(h.timeout_secs),
+                h.max_page,
+                &client_tls(h)?,
             )
+            .context("while building an http adapter")?,
+        ),
+    })
+}
+
+/// The bearer token of an http source, read from its `token_file`.
+pub fn http_token(h: &crate::config::HttpAdapterConfig) -> anyhow::Result<Option<String>> {
+    h.token_file
+        .as_deref()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map(|t| t.trim().to_string())
+                .with_context(|| format!("while reading token_file {}", p.display()))
+        })
+        .transpose()
+}
+
+/// The client certificate and CA of an http source, read from their files.
+pub fn client_tls(
+    h: &crate::config::HttpAdapterConfig,
+) -> anyhow::Result<hlidac_adapters::http::ClientTls> {
+    let read = |p: &std::path::Path| {
+        std::fs::read(p).with_context(|| format!("while reading {}", p.display()))
+    };
+    let identity_pem = match (&h.client_cert_file, &h.client_key_file) {
+        (Some(cert), Some(key)) => {
+            let mut pem = read(cert)?;
+            pem.push(b'\n');
+            pem.extend(read(key)?);
+            Some(pem)
         }
+        _ => None,
+    };
+    Ok(hlidac_adapters::http::ClientTls {
+        identity_pem,
+        ca_pem: h.ca_file.as_deref().map(read).transpose()?,
     })
 }
 

@@ -454,10 +454,7 @@ async fn adapter_check(
     let AdapterConfig::Http(h) = &s.adapter else {
         anyhow::bail!("only http sources can be checked; {tenant}/{source} is not one");
     };
-    let token = match &h.token_file {
-        Some(p) => Some(std::fs::read_to_string(p)?.trim().to_string()),
-        None => None,
-    };
+    let token = crate::app::http_token(h)?;
     let kinds: Vec<&str> = [
         (SourceKind::Receivables, "receivables"),
         (SourceKind::Submissions, "submissions"),
@@ -472,6 +469,7 @@ async fn adapter_check(
         timeout: std::time::Duration::from_secs(h.timeout_secs),
         kinds: &kinds,
         person_refs,
+        tls: crate::app::client_tls(h)?,
     };
     let checks = hlidac_adapters::check::run(&target).await;
     for c in &checks {

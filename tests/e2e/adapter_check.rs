@@ -54,6 +54,10 @@ async fn the_kit_passes_a_good_endpoint_and_names_each_fault() {
         "PASS authentication",
         "PASS receivables list: 1 record(s)",
         "PASS submissions list: 1 record(s)",
+        "PASS receivables etag: answers 304",
+        "PASS change feed head",
+        "PASS change feed page",
+        "PASS bad cursor: an unknown cursor gets 410 Gone",
     ] {
         assert!(out.contains(line), "{line:?} missing:\n{out}");
     }
@@ -80,6 +84,10 @@ async fn the_kit_passes_a_good_endpoint_and_names_each_fault() {
         (
             FaultKind::Malformed,
             "FAIL receivables list: the body is not JSON",
+        ),
+        (
+            FaultKind::BadCursor,
+            "FAIL bad cursor: an unknown cursor gets HTTP 200, not 410 Gone",
         ),
     ];
     for (fault, expected) in cases {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 fn scenario() -> Scenario {
     Scenario {
+        access_codes: Default::default(),
         receivables: vec![fee(
             "R-2026-001",
             JANA,

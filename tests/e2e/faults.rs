@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 fn scenario() -> Scenario {
     Scenario {
+        access_codes: Default::default(),
         receivables: vec![
             fee(
                 "R-2026-001",

@@ -422,6 +422,7 @@ pub fn submission(key: &str, person: &str, matter: &str, filing: &str) -> Submis
         key: key.into(),
         person_ref: person.into(),
         reference: SubmissionReference {
+            registration_index: None,
             filing_number: Some(filing.into()),
             case_number: None,
         },

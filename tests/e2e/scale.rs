@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 /// One citizen with `n` new fees: one alert each.
 fn many_fees(n: usize) -> Scenario {
     Scenario {
+        access_codes: Default::default(),
         receivables: (0..n)
             .map(|i| fee(&format!("R-{i:06}"), JANA, "Poplatek", 10000, "2026-12-31"))
             .collect(),

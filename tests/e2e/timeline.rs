@@ -12,6 +12,7 @@ pub fn scenario() -> Scenario {
         changes,
     };
     Scenario {
+        access_codes: Default::default(),
         receivables: vec![fee("R-2026-002", PETR, "Dog fee", 60000, "2026-05-10")],
         submissions: vec![submission(
             "S-2026-012",

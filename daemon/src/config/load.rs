@@ -239,7 +239,15 @@ fn resolve_paths(c: &mut Config, base: &Path) {
                     }
                 }
                 AdapterConfig::Http(h) => {
-                    if let Some(p) = h.token_file.as_mut() {
+                    for p in [
+                        &mut h.token_file,
+                        &mut h.client_cert_file,
+                        &mut h.client_key_file,
+                        &mut h.ca_file,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    {
                         fix(p)
                     }
                 }
@@ -743,8 +751,22 @@ fn validate(c: &Config, errs: &mut Errors) {
                 if h.max_page == 0 {
                     errs.push(format!("{sp}.adapter.max_page"), "must be at least 1", None);
                 }
-                if let Some(p) = &h.token_file {
-                    check_readable(p, &format!("{sp}.adapter.token_file"), errs);
+                for (name, file) in [
+                    ("token_file", &h.token_file),
+                    ("client_cert_file", &h.client_cert_file),
+                    ("client_key_file", &h.client_key_file),
+                    ("ca_file", &h.ca_file),
+                ] {
+                    if let Some(p) = file {
+                        check_readable(p, &format!("{sp}.adapter.{name}"), errs);
+                    }
+                }
+                if h.client_cert_file.is_some() != h.client_key_file.is_some() {
+                    errs.push(
+                        format!("{sp}.adapter.client_key_file"),
+                        "client_cert_file and client_key_file go together",
+                        Some("give both for mutual TLS, or neither"),
+                    );
                 }
             }
         }

@@ -484,6 +484,19 @@ pub struct HttpAdapterConfig {
     /// Person references per request.
     #[serde(default = "default_max_page")]
     pub max_page: usize,
+    /// Read the source's change feed (`GET /v1/changes?cursor=…`) instead of every
+    /// person's records at each poll; the first poll, and any poll after the source
+    /// forgot the cursor (410 Gone), reads everything.
+    #[serde(default)]
+    pub changes: bool,
+    /// Mutual TLS: the client certificate (PEM) hlidac presents, and its private key.
+    #[serde(default)]
+    pub client_cert_file: Option<PathBuf>,
+    #[serde(default)]
+    pub client_key_file: Option<PathBuf>,
+    /// A CA (PEM) to trust for the source's server certificate, besides the public roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 fn default_http_timeout() -> u64 {

@@ -12,8 +12,12 @@
 
 mod admin;
 mod outbox;
+mod priors;
+mod tracking;
 
 pub use admin::*;
+pub use priors::*;
+pub use tracking::*;
 
 pub use outbox::*;
 
@@ -113,6 +117,21 @@ pub struct ObservationWrite {
     pub data: String,
     /// For a receivable: the earliest unpaid instalment's due date (YYYY-MM-DD).
     pub due_next: Option<String>,
+}
+
+/// How a poll or push is recorded in the source's health.
+#[derive(Clone, Copy, Debug)]
+pub enum Commit<'a> {
+    /// Everyone's records were read: `records` in all; `cursor` is the change feed's head
+    /// taken before the read, for a source that reads the feed.
+    Snapshot {
+        records: i64,
+        cursor: Option<&'a str>,
+    },
+    /// The change feed was read up to `cursor`.
+    Changes { cursor: &'a str },
+    /// Records were pushed: the source delivers, so its data may drive reminders.
+    Push,
 }
 
 /// An event about one record of one person, with the facts an alert is rendered from.
@@ -366,6 +385,7 @@ impl Store {
         for sql in [
             "DELETE FROM subscriptions WHERE citizen_id = $1",
             "DELETE FROM contacts WHERE citizen_id = $1",
+            "DELETE FROM tracked_submissions WHERE citizen_id = $1",
         ] {
             sqlx::query(sql).bind(id).execute(&mut *tx).await?;
         }
@@ -514,15 +534,14 @@ impl Store {
     }
 
     /// Writes a successful poll or push in one transaction: the changed observations, the
-    /// events they produced with their alerts, and, for a poll (`record_count` given), the
-    /// source's health.
+    /// events they produced with their alerts, and the source's health and cursor.
     pub async fn commit_poll(
         &self,
         tenant: &str,
         source: &str,
         writes: &[ObservationWrite],
         events: &[NewEvent],
-        record_count: Option<i64>,
+        commit: Commit<'_>,
         now: i64,
     ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
@@ -555,7 +574,27 @@ impl Store {
         for e in events {
             alerts += insert_event(&mut tx, e, now).await?;
         }
-        let Some(record_count) = record_count else {
+        let (record_count, cursor) = match commit {
+            Commit::Snapshot { records, cursor } => (records, cursor),
+            Commit::Changes { cursor } => {
+                sqlx::query(
+                    "UPDATE sources SET state = 'ok', consecutive_failures = 0,
+                        total_polls = total_polls + 1, last_poll_at = $3, last_success_at = $3,
+                        last_error = NULL, change_cursor = $4
+                     WHERE tenant_id = $1 AND source_id = $2",
+                )
+                .bind(tenant)
+                .bind(source)
+                .bind(now)
+                .bind(cursor)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                return Ok(alerts);
+            }
+            Commit::Push => (-1, None),
+        };
+        if record_count < 0 {
             // A push: the source delivers, so its data may drive reminders.
             sqlx::query(
                 "UPDATE sources SET state = 'ok', last_success_at = $3, last_error = NULL,
@@ -569,19 +608,21 @@ impl Store {
             .await?;
             tx.commit().await?;
             return Ok(alerts);
-        };
+        }
         sqlx::query(
             "INSERT INTO sources (tenant_id, source_id, state, total_polls, last_poll_at,
-                last_success_at, record_count)
-             VALUES ($1, $2, 'ok', 1, $3, $3, $4)
+                last_success_at, record_count, change_cursor)
+             VALUES ($1, $2, 'ok', 1, $3, $3, $4, $5)
              ON CONFLICT (tenant_id, source_id) DO UPDATE SET state = 'ok',
                 consecutive_failures = 0, total_polls = sources.total_polls + 1,
-                last_poll_at = $3, last_success_at = $3, last_error = NULL, record_count = $4",
+                last_poll_at = $3, last_success_at = $3, last_error = NULL, record_count = $4,
+                change_cursor = $5",
         )
         .bind(tenant)
         .bind(source)
         .bind(now)
         .bind(record_count)
+        .bind(cursor)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -1,5 +1,6 @@
-//! One poll of one source: fetch everything for the tenant's citizens, check it, diff it
-//! against the observations, and commit observations, events and alerts together.
+//! One poll of one source: fetch everything for the tenant's citizens a page at a time (or
+//! what changed, from the source's change feed), check it, diff it against the stored
+//! index, and commit observations, events and alerts together.
 //!
 //! The fetch happens before any transaction opens. A poll that fails — an adapter error,
 //! records for people nobody asked about, duplicate keys, or a snapshot that shrank by more
@@ -7,11 +8,13 @@
 //! source's failure counter goes up and one log line says why.
 
 use crate::app::App;
-use crate::config::{SourceConfig, SourceKind, TenantConfig};
-use crate::store::{stable_id, NewEvent, Observation, ObservationWrite, StoreError};
-use hlidac_adapters::{
-    AdapterError, FilingSource, Receivable, ReceivablesSource, Record, Submission,
+use crate::config::{AdapterConfig, SourceConfig, SourceKind, TenantConfig};
+use crate::store::{
+    content_fingerprint, fingerprint, stable_id, Commit, NewEvent, ObservationWrite, PriorIndex,
+    StoreError,
 };
+use hlidac_adapters::http::Changes;
+use hlidac_adapters::{Adapter, AdapterError, Page, Receivable, Record, Submission};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +159,102 @@ async fn tell_operator(
     }
 }
 
+/// The tenant's enrolled people: their references (sorted) and keyed hashes.
+struct People {
+    refs: Vec<String>,
+    hash_of: HashMap<String, String>,
+}
+
+impl People {
+    async fn load(app: &App, tenant: &TenantConfig) -> Result<People, PollError> {
+        let mut refs = Vec::new();
+        let mut hash_of = HashMap::new();
+        for c in app.store.list_citizens(Some(&tenant.id)).await? {
+            let person_ref = app
+                .crypto
+                .open(&c.person_ref_enc)
+                .map_err(|_| PollError::Crypto)?;
+            hash_of.insert(person_ref.clone(), app.person_hash(&person_ref));
+            refs.push(person_ref);
+        }
+        refs.sort();
+        refs.dedup();
+        Ok(People { refs, hash_of })
+    }
+}
+
+/// A kind of record as the poll handles it: how to fetch a page of it and how to diff it.
+pub(crate) trait Watched: Record {
+    fn page<'a>(
+        adapter: &'a Adapter,
+        refs: &'a [String],
+        etag: Option<&'a str>,
+    ) -> impl std::future::Future<Output = Result<Page<Self>, AdapterError>> + Send + 'a;
+
+    fn diff_into(
+        &self,
+        diff: &mut Diff,
+        tenant: &TenantConfig,
+        source: &SourceConfig,
+        old: Option<Old<'_>>,
+        person_hash: &str,
+        today: chrono::NaiveDate,
+    );
+}
+
+impl Watched for Receivable {
+    fn page<'a>(
+        adapter: &'a Adapter,
+        refs: &'a [String],
+        etag: Option<&'a str>,
+    ) -> impl std::future::Future<Output = Result<Page<Self>, AdapterError>> + Send + 'a {
+        adapter.receivables_page(refs, etag)
+    }
+
+    fn diff_into(
+        &self,
+        diff: &mut Diff,
+        tenant: &TenantConfig,
+        source: &SourceConfig,
+        old: Option<Old<'_>>,
+        person_hash: &str,
+        today: chrono::NaiveDate,
+    ) {
+        diff.receivable(tenant, source, old, self, person_hash, today)
+    }
+}
+
+impl Watched for Submission {
+    fn page<'a>(
+        adapter: &'a Adapter,
+        refs: &'a [String],
+        etag: Option<&'a str>,
+    ) -> impl std::future::Future<Output = Result<Page<Self>, AdapterError>> + Send + 'a {
+        adapter.submissions_page(refs, etag)
+    }
+
+    fn diff_into(
+        &self,
+        diff: &mut Diff,
+        tenant: &TenantConfig,
+        source: &SourceConfig,
+        old: Option<Old<'_>>,
+        person_hash: &str,
+        _today: chrono::NaiveDate,
+    ) {
+        diff.submission(tenant, source, old, self, person_hash)
+    }
+}
+
+/// What a poll gathered so far: the diff, the records read, and the pages' new ETags
+/// (remembered only once the poll is committed).
+#[derive(Default)]
+struct Gathered {
+    diff: Diff,
+    records: usize,
+    etags: Vec<(String, String)>,
+}
+
 async fn poll_inner(
     app: &App,
     tenant: &TenantConfig,
@@ -164,59 +263,60 @@ async fn poll_inner(
     let adapter = app
         .adapter(&tenant.id, &source.id)
         .ok_or(PollError::Suspicious("no adapter is configured".into()))?;
-    // The references hlidac asks about, and their keyed hashes.
-    let mut refs = Vec::new();
-    let mut hash_of = HashMap::new();
-    for c in app.store.list_citizens(Some(&tenant.id)).await? {
-        let person_ref = app
-            .crypto
-            .open(&c.person_ref_enc)
-            .map_err(|_| PollError::Crypto)?;
-        hash_of.insert(person_ref.clone(), app.person_hash(&person_ref));
-        refs.push(person_ref);
-    }
-    refs.sort();
-    refs.dedup();
-
-    let mut receivables = Vec::new();
-    let mut submissions = Vec::new();
-    if !refs.is_empty() {
-        if source.serves(SourceKind::Receivables) {
-            receivables = adapter.receivables(&refs).await?;
-        }
-        if source.serves(SourceKind::Submissions) {
-            submissions = adapter.submissions(&refs).await?;
+    let people = People::load(app, tenant).await?;
+    let feed = match (&source.adapter, adapter.http()) {
+        (AdapterConfig::Http(h), Some(http)) if h.changes => Some(http),
+        _ => None,
+    };
+    if let Some(http) = feed {
+        if let Some(cursor) = app.store.change_cursor(&tenant.id, &source.id).await? {
+            match poll_changes(app, tenant, source, http, &people, &cursor).await? {
+                Some(outcome) => return Ok(outcome),
+                None => tracing::warn!(
+                    "the source no longer knows hlidac's change-feed cursor (410 Gone); reading everything again"
+                ),
+            }
         }
     }
-
+    // The head is taken before the full read: what changes during it comes again.
+    let head = match feed {
+        Some(http) => Some(http.changes_head().await?),
+        None => None,
+    };
+    let tracked = tracked_submissions(app, tenant, source, adapter).await?;
     let today = app.today(tenant);
-    let mut diff = Diff::default();
-    let polled: HashSet<&String> = hash_of.values().collect();
+    let mut gathered = Gathered::default();
     if source.serves(SourceKind::Receivables) {
-        let old = app
-            .store
-            .observations(&tenant.id, &source.id, Receivable::KIND)
-            .await?;
-        check_snapshot(&receivables, &old, &polled, &hash_of, source)?;
-        for r in &receivables {
-            let hash = &hash_of[&r.person_ref];
-            diff.receivable(tenant, source, old.get(&r.key), r, hash, today);
-        }
+        snapshot::<Receivable>(
+            app,
+            tenant,
+            source,
+            adapter,
+            &people,
+            today,
+            Vec::new(),
+            &mut gathered,
+        )
+        .await?;
     }
     if source.serves(SourceKind::Submissions) {
-        let old = app
-            .store
-            .observations(&tenant.id, &source.id, Submission::KIND)
-            .await?;
-        check_snapshot(&submissions, &old, &polled, &hash_of, source)?;
-        for s in &submissions {
-            let hash = &hash_of[&s.person_ref];
-            diff.submission(tenant, source, old.get(&s.key), s, hash);
-        }
+        snapshot::<Submission>(
+            app,
+            tenant,
+            source,
+            adapter,
+            &people,
+            today,
+            tracked,
+            &mut gathered,
+        )
+        .await?;
     }
-
-    let records = receivables.len() + submissions.len();
-    let now = app.clock.now_ms();
+    let Gathered {
+        diff,
+        records,
+        etags,
+    } = gathered;
     let alerts = app
         .store
         .commit_poll(
@@ -224,10 +324,14 @@ async fn poll_inner(
             &source.id,
             &diff.writes,
             &diff.events,
-            Some(records as i64),
-            now,
+            Commit::Snapshot {
+                records: records as i64,
+                cursor: head.as_deref(),
+            },
+            app.clock.now_ms(),
         )
         .await?;
+    app.remember_etags(etags);
     Ok(PollOutcome {
         paused: false,
         records,
@@ -237,48 +341,292 @@ async fn poll_inner(
     })
 }
 
-/// Rejects a snapshot that cannot be trusted as a whole.
-fn check_snapshot<R: Record>(
-    records: &[R],
-    old: &HashMap<String, Observation>,
-    polled: &HashSet<&String>,
-    hash_of: &HashMap<String, String>,
+/// Reads every enrolled person's records of one kind, a page at a time, and diffs each page
+/// against the stored index before reading the next, so that only the index and one page
+/// are in memory. `extra` are records found otherwise (tracked documents), with the hash
+/// of the person they belong to in hlidac.
+#[allow(clippy::too_many_arguments)]
+async fn snapshot<R: Watched>(
+    app: &App,
+    tenant: &TenantConfig,
     source: &SourceConfig,
+    adapter: &Adapter,
+    people: &People,
+    today: chrono::NaiveDate,
+    extra: Vec<(R, String)>,
+    out: &mut Gathered,
 ) -> Result<(), PollError> {
-    let mut keys = HashSet::new();
-    for r in records {
-        if r.key().trim().is_empty() {
-            return Err(AdapterError::Malformed(format!("a {} has an empty key", R::KIND)).into());
-        }
-        if !keys.insert(r.key()) {
-            return Err(AdapterError::Malformed(format!(
-                "the {} key {:?} appears twice",
-                R::KIND,
-                r.key()
-            ))
-            .into());
-        }
-        if !hash_of.contains_key(r.person_ref()) {
-            return Err(PollError::Suspicious(format!(
-                "the {} {:?} belongs to a person hlidac did not ask about",
-                R::KIND,
-                r.key()
-            )));
+    let mut index = app
+        .store
+        .prior_index(&tenant.id, &source.id, R::KIND)
+        .await?;
+    let mut new_keys: HashSet<String> = HashSet::new();
+    let mut records = 0usize;
+    if !people.refs.is_empty() {
+        for chunk in people.refs.chunks(adapter.page_size()) {
+            let tag_key = stable_id(&["etag", &tenant.id, &source.id, R::KIND, &chunk.join("\n")]);
+            let known = app.etag(&tag_key);
+            match R::page(adapter, chunk, known.as_deref()).await? {
+                Page::NotModified => {
+                    records += chunk
+                        .iter()
+                        .map(|r| index.count_of(&people.hash_of[r]))
+                        .sum::<usize>();
+                    if let Some(tag) = known {
+                        out.etags.push((tag_key, tag));
+                    }
+                }
+                Page::Records {
+                    records: page,
+                    etag,
+                } => {
+                    let asked: HashSet<&str> = chunk.iter().map(String::as_str).collect();
+                    for r in &page {
+                        if !asked.contains(r.person_ref()) {
+                            return Err(PollError::Suspicious(format!(
+                                "the {} {:?} belongs to a person hlidac did not ask about",
+                                R::KIND,
+                                r.key()
+                            )));
+                        }
+                        let hash = &people.hash_of[r.person_ref()];
+                        diff_one(
+                            r,
+                            hash,
+                            &mut index,
+                            &mut new_keys,
+                            tenant,
+                            source,
+                            today,
+                            &mut out.diff,
+                            false,
+                        )?;
+                    }
+                    records += page.len();
+                    if let Some(tag) = etag {
+                        out.etags.push((tag_key, tag));
+                    }
+                }
+            }
         }
     }
-    let before = old
-        .values()
-        .filter(|o| polled.contains(&o.person_hash))
-        .count();
-    let after = records.len();
-    if before > 0 && (after as f64) < (before as f64) * (1.0 - source.max_drop_share) {
+    for (r, hash) in &extra {
+        if diff_one(
+            r,
+            hash,
+            &mut index,
+            &mut new_keys,
+            tenant,
+            source,
+            today,
+            &mut out.diff,
+            true,
+        )? {
+            records += 1;
+        }
+    }
+    let before: usize = people
+        .refs
+        .iter()
+        .map(|r| index.count_of(&people.hash_of[r]))
+        .sum();
+    if before > 0 && (records as f64) < (before as f64) * (1.0 - source.max_drop_share) {
         return Err(PollError::Suspicious(format!(
-            "the {} snapshot shrank from {before} to {after} records, more than max_drop_share = {}",
+            "the {} snapshot shrank from {before} to {records} records, more than max_drop_share = {}",
             R::KIND,
             source.max_drop_share
         )));
     }
+    out.records += records;
     Ok(())
+}
+
+/// Checks one record of a snapshot and diffs it against the index. A key that comes twice
+/// fails the poll, unless `may_repeat` (a tracked document also listed for its person).
+/// Returns whether the record was taken.
+#[allow(clippy::too_many_arguments)]
+fn diff_one<R: Watched>(
+    r: &R,
+    person_hash: &str,
+    index: &mut PriorIndex,
+    new_keys: &mut HashSet<String>,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    today: chrono::NaiveDate,
+    diff: &mut Diff,
+    may_repeat: bool,
+) -> Result<bool, PollError> {
+    let key = r.key();
+    if key.trim().is_empty() {
+        return Err(AdapterError::Malformed(format!("a {} has an empty key", R::KIND)).into());
+    }
+    let prior = match index.see(key) {
+        Some((prior, false)) => Some(prior),
+        None if new_keys.insert(key.to_string()) => None,
+        _ if may_repeat => return Ok(false),
+        _ => {
+            return Err(AdapterError::Malformed(format!(
+                "the {} key {key:?} appears twice",
+                R::KIND
+            ))
+            .into())
+        }
+    };
+    let old = prior.as_ref().map(|p| Old {
+        status: index.status(p),
+        content: p.content,
+        version: p.version,
+    });
+    r.diff_into(diff, tenant, source, old, person_hash, today);
+    Ok(true)
+}
+
+/// Reads the change feed from `cursor` and applies what changed for enrolled people;
+/// `None` when the source no longer knows the cursor.
+async fn poll_changes(
+    app: &App,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    http: &hlidac_adapters::http::HttpAdapter,
+    people: &People,
+    cursor: &str,
+) -> Result<Option<PollOutcome>, PollError> {
+    let (receivables, submissions, next) = match http.changes_since(cursor).await? {
+        Changes::Gone => return Ok(None),
+        Changes::Since {
+            receivables,
+            submissions,
+            cursor,
+        } => (receivables, submissions, cursor),
+    };
+    let adapter = app
+        .adapter(&tenant.id, &source.id)
+        .ok_or(PollError::Suspicious("no adapter is configured".into()))?;
+    let tracked = tracked_submissions(app, tenant, source, adapter).await?;
+    let today = app.today(tenant);
+    let mut diff = Diff::default();
+    let mut records = 0;
+    if source.serves(SourceKind::Receivables) {
+        let mine = enrolled_only(receivables, people);
+        records += apply_changed(app, tenant, source, mine, today, &mut diff).await?;
+    }
+    if source.serves(SourceKind::Submissions) {
+        let mut mine = enrolled_only(submissions, people);
+        mine.extend(tracked);
+        records += apply_changed(app, tenant, source, mine, today, &mut diff).await?;
+    }
+    let alerts = app
+        .store
+        .commit_poll(
+            &tenant.id,
+            &source.id,
+            &diff.writes,
+            &diff.events,
+            Commit::Changes { cursor: &next },
+            app.clock.now_ms(),
+        )
+        .await?;
+    Ok(Some(PollOutcome {
+        paused: false,
+        records,
+        changed: diff.writes.len(),
+        events: diff.events.len(),
+        alerts,
+    }))
+}
+
+/// The records of enrolled people, with their hashes; a change feed covers everyone.
+fn enrolled_only<R: Record>(records: Vec<R>, people: &People) -> Vec<(R, String)> {
+    records
+        .into_iter()
+        .filter_map(|r| {
+            let hash = people.hash_of.get(r.person_ref())?.clone();
+            Some((r, hash))
+        })
+        .collect()
+}
+
+/// Diffs changed records against what is stored for their keys. A feed may repeat a record
+/// (pages overlap): the last copy of each key counts.
+async fn apply_changed<R: Watched>(
+    app: &App,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    records: Vec<(R, String)>,
+    today: chrono::NaiveDate,
+    diff: &mut Diff,
+) -> Result<usize, PollError> {
+    let mut latest: HashMap<String, usize> = HashMap::new();
+    for (i, (r, _)) in records.iter().enumerate() {
+        if r.key().trim().is_empty() {
+            return Err(AdapterError::Malformed(format!("a {} has an empty key", R::KIND)).into());
+        }
+        latest.insert(r.key().to_string(), i);
+    }
+    let keys: Vec<&str> = latest.keys().map(String::as_str).collect();
+    let index = app
+        .store
+        .prior_index_of(&tenant.id, &source.id, R::KIND, &keys)
+        .await?;
+    let mut taken = 0;
+    for (i, (r, hash)) in records.iter().enumerate() {
+        if latest.get(r.key()) != Some(&i) {
+            continue;
+        }
+        let old = index.get(r.key());
+        let old = old.as_ref().map(|p| Old {
+            status: index.status(p),
+            content: p.content,
+            version: p.version,
+        });
+        r.diff_into(diff, tenant, source, old, hash, today);
+        taken += 1;
+    }
+    Ok(taken)
+}
+
+/// The documents citizens follow by registration index and access code through this
+/// source, as the source has them now, each with its follower's person hash. A document
+/// the source no longer finds is left as it was.
+async fn tracked_submissions(
+    app: &App,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    adapter: &Adapter,
+) -> Result<Vec<(Submission, String)>, PollError> {
+    let (Some(http), true) = (adapter.http(), source.serves(SourceKind::Submissions)) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for t in app
+        .store
+        .tracked_submissions(&tenant.id, &source.id)
+        .await?
+    {
+        let index = app
+            .crypto
+            .open(&t.index_enc)
+            .map_err(|_| PollError::Crypto)?;
+        let code = app
+            .crypto
+            .open(&t.code_enc)
+            .map_err(|_| PollError::Crypto)?;
+        match http.track(&index, &code).await? {
+            Some(s) if s.reference.registration_index.as_deref() == Some(index.as_str()) => {
+                out.push((s, t.person_hash))
+            }
+            Some(_) => {
+                return Err(PollError::Suspicious(
+                    "tracking returned a document with another registration index".into(),
+                ))
+            }
+            None => tracing::info!(
+                tracked = %t.id,
+                "the source finds no document for a tracked registration index and access code"
+            ),
+        }
+    }
+    Ok(out)
 }
 
 /// What a poll or a push changes: observations to write and events to emit.
@@ -304,11 +652,20 @@ fn stored<R: Record>(record: &R) -> (String, String) {
     (data, hash)
 }
 
-/// Whether the record changed, trusting the source's version when both sides have one.
-fn changed<R: Record>(old: &Observation, record: &R, content_hash: &str) -> bool {
-    match (old.version.as_deref(), record.version()) {
-        (Some(a), Some(b)) if a == b => false,
-        _ => old.content_hash != content_hash,
+/// What the diff knows of a stored record.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Old<'a> {
+    pub(crate) status: &'a str,
+    pub(crate) content: u128,
+    pub(crate) version: Option<u128>,
+}
+
+/// The source's version says the record is unchanged (both sides have the same one); the
+/// record need not even be serialised.
+fn same_version<R: Record>(old: &Old<'_>, record: &R) -> bool {
+    match (old.version, record.version()) {
+        (Some(a), Some(b)) => a == fingerprint(b),
+        _ => false,
     }
 }
 
@@ -338,11 +695,14 @@ impl Diff {
         &mut self,
         tenant: &TenantConfig,
         source: &SourceConfig,
-        old: Option<&Observation>,
+        old: Option<Old<'_>>,
         r: &Receivable,
         person_hash: &str,
         today: chrono::NaiveDate,
     ) {
+        if old.is_some_and(|o| same_version(&o, r)) {
+            return;
+        }
         let (data, hash) = stored(r);
         let status = r.status.as_str();
         // The rules look at a receivable from its next date: a due date, or the end of an
@@ -375,11 +735,11 @@ impl Diff {
                 }
                 self.write(r, person_hash, status, data, hash, due_next.clone());
             }
-            Some(o) if changed(o, r, &hash) => {
+            Some(o) if o.content != content_fingerprint(&hash) => {
                 if r.status == hlidac_adapters::ReceivableStatus::Paid && o.status != "paid" {
                     let version = r.version.as_deref().unwrap_or(&hash);
                     let id = stable_id(&[
-                        &tenant.id, &source.id, &r.key, "status", &o.status, status, version,
+                        &tenant.id, &source.id, &r.key, "status", o.status, status, version,
                     ]);
                     self.events.push(event("receivable.paid", id));
                 }
@@ -393,10 +753,13 @@ impl Diff {
         &mut self,
         tenant: &TenantConfig,
         source: &SourceConfig,
-        old: Option<&Observation>,
+        old: Option<Old<'_>>,
         s: &Submission,
         person_hash: &str,
     ) {
+        if old.is_some_and(|o| same_version(&o, s)) {
+            return;
+        }
         let (data, hash) = stored(s);
         let status = s.status.as_str();
         let event = |kind: &str, id: String, old_status: Option<&str>| NewEvent {
@@ -416,14 +779,14 @@ impl Diff {
                 self.events.push(event("submission.new", id, None));
                 self.write(s, person_hash, status, data, hash, None);
             }
-            Some(o) if changed(o, s, &hash) => {
+            Some(o) if o.content != content_fingerprint(&hash) => {
                 if o.status != status {
                     let version = s.version.as_deref().unwrap_or(&hash);
                     let id = stable_id(&[
-                        &tenant.id, &source.id, &s.key, "status", &o.status, status, version,
+                        &tenant.id, &source.id, &s.key, "status", o.status, status, version,
                     ]);
                     self.events
-                        .push(event("submission.status_changed", id, Some(&o.status)));
+                        .push(event("submission.status_changed", id, Some(o.status)));
                 }
                 self.write(s, person_hash, status, data, hash, None);
             }

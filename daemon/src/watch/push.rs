@@ -5,8 +5,8 @@
 
 use crate::app::App;
 use crate::config::{SourceConfig, SourceKind, TenantConfig};
-use crate::store::StoreError;
-use crate::watch::poll::Diff;
+use crate::store::{Commit, StoreError};
+use crate::watch::poll::{Diff, Old, Watched};
 use hlidac_adapters::{Receivable, Record, Submission};
 use std::collections::HashSet;
 
@@ -55,6 +55,44 @@ fn check_keys<R: Record>(records: &[R], served: bool) -> Result<(), PushError> {
     Ok(())
 }
 
+/// Diffs the pushed records of one kind against what is stored for their keys.
+#[allow(clippy::too_many_arguments)]
+async fn push_kind<R: Watched>(
+    app: &App,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    records: &[R],
+    enrolled: &HashSet<String>,
+    today: chrono::NaiveDate,
+    diff: &mut Diff,
+    outcome: &mut PushOutcome,
+) -> Result<(), PushError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<&str> = records.iter().map(|r| r.key()).collect();
+    let index = app
+        .store
+        .prior_index_of(&tenant.id, &source.id, R::KIND, &keys)
+        .await?;
+    for r in records {
+        let hash = app.person_hash(r.person_ref());
+        if !enrolled.contains(&hash) {
+            outcome.skipped_not_enrolled += 1;
+            continue;
+        }
+        outcome.accepted += 1;
+        let prior = index.get(r.key());
+        let old = prior.as_ref().map(|p| Old {
+            status: index.status(p),
+            content: p.content,
+            version: p.version,
+        });
+        r.diff_into(diff, tenant, source, old, &hash, today);
+    }
+    Ok(())
+}
+
 #[tracing::instrument(skip_all, fields(tenant = %tenant.id, source = %source.id))]
 pub async fn apply_push(
     app: &App,
@@ -68,36 +106,28 @@ pub async fn apply_push(
     let today = app.today(tenant);
     let mut diff = Diff::default();
     let mut outcome = PushOutcome::default();
-    if !body.receivables.is_empty() {
-        let old = app
-            .store
-            .observations(&tenant.id, &source.id, Receivable::KIND)
-            .await?;
-        for r in &body.receivables {
-            let hash = app.person_hash(&r.person_ref);
-            if !enrolled.contains(&hash) {
-                outcome.skipped_not_enrolled += 1;
-                continue;
-            }
-            outcome.accepted += 1;
-            diff.receivable(tenant, source, old.get(&r.key), r, &hash, today);
-        }
-    }
-    if !body.submissions.is_empty() {
-        let old = app
-            .store
-            .observations(&tenant.id, &source.id, Submission::KIND)
-            .await?;
-        for s in &body.submissions {
-            let hash = app.person_hash(&s.person_ref);
-            if !enrolled.contains(&hash) {
-                outcome.skipped_not_enrolled += 1;
-                continue;
-            }
-            outcome.accepted += 1;
-            diff.submission(tenant, source, old.get(&s.key), s, &hash);
-        }
-    }
+    push_kind(
+        app,
+        tenant,
+        source,
+        &body.receivables,
+        &enrolled,
+        today,
+        &mut diff,
+        &mut outcome,
+    )
+    .await?;
+    push_kind(
+        app,
+        tenant,
+        source,
+        &body.submissions,
+        &enrolled,
+        today,
+        &mut diff,
+        &mut outcome,
+    )
+    .await?;
     outcome.changed = diff.writes.len();
     outcome.alerts = app
         .store
@@ -106,7 +136,7 @@ pub async fn apply_push(
             &source.id,
             &diff.writes,
             &diff.events,
-            None,
+            Commit::Push,
             app.clock.now_ms(),
         )
         .await?;

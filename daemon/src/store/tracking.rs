@@ -1,0 +1,93 @@
+//! Submissions a citizen follows by registration index and access code (Bulgarian document
+//! tracking). The pair is sealed at rest; only its keyed hash is searchable.
+
+use super::{new_id, Result, Store};
+use sqlx::Row;
+
+/// One followed document, with the follower's person hash (the alerts go to them).
+#[derive(Clone, Debug)]
+pub struct TrackedRow {
+    pub id: String,
+    pub citizen_id: String,
+    pub person_hash: String,
+    pub index_enc: String,
+    pub code_enc: String,
+}
+
+impl Store {
+    /// Starts following a document; following it again changes nothing. Returns the id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn track_submission(
+        &self,
+        citizen_id: &str,
+        tenant: &str,
+        source: &str,
+        index_hash: &str,
+        index_enc: &str,
+        code_enc: &str,
+        now: i64,
+    ) -> Result<String> {
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO tracked_submissions
+                (id, citizen_id, tenant_id, source_id, index_hash, index_enc, code_enc, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (citizen_id, source_id, index_hash) DO UPDATE SET code_enc = excluded.code_enc",
+        )
+        .bind(&id)
+        .bind(citizen_id)
+        .bind(tenant)
+        .bind(source)
+        .bind(index_hash)
+        .bind(index_enc)
+        .bind(code_enc)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query(
+            "SELECT id FROM tracked_submissions
+             WHERE citizen_id = $1 AND source_id = $2 AND index_hash = $3",
+        )
+        .bind(citizen_id)
+        .bind(source)
+        .bind(index_hash)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// The documents followed through one source.
+    pub async fn tracked_submissions(&self, tenant: &str, source: &str) -> Result<Vec<TrackedRow>> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.citizen_id, c.person_hash, t.index_enc, t.code_enc
+             FROM tracked_submissions t JOIN citizens c ON c.id = t.citizen_id
+             WHERE t.tenant_id = $1 AND t.source_id = $2
+             ORDER BY t.created_at, t.id",
+        )
+        .bind(tenant)
+        .bind(source)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TrackedRow {
+                    id: r.try_get(0)?,
+                    citizen_id: r.try_get(1)?,
+                    person_hash: r.try_get(2)?,
+                    index_enc: r.try_get(3)?,
+                    code_enc: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Stops following a document; false when there was no such row.
+    pub async fn untrack_submission(&self, id: &str) -> Result<bool> {
+        let n = sqlx::query("DELETE FROM tracked_submissions WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(n > 0)
+    }
+}
