@@ -96,6 +96,8 @@ pub enum FaultKind {
     /// The change feed answers an unknown cursor with an empty page instead of 410 Gone,
     /// which would silently lose changes (consumed by /v1/changes).
     BadCursor,
+    /// Answers normally: queued before another fault, it aims that one at a later call.
+    Pass,
 }
 
 impl FaultKind {
@@ -200,6 +202,8 @@ struct SimState {
     /// The change feed: (sequence number, kind, key), oldest first.
     log: VecDeque<(u64, &'static str, String)>,
     seq: u64,
+    /// Requests served, by what they were ("receivables", "not_modified", "changes", …).
+    calls: HashMap<&'static str, u64>,
 }
 
 impl SimState {
@@ -336,6 +340,7 @@ impl Sim {
             version: 1000,
             log: VecDeque::new(),
             seq: 0,
+            calls: HashMap::new(),
         };
         Sim {
             state: Arc::new(Mutex::new(state)),
@@ -368,6 +373,16 @@ impl Sim {
         let mut s = self.lock();
         s.log.clear();
         s.seq += CHANGE_LOG_KEEP as u64;
+    }
+
+    /// How many requests of a sort were served: "receivables", "submissions",
+    /// "not_modified", "changes", "track".
+    pub fn calls(&self, what: &str) -> u64 {
+        self.lock().calls.get(what).copied().unwrap_or(0)
+    }
+
+    fn count(&self, what: &'static str) {
+        *self.lock().calls.entry(what).or_default() += 1;
     }
 
     pub fn applied_steps(&self) -> usize {
@@ -573,7 +588,7 @@ async fn list<T: Record>(
     };
     let mut complete = true;
     match fault {
-        None | Some(FaultKind::WrongVersion | FaultKind::BadCursor) => {}
+        None | Some(FaultKind::WrongVersion | FaultKind::BadCursor | FaultKind::Pass) => {}
         Some(FaultKind::Http500) => {
             return protocol_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -614,7 +629,11 @@ async fn list<T: Record>(
     }
     let body = serde_json::to_vec(&serde_json::json!({"records": records, "complete": complete}))
         .unwrap_or_default();
-    with_etag(headers, body)
+    let response = with_etag(headers, body);
+    if response.status() == StatusCode::NOT_MODIFIED {
+        sim.count("not_modified");
+    }
+    response
 }
 
 async fn list_receivables(
@@ -622,6 +641,7 @@ async fn list_receivables(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
+    sim.count("receivables");
     list(&sim, &headers, q, |s, refs| s.receivables.of(refs)).await
 }
 
@@ -630,6 +650,7 @@ async fn list_submissions(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
+    sim.count("submissions");
     list(&sim, &headers, q, |s, refs| s.submissions.of(refs)).await
 }
 
@@ -643,6 +664,7 @@ async fn track_submission(
     if let Some(r) = unauthorized(&sim, &headers) {
         return r;
     }
+    sim.count("track");
     let one = |name: &str| {
         query_values(&q, name)
             .ok()
@@ -692,6 +714,7 @@ async fn changes(State(sim): State<Sim>, headers: HeaderMap, RawQuery(q): RawQue
     if let Some(r) = unauthorized(&sim, &headers) {
         return r;
     }
+    sim.count("changes");
     let first = |name: &str| {
         query_values(&q, name)
             .ok()

@@ -194,6 +194,53 @@ impl App {
 
     /// Enrols a citizen (until eID login exists): the person reference and the address are
     /// stored hashed and sealed. Returns the citizen's id and whether it is new.
+    /// Lets a citizen follow a document by its registration index and access code
+    /// (Bulgarian document tracking) through an http source that serves submissions.
+    /// Returns the tracking id.
+    pub async fn track(
+        &self,
+        citizen_id: &str,
+        source: &str,
+        registration_index: &str,
+        access_code: &str,
+    ) -> anyhow::Result<String> {
+        let tenant = self
+            .store
+            .citizen_tenant(citizen_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no citizen with id {citizen_id}"))?;
+        let source_config = self
+            .config
+            .tenant(&tenant)
+            .and_then(|t| t.source(source))
+            .ok_or_else(|| anyhow::anyhow!("no source {source:?} in {tenant}"))?;
+        anyhow::ensure!(
+            matches!(source_config.adapter, AdapterConfig::Http(_))
+                && source_config.serves(crate::config::SourceKind::Submissions),
+            "{tenant}/{source} is not an http source of submissions, so it cannot track documents"
+        );
+        let index = registration_index.trim();
+        let code = access_code.trim();
+        let sane = |v: &str| !v.is_empty() && v.len() <= 100 && !v.chars().any(char::is_control);
+        anyhow::ensure!(
+            sane(index),
+            "the registration index is empty or not plain text"
+        );
+        anyhow::ensure!(sane(code), "the access code is empty or not plain text");
+        Ok(self
+            .store
+            .track_submission(
+                citizen_id,
+                &tenant,
+                source,
+                &self.crypto.hash("registration_index", index),
+                &self.crypto.seal(index),
+                &self.crypto.seal(code),
+                self.clock.now_ms(),
+            )
+            .await?)
+    }
+
     pub async fn enrol(
         &self,
         tenant: &str,

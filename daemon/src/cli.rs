@@ -175,6 +175,20 @@ pub enum CitizenCommand {
     },
     /// Remove a citizen and everything personal; pending alerts are suppressed.
     Remove { id: String },
+    /// Follow a document by its registration index and access code (Bulgarian document
+    /// tracking), for a citizen, through an http source of submissions.
+    Track {
+        #[arg(long)]
+        citizen: String,
+        #[arg(long)]
+        source: String,
+        /// The registration index, for example "94-00-123/12.03.2026".
+        #[arg(long)]
+        index: String,
+        /// The access code the filer received; may also come from HLIDAC_ACCESS_CODE.
+        #[arg(long, env = "HLIDAC_ACCESS_CODE", hide_env_values = true)]
+        code: String,
+    },
 }
 
 pub fn main(cli: Cli) -> ExitCode {
@@ -321,6 +335,15 @@ async fn citizen(command: CitizenCommand, config: Config) -> anyhow::Result<()> 
                     email
                 );
             }
+        }
+        CitizenCommand::Track {
+            citizen,
+            source,
+            index,
+            code,
+        } => {
+            let id = app.track(&citizen, &source, &index, &code).await?;
+            println!("citizen {citizen} follows the document ({id})");
         }
         CitizenCommand::Remove { id } => {
             if app.store.remove_citizen(&id, app.clock.now_ms()).await? {

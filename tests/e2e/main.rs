@@ -15,6 +15,7 @@ mod faults;
 mod helpers;
 mod ingest;
 mod instalments;
+mod protocol;
 mod restart;
 mod scale;
 mod store;

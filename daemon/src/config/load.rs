@@ -63,7 +63,7 @@ impl Overrides {
 }
 
 /// Environment variables with the prefix that are not config keys.
-const RESERVED_ENV: &[&str] = &["CONFIG", "LOG", "PERSON_REF"];
+const RESERVED_ENV: &[&str] = &["CONFIG", "LOG", "PERSON_REF", "ACCESS_CODE"];
 const TOP_LEVEL_KEYS: &[&str] = &[
     "state_dir",
     "database",

@@ -81,6 +81,15 @@ impl Store {
             .collect()
     }
 
+    /// The tenant a citizen is enrolled in, if the citizen exists.
+    pub async fn citizen_tenant(&self, citizen_id: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT tenant_id FROM citizens WHERE id = $1")
+            .bind(citizen_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
     /// Stops following a document; false when there was no such row.
     pub async fn untrack_submission(&self, id: &str) -> Result<bool> {
         let n = sqlx::query("DELETE FROM tracked_submissions WHERE id = $1")

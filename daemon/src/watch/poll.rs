@@ -799,7 +799,8 @@ fn submission_payload(s: &Submission, old_status: Option<&str>) -> serde_json::V
     serde_json::json!({
         "key": s.key,
         "matter": s.matter,
-        "filing_number": s.reference.filing_number,
+        // A document followed by registration index has that index as its number.
+        "filing_number": s.reference.filing_number.as_ref().or(s.reference.registration_index.as_ref()),
         "case_number": s.reference.case_number,
         "status": s.status.as_str(),
         "old_status": old_status,

@@ -1,0 +1,423 @@
+//! The rest of the pull protocol end to end: the change feed (cursor kept, overlap
+//! harmless, 410 Gone → a full read), ETag/304 (an unchanged page is not read again, and
+//! only a committed page's ETag is kept), mutual TLS, and document tracking by
+//! registration index and access code.
+
+use crate::helpers::*;
+use hlidac_adapters::sim::{tls_config, Change, FaultKind, Scenario, Sim};
+use hlidac_adapters::SubmissionStatus;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+/// Adds keys to the config's http adapter (the last table of the test config).
+fn with_adapter_keys(config: String, keys: &str) -> String {
+    format!("{config}{keys}\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_change_feed_is_followed_and_a_forgotten_cursor_means_a_full_read() {
+    let Some(mut t) = TestApp::spawn_with(
+        Engine::Sqlite,
+        crate::timeline::scenario(),
+        morning("2026-05-01"),
+        |c| with_adapter_keys(c, "changes = true"),
+    )
+    .await
+    else {
+        return;
+    };
+    // The first poll reads everything and keeps the head taken before it.
+    let m = t.cycle().await;
+    assert_eq!(m.len(), 2, "the same two mails as a plain poll");
+    let cursor = t
+        .app
+        .store
+        .change_cursor("lhota", "agenda")
+        .await
+        .expect("db");
+    assert_eq!(cursor.as_deref(), Some("c0"));
+    let lists = t.sim.calls("receivables") + t.sim.calls("submissions");
+    assert_eq!(lists, 2);
+
+    // From now on only the feed is read.
+    t.sim.step(); // a new fee for Jana
+    let m = t.cycle().await;
+    expect_mails(&m, &[(JANA_MAIL, "nová platba Poplatek za odpady")]);
+    assert_eq!(
+        t.sim.calls("receivables") + t.sim.calls("submissions"),
+        lists
+    );
+    assert_eq!(
+        t.app
+            .store
+            .change_cursor("lhota", "agenda")
+            .await
+            .expect("db")
+            .as_deref(),
+        Some("c1")
+    );
+
+    // The feed repeats the last changes before the cursor: nothing is sent twice.
+    let m = t.cycle().await;
+    expect_mails(&m, &[]);
+
+    // A change for someone hlidac does not watch is passed over; the source stays ok.
+    t.sim.apply(Change::PutReceivable {
+        record: fee(
+            "R-2026-900",
+            "CZ-0000-NOBODY",
+            "Poplatek",
+            1000,
+            "2026-06-30",
+        ),
+    });
+    let m = t.cycle().await;
+    expect_mails(&m, &[]);
+    let health = t
+        .app
+        .store
+        .source_health("lhota", "agenda")
+        .await
+        .expect("db")
+        .expect("source");
+    assert_eq!(health.state, "ok");
+
+    // The source forgets every cursor: the next poll reads everything again, and what
+    // changed meanwhile is told once.
+    t.sim.expire_cursors();
+    t.sim.step(); // Jana's request assigned
+    let m = t.cycle().await;
+    expect_mails(&m, &[(JANA_MAIL, "přiděleno zpracovateli")]);
+    assert_eq!(
+        t.sim.calls("receivables") + t.sim.calls("submissions"),
+        lists + 2,
+        "one full read"
+    );
+    let fresh = t
+        .app
+        .store
+        .change_cursor("lhota", "agenda")
+        .await
+        .expect("db");
+    assert!(
+        fresh.as_deref().is_some_and(|c| c != "c1"),
+        "a new head: {fresh:?}"
+    );
+    let m = t.cycle().await;
+    expect_mails(&m, &[]);
+    t.sim.step(); // Jana pays
+    let m = t.cycle().await;
+    expect_mails(&m, &[(JANA_MAIL, "je uhrazena")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unchanged_pages_are_not_read_again_and_only_committed_etags_are_kept() {
+    let Some(mut t) = TestApp::spawn(
+        Engine::Sqlite,
+        crate::timeline::scenario(),
+        morning("2026-05-01"),
+    )
+    .await
+    else {
+        return;
+    };
+    let m = t.cycle().await;
+    assert_eq!(m.len(), 2);
+    assert_eq!(t.sim.calls("not_modified"), 0);
+    let m = t.cycle().await;
+    expect_mails(&m, &[]);
+    assert_eq!(t.sim.calls("not_modified"), 2, "both pages answered 304");
+
+    t.sim.step(); // a new fee for Jana: the receivables page changes
+    let m = t.cycle().await;
+    expect_mails(&m, &[(JANA_MAIL, "nová platba")]);
+    assert_eq!(
+        t.sim.calls("not_modified"),
+        3,
+        "only the submissions page was 304"
+    );
+
+    // Jana's request is assigned and she pays; the poll reads the new receivables page,
+    // then the submissions call fails. Nothing is committed, so that page's new ETag must
+    // not be kept either: otherwise the next poll would get 304 for it and the payment
+    // would never be told.
+    t.sim.step();
+    t.sim.step();
+    t.sim.inject(FaultKind::Pass, 1);
+    t.sim.inject(FaultKind::Http500, 1);
+    let m = t.cycle().await;
+    expect_mails(&m, &[]);
+    let m = t.cycle().await;
+    expect_mails(
+        &m,
+        &[(JANA_MAIL, "je uhrazena"), (JANA_MAIL, "přiděleno zpracovateli")],
+    );
+}
+
+/// A CA, a server certificate for localhost and a client certificate, by openssl.
+fn make_certs(dir: &Path) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl (scripts/install-deps installs it)");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=hlidac test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    for (name, cn, ext) in [
+        (
+            "server",
+            "localhost",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+        ),
+        ("client", "hlidac lhota", "extendedKeyUsage=clientAuth\n"),
+    ] {
+        std::fs::write(dir.join(format!("{name}.ext")), ext).expect("ext");
+        run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.csr"),
+            "-subj",
+            &format!("/CN={cn}"),
+        ]);
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            &format!("{name}.csr"),
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            &format!("{name}.pem"),
+            "-days",
+            "2",
+            "-extfile",
+            &format!("{name}.ext"),
+        ]);
+    }
+}
+
+fn replace_base_url(config: &str, url: &str) -> String {
+    let start = config.find("base_url = \"").expect("base_url") + "base_url = \"".len();
+    let end = start + config[start..].find('"').expect("end quote");
+    format!("{}{url}{}", &config[..start], &config[end..])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_behind_mutual_tls_is_read_with_the_client_certificate_only() {
+    let certs = tempfile::tempdir().expect("tempdir");
+    make_certs(certs.path());
+    let c = |name: &str| certs.path().join(name);
+    let server = tls_config(&c("server.pem"), &c("server.key"), Some(&c("ca.pem"))).expect("tls");
+    let sim = Sim::new(crate::timeline::scenario(), Some("sim-token".into()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!(
+        "https://localhost:{}",
+        listener.local_addr().expect("addr").port()
+    );
+    tokio::spawn(sim.clone().serve_tls(listener, Arc::new(server)));
+
+    let tls_keys = format!(
+        "ca_file = \"{}\"\nclient_cert_file = \"{}\"\nclient_key_file = \"{}\"",
+        c("ca.pem").display(),
+        c("client.pem").display(),
+        c("client.key").display()
+    );
+    let Some(mut t) = TestApp::spawn_with(
+        Engine::Sqlite,
+        Scenario::default(),
+        morning("2026-05-01"),
+        |config| with_adapter_keys(replace_base_url(&config, &url), &tls_keys),
+    )
+    .await
+    else {
+        return;
+    };
+    let m = t.cycle().await;
+    assert_eq!(m.len(), 2, "both alerts came over mutual TLS");
+    assert!(sim.calls("receivables") >= 1);
+
+    // The conformance kit uses the same certificate.
+    let config_file = t.dir.path().join("tls.toml");
+    std::fs::write(&config_file, &t.config).expect("config");
+    let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+        .arg("--config")
+        .arg(&config_file)
+        .args([
+            "adapter",
+            "check",
+            "--tenant",
+            "lhota",
+            "--source",
+            "agenda",
+            "--person-ref",
+            JANA,
+        ])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+
+    // Without the client certificate the server ends the handshake: the poll fails and
+    // says why; nothing is changed.
+    let without = t
+        .config
+        .lines()
+        .filter(|l| !l.starts_with("client_"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let other = tempfile::tempdir().expect("tempdir");
+    let db = fresh_database(Engine::Sqlite, other.path())
+        .await
+        .expect("sqlite");
+    let without = without.replace(
+        &format!("sqlite://{}", t.dir.path().display()),
+        &db.replace("/hlidac.db?mode=rwc", ""),
+    );
+    let app = build(&without, t.clock.clone()).await;
+    app.enrol("lhota", JANA, JANA_MAIL, Some("cs"))
+        .await
+        .expect("enrol");
+    let err = app
+        .poll_source("lhota", "agenda")
+        .await
+        .expect_err("refused");
+    let message = err.to_string();
+    assert!(
+        message.contains("could not reach the source")
+            && message.to_lowercase().contains("certificate"),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_followed_by_registration_index_and_access_code_is_told_to_its_follower() {
+    const INDEX: &str = "94-00-123/12.03.2026";
+    const CODE: &str = "K7Q2-9XLM";
+    let mut tracked = submission(
+        "BG-DOC-123",
+        "BG-FILER-1",
+        "Заявление за издаване на удостоверение",
+        "x",
+    );
+    tracked.reference.filing_number = None;
+    tracked.reference.registration_index = Some(INDEX.into());
+    let mut scenario = Scenario::default();
+    scenario.submissions.push(tracked);
+    scenario
+        .access_codes
+        .insert("BG-DOC-123".into(), CODE.into());
+    let Some(mut t) = TestApp::spawn(Engine::Sqlite, scenario, morning("2026-05-01")).await else {
+        return;
+    };
+    let citizens = t.app.store.list_citizens(Some("lhota")).await.expect("db");
+    let id_of = |hash_of: &str| {
+        let h = t.app.person_hash(hash_of);
+        citizens
+            .iter()
+            .find(|c| {
+                t.app
+                    .crypto
+                    .open(&c.person_ref_enc)
+                    .ok()
+                    .map(|r| t.app.person_hash(&r))
+                    == Some(h.clone())
+            })
+            .map(|c| c.id.clone())
+            .expect("citizen")
+    };
+    let jana = id_of(JANA);
+    let petr = id_of(PETR);
+
+    // Jana follows it with the right code, through the real binary; Petr with a wrong one.
+    let config_file = t.dir.path().join("hlidac.toml");
+    std::fs::write(&config_file, &t.config).expect("config");
+    let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+        .arg("--config")
+        .arg(&config_file)
+        .args([
+            "citizen",
+            "track",
+            "--citizen",
+            &jana,
+            "--source",
+            "agenda",
+            "--index",
+            INDEX,
+        ])
+        .env("HLIDAC_ACCESS_CODE", CODE)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.app
+        .track(&petr, "agenda", INDEX, "WRONG-CODE")
+        .await
+        .expect("track");
+    assert!(
+        t.app.track(&petr, "agenda", "", "x").await.is_err(),
+        "an empty index is refused"
+    );
+
+    let m = t.cycle().await;
+    let m = expect_mails(&m, &[(JANA_MAIL, INDEX)]);
+    assert!(
+        m[0].body.contains("Заявление за издаване на удостоверение"),
+        "{}",
+        m[0].body
+    );
+    assert_eq!(t.sim.calls("track"), 2);
+
+    t.sim.apply(Change::SetSubmissionStatus {
+        key: "BG-DOC-123".into(),
+        status: SubmissionStatus::Resolved,
+        status_native: Some("Приключен".into()),
+        assigned_to: None,
+    });
+    let m = t.cycle().await;
+    expect_mails(&m, &[(JANA_MAIL, "vyřízeno")]);
+    let m = t.cycle().await;
+    expect_mails(&m, &[]);
+
+    // Neither the index nor the code is stored in clear.
+    let db = std::fs::read(t.dir.path().join("hlidac.db")).expect("db file");
+    let text = String::from_utf8_lossy(&db);
+    assert!(!text.contains(CODE) && !text.contains(INDEX.split('/').next().unwrap_or(INDEX)));
+}
