@@ -627,8 +627,16 @@ async fn list<T: Record>(
             return Json(serde_json::json!({"records": values, "complete": true})).into_response();
         }
     }
-    let body = serde_json::to_vec(&serde_json::json!({"records": records, "complete": complete}))
-        .unwrap_or_default();
+    #[derive(Serialize)]
+    struct ListBody<'a, T> {
+        records: &'a [T],
+        complete: bool,
+    }
+    let body = serde_json::to_vec(&ListBody {
+        records: &records,
+        complete,
+    })
+    .unwrap_or_default();
     let response = with_etag(headers, body);
     if response.status() == StatusCode::NOT_MODIFIED {
         sim.count("not_modified");

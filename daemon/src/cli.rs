@@ -4,6 +4,7 @@ use crate::clock::SystemClock;
 use crate::config::{self, Config, LogFormat, Overrides};
 use crate::store::Store;
 use crate::App;
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -125,6 +126,13 @@ pub enum SourceCommand {
         #[arg(long)]
         source: String,
     },
+    /// Poll a source now, once, and print what changed as JSON (exit 1 when it fails).
+    Poll {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        source: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -175,6 +183,13 @@ pub enum CitizenCommand {
     },
     /// Remove a citizen and everything personal; pending alerts are suppressed.
     Remove { id: String },
+    /// Enrol many citizens from a file of `person_ref,email[,locale]` lines (`#` starts
+    /// a comment); a line that fails is reported with its number and the rest go on.
+    Import {
+        #[arg(long)]
+        tenant: String,
+        file: std::path::PathBuf,
+    },
     /// Follow a document by its registration index and access code (Bulgarian document
     /// tracking), for a citizen, through an http source of submissions.
     Track {
@@ -345,6 +360,38 @@ async fn citizen(command: CitizenCommand, config: Config) -> anyhow::Result<()> 
             let id = app.track(&citizen, &source, &index, &code).await?;
             println!("citizen {citizen} follows the document ({id})");
         }
+        CitizenCommand::Import { tenant, file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("while reading {}", file.display()))?;
+            let (mut enrolled, mut failed) = (0usize, 0usize);
+            for (no, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+                let result = match fields.as_slice() {
+                    [person_ref, email] => app.enrol(&tenant, person_ref, email, None).await,
+                    [person_ref, email, locale] => {
+                        app.enrol(&tenant, person_ref, email, Some(locale)).await
+                    }
+                    _ => Err(anyhow::anyhow!("expected person_ref,email[,locale]")),
+                };
+                match result {
+                    Ok(_) => enrolled += 1,
+                    Err(e) => {
+                        failed += 1;
+                        // The line itself is not echoed: it holds a person reference.
+                        eprintln!("{}:{}: {e:#}", file.display(), no + 1);
+                    }
+                }
+            }
+            println!("enrolled {enrolled} citizen(s) in {tenant}, {failed} line(s) failed");
+            if failed > 0 {
+                app.store.close().await;
+                anyhow::bail!("{failed} line(s) of {} failed", file.display());
+            }
+        }
         CitizenCommand::Remove { id } => {
             if app.store.remove_citizen(&id, app.clock.now_ms()).await? {
                 println!("removed citizen {id}");
@@ -385,6 +432,22 @@ async fn admin(command: Command, config: Config) -> anyhow::Result<()> {
             let (tenant, source, paused) = match command {
                 SourceCommand::Pause { tenant, source } => (tenant, source, true),
                 SourceCommand::Resume { tenant, source } => (tenant, source, false),
+                SourceCommand::Poll { tenant, source } => {
+                    let started = std::time::Instant::now();
+                    let outcome = app.poll_source(&tenant, &source).await;
+                    app.store.close().await;
+                    let o = outcome?;
+                    println!(
+                        "{}",
+                        serde_json::json!({
+                            "tenant": tenant, "source": source, "paused": o.paused,
+                            "records": o.records, "changed": o.changed, "events": o.events,
+                            "alerts": o.alerts,
+                            "seconds": (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+                        })
+                    );
+                    return Ok(());
+                }
             };
             admin.set_paused(&tenant, &source, paused).await?;
             println!(

@@ -151,7 +151,10 @@ async fn unchanged_pages_are_not_read_again_and_only_committed_etags_are_kept() 
     let m = t.cycle().await;
     expect_mails(
         &m,
-        &[(JANA_MAIL, "je uhrazena"), (JANA_MAIL, "přiděleno zpracovateli")],
+        &[
+            (JANA_MAIL, "je uhrazena"),
+            (JANA_MAIL, "přiděleno zpracovateli"),
+        ],
     );
 }
 

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use hlidac_adapters::sim::{demo_scenario, Scenario, Sim};
+use hlidac_adapters::sim::{demo_scenario, synthetic_scenario, Scenario, Sim};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -14,7 +14,8 @@ struct Args {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: String,
-    /// `demo` for the built-in demo town, or a scenario JSON file.
+    /// `demo` for the built-in demo town, `synthetic:PERSONS:PER_PERSON` for a large
+    /// made-up town (persons SYN-0000000…), or a scenario JSON file.
     #[arg(long, default_value = "demo")]
     scenario: String,
     /// The demo scenario's "today" (YYYY-MM-DD); defaults to the current local date.
@@ -26,6 +27,14 @@ struct Args {
     /// Require this bearer token on protocol calls.
     #[arg(long, env = "HLIDAC_SIM_TOKEN")]
     token: Option<String>,
+    /// Serve HTTPS with this certificate (PEM) and `--tls-key`.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    #[arg(long)]
+    tls_key: Option<PathBuf>,
+    /// With HTTPS, require client certificates signed by this CA (PEM): mutual TLS.
+    #[arg(long, requires = "tls_cert")]
+    client_ca: Option<PathBuf>,
     /// Write the bound address to this file once listening (for scripts).
     #[arg(long)]
     addr_file: Option<PathBuf>,
@@ -42,6 +51,17 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let scenario = if args.scenario == "demo" {
         demo_scenario(
+            args.today
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        )
+    } else if let Some(size) = args.scenario.strip_prefix("synthetic:") {
+        let (persons, per_person) = size
+            .split_once(':')
+            .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+            .context("--scenario synthetic:PERSONS:PER_PERSON, for example synthetic:20000:50")?;
+        synthetic_scenario(
+            persons,
+            per_person,
             args.today
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),
         )
@@ -63,6 +83,13 @@ async fn main() -> anyhow::Result<()> {
     if args.auto {
         tokio::spawn(sim.clone().run_timeline());
     }
-    sim.serve(listener).await?;
+    match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            let config = hlidac_adapters::sim::tls_config(cert, key, args.client_ca.as_deref())
+                .context("while loading the TLS certificate")?;
+            sim.serve_tls(listener, std::sync::Arc::new(config)).await?
+        }
+        _ => sim.serve(listener).await?,
+    }
     Ok(())
 }

@@ -31,6 +31,8 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the database holds data hlidac cannot read: {0}")]
+    Corrupt(String),
     #[error("cannot create the database folder {path}: {source}")]
     Folder {
         path: String,
@@ -545,35 +547,8 @@ impl Store {
         now: i64,
     ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
-        for w in writes {
-            sqlx::query(
-                "INSERT INTO observations (tenant_id, source_id, kind, record_key, person_hash,
-                    content_hash, version, status, data, first_seen_at, updated_at, due_next)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
-                 ON CONFLICT (tenant_id, source_id, kind, record_key) DO UPDATE SET
-                    person_hash = excluded.person_hash, content_hash = excluded.content_hash,
-                    version = excluded.version, status = excluded.status, data = excluded.data,
-                    updated_at = excluded.updated_at, due_next = excluded.due_next,
-                    rules_day = NULL",
-            )
-            .bind(tenant)
-            .bind(source)
-            .bind(w.kind)
-            .bind(&w.record_key)
-            .bind(&w.person_hash)
-            .bind(&w.content_hash)
-            .bind(w.version.clone())
-            .bind(&w.status)
-            .bind(&w.data)
-            .bind(now)
-            .bind(w.due_next.clone())
-            .execute(&mut *tx)
-            .await?;
-        }
-        let mut alerts = 0;
-        for e in events {
-            alerts += insert_event(&mut tx, e, now).await?;
-        }
+        upsert_observations(&mut tx, tenant, source, writes, now).await?;
+        let alerts = insert_events(&mut tx, events, now).await?;
         let (record_count, cursor) = match commit {
             Commit::Snapshot { records, cursor } => (records, cursor),
             Commit::Changes { cursor } => {
@@ -640,10 +615,7 @@ impl Store {
         now: i64,
     ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
-        let mut alerts = 0;
-        for e in events {
-            alerts += insert_event(&mut tx, e, now).await?;
-        }
+        let alerts = insert_events(&mut tx, events, now).await?;
         for (source, key) in evaluated {
             sqlx::query(
                 "UPDATE observations SET rules_day = $4
@@ -667,10 +639,7 @@ impl Store {
             return Ok(0);
         }
         let mut tx = self.pool.begin().await?;
-        let mut alerts = 0;
-        for e in events {
-            alerts += insert_event(&mut tx, e, now).await?;
-        }
+        let alerts = insert_events(&mut tx, events, now).await?;
         tx.commit().await?;
         Ok(alerts)
     }
@@ -735,67 +704,186 @@ fn observation_from_row(r: &AnyRow) -> std::result::Result<Observation, sqlx::Er
     })
 }
 
-/// Inserts one event unless it exists, and one alert per subscribed citizen with a verified
-/// contact on the channel. Runs inside the caller's transaction.
-async fn insert_event(
+/// `($1, $2, …), ($n+1, …)`: the VALUES of a multi-row statement with `rows` rows of
+/// `cols` parameters. One statement per batch instead of one per row: SQLite runs each
+/// statement on its worker thread, and the thread hand-offs, not SQLite, are the cost.
+fn value_rows(rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&(r * cols + c + 1).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// A subscribed citizen with a usable contact: (citizen id, topic, channel).
+type Recipient = (String, String, String);
+
+/// Rows per multi-row statement (well under both engines' parameter limits).
+const BATCH: usize = 200;
+
+/// Inserts or replaces observations, a batch per statement. Runs inside the caller's
+/// transaction.
+async fn upsert_observations(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    e: &NewEvent,
+    tenant: &str,
+    source: &str,
+    writes: &[ObservationWrite],
+    now: i64,
+) -> Result<()> {
+    for chunk in writes.chunks(BATCH) {
+        let sql = format!(
+            "INSERT INTO observations (tenant_id, source_id, kind, record_key, person_hash,
+                content_hash, version, status, data, first_seen_at, updated_at, due_next)
+             VALUES {}
+             ON CONFLICT (tenant_id, source_id, kind, record_key) DO UPDATE SET
+                person_hash = excluded.person_hash, content_hash = excluded.content_hash,
+                version = excluded.version, status = excluded.status, data = excluded.data,
+                updated_at = excluded.updated_at, due_next = excluded.due_next,
+                rules_day = NULL",
+            value_rows(chunk.len(), 12)
+        );
+        let mut q = sqlx::query(&sql);
+        for w in chunk {
+            q = q
+                .bind(tenant)
+                .bind(source)
+                .bind(w.kind)
+                .bind(&w.record_key)
+                .bind(&w.person_hash)
+                .bind(&w.content_hash)
+                .bind(w.version.clone())
+                .bind(&w.status)
+                .bind(&w.data)
+                .bind(now)
+                .bind(now)
+                .bind(w.due_next.clone());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Inserts the events that do not exist yet, and one alert per subscribed citizen with a
+/// verified, unsuppressed contact on the channel for each of them, a batch per statement.
+/// An event that existed already gets no alert. Runs inside the caller's transaction;
+/// returns the number of alerts queued.
+async fn insert_events(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    events: &[NewEvent],
     now: i64,
 ) -> Result<usize> {
-    let inserted = sqlx::query(
-        "INSERT INTO events (id, tenant_id, source_id, kind, record_key, person_hash, payload, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&e.id)
-    .bind(&e.tenant_id)
-    .bind(&e.source_id)
-    .bind(&e.kind)
-    .bind(&e.record_key)
-    .bind(&e.person_hash)
-    .bind(e.payload.to_string())
-    .bind(now)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        return Ok(0);
-    }
-    let recipients = sqlx::query(
-        "SELECT DISTINCT c.id AS citizen_id, s.channel
-         FROM citizens c JOIN subscriptions s ON s.citizen_id = c.id
-         WHERE c.tenant_id = $1 AND c.person_hash = $2 AND s.topic = $3
-           AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
-                       AND k.channel = s.channel AND k.verified_at IS NOT NULL
-                       AND k.suppressed_at IS NULL)",
-    )
-    .bind(&e.tenant_id)
-    .bind(&e.person_hash)
-    .bind(e.topic())
-    .fetch_all(&mut **tx)
-    .await?;
     let mut alerts = 0;
-    for r in recipients {
-        let citizen: String = r.try_get("citizen_id")?;
-        let channel: String = r.try_get("channel")?;
-        let key = stable_id(&["alert", &e.id, &channel, &citizen]);
-        alerts += sqlx::query(
-            "INSERT INTO outbox (id, dedupe_key, event_id, tenant_id, citizen_id, channel, kind,
-                state, next_attempt_at, expires_at, created_at, updated_at, dry_run)
-             VALUES ($1, $1, $2, $3, $4, $5, $6, 'queued', $7, $8, $7, $7, $9)
-             ON CONFLICT (dedupe_key) DO NOTHING",
-        )
-        .bind(&key)
-        .bind(&e.id)
-        .bind(&e.tenant_id)
-        .bind(&citizen)
-        .bind(&channel)
-        .bind(&e.kind)
-        .bind(now)
-        .bind(e.expires_at)
-        .bind(i64::from(e.dry_run))
-        .execute(&mut **tx)
-        .await?
-        .rows_affected() as usize;
+    for chunk in events.chunks(BATCH) {
+        let sql = format!(
+            "INSERT INTO events (id, tenant_id, source_id, kind, record_key, person_hash,
+                payload, created_at)
+             VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+            value_rows(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for e in chunk {
+            q = q
+                .bind(&e.id)
+                .bind(&e.tenant_id)
+                .bind(&e.source_id)
+                .bind(&e.kind)
+                .bind(&e.record_key)
+                .bind(&e.person_hash)
+                .bind(e.payload.to_string())
+                .bind(now);
+        }
+        let mut inserted = std::collections::HashSet::new();
+        for r in q.fetch_all(&mut **tx).await? {
+            inserted.insert(r.try_get::<String, _>(0)?);
+        }
+        let fresh: Vec<&NewEvent> = chunk.iter().filter(|e| inserted.remove(&e.id)).collect();
+        if fresh.is_empty() {
+            continue;
+        }
+        // Who is told: (citizen, topic, channel) by tenant and person hash.
+        let mut recipients: HashMap<(&str, &str), Vec<Recipient>> = HashMap::new();
+        let mut by_tenant: HashMap<&str, Vec<&str>> = HashMap::new();
+        for e in &fresh {
+            let people = by_tenant.entry(e.tenant_id.as_str()).or_default();
+            if !people.contains(&e.person_hash.as_str()) {
+                people.push(&e.person_hash);
+            }
+        }
+        for (tenant, people) in by_tenant {
+            let marks: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT c.id, c.person_hash, s.topic, s.channel
+                 FROM citizens c JOIN subscriptions s ON s.citizen_id = c.id
+                 WHERE c.tenant_id = $1 AND c.person_hash IN ({})
+                   AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
+                               AND k.channel = s.channel AND k.verified_at IS NOT NULL
+                               AND k.suppressed_at IS NULL)",
+                marks.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(tenant);
+            for p in &people {
+                q = q.bind(*p);
+            }
+            for r in q.fetch_all(&mut **tx).await? {
+                let person: String = r.try_get(1)?;
+                let person = people
+                    .iter()
+                    .find(|p| **p == person)
+                    .copied()
+                    .unwrap_or_default();
+                recipients.entry((tenant, person)).or_default().push((
+                    r.try_get(0)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                ));
+            }
+        }
+        let mut rows = Vec::new();
+        for e in fresh {
+            let Some(list) = recipients.get(&(e.tenant_id.as_str(), e.person_hash.as_str())) else {
+                continue;
+            };
+            for (citizen, topic, channel) in list {
+                if topic == e.topic() {
+                    let key = stable_id(&["alert", &e.id, channel, citizen]);
+                    rows.push((key, e, citizen, channel));
+                }
+            }
+        }
+        for part in rows.chunks(BATCH) {
+            let sql = format!(
+                "INSERT INTO outbox (id, dedupe_key, event_id, tenant_id, citizen_id, channel,
+                    kind, state, next_attempt_at, expires_at, created_at, updated_at, dry_run)
+                 VALUES {} ON CONFLICT (dedupe_key) DO NOTHING",
+                value_rows(part.len(), 13)
+            );
+            let mut q = sqlx::query(&sql);
+            for (key, e, citizen, channel) in part {
+                q = q
+                    .bind(key)
+                    .bind(key)
+                    .bind(&e.id)
+                    .bind(&e.tenant_id)
+                    .bind(*citizen)
+                    .bind(*channel)
+                    .bind(&e.kind)
+                    .bind("queued")
+                    .bind(now)
+                    .bind(e.expires_at)
+                    .bind(now)
+                    .bind(now)
+                    .bind(i64::from(e.dry_run));
+            }
+            alerts += q.execute(&mut **tx).await?.rows_affected() as usize;
+        }
     }
     Ok(alerts)
 }

@@ -317,6 +317,7 @@ async fn poll_inner(
         records,
         etags,
     } = gathered;
+    let committing = std::time::Instant::now();
     let alerts = app
         .store
         .commit_poll(
@@ -331,6 +332,11 @@ async fn poll_inner(
             app.clock.now_ms(),
         )
         .await?;
+    tracing::debug!(
+        writes = diff.writes.len(),
+        ms = committing.elapsed().as_millis() as u64,
+        "committed"
+    );
     app.remember_etags(etags);
     Ok(PollOutcome {
         paused: false,
@@ -356,56 +362,85 @@ async fn snapshot<R: Watched>(
     extra: Vec<(R, String)>,
     out: &mut Gathered,
 ) -> Result<(), PollError> {
-    let mut index = app
-        .store
-        .prior_index(&tenant.id, &source.id, R::KIND)
-        .await?;
+    let started = std::time::Instant::now();
+    // The index loads on one task while the first page is fetched on another, and each
+    // next page is fetched while the current one is diffed: at most two pages in memory.
+    let index = AbortOnDrop(tokio::spawn({
+        let store = app.store.clone();
+        let (t, s) = (tenant.id.clone(), source.id.clone());
+        async move { store.prior_index(&t, &s, R::KIND).await }
+    }));
+    let chunks: Vec<&[String]> = if people.refs.is_empty() {
+        Vec::new()
+    } else {
+        people.refs.chunks(adapter.page_size()).collect()
+    };
+    let tag_keys: Vec<String> = chunks
+        .iter()
+        .map(|chunk| stable_id(&["etag", &tenant.id, &source.id, R::KIND, &chunk.join("\n")]))
+        .collect();
+    let fetch = |i: usize| {
+        let adapter = adapter.clone();
+        let chunk = chunks[i].to_vec();
+        let known = app.etag(&tag_keys[i]);
+        AbortOnDrop(tokio::spawn(async move {
+            let page = R::page(&adapter, &chunk, known.as_deref()).await;
+            (page, known)
+        }))
+    };
+    let mut next = (!chunks.is_empty()).then(|| fetch(0));
+    let mut index = index.join().await??;
+    tracing::debug!(
+        kind = R::KIND,
+        stored = index.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "index loaded"
+    );
     let mut new_keys: HashSet<String> = HashSet::new();
     let mut records = 0usize;
-    if !people.refs.is_empty() {
-        for chunk in people.refs.chunks(adapter.page_size()) {
-            let tag_key = stable_id(&["etag", &tenant.id, &source.id, R::KIND, &chunk.join("\n")]);
-            let known = app.etag(&tag_key);
-            match R::page(adapter, chunk, known.as_deref()).await? {
-                Page::NotModified => {
-                    records += chunk
-                        .iter()
-                        .map(|r| index.count_of(&people.hash_of[r]))
-                        .sum::<usize>();
-                    if let Some(tag) = known {
-                        out.etags.push((tag_key, tag));
-                    }
+    for (i, chunk) in chunks.iter().enumerate() {
+        let Some(current) = next.take() else { break };
+        let (page, known) = current.join().await?;
+        next = (i + 1 < chunks.len()).then(|| fetch(i + 1));
+        match page? {
+            Page::NotModified => {
+                records += chunk
+                    .iter()
+                    .map(|r| index.count_of(&people.hash_of[r]))
+                    .sum::<usize>();
+                if let Some(tag) = known {
+                    out.etags.push((tag_keys[i].clone(), tag));
                 }
-                Page::Records {
-                    records: page,
-                    etag,
-                } => {
-                    let asked: HashSet<&str> = chunk.iter().map(String::as_str).collect();
-                    for r in &page {
-                        if !asked.contains(r.person_ref()) {
-                            return Err(PollError::Suspicious(format!(
-                                "the {} {:?} belongs to a person hlidac did not ask about",
-                                R::KIND,
-                                r.key()
-                            )));
-                        }
-                        let hash = &people.hash_of[r.person_ref()];
-                        diff_one(
-                            r,
-                            hash,
-                            &mut index,
-                            &mut new_keys,
-                            tenant,
-                            source,
-                            today,
-                            &mut out.diff,
-                            false,
-                        )?;
+            }
+            Page::Records {
+                records: page,
+                etag,
+            } => {
+                let asked: HashSet<&str> = chunk.iter().map(String::as_str).collect();
+                for r in &page {
+                    if !asked.contains(r.person_ref()) {
+                        return Err(PollError::Suspicious(format!(
+                            "the {} {:?} belongs to a person hlidac did not ask about",
+                            R::KIND,
+                            r.key()
+                        )));
                     }
-                    records += page.len();
-                    if let Some(tag) = etag {
-                        out.etags.push((tag_key, tag));
-                    }
+                    let hash = &people.hash_of[r.person_ref()];
+                    diff_one(
+                        r,
+                        hash,
+                        &mut index,
+                        &mut new_keys,
+                        tenant,
+                        source,
+                        today,
+                        &mut out.diff,
+                        false,
+                    )?;
+                }
+                records += page.len();
+                if let Some(tag) = etag {
+                    out.etags.push((tag_keys[i].clone(), tag));
                 }
             }
         }
@@ -425,6 +460,12 @@ async fn snapshot<R: Watched>(
             records += 1;
         }
     }
+    tracing::debug!(
+        kind = R::KIND,
+        records,
+        ms = started.elapsed().as_millis() as u64,
+        "pages read and diffed"
+    );
     let before: usize = people
         .refs
         .iter()
@@ -439,6 +480,28 @@ async fn snapshot<R: Watched>(
     }
     out.records += records;
     Ok(())
+}
+
+/// A record key must be printable text: not empty, no control characters.
+pub(crate) fn sane_key(key: &str) -> bool {
+    !key.trim().is_empty() && !key.chars().any(char::is_control)
+}
+
+/// A spawned task that is cancelled when the poll that started it ends early.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> AbortOnDrop<T> {
+    async fn join(mut self) -> Result<T, PollError> {
+        (&mut self.0)
+            .await
+            .map_err(|e| PollError::Suspicious(format!("a fetch task ended abnormally: {e}")))
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Checks one record of a snapshot and diffs it against the index. A key that comes twice
@@ -457,8 +520,12 @@ fn diff_one<R: Watched>(
     may_repeat: bool,
 ) -> Result<bool, PollError> {
     let key = r.key();
-    if key.trim().is_empty() {
-        return Err(AdapterError::Malformed(format!("a {} has an empty key", R::KIND)).into());
+    if !sane_key(key) {
+        return Err(AdapterError::Malformed(format!(
+            "a {} key is empty or has control characters",
+            R::KIND
+        ))
+        .into());
     }
     let prior = match index.see(key) {
         Some((prior, false)) => Some(prior),
@@ -558,8 +625,12 @@ async fn apply_changed<R: Watched>(
 ) -> Result<usize, PollError> {
     let mut latest: HashMap<String, usize> = HashMap::new();
     for (i, (r, _)) in records.iter().enumerate() {
-        if r.key().trim().is_empty() {
-            return Err(AdapterError::Malformed(format!("a {} has an empty key", R::KIND)).into());
+        if !sane_key(r.key()) {
+            return Err(AdapterError::Malformed(format!(
+                "a {} key is empty or has control characters",
+                R::KIND
+            ))
+            .into());
         }
         latest.insert(r.key().to_string(), i);
     }

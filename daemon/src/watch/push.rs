@@ -45,7 +45,7 @@ fn check_keys<R: Record>(records: &[R], served: bool) -> Result<(), PushError> {
     }
     let mut keys = HashSet::new();
     for r in records {
-        if r.key().trim().is_empty() || !keys.insert(r.key()) {
+        if !crate::watch::poll::sane_key(r.key()) || !keys.insert(r.key()) {
             return Err(PushError::Invalid(format!(
                 "a {} key is empty or repeated",
                 R::KIND
