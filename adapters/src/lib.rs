@@ -21,6 +21,7 @@ pub mod check;
 pub mod exec;
 pub mod file;
 pub mod http;
+pub mod push;
 pub mod records;
 pub mod sim;
 pub mod source;
@@ -151,6 +152,8 @@ mod openapi_tests {
             "/v1/receivables",
             "/v1/submissions",
             "/v1/registry/match",
+            "/v1/changes",
+            "/v1/submissions/track",
             "/ingest/{tenant}/{source}",
         ] {
             assert!(

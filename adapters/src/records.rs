@@ -296,6 +296,11 @@ pub struct RegistryPerson {
     pub documents: Vec<Document>,
 }
 
+/// A record key must be printable text: not empty, no control characters.
+pub fn sane_key(key: &str) -> bool {
+    !key.trim().is_empty() && !key.chars().any(char::is_control)
+}
+
 /// A record of either kind, as the daemon's diff handles them.
 pub trait Record: Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static {
     const KIND: &'static str;

@@ -14,7 +14,7 @@ use crate::store::{
     StoreError,
 };
 use hlidac_adapters::http::Changes;
-use hlidac_adapters::{Adapter, AdapterError, Page, Receivable, Record, Submission};
+use hlidac_adapters::{sane_key, Adapter, AdapterError, Page, Receivable, Record, Submission};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, thiserror::Error)]
@@ -480,11 +480,6 @@ async fn snapshot<R: Watched>(
     }
     out.records += records;
     Ok(())
-}
-
-/// A record key must be printable text: not empty, no control characters.
-pub(crate) fn sane_key(key: &str) -> bool {
-    !key.trim().is_empty() && !key.chars().any(char::is_control)
 }
 
 /// A spawned task that is cancelled when the poll that started it ends early.

@@ -7,18 +7,10 @@ use crate::app::App;
 use crate::config::{SourceConfig, SourceKind, TenantConfig};
 use crate::store::{Commit, StoreError};
 use crate::watch::poll::{Diff, Old, Watched};
-use hlidac_adapters::{Receivable, Record, Submission};
+use hlidac_adapters::Record;
 use std::collections::HashSet;
 
-/// The body of a push: canonical records, as in the pull protocol (unknown fields are
-/// ignored, unknown values of a status are errors).
-#[derive(Debug, serde::Deserialize)]
-pub struct PushBody {
-    #[serde(default)]
-    pub receivables: Vec<Receivable>,
-    #[serde(default)]
-    pub submissions: Vec<Submission>,
-}
+pub use hlidac_adapters::push::PushBody;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PushError {
@@ -36,21 +28,13 @@ pub struct PushOutcome {
     pub alerts: usize,
 }
 
-fn check_keys<R: Record>(records: &[R], served: bool) -> Result<(), PushError> {
+/// The keys were checked when the body was parsed; here, that the source serves the kind.
+fn check_served<R: Record>(records: &[R], served: bool) -> Result<(), PushError> {
     if !records.is_empty() && !served {
         return Err(PushError::Invalid(format!(
             "this source does not serve {}s",
             R::KIND
         )));
-    }
-    let mut keys = HashSet::new();
-    for r in records {
-        if !crate::watch::poll::sane_key(r.key()) || !keys.insert(r.key()) {
-            return Err(PushError::Invalid(format!(
-                "a {} key is empty or repeated",
-                R::KIND
-            )));
-        }
     }
     Ok(())
 }
@@ -100,8 +84,8 @@ pub async fn apply_push(
     source: &SourceConfig,
     body: PushBody,
 ) -> Result<PushOutcome, PushError> {
-    check_keys(&body.receivables, source.serves(SourceKind::Receivables))?;
-    check_keys(&body.submissions, source.serves(SourceKind::Submissions))?;
+    check_served(&body.receivables, source.serves(SourceKind::Receivables))?;
+    check_served(&body.submissions, source.serves(SourceKind::Submissions))?;
     let enrolled = app.store.person_hashes(&tenant.id).await?;
     let today = app.today(tenant);
     let mut diff = Diff::default();

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use hlidac_adapters::push::PushBodyError;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -90,16 +91,16 @@ async fn ingest(
         tracing::warn!(tenant = %tenant_id, source = %source_id, reason = why, "push refused");
         return error(StatusCode::UNAUTHORIZED, "unauthorized", why);
     }
-    let parsed: PushBody = match serde_json::from_slice(&body) {
+    let parsed: PushBody = match hlidac_adapters::push::parse_push_body(&body) {
         Ok(b) => b,
         Err(e) => {
-            // The parser's message names a position and a field, never a value.
-            let msg = format!(
-                "the body does not follow the protocol: {}",
-                e.classify_and_position()
-            );
+            let (status, code) = match e {
+                PushBodyError::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed"),
+                PushBodyError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            };
+            let msg = e.to_string();
             tracing::warn!(tenant = %tenant_id, source = %source_id, reason = %msg, "push refused");
-            return error(StatusCode::BAD_REQUEST, "malformed", &msg);
+            return error(status, code, &msg);
         }
     };
     match apply_push(&app, tenant, source, parsed).await {
@@ -116,21 +117,5 @@ async fn ingest(
                 "try again later",
             )
         }
-    }
-}
-
-trait Classify {
-    fn classify_and_position(&self) -> String;
-}
-
-impl Classify for serde_json::Error {
-    fn classify_and_position(&self) -> String {
-        let kind = match self.classify() {
-            serde_json::error::Category::Io => "read error",
-            serde_json::error::Category::Syntax => "not JSON",
-            serde_json::error::Category::Data => "wrong fields or types",
-            serde_json::error::Category::Eof => "cut short",
-        };
-        format!("{kind} at line {} column {}", self.line(), self.column())
     }
 }
