@@ -1,5 +1,5 @@
-//! The vocabularies of the municipalities' own systems, mapped onto hlidac's canonical
-//! statuses, for adapter authors: an adapter sends the canonical `status` and keeps the
+//! The vocabularies of the municipalities' own systems (Czech NSESSS, Bulgarian document
+//! tracking), mapped onto hlidac's canonical statuses, for adapter authors: an adapter sends the canonical `status` and keeps the
 //! source's own word in `status_native`.
 
 use crate::records::SubmissionStatus;
@@ -44,6 +44,33 @@ pub fn nsesss_status(
     }
 }
 
+/// Bulgarian document tracking ("проследяване на преписка"): the status words that
+/// municipal document systems show a citizen next to a registration index. Matched without
+/// regard to case and surrounding spaces; `None` for words not known (never guessed at).
+pub fn bg_status(word: &str) -> Option<SubmissionStatus> {
+    use SubmissionStatus::*;
+    let w = word.trim().to_lowercase();
+    Some(match w.as_str() {
+        "регистриран" | "регистрирана" | "постъпил" | "приет" | "входиран" => Received,
+        "разпределен" | "разпределена" | "насочен" | "възложен" | "резолиран" => {
+            Assigned
+        }
+        "в процес на обработка" | "в процес на изпълнение" | "в изпълнение" | "в работа"
+        | "обработва се" | "за съгласуване" | "на съгласуване" => InProgress,
+        "очаква документи" | "изискани допълнителни документи" | "за допълване"
+        | "указания за отстраняване на нередовности" | "спрян" => WaitingForCitizen,
+        "препратен по компетентност" | "изпратен по компетентност" | "препратен" => {
+            Forwarded
+        }
+        "приключен" | "приключена" | "изпълнен" | "решен" | "готов" | "издаден"
+        | "отговорен" | "отказ" => Resolved,
+        "архивиран" | "архивирана" | "приключена и архивирана" => Closed,
+        "анулиран" | "оттеглен" | "прекратен" => Cancelled,
+        "възобновен" | "възобновена" => Reopened,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +107,19 @@ mod tests {
             None,
             "unknown words are not guessed at"
         );
+    }
+
+    #[test]
+    fn bulgarian_tracking_words_map_onto_statuses() {
+        assert_eq!(bg_status("Регистриран"), Some(Received));
+        assert_eq!(bg_status(" РАЗПРЕДЕЛЕН "), Some(Assigned));
+        assert_eq!(bg_status("В процес на обработка"), Some(InProgress));
+        assert_eq!(bg_status("Очаква документи"), Some(WaitingForCitizen));
+        assert_eq!(bg_status("Препратен по компетентност"), Some(Forwarded));
+        assert_eq!(bg_status("Приключен"), Some(Resolved));
+        assert_eq!(bg_status("Архивиран"), Some(Closed));
+        assert_eq!(bg_status("Оттеглен"), Some(Cancelled));
+        assert_eq!(bg_status("Възобновен"), Some(Reopened));
+        assert_eq!(bg_status("нещо друго"), None, "unknown words are not guessed at");
     }
 }
