@@ -43,6 +43,17 @@ pub struct Scenario {
     /// is found by its `reference.registration_index` and this code.
     #[serde(default)]
     pub access_codes: BTreeMap<String, String>,
+    /// The base registry: a person is found when every field of `identity` equals the
+    /// same field of the identity asked about.
+    #[serde(default)]
+    pub registry: Vec<RegistryEntry>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryEntry {
+    pub identity: serde_json::Map<String, serde_json::Value>,
+    pub person: RegistryPerson,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -195,6 +206,7 @@ struct SimState {
     receivables: Table<Receivable>,
     submissions: Table<Submission>,
     access_codes: BTreeMap<String, String>,
+    registry: Vec<RegistryEntry>,
     timeline: Vec<Step>,
     applied: usize,
     faults: VecDeque<FaultKind>,
@@ -334,6 +346,7 @@ impl Sim {
             receivables: Table::new(scenario.receivables),
             submissions: Table::new(scenario.submissions),
             access_codes: scenario.access_codes,
+            registry: scenario.registry,
             timeline: scenario.timeline,
             applied: 0,
             faults: VecDeque::new(),
@@ -421,6 +434,7 @@ impl Sim {
             .route("/v1/submissions", get(list_submissions))
             .route("/v1/submissions/track", get(track_submission))
             .route("/v1/changes", get(changes))
+            .route("/v1/registry/match", post(registry_match))
             .route("/control/step", post(control_step))
             .route("/control/fault", post(control_fault))
             .route("/control/churn", post(control_churn))
@@ -716,6 +730,48 @@ async fn track_submission(
     }
 }
 
+#[derive(Deserialize)]
+struct MatchBody {
+    purpose: String,
+    legal_basis: String,
+    identity: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `POST /v1/registry/match`: the person whose registry entry agrees with the identity, or
+/// 404. A call without its purpose and legal basis is refused, as registry exchanges are.
+async fn registry_match(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    if let Some(r) = unauthorized(&sim, &headers) {
+        return r;
+    }
+    sim.count("registry");
+    let req: MatchBody = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return protocol_error(StatusCode::BAD_REQUEST, "bad_request", &e.to_string()),
+    };
+    if req.purpose.trim().is_empty() || req.legal_basis.trim().is_empty() {
+        return protocol_error(
+            StatusCode::BAD_REQUEST,
+            "purpose_required",
+            "every registry call states its purpose and legal basis",
+        );
+    }
+    let s = sim.lock();
+    let found = s.registry.iter().find(|e| {
+        !e.identity.is_empty()
+            && e.identity
+                .iter()
+                .all(|(k, v)| req.identity.get(k) == Some(v))
+    });
+    match found {
+        Some(e) => Json(&e.person).into_response(),
+        None => protocol_error(StatusCode::NOT_FOUND, "no_match", "no such person"),
+    }
+}
+
 /// `GET /v1/changes[?cursor=…&limit=…]`: without a cursor, the current head; with one, the
 /// records changed since, a page at a time.
 async fn changes(State(sim): State<Sim>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
@@ -930,6 +986,7 @@ pub fn demo_scenario(today: NaiveDate) -> Scenario {
     };
     Scenario {
         access_codes: BTreeMap::new(),
+        registry: Vec::new(),
         receivables: vec![waste.clone(), dog, property],
         submissions: vec![request],
         timeline: vec![
@@ -1027,6 +1084,65 @@ pub fn synthetic_person(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_registry_finds_a_person_only_with_a_purpose_and_matching_attributes() {
+        use crate::source::{MatchRequest, RegistrySource};
+        let identity =
+            serde_json::json!({"family_name": "Nováková", "date_of_birth": "1980-02-03"});
+        let person = RegistryPerson {
+            person_ref: "CZ-REF-1".into(),
+            documents: vec![Document {
+                kind: "id_card".into(),
+                number_masked: Some("****4321".into()),
+                valid_until: NaiveDate::from_ymd_opt(2027, 1, 31).expect("date"),
+            }],
+        };
+        let scenario = Scenario {
+            registry: vec![RegistryEntry {
+                identity: identity.as_object().cloned().unwrap_or_default(),
+                person: person.clone(),
+            }],
+            ..Scenario::default()
+        };
+        let sim = Sim::new(scenario, Some("t".into()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(sim.clone().serve(listener));
+        let adapter =
+            crate::http::HttpAdapter::new(&url, Some("t".into()), Duration::from_secs(5), 10)
+                .expect("adapter");
+        let ask = |identity: serde_json::Value, purpose: &str| MatchRequest {
+            purpose: purpose.into(),
+            legal_basis: "§ 14 zákona č. 111/2009 Sb.".into(),
+            identity,
+        };
+        let mut more = identity.clone();
+        more["given_name"] = "Jana".into();
+        let found = adapter
+            .match_person(&ask(more, "alerts about local fees"))
+            .await
+            .expect("answer");
+        assert_eq!(found, Some(person));
+        let other = serde_json::json!({"family_name": "Nováková", "date_of_birth": "1980-02-04"});
+        assert_eq!(
+            adapter
+                .match_person(&ask(other, "alerts"))
+                .await
+                .expect("answer"),
+            None
+        );
+        let refused = adapter.match_person(&ask(identity, " ")).await;
+        assert!(
+            matches!(
+                refused,
+                Err(crate::AdapterError::Status { status: 400, .. })
+            ),
+            "{refused:?}"
+        );
+    }
 
     #[test]
     fn the_change_feed_replays_an_overlap_and_expires_old_cursors() {

@@ -9,6 +9,7 @@ use std::time::Duration;
 fn scenario() -> Scenario {
     Scenario {
         access_codes: Default::default(),
+        registry: Vec::new(),
         receivables: vec![fee(
             "R-2026-001",
             JANA,

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 fn scenario() -> Scenario {
     Scenario {
         access_codes: Default::default(),
+        registry: Vec::new(),
         receivables: vec![
             fee(
                 "R-2026-001",

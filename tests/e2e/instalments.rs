@@ -40,6 +40,7 @@ async fn instalments_and_the_early_discount_each_get_their_reminder() {
     first_paid.version = Some("2".into());
     let scenario = Scenario {
         access_codes: Default::default(),
+        registry: Vec::new(),
         receivables: vec![fee_in_four()],
         submissions: vec![],
         timeline: vec![Step {

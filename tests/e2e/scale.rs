@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 fn many_fees(n: usize) -> Scenario {
     Scenario {
         access_codes: Default::default(),
+        registry: Vec::new(),
         receivables: (0..n)
             .map(|i| fee(&format!("R-{i:06}"), JANA, "Poplatek", 10000, "2026-12-31"))
             .collect(),

@@ -30,6 +30,7 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
     let token = state.join("sim.token");
     let scenario = |fee_title: &str| Scenario {
         access_codes: Default::default(),
+        registry: Vec::new(),
         receivables: vec![fee("R-1", JANA, fee_title, 50000, "2026-06-30")],
         submissions: vec![],
         timeline: vec![],

@@ -13,6 +13,7 @@ pub fn scenario() -> Scenario {
     };
     Scenario {
         access_codes: Default::default(),
+        registry: Vec::new(),
         receivables: vec![fee("R-2026-002", PETR, "Dog fee", 60000, "2026-05-10")],
         submissions: vec![submission(
             "S-2026-012",
