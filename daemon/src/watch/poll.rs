@@ -318,18 +318,15 @@ async fn poll_inner(
         etags,
     } = gathered;
     let committing = std::time::Instant::now();
-    let alerts = app
-        .store
-        .commit_poll(
-            &tenant.id,
-            &source.id,
-            &diff.writes,
-            &diff.events,
+    let alerts = diff
+        .commit(
+            app,
+            tenant,
+            source,
             Commit::Snapshot {
                 records: records as i64,
                 cursor: head.as_deref(),
             },
-            app.clock.now_ms(),
         )
         .await?;
     tracing::debug!(
@@ -577,16 +574,8 @@ async fn poll_changes(
         mine.extend(tracked);
         records += apply_changed(app, tenant, source, mine, today, &mut diff).await?;
     }
-    let alerts = app
-        .store
-        .commit_poll(
-            &tenant.id,
-            &source.id,
-            &diff.writes,
-            &diff.events,
-            Commit::Changes { cursor: &next },
-            app.clock.now_ms(),
-        )
+    let alerts = diff
+        .commit(app, tenant, source, Commit::Changes { cursor: &next })
         .await?;
     Ok(Some(PollOutcome {
         paused: false,
@@ -736,6 +725,27 @@ fn same_version<R: Record>(old: &Old<'_>, record: &R) -> bool {
 }
 
 impl Diff {
+    /// Commits the observations and events in one transaction, recorded as `commit`;
+    /// returns the number of alerts queued.
+    pub(crate) async fn commit(
+        &self,
+        app: &App,
+        tenant: &TenantConfig,
+        source: &SourceConfig,
+        commit: Commit<'_>,
+    ) -> Result<usize, StoreError> {
+        app.store
+            .commit_poll(
+                &tenant.id,
+                &source.id,
+                &self.writes,
+                &self.events,
+                commit,
+                app.clock.now_ms(),
+            )
+            .await
+    }
+
     fn write<R: Record>(
         &mut self,
         record: &R,

@@ -113,17 +113,7 @@ pub async fn apply_push(
     )
     .await?;
     outcome.changed = diff.writes.len();
-    outcome.alerts = app
-        .store
-        .commit_poll(
-            &tenant.id,
-            &source.id,
-            &diff.writes,
-            &diff.events,
-            Commit::Push,
-            app.clock.now_ms(),
-        )
-        .await?;
+    outcome.alerts = diff.commit(app, tenant, source, Commit::Push).await?;
     tracing::info!(
         accepted = outcome.accepted,
         changed = outcome.changed,
