@@ -64,6 +64,13 @@ impl App {
                 }
             }
         }
+        let templates = Templates::load(&config).map_err(|errors| {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|(key, why)| format!("{key}: {why}"))
+                .collect();
+            anyhow::anyhow!("the tenants' templates have errors:\n  {}", lines.join("\n  "))
+        })?;
         let mailer = Mailer::from_config(&config.email).context("while setting up e-mail")?;
         let mut dkim = HashMap::new();
         for t in &config.tenants {
@@ -91,7 +98,7 @@ impl App {
             clock,
             crypto,
             mailer,
-            templates: Templates::built_in(),
+            templates,
             metrics: Metrics::default(),
             heartbeats: Heartbeats::default(),
             instance: format!("{}-{}", std::process::id(), &crate::store::new_id()[..8]),

@@ -92,3 +92,148 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
         .expect("obs")
         .is_empty());
 }
+
+/// Two towns in one instance: one with its own wording (a template folder) and look (a
+/// footer and a colour), the other with the built-in ones.
+#[tokio::test]
+async fn each_town_speaks_in_its_own_words_and_colours() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state");
+    let smtp = SmtpSink::start();
+    let db = fresh_database(Engine::Sqlite, dir.path())
+        .await
+        .expect("sqlite");
+    let base = config_text(&state, &db, "http://127.0.0.1:9", smtp.port);
+    let header = &base[..base.find("[[tenant]]").expect("tenant")];
+    let token = state.join("sim.token");
+    let templates = dir.path().join("ves-templates");
+    std::fs::create_dir_all(templates.join("cs")).expect("dir");
+    std::fs::write(
+        templates.join("cs/receivable.new.txt"),
+        "Subject: {{ tenant.name }} vám připomíná: {{ alert.title }}\nVážená paní, vážený pane,\n\nobec Ves eviduje novou platbu {{ alert.title }}.\n",
+    )
+    .expect("template");
+    let scenario = |title: &str| Scenario {
+        access_codes: Default::default(),
+        registry: Vec::new(),
+        receivables: vec![fee("R-1", JANA, title, 50000, "2026-06-30")],
+        submissions: vec![],
+        timeline: vec![],
+    };
+    let (_a, url_a) = start_sim(scenario("Poplatek Lhota")).await;
+    let (_b, url_b) = start_sim(scenario("Poplatek Ves")).await;
+    let ves = town("ves", "Obec Ves", &url_b, &token).replacen(
+        "sender = ",
+        &format!(
+            "templates_dir = \"{}\"\nbranding = {{ color = \"#0a7d32\", footer = \"Obecní úřad Ves, Návesní 1\" }}\nsender = ",
+            templates.display()
+        ),
+        1,
+    );
+    let config = format!("{header}{}{ves}", town("lhota", "Obec Lhota", &url_a, &token));
+    let clock = Arc::new(hlidac::clock::ManualClock::new(morning("2026-05-01")));
+    let app = build(&config, clock).await;
+    for tenant in ["lhota", "ves"] {
+        app.enrol(tenant, JANA, JANA_MAIL, None)
+            .await
+            .expect("enrol");
+    }
+    app.poll_all().await;
+    let report = app.dispatch_pending().await.expect("dispatch");
+    assert_eq!(report.sent, 2, "{report:?}");
+    let mails = smtp.wait_for(2, std::time::Duration::from_secs(10)).await;
+    let m = expect_mails(
+        &mails,
+        &[
+            (JANA_MAIL, "Obec Lhota: nová platba Poplatek Lhota"),
+            (JANA_MAIL, "Obec Ves vám připomíná: Poplatek Ves"),
+        ],
+    );
+    assert!(!m[0].body.contains("Návesní"), "{}", m[0].body);
+    assert!(
+        m[1].body.contains("obec Ves eviduje novou platbu Poplatek Ves")
+            && m[1].body.trim_end().ends_with("Obecní úřad Ves, Návesní 1"),
+        "{}",
+        m[1].body
+    );
+    assert!(m[1].html.contains("color: #0a7d32") && m[1].html.contains(">Obec Ves</h1>"));
+    assert!(m[0].html.contains(">Obec Lhota</h1>") && !m[0].html.contains("#0a7d32"));
+
+    // A broken template folder is caught when the config is checked, with its key path.
+    std::fs::write(templates.join("cs/receivable.nope.txt"), "Subject: x\n").expect("write");
+    std::fs::write(
+        templates.join("cs/receivable.paid.txt"),
+        "Predmet: {{ alert.title }}\n",
+    )
+    .expect("write");
+    let err = hlidac::config::load_str(
+        &config,
+        std::path::Path::new("/test/hlidac.toml"),
+        &hlidac::config::Overrides::default(),
+    )
+    .expect_err("refused");
+    let text = err.to_string();
+    assert!(
+        text.contains("tenant[1].templates_dir")
+            && text.contains("cs/receivable.nope.txt: not a template name")
+            && text.contains("cs/receivable.paid.txt: the first line must be"),
+        "{text}"
+    );
+}
+
+/// A source that hangs does not hold up another town's: each source polls on its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_source_does_not_delay_another_town() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state");
+    let smtp = SmtpSink::start();
+    let db = fresh_database(Engine::Sqlite, dir.path())
+        .await
+        .expect("sqlite");
+    let base = config_text(&state, &db, "http://127.0.0.1:9", smtp.port);
+    let header = &base[..base.find("[[tenant]]").expect("tenant")];
+    let token = state.join("sim.token");
+    let scenario = Scenario {
+        receivables: vec![fee("R-1", JANA, "Poplatek", 50000, "2099-06-30")],
+        ..Scenario::default()
+    };
+    let (slow, url_a) = start_sim(scenario.clone()).await;
+    slow.inject(FaultKind::Timeout, 100);
+    let (_b, url_b) = start_sim(scenario).await;
+    // The hanging town comes first; its requests wait 60 s before they time out.
+    let every_second = |t: String| {
+        t.replace("schedule = \"0 0 * * * *\"", "schedule = \"* * * * * *\"")
+            .replace("timeout_secs = 2", "timeout_secs = 60")
+    };
+    let config = format!(
+        "{header}{}{}",
+        every_second(town("pomala", "Obec Pomalá", &url_a, &token)),
+        every_second(town("ves", "Obec Ves", &url_b, &token))
+    );
+    let file = dir.path().join("hlidac.toml");
+    std::fs::write(&file, &config).expect("config");
+    for tenant in ["pomala", "ves"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hlidac"))
+            .arg("--config")
+            .arg(&file)
+            .args(["citizen", "add", "--tenant", tenant, "--email", JANA_MAIL])
+            .env("HLIDAC_PERSON_REF", JANA)
+            .output()
+            .expect("citizen add");
+        assert!(out.status.success());
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hlidac"))
+        .arg("--config")
+        .arg(&file)
+        .arg("run")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run");
+    // Pomalá's first poll cannot end before 60 s; Ves's alert must come well within that.
+    let mails = smtp.wait_for(1, std::time::Duration::from_secs(30)).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    expect_mails(&mails, &[(JANA_MAIL, "Obec Ves: nová platba")]);
+    assert!(slow.calls("receivables") >= 1, "Pomalá was asked and hung");
+}

@@ -224,6 +224,9 @@ fn resolve_paths(c: &mut Config, base: &Path) {
         if let Some(d) = t.dkim.as_mut() {
             fix(&mut d.key_file);
         }
+        if let Some(dir) = t.templates_dir.as_mut() {
+            fix(dir);
+        }
     }
     for t in &mut c.tenants {
         for s in &mut t.sources {
@@ -424,6 +427,11 @@ fn valid_id(id: &str) -> bool {
 }
 
 fn validate(c: &Config, errs: &mut Errors) {
+    if let Err(errors) = crate::notify::Templates::load(c) {
+        for (key, why) in errors {
+            errs.push(key, why, None);
+        }
+    }
     if let Some(url) = &c.database.url {
         if !(url.starts_with("sqlite:")
             || url.starts_with("postgres://")
@@ -590,6 +598,18 @@ fn validate(c: &Config, errs: &mut Errors) {
                 format!("{:?} has no templates", t.locale),
                 Some(&format!("use one of: {}", SUPPORTED_LOCALES.join(", "))),
             );
+        }
+        if let Some(color) = &t.branding.color {
+            let ok = color.len() == 7
+                && color.starts_with('#')
+                && color[1..].bytes().all(|b| b.is_ascii_hexdigit());
+            if !ok {
+                errs.push(
+                    format!("{p}.branding.color"),
+                    format!("{color:?} is not a colour"),
+                    Some("write it as #rrggbb, for example \"#1f5aa6\""),
+                );
+            }
         }
         if t.time_zone.parse::<chrono_tz::Tz>().is_err() {
             errs.push(

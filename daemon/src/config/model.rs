@@ -345,8 +345,30 @@ pub struct TenantConfig {
     /// DKIM-sign this municipality's e-mails.
     #[serde(default)]
     pub dkim: Option<DkimConfig>,
+    /// The municipality's own wording: `<locale>/<kind>.txt` files here replace the
+    /// built-in templates of that kind and language (the same variables and filters; the
+    /// first line is `Subject: …`). What the folder lacks comes from the built-in ones.
+    #[serde(default)]
+    pub templates_dir: Option<PathBuf>,
+    /// How the municipality's e-mails look.
+    #[serde(default)]
+    pub branding: Branding,
     #[serde(skip)]
     pub sources: Vec<SourceConfig>,
+}
+
+/// A municipality's look in its e-mails: an accent colour for the HTML part's heading, a
+/// footer under every message (text and HTML), and the address of its web site.
+#[derive(Clone, Debug, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branding {
+    /// `#rrggbb`.
+    #[serde(default)]
+    pub color: Option<String>,
+    #[serde(default)]
+    pub footer: Option<String>,
+    #[serde(default)]
+    pub web: Option<String>,
 }
 
 impl TenantConfig {

@@ -201,14 +201,17 @@ async fn prepare(app: &App, alert: &ClaimedAlert) -> Result<Result<Message, Fini
         format!("{base}/unsubscribe/{token}")
     };
     let ctx = serde_json::json!({
-        "tenant": {"id": tenant.id, "name": tenant.name},
+        "tenant": {"id": tenant.id, "name": tenant.name, "web": tenant.branding.web},
         "alert": payload,
         "unsubscribe_url": unsubscribe(None),
     });
-    let rendered = match app.templates.render(&locale, &event.kind, &ctx) {
+    let mut rendered = match app.templates.render(&tenant.id, &locale, &event.kind, &ctx) {
         Ok(r) => r,
         Err(e) => return Ok(Err(finish(AlertState::Failed, e.to_string()))),
     };
+    if let Some(footer) = &tenant.branding.footer {
+        rendered.body = format!("{}\n\n-- \n{}\n", rendered.body.trim_end(), footer.trim());
+    }
     let from = Mailbox::new(
         Some(
             tenant
@@ -244,7 +247,12 @@ async fn prepare(app: &App, alert: &ClaimedAlert) -> Result<Result<Message, Fini
         .unwrap_or("hlidac.invalid");
     let date =
         std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(now.max(0) as u64);
-    let html = crate::notify::templates::to_html(&rendered.subject, &rendered.body);
+    let html = crate::notify::templates::to_html(
+        &rendered.subject,
+        &rendered.body,
+        &tenant.name,
+        tenant.branding.color.as_deref(),
+    );
     // RFC 8058 one-click: this topic only; the footer's link stops everything.
     let list_unsubscribe = format!(
         "<{}>",

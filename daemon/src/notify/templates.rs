@@ -92,22 +92,96 @@ impl Templates {
         Templates { env }
     }
 
-    /// Renders `kind` in `locale`, falling back to English when the locale lacks it.
+    /// The built-in templates and each tenant's own (`templates_dir`). Every problem is
+    /// reported, with the tenant's key path: a file that cannot be read, a name that is not
+    /// `<locale>/<kind>.txt`, a template that does not parse or lacks its `Subject:` line.
+    pub fn load(config: &crate::config::Config) -> Result<Templates, Vec<(String, String)>> {
+        let mut t = Templates::built_in();
+        let mut errors = Vec::new();
+        for (i, tenant) in config.tenants.iter().enumerate() {
+            let Some(dir) = &tenant.templates_dir else {
+                continue;
+            };
+            let key = format!("tenant[{i}].templates_dir");
+            let locales = match std::fs::read_dir(dir) {
+                Ok(d) => d,
+                Err(e) => {
+                    errors.push((key, format!("cannot read {}: {e}", dir.display())));
+                    continue;
+                }
+            };
+            for locale in locales.flatten() {
+                let locale_name = locale.file_name().to_string_lossy().to_string();
+                let Ok(files) = std::fs::read_dir(locale.path()) else {
+                    errors.push((key.clone(), format!("{locale_name} is not a folder of templates")));
+                    continue;
+                };
+                for file in files.flatten() {
+                    let file_name = file.file_name().to_string_lossy().to_string();
+                    let kind = file_name.strip_suffix(".txt").unwrap_or("");
+                    if !EVENT_KINDS.contains(&kind) {
+                        errors.push((
+                            key.clone(),
+                            format!(
+                                "{locale_name}/{file_name}: not a template name; use <locale>/<kind>.txt with a kind of {EVENT_KINDS:?}"
+                            ),
+                        ));
+                        continue;
+                    }
+                    let text = match std::fs::read_to_string(file.path()) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            errors.push((key.clone(), format!("{locale_name}/{file_name}: {e}")));
+                            continue;
+                        }
+                    };
+                    if !text.starts_with("Subject: ") {
+                        errors.push((
+                            key.clone(),
+                            format!("{locale_name}/{file_name}: the first line must be \"Subject: …\""),
+                        ));
+                        continue;
+                    }
+                    let name = format!("{}:{}", tenant.id, template_name(&locale_name, kind));
+                    if let Err(e) = t.env.add_template_owned(name, text) {
+                        errors.push((key.clone(), format!("{locale_name}/{file_name}: {e}")));
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(t)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Renders `kind` in `locale` for `tenant`: the tenant's own template first, then the
+    /// built-in one, falling back to English when the locale lacks it.
     pub fn render(
         &self,
+        tenant: &str,
         locale: &str,
         kind: &str,
         ctx: &serde_json::Value,
     ) -> Result<Rendered, TemplateError> {
         let name = [locale, "en"]
             .iter()
-            .map(|l| template_name(l, kind))
+            .flat_map(|l| {
+                let plain = template_name(l, kind);
+                [format!("{tenant}:{plain}"), plain]
+            })
             .find(|n| self.env.get_template(n).is_ok())
             .ok_or_else(|| TemplateError::Missing {
                 locale: locale.into(),
                 kind: kind.into(),
             })?;
-        let used_locale = name.split('/').next().unwrap_or("en").to_string();
+        let used_locale = name
+            .rsplit(':')
+            .next()
+            .and_then(|n| n.split('/').next())
+            .unwrap_or("en")
+            .to_string();
         let tmpl = self
             .env
             .get_template(&name)
@@ -137,8 +211,9 @@ impl Templates {
 }
 
 /// The HTML alternative of a rendered text: escaped, paragraphs at blank lines, line
-/// breaks kept, web addresses made links. One template, two parts that say the same.
-pub fn to_html(subject: &str, text: &str) -> String {
+/// breaks kept, web addresses made links, under a heading with the municipality's name in
+/// its colour. One template, two parts that say the same.
+pub fn to_html(subject: &str, text: &str, municipality: &str, color: Option<&str>) -> String {
     fn escape(s: &str) -> String {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -165,9 +240,14 @@ pub fn to_html(subject: &str, text: &str) -> String {
             format!("<p>{}</p>", lines.join("<br>\n"))
         })
         .collect();
+    // Only a plain #rrggbb reaches the style attribute.
+    let color = color
+        .filter(|c| c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or("#1f3a5f");
     format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n{}\n</body></html>\n",
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n<h1 style=\"color: {color}; font-size: 1.2em\">{}</h1>\n{}\n</body></html>\n",
         escape(subject),
+        escape(municipality),
         paragraphs.join("\n")
     )
 }
@@ -313,7 +393,7 @@ mod tests {
         for locale in crate::config::SUPPORTED_LOCALES {
             for kind in EVENT_KINDS {
                 let r = t
-                    .render(locale, kind, &ctx())
+                    .render("x", locale, kind, &ctx())
                     .unwrap_or_else(|e| panic!("{locale} {kind}: {e}"));
                 assert!(
                     !r.subject.is_empty() && !r.body.is_empty(),
@@ -331,26 +411,26 @@ mod tests {
     fn czech_formats_amounts_dates_and_plural_days() {
         let t = Templates::built_in();
         let r = t
-            .render("cs", "receivable.reminder", &ctx())
+            .render("x", "cs", "receivable.reminder", &ctx())
             .expect("renders");
         assert!(r.body.contains("1\u{a0}200,00\u{a0}Kč"), "{}", r.body);
         assert!(r.body.contains("31. 5. 2026"), "{}", r.body);
         assert!(r.subject.contains("3 dny"), "{}", r.subject);
         let en = t
-            .render("en", "receivable.reminder", &ctx())
+            .render("x", "en", "receivable.reminder", &ctx())
             .expect("renders");
         assert!(en.body.contains("CZK 1,200.00"), "{}", en.body);
         assert!(en.body.contains("31 May 2026"), "{}", en.body);
         let mut one = ctx();
         one["alert"]["days_left"] = 1.into();
         assert!(t
-            .render("cs", "receivable.reminder", &one)
+            .render("x", "cs", "receivable.reminder", &one)
             .expect("renders")
             .subject
             .contains("1 den"));
         one["alert"]["days_left"] = 5.into();
         assert!(t
-            .render("cs", "receivable.reminder", &one)
+            .render("x", "cs", "receivable.reminder", &one)
             .expect("renders")
             .subject
             .contains("5 dní"));
@@ -361,8 +441,13 @@ mod tests {
         let html = to_html(
             "a < b",
             "Dobrý den,\n\nČástka: 5 Kč <script>\nOdkaz: https://x.example/u?a=1&b=2\n",
+            "Obec <Lhota>",
+            Some("#aa0000\" onload=\"x"),
         );
         assert!(html.contains("<title>a &lt; b</title>"));
+        assert!(html.contains(">Obec &lt;Lhota&gt;</h1>"));
+        assert!(html.contains("color: #1f3a5f"), "a colour that is not #rrggbb is not used");
+        assert!(to_html("s", "t", "O", Some("#AA00ff")).contains("color: #AA00ff"));
         assert!(html.contains("<p>Dobrý den,</p>"));
         assert!(html.contains("5 Kč &lt;script&gt;<br>"));
         assert!(html.contains("<a href=\"https://x.example/u?a=1&amp;b=2\">"));
@@ -372,7 +457,7 @@ mod tests {
     #[test]
     fn an_unknown_locale_falls_back_to_english() {
         let t = Templates::built_in();
-        let r = t.render("xx", "receivable.paid", &ctx()).expect("renders");
+        let r = t.render("x", "xx", "receivable.paid", &ctx()).expect("renders");
         assert!(r.body.contains("CZK 1,200.00"));
     }
 }
