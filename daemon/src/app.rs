@@ -69,7 +69,10 @@ impl App {
                 .iter()
                 .map(|(key, why)| format!("{key}: {why}"))
                 .collect();
-            anyhow::anyhow!("the tenants' templates have errors:\n  {}", lines.join("\n  "))
+            anyhow::anyhow!(
+                "the tenants' templates have errors:\n  {}",
+                lines.join("\n  ")
+            )
         })?;
         let mailer = Mailer::from_config(&config.email).context("while setting up e-mail")?;
         let mut dkim = HashMap::new();

@@ -130,7 +130,10 @@ async fn each_town_speaks_in_its_own_words_and_colours() {
         ),
         1,
     );
-    let config = format!("{header}{}{ves}", town("lhota", "Obec Lhota", &url_a, &token));
+    let config = format!(
+        "{header}{}{ves}",
+        town("lhota", "Obec Lhota", &url_a, &token)
+    );
     let clock = Arc::new(hlidac::clock::ManualClock::new(morning("2026-05-01")));
     let app = build(&config, clock).await;
     for tenant in ["lhota", "ves"] {
@@ -151,7 +154,8 @@ async fn each_town_speaks_in_its_own_words_and_colours() {
     );
     assert!(!m[0].body.contains("Návesní"), "{}", m[0].body);
     assert!(
-        m[1].body.contains("obec Ves eviduje novou platbu Poplatek Ves")
+        m[1].body
+            .contains("obec Ves eviduje novou platbu Poplatek Ves")
             && m[1].body.trim_end().ends_with("Obecní úřad Ves, Návesní 1"),
         "{}",
         m[1].body

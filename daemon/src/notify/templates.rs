@@ -113,7 +113,10 @@ impl Templates {
             for locale in locales.flatten() {
                 let locale_name = locale.file_name().to_string_lossy().to_string();
                 let Ok(files) = std::fs::read_dir(locale.path()) else {
-                    errors.push((key.clone(), format!("{locale_name} is not a folder of templates")));
+                    errors.push((
+                        key.clone(),
+                        format!("{locale_name} is not a folder of templates"),
+                    ));
                     continue;
                 };
                 for file in files.flatten() {
@@ -138,7 +141,9 @@ impl Templates {
                     if !text.starts_with("Subject: ") {
                         errors.push((
                             key.clone(),
-                            format!("{locale_name}/{file_name}: the first line must be \"Subject: …\""),
+                            format!(
+                                "{locale_name}/{file_name}: the first line must be \"Subject: …\""
+                            ),
                         ));
                         continue;
                     }
@@ -242,7 +247,9 @@ pub fn to_html(subject: &str, text: &str, municipality: &str, color: Option<&str
         .collect();
     // Only a plain #rrggbb reaches the style attribute.
     let color = color
-        .filter(|c| c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit()))
+        .filter(|c| {
+            c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit())
+        })
         .unwrap_or("#1f3a5f");
     format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n<h1 style=\"color: {color}; font-size: 1.2em\">{}</h1>\n{}\n</body></html>\n",
@@ -446,7 +453,10 @@ mod tests {
         );
         assert!(html.contains("<title>a &lt; b</title>"));
         assert!(html.contains(">Obec &lt;Lhota&gt;</h1>"));
-        assert!(html.contains("color: #1f3a5f"), "a colour that is not #rrggbb is not used");
+        assert!(
+            html.contains("color: #1f3a5f"),
+            "a colour that is not #rrggbb is not used"
+        );
         assert!(to_html("s", "t", "O", Some("#AA00ff")).contains("color: #AA00ff"));
         assert!(html.contains("<p>Dobrý den,</p>"));
         assert!(html.contains("5 Kč &lt;script&gt;<br>"));
@@ -457,7 +467,9 @@ mod tests {
     #[test]
     fn an_unknown_locale_falls_back_to_english() {
         let t = Templates::built_in();
-        let r = t.render("x", "xx", "receivable.paid", &ctx()).expect("renders");
+        let r = t
+            .render("x", "xx", "receivable.paid", &ctx())
+            .expect("renders");
         assert!(r.body.contains("CZK 1,200.00"));
     }
 }

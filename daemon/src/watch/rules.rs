@@ -217,6 +217,8 @@ mod tests {
             reminder_offsets_days: vec![14, 3, 0],
             dry_run: false,
             dkim: None,
+            templates_dir: None,
+            branding: Default::default(),
             sources: vec![],
         }
     }
