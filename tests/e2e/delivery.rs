@@ -147,3 +147,59 @@ async fn a_reminder_whose_day_has_passed_expires_unsent() {
     let r = t.app.dispatch_pending().await.expect("dispatch");
     assert_eq!((r.sent, r.expired), (0, 1), "{r:?}");
 }
+
+/// The SMTP server refuses connections for the first 30 minutes of test time: every alert
+/// waits with backoff (no attempt is used up faster than the backoff allows), and after
+/// recovery each is delivered exactly once.
+#[tokio::test]
+async fn an_smtp_outage_delays_alerts_and_loses_or_doubles_none() {
+    let scenario = Scenario {
+        receivables: (1..=6)
+            .map(|i| {
+                fee(
+                    &format!("R-2026-10{i}"),
+                    JANA,
+                    &format!("Poplatek {i}"),
+                    1000 * i,
+                    "2026-06-30",
+                )
+            })
+            .collect(),
+        submissions: vec![submission("S-2026-012", PETR, "Request", "MULH 12/2026")],
+        ..Scenario::default()
+    };
+    let mut t = TestApp::spawn_with(Engine::Sqlite, scenario, morning("2026-05-01"), |c| {
+        c.replace("max_attempts = 3", "max_attempts = 10")
+    })
+    .await
+    .expect("sqlite");
+    t.smtp.stop();
+    t.app.poll_all().await;
+    let mut attempts_during_outage = 0;
+    for _ in 0..30 {
+        let r = t.app.dispatch_pending().await.expect("dispatch");
+        assert_eq!(r.sent, 0, "nothing can be sent during the outage: {r:?}");
+        attempts_during_outage += r.retried;
+        t.clock.advance(chrono::Duration::minutes(1));
+    }
+    // 7 alerts, backoff from 60 s doubling to at most 600 s: a handful of tries each.
+    assert!(
+        (7 * 3..=7 * 7).contains(&attempts_during_outage),
+        "{attempts_during_outage} attempts in 30 minutes"
+    );
+    t.smtp.resume();
+    let mut sent = 0;
+    for _ in 0..15 {
+        sent += t.app.dispatch_pending().await.expect("dispatch").sent;
+        t.clock.advance(chrono::Duration::minutes(1));
+    }
+    assert_eq!(sent, 7);
+    let mails = t.smtp.wait_for(7, Duration::from_secs(10)).await;
+    assert_eq!(mails.len(), 7);
+    let ids: std::collections::HashSet<&str> =
+        mails.iter().map(|m| m.message_id.as_str()).collect();
+    assert_eq!(ids.len(), 7, "no alert arrived twice");
+    for a in t.app.store.alerts().await.expect("alerts") {
+        assert_eq!(a.state, "sent", "{a:?}");
+    }
+}

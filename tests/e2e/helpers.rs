@@ -52,12 +52,32 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub fn start() -> SmtpSink {
-        let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
         let dir = tempfile::tempdir().expect("tempdir");
+        let (child, port) = SmtpSink::spawn(dir.path(), 0);
+        SmtpSink { child, port, dir }
+    }
+
+    /// Stops the server: connections to its port are refused until [`SmtpSink::resume`].
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again on the same port, keeping what it received.
+    pub fn resume(&mut self) {
+        let (child, port) = SmtpSink::spawn(self.dir.path(), self.port);
+        assert_eq!(port, self.port);
+        self.child = child;
+    }
+
+    fn spawn(dir: &Path, port: u16) -> (Child, u16) {
+        let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
         let mut child = Command::new(&python)
             .arg(repo_root().join("tests/peers/smtp_sink.py"))
             .arg("--dir")
-            .arg(dir.path())
+            .arg(dir)
+            .arg("--port")
+            .arg(port.to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -72,7 +92,7 @@ impl SmtpSink {
             .strip_prefix("PORT ")
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("SMTP server did not start (is aiosmtpd installed? scripts/install-deps test): {line:?}"));
-        SmtpSink { child, port, dir }
+        (child, port)
     }
 
     /// Steers the reply to DATA: "" accepts, "451" or "550" refuse, "close" drops.
