@@ -16,18 +16,43 @@ fn town(id: &str, name: &str, sim_url: &str, token: &std::path::Path) -> String 
     )
 }
 
+/// A folder, an SMTP server, and the common config header (database, SMTP, dispatch) to
+/// which the tests add their towns; `token` is the simulators' token file.
+struct Towns {
+    dir: tempfile::TempDir,
+    smtp: SmtpSink,
+    header: String,
+    token: std::path::PathBuf,
+}
+
+impl Towns {
+    async fn new() -> Towns {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let state = dir.path().join("state");
+        let smtp = SmtpSink::start();
+        let db = fresh_database(Engine::Sqlite, dir.path())
+            .await
+            .expect("sqlite");
+        let base = config_text(&state, &db, "http://127.0.0.1:9", smtp.port);
+        let header = base[..base.find("[[tenant]]").expect("tenant")].to_string();
+        Towns {
+            dir,
+            smtp,
+            header,
+            token: state.join("sim.token"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let state = dir.path().join("state");
-    let smtp = SmtpSink::start();
-    let db = fresh_database(Engine::Sqlite, dir.path())
-        .await
-        .expect("sqlite");
-    // Reuse the common header (database, SMTP, dispatch), then three towns.
-    let base = config_text(&state, &db, "http://127.0.0.1:9", smtp.port);
-    let header = &base[..base.find("[[tenant]]").expect("tenant")];
-    let token = state.join("sim.token");
+    let Towns {
+        dir: _dir,
+        smtp,
+        header,
+        token,
+    } = Towns::new().await;
+    let header = header.as_str();
     let scenario = |fee_title: &str| Scenario {
         access_codes: Default::default(),
         registry: Vec::new(),
@@ -97,15 +122,13 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
 /// footer and a colour), the other with the built-in ones.
 #[tokio::test]
 async fn each_town_speaks_in_its_own_words_and_colours() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let state = dir.path().join("state");
-    let smtp = SmtpSink::start();
-    let db = fresh_database(Engine::Sqlite, dir.path())
-        .await
-        .expect("sqlite");
-    let base = config_text(&state, &db, "http://127.0.0.1:9", smtp.port);
-    let header = &base[..base.find("[[tenant]]").expect("tenant")];
-    let token = state.join("sim.token");
+    let Towns {
+        dir,
+        smtp,
+        header,
+        token,
+    } = Towns::new().await;
+    let header = header.as_str();
     let templates = dir.path().join("ves-templates");
     std::fs::create_dir_all(templates.join("cs")).expect("dir");
     std::fs::write(
@@ -188,15 +211,13 @@ async fn each_town_speaks_in_its_own_words_and_colours() {
 /// A source that hangs does not hold up another town's: each source polls on its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_source_does_not_delay_another_town() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let state = dir.path().join("state");
-    let smtp = SmtpSink::start();
-    let db = fresh_database(Engine::Sqlite, dir.path())
-        .await
-        .expect("sqlite");
-    let base = config_text(&state, &db, "http://127.0.0.1:9", smtp.port);
-    let header = &base[..base.find("[[tenant]]").expect("tenant")];
-    let token = state.join("sim.token");
+    let Towns {
+        dir,
+        smtp,
+        header,
+        token,
+    } = Towns::new().await;
+    let header = header.as_str();
     let scenario = Scenario {
         receivables: vec![fee("R-1", JANA, "Poplatek", 50000, "2099-06-30")],
         ..Scenario::default()
