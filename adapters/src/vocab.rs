@@ -51,40 +51,49 @@ pub fn bg_status(word: &str) -> Option<SubmissionStatus> {
     use SubmissionStatus::*;
     let w = word.trim().to_lowercase();
     Some(match w.as_str() {
-        "регистриран" | "регистрирана" | "постъпил" | "приет" | "входиран" => {
-            Received
-        }
-        "разпределен" | "разпределена" | "насочен" | "възложен" | "резолиран" => {
+        "регистриран"
+        | "регистрирана"
+        | "регистрирано"
+        | "прието за изпълнение"
+        | "заведен"
+        | "заведена"
+        | "за преценка"
+        | "за разпределяне"
+        | "чака изпълнение" => Received,
+        "разпределен" | "разпределена" | "разпределено" => {
             Assigned
         }
-        "в процес на обработка"
-        | "в процес на изпълнение"
-        | "в изпълнение"
-        | "в работа"
+        "в процес на изпълнение"
+        | "в процес на обработка"
+        | "изпълнява се"
+        | "разглежда се"
         | "обработва се"
-        | "за съгласуване"
-        | "на съгласуване" => InProgress,
-        "очаква документи"
-        | "изискани допълнителни документи"
-        | "за допълване"
-        | "указания за отстраняване на нередовности"
-        | "спрян" => WaitingForCitizen,
-        "препратен по компетентност" | "изпратен по компетентност" | "препратен" => {
+        | "проверка" => InProgress,
+        "некоректен" | "върнато на клиента за корекция" | "за отстраняване на нередовности" => {
+            WaitingForCitizen
+        }
+        "изпратен по компетентност" | "препратен по компетентност" => {
             Forwarded
         }
+        // A refusal is a decision on the request: resolved, with the word kept in
+        // status_native for the citizen to read.
         "приключен"
         | "приключена"
-        | "изпълнен"
-        | "решен"
-        | "готов"
-        | "издаден"
-        | "отговорен"
-        | "отказ" => Resolved,
-        "архивиран" | "архивирана" | "приключена и архивирана" => {
-            Closed
+        | "приключено"
+        | "приключило"
+        | "изпълнена"
+        | "изпълнена след срока"
+        | "предаден в деловодство"
+        | "предаден на клиент"
+        | "отказано изпълнение"
+        | "отказано за разглеждане"
+        | "отказан"
+        | "отхвърлен" => Resolved,
+        "предаден в архив" => Closed,
+        "прекратена" | "прекратен" | "отменен" | "отменена" | "отхвърлен от клиент" => {
+            Cancelled
         }
-        "анулиран" | "оттеглен" | "прекратен" => Cancelled,
-        "възобновен" | "възобновена" => Reopened,
+        "повторно отворена" | "повторно отворен" => Reopened,
         _ => return None,
     })
 }
@@ -129,15 +138,19 @@ mod tests {
 
     #[test]
     fn bulgarian_tracking_words_map_onto_statuses() {
+        // Words as Bulgarian tracking systems show them (the cadastre's manual, the Gva
+        // document system, the Ombudsman's system).
         assert_eq!(bg_status("Регистриран"), Some(Received));
+        assert_eq!(bg_status("Прието за изпълнение"), Some(Received));
         assert_eq!(bg_status(" РАЗПРЕДЕЛЕН "), Some(Assigned));
-        assert_eq!(bg_status("В процес на обработка"), Some(InProgress));
-        assert_eq!(bg_status("Очаква документи"), Some(WaitingForCitizen));
-        assert_eq!(bg_status("Препратен по компетентност"), Some(Forwarded));
+        assert_eq!(bg_status("В процес на изпълнение"), Some(InProgress));
+        assert_eq!(bg_status("Некоректен"), Some(WaitingForCitizen));
+        assert_eq!(bg_status("изпратен по компетентност"), Some(Forwarded));
         assert_eq!(bg_status("Приключен"), Some(Resolved));
-        assert_eq!(bg_status("Архивиран"), Some(Closed));
-        assert_eq!(bg_status("Оттеглен"), Some(Cancelled));
-        assert_eq!(bg_status("Възобновен"), Some(Reopened));
+        assert_eq!(bg_status("Отказано изпълнение"), Some(Resolved));
+        assert_eq!(bg_status("Предаден в архив"), Some(Closed));
+        assert_eq!(bg_status("прекратена"), Some(Cancelled));
+        assert_eq!(bg_status("повторно отворена"), Some(Reopened));
         assert_eq!(
             bg_status("нещо друго"),
             None,
