@@ -5,7 +5,7 @@ use super::{new_id, Result, Store};
 use sqlx::Row;
 
 /// One line of the outbox as an operator sees it: no address, no body.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct OutboxEntry {
     pub id: String,
     pub tenant_id: String,
@@ -19,15 +19,16 @@ pub struct OutboxEntry {
 }
 
 /// Alerts of one kind on one channel that ended in one state.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct ReportRow {
     pub kind: String,
     pub channel: String,
     pub state: String,
+    #[sqlx(rename = "n")]
     pub count: i64,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
     pub at: i64,
     pub actor: String,
@@ -75,7 +76,7 @@ impl Store {
         state: Option<&str>,
         limit: i64,
     ) -> Result<Vec<OutboxEntry>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, OutboxEntry>(
             "SELECT id, tenant_id, kind, channel, state, attempts, last_error, created_at, updated_at
              FROM outbox WHERE ($1 = '' OR tenant_id = $1) AND ($2 = '' OR state = $2)
              ORDER BY created_at DESC, id LIMIT $3",
@@ -84,22 +85,7 @@ impl Store {
         .bind(state.unwrap_or(""))
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(OutboxEntry {
-                    id: r.try_get("id")?,
-                    tenant_id: r.try_get("tenant_id")?,
-                    kind: r.try_get("kind")?,
-                    channel: r.try_get("channel")?,
-                    state: r.try_get("state")?,
-                    attempts: r.try_get("attempts")?,
-                    last_error: r.try_get("last_error")?,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Queues a dead or failed alert again with a fresh attempt count.
@@ -140,7 +126,7 @@ impl Store {
 
     /// Alerts created in `[from, to)` by kind, channel and state.
     pub async fn report_rows(&self, tenant: &str, from: i64, to: i64) -> Result<Vec<ReportRow>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, ReportRow>(
             "SELECT kind, channel, state, COUNT(*) AS n FROM outbox
              WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3
              GROUP BY kind, channel, state ORDER BY kind, channel, state",
@@ -149,17 +135,7 @@ impl Store {
         .bind(from)
         .bind(to)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ReportRow {
-                    kind: r.try_get("kind")?,
-                    channel: r.try_get("channel")?,
-                    state: r.try_get("state")?,
-                    count: r.try_get("n")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Citizens with at least one subscription on a verified, unsuppressed contact.
@@ -202,25 +178,13 @@ impl Store {
     }
 
     pub async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, AuditEntry>(
             "SELECT at, actor, role, action, target, outcome FROM audit_log
              ORDER BY at DESC, id LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    role: r.try_get("role")?,
-                    action: r.try_get("action")?,
-                    target: r.try_get("target")?,
-                    outcome: r.try_get("outcome")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }
 
@@ -261,10 +225,11 @@ impl Store {
 }
 
 /// Logins through one identity provider that ended one way.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct LoginRow {
     pub idp: String,
     pub outcome: String,
+    #[sqlx(rename = "n")]
     pub count: i64,
 }
 
@@ -297,7 +262,7 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<Vec<LoginRow>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, LoginRow>(
             "SELECT idp, outcome, COUNT(*) AS n FROM logins
              WHERE ($1 = '' OR tenant_id = $1) AND at >= $2 AND at < $3
              GROUP BY idp, outcome ORDER BY idp, outcome",
@@ -306,16 +271,7 @@ impl Store {
         .bind(from)
         .bind(to)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(LoginRow {
-                    idp: r.try_get("idp")?,
-                    outcome: r.try_get("outcome")?,
-                    count: r.try_get("n")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }
 

@@ -21,8 +21,8 @@ pub use tracking::*;
 
 pub use outbox::*;
 
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Row};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, FromRow, Row};
 use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
@@ -75,7 +75,7 @@ pub fn stable_id(parts: &[&str]) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CitizenRow {
     pub id: String,
     pub tenant_id: String,
@@ -85,7 +85,7 @@ pub struct CitizenRow {
     pub created_at: i64,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct SourceHealth {
     pub state: String,
     pub consecutive_failures: i64,
@@ -96,7 +96,7 @@ pub struct SourceHealth {
     pub last_success_at: Option<i64>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Observation {
     pub record_key: String,
     pub person_hash: String,
@@ -349,7 +349,7 @@ impl Store {
     }
 
     pub async fn list_citizens(&self, tenant: Option<&str>) -> Result<Vec<CitizenRow>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, CitizenRow>(
             "SELECT c.id, c.tenant_id, c.person_ref_enc, c.locale, c.created_at,
                     (SELECT k.address_enc FROM contacts k WHERE k.citizen_id = c.id
                        AND k.channel = 'email' AND k.verified_at IS NOT NULL
@@ -358,19 +358,7 @@ impl Store {
         )
         .bind(tenant.unwrap_or(""))
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(CitizenRow {
-                    id: r.try_get("id")?,
-                    tenant_id: r.try_get("tenant_id")?,
-                    person_ref_enc: r.try_get("person_ref_enc")?,
-                    locale: r.try_get("locale")?,
-                    email_enc: r.try_get("email_enc")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Removes a citizen and everything personal; alerts not yet sent are suppressed.
@@ -412,7 +400,7 @@ impl Store {
         .bind(source)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(health_from_row).transpose()?)
+        Ok(row.as_ref().map(SourceHealth::from_row).transpose()?)
     }
 
     /// Records a failed poll; returns the number of failures in a row.
@@ -454,7 +442,7 @@ impl Store {
                 Ok((
                     r.try_get("tenant_id")?,
                     r.try_get("source_id")?,
-                    health_from_row(r)?,
+                    SourceHealth::from_row(r)?,
                 ))
             })
             .collect()
@@ -479,7 +467,7 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let o = observation_from_row(r)?;
+                let o = Observation::from_row(r)?;
                 Ok((o.record_key.clone(), o))
             })
             .collect()
@@ -503,7 +491,7 @@ impl Store {
         .bind(key)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(observation_from_row).transpose()?)
+        Ok(row.as_ref().map(Observation::from_row).transpose()?)
     }
 
     /// Receivables not settled, due by `horizon` (YYYY-MM-DD) and not yet evaluated on
@@ -531,7 +519,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("source_id")?, observation_from_row(r)?)))
+            .map(|r| Ok((r.try_get("source_id")?, Observation::from_row(r)?)))
             .collect()
     }
 
@@ -549,57 +537,43 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         upsert_observations(&mut tx, tenant, source, writes, now).await?;
         let alerts = insert_events(&mut tx, events, now).await?;
-        let (record_count, cursor) = match commit {
-            Commit::Snapshot { records, cursor } => (records, cursor),
-            Commit::Changes { cursor } => {
-                sqlx::query(
-                    "UPDATE sources SET state = 'ok', consecutive_failures = 0,
-                        total_polls = total_polls + 1, last_poll_at = $3, last_success_at = $3,
-                        last_error = NULL, change_cursor = $4
-                     WHERE tenant_id = $1 AND source_id = $2",
-                )
-                .bind(tenant)
-                .bind(source)
-                .bind(now)
-                .bind(cursor)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                return Ok(alerts);
-            }
-            Commit::Push => (-1, None),
-        };
-        if record_count < 0 {
+        // The source's health: which statement depends on how the records came.
+        let health = match commit {
+            Commit::Snapshot { records, cursor } => sqlx::query(
+                "INSERT INTO sources (tenant_id, source_id, state, total_polls, last_poll_at,
+                    last_success_at, record_count, change_cursor)
+                 VALUES ($1, $2, 'ok', 1, $3, $3, $4, $5)
+                 ON CONFLICT (tenant_id, source_id) DO UPDATE SET state = 'ok',
+                    consecutive_failures = 0, total_polls = sources.total_polls + 1,
+                    last_poll_at = $3, last_success_at = $3, last_error = NULL,
+                    record_count = $4, change_cursor = $5",
+            )
+            .bind(tenant)
+            .bind(source)
+            .bind(now)
+            .bind(records)
+            .bind(cursor),
+            Commit::Changes { cursor } => sqlx::query(
+                "UPDATE sources SET state = 'ok', consecutive_failures = 0,
+                    total_polls = total_polls + 1, last_poll_at = $3, last_success_at = $3,
+                    last_error = NULL, change_cursor = $4
+                 WHERE tenant_id = $1 AND source_id = $2",
+            )
+            .bind(tenant)
+            .bind(source)
+            .bind(now)
+            .bind(cursor),
             // A push: the source delivers, so its data may drive reminders.
-            sqlx::query(
+            Commit::Push => sqlx::query(
                 "UPDATE sources SET state = 'ok', last_success_at = $3, last_error = NULL,
                     consecutive_failures = 0
                  WHERE tenant_id = $1 AND source_id = $2",
             )
             .bind(tenant)
             .bind(source)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            return Ok(alerts);
-        }
-        sqlx::query(
-            "INSERT INTO sources (tenant_id, source_id, state, total_polls, last_poll_at,
-                last_success_at, record_count, change_cursor)
-             VALUES ($1, $2, 'ok', 1, $3, $3, $4, $5)
-             ON CONFLICT (tenant_id, source_id) DO UPDATE SET state = 'ok',
-                consecutive_failures = 0, total_polls = sources.total_polls + 1,
-                last_poll_at = $3, last_success_at = $3, last_error = NULL, record_count = $4,
-                change_cursor = $5",
-        )
-        .bind(tenant)
-        .bind(source)
-        .bind(now)
-        .bind(record_count)
-        .bind(cursor)
-        .execute(&mut *tx)
-        .await?;
+            .bind(now),
+        };
+        health.execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(alerts)
     }
@@ -678,30 +652,6 @@ pub enum CountOf {
     Observations,
     Outbox,
     Citizens,
-}
-
-fn health_from_row(r: &AnyRow) -> std::result::Result<SourceHealth, sqlx::Error> {
-    Ok(SourceHealth {
-        state: r.try_get("state")?,
-        consecutive_failures: r.try_get("consecutive_failures")?,
-        total_failures: r.try_get("total_failures")?,
-        total_polls: r.try_get("total_polls")?,
-        last_error: r.try_get("last_error")?,
-        record_count: r.try_get("record_count")?,
-        last_success_at: r.try_get("last_success_at")?,
-    })
-}
-
-fn observation_from_row(r: &AnyRow) -> std::result::Result<Observation, sqlx::Error> {
-    Ok(Observation {
-        record_key: r.try_get("record_key")?,
-        person_hash: r.try_get("person_hash")?,
-        content_hash: r.try_get("content_hash")?,
-        version: r.try_get("version")?,
-        status: r.try_get("status")?,
-        data: r.try_get("data")?,
-        first_seen_at: r.try_get("first_seen_at")?,
-    })
 }
 
 /// `($1, $2, …), ($n+1, …)`: the VALUES of a multi-row statement with `rows` rows of

@@ -62,7 +62,7 @@ pub struct Finish {
     pub detail: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AlertRow {
     pub id: String,
     pub event_id: String,
@@ -74,7 +74,7 @@ pub struct AlertRow {
     pub last_error: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
     pub source_id: String,
     pub kind: String,
@@ -202,20 +202,12 @@ impl Store {
     }
 
     pub async fn event(&self, id: &str) -> Result<Option<EventRow>> {
-        let row =
-            sqlx::query("SELECT source_id, kind, record_key, payload FROM events WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|r| {
-            Ok(EventRow {
-                source_id: r.try_get("source_id")?,
-                kind: r.try_get("kind")?,
-                record_key: r.try_get("record_key")?,
-                payload: r.try_get("payload")?,
-            })
-        })
-        .transpose()
+        Ok(sqlx::query_as::<_, EventRow>(
+            "SELECT source_id, kind, record_key, payload FROM events WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// The citizen's locale and sealed verified address on a channel, if both still exist.
@@ -239,38 +231,21 @@ impl Store {
     }
 
     pub async fn alerts(&self) -> Result<Vec<AlertRow>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, AlertRow>(
             "SELECT id, event_id, tenant_id, citizen_id, kind, state, attempts, last_error
              FROM outbox ORDER BY created_at, id",
         )
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AlertRow {
-                    id: r.try_get("id")?,
-                    event_id: r.try_get("event_id")?,
-                    tenant_id: r.try_get("tenant_id")?,
-                    citizen_id: r.try_get("citizen_id")?,
-                    kind: r.try_get("kind")?,
-                    state: r.try_get("state")?,
-                    attempts: r.try_get("attempts")?,
-                    last_error: r.try_get("last_error")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Alerts per (channel, state), for metrics.
     pub async fn alert_counts_by_channel(&self) -> Result<Vec<(String, String, i64)>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, (String, String, i64)>(
             "SELECT channel, state, COUNT(*) AS n FROM outbox GROUP BY channel, state ORDER BY channel, state",
         )
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("channel")?, r.try_get("state")?, r.try_get("n")?)))
-            .collect()
+        .await?)
     }
 
     /// When the oldest alert still waiting to be sent became due, if any.
@@ -285,25 +260,20 @@ impl Store {
 
     /// Alerts per state, for metrics.
     pub async fn alert_counts(&self) -> Result<Vec<(String, i64)>> {
-        let rows =
-            sqlx::query("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("state")?, r.try_get("n")?)))
-            .collect()
+        Ok(sqlx::query_as::<_, (String, i64)>(
+            "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     pub async fn attempts_of(&self, alert_id: &str) -> Result<Vec<(i64, String)>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, (i64, String)>(
             "SELECT attempt, outcome FROM delivery_attempts WHERE outbox_id = $1 ORDER BY attempt",
         )
         .bind(alert_id)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("attempt")?, r.try_get("outcome")?)))
-            .collect()
+        .await?)
     }
 }
 

@@ -5,7 +5,7 @@ use super::{new_id, Result, Store};
 use sqlx::Row;
 
 /// One followed document, with the follower's person hash (the alerts go to them).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TrackedRow {
     pub id: String,
     pub citizen_id: String,
@@ -58,7 +58,7 @@ impl Store {
 
     /// The documents followed through one source.
     pub async fn tracked_submissions(&self, tenant: &str, source: &str) -> Result<Vec<TrackedRow>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, TrackedRow>(
             "SELECT t.id, t.citizen_id, c.person_hash, t.index_enc, t.code_enc
              FROM tracked_submissions t JOIN citizens c ON c.id = t.citizen_id
              WHERE t.tenant_id = $1 AND t.source_id = $2
@@ -67,18 +67,7 @@ impl Store {
         .bind(tenant)
         .bind(source)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TrackedRow {
-                    id: r.try_get(0)?,
-                    citizen_id: r.try_get(1)?,
-                    person_hash: r.try_get(2)?,
-                    index_enc: r.try_get(3)?,
-                    code_enc: r.try_get(4)?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// The tenant a citizen is enrolled in, if the citizen exists.
