@@ -15,6 +15,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// `ETag`s by (tenant, source), then by page.
+type PageTags = HashMap<(String, String), HashMap<String, String>>;
+
 pub struct App {
     pub config: Arc<Config>,
     pub store: Store,
@@ -33,8 +36,9 @@ pub struct App {
     /// The shared secret of each push source.
     push_secrets: HashMap<(String, String), Vec<u8>>,
     adapters: HashMap<(String, String), Adapter>,
-    /// The `ETag` of each page a poll last committed, by page (see `watch::poll`).
-    etags: std::sync::Mutex<HashMap<String, String>>,
+    /// The `ETag` of each page a full read last committed, by source and page (see
+    /// `watch::poll`).
+    etags: std::sync::Mutex<PageTags>,
 }
 
 impl App {
@@ -147,24 +151,26 @@ impl App {
         self.adapters.get(&(tenant.to_string(), source.to_string()))
     }
 
-    /// The keyed hash under which a person reference is stored.
-    /// The `ETag` of a page as last committed.
-    pub fn etag(&self, page: &str) -> Option<String> {
+    /// The `ETag` of a page of a source, as last committed.
+    pub fn etag(&self, tenant: &str, source: &str, page: &str) -> Option<String> {
         self.etags
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .get(page)
+            .get(&(tenant.to_string(), source.to_string()))
+            .and_then(|pages| pages.get(page))
             .cloned()
     }
 
-    /// Keeps the `ETag`s of a committed poll's pages.
-    pub fn remember_etags(&self, tags: Vec<(String, String)>) {
-        self.etags
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend(tags);
+    /// Keeps the `ETag`s of a committed full read of a source, in place of the ones before:
+    /// pages that no longer exist (people enrolled or removed) are forgotten.
+    pub fn remember_etags(&self, tenant: &str, source: &str, tags: Vec<(String, String)>) {
+        self.etags.lock().unwrap_or_else(|p| p.into_inner()).insert(
+            (tenant.to_string(), source.to_string()),
+            tags.into_iter().collect(),
+        );
     }
 
+    /// The keyed hash under which a person reference is stored.
     pub fn person_hash(&self, person_ref: &str) -> String {
         self.crypto.hash("person_ref", person_ref)
     }

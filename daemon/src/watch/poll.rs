@@ -283,7 +283,7 @@ async fn poll_inner(
         Some(http) => Some(http.changes_head().await?),
         None => None,
     };
-    let tracked = tracked_submissions(app, tenant, source, adapter).await?;
+    let tracked = tracked_submissions(app, tenant, source, adapter.http()).await?;
     let today = app.today(tenant);
     let mut gathered = Gathered::default();
     if source.serves(SourceKind::Receivables) {
@@ -334,7 +334,7 @@ async fn poll_inner(
         ms = committing.elapsed().as_millis() as u64,
         "committed"
     );
-    app.remember_etags(etags);
+    app.remember_etags(&tenant.id, &source.id, etags);
     Ok(PollOutcome {
         paused: false,
         records,
@@ -374,12 +374,12 @@ async fn snapshot<R: Watched>(
     };
     let tag_keys: Vec<String> = chunks
         .iter()
-        .map(|chunk| stable_id(&["etag", &tenant.id, &source.id, R::KIND, &chunk.join("\n")]))
+        .map(|chunk| stable_id(&[R::KIND, &chunk.join("\n")]))
         .collect();
     let fetch = |i: usize| {
         let adapter = adapter.clone();
         let chunk = chunks[i].to_vec();
-        let known = app.etag(&tag_keys[i]);
+        let known = app.etag(&tenant.id, &source.id, &tag_keys[i]);
         AbortOnDrop(tokio::spawn(async move {
             let page = R::page(&adapter, &chunk, known.as_deref()).await;
             (page, known)
@@ -558,10 +558,7 @@ async fn poll_changes(
             cursor,
         } => (receivables, submissions, cursor),
     };
-    let adapter = app
-        .adapter(&tenant.id, &source.id)
-        .ok_or(PollError::Suspicious("no adapter is configured".into()))?;
-    let tracked = tracked_submissions(app, tenant, source, adapter).await?;
+    let tracked = tracked_submissions(app, tenant, source, Some(http)).await?;
     let today = app.today(tenant);
     let mut diff = Diff::default();
     let mut records = 0;
@@ -647,9 +644,9 @@ async fn tracked_submissions(
     app: &App,
     tenant: &TenantConfig,
     source: &SourceConfig,
-    adapter: &Adapter,
+    http: Option<&hlidac_adapters::http::HttpAdapter>,
 ) -> Result<Vec<(Submission, String)>, PollError> {
-    let (Some(http), true) = (adapter.http(), source.serves(SourceKind::Submissions)) else {
+    let (Some(http), true) = (http, source.serves(SourceKind::Submissions)) else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
