@@ -57,18 +57,23 @@ async fn counts(t: &TestApp) -> (i64, i64, i64) {
     )
 }
 
-#[tokio::test]
-async fn a_signed_push_alerts_and_every_bad_push_is_refused_storing_nothing() {
-    let scenario = hlidac_adapters::sim::Scenario::default();
-    let mut t = TestApp::spawn_with(
+/// The daemon with the push source, its web side served; returns it and the base URL.
+async fn push_app() -> (TestApp, String) {
+    let t = TestApp::spawn_with(
         Engine::Sqlite,
-        scenario,
+        hlidac_adapters::sim::Scenario::default(),
         morning("2026-05-01"),
         with_push_source,
     )
     .await
     .expect("sqlite");
     let base = t.serve_web().await;
+    (t, base)
+}
+
+#[tokio::test]
+async fn a_signed_push_alerts_and_every_bad_push_is_refused_storing_nothing() {
+    let (mut t, base) = push_app().await;
     let now = morning("2026-05-01").timestamp();
     let mut record = serde_json::to_value(submission(
         "S-77",
@@ -178,16 +183,7 @@ async fn a_signed_push_alerts_and_every_bad_push_is_refused_storing_nothing() {
 
 #[tokio::test]
 async fn pushed_receivables_get_their_reminders() {
-    let scenario = hlidac_adapters::sim::Scenario::default();
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
-        scenario,
-        morning("2026-05-01"),
-        with_push_source,
-    )
-    .await
-    .expect("sqlite");
-    let base = t.serve_web().await;
+    let (mut t, base) = push_app().await;
     let now = morning("2026-05-01").timestamp();
     let record = fee("R-PUSH-1", JANA, "Poplatek ze psů", 60000, "2026-05-31");
     let body = serde_json::json!({"receivables": [record]}).to_string();
