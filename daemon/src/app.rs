@@ -4,6 +4,7 @@
 use crate::clock::Clock;
 use crate::config::{AdapterConfig, Config, TenantConfig};
 use crate::crypto::Crypto;
+use crate::notify::limit::TokenBucket;
 use crate::notify::{DispatchReport, Mailer, Templates};
 use crate::ops::metrics::Metrics;
 use crate::ops::systemd::Heartbeats;
@@ -15,6 +16,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Token buckets per channel (`None`: no limit).
+#[derive(Debug, Default)]
+pub struct Limits {
+    pub email: Option<TokenBucket>,
+    pub sms: Option<TokenBucket>,
+}
+
 /// `ETag`s by (tenant, source), then by page.
 type PageTags = HashMap<(String, String), HashMap<String, String>>;
 
@@ -24,6 +32,10 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub crypto: Crypto,
     pub mailer: Mailer,
+    /// The SMS provider, when one is configured.
+    pub sms: Option<crate::notify::sms::SmsSender>,
+    /// Messages a second per channel.
+    pub limits: Limits,
     pub templates: Templates,
     pub metrics: Metrics,
     pub heartbeats: Heartbeats,
@@ -79,6 +91,30 @@ impl App {
             )
         })?;
         let mailer = Mailer::from_config(&config.email).context("while setting up e-mail")?;
+        let sms = match &config.sms {
+            None => None,
+            Some(s) => Some(match (&s.smpp, &s.http) {
+                (Some(smpp), _) => crate::notify::sms::SmsSender::Smpp(Arc::new(
+                    crate::notify::smpp::SmppClient::new(smpp, store.clone(), clock.clone())?,
+                )),
+                (None, Some(http)) => crate::notify::sms::SmsSender::Http(Arc::new(
+                    crate::notify::sms_http::HttpGateway::new(http)?,
+                )),
+                (None, None) => anyhow::bail!("sms needs [sms.smpp] or [sms.http]"),
+            }),
+        };
+        let limits = Limits {
+            email: match &config.email {
+                crate::config::EmailConfig::Smtp(s) => s.rate_per_sec,
+                crate::config::EmailConfig::File(_) => None,
+            }
+            .map(TokenBucket::new),
+            sms: config
+                .sms
+                .as_ref()
+                .and_then(|s| s.rate_per_sec)
+                .map(TokenBucket::new),
+        };
         let mut dkim = HashMap::new();
         for t in &config.tenants {
             if let Some(d) = crate::notify::email::dkim_config(t).map_err(anyhow::Error::msg)? {
@@ -105,6 +141,8 @@ impl App {
             clock,
             crypto,
             mailer,
+            sms,
+            limits,
             templates,
             metrics: Metrics::default(),
             heartbeats: Heartbeats::default(),
@@ -295,6 +333,51 @@ impl App {
                 self.clock.now_ms(),
             )
             .await?)
+    }
+
+    /// Adds a verified SMS number to an enrolled citizen (subscribed to every topic).
+    pub async fn add_phone(&self, citizen_id: &str, phone: &str) -> anyhow::Result<()> {
+        crate::notify::sms::check_phone(phone).map_err(anyhow::Error::msg)?;
+        let added = self
+            .store
+            .add_contact(
+                citizen_id,
+                "sms",
+                &self.crypto.seal(phone),
+                &self.crypto.hash("sms", phone),
+                self.clock.now_ms(),
+            )
+            .await?;
+        anyhow::ensure!(added, "no citizen {citizen_id}");
+        Ok(())
+    }
+
+    /// Sets a citizen's own SMS quiet hours ("HH:MM-HH:MM", or "" for the municipality's)
+    /// and whether alerts come at once (`immediate`) or in a `daily` digest.
+    pub async fn set_preferences(
+        &self,
+        citizen_id: &str,
+        quiet_hours: Option<&str>,
+        delivery: Option<&str>,
+    ) -> anyhow::Result<()> {
+        if let Some(q) = quiet_hours.filter(|q| !q.is_empty()) {
+            anyhow::ensure!(
+                crate::notify::schedule::Window::parse(q).is_some(),
+                "{q:?} is not a span of local times; write it as HH:MM-HH:MM"
+            );
+        }
+        if let Some(d) = delivery {
+            anyhow::ensure!(
+                matches!(d, "immediate" | "daily"),
+                "delivery is \"immediate\" or \"daily\", not {d:?}"
+            );
+        }
+        let set = self
+            .store
+            .set_delivery_preferences(citizen_id, quiet_hours, delivery)
+            .await?;
+        anyhow::ensure!(set, "no citizen {citizen_id}");
+        Ok(())
     }
 }
 

@@ -172,9 +172,18 @@ pub enum CitizenCommand {
         person_ref: String,
         #[arg(long)]
         email: String,
+        /// A mobile number for SMS alerts, in international form (+420…).
+        #[arg(long)]
+        phone: Option<String>,
         /// cs or en; the tenant's locale when unset.
         #[arg(long)]
         locale: Option<String>,
+        /// The citizen's own SMS quiet hours, "HH:MM-HH:MM" (else the municipality's).
+        #[arg(long)]
+        quiet_hours: Option<String>,
+        /// "immediate" (default) or "daily": one digest a day per channel.
+        #[arg(long)]
+        delivery: Option<String>,
     },
     /// List enrolled citizens (addresses masked).
     List {
@@ -322,11 +331,21 @@ async fn citizen(command: CitizenCommand, config: Config) -> anyhow::Result<()> 
             tenant,
             person_ref,
             email,
+            phone,
             locale,
+            quiet_hours,
+            delivery,
         } => {
             let (id, created) = app
                 .enrol(&tenant, &person_ref, &email, locale.as_deref())
                 .await?;
+            if let Some(phone) = &phone {
+                app.add_phone(&id, phone).await?;
+            }
+            if quiet_hours.is_some() || delivery.is_some() {
+                app.set_preferences(&id, quiet_hours.as_deref(), delivery.as_deref())
+                    .await?;
+            }
             if created {
                 println!("enrolled citizen {id} in {tenant}");
             } else {

@@ -230,6 +230,10 @@ async fn watchdog(
 
 async fn run_dispatcher(app: Arc<App>, shutdown: CancellationToken, wake: Arc<Notify>) {
     let interval = Duration::from_millis(app.config.dispatch.interval_ms.max(10));
+    // Bind to the SMSC now, so receipts for earlier messages come in.
+    if let Some(crate::notify::sms::SmsSender::Smpp(smpp)) = &app.sms {
+        smpp.start();
+    }
     loop {
         app.heartbeats.dispatcher();
         match notify::dispatch_pending_until(&app, &shutdown).await {
@@ -241,6 +245,7 @@ async fn run_dispatcher(app: Arc<App>, shutdown: CancellationToken, wake: Arc<No
                     dead = r.dead,
                     suppressed = r.suppressed,
                     expired = r.expired,
+                    deferred = r.deferred,
                     "dispatched alerts"
                 );
             }

@@ -122,7 +122,7 @@ async fn the_report_counts_the_alerts_produced_and_actions_work() {
     t.sim.step();
     t.smtp.set_mode("550");
     t.app.poll_all().await;
-    assert_eq!(t.app.dispatch_pending().await.expect("dispatch").failed, 1);
+    assert_eq!(t.app.dispatch_pending().await.expect("dispatch").dead, 1);
     t.smtp.set_mode("");
 
     let report: serde_json::Value = client
@@ -151,7 +151,7 @@ async fn the_report_counts_the_alerts_produced_and_actions_work() {
     assert_eq!(
         rows,
         [
-            ("receivable.new".to_string(), "failed".to_string(), 1),
+            ("receivable.new".to_string(), "dead".to_string(), 1),
             ("receivable.new".into(), "sent".into(), 1),
             ("submission.new".into(), "sent".into(), 1),
         ]
@@ -177,7 +177,7 @@ async fn the_report_counts_the_alerts_produced_and_actions_work() {
     let failed = t
         .app
         .store
-        .outbox_entries(None, Some("failed"), 10)
+        .outbox_entries(None, Some("dead"), 10)
         .await
         .expect("outbox");
     let resp = client

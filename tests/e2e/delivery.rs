@@ -88,14 +88,14 @@ async fn a_refusal_that_stays_dead_letters_after_the_attempt_limit() {
 }
 
 #[tokio::test]
-async fn permanent_smtp_refusal_fails_after_one_attempt() {
+async fn permanent_smtp_refusal_is_dead_lettered_after_one_attempt() {
     let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
         .await
         .expect("sqlite");
     t.smtp.set_mode("550");
     t.app.poll_all().await;
     let r = t.app.dispatch_pending().await.expect("dispatch");
-    assert_eq!(r.failed, 2, "{r:?}");
+    assert_eq!(r.dead, 2, "{r:?}");
     t.smtp.set_mode("");
     t.clock.advance(chrono::Duration::days(1));
     assert!(
@@ -103,7 +103,7 @@ async fn permanent_smtp_refusal_fails_after_one_attempt() {
         "no retry after a permanent refusal"
     );
     for a in t.app.store.alerts().await.expect("alerts") {
-        assert_eq!(a.state, "failed");
+        assert_eq!(a.state, "dead");
         assert_eq!(
             t.app
                 .store

@@ -6,6 +6,7 @@
 
 mod adapter_check;
 mod admin;
+mod bench_dispatch;
 mod config_files;
 mod daemon;
 mod delivery;
@@ -18,6 +19,7 @@ mod instalments;
 mod protocol;
 mod restart;
 mod scale;
+mod sms;
 mod store;
 mod systemd;
 mod tenants;

@@ -50,11 +50,7 @@ async fn store_semantics(engine: Engine) {
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].attempts, 2);
     // The first dispatcher's late result no longer counts.
-    let sent = Finish {
-        state: AlertState::Sent,
-        next_attempt_at: None,
-        detail: None,
-    };
+    let sent = Finish::new(AlertState::Sent, None);
     assert!(!s
         .finish_alert(&first[0], &sent, 5000, 71_000)
         .await

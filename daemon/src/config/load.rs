@@ -70,6 +70,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "web",
     "secrets",
     "email",
+    "sms",
     "watch",
     "dispatch",
     "log",
@@ -162,6 +163,7 @@ pub fn load_str(text: &str, path: &Path, overrides: &Overrides) -> Result<Config
         web: section(&mut table, "web", &mut errs).unwrap_or_default(),
         secrets: section(&mut table, "secrets", &mut errs).unwrap_or_default(),
         email: section(&mut table, "email", &mut errs).unwrap_or_default(),
+        sms: section(&mut table, "sms", &mut errs),
         watch: section(&mut table, "watch", &mut errs).unwrap_or_default(),
         dispatch: section(&mut table, "dispatch", &mut errs).unwrap_or_default(),
         log: section(&mut table, "log", &mut errs).unwrap_or_default(),
@@ -215,6 +217,14 @@ fn resolve_paths(c: &mut Config, base: &Path) {
             if let Some(p) = s.password_file.as_mut() {
                 fix(p)
             }
+        }
+    }
+    if let Some(sms) = c.sms.as_mut() {
+        if let Some(smpp) = sms.smpp.as_mut() {
+            fix(&mut smpp.password_file);
+        }
+        if let Some(p) = sms.http.as_mut().and_then(|h| h.token_file.as_mut()) {
+            fix(p);
         }
     }
     for t in &mut c.admin.token {
@@ -488,6 +498,9 @@ fn validate(c: &Config, errs: &mut Errors) {
             if s.pool_size == 0 {
                 errs.push("email.pool_size", "must be at least 1", None);
             }
+            if s.rate_per_sec.is_some_and(|r| r.is_nan() || r <= 0.0) {
+                errs.push("email.rate_per_sec", "must be more than 0", None);
+            }
             if s.timeout_secs == 0 {
                 errs.push("email.timeout_secs", "must be at least 1", None);
             }
@@ -535,6 +548,15 @@ fn validate(c: &Config, errs: &mut Errors) {
             "must be at least 10",
             Some("a lease shorter than an SMTP time-out would let two senders take one alert"),
         );
+    }
+    if d.concurrency == 0 {
+        errs.push("dispatch.concurrency", "must be at least 1", None);
+    }
+    if d.max_in_doubt == 0 {
+        errs.push("dispatch.max_in_doubt", "must be at least 1", None);
+    }
+    if let Some(sms) = &c.sms {
+        validate_sms(sms, errs);
     }
     if c.watch.operator_alert_after == 0 {
         errs.push("watch.operator_alert_after", "must be at least 1", None);
@@ -617,6 +639,25 @@ fn validate(c: &Config, errs: &mut Errors) {
                 format!("{:?} is not a known time zone", t.time_zone),
                 Some("use an IANA name such as \"Europe/Prague\", \"Europe/Belgrade\", \"Europe/Sofia\""),
             );
+        }
+        if crate::notify::schedule::Window::parse(&t.quiet_hours).is_none() {
+            errs.push(
+                format!("{p}.quiet_hours"),
+                format!("{:?} is not a span of local times", t.quiet_hours),
+                Some("write it as \"HH:MM-HH:MM\", for example \"20:00-08:00\""),
+            );
+        }
+        if crate::notify::schedule::parse_hhmm(&t.digest_time).is_none() {
+            errs.push(
+                format!("{p}.digest_time"),
+                format!("{:?} is not a local time", t.digest_time),
+                Some("write it as \"HH:MM\", for example \"07:00\""),
+            );
+        }
+        if let Some(sender) = &t.sms_sender {
+            if let Err(why) = crate::notify::sms::check_sender(sender) {
+                errs.push(format!("{p}.sms_sender"), why, None);
+            }
         }
         if t.sender.email.parse::<lettre::Address>().is_err() {
             errs.push(
@@ -794,6 +835,76 @@ fn validate(c: &Config, errs: &mut Errors) {
 }
 
 /// A file holding a secret of at least 32 characters.
+fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors) {
+    if let Err(why) = crate::notify::sms::check_sender(&sms.sender) {
+        errs.push("sms.sender", why, None);
+    }
+    if sms.rate_per_sec.is_some_and(|r| r.is_nan() || r <= 0.0) {
+        errs.push("sms.rate_per_sec", "must be more than 0", None);
+    }
+    match (&sms.smpp, &sms.http) {
+        (Some(_), Some(_)) | (None, None) => errs.push(
+            "sms",
+            "needs exactly one provider",
+            Some("add either [sms.smpp] or [sms.http]"),
+        ),
+        _ => {}
+    }
+    if let Some(smpp) = &sms.smpp {
+        check_readable(&smpp.password_file, "sms.smpp.password_file", errs);
+        if smpp.window == 0 {
+            errs.push("sms.smpp.window", "must be at least 1", None);
+        }
+        if smpp.system_id.is_empty() || smpp.system_id.len() > 15 {
+            errs.push("sms.smpp.system_id", "must be 1 to 15 characters", None);
+        }
+        if smpp.timeout_secs == 0 || smpp.enquire_link_secs == 0 {
+            errs.push(
+                "sms.smpp.timeout_secs",
+                "timeout_secs and enquire_link_secs must be at least 1",
+                None,
+            );
+        }
+    }
+    if let Some(http) = &sms.http {
+        if !(http.url.starts_with("https://") || http.url.starts_with("http://")) {
+            errs.push(
+                "sms.http.url",
+                format!("{:?} is not an http(s) URL", http.url),
+                None,
+            );
+        }
+        if reqwest_method(&http.method).is_none() {
+            errs.push(
+                "sms.http.method",
+                format!("{:?} is not an HTTP method", http.method),
+                Some("GET, POST or PUT"),
+            );
+        }
+        if let Some(p) = &http.token_file {
+            check_readable(p, "sms.http.token_file", errs);
+        }
+        if let Err(e) = crate::notify::sms_http::check_templates(http) {
+            errs.push("sms.http.body", e, None);
+        }
+        if http
+            .message_id_pointer
+            .as_ref()
+            .is_some_and(|p| !p.starts_with('/'))
+        {
+            errs.push(
+                "sms.http.message_id_pointer",
+                "must be a JSON pointer such as \"/id\"",
+                None,
+            );
+        }
+    }
+}
+
+fn reqwest_method(m: &str) -> Option<()> {
+    matches!(m, "GET" | "POST" | "PUT").then_some(())
+}
+
 fn check_secret(path: &Path, key: &str, errs: &mut Errors) {
     match std::fs::read_to_string(path) {
         Ok(secret) if secret.trim().len() >= 32 => {}

@@ -15,6 +15,8 @@ pub struct Config {
     pub web: WebConfig,
     pub secrets: SecretsConfig,
     pub email: EmailConfig,
+    /// The SMS provider; without one, SMS alerts are dead-lettered ("no SMS provider").
+    pub sms: Option<SmsConfig>,
     pub watch: WatchConfig,
     pub dispatch: DispatchConfig,
     pub log: LogConfig,
@@ -145,6 +147,9 @@ pub struct SmtpConfig {
     pub timeout_secs: u64,
     #[serde(default = "default_pool_size")]
     pub pool_size: u32,
+    /// At most this many messages a second to this server (token bucket; unset = no limit).
+    #[serde(default)]
+    pub rate_per_sec: Option<f64>,
 }
 
 impl Default for SmtpConfig {
@@ -157,6 +162,7 @@ impl Default for SmtpConfig {
             password_file: None,
             timeout_secs: default_smtp_timeout(),
             pool_size: default_pool_size(),
+            rate_per_sec: None,
         }
     }
 }
@@ -245,6 +251,14 @@ pub struct DispatchConfig {
     /// On shutdown, how long in-flight sends may take to finish.
     #[serde(default = "default_grace")]
     pub shutdown_grace_secs: u64,
+    /// Messages being sent at the same time (over the SMTP pool and the SMS window).
+    #[serde(default = "default_concurrency")]
+    pub concurrency: u32,
+    /// At most this many messages may be with the server while their record is not yet
+    /// written: the most duplicates a crash can cause. The last step of each send (the
+    /// end of the e-mail's data, an SMS submit) waits for room.
+    #[serde(default = "default_in_doubt")]
+    pub max_in_doubt: u32,
 }
 
 impl Default for DispatchConfig {
@@ -257,6 +271,8 @@ impl Default for DispatchConfig {
             lease_secs: default_lease(),
             interval_ms: default_interval_ms(),
             shutdown_grace_secs: default_grace(),
+            concurrency: default_concurrency(),
+            max_in_doubt: default_in_doubt(),
         }
     }
 }
@@ -281,6 +297,120 @@ fn default_interval_ms() -> u64 {
 }
 fn default_grace() -> u64 {
     10
+}
+fn default_concurrency() -> u32 {
+    8
+}
+fn default_in_doubt() -> u32 {
+    1
+}
+
+/// The SMS provider: exactly one of `smpp` and `http`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsConfig {
+    /// The sender shown on phones (an alphanumeric name of up to 11 characters, or a
+    /// number); a tenant's `sms_sender` replaces it.
+    pub sender: String,
+    /// At most this many messages (parts count one each) a second (unset = no limit).
+    #[serde(default)]
+    pub rate_per_sec: Option<f64>,
+    #[serde(default)]
+    pub smpp: Option<SmppConfig>,
+    #[serde(default)]
+    pub http: Option<SmsHttpConfig>,
+}
+
+/// An SMPP 3.4 SMSC, bound as a transceiver (sends and receives receipts on one link).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmppConfig {
+    pub host: String,
+    #[serde(default = "default_smpp_port")]
+    pub port: u16,
+    pub system_id: String,
+    /// A file holding the bind password.
+    pub password_file: PathBuf,
+    #[serde(default)]
+    pub system_type: String,
+    /// submit_sm requests awaiting their response at once.
+    #[serde(default = "default_smpp_window")]
+    pub window: u32,
+    /// enquire_link every so often on an idle link.
+    #[serde(default = "default_enquire_link")]
+    pub enquire_link_secs: u64,
+    /// How long a response may take.
+    #[serde(default = "default_smpp_timeout")]
+    pub timeout_secs: u64,
+    /// The longest wait between reconnection attempts (doubling from 1 s).
+    #[serde(default = "default_reconnect_max")]
+    pub reconnect_max_secs: u64,
+    /// Ask for delivery receipts (registered_delivery = 1).
+    #[serde(default = "default_true")]
+    pub delivery_receipts: bool,
+}
+
+fn default_smpp_port() -> u16 {
+    2775
+}
+fn default_smpp_window() -> u32 {
+    10
+}
+fn default_enquire_link() -> u64 {
+    30
+}
+fn default_smpp_timeout() -> u64 {
+    10
+}
+fn default_reconnect_max() -> u64 {
+    60
+}
+fn default_true() -> bool {
+    true
+}
+
+/// A provider with an HTTP API: one request per message, built from templates.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsHttpConfig {
+    pub url: String,
+    #[serde(default = "default_http_method")]
+    pub method: String,
+    /// Request headers; values are templates like the body (e.g. `Bearer {{ token }}`).
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// A file whose content is `{{ token }}` in the headers and the body.
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
+    /// The request body (minijinja): `to`, `text`, `sender`, `id` (the alert's id, for
+    /// idempotency), `token`. JSON-escape with `|tojson`.
+    pub body: String,
+    #[serde(default = "default_content_type")]
+    pub content_type: String,
+    /// Statuses meaning "accepted".
+    #[serde(default = "default_http_success")]
+    pub success: Vec<u16>,
+    /// Statuses meaning "try again later"; any other status is a permanent refusal.
+    #[serde(default = "default_http_temporary")]
+    pub temporary: Vec<u16>,
+    /// A JSON pointer to the provider's message id in the response (e.g. `/id`).
+    #[serde(default)]
+    pub message_id_pointer: Option<String>,
+    #[serde(default = "default_smpp_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_http_method() -> String {
+    "POST".into()
+}
+fn default_content_type() -> String {
+    "application/json".into()
+}
+fn default_http_success() -> Vec<u16> {
+    vec![200, 201, 202]
+}
+fn default_http_temporary() -> Vec<u16> {
+    vec![408, 425, 429, 500, 502, 503, 504]
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -353,6 +483,20 @@ pub struct TenantConfig {
     /// How the municipality's e-mails look.
     #[serde(default)]
     pub branding: Branding,
+    /// No SMS goes out between these local times ("HH:MM-HH:MM"); one due then waits for
+    /// the end. A citizen's own setting replaces it. E-mail goes out at any time.
+    #[serde(default = "default_quiet_hours")]
+    pub quiet_hours: String,
+    /// When citizens who chose a daily digest get it (local "HH:MM").
+    #[serde(default = "default_digest_time")]
+    pub digest_time: String,
+    /// The sender shown on phones for this municipality (else `sms.sender`).
+    #[serde(default)]
+    pub sms_sender: Option<String>,
+    /// Rewrite SMS text into the GSM alphabet (no diacritics, Cyrillic transliterated):
+    /// 160 characters a message instead of 70.
+    #[serde(default)]
+    pub sms_transliterate: bool,
     #[serde(skip)]
     pub sources: Vec<SourceConfig>,
 }
@@ -369,6 +513,13 @@ pub struct Branding {
     pub footer: Option<String>,
     #[serde(default)]
     pub web: Option<String>,
+}
+
+fn default_quiet_hours() -> String {
+    "20:00-08:00".into()
+}
+fn default_digest_time() -> String {
+    "07:00".into()
 }
 
 impl TenantConfig {

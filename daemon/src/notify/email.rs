@@ -10,6 +10,7 @@ use lettre::Message;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
@@ -66,8 +67,20 @@ impl Mailer {
     }
 
     pub async fn send(&self, message: &Message, alert_id: &str) -> Result<(), SendError> {
+        self.send_gated(message, alert_id, None).await.map(drop)
+    }
+
+    /// Sends a message; with a gate, the end of its data (the moment the server takes
+    /// it) waits for a permit, which is handed back with the result: whoever holds it
+    /// knows this message may be with the server while its record is not yet written.
+    pub async fn send_gated(
+        &self,
+        message: &Message,
+        alert_id: &str,
+        gate: Option<&Arc<Semaphore>>,
+    ) -> Result<Option<OwnedSemaphorePermit>, SendError> {
         match self {
-            Mailer::Smtp(pool) => pool.send(message).await,
+            Mailer::Smtp(pool) => pool.send(message, gate).await,
             Mailer::File(dir) => {
                 let tmp = dir.join(format!(".{alert_id}.eml.tmp"));
                 let path = dir.join(format!("{alert_id}.eml"));
@@ -76,7 +89,7 @@ impl Mailer {
                     tokio::fs::write(&tmp, &bytes).await?;
                     tokio::fs::rename(&tmp, &path).await
                 };
-                write.await.map_err(|e| {
+                write.await.map(|()| None).map_err(|e| {
                     SendError::Temporary(format!("cannot write {}: {e}", path.display()))
                 })
             }
@@ -189,14 +202,22 @@ impl SmtpPool {
 
     /// Sends one message within twice the time-out (a connection and a send), so that it
     /// always ends within the dispatcher's lease.
-    async fn send(&self, message: &Message) -> Result<(), SendError> {
-        match tokio::time::timeout(self.timeout() * 2, self.send_once(message)).await {
+    async fn send(
+        &self,
+        message: &Message,
+        gate: Option<&Arc<Semaphore>>,
+    ) -> Result<Option<OwnedSemaphorePermit>, SendError> {
+        match tokio::time::timeout(self.timeout() * 2, self.send_once(message, gate)).await {
             Ok(r) => r,
             Err(_) => Err(SendError::Temporary("SMTP: time-out".into())),
         }
     }
 
-    async fn send_once(&self, message: &Message) -> Result<(), SendError> {
+    async fn send_once(
+        &self,
+        message: &Message,
+        gate: Option<&Arc<Semaphore>>,
+    ) -> Result<Option<OwnedSemaphorePermit>, SendError> {
         let envelope = message.envelope().clone();
         let bytes = message.formatted();
         // A pooled connection the server has closed in the meantime fails at once; one more
@@ -207,19 +228,27 @@ impl SmtpPool {
             Some(c) => c,
             None => self.connect().await?,
         };
-        let first = tokio::time::timeout(self.timeout(), conn.send(&envelope, &bytes)).await;
+        let first = tokio::time::timeout(
+            self.timeout(),
+            transaction(&mut conn, &envelope, &bytes, gate),
+        )
+        .await;
         let result = match first {
             Ok(Err(e)) if was_reused && !e.is_response() => {
                 conn.abort().await;
                 conn = self.connect().await?;
-                tokio::time::timeout(self.timeout(), conn.send(&envelope, &bytes)).await
+                tokio::time::timeout(
+                    self.timeout(),
+                    transaction(&mut conn, &envelope, &bytes, gate),
+                )
+                .await
             }
             other => other,
         };
         match result {
-            Ok(Ok(_)) => {
+            Ok(Ok(permit)) => {
                 self.give_back(conn);
-                Ok(())
+                Ok(permit)
             }
             Ok(Err(e)) => {
                 let detail = describe(&e);
@@ -241,6 +270,34 @@ impl SmtpPool {
             }
         }
     }
+}
+
+/// One SMTP transaction, as lettre's `send` does it, except that the message data (whose
+/// end makes the server take the message) waits for a permit from `gate`.
+async fn transaction(
+    conn: &mut AsyncSmtpConnection,
+    envelope: &lettre::address::Envelope,
+    email: &[u8],
+    gate: Option<&Arc<Semaphore>>,
+) -> Result<Option<OwnedSemaphorePermit>, lettre::transport::smtp::Error> {
+    use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+    use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
+    let mut options = Vec::new();
+    if !email.is_ascii() && conn.server_info().supports_feature(Extension::EightBitMime) {
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    conn.command(Mail::new(envelope.from().cloned(), options))
+        .await?;
+    for to in envelope.to() {
+        conn.command(Rcpt::new(to.clone(), Vec::new())).await?;
+    }
+    conn.command(Data).await?;
+    let permit = match gate {
+        Some(g) => g.clone().acquire_owned().await.ok(),
+        None => None,
+    };
+    conn.message(email).await?;
+    Ok(permit)
 }
 
 /// Reads a DKIM signing key (PKCS#1 PEM), saying what is wrong otherwise.

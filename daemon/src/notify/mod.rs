@@ -1,13 +1,17 @@
 //! Telling citizens.
 //!
 //! What comes in: alerts in the outbox, each pointing at its event. What goes out: e-mails
-//! (SMTP or `.eml` files), and a record of every attempt. What it must never do: hold a
+//! (SMTP or `.eml` files) and SMS (SMPP or an HTTP gateway), and a record of every attempt. What it must never do: hold a
 //! database transaction across a network call, send to an unverified or removed contact,
 //! send a reminder about something already settled, or log a message body or an address.
 
 pub mod dispatcher;
 pub mod email;
+pub mod limit;
+pub mod schedule;
+pub mod smpp;
 pub mod sms;
+pub mod sms_http;
 pub mod templates;
 
 pub use dispatcher::{dispatch_pending, dispatch_pending_until, DispatchReport};

@@ -75,6 +75,166 @@ pub fn plan(text: &str) -> Plan {
     }
 }
 
+/// The GSM 03.38 code of a basic character (the table lacks only 0x1B, the escape).
+fn gsm_code(c: char) -> Option<u8> {
+    let i = GSM_BASIC.chars().position(|g| g == c)?;
+    Some(if i >= 0x1B { i as u8 + 1 } else { i as u8 })
+}
+
+/// The code after the escape (0x1B) of an extension character.
+fn gsm_extension_code(c: char) -> Option<u8> {
+    Some(match c {
+        '\u{c}' => 0x0A,
+        '^' => 0x14,
+        '{' => 0x28,
+        '}' => 0x29,
+        '\\' => 0x2F,
+        '[' => 0x3C,
+        '~' => 0x3D,
+        ']' => 0x3E,
+        '|' => 0x40,
+        '€' => 0x65,
+        _ => return None,
+    })
+}
+
+/// A text ready for the wire: the SMPP data_coding and each part's `short_message`, each
+/// after a concatenation header (UDH) when there is more than one part.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Encoded {
+    /// 0 = the SMSC's default alphabet (GSM 03.38, one septet per octet), 8 = UCS-2.
+    pub data_coding: u8,
+    pub parts: Vec<Vec<u8>>,
+}
+
+impl Encoded {
+    /// Whether the parts carry a UDH (SMPP esm_class bit 0x40).
+    pub fn concatenated(&self) -> bool {
+        self.parts.len() > 1
+    }
+}
+
+/// Encodes `text` the way [`plan`] counted it: GSM-7 septets unpacked one per octet (the
+/// SMSC packs them), or UTF-16BE; split into parts of 153 septets or 67 units, never
+/// inside an escape sequence or a surrogate pair. `reference` tells this message's parts
+/// apart from another's on the phone.
+pub fn encode(text: &str, reference: u8) -> Encoded {
+    let plan = plan(text);
+    let (data_coding, units, per_part): (u8, Vec<Vec<u8>>, usize) = match plan.encoding {
+        Encoding::Gsm7 => (
+            0,
+            text.chars()
+                .map(|c| match (gsm_code(c), gsm_extension_code(c)) {
+                    (Some(code), _) => vec![code],
+                    (None, Some(code)) => vec![0x1B, code],
+                    (None, None) => vec![gsm_code('?').unwrap_or(0x3F)],
+                })
+                .collect(),
+            153,
+        ),
+        Encoding::Ucs2 => (
+            8,
+            text.chars()
+                .map(|c| {
+                    let mut buf = [0u16; 2];
+                    c.encode_utf16(&mut buf)
+                        .iter()
+                        .flat_map(|u| u.to_be_bytes())
+                        .collect()
+                })
+                .collect(),
+            67 * 2,
+        ),
+    };
+    if plan.parts == 1 {
+        return Encoded {
+            data_coding,
+            parts: vec![units.concat()],
+        };
+    }
+    let mut chunks: Vec<Vec<u8>> = vec![Vec::new()];
+    for unit in units {
+        let current = chunks.last_mut().map(|c| c.len()).unwrap_or(0);
+        if current + unit.len() > per_part {
+            chunks.push(Vec::new());
+        }
+        if let Some(last) = chunks.last_mut() {
+            last.extend_from_slice(&unit);
+        }
+    }
+    let total = chunks.len() as u8;
+    let parts = chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, body)| {
+            let mut part = vec![0x05, 0x00, 0x03, reference, total, i as u8 + 1];
+            part.extend_from_slice(&body);
+            part
+        })
+        .collect();
+    Encoded { data_coding, parts }
+}
+
+/// Checks an SMS sender: up to 11 letters and digits, or a number of up to 15 digits.
+pub fn check_sender(sender: &str) -> Result<(), String> {
+    let numeric = sender.strip_prefix('+').unwrap_or(sender);
+    if !numeric.is_empty() && numeric.len() <= 15 && numeric.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    if !sender.is_empty()
+        && sender.len() <= 11
+        && sender
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'-')
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "{sender:?} is not an SMS sender: use up to 11 letters and digits, or a phone number"
+    ))
+}
+
+/// Checks a phone number in international form (`+` and 8 to 15 digits).
+pub fn check_phone(phone: &str) -> Result<(), String> {
+    let digits = phone.strip_prefix('+').unwrap_or("");
+    if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("a phone number must be in international form, such as +420601234567".into())
+    }
+}
+
+/// Where SMS alerts go: an SMPP link or an HTTP gateway.
+#[derive(Clone)]
+pub enum SmsSender {
+    Smpp(std::sync::Arc<crate::notify::smpp::SmppClient>),
+    Http(std::sync::Arc<crate::notify::sms_http::HttpGateway>),
+}
+
+impl SmsSender {
+    /// The name delivery receipts are matched under.
+    pub fn provider(&self) -> &'static str {
+        match self {
+            SmsSender::Smpp(_) => "smpp",
+            SmsSender::Http(_) => "http",
+        }
+    }
+
+    /// Sends one text; returns the provider's id of each part.
+    pub async fn send(
+        &self,
+        alert_id: &str,
+        sender: &str,
+        to: &str,
+        text: &str,
+    ) -> Result<Vec<String>, crate::notify::SendError> {
+        match self {
+            SmsSender::Smpp(c) => c.send(alert_id, sender, to, text).await,
+            SmsSender::Http(g) => g.send(alert_id, sender, to, text).await,
+        }
+    }
+}
+
 /// Rewrites text into the GSM 03.38 alphabet: Latin diacritics dropped (keeping the few
 /// GSM has, such as é and ä), Cyrillic transliterated (Bulgarian and Serbian), anything
 /// else left for UCS-2.
@@ -233,5 +393,45 @@ mod tests {
             plan(&transliterate("Пощата на община Средец")).encoding,
             Encoding::Gsm7
         );
+    }
+    #[test]
+    fn encoding_matches_the_plan_and_splits_whole_characters() {
+        let one = encode("Hello €", 7);
+        assert_eq!(one.data_coding, 0);
+        assert_eq!(
+            one.parts,
+            vec![vec![0x48, 0x65, 0x6C, 0x6C, 0x6F, 0x20, 0x1B, 0x65]]
+        );
+        assert_eq!(encode("@£$¥è_ÆÉ¤¡ÄÖÑÜ§¿äà", 1).parts[0], {
+            let mut v = vec![0x00, 0x01, 0x02, 0x03, 0x04, 0x11, 0x1C, 0x1F, 0x24, 0x40];
+            v.extend([0x5B, 0x5C, 0x5D, 0x5E, 0x5F, 0x60, 0x7B, 0x7F]);
+            v
+        });
+        // 152 septets and a euro: the escape pair moves whole into part two.
+        let text = format!("{}€{}", "a".repeat(152), "a".repeat(10));
+        let e = encode(&text, 9);
+        assert_eq!(e.parts.len(), plan(&text).parts);
+        assert_eq!(&e.parts[0][..6], &[0x05, 0x00, 0x03, 9, 2, 1]);
+        assert_eq!(e.parts[0].len(), 6 + 152);
+        assert_eq!(&e.parts[1][6..8], &[0x1B, 0x65]);
+        // Czech: UCS-2, 67 units a part, big-endian.
+        let cs = "č".repeat(71);
+        let e = encode(&cs, 3);
+        assert_eq!(e.data_coding, 8);
+        assert_eq!(e.parts.len(), 2);
+        assert_eq!(e.parts[0].len(), 6 + 134);
+        assert_eq!(&e.parts[0][6..8], &[0x01, 0x0D]);
+        assert_eq!(encode("ž", 0).parts, vec![vec![0x01, 0x7E]]);
+    }
+
+    #[test]
+    fn senders_and_phones_are_checked() {
+        assert!(check_sender("MESTO DEMO").is_ok());
+        assert!(check_sender("+420601234567").is_ok());
+        assert!(check_sender("Městys").is_err());
+        assert!(check_sender("A-VERY-LONG-NAME").is_err());
+        assert!(check_phone("+420601234567").is_ok());
+        assert!(check_phone("601234567").is_err());
+        assert!(check_phone("+42060123456789012").is_err());
     }
 }

@@ -24,6 +24,7 @@ const BUILT_IN: &[(&str, &str, &str)] = &[
     t!("cs", "receivable.discount_ending"),
     t!("cs", "submission.new"),
     t!("cs", "submission.status_changed"),
+    t!("cs", "digest"),
     t!("en", "receivable.new"),
     t!("en", "receivable.reminder"),
     t!("en", "receivable.overdue"),
@@ -31,6 +32,7 @@ const BUILT_IN: &[(&str, &str, &str)] = &[
     t!("en", "receivable.discount_ending"),
     t!("en", "submission.new"),
     t!("en", "submission.status_changed"),
+    t!("en", "digest"),
 ];
 
 pub const EVENT_KINDS: &[&str] = &[
@@ -41,6 +43,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "receivable.discount_ending",
     "submission.new",
     "submission.status_changed",
+    "digest",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -380,6 +383,8 @@ mod tests {
         serde_json::json!({
             "tenant": {"name": "Obec Lhota"},
             "unsubscribe_url": "https://hlidac.example/unsubscribe/x.all.y",
+            "count": 1,
+            "items": [{"subject": "Obec Lhota: nový poplatek", "body": "Poplatek ze psů"}],
             "alert": {
                 "key": "R1", "title": "Poplatek ze psů", "kind": "dog_fee", "period": "2026",
                 "currency": "CZK", "amount_due": "1200.00", "amount_outstanding": "1200.00",

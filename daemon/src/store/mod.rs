@@ -348,6 +348,80 @@ impl Store {
         Ok((id, created))
     }
 
+    /// Adds a verified contact on another channel (an SMS number) to a citizen, subscribed
+    /// to every topic on it. Returns false when the citizen does not exist.
+    pub async fn add_contact(
+        &self,
+        citizen_id: &str,
+        channel: &str,
+        address_enc: &str,
+        address_hash: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let exists = sqlx::query("SELECT 1 FROM citizens WHERE id = $1")
+            .bind(citizen_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !exists {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)
+             ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(citizen_id)
+        .bind(channel)
+        .bind(address_enc)
+        .bind(address_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        for topic in TOPICS {
+            sqlx::query(
+                "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(citizen_id)
+            .bind(*topic)
+            .bind(channel)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Sets how a citizen is told: their own SMS quiet hours (`None` keeps the current
+    /// setting, `Some("")` returns to the municipality's) and `immediate` or `daily`.
+    pub async fn set_delivery_preferences(
+        &self,
+        citizen_id: &str,
+        quiet_hours: Option<&str>,
+        delivery: Option<&str>,
+    ) -> Result<bool> {
+        let empty_to_null = |v: Option<&str>| v.map(|s| (!s.is_empty()).then(|| s.to_string()));
+        Ok(sqlx::query(
+            "UPDATE citizens SET
+                quiet_hours = CASE WHEN $2 = 1 THEN $3 ELSE quiet_hours END,
+                delivery = CASE WHEN $4 = 1 THEN $5 ELSE delivery END
+             WHERE id = $1",
+        )
+        .bind(citizen_id)
+        .bind(i64::from(quiet_hours.is_some()))
+        .bind(empty_to_null(quiet_hours).flatten())
+        .bind(i64::from(delivery.is_some()))
+        .bind(empty_to_null(delivery).flatten())
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
     pub async fn list_citizens(&self, tenant: Option<&str>) -> Result<Vec<CitizenRow>> {
         Ok(sqlx::query_as::<_, CitizenRow>(
             "SELECT c.id, c.tenant_id, c.person_ref_enc, c.locale, c.created_at,
@@ -657,6 +731,14 @@ pub enum CountOf {
 /// `($1, $2, …), ($n+1, …)`: the VALUES of a multi-row statement with `rows` rows of
 /// `cols` parameters. One statement per batch instead of one per row: SQLite runs each
 /// statement on its worker thread, and the thread hand-offs, not SQLite, are the cost.
+/// `$start, $start+1, …`: `n` placeholders for an `IN (…)` list.
+fn marks(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn value_rows(rows: usize, cols: usize) -> String {
     let mut out = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
@@ -768,7 +850,6 @@ async fn insert_events(
             }
         }
         for (tenant, people) in by_tenant {
-            let marks: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 2)).collect();
             let sql = format!(
                 "SELECT c.id, c.person_hash, s.topic, s.channel
                  FROM citizens c JOIN subscriptions s ON s.citizen_id = c.id
@@ -776,7 +857,7 @@ async fn insert_events(
                    AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
                                AND k.channel = s.channel AND k.verified_at IS NOT NULL
                                AND k.suppressed_at IS NULL)",
-                marks.join(", ")
+                marks(2, people.len())
             );
             let mut q = sqlx::query(&sql).bind(tenant);
             for p in &people {

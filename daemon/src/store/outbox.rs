@@ -1,8 +1,9 @@
 //! The outbox: alerts waiting to be sent, claimed under a lease, finished with a record of
 //! each attempt.
 
-use super::{new_id, Backend, Result, Store};
+use super::{marks, new_id, value_rows, Backend, Result, Store, BATCH};
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// Where an alert stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +21,20 @@ pub enum AlertState {
     Expired,
     /// Rendered in a dry run and deliberately not sent.
     WouldSend,
+    /// A delivery receipt said it reached the phone.
+    Delivered,
+    /// Waiting for its digest (`digest_key`), sent with it.
+    Held,
+}
+
+impl AlertState {
+    /// States after which nothing more is attempted.
+    pub fn is_final(self) -> bool {
+        !matches!(
+            self,
+            AlertState::Queued | AlertState::Sending | AlertState::Held
+        )
+    }
 }
 
 impl AlertState {
@@ -33,6 +48,8 @@ impl AlertState {
             AlertState::Suppressed => "suppressed",
             AlertState::Expired => "expired",
             AlertState::WouldSend => "would_send",
+            AlertState::Delivered => "delivered",
+            AlertState::Held => "held",
         }
     }
 }
@@ -51,15 +68,60 @@ pub struct ClaimedAlert {
     pub dry_run: bool,
     /// When it became due (its `next_attempt_at` when claimed).
     pub due_at: i64,
+    /// Until when this dispatcher holds it.
+    pub lease_until: i64,
 }
 
 /// How one attempt ended.
 #[derive(Clone, Debug)]
 pub struct Finish {
     pub state: AlertState,
-    /// For a queued (retry) outcome: when to try again.
+    /// For a queued (retry) or held outcome: when to try again.
     pub next_attempt_at: Option<i64>,
     pub detail: Option<String>,
+    /// False when nothing was attempted (quiet hours, held for a digest): the attempt is
+    /// given back and no attempt is recorded.
+    pub counts: bool,
+    /// SMS parts the text took.
+    pub parts: Option<i64>,
+    /// (provider, its id for the message), one per part, for matching delivery receipts.
+    pub refs: Vec<(String, String)>,
+    /// Held for the digest with this key (state `held`).
+    pub digest_key: Option<String>,
+    /// For a digest: the members left out at send time and why (expired, settled).
+    pub dropped: Vec<(String, AlertState, String)>,
+}
+
+impl Finish {
+    pub fn new(state: AlertState, detail: impl Into<Option<String>>) -> Finish {
+        Finish {
+            state,
+            next_attempt_at: None,
+            detail: detail.into(),
+            counts: true,
+            parts: None,
+            refs: Vec::new(),
+            digest_key: None,
+            dropped: Vec::new(),
+        }
+    }
+
+    /// Not attempted now; back in the queue until `at`, the attempt not counted.
+    pub fn later(at: i64, why: String) -> Finish {
+        Finish {
+            next_attempt_at: Some(at),
+            counts: false,
+            ..Finish::new(AlertState::Queued, why)
+        }
+    }
+}
+
+/// An attempt's end as the dispatcher hands it to the store.
+#[derive(Clone, Debug)]
+pub struct Finished {
+    pub alert: ClaimedAlert,
+    pub finish: Finish,
+    pub started_at: i64,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -74,8 +136,31 @@ pub struct AlertRow {
     pub last_error: Option<String>,
 }
 
+/// The kind of a digest alert: it carries other alerts (its members).
+pub const DIGEST: &str = "digest";
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DigestMember {
+    pub id: String,
+    pub event_id: String,
+    pub kind: String,
+    pub expires_at: Option<i64>,
+}
+
+/// Where and how a citizen is told on one channel.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RecipientRow {
+    pub citizen_id: String,
+    pub channel: String,
+    pub locale: Option<String>,
+    pub address_enc: String,
+    pub quiet_hours: Option<String>,
+    pub delivery: Option<String>,
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
+    pub id: String,
     pub source_id: String,
     pub kind: String,
     pub record_key: String,
@@ -122,6 +207,7 @@ impl Store {
                     expires_at: r.try_get("expires_at")?,
                     dry_run: r.try_get::<i64, _>("dry_run")? != 0,
                     due_at: r.try_get("next_attempt_at")?,
+                    lease_until,
                 })
             })
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
@@ -138,39 +224,235 @@ impl Store {
         started_at: i64,
         now: i64,
     ) -> Result<bool> {
+        let one = Finished {
+            alert: alert.clone(),
+            finish: finish.clone(),
+            started_at,
+        };
+        Ok(self.finish_alerts(std::slice::from_ref(&one), now).await? == 1)
+    }
+
+    /// Records the end of many attempts in one transaction: each alert moves on if its
+    /// dispatcher still holds it (same state and attempt count), every counted attempt is
+    /// kept, a provider's message ids are kept for its receipts, and a finished digest
+    /// takes its members along. Returns how many alerts moved.
+    pub async fn finish_alerts(&self, done: &[Finished], now: i64) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
-        let sent_at = (finish.state == AlertState::Sent).then_some(now);
-        let updated = sqlx::query(
-            "UPDATE outbox SET state = $2, next_attempt_at = COALESCE($3, next_attempt_at),
-                lease_until = NULL, last_error = $4, sent_at = COALESCE($5, sent_at),
-                updated_at = $6
-             WHERE id = $1 AND state = 'sending' AND attempts = $7",
-        )
-        .bind(&alert.id)
-        .bind(finish.state.as_str())
-        .bind(finish.next_attempt_at)
-        .bind(finish.detail.clone())
-        .bind(sent_at)
-        .bind(now)
-        .bind(alert.attempts)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        sqlx::query(
-            "INSERT INTO delivery_attempts (id, outbox_id, attempt, started_at, finished_at, outcome, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(new_id())
-        .bind(&alert.id)
-        .bind(alert.attempts)
-        .bind(started_at)
-        .bind(now)
-        .bind(finish.state.as_str())
-        .bind(finish.detail.clone())
-        .execute(&mut *tx)
-        .await?;
+        let mut moved = 0;
+        for chunk in done.chunks(BATCH) {
+            let sql = format!(
+                "UPDATE outbox SET state = v.column2,
+                    next_attempt_at = COALESCE(v.column3, outbox.next_attempt_at),
+                    lease_until = NULL, last_error = v.column4,
+                    sent_at = COALESCE(v.column5, outbox.sent_at),
+                    parts = COALESCE(v.column6, outbox.parts),
+                    attempts = outbox.attempts - v.column7,
+                    digest_key = COALESCE(v.column8, outbox.digest_key), updated_at = v.column9
+                 FROM (VALUES {}) AS v
+                 WHERE outbox.id = v.column1 AND outbox.state = 'sending'
+                   AND outbox.attempts = v.column10",
+                value_rows(chunk.len(), 10)
+            );
+            let mut q = sqlx::query(&sql);
+            for f in chunk {
+                let sent = matches!(f.finish.state, AlertState::Sent);
+                q = q
+                    .bind(&f.alert.id)
+                    .bind(f.finish.state.as_str())
+                    .bind(f.finish.next_attempt_at)
+                    .bind(f.finish.detail.clone())
+                    .bind(sent.then_some(now))
+                    .bind(f.finish.parts)
+                    .bind(i64::from(!f.finish.counts))
+                    .bind(f.finish.digest_key.clone())
+                    .bind(now)
+                    .bind(f.alert.attempts);
+            }
+            moved += q.execute(&mut *tx).await?.rows_affected();
+            let counted: Vec<&Finished> = chunk.iter().filter(|f| f.finish.counts).collect();
+            if !counted.is_empty() {
+                let sql = format!(
+                    "INSERT INTO delivery_attempts (id, outbox_id, attempt, started_at,
+                        finished_at, outcome, detail) VALUES {}",
+                    value_rows(counted.len(), 7)
+                );
+                let mut q = sqlx::query(&sql);
+                for f in &counted {
+                    q = q
+                        .bind(new_id())
+                        .bind(&f.alert.id)
+                        .bind(f.alert.attempts)
+                        .bind(f.started_at)
+                        .bind(now)
+                        .bind(f.finish.state.as_str())
+                        .bind(f.finish.detail.clone());
+                }
+                q.execute(&mut *tx).await?;
+            }
+            let refs: Vec<(&str, &(String, String))> = chunk
+                .iter()
+                .flat_map(|f| f.finish.refs.iter().map(|r| (f.alert.id.as_str(), r)))
+                .collect();
+            for part in refs.chunks(BATCH) {
+                let sql = format!(
+                    "INSERT INTO provider_refs (outbox_id, provider, ref, status, updated_at)
+                     VALUES {} ON CONFLICT (provider, ref) DO NOTHING",
+                    value_rows(part.len(), 5)
+                );
+                let mut q = sqlx::query(&sql);
+                for (id, (provider, r)) in part {
+                    q = q.bind(*id).bind(provider).bind(r).bind("sent").bind(now);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            for f in chunk.iter().filter(|f| f.alert.kind == DIGEST) {
+                if !f.finish.state.is_final() {
+                    continue;
+                }
+                for (member, state, why) in &f.finish.dropped {
+                    sqlx::query(
+                        "UPDATE outbox SET state = $2, last_error = $3, updated_at = $4
+                         WHERE id = $1 AND state = 'digested'",
+                    )
+                    .bind(member)
+                    .bind(state.as_str())
+                    .bind(why)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let sent = matches!(f.finish.state, AlertState::Sent);
+                sqlx::query(
+                    "UPDATE outbox SET state = $2, last_error = $3, sent_at = $4, updated_at = $5
+                     WHERE digest_id = $1 AND state = 'digested'",
+                )
+                .bind(&f.alert.id)
+                .bind(f.finish.state.as_str())
+                .bind(f.finish.detail.clone())
+                .bind(sent.then_some(now))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         tx.commit().await?;
-        Ok(updated == 1)
+        Ok(moved)
+    }
+
+    /// Gathers held alerts whose digest is due into one digest alert per key. Race-free:
+    /// the members move in one statement that only takes alerts still `held`, so an alert
+    /// held after it ran waits for the next gathering and none is in two digests. Returns
+    /// how many digests were made.
+    pub async fn gather_digests(&self, now: i64) -> Result<usize> {
+        let keys: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT digest_key FROM outbox
+             WHERE state = 'held' AND next_attempt_at <= $1 AND digest_key IS NOT NULL
+             LIMIT 1000",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut made = 0;
+        for (key,) in keys {
+            let id = new_id();
+            let mut tx = self.pool.begin().await?;
+            let members = sqlx::query(
+                "UPDATE outbox SET state = 'digested', digest_id = $2, updated_at = $3
+                 WHERE digest_key = $1 AND state = 'held' AND next_attempt_at <= $3
+                 RETURNING event_id, tenant_id, citizen_id, channel, dry_run",
+            )
+            .bind(&key)
+            .bind(&id)
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await?;
+            let Some(first) = members.first() else {
+                tx.rollback().await?;
+                continue;
+            };
+            sqlx::query(
+                "INSERT INTO outbox (id, dedupe_key, event_id, tenant_id, citizen_id, channel,
+                    kind, state, next_attempt_at, created_at, updated_at, dry_run)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $8, $8, $9)",
+            )
+            .bind(&id)
+            .bind(format!("digest:{id}"))
+            .bind(first.try_get::<String, _>("event_id")?)
+            .bind(first.try_get::<String, _>("tenant_id")?)
+            .bind(first.try_get::<String, _>("citizen_id")?)
+            .bind(first.try_get::<String, _>("channel")?)
+            .bind(DIGEST)
+            .bind(now)
+            .bind(first.try_get::<i64, _>("dry_run")?)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            made += 1;
+        }
+        Ok(made)
+    }
+
+    /// The alerts a digest carries: (id, event id, expiry), oldest first.
+    pub async fn digest_members(&self, digest_id: &str) -> Result<Vec<DigestMember>> {
+        Ok(sqlx::query_as::<_, DigestMember>(
+            "SELECT id, event_id, kind, expires_at FROM outbox WHERE digest_id = $1
+             ORDER BY created_at, id",
+        )
+        .bind(digest_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Applies a delivery receipt: the part's status is kept; the alert becomes
+    /// `delivered` once every part is delivered, `failed` as soon as one is not.
+    /// Returns false for a receipt about a message this store does not know.
+    pub async fn record_receipt(
+        &self,
+        provider: &str,
+        reference: &str,
+        delivered: bool,
+        detail: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(String,)> = sqlx::query_as(
+            "UPDATE provider_refs SET status = $3, updated_at = $4
+             WHERE provider = $1 AND ref = $2 RETURNING outbox_id",
+        )
+        .bind(provider)
+        .bind(reference)
+        .bind(if delivered { "delivered" } else { "failed" })
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((outbox_id,)) = row else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        if delivered {
+            sqlx::query(
+                "UPDATE outbox SET state = 'delivered', delivered_at = $2, updated_at = $2
+                 WHERE id = $1 AND state = 'sent'
+                   AND NOT EXISTS (SELECT 1 FROM provider_refs p WHERE p.outbox_id = $1
+                                   AND p.status <> 'delivered')",
+            )
+            .bind(&outbox_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "UPDATE outbox SET state = 'failed', last_error = $2, updated_at = $3
+                 WHERE id = $1 AND state IN ('sent', 'delivered')",
+            )
+            .bind(&outbox_id)
+            .bind(format!("delivery receipt: {detail}"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Extends this dispatcher's lease on an alert just before sending it; false when the
@@ -202,12 +484,26 @@ impl Store {
     }
 
     pub async fn event(&self, id: &str) -> Result<Option<EventRow>> {
-        Ok(sqlx::query_as::<_, EventRow>(
-            "SELECT source_id, kind, record_key, payload FROM events WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(self.events_by_id(&[id.to_string()]).await?.remove(id))
+    }
+
+    /// Events by id, a batch per statement.
+    pub async fn events_by_id(&self, ids: &[String]) -> Result<HashMap<String, EventRow>> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(BATCH) {
+            let sql = format!(
+                "SELECT id, source_id, kind, record_key, payload FROM events WHERE id IN ({})",
+                marks(1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, EventRow>(&sql);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            for e in q.fetch_all(&self.pool).await? {
+                out.insert(e.id.clone(), e);
+            }
+        }
+        Ok(out)
     }
 
     /// The citizen's locale and sealed verified address on a channel, if both still exist.
@@ -216,18 +512,47 @@ impl Store {
         citizen_id: &str,
         channel: &str,
     ) -> Result<Option<(Option<String>, String)>> {
-        let row = sqlx::query(
-            "SELECT c.locale, k.address_enc FROM citizens c JOIN contacts k ON k.citizen_id = c.id
-             WHERE c.id = $1 AND k.channel = $2 AND k.verified_at IS NOT NULL
-               AND k.suppressed_at IS NULL
-             ORDER BY k.created_at LIMIT 1",
-        )
-        .bind(citizen_id)
-        .bind(channel)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| Ok((r.try_get("locale")?, r.try_get("address_enc")?)))
-            .transpose()
+        let key = (citizen_id.to_string(), channel.to_string());
+        Ok(self
+            .recipients(std::slice::from_ref(&key))
+            .await?
+            .remove(&key)
+            .map(|r| (r.locale, r.address_enc)))
+    }
+
+    /// For each (citizen, channel): the citizen's preferences and their first verified,
+    /// unsuppressed contact on that channel; pairs without one are left out.
+    pub async fn recipients(
+        &self,
+        pairs: &[(String, String)],
+    ) -> Result<HashMap<(String, String), RecipientRow>> {
+        let mut out = HashMap::new();
+        let citizens: Vec<&String> = {
+            let mut c: Vec<&String> = pairs.iter().map(|(c, _)| c).collect();
+            c.sort();
+            c.dedup();
+            c
+        };
+        for chunk in citizens.chunks(BATCH) {
+            let sql = format!(
+                "SELECT c.id AS citizen_id, k.channel, c.locale, k.address_enc, c.quiet_hours,
+                    c.delivery
+                 FROM citizens c JOIN contacts k ON k.citizen_id = c.id
+                 WHERE c.id IN ({}) AND k.verified_at IS NOT NULL AND k.suppressed_at IS NULL
+                 ORDER BY k.created_at, k.id",
+                marks(1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, RecipientRow>(&sql);
+            for c in chunk {
+                q = q.bind(*c);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                out.entry((r.citizen_id.clone(), r.channel.clone()))
+                    .or_insert(r);
+            }
+        }
+        out.retain(|k, _| pairs.contains(k));
+        Ok(out)
     }
 
     pub async fn alerts(&self) -> Result<Vec<AlertRow>> {
@@ -280,15 +605,20 @@ impl Store {
 impl Store {
     /// Gives claimed alerts back unsent (on shutdown), as if never claimed.
     pub async fn release(&self, alerts: &[ClaimedAlert]) -> Result<()> {
-        for a in alerts {
-            sqlx::query(
-                "UPDATE outbox SET state = 'queued', lease_until = NULL, attempts = attempts - 1
-                 WHERE id = $1 AND state = 'sending' AND attempts = $2",
-            )
-            .bind(&a.id)
-            .bind(a.attempts)
-            .execute(&self.pool)
-            .await?;
+        for chunk in alerts.chunks(BATCH) {
+            let sql = format!(
+                "UPDATE outbox SET state = 'queued', lease_until = NULL,
+                    attempts = outbox.attempts - 1
+                 FROM (VALUES {}) AS v
+                 WHERE outbox.id = v.column1 AND outbox.state = 'sending'
+                   AND outbox.attempts = v.column2",
+                value_rows(chunk.len(), 2)
+            );
+            let mut q = sqlx::query(&sql);
+            for a in chunk {
+                q = q.bind(&a.id).bind(a.attempts);
+            }
+            q.execute(&self.pool).await?;
         }
         Ok(())
     }

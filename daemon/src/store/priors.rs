@@ -183,12 +183,11 @@ impl Store {
     ) -> Result<PriorIndex> {
         let mut index = PriorIndex::default();
         for chunk in keys.chunks(500) {
-            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
             let sql = format!(
                 "SELECT record_key, person_hash, content_hash, version, status
                  FROM observations WHERE tenant_id = $1 AND source_id = $2 AND kind = $3
                    AND record_key IN ({})",
-                marks.join(", ")
+                super::marks(4, chunk.len())
             );
             let mut query = sqlx::query(&sql).bind(tenant).bind(source).bind(kind);
             for key in chunk {

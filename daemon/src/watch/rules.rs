@@ -219,6 +219,10 @@ mod tests {
             dkim: None,
             templates_dir: None,
             branding: Default::default(),
+            quiet_hours: "20:00-08:00".into(),
+            digest_time: "07:00".into(),
+            sms_sender: None,
+            sms_transliterate: false,
             sources: vec![],
         }
     }
