@@ -8,6 +8,7 @@ mod adapter_check;
 mod admin;
 mod bench_dispatch;
 mod config_files;
+mod crash;
 mod daemon;
 mod delivery;
 mod dkim;
