@@ -221,7 +221,9 @@ fn resolve_paths(c: &mut Config, base: &Path) {
     }
     if let Some(sms) = c.sms.as_mut() {
         if let Some(smpp) = sms.smpp.as_mut() {
-            fix(&mut smpp.password_file);
+            if let Some(p) = smpp.password_file.as_mut() {
+                fix(p);
+            }
         }
         if let Some(p) = sms.http.as_mut().and_then(|h| h.token_file.as_mut()) {
             fix(p);
@@ -851,7 +853,9 @@ fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors) {
         _ => {}
     }
     if let Some(smpp) = &sms.smpp {
-        check_readable(&smpp.password_file, "sms.smpp.password_file", errs);
+        if let Some(p) = &smpp.password_file {
+            check_readable(p, "sms.smpp.password_file", errs);
+        }
         if smpp.window == 0 {
             errs.push("sms.smpp.window", "must be at least 1", None);
         }

@@ -329,8 +329,10 @@ pub struct SmppConfig {
     #[serde(default = "default_smpp_port")]
     pub port: u16,
     pub system_id: String,
-    /// A file holding the bind password.
-    pub password_file: PathBuf,
+    /// A file holding the bind password; unset: the systemd credential `smpp.password`
+    /// (`$CREDENTIALS_DIRECTORY/smpp.password`).
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
     #[serde(default)]
     pub system_type: String,
     /// submit_sm requests awaiting their response at once.

@@ -281,12 +281,18 @@ impl SmppClient {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<SmppClient> {
         use anyhow::Context;
-        let password = std::fs::read_to_string(&config.password_file).with_context(|| {
-            format!(
-                "while reading sms.smpp.password_file {}",
-                config.password_file.display()
-            )
-        })?;
+        let file = match (
+            &config.password_file,
+            std::env::var_os("CREDENTIALS_DIRECTORY"),
+        ) {
+            (Some(p), _) => p.clone(),
+            (None, Some(dir)) => std::path::Path::new(&dir).join("smpp.password"),
+            (None, None) => anyhow::bail!(
+                "sms.smpp.password_file is unset and systemd passed no credential smpp.password"
+            ),
+        };
+        let password = std::fs::read_to_string(&file)
+            .with_context(|| format!("while reading the SMPP password {}", file.display()))?;
         let (tx, rx) = watch::channel(None);
         let shutdown = CancellationToken::new();
         Ok(SmppClient {
