@@ -31,7 +31,7 @@ impl PostfixSink {
             .port();
         let mut cmd = Command::new(program);
         // As root it must drop privileges; nobody exists everywhere.
-        if std::env::var("USER").as_deref() == Ok("root") || is_root() {
+        if is_root() {
             cmd.args(["-u", "nobody"]);
         }
         let child = cmd

@@ -5,20 +5,23 @@
 use crate::helpers::*;
 use hlidac_adapters::sim::Scenario;
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The SMSC of `tests/peers/smpp_server.js`, stopped when dropped.
+/// The SMSC of `tests/peers/smpp_server.js`, stopped when dropped; its record file and
+/// the bind password live in its own folder.
 pub struct SmppPeer {
     child: Child,
     pub port: u16,
     record: PathBuf,
+    dir: tempfile::TempDir,
 }
 
 impl SmppPeer {
-    pub fn start(dir: &Path, args: &[&str]) -> SmppPeer {
-        let record = dir.join(format!("smpp-{}.jsonl", rand::random::<u32>()));
+    pub fn start(args: &[&str]) -> SmppPeer {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let record = dir.path().join("smpp.jsonl");
         let mut child = Command::new("node")
             .arg(repo_root().join("tests/peers/smpp_server.js"))
             .arg("--record")
@@ -39,6 +42,7 @@ impl SmppPeer {
             child,
             port: port["port"].as_u64().expect("port") as u16,
             record,
+            dir,
         }
     }
 
@@ -64,6 +68,19 @@ impl SmppPeer {
             .filter(|r| r["event"] == "bind" && r["ok"] == true)
             .count()
     }
+
+    /// The config's `[sms]` for this SMSC.
+    pub fn config(&self) -> String {
+        let password = self.dir.path().join("smpp.password");
+        std::fs::write(&password, "secret\n").expect("password");
+        format!(
+            "\n[sms]\nsender = \"LHOTA\"\n[sms.smpp]\nhost = \"127.0.0.1\"\nport = {}\n\
+             system_id = \"hlidac\"\npassword_file = \"{}\"\ntimeout_secs = 3\n\
+             enquire_link_secs = 5\nreconnect_max_secs = 1\n",
+            self.port,
+            password.display()
+        )
+    }
 }
 
 impl Drop for SmppPeer {
@@ -71,18 +88,6 @@ impl Drop for SmppPeer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// The config's `[sms]` for the SMSC on `port`.
-pub fn smpp_config(dir: &Path, port: u16) -> String {
-    let password = dir.join("smpp.password");
-    std::fs::write(&password, "secret\n").expect("password");
-    format!(
-        "\n[sms]\nsender = \"LHOTA\"\n[sms.smpp]\nhost = \"127.0.0.1\"\nport = {port}\n\
-         system_id = \"hlidac\"\npassword_file = \"{}\"\ntimeout_secs = 3\nenquire_link_secs = 5\n\
-         reconnect_max_secs = 1\n",
-        password.display()
-    )
 }
 
 /// Decodes a recorded short_message: drops the UDH, then GSM-7 (unpacked) or UCS-2.
@@ -108,15 +113,19 @@ const EVA: &str = "CZ-0000-EVA";
 
 fn one_fee() -> Scenario {
     Scenario {
-        access_codes: Default::default(),
-        registry: Vec::new(),
         receivables: vec![
             fee("R-1", JANA, "Poplatek za odpady", 90000, "2026-05-31"),
             fee("R-2", PETR, "Waste fee", 90000, "2026-05-31"),
         ],
-        submissions: vec![],
-        timeline: vec![],
+        ..Scenario::default()
     }
+}
+
+/// Enrols a citizen (or finds them) and adds a verified SMS number; returns their id.
+async fn with_phone(t: &TestApp, person: &str, mail: &str, phone: &str) -> String {
+    let id = citizen_id(t, person, mail).await;
+    t.app.add_phone(&id, phone).await.expect("phone");
+    id
 }
 
 async fn citizen_id(t: &TestApp, person: &str, mail: &str) -> String {
@@ -165,29 +174,19 @@ async fn wait_for_state(t: &TestApp, state: &str, n: usize) {
 }
 
 async fn smpp_app(peer_args: &[&str], start: chrono::DateTime<chrono::Utc>) -> (TestApp, SmppPeer) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let peer = SmppPeer::start(dir.path(), peer_args);
-    let extra = smpp_config(dir.path(), peer.port);
+    let peer = SmppPeer::start(peer_args);
+    let extra = peer.config();
     let t = TestApp::spawn_with(Engine::Sqlite, one_fee(), start, move |c| c + &extra)
         .await
         .expect("sqlite");
-    std::mem::forget(dir);
     (t, peer)
 }
 
 #[tokio::test]
 async fn sms_goes_out_over_smpp_and_receipts_mark_it_delivered() {
     let (mut t, peer) = smpp_app(&[], morning("2026-05-01")).await;
-    let jana = citizen_id(&t, JANA, JANA_MAIL).await;
-    let petr = citizen_id(&t, PETR, PETR_MAIL).await;
-    t.app
-        .add_phone(&jana, "+420601234567")
-        .await
-        .expect("phone");
-    t.app
-        .add_phone(&petr, "+420602000111")
-        .await
-        .expect("phone");
+    let jana = with_phone(&t, JANA, JANA_MAIL, "+420601234567").await;
+    let petr = with_phone(&t, PETR, PETR_MAIL, "+420602000111").await;
     let mails = t.cycle().await;
     assert_eq!(mails.len(), 2, "the e-mails still go");
     wait_for_state(&t, "delivered", 2).await;
@@ -228,11 +227,7 @@ async fn sms_goes_out_over_smpp_and_receipts_mark_it_delivered() {
 #[tokio::test]
 async fn a_permanent_smpp_refusal_is_dead_lettered_after_one_attempt() {
     let (mut t, peer) = smpp_app(&["--permanent", "420777"], morning("2026-05-01")).await;
-    let jana = citizen_id(&t, JANA, JANA_MAIL).await;
-    t.app
-        .add_phone(&jana, "+420777000111")
-        .await
-        .expect("phone");
+    with_phone(&t, JANA, JANA_MAIL, "+420777000111").await;
     t.cycle().await;
     let alerts = sms_alerts(&t).await;
     assert_eq!(alerts.len(), 1);
@@ -263,16 +258,8 @@ async fn undeliverable_receipts_fail_and_throttling_is_retried() {
         morning("2026-05-01"),
     )
     .await;
-    let jana = citizen_id(&t, JANA, JANA_MAIL).await;
-    let petr = citizen_id(&t, PETR, PETR_MAIL).await;
-    t.app
-        .add_phone(&jana, "+420601000001")
-        .await
-        .expect("phone");
-    t.app
-        .add_phone(&petr, "+420602000002")
-        .await
-        .expect("phone");
+    let jana = with_phone(&t, JANA, JANA_MAIL, "+420601000001").await;
+    let petr = with_phone(&t, PETR, PETR_MAIL, "+420602000002").await;
     t.cycle().await;
     wait_for_state(&t, "failed", 1).await;
     let alerts = sms_alerts(&t).await;
@@ -290,16 +277,8 @@ async fn undeliverable_receipts_fail_and_throttling_is_retried() {
 #[tokio::test]
 async fn the_link_is_bound_again_after_the_smsc_drops_it() {
     let (mut t, peer) = smpp_app(&["--close-after", "1"], morning("2026-05-01")).await;
-    let jana = citizen_id(&t, JANA, JANA_MAIL).await;
-    let petr = citizen_id(&t, PETR, PETR_MAIL).await;
-    t.app
-        .add_phone(&jana, "+420601000001")
-        .await
-        .expect("phone");
-    t.app
-        .add_phone(&petr, "+420602000002")
-        .await
-        .expect("phone");
+    with_phone(&t, JANA, JANA_MAIL, "+420601000001").await;
+    with_phone(&t, PETR, PETR_MAIL, "+420602000002").await;
     t.cycle().await;
     // One was accepted before the drop; the other may have been caught by it and waits.
     for _ in 0..5 {
@@ -322,11 +301,7 @@ async fn an_sms_due_at_23_goes_out_at_8_while_email_goes_at_once() {
         .expect("time")
         .and_utc();
     let (mut t, peer) = smpp_app(&[], late).await;
-    let jana = citizen_id(&t, JANA, JANA_MAIL).await;
-    t.app
-        .add_phone(&jana, "+420601234567")
-        .await
-        .expect("phone");
+    let jana = with_phone(&t, JANA, JANA_MAIL, "+420601234567").await;
     assert_eq!(t.cycle().await.len(), 2, "e-mail at any hour");
     assert_eq!(sms_alerts(&t).await[0].1, "queued");
     // 07:59: still quiet.
@@ -349,11 +324,7 @@ async fn an_sms_due_at_23_goes_out_at_8_while_email_goes_at_once() {
 #[tokio::test]
 async fn a_citizens_own_quiet_hours_replace_the_municipalitys() {
     let (mut t, peer) = smpp_app(&[], morning("2026-05-01")).await;
-    let jana = citizen_id(&t, JANA, JANA_MAIL).await;
-    t.app
-        .add_phone(&jana, "+420601234567")
-        .await
-        .expect("phone");
+    let jana = with_phone(&t, JANA, JANA_MAIL, "+420601234567").await;
     // Jana sleeps until 09:30; it is 08:00.
     t.app
         .set_preferences(&jana, Some("22:00-09:30"), None)
@@ -434,18 +405,9 @@ message_id_pointer = "/id"
     })
     .await
     .expect("sqlite");
-    let jana = citizen_id(&t, JANA, JANA_MAIL).await;
-    let petr = citizen_id(&t, PETR, PETR_MAIL).await;
-    let eva = citizen_id(&t, EVA, "eva@lhota.example").await;
-    t.app
-        .add_phone(&jana, "+420601000001")
-        .await
-        .expect("phone");
-    t.app
-        .add_phone(&petr, "+420602000002")
-        .await
-        .expect("phone");
-    t.app.add_phone(&eva, "+420699000003").await.expect("phone");
+    let jana = with_phone(&t, JANA, JANA_MAIL, "+420601000001").await;
+    let petr = with_phone(&t, PETR, PETR_MAIL, "+420602000002").await;
+    let eva = with_phone(&t, EVA, "eva@lhota.example", "+420699000003").await;
     t.cycle().await;
     let alerts = sms_alerts(&t).await;
     let of = |c: &str| alerts.iter().find(|a| a.0 == c).expect("alert").clone();

@@ -7,6 +7,14 @@ use crate::helpers::*;
 use hlidac_adapters::sim::{FaultKind, Scenario};
 use std::sync::Arc;
 
+/// Jana owes one fee of this town, named `title`.
+fn jana_fee(title: &str) -> Scenario {
+    Scenario {
+        receivables: vec![fee("R-1", JANA, title, 50000, "2026-06-30")],
+        ..Scenario::default()
+    }
+}
+
 fn town(id: &str, name: &str, sim_url: &str, token: &std::path::Path) -> String {
     format!(
         "[[tenant]]\nid = \"{id}\"\nname = \"{name}\"\nlocale = \"cs\"\nsender = {{ email = \"hlidac@{id}.example\" }}\n\
@@ -53,16 +61,9 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
         token,
     } = Towns::new().await;
     let header = header.as_str();
-    let scenario = |fee_title: &str| Scenario {
-        access_codes: Default::default(),
-        registry: Vec::new(),
-        receivables: vec![fee("R-1", JANA, fee_title, 50000, "2026-06-30")],
-        submissions: vec![],
-        timeline: vec![],
-    };
-    let (_a, url_a) = start_sim(scenario("Poplatek za odpady Lhota")).await;
-    let (_b, url_b) = start_sim(scenario("Poplatek za odpady Ves")).await;
-    let (broken, url_c) = start_sim(scenario("Poplatek za odpady Dvůr")).await;
+    let (_a, url_a) = start_sim(jana_fee("Poplatek za odpady Lhota")).await;
+    let (_b, url_b) = start_sim(jana_fee("Poplatek za odpady Ves")).await;
+    let (broken, url_c) = start_sim(jana_fee("Poplatek za odpady Dvůr")).await;
     broken.inject(FaultKind::Malformed, 100);
     let config = format!(
         "{header}{}{}{}",
@@ -136,15 +137,8 @@ async fn each_town_speaks_in_its_own_words_and_colours() {
         "Subject: {{ tenant.name }} vám připomíná: {{ alert.title }}\nVážená paní, vážený pane,\n\nobec Ves eviduje novou platbu {{ alert.title }}.\n",
     )
     .expect("template");
-    let scenario = |title: &str| Scenario {
-        access_codes: Default::default(),
-        registry: Vec::new(),
-        receivables: vec![fee("R-1", JANA, title, 50000, "2026-06-30")],
-        submissions: vec![],
-        timeline: vec![],
-    };
-    let (_a, url_a) = start_sim(scenario("Poplatek Lhota")).await;
-    let (_b, url_b) = start_sim(scenario("Poplatek Ves")).await;
+    let (_a, url_a) = start_sim(jana_fee("Poplatek Lhota")).await;
+    let (_b, url_b) = start_sim(jana_fee("Poplatek Ves")).await;
     let ves = town("ves", "Obec Ves", &url_b, &token).replacen(
         "sender = ",
         &format!(

@@ -878,7 +878,7 @@ fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors) {
                 None,
             );
         }
-        if reqwest_method(&http.method).is_none() {
+        if !matches!(http.method.as_str(), "GET" | "POST" | "PUT") {
             errs.push(
                 "sms.http.method",
                 format!("{:?} is not an HTTP method", http.method),
@@ -903,10 +903,6 @@ fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors) {
             );
         }
     }
-}
-
-fn reqwest_method(m: &str) -> Option<()> {
-    matches!(m, "GET" | "POST" | "PUT").then_some(())
 }
 
 fn check_secret(path: &Path, key: &str, errs: &mut Errors) {

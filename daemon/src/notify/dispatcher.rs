@@ -390,7 +390,6 @@ async fn prepare(
         let minute = schedule::parse_hhmm(&tenant.digest_time).unwrap_or(420);
         let slot = schedule::next_local(tenant.tz(), now, minute);
         return Ok(Err(Finish {
-            state: AlertState::Held,
             next_attempt_at: Some(slot),
             digest_key: Some(format!("{}:{}:{slot}", alert.citizen_id, alert.channel)),
             counts: false,

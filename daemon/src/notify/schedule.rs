@@ -38,20 +38,10 @@ impl Window {
     /// When `now` falls inside the window: the instant it ends.
     pub fn end_if_inside(&self, tz: Tz, now_ms: i64) -> Option<i64> {
         let local = tz.timestamp_millis_opt(now_ms).single()?;
-        let minute = local.time().hour_minute();
+        use chrono::Timelike;
+        let minute = local.hour() * 60 + local.minute();
         self.contains(minute)
             .then(|| next_local(tz, now_ms, self.end))
-    }
-}
-
-trait HourMinute {
-    fn hour_minute(&self) -> u32;
-}
-
-impl HourMinute for NaiveTime {
-    fn hour_minute(&self) -> u32 {
-        use chrono::Timelike;
-        self.hour() * 60 + self.minute()
     }
 }
 

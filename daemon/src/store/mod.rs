@@ -321,29 +321,7 @@ impl Store {
                 (id, true)
             }
         };
-        sqlx::query(
-            "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
-             VALUES ($1, $2, 'email', $3, $4, $5, $5)
-             ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
-        )
-        .bind(new_id())
-        .bind(&id)
-        .bind(email_enc)
-        .bind(email_hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        for topic in TOPICS {
-            sqlx::query(
-                "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
-                 VALUES ($1, $2, 'email', $3) ON CONFLICT DO NOTHING",
-            )
-            .bind(&id)
-            .bind(*topic)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_contact(&mut tx, &id, "email", email_enc, email_hash, now).await?;
         tx.commit().await?;
         Ok((id, created))
     }
@@ -367,31 +345,7 @@ impl Store {
         if !exists {
             return Ok(false);
         }
-        sqlx::query(
-            "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6)
-             ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
-        )
-        .bind(new_id())
-        .bind(citizen_id)
-        .bind(channel)
-        .bind(address_enc)
-        .bind(address_hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        for topic in TOPICS {
-            sqlx::query(
-                "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
-                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            )
-            .bind(citizen_id)
-            .bind(*topic)
-            .bind(channel)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_contact(&mut tx, citizen_id, channel, address_enc, address_hash, now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -731,6 +685,44 @@ pub enum CountOf {
 /// `($1, $2, …), ($n+1, …)`: the VALUES of a multi-row statement with `rows` rows of
 /// `cols` parameters. One statement per batch instead of one per row: SQLite runs each
 /// statement on its worker thread, and the thread hand-offs, not SQLite, are the cost.
+/// Adds a verified contact on `channel` (unless the citizen has that address already),
+/// subscribed to every topic on it. Runs inside the caller's transaction.
+async fn insert_contact(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    citizen_id: &str,
+    channel: &str,
+    address_enc: &str,
+    address_hash: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)
+         ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(citizen_id)
+    .bind(channel)
+    .bind(address_enc)
+    .bind(address_hash)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    for topic in TOPICS {
+        sqlx::query(
+            "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(citizen_id)
+        .bind(*topic)
+        .bind(channel)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// `$start, $start+1, …`: `n` placeholders for an `IN (…)` list.
 fn marks(start: usize, n: usize) -> String {
     (start..start + n)

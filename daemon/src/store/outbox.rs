@@ -551,7 +551,8 @@ impl Store {
                     .or_insert(r);
             }
         }
-        out.retain(|k, _| pairs.contains(k));
+        let wanted: std::collections::HashSet<&(String, String)> = pairs.iter().collect();
+        out.retain(|k, _| wanted.contains(k));
         Ok(out)
     }
 
