@@ -51,6 +51,8 @@ pub struct App {
     /// The `ETag` of each page a full read last committed, by source and page (see
     /// `watch::poll`).
     etags: std::sync::Mutex<PageTags>,
+    /// eID login: the SP, identity providers and the login rate limit.
+    pub logins: crate::identity::login::Logins,
 }
 
 impl App {
@@ -128,6 +130,8 @@ impl App {
             })?;
             admin_tokens.push((t.name.clone(), t.role, digest(token.trim())));
         }
+        let logins = crate::identity::login::Logins::build(&config)
+            .context("while setting up eID login ([identity])")?;
         let now = clock.now_ms();
         for t in &config.tenants {
             store.upsert_tenant(&t.id, &t.name, now).await?;
@@ -152,6 +156,7 @@ impl App {
             dkim,
             adapters,
             etags: Default::default(),
+            logins,
         })
     }
 
@@ -439,6 +444,20 @@ pub fn client_tls(
 }
 
 /// The key file: configured, a systemd credential, or one created in the state directory.
+/// A secret from its configured file, else from the systemd credential `credential`.
+pub fn read_secret(file: Option<&std::path::Path>, credential: &str) -> anyhow::Result<String> {
+    let path = match (file, std::env::var_os("CREDENTIALS_DIRECTORY")) {
+        (Some(p), _) => p.to_path_buf(),
+        (None, Some(dir)) => std::path::Path::new(&dir).join(credential),
+        (None, None) => {
+            anyhow::bail!("no file is configured and systemd passed no credential {credential}")
+        }
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("while reading the secret {}", path.display()))?;
+    Ok(text.trim().to_string())
+}
+
 fn load_key(config: &Config) -> anyhow::Result<Crypto> {
     if let Some(path) = &config.secrets.key_file {
         return Ok(Crypto::load(path, false)?);

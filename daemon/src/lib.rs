@@ -22,6 +22,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod identity;
 pub mod notify;
 pub mod ops;
 pub mod store;
@@ -79,9 +80,12 @@ pub async fn run_with(
     let web = web::router(app_rx.clone());
     let stop = control.shutdown.clone();
     let web_task = tokio::spawn(async move {
-        let served = axum::serve(listener, web)
-            .with_graceful_shutdown(stop.cancelled_owned())
-            .await;
+        let served = axum::serve(
+            listener,
+            web.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop.cancelled_owned())
+        .await;
         if let Err(e) = served {
             tracing::error!(error = %e, "web server failed");
         }

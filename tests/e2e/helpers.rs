@@ -349,12 +349,25 @@ impl TestApp {
 
     /// Serves the daemon's HTTP side (health, metrics, admin API) on a free port.
     pub async fn serve_web(&self) -> String {
-        let (_tx, rx) = tokio::sync::watch::channel(self.app.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
+        self.serve_web_on(listener)
+    }
+
+    /// Serves the HTTP side on a listener bound before the config was written (its
+    /// address is the `web.public_url` that identity providers send browsers back to).
+    pub fn serve_web_on(&self, listener: tokio::net::TcpListener) -> String {
+        let (_tx, rx) = tokio::sync::watch::channel(self.app.clone());
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(async move { axum::serve(listener, hlidac::web::router(rx)).await });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                hlidac::web::router(rx)
+                    .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+        });
         url
     }
 

@@ -12,6 +12,7 @@ mod crash;
 mod daemon;
 mod delivery;
 mod dkim;
+mod eid;
 mod exec;
 mod faults;
 mod helpers;

@@ -75,6 +75,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "dispatch",
     "log",
     "admin",
+    "identity",
     "tenant",
 ];
 
@@ -168,6 +169,7 @@ pub fn load_str(text: &str, path: &Path, overrides: &Overrides) -> Result<Config
         dispatch: section(&mut table, "dispatch", &mut errs).unwrap_or_default(),
         log: section(&mut table, "log", &mut errs).unwrap_or_default(),
         admin: section(&mut table, "admin", &mut errs).unwrap_or_default(),
+        identity: section(&mut table, "identity", &mut errs).unwrap_or_default(),
         tenants: tenants(table.remove("tenant"), &mut errs),
     };
     resolve_paths(&mut config, &base);
@@ -231,6 +233,20 @@ fn resolve_paths(c: &mut Config, base: &Path) {
     }
     for t in &mut c.admin.token {
         fix(&mut t.token_file);
+    }
+    for p in [&mut c.identity.key_file, &mut c.identity.cert_file]
+        .into_iter()
+        .flatten()
+    {
+        fix(p);
+    }
+    for idp in &mut c.identity.saml {
+        idp.signing_cert_files.iter_mut().for_each(fix);
+    }
+    for idp in &mut c.identity.oidc {
+        if let Some(p) = idp.client_secret_file.as_mut() {
+            fix(p);
+        }
     }
     for t in &mut c.tenants {
         if let Some(d) = t.dkim.as_mut() {
@@ -439,6 +455,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 fn validate(c: &Config, errs: &mut Errors) {
+    validate_identity(c, errs);
     if let Err(errors) = crate::notify::Templates::load(c) {
         for (key, why) in errors {
             errs.push(key, why, None);
@@ -726,10 +743,21 @@ fn validate(c: &Config, errs: &mut Errors) {
                 errs.push(
                     format!("{sp}.kinds"),
                     "must name at least one kind",
-                    Some("\"receivables\" and/or \"submissions\""),
+                    Some("\"receivables\", \"submissions\" and/or \"registry\""),
+                );
+            }
+            let polled = s.serves(SourceKind::Receivables) || s.serves(SourceKind::Submissions);
+            if s.serves(SourceKind::Registry) && !matches!(s.adapter, AdapterConfig::Http(_)) {
+                errs.push(
+                    format!("{sp}.adapter"),
+                    "the registry is reached over the HTTP protocol only",
+                    Some(
+                        "use adapter = { type = \"http\", … } for a source with kind \"registry\"",
+                    ),
                 );
             }
             match (&s.schedule, s.is_push()) {
+                (None, false) if !polled => {}
                 (None, false) => errs.push(
                     format!("{sp}.schedule"),
                     "a polled source needs a schedule",
@@ -902,6 +930,136 @@ fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors) {
                 None,
             );
         }
+    }
+}
+
+/// eID login: the SP key and certificate, and each identity provider's trust anchors.
+fn validate_identity(c: &Config, errs: &mut Errors) {
+    let id = &c.identity;
+    let mut ids = std::collections::HashSet::new();
+    for (i, idp) in id.saml.iter().enumerate() {
+        let p = format!("identity.saml[{i}]");
+        if !valid_id(&idp.id) || !ids.insert(idp.id.clone()) {
+            errs.push(
+                format!("{p}.id"),
+                format!("{:?} is not a valid, unique id", idp.id),
+                None,
+            );
+        }
+        if !matches!(
+            idp.profile,
+            crate::config::Profile::CzNia
+                | crate::config::Profile::Eidas
+                | crate::config::Profile::BgEauth
+        ) {
+            errs.push(
+                format!("{p}.profile"),
+                "is not a SAML profile",
+                Some("use cz-nia, eidas or bg-eauth"),
+            );
+        }
+        if idp.signing_cert_files.is_empty() {
+            errs.push(
+                format!("{p}.signing_cert_files"),
+                "the identity provider has no signing certificate: without one, a forged response could not be told from a real one",
+                Some("list the IdP's signing certificate (PEM), e.g. taken from its metadata"),
+            );
+        }
+        for (j, f) in idp.signing_cert_files.iter().enumerate() {
+            let key = format!("{p}.signing_cert_files[{j}]");
+            match std::fs::read(f) {
+                Ok(pem) => {
+                    if let Err(e) = crate::identity::dsig::load_certs(&pem) {
+                        errs.push(key, format!("{}: {e}", f.display()), None);
+                    }
+                }
+                Err(e) => errs.push(key, format!("cannot read {}: {e}", f.display()), None),
+            }
+        }
+        for (key, u) in [
+            ("sso_url", Some(&idp.sso_url)),
+            ("slo_url", idp.slo_url.as_ref()),
+        ] {
+            if let Some(u) = u {
+                if url::Url::parse(u).is_err() {
+                    errs.push(format!("{p}.{key}"), format!("{u:?} is not a URL"), None);
+                }
+            }
+        }
+        if idp.profile == crate::config::Profile::BgEauth
+            && (idp.eauth_service.is_none() || idp.eauth_provider.is_none())
+        {
+            errs.push(
+                format!("{p}.eauth_service"),
+                "bg-eauth needs eauth_service and eauth_provider (the RequestedService codes)",
+                None,
+            );
+        }
+    }
+    if !id.saml.is_empty() {
+        for (key, f) in [
+            ("identity.key_file", &id.key_file),
+            ("identity.cert_file", &id.cert_file),
+        ] {
+            match f {
+                None => errs.push(key, "SAML login needs the SP's key and certificate", Some("make them with `openssl req -x509 -newkey rsa:3072 -nodes -keyout sp.key -out sp.crt -days 1095 -subj /CN=hlidac`")),
+                Some(f) => check_readable(f, key, errs),
+            }
+        }
+        if let (Some(k), Some(cert)) = (&id.key_file, &id.cert_file) {
+            if let Err(e) = crate::identity::SpKeys::load(k, cert) {
+                errs.push("identity.key_file", e, None);
+            }
+        }
+    }
+    for (i, idp) in id.oidc.iter().enumerate() {
+        let p = format!("identity.oidc[{i}]");
+        if !valid_id(&idp.id) || !ids.insert(idp.id.clone()) {
+            errs.push(
+                format!("{p}.id"),
+                format!("{:?} is not a valid, unique id", idp.id),
+                None,
+            );
+        }
+        if !matches!(
+            idp.profile,
+            crate::config::Profile::RsEid | crate::config::Profile::GenericOidc
+        ) {
+            errs.push(
+                format!("{p}.profile"),
+                "is not an OpenID Connect profile",
+                Some("use rs-eid or generic-oidc"),
+            );
+        }
+        if url::Url::parse(&idp.issuer).is_err() {
+            errs.push(
+                format!("{p}.issuer"),
+                format!("{:?} is not a URL", idp.issuer),
+                None,
+            );
+        }
+        if let Some(f) = &idp.client_secret_file {
+            check_readable(f, &format!("{p}.client_secret_file"), errs);
+        }
+        if !idp.scopes.iter().any(|s| s == "openid") {
+            errs.push(format!("{p}.scopes"), "must include \"openid\"", None);
+        }
+        for a in &idp.algorithms {
+            if !crate::identity::oidc::ACCEPTED_ALGS.contains(&a.as_str()) {
+                errs.push(
+                    format!("{p}.algorithms"),
+                    format!("{a:?} is not accepted"),
+                    Some("asymmetric algorithms only: RS256/384/512, PS256/384/512, ES256/384"),
+                );
+            }
+        }
+    }
+    if id.session_idle_secs == 0 || id.session_max_secs < id.session_idle_secs {
+        errs.push(
+            "identity.session_max_secs",
+            "must be at least session_idle_secs, which must not be 0",
+            None,
+        );
     }
 }
 

@@ -21,6 +21,8 @@ pub struct Config {
     pub dispatch: DispatchConfig,
     pub log: LogConfig,
     pub admin: AdminConfig,
+    /// National eID login: the SAML service provider and OpenID Connect relying party.
+    pub identity: IdentityConfig,
     pub tenants: Vec<TenantConfig>,
 }
 
@@ -499,8 +501,217 @@ pub struct TenantConfig {
     /// 160 characters a message instead of 70.
     #[serde(default)]
     pub sms_transliterate: bool,
+    /// The lowest eID level of assurance accepted for this municipality's citizens
+    /// ("low", "substantial", "high"); a login below it is refused.
+    #[serde(default = "default_min_loa")]
+    pub min_loa: Loa,
+    /// Days before a document (identity card, passport) expires on which the citizen is
+    /// reminded (0 = on the day).
+    #[serde(default = "default_document_offsets")]
+    pub document_offsets_days: Vec<u32>,
     #[serde(skip)]
     pub sources: Vec<SourceConfig>,
+}
+
+fn default_min_loa() -> Loa {
+    Loa::Substantial
+}
+fn default_document_offsets() -> Vec<u32> {
+    vec![90, 30, 7, 0]
+}
+
+/// eIDAS levels of assurance, ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Loa {
+    Low,
+    Substantial,
+    High,
+}
+
+impl Loa {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Loa::Low => "low",
+            Loa::Substantial => "substantial",
+            Loa::High => "high",
+        }
+    }
+}
+
+/// The service provider (SAML) and relying party (OIDC) side of eID login.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityConfig {
+    /// The SAML entity id of this hlidac (default: `<public_url>/saml/metadata`).
+    #[serde(default)]
+    pub entity_id: Option<String>,
+    /// The SP's private key (PEM): signs metadata, requests and logouts, and decrypts
+    /// assertions. Needed when any `[[identity.saml]]` is configured.
+    #[serde(default)]
+    pub key_file: Option<PathBuf>,
+    /// The SP's certificate (PEM) published in the metadata.
+    #[serde(default)]
+    pub cert_file: Option<PathBuf>,
+    /// Tolerated clock difference with identity providers.
+    #[serde(default = "default_skew")]
+    pub clock_skew_secs: u64,
+    /// A session ends after this long without a request…
+    #[serde(default = "default_idle")]
+    pub session_idle_secs: u64,
+    /// …and at the latest this long after the login.
+    #[serde(default = "default_session_max")]
+    pub session_max_secs: u64,
+    /// A login must come back from the identity provider within this time.
+    #[serde(default = "default_login_timeout")]
+    pub login_timeout_secs: u64,
+    /// Login starts and returns allowed per client address and minute.
+    #[serde(default = "default_login_rate")]
+    pub login_rate_per_minute: u32,
+    /// Stated with every registry call (registry exchanges require both).
+    #[serde(default = "default_purpose")]
+    pub registry_purpose: String,
+    #[serde(default = "default_legal_basis")]
+    pub registry_legal_basis: String,
+    #[serde(default)]
+    pub saml: Vec<SamlIdpConfig>,
+    #[serde(default)]
+    pub oidc: Vec<OidcIdpConfig>,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        toml::from_str("").expect("defaults")
+    }
+}
+
+fn default_skew() -> u64 {
+    60
+}
+fn default_idle() -> u64 {
+    30 * 60
+}
+fn default_session_max() -> u64 {
+    8 * 3600
+}
+fn default_login_timeout() -> u64 {
+    10 * 60
+}
+fn default_login_rate() -> u32 {
+    20
+}
+fn default_purpose() -> String {
+    "linking a citizen who logged in with eID to the registry record, to send the alerts they asked for".into()
+}
+fn default_legal_basis() -> String {
+    "consent of the citizen, Art. 6(1)(a) GDPR".into()
+}
+
+/// How an identity provider's attributes become one verified identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum Profile {
+    #[serde(rename = "cz-nia")]
+    CzNia,
+    #[serde(rename = "eidas")]
+    Eidas,
+    #[serde(rename = "bg-eauth")]
+    BgEauth,
+    #[serde(rename = "rs-eid")]
+    RsEid,
+    #[serde(rename = "generic-oidc")]
+    GenericOidc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SamlBinding {
+    #[default]
+    Redirect,
+    Post,
+}
+
+/// A SAML 2.0 identity provider.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SamlIdpConfig {
+    /// Short id used in URLs and logs.
+    pub id: String,
+    /// The login button's label.
+    pub name: String,
+    pub profile: Profile,
+    /// The IdP's entity id (the Issuer of its responses).
+    pub entity_id: String,
+    pub sso_url: String,
+    #[serde(default)]
+    pub sso_binding: SamlBinding,
+    /// Single logout (HTTP-Redirect); without it, logout is local only.
+    #[serde(default)]
+    pub slo_url: Option<String>,
+    /// The IdP's signing certificates (PEM; several for a key rollover). Required:
+    /// without one, nothing could tell a forged response from a real one.
+    #[serde(default)]
+    pub signing_cert_files: Vec<PathBuf>,
+    /// The level of assurance asked for (`Comparison="minimum"`).
+    #[serde(default = "default_requested_loa")]
+    pub loa: Loa,
+    /// Require a signature on the Response as well as on the assertion.
+    #[serde(default = "default_true")]
+    pub require_signed_response: bool,
+    /// eIDAS `SPType` sent in the request's extensions.
+    #[serde(default = "default_sp_type")]
+    pub sp_type: String,
+    /// Bulgarian eAuth: the service and provider codes of the `RequestedService` extension.
+    #[serde(default)]
+    pub eauth_service: Option<String>,
+    #[serde(default)]
+    pub eauth_provider: Option<String>,
+}
+
+fn default_requested_loa() -> Loa {
+    Loa::Substantial
+}
+fn default_sp_type() -> String {
+    "public".into()
+}
+
+/// An OpenID Connect provider.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcIdpConfig {
+    pub id: String,
+    pub name: String,
+    pub profile: Profile,
+    /// Must equal the `iss` of its ID tokens exactly.
+    pub issuer: String,
+    /// Where the provider's configuration is (default: `<issuer>/.well-known/openid-configuration`).
+    #[serde(default)]
+    pub discovery_url: Option<String>,
+    pub client_id: String,
+    /// The client secret (client_secret_basic); default: the systemd credential
+    /// `oidc-<id>.secret`.
+    #[serde(default)]
+    pub client_secret_file: Option<PathBuf>,
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+    /// Signature algorithms accepted on ID tokens (asymmetric only).
+    #[serde(default = "default_algs")]
+    pub algorithms: Vec<String>,
+    /// The level of assurance of this provider's logins when its tokens carry none
+    /// (rs-eid reads its `ial` claim; generic providers are taken at this level).
+    #[serde(default = "default_oidc_loa")]
+    pub loa: Loa,
+    #[serde(default)]
+    pub acr_values: Option<String>,
+}
+
+fn default_scopes() -> Vec<String> {
+    vec!["openid".into(), "profile".into(), "email".into()]
+}
+fn default_algs() -> Vec<String> {
+    vec!["RS256".into(), "PS256".into(), "ES256".into()]
+}
+fn default_oidc_loa() -> Loa {
+    Loa::Low
 }
 
 /// A municipality's look in its e-mails: an accent colour for the HTML part's heading, a
@@ -562,6 +773,8 @@ fn default_offsets() -> Vec<u32> {
 pub enum SourceKind {
     Receivables,
     Submissions,
+    /// The base registry of persons: links a citizen who logged in (HTTP adapters only).
+    Registry,
 }
 
 /// One internal system of a municipality, polled on a schedule.

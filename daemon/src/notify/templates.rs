@@ -24,6 +24,7 @@ const BUILT_IN: &[(&str, &str, &str)] = &[
     t!("cs", "receivable.discount_ending"),
     t!("cs", "submission.new"),
     t!("cs", "submission.status_changed"),
+    t!("cs", "document.expiry"),
     t!("cs", "digest"),
     t!("en", "receivable.new"),
     t!("en", "receivable.reminder"),
@@ -32,6 +33,7 @@ const BUILT_IN: &[(&str, &str, &str)] = &[
     t!("en", "receivable.discount_ending"),
     t!("en", "submission.new"),
     t!("en", "submission.status_changed"),
+    t!("en", "document.expiry"),
     t!("en", "digest"),
 ];
 
@@ -43,6 +45,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "receivable.discount_ending",
     "submission.new",
     "submission.status_changed",
+    "document.expiry",
     "digest",
 ];
 
@@ -394,7 +397,8 @@ mod tests {
                 "matter": "Žádost", "filing_number": "MUDE 1/2026", "case_number": null,
                 "old_status": "received", "status_native": null, "assigned_to": "Odbor",
                 "deadline": null,
-                "discount_until": "2026-04-30", "discount_percent": "5", "discount_amount": "1140.00"
+                "discount_until": "2026-04-30", "discount_percent": "5", "discount_amount": "1140.00",
+                "valid_until": "2026-06-30", "number_masked": "****4821"
             }
         })
     }

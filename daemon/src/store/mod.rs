@@ -11,9 +11,11 @@
 //! [`Backend`].
 
 mod admin;
+mod identity;
 mod outbox;
 mod priors;
 mod tracking;
+pub use identity::{DocumentIn, DocumentRow, FlowRow, LinkIn, SessionRow};
 
 pub use admin::*;
 pub use priors::*;

@@ -55,7 +55,8 @@ pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, 
             }
         }
     }
-    app.store
+    let alerts = app
+        .store
         .commit_rules(
             &tenant.id,
             &evaluated,
@@ -63,7 +64,90 @@ pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, 
             &events,
             app.clock.now_ms(),
         )
-        .await
+        .await?;
+    Ok(alerts + document_reminders(app, tenant, today).await?)
+}
+
+/// Reminders before a document (identity card, passport) expires, at the tenant's
+/// `document_offsets_days`: the nearest offset reached whose day was not before hlidac
+/// first saw the document (the registry reports documents at each login).
+async fn document_reminders(
+    app: &App,
+    tenant: &TenantConfig,
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
+    let max_offset = tenant
+        .document_offsets_days
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(0);
+    let horizon = today
+        .checked_add_days(Days::new(u64::from(max_offset)))
+        .unwrap_or(today);
+    let tz = tenant.tz();
+    let mut events = Vec::new();
+    for d in app
+        .store
+        .documents_expiring(&tenant.id, &today.to_string(), &horizon.to_string())
+        .await?
+    {
+        let Ok(until) = d.valid_until.parse::<NaiveDate>() else {
+            continue;
+        };
+        let first_seen = tz
+            .timestamp_millis_opt(d.first_seen_at)
+            .single()
+            .map(|t| t.date_naive())
+            .unwrap_or(today);
+        let days_left = (until - today).num_days();
+        let offset = tenant
+            .document_offsets_days
+            .iter()
+            .copied()
+            .filter(|&o| i64::from(o) >= days_left)
+            .filter(|&o| {
+                until
+                    .checked_sub_days(Days::new(u64::from(o)))
+                    .is_some_and(|day| day >= first_seen)
+            })
+            .min();
+        let Some(o) = offset else { continue };
+        let id = stable_id(&[
+            &tenant.id,
+            &d.citizen_id,
+            &d.doc_key,
+            "expiry",
+            &d.valid_until,
+            &o.to_string(),
+        ]);
+        if app.store.event_exists(&id).await? {
+            continue;
+        }
+        let number = d
+            .number_enc
+            .as_deref()
+            .and_then(|n| app.crypto.open(n).ok());
+        events.push(NewEvent {
+            id,
+            tenant_id: tenant.id.clone(),
+            source_id: "registry".into(),
+            kind: "document.expiry".into(),
+            record_key: d.doc_key.clone(),
+            person_hash: d.person_hash.clone(),
+            payload: serde_json::json!({
+                "key": d.doc_key,
+                "title": d.kind,
+                "kind": d.kind,
+                "number_masked": number,
+                "valid_until": d.valid_until,
+                "days_left": days_left,
+            }),
+            expires_at: end_of_day(tenant, until),
+            dry_run: tenant.dry_run,
+        });
+    }
+    app.store.insert_events(&events, app.clock.now_ms()).await
 }
 
 /// The reminder and overdue events that apply to one receivable on `today`.
@@ -223,6 +307,8 @@ mod tests {
             digest_time: "07:00".into(),
             sms_sender: None,
             sms_transliterate: false,
+            min_loa: crate::config::Loa::Substantial,
+            document_offsets_days: vec![90, 30, 7, 0],
             sources: vec![],
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod ingest;
+pub mod login;
 pub mod unsubscribe;
 
 use crate::app::App;
@@ -27,6 +28,7 @@ pub fn router(app: CurrentApp) -> Router {
         .merge(admin::routes())
         .merge(ingest::routes())
         .merge(unsubscribe::routes())
+        .merge(login::routes())
         .with_state(app)
 }
 

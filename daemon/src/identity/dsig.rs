@@ -1,0 +1,311 @@
+//! XML signatures: checking the enveloped signature of one element against the IdP's
+//! configured certificates, signing what hlidac sends (metadata, requests), and the
+//! query-string signatures of the HTTP-Redirect binding.
+//!
+//! Only what SAML needs is accepted: one Reference to the signed element's own `ID`,
+//! the enveloped-signature and exclusive-c14n transforms, SHA-256 or stronger. The key in
+//! the signature's KeyInfo is never trusted; only configured certificates are.
+
+use super::xml::{self, NS_DS};
+use base64::Engine;
+use openssl::hash::MessageDigest;
+use openssl::pkey::{PKey, Private, Public};
+use openssl::x509::X509;
+use roxmltree::{Document, Node};
+
+const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+pub const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+
+/// A signature or digest algorithm by URI: None for anything not accepted.
+fn signature_alg(uri: &str) -> Result<(MessageDigest, bool), String> {
+    Ok(match uri {
+        RSA_SHA256 => (MessageDigest::sha256(), false),
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" => (MessageDigest::sha384(), false),
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" => (MessageDigest::sha512(), false),
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256" => (MessageDigest::sha256(), true),
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384" => (MessageDigest::sha384(), true),
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512" => (MessageDigest::sha512(), true),
+        u if u.contains("sha1") => return Err(format!("SHA-1 signature refused ({u})")),
+        u => return Err(format!("signature algorithm not accepted: {u}")),
+    })
+}
+
+fn digest_alg(uri: &str) -> Result<MessageDigest, String> {
+    Ok(match uri {
+        SHA256 => MessageDigest::sha256(),
+        "http://www.w3.org/2001/04/xmldsig-more#sha384" => MessageDigest::sha384(),
+        "http://www.w3.org/2001/04/xmlenc#sha512" => MessageDigest::sha512(),
+        u if u.contains("sha1") => return Err(format!("SHA-1 digest refused ({u})")),
+        u => return Err(format!("digest algorithm not accepted: {u}")),
+    })
+}
+
+fn b64(text: &str) -> Result<Vec<u8>, String> {
+    let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(clean)
+        .map_err(|_| "bad base64 in the signature".to_string())
+}
+
+fn attr<'a>(node: Node<'a, '_>, name: &str) -> Result<&'a str, String> {
+    node.attribute(name)
+        .ok_or_else(|| format!("<{}> has no {name}", node.tag_name().name()))
+}
+
+fn need<'a, 'i>(node: Node<'a, 'i>, ns: &'a str, name: &'a str) -> Result<Node<'a, 'i>, String> {
+    xml::child(node, ns, name)
+        .ok_or_else(|| format!("<{}> has no <{name}>", node.tag_name().name()))
+}
+
+/// The signature that is a direct child of `element`, if any; more than one is refused.
+pub fn signature_of<'a, 'i>(element: Node<'a, 'i>) -> Result<Option<Node<'a, 'i>>, String> {
+    let mut sigs = xml::children(element, NS_DS, "Signature");
+    let first = sigs.next();
+    if sigs.next().is_some() {
+        return Err(format!(
+            "<{}> carries two signatures",
+            element.tag_name().name()
+        ));
+    }
+    Ok(first)
+}
+
+/// Checks that `element` carries an enveloped signature over itself, made by one of
+/// `certs`. The element's ID must be unique in the document, so the reference cannot
+/// point anywhere else.
+pub fn verify_element(doc: &Document, element: Node, certs: &[X509]) -> Result<(), String> {
+    let name = element.tag_name().name();
+    let sig = signature_of(element)?.ok_or_else(|| format!("the {name} is not signed"))?;
+    let id = xml::unique_id(doc, element)?;
+    let signed_info = need(sig, NS_DS, "SignedInfo")?;
+    let c14n = attr(
+        need(signed_info, NS_DS, "CanonicalizationMethod")?,
+        "Algorithm",
+    )?;
+    if c14n != xml::EXC_C14N {
+        return Err(format!("canonicalization not accepted: {c14n}"));
+    }
+    let (md, ecdsa) = signature_alg(attr(
+        need(signed_info, NS_DS, "SignatureMethod")?,
+        "Algorithm",
+    )?)?;
+    let mut refs = xml::children(signed_info, NS_DS, "Reference");
+    let reference = refs.next().ok_or("the signature has no Reference")?;
+    if refs.next().is_some() {
+        return Err("the signature has more than one Reference".into());
+    }
+    let uri = attr(reference, "URI")?;
+    if uri.strip_prefix('#') != Some(id) {
+        return Err(format!(
+            "the signature refers to {uri:?}, not to the {name} that carries it"
+        ));
+    }
+    let mut inclusive = Vec::new();
+    if let Some(transforms) = xml::child(reference, NS_DS, "Transforms") {
+        for t in xml::children(transforms, NS_DS, "Transform") {
+            match attr(t, "Algorithm")? {
+                ENVELOPED => {}
+                xml::EXC_C14N => {
+                    if let Some(list) = t
+                        .children()
+                        .find(|c| c.is_element() && c.tag_name().name() == "InclusiveNamespaces")
+                    {
+                        inclusive = list
+                            .attribute("PrefixList")
+                            .unwrap_or("")
+                            .split_whitespace()
+                            .map(str::to_string)
+                            .collect();
+                    }
+                }
+                other => return Err(format!("transform not accepted: {other}")),
+            }
+        }
+    }
+    let digest_md = digest_alg(attr(need(reference, NS_DS, "DigestMethod")?, "Algorithm")?)?;
+    let expected = b64(xml::strict_text(need(reference, NS_DS, "DigestValue")?)?)?;
+    let canonical = xml::exc_c14n(doc, element, Some(sig.id()), &inclusive);
+    let actual = openssl::hash::hash(digest_md, &canonical).map_err(|e| e.to_string())?;
+    if actual.len() != expected.len() || !openssl::memcmp::eq(&actual, &expected) {
+        return Err(format!(
+            "the digest of the {name} does not match: it was changed after signing"
+        ));
+    }
+    let signed_bytes = xml::exc_c14n(doc, signed_info, None, &[]);
+    let value = b64(xml::strict_text(need(sig, NS_DS, "SignatureValue")?)?)?;
+    let value = if ecdsa { ecdsa_to_der(&value)? } else { value };
+    for cert in certs {
+        let key = cert.public_key().map_err(|e| e.to_string())?;
+        if verify_bytes(&key, md, &signed_bytes, &value) {
+            return Ok(());
+        }
+    }
+    Err(format!(
+        "the {name}'s signature does not verify with the IdP's certificate (unknown key or forged)"
+    ))
+}
+
+fn verify_bytes(key: &PKey<Public>, md: MessageDigest, data: &[u8], sig: &[u8]) -> bool {
+    openssl::sign::Verifier::new(md, key)
+        .and_then(|mut v| {
+            v.update(data)?;
+            v.verify(sig)
+        })
+        .unwrap_or(false)
+}
+
+/// XML-DSig ECDSA values are r‖s; OpenSSL wants DER.
+fn ecdsa_to_der(raw: &[u8]) -> Result<Vec<u8>, String> {
+    if raw.is_empty() || raw.len() % 2 != 0 {
+        return Err("malformed ECDSA signature".into());
+    }
+    let (r, s) = raw.split_at(raw.len() / 2);
+    let bn = |b: &[u8]| openssl::bn::BigNum::from_slice(b).map_err(|e| e.to_string());
+    openssl::ecdsa::EcdsaSig::from_private_components(bn(r)?, bn(s)?)
+        .and_then(|s| s.to_der())
+        .map_err(|e| e.to_string())
+}
+
+/// Signs the element with `ID = id` in `xml`, putting the signature where the document has
+/// the placeholder comment `<!--signature-->` (inside that element, where the schema
+/// wants it). Comments are not canonicalised, so the placeholder does not change the digest.
+pub fn sign_enveloped(
+    text: &str,
+    id: &str,
+    key: &PKey<Private>,
+    cert: &X509,
+) -> Result<String, String> {
+    sign_enveloped_with(text, id, key, cert, "<!--signature-->", SignWith::RsaSha256)
+}
+
+/// Algorithms hlidac signs with; SHA-1 exists only so that tests can show it refused.
+#[derive(Clone, Copy, Debug)]
+pub enum SignWith {
+    RsaSha256,
+    RsaSha1,
+}
+
+/// [`sign_enveloped`] with the placeholder and algorithm chosen.
+pub fn sign_enveloped_with(
+    text: &str,
+    id: &str,
+    key: &PKey<Private>,
+    cert: &X509,
+    placeholder: &str,
+    with: SignWith,
+) -> Result<String, String> {
+    let (sig_uri, digest_uri, md) = match with {
+        SignWith::RsaSha256 => (RSA_SHA256, SHA256, MessageDigest::sha256()),
+        SignWith::RsaSha1 => (
+            "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
+            "http://www.w3.org/2000/09/xmldsig#sha1",
+            MessageDigest::sha1(),
+        ),
+    };
+    let doc = xml::parse(text)?;
+    let element = doc
+        .descendants()
+        .find(|n| n.attribute("ID") == Some(id))
+        .ok_or("no element to sign")?;
+    let canonical = xml::exc_c14n(&doc, element, None, &[]);
+    let digest = openssl::hash::hash(md, &canonical).map_err(|e| e.to_string())?;
+    let b64e = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let signed_info = format!(
+        "<ds:SignedInfo xmlns:ds=\"{NS_DS}\"><ds:CanonicalizationMethod Algorithm=\"{c}\"></ds:CanonicalizationMethod>\
+         <ds:SignatureMethod Algorithm=\"{sig_uri}\"></ds:SignatureMethod><ds:Reference URI=\"#{id}\"><ds:Transforms>\
+         <ds:Transform Algorithm=\"{ENVELOPED}\"></ds:Transform><ds:Transform Algorithm=\"{c}\"></ds:Transform></ds:Transforms>\
+         <ds:DigestMethod Algorithm=\"{digest_uri}\"></ds:DigestMethod><ds:DigestValue>{d}</ds:DigestValue></ds:Reference></ds:SignedInfo>",
+        c = xml::EXC_C14N,
+        d = b64e(&digest),
+    );
+    let si_doc = xml::parse(&signed_info)?;
+    let si_c14n = xml::exc_c14n(&si_doc, si_doc.root_element(), None, &[]);
+    let mut signer = openssl::sign::Signer::new(md, key).map_err(|e| e.to_string())?;
+    signer.update(&si_c14n).map_err(|e| e.to_string())?;
+    let value = signer.sign_to_vec().map_err(|e| e.to_string())?;
+    let cert_der = cert.to_der().map_err(|e| e.to_string())?;
+    let signature = format!(
+        "<ds:Signature xmlns:ds=\"{NS_DS}\">{si}<ds:SignatureValue>{v}</ds:SignatureValue>\
+         <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>",
+        si = String::from_utf8_lossy(&si_c14n),
+        v = b64e(&value),
+        c = b64e(&cert_der),
+    );
+    if !text.contains(placeholder) {
+        return Err("nowhere to put the signature".into());
+    }
+    Ok(text.replacen(placeholder, &signature, 1))
+}
+
+/// RSA (PKCS#1 v1.5) or ECDSA over SHA-256, as the key is.
+pub fn sign_bytes(key: &PKey<Private>, data: &[u8]) -> Result<Vec<u8>, String> {
+    let mut signer =
+        openssl::sign::Signer::new(MessageDigest::sha256(), key).map_err(|e| e.to_string())?;
+    signer.update(data).map_err(|e| e.to_string())?;
+    signer.sign_to_vec().map_err(|e| e.to_string())
+}
+
+/// The HTTP-Redirect binding: the signature covers `SAMLRequest=…&RelayState=…&SigAlg=…`
+/// exactly as URL-encoded in the query.
+pub fn verify_redirect(raw_query: &str, certs: &[X509]) -> Result<(), String> {
+    let mut parts: Vec<(&str, &str)> = Vec::new();
+    let mut signature = None;
+    let mut sig_alg = None;
+    for pair in raw_query.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "SAMLRequest" | "SAMLResponse" | "RelayState" => parts.push((k, pair)),
+            "SigAlg" => {
+                sig_alg = Some(v);
+                parts.push((k, pair));
+            }
+            "Signature" => signature = Some(v),
+            _ => {}
+        }
+    }
+    let order = |k: &str| match k {
+        "SAMLRequest" | "SAMLResponse" => 0,
+        "RelayState" => 1,
+        _ => 2,
+    };
+    parts.sort_by_key(|(k, _)| order(k));
+    let signed: Vec<&str> = parts.iter().map(|(_, p)| *p).collect();
+    let signed = signed.join("&");
+    let sig_alg = url::form_urlencoded::parse(
+        format!("a={}", sig_alg.ok_or("the message is not signed")?).as_bytes(),
+    )
+    .next()
+    .map(|(_, v)| v.into_owned())
+    .unwrap_or_default();
+    let (md, ecdsa) = signature_alg(&sig_alg)?;
+    let signature = url::form_urlencoded::parse(
+        format!("a={}", signature.ok_or("the message is not signed")?).as_bytes(),
+    )
+    .next()
+    .map(|(_, v)| v.into_owned())
+    .unwrap_or_default();
+    let value = b64(&signature)?;
+    // The Redirect binding carries DER for ECDSA already (it is not XML-DSig).
+    let _ = ecdsa;
+    for cert in certs {
+        let key = cert.public_key().map_err(|e| e.to_string())?;
+        if verify_bytes(&key, md, signed.as_bytes(), &value) {
+            return Ok(());
+        }
+    }
+    Err("the message's signature does not verify with the IdP's certificate".into())
+}
+
+pub fn load_certs(pem: &[u8]) -> Result<Vec<X509>, String> {
+    let certs = X509::stack_from_pem(pem).map_err(|e| format!("not a PEM certificate: {e}"))?;
+    if certs.is_empty() {
+        return Err("no certificate in the file".into());
+    }
+    Ok(certs)
+}
+
+/// A certificate from the base64 DER of metadata's `X509Certificate`.
+pub fn cert_from_b64(text: &str) -> Result<X509, String> {
+    X509::from_der(&b64(text)?).map_err(|e| format!("not a certificate: {e}"))
+}

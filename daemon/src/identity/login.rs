@@ -1,0 +1,652 @@
+//! The login stage as the web pages call it: start a login at an IdP, take its answer
+//! (SAML ACS or OIDC callback), link the verified identity to the tenant's registry person,
+//! and open a session. Every refusal is logged with its reason (never a personal value),
+//! counted in `logins`, and leaves no session behind.
+
+use super::oidc::{OidcIdp, Pending};
+use super::saml::{Outgoing, Refused, SamlIdp, Sp};
+use super::{map_profile, VerifiedIdentity};
+use crate::app::App;
+use crate::config::{Config, Loa, SourceKind};
+use crate::store::{DocumentIn, LinkIn};
+use hlidac_adapters::source::{MatchRequest, RegistrySource};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+/// The identity providers and the SP, built from the config.
+pub struct Logins {
+    pub sp: Option<Sp>,
+    pub saml: Vec<SamlIdp>,
+    pub oidc: Vec<OidcIdp>,
+    /// Login requests per client address in the current minute.
+    attempts: Mutex<HashMap<IpAddr, (i64, u32)>>,
+}
+
+/// How a login ended badly, for the citizen's page and the `logins` table.
+#[derive(Debug)]
+pub enum Failure {
+    /// A check failed: the reason goes to the log only.
+    Refused(String),
+    /// The identity was verified but the registry does not know the person.
+    NotLinked(String),
+    /// The login's level of assurance is below the municipality's minimum.
+    LowLoa,
+    /// Too many attempts from this address.
+    TooMany,
+    /// No such tenant or identity provider.
+    Unknown,
+    /// Something on our side (database, registry unreachable).
+    Error(String),
+}
+
+impl Failure {
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Failure::Refused(_) => "refused",
+            Failure::NotLinked(_) => "not_linked",
+            Failure::LowLoa => "low_loa",
+            Failure::TooMany => "rate_limited",
+            Failure::Unknown => "unknown",
+            Failure::Error(_) => "error",
+        }
+    }
+}
+
+impl From<Refused> for Failure {
+    fn from(r: Refused) -> Self {
+        Failure::Refused(r.0)
+    }
+}
+
+/// A session just opened: the cookie value to set.
+pub struct Opened {
+    pub tenant: String,
+    pub cookie: String,
+}
+
+/// What the session keeps sealed: the name shown, and what SLO needs.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+pub struct SessionProfile {
+    pub name: String,
+    pub name_id: Option<String>,
+    pub name_id_format: Option<String>,
+    pub session_index: Option<String>,
+}
+
+impl std::fmt::Debug for Opened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Opened({}, [session])", self.tenant)
+    }
+}
+
+impl Logins {
+    pub fn build(config: &Config) -> anyhow::Result<Logins> {
+        let id = &config.identity;
+        let sp = match (&id.key_file, &id.cert_file) {
+            (Some(k), Some(c)) => {
+                let public = config.web.public_url();
+                let public = public.trim_end_matches('/');
+                Some(Sp {
+                    entity_id: id
+                        .entity_id
+                        .clone()
+                        .unwrap_or_else(|| format!("{public}/saml/metadata")),
+                    acs_url: format!("{public}/saml/acs"),
+                    slo_url: format!("{public}/saml/slo"),
+                    keys: super::SpKeys::load(k, c).map_err(anyhow::Error::msg)?,
+                    skew_ms: id.clock_skew_secs as i64 * 1000,
+                })
+            }
+            _ => None,
+        };
+        let saml = id
+            .saml
+            .iter()
+            .map(SamlIdp::load)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(anyhow::Error::msg)?;
+        let mut oidc = Vec::new();
+        for o in &id.oidc {
+            let secret = crate::app::read_secret(
+                o.client_secret_file.as_deref(),
+                &format!("oidc-{}.secret", o.id),
+            )?;
+            oidc.push(OidcIdp::new(o, secret).map_err(anyhow::Error::msg)?);
+        }
+        Ok(Logins {
+            sp,
+            saml,
+            oidc,
+            attempts: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// (id, label) of every configured IdP, for the login page.
+    pub fn buttons(&self) -> Vec<(String, String)> {
+        self.saml
+            .iter()
+            .map(|i| (i.config.id.clone(), i.config.name.clone()))
+            .chain(
+                self.oidc
+                    .iter()
+                    .map(|i| (i.config.id.clone(), i.config.name.clone())),
+            )
+            .collect()
+    }
+
+    /// Counts a login request from `addr`; false once the minute's allowance is spent.
+    pub fn admit(&self, addr: IpAddr, now_ms: i64, per_minute: u32) -> bool {
+        let minute = now_ms / 60_000;
+        let mut map = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (m, _)| *m == minute);
+        }
+        let entry = map.entry(addr).or_insert((minute, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= per_minute
+    }
+}
+
+fn random_token() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+impl App {
+    pub fn flow_hash(&self, cookie: &str) -> String {
+        self.crypto.hash("login_flow", cookie)
+    }
+
+    pub fn session_hash(&self, cookie: &str) -> String {
+        self.crypto.hash("session", cookie)
+    }
+
+    /// The CSRF token of a session: derived from its cookie, so nothing is stored.
+    pub fn csrf_token(&self, cookie: &str) -> String {
+        self.crypto.hash("csrf", cookie)[..32].to_string()
+    }
+
+    /// Starts a login at `idp` for `tenant`: returns the flow cookie and where to send
+    /// the browser.
+    pub async fn login_start(
+        &self,
+        tenant: &str,
+        idp: &str,
+    ) -> Result<(String, Outgoing), Failure> {
+        if self.config.tenant(tenant).is_none() {
+            return Err(Failure::Unknown);
+        }
+        let now = self.clock.now_ms();
+        let expires = now + self.config.identity.login_timeout_secs as i64 * 1000;
+        let cookie = random_token();
+        let flow = self.flow_hash(&cookie);
+        if let Some(saml) = self.logins.saml.iter().find(|i| i.config.id == idp) {
+            let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
+            let (request_id, out) = sp
+                .authn_request(&saml.config, tenant, now)
+                .map_err(Failure::Error)?;
+            self.store
+                .insert_flow(&flow, tenant, idp, &request_id, None, now, expires)
+                .await
+                .map_err(|e| Failure::Error(e.to_string()))?;
+            return Ok((cookie, out));
+        }
+        if let Some(oidc) = self.logins.oidc.iter().find(|i| i.config.id == idp) {
+            let (url, pending) = oidc
+                .start(&self.oidc_redirect_uri(idp))
+                .await
+                .map_err(|e| Failure::Error(format!("the provider's discovery failed: {e}")))?;
+            let state_hash = self.crypto.hash("oidc_state", &pending.state);
+            let sealed = self
+                .crypto
+                .seal(&serde_json::to_string(&pending).map_err(|e| Failure::Error(e.to_string()))?);
+            self.store
+                .insert_flow(&flow, tenant, idp, &state_hash, Some(&sealed), now, expires)
+                .await
+                .map_err(|e| Failure::Error(e.to_string()))?;
+            return Ok((cookie, Outgoing::Redirect(url)));
+        }
+        Err(Failure::Unknown)
+    }
+
+    pub fn oidc_redirect_uri(&self, idp: &str) -> String {
+        format!(
+            "{}/oidc/callback/{idp}",
+            self.config.web.public_url().trim_end_matches('/')
+        )
+    }
+
+    /// The SAML ACS: checks the response, the pending request it answers (single use) and
+    /// the replay cache, then links and opens a session.
+    pub async fn saml_acs(
+        &self,
+        flow_cookie: Option<&str>,
+        saml_response: &str,
+    ) -> (Option<(String, String)>, Result<Opened, Failure>) {
+        let now = self.clock.now_ms();
+        let Some(sp) = self.logins.sp.as_ref() else {
+            return (None, Err(Failure::Unknown));
+        };
+        let assertion = match sp.check_response(&self.logins.saml, saml_response, now) {
+            Ok(a) => a,
+            Err(r) => return (None, Err(r.into())),
+        };
+        let who = Some((String::new(), assertion.idp.clone()));
+        let replay_key = self.crypto.hash(
+            "assertion",
+            &format!("{}\0{}", assertion.idp, assertion.assertion_id),
+        );
+        match self.store.assertion_seen(&replay_key, now).await {
+            Ok(true) => {
+                return (
+                    who,
+                    Err(Failure::Refused(
+                        "replayed assertion: its ID was accepted before".into(),
+                    )),
+                )
+            }
+            Ok(false) => {}
+            Err(e) => return (who, Err(Failure::Error(e.to_string()))),
+        }
+        let Some(cookie) = flow_cookie else {
+            return (
+                who,
+                Err(Failure::Refused(
+                    "no login in progress in this browser (no flow cookie)".into(),
+                )),
+            );
+        };
+        let flow = match self.store.take_flow(&self.flow_hash(cookie), now).await {
+            Ok(Some(f)) => f,
+            Ok(None) => {
+                return (
+                    who,
+                    Err(Failure::Refused(
+                        "no login in progress for this browser, or it timed out".into(),
+                    )),
+                )
+            }
+            Err(e) => return (who, Err(Failure::Error(e.to_string()))),
+        };
+        let who = Some((flow.tenant_id.clone(), assertion.idp.clone()));
+        if flow.idp != assertion.idp {
+            return (
+                who,
+                Err(Failure::Refused(
+                    "the response comes from another IdP than the login asked".into(),
+                )),
+            );
+        }
+        if flow.request_id != assertion.in_response_to {
+            return (
+                who,
+                Err(Failure::Refused(
+                    "wrong InResponseTo: the response answers another request".into(),
+                )),
+            );
+        }
+        match self
+            .store
+            .remember_assertion(&replay_key, assertion.valid_until_ms)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                return (
+                    who,
+                    Err(Failure::Refused(
+                        "replayed assertion: its ID was accepted before".into(),
+                    )),
+                )
+            }
+            Err(e) => return (who, Err(Failure::Error(e.to_string()))),
+        }
+        let Some(idp) = self
+            .logins
+            .saml
+            .iter()
+            .find(|i| i.config.id == assertion.idp)
+        else {
+            return (who, Err(Failure::Unknown));
+        };
+        let identity = match map_profile(
+            idp.config.profile,
+            &idp.config.id,
+            &assertion.attributes,
+            assertion.loa,
+        ) {
+            Ok(i) => i,
+            Err(e) => return (who, Err(Failure::Refused(e))),
+        };
+        let profile = SessionProfile {
+            name: identity.display_name(),
+            name_id: Some(assertion.name_id.clone()),
+            name_id_format: assertion.name_id_format.clone(),
+            session_index: assertion.session_index.clone(),
+        };
+        let opened = self.link_and_open(&flow.tenant_id, identity, profile).await;
+        (who, opened)
+    }
+
+    /// The OIDC redirect back: state (single use, bound to the flow cookie), code
+    /// exchange, ID token checks, then linking.
+    pub async fn oidc_callback(
+        &self,
+        idp: &str,
+        flow_cookie: Option<&str>,
+        params: &HashMap<String, String>,
+    ) -> (Option<(String, String)>, Result<Opened, Failure>) {
+        let now = self.clock.now_ms();
+        let Some(oidc) = self.logins.oidc.iter().find(|i| i.config.id == idp) else {
+            return (None, Err(Failure::Unknown));
+        };
+        let Some(cookie) = flow_cookie else {
+            return (
+                None,
+                Err(Failure::Refused(
+                    "no login in progress in this browser (no flow cookie)".into(),
+                )),
+            );
+        };
+        let flow = match self.store.take_flow(&self.flow_hash(cookie), now).await {
+            Ok(Some(f)) => f,
+            Ok(None) => {
+                return (
+                    None,
+                    Err(Failure::Refused(
+                        "no login in progress for this browser, or it timed out".into(),
+                    )),
+                )
+            }
+            Err(e) => return (None, Err(Failure::Error(e.to_string()))),
+        };
+        let who = Some((flow.tenant_id.clone(), idp.to_string()));
+        if flow.idp != idp {
+            return (
+                who,
+                Err(Failure::Refused(
+                    "the answer comes from another provider than the login asked".into(),
+                )),
+            );
+        }
+        let Some(state) = params.get("state") else {
+            return (who, Err(Failure::Refused("missing state".into())));
+        };
+        if self.crypto.hash("oidc_state", state) != flow.request_id {
+            return (
+                who,
+                Err(Failure::Refused(
+                    "wrong state: the answer belongs to another login".into(),
+                )),
+            );
+        }
+        if let Some(error) = params.get("error") {
+            let error: String = error
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .take(64)
+                .collect();
+            return (
+                who,
+                Err(Failure::Refused(format!(
+                    "the provider did not log the citizen in ({error})"
+                ))),
+            );
+        }
+        let Some(code) = params.get("code") else {
+            return (who, Err(Failure::Refused("no authorization code".into())));
+        };
+        let pending: Pending = match flow
+            .pending_enc
+            .as_deref()
+            .and_then(|s| self.crypto.open(s).ok())
+            .and_then(|s| serde_json::from_str(&s).ok())
+        {
+            Some(p) => p,
+            None => {
+                return (
+                    who,
+                    Err(Failure::Error("the pending login could not be read".into())),
+                )
+            }
+        };
+        let skew = self.config.identity.clock_skew_secs as i64 * 1000;
+        let claims = match oidc
+            .finish(code, &self.oidc_redirect_uri(idp), &pending, now, skew)
+            .await
+        {
+            Ok(c) => c,
+            Err(r) => return (who, Err(r.into())),
+        };
+        let acr_loa = claims
+            .get("acr")
+            .and_then(|v| v.first())
+            .and_then(|a| super::saml::loa_of(a));
+        let identity = match map_profile(
+            oidc.config.profile,
+            idp,
+            &claims,
+            Some(acr_loa.unwrap_or(oidc.config.loa)),
+        ) {
+            Ok(i) => i,
+            Err(e) => return (who, Err(Failure::Refused(e))),
+        };
+        let profile = SessionProfile {
+            name: identity.display_name(),
+            ..Default::default()
+        };
+        (
+            who.clone(),
+            self.link_and_open(&flow.tenant_id, identity, profile).await,
+        )
+    }
+
+    /// Linking ("ztotožnění"): the tenant's registry resolves the identity to a person
+    /// and their documents; the citizen is found or enrolled; a session is opened.
+    async fn link_and_open(
+        &self,
+        tenant: &str,
+        identity: VerifiedIdentity,
+        profile: SessionProfile,
+    ) -> Result<Opened, Failure> {
+        let t = self.config.tenant(tenant).ok_or(Failure::Unknown)?;
+        let loa = identity
+            .loa
+            .ok_or_else(|| Failure::Refused("the login states no level of assurance".into()))?;
+        if loa < t.min_loa {
+            return Err(Failure::LowLoa);
+        }
+        let registry = t
+            .sources
+            .iter()
+            .find(|s| s.serves(SourceKind::Registry))
+            .and_then(|s| self.adapter(tenant, &s.id))
+            .ok_or_else(|| Failure::NotLinked("the municipality has no registry source".into()))?;
+        let request = MatchRequest {
+            purpose: self.config.identity.registry_purpose.clone(),
+            legal_basis: self.config.identity.registry_legal_basis.clone(),
+            identity: serde_json::Value::Object(identity.registry_identity.clone()),
+        };
+        let person = match registry.match_person(&request).await {
+            Ok(Some(p)) => p,
+            Ok(None) => {
+                return Err(Failure::NotLinked(
+                    "the registry does not know the person".into(),
+                ))
+            }
+            Err(e) => {
+                return Err(Failure::Error(format!(
+                    "the registry could not be asked: {e}"
+                )))
+            }
+        };
+        let now = self.clock.now_ms();
+        let mut contacts = Vec::new();
+        if let Some(e) = identity
+            .email
+            .as_deref()
+            .and_then(|e| e.parse::<lettre::Address>().ok())
+        {
+            let e = e.to_string();
+            contacts.push((
+                "email",
+                self.crypto.seal(&e),
+                self.crypto.hash("email", &e.to_lowercase()),
+            ));
+        }
+        if let Some(p) = identity
+            .phone
+            .as_deref()
+            .filter(|p| crate::notify::sms::check_phone(p).is_ok())
+        {
+            contacts.push(("sms", self.crypto.seal(p), self.crypto.hash("sms", p)));
+        }
+        let documents = person
+            .documents
+            .iter()
+            .map(|d| DocumentIn {
+                doc_key: self.crypto.hash(
+                    "document",
+                    &format!("{}\0{}", d.kind, d.number_masked.as_deref().unwrap_or("")),
+                )[..32]
+                    .to_string(),
+                kind: d.kind.clone(),
+                number_enc: d.number_masked.as_deref().map(|n| self.crypto.seal(n)),
+                valid_until: d.valid_until.to_string(),
+            })
+            .collect();
+        let subject_hash = self.crypto.hash(
+            "subject",
+            &format!("{}\0{}", identity.idp, identity.subject),
+        );
+        let citizen = self
+            .store
+            .link_citizen(
+                &LinkIn {
+                    tenant,
+                    person_hash: &self.person_hash(&person.person_ref),
+                    person_ref_enc: &self.crypto.seal(&person.person_ref),
+                    subject_hash: &subject_hash,
+                    locale: &t.locale,
+                    contacts,
+                    documents,
+                },
+                now,
+            )
+            .await
+            .map_err(|e| Failure::Error(e.to_string()))?;
+        let cookie = random_token();
+        let sealed = self
+            .crypto
+            .seal(&serde_json::to_string(&profile).map_err(|e| Failure::Error(e.to_string()))?);
+        let max = self.config.identity.session_max_secs as i64 * 1000;
+        self.store
+            .create_session(
+                &self.session_hash(&cookie),
+                tenant,
+                &citizen,
+                &identity.idp,
+                loa.as_str(),
+                &sealed,
+                now,
+                now + max,
+            )
+            .await
+            .map_err(|e| Failure::Error(e.to_string()))?;
+        Ok(Opened {
+            tenant: tenant.to_string(),
+            cookie,
+        })
+    }
+
+    /// The live session behind a cookie, with its sealed profile opened.
+    pub async fn current_session(
+        &self,
+        cookie: &str,
+    ) -> Option<(crate::store::SessionRow, SessionProfile)> {
+        let now = self.clock.now_ms();
+        let idle = self.config.identity.session_idle_secs as i64 * 1000;
+        let row = self
+            .store
+            .session(&self.session_hash(cookie), now, idle)
+            .await
+            .ok()??;
+        let profile = self
+            .crypto
+            .open(&row.profile_enc)
+            .ok()
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        Some((row, profile))
+    }
+
+    /// Ends the session; returns where to send the browser for single logout, if the IdP
+    /// offers it.
+    pub async fn logout(&self, cookie: &str) -> Option<String> {
+        let row = self
+            .store
+            .end_session(&self.session_hash(cookie))
+            .await
+            .ok()??;
+        let profile: SessionProfile = self
+            .crypto
+            .open(&row.profile_enc)
+            .ok()
+            .and_then(|s| serde_json::from_str(&s).ok())?;
+        let idp = self.logins.saml.iter().find(|i| i.config.id == row.idp)?;
+        let sp = self.logins.sp.as_ref()?;
+        let (_, url) = sp
+            .logout_request(
+                &idp.config,
+                profile.name_id.as_deref()?,
+                profile.name_id_format.as_deref(),
+                profile.session_index.as_deref(),
+                &row.tenant_id,
+                self.clock.now_ms(),
+            )
+            .ok()?;
+        Some(url)
+    }
+
+    /// Records how a login ended: one row in `logins`, one log line with the reason.
+    pub async fn record_login_outcome(
+        &self,
+        tenant: &str,
+        idp: &str,
+        result: &Result<Opened, Failure>,
+    ) {
+        let outcome = match result {
+            Ok(_) => "success",
+            Err(f) => f.outcome(),
+        };
+        match result {
+            Ok(_) => tracing::info!(tenant, idp, "login succeeded"),
+            Err(Failure::Refused(reason))
+            | Err(Failure::NotLinked(reason))
+            | Err(Failure::Error(reason)) => {
+                tracing::warn!(tenant, idp, outcome, reason = %reason, "login refused")
+            }
+            Err(f) => tracing::warn!(tenant, idp, outcome = f.outcome(), "login refused"),
+        }
+        let tenant = if tenant.is_empty() { "-" } else { tenant };
+        if let Err(e) = self
+            .store
+            .record_login(tenant, idp, outcome, self.clock.now_ms())
+            .await
+        {
+            tracing::error!(error = %e, "could not record a login");
+        }
+    }
+}
+
+/// A login below this level is refused for the tenant (used by pages to explain).
+pub fn loa_text(loa: Loa) -> &'static str {
+    loa.as_str()
+}

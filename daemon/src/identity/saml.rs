@@ -1,0 +1,728 @@
+//! The SAML 2.0 service provider: signed metadata, signed AuthnRequests (HTTP-Redirect
+//! and HTTP-POST), the checks on a Response posted to the ACS, and single logout.
+//!
+//! What comes in: a base64 `SAMLResponse` from the citizen's browser, untrusted. What goes
+//! out: an [`Assertion`] only when every check holds; otherwise a reason that names the
+//! check, for the log. Nothing from an unverified element is ever read: the assertion used
+//! is the one element the verified signature covers, and the document may hold exactly one.
+
+use super::xml::{self, NS_DS, NS_SAML, NS_SAMLP};
+use super::{dsig, xenc, SpKeys};
+use crate::config::{Loa, Profile, SamlBinding, SamlIdpConfig};
+use base64::Engine;
+use chrono::{DateTime, SecondsFormat, Utc};
+use openssl::x509::X509;
+use roxmltree::{Document, Node};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
+const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
+const POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+const REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
+const NS_EIDAS: &str = "http://eidas.europa.eu/saml-extensions";
+const NS_EAUTH: &str = "urn:bg:egov:eauth:2.0:saml:ext";
+const TRANSIENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
+
+/// Why a response was refused: one sentence naming the failed check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Refused {
+    fn from(s: String) -> Self {
+        Refused(s)
+    }
+}
+impl From<&str> for Refused {
+    fn from(s: &str) -> Self {
+        Refused(s.to_string())
+    }
+}
+
+/// A configured IdP with its trusted certificates loaded.
+#[derive(Clone)]
+pub struct SamlIdp {
+    pub config: SamlIdpConfig,
+    pub certs: Vec<X509>,
+}
+
+impl SamlIdp {
+    pub fn load(config: &SamlIdpConfig) -> Result<SamlIdp, String> {
+        let mut certs = Vec::new();
+        for f in &config.signing_cert_files {
+            let pem = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
+            certs.extend(dsig::load_certs(&pem)?);
+        }
+        if certs.is_empty() {
+            return Err(format!(
+                "identity provider {} has no signing certificate",
+                config.id
+            ));
+        }
+        Ok(SamlIdp {
+            config: config.clone(),
+            certs,
+        })
+    }
+}
+
+/// What an accepted assertion says.
+#[derive(Debug, Clone)]
+pub struct Assertion {
+    pub idp: String,
+    pub assertion_id: String,
+    pub in_response_to: String,
+    /// Until when the assertion could be replayed (the replay cache keeps it that long).
+    pub valid_until_ms: i64,
+    pub name_id: String,
+    pub name_id_format: Option<String>,
+    pub session_index: Option<String>,
+    pub loa: Option<Loa>,
+    pub attributes: BTreeMap<String, Vec<String>>,
+}
+
+/// An outgoing message: a URL to redirect to, or a form to post.
+pub enum Outgoing {
+    Redirect(String),
+    Post {
+        url: String,
+        field: &'static str,
+        value: String,
+        relay_state: String,
+    },
+}
+
+pub struct Sp {
+    pub entity_id: String,
+    pub acs_url: String,
+    pub slo_url: String,
+    pub keys: SpKeys,
+    pub skew_ms: i64,
+}
+
+/// A 128-bit random identifier, as an xs:ID (it must not start with a digit).
+pub fn new_request_id() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    format!("_{}", hex::encode(b))
+}
+
+fn instant(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn parse_instant(s: &str) -> Result<i64, Refused> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.timestamp_millis())
+        .map_err(|_| Refused(format!("{s:?} is not a time")))
+}
+
+pub fn loa_uri(loa: Loa, profile: Profile) -> String {
+    match profile {
+        Profile::BgEauth => format!("urn:bg:egov:eauth:2.0:loa:{}", loa.as_str().to_uppercase()),
+        _ => format!("http://eidas.europa.eu/LoA/{}", loa.as_str()),
+    }
+}
+
+/// The level of an AuthnContextClassRef: eIDAS URIs, eAuth's, and NIA's own spelling.
+pub fn loa_of(uri: &str) -> Option<Loa> {
+    let last = uri.rsplit(['/', ':']).next()?.to_ascii_lowercase();
+    let known = uri.starts_with("http://eidas.europa.eu/LoA/")
+        || uri
+            .to_ascii_lowercase()
+            .starts_with("urn:bg:egov:eauth:2.0:loa:");
+    if !known {
+        return None;
+    }
+    match last.as_str() {
+        "low" => Some(Loa::Low),
+        "substantial" => Some(Loa::Substantial),
+        "high" => Some(Loa::High),
+        _ => None,
+    }
+}
+
+/// The eIDAS natural-person attributes every profile asks for.
+const EIDAS_REQUESTED: &[(&str, bool)] = &[
+    ("PersonIdentifier", true),
+    ("CurrentGivenName", true),
+    ("CurrentFamilyName", true),
+    ("DateOfBirth", true),
+    ("CurrentAddress", false),
+    ("PlaceOfBirth", false),
+];
+
+impl Sp {
+    /// The SP's metadata, signed with its key; valid against the OASIS metadata schema.
+    pub fn metadata(&self, now_ms: i64) -> Result<String, String> {
+        let cert = base64::engine::general_purpose::STANDARD
+            .encode(self.keys.cert.to_der().map_err(|e| e.to_string())?);
+        let id = new_request_id();
+        let key_info = format!(
+            "<ds:KeyInfo xmlns:ds=\"{NS_DS}\"><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"
+        );
+        let enc_methods: String = [
+            "http://www.w3.org/2009/xmlenc11#aes256-gcm",
+            "http://www.w3.org/2009/xmlenc11#aes128-gcm",
+            "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+            "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
+            "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
+            "http://www.w3.org/2009/xmlenc11#rsa-oaep",
+        ]
+        .iter()
+        .map(|a| format!("<md:EncryptionMethod Algorithm=\"{a}\"/>"))
+        .collect();
+        let valid_until = instant(now_ms + 7 * 24 * 3600 * 1000);
+        let text = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <md:EntityDescriptor xmlns:md=\"{md}\" ID=\"{id}\" entityID=\"{entity}\" validUntil=\"{valid_until}\"><!--signature-->\
+             <md:Extensions><eidas:SPType xmlns:eidas=\"{NS_EIDAS}\">public</eidas:SPType></md:Extensions>\
+             <md:SPSSODescriptor protocolSupportEnumeration=\"{NS_SAMLP}\" AuthnRequestsSigned=\"true\" WantAssertionsSigned=\"true\">\
+             <md:KeyDescriptor use=\"signing\">{key_info}</md:KeyDescriptor>\
+             <md:KeyDescriptor use=\"encryption\">{key_info}{enc_methods}</md:KeyDescriptor>\
+             <md:SingleLogoutService Binding=\"{REDIRECT}\" Location=\"{slo}\"/>\
+             <md:NameIDFormat>{TRANSIENT}</md:NameIDFormat>\
+             <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>\
+             <md:AssertionConsumerService Binding=\"{POST}\" Location=\"{acs}\" index=\"0\" isDefault=\"true\"/>\
+             </md:SPSSODescriptor></md:EntityDescriptor>\n",
+            md = xml::NS_MD,
+            entity = xml::esc(&self.entity_id),
+            slo = xml::esc(&self.slo_url),
+            acs = xml::esc(&self.acs_url),
+        );
+        dsig::sign_enveloped(&text, &id, &self.keys.key, &self.keys.cert)
+    }
+
+    fn extensions(&self, idp: &SamlIdpConfig) -> String {
+        match idp.profile {
+            Profile::BgEauth => format!(
+                "<samlp:Extensions><egovbga:RequestedService xmlns:egovbga=\"{NS_EAUTH}\">\
+                 <egovbga:Service>{}</egovbga:Service><egovbga:Provider>{}</egovbga:Provider>\
+                 <egovbga:LevelOfAssurance>{}</egovbga:LevelOfAssurance></egovbga:RequestedService></samlp:Extensions>",
+                xml::esc(idp.eauth_service.as_deref().unwrap_or("")),
+                xml::esc(idp.eauth_provider.as_deref().unwrap_or("")),
+                idp.loa.as_str().to_uppercase(),
+            ),
+            _ => {
+                let attrs: String = EIDAS_REQUESTED
+                    .iter()
+                    .map(|(name, required)| {
+                        format!(
+                            "<eidas:RequestedAttribute Name=\"http://eidas.europa.eu/attributes/naturalperson/{name}\" \
+                             NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:uri\" isRequired=\"{required}\"/>"
+                        )
+                    })
+                    .collect();
+                format!(
+                    "<samlp:Extensions><eidas:SPType xmlns:eidas=\"{NS_EIDAS}\">{}</eidas:SPType>\
+                     <eidas:RequestedAttributes xmlns:eidas=\"{NS_EIDAS}\">{attrs}</eidas:RequestedAttributes></samlp:Extensions>",
+                    xml::esc(&idp.sp_type)
+                )
+            }
+        }
+    }
+
+    /// A signed AuthnRequest for `idp`, asking for at least its configured LoA.
+    pub fn authn_request(
+        &self,
+        idp: &SamlIdpConfig,
+        relay_state: &str,
+        now_ms: i64,
+    ) -> Result<(String, Outgoing), String> {
+        let id = new_request_id();
+        let text = format!(
+            "<samlp:AuthnRequest xmlns:samlp=\"{NS_SAMLP}\" xmlns:saml=\"{NS_SAML}\" ID=\"{id}\" Version=\"2.0\" \
+             IssueInstant=\"{now}\" Destination=\"{dest}\" AssertionConsumerServiceURL=\"{acs}\" \
+             ProtocolBinding=\"{POST}\" ForceAuthn=\"true\" IsPassive=\"false\">\
+             <saml:Issuer>{issuer}</saml:Issuer><!--signature-->{ext}\
+             <samlp:NameIDPolicy Format=\"{TRANSIENT}\" AllowCreate=\"true\"/>\
+             <samlp:RequestedAuthnContext Comparison=\"minimum\"><saml:AuthnContextClassRef>{loa}</saml:AuthnContextClassRef>\
+             </samlp:RequestedAuthnContext></samlp:AuthnRequest>",
+            now = instant(now_ms),
+            dest = xml::esc(&idp.sso_url),
+            acs = xml::esc(&self.acs_url),
+            issuer = xml::esc(&self.entity_id),
+            ext = self.extensions(idp),
+            loa = loa_uri(idp.loa, idp.profile),
+        );
+        let out = match idp.sso_binding {
+            SamlBinding::Redirect => {
+                let unsigned = text.replace("<!--signature-->", "");
+                self.redirect(&idp.sso_url, "SAMLRequest", &unsigned, relay_state)?
+            }
+            SamlBinding::Post => {
+                let signed = dsig::sign_enveloped(&text, &id, &self.keys.key, &self.keys.cert)?;
+                Outgoing::Post {
+                    url: idp.sso_url.clone(),
+                    field: "SAMLRequest",
+                    value: base64::engine::general_purpose::STANDARD.encode(signed),
+                    relay_state: relay_state.to_string(),
+                }
+            }
+        };
+        Ok((id, out))
+    }
+
+    /// A signed LogoutRequest for the IdP's session, over HTTP-Redirect.
+    pub fn logout_request(
+        &self,
+        idp: &SamlIdpConfig,
+        name_id: &str,
+        name_id_format: Option<&str>,
+        session_index: Option<&str>,
+        relay_state: &str,
+        now_ms: i64,
+    ) -> Result<(String, String), String> {
+        let slo_url = idp
+            .slo_url
+            .as_deref()
+            .ok_or("the IdP offers no single logout")?;
+        let id = new_request_id();
+        let format = name_id_format
+            .map(|f| format!(" Format=\"{}\"", xml::esc(f)))
+            .unwrap_or_default();
+        let index = session_index
+            .map(|s| format!("<samlp:SessionIndex>{}</samlp:SessionIndex>", xml::esc(s)))
+            .unwrap_or_default();
+        let text = format!(
+            "<samlp:LogoutRequest xmlns:samlp=\"{NS_SAMLP}\" xmlns:saml=\"{NS_SAML}\" ID=\"{id}\" Version=\"2.0\" \
+             IssueInstant=\"{now}\" Destination=\"{dest}\"><saml:Issuer>{issuer}</saml:Issuer>\
+             <saml:NameID{format} NameQualifier=\"{idp_entity}\" SPNameQualifier=\"{issuer}\">{name_id}</saml:NameID>{index}</samlp:LogoutRequest>",
+            now = instant(now_ms),
+            dest = xml::esc(slo_url),
+            issuer = xml::esc(&self.entity_id),
+            idp_entity = xml::esc(&idp.entity_id),
+            name_id = xml::esc(name_id),
+        );
+        match self.redirect(slo_url, "SAMLRequest", &text, relay_state)? {
+            Outgoing::Redirect(url) => Ok((id, url)),
+            Outgoing::Post { .. } => Err("logout goes over HTTP-Redirect".into()),
+        }
+    }
+
+    /// HTTP-Redirect binding: DEFLATE, base64, URL-encode, then sign the query string.
+    fn redirect(
+        &self,
+        endpoint: &str,
+        field: &str,
+        text: &str,
+        relay_state: &str,
+    ) -> Result<Outgoing, String> {
+        let mut deflater =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        deflater
+            .write_all(text.as_bytes())
+            .map_err(|e| e.to_string())?;
+        let deflated = deflater.finish().map_err(|e| e.to_string())?;
+        let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+        let mut query = format!(
+            "{field}={}",
+            enc(&base64::engine::general_purpose::STANDARD.encode(deflated))
+        );
+        if !relay_state.is_empty() {
+            query.push_str(&format!("&RelayState={}", enc(relay_state)));
+        }
+        query.push_str(&format!("&SigAlg={}", enc(dsig::RSA_SHA256)));
+        let sig = dsig::sign_bytes(&self.keys.key, query.as_bytes())?;
+        query.push_str(&format!(
+            "&Signature={}",
+            enc(&base64::engine::general_purpose::STANDARD.encode(sig))
+        ));
+        let sep = if endpoint.contains('?') { '&' } else { '?' };
+        Ok(Outgoing::Redirect(format!("{endpoint}{sep}{query}")))
+    }
+
+    /// Every check on a posted `SAMLResponse`, except those that need the database (the
+    /// pending request and the replay cache), which the caller does with the result.
+    pub fn check_response(
+        &self,
+        idps: &[SamlIdp],
+        saml_response: &str,
+        now_ms: i64,
+    ) -> Result<Assertion, Refused> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(saml_response.trim().replace(['\r', '\n', ' '], ""))
+            .map_err(|_| "the SAMLResponse is not base64")?;
+        let text = String::from_utf8(bytes).map_err(|_| "the SAMLResponse is not UTF-8")?;
+        let doc = xml::parse(&text)?;
+        let root = doc.root_element();
+        if !xml::is(root, NS_SAMLP, "Response") {
+            return Err("the message is not a SAML Response".into());
+        }
+        if root.attribute("Version") != Some("2.0") {
+            return Err("the Response is not SAML 2.0".into());
+        }
+        let issuer = xml::child(root, NS_SAML, "Issuer")
+            .map(xml::strict_text)
+            .transpose()?
+            .map(str::trim);
+        let assertions = xml::count(&doc, NS_SAML, "Assertion");
+        let encrypted = xml::count(&doc, NS_SAML, "EncryptedAssertion");
+        if assertions + encrypted != 1 {
+            return Err(Refused(format!(
+                "the Response carries {} assertions; exactly one is accepted",
+                assertions + encrypted
+            )));
+        }
+        let plain = xml::child(root, NS_SAML, "Assertion");
+        let sealed = xml::child(root, NS_SAML, "EncryptedAssertion");
+        if plain.is_none() && sealed.is_none() {
+            return Err("the assertion is not where a Response holds it".into());
+        }
+        // Which IdP: the Response's Issuer, else the assertion's.
+        let issuer = match (issuer, plain) {
+            (Some(i), _) => i.to_string(),
+            (None, Some(a)) => xml::child(a, NS_SAML, "Issuer")
+                .map(xml::strict_text)
+                .transpose()?
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+            (None, None) => String::new(),
+        };
+        let idp = idps
+            .iter()
+            .find(|i| i.config.entity_id == issuer)
+            .ok_or_else(|| {
+                Refused(format!(
+                    "the Response comes from an unknown issuer {issuer:?}"
+                ))
+            })?;
+        match root.attribute("Destination") {
+            Some(d) if d == self.acs_url => {}
+            Some(d) => return Err(Refused(format!("wrong Destination {d:?}"))),
+            None => return Err("the Response has no Destination".into()),
+        }
+        let in_response_to = root
+            .attribute("InResponseTo")
+            .filter(|v| !v.is_empty())
+            .ok_or("unsolicited response: no InResponseTo")?
+            .to_string();
+
+        // Signatures: the Response's own (required unless configured otherwise), and no
+        // signature anywhere else but on the assertion.
+        let response_signed = dsig::signature_of(root)?.is_some();
+        if response_signed {
+            dsig::verify_element(&doc, root, &idp.certs)?;
+        } else if idp.config.require_signed_response {
+            return Err("the Response is not signed".into());
+        }
+        let assertion_signed = plain
+            .map(dsig::signature_of)
+            .transpose()?
+            .flatten()
+            .is_some();
+        let signatures = xml::count(&doc, NS_DS, "Signature");
+        if signatures != usize::from(response_signed) + usize::from(assertion_signed) {
+            return Err("the Response carries a signature out of place".into());
+        }
+
+        let status = xml::child(root, NS_SAMLP, "Status")
+            .and_then(|s| xml::child(s, NS_SAMLP, "StatusCode"))
+            .and_then(|c| c.attribute("Value"))
+            .unwrap_or("");
+        if status != SUCCESS {
+            return Err(Refused(format!(
+                "the identity provider did not log the citizen in ({status})"
+            )));
+        }
+
+        let context = Context {
+            sp: self,
+            idp,
+            in_response_to: &in_response_to,
+            now_ms,
+        };
+        match (plain, sealed) {
+            (Some(a), _) => context.assertion(&doc, a),
+            (None, Some(e)) => {
+                let decrypted = xenc::decrypt_assertion(e, &self.keys.key)?;
+                let inner = xml::parse(&decrypted)?;
+                let wrapper = inner.root_element();
+                let mut elements = wrapper.children().filter(|c| c.is_element());
+                let a = elements
+                    .next()
+                    .filter(|a| xml::is(*a, NS_SAML, "Assertion"))
+                    .ok_or("the encrypted data is not an assertion")?;
+                if elements.next().is_some()
+                    || wrapper
+                        .children()
+                        .any(|c| c.is_text() && !c.text().unwrap_or("").trim().is_empty())
+                    || xml::count(&inner, NS_SAML, "Assertion") != 1
+                {
+                    return Err("the encrypted data holds more than one assertion".into());
+                }
+                let sigs = xml::count(&inner, NS_DS, "Signature");
+                if sigs != usize::from(dsig::signature_of(a)?.is_some()) {
+                    return Err("the assertion carries a signature out of place".into());
+                }
+                context.assertion(&inner, a)
+            }
+            (None, None) => Err("no assertion".into()),
+        }
+    }
+
+    /// Checks a LogoutResponse (or the IdP's LogoutRequest) that came over HTTP-Redirect:
+    /// the query signature by the IdP, and the status. Returns (InResponseTo, issuer).
+    pub fn check_logout_response(
+        &self,
+        idps: &[SamlIdp],
+        raw_query: &str,
+    ) -> Result<(String, String), Refused> {
+        let value = url::form_urlencoded::parse(raw_query.as_bytes())
+            .find(|(k, _)| k == "SAMLResponse")
+            .map(|(_, v)| v.into_owned())
+            .ok_or("no SAMLResponse")?;
+        let text = inflate(&value)?;
+        let doc = xml::parse(&text)?;
+        let root = doc.root_element();
+        if !xml::is(root, NS_SAMLP, "LogoutResponse") {
+            return Err("the message is not a LogoutResponse".into());
+        }
+        let issuer = xml::child(root, NS_SAML, "Issuer")
+            .map(xml::strict_text)
+            .transpose()?
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let idp = idps
+            .iter()
+            .find(|i| i.config.entity_id == issuer)
+            .ok_or_else(|| {
+                Refused(format!(
+                    "the LogoutResponse comes from an unknown issuer {issuer:?}"
+                ))
+            })?;
+        dsig::verify_redirect(raw_query, &idp.certs)?;
+        if let Some(d) = root.attribute("Destination") {
+            if d != self.slo_url {
+                return Err(Refused(format!("wrong Destination {d:?}")));
+            }
+        }
+        let status = xml::child(root, NS_SAMLP, "Status")
+            .and_then(|s| xml::child(s, NS_SAMLP, "StatusCode"))
+            .and_then(|c| c.attribute("Value"))
+            .unwrap_or("");
+        if status != SUCCESS {
+            return Err(Refused(format!(
+                "the identity provider did not log out ({status})"
+            )));
+        }
+        let irt = root.attribute("InResponseTo").unwrap_or("").to_string();
+        Ok((irt, idp.config.id.clone()))
+    }
+}
+
+/// Undoes the HTTP-Redirect encoding of a message (size-limited).
+fn inflate(b64: &str) -> Result<String, Refused> {
+    use std::io::Read;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .map_err(|_| "the message is not base64")?;
+    let mut out = String::new();
+    flate2::read::DeflateDecoder::new(&raw[..])
+        .take(xml::MAX_XML_BYTES as u64 + 1)
+        .read_to_string(&mut out)
+        .map_err(|_| "the message does not inflate")?;
+    if out.len() > xml::MAX_XML_BYTES {
+        return Err("the message is too large".into());
+    }
+    Ok(out)
+}
+
+struct Context<'a> {
+    sp: &'a Sp,
+    idp: &'a SamlIdp,
+    in_response_to: &'a str,
+    now_ms: i64,
+}
+
+impl Context<'_> {
+    fn assertion(&self, doc: &Document, a: Node) -> Result<Assertion, Refused> {
+        let skew = self.sp.skew_ms;
+        let now = self.now_ms;
+        if a.attribute("Version") != Some("2.0") {
+            return Err("the assertion is not SAML 2.0".into());
+        }
+        dsig::verify_element(doc, a, &self.idp.certs).map_err(|e| {
+            if e.ends_with("is not signed") {
+                Refused("the assertion is not signed".into())
+            } else {
+                Refused(e)
+            }
+        })?;
+        let assertion_id = a.attribute("ID").unwrap_or("").to_string();
+        let issuer = xml::child(a, NS_SAML, "Issuer")
+            .map(xml::strict_text)
+            .transpose()?
+            .map(str::trim);
+        if issuer != Some(self.idp.config.entity_id.as_str()) {
+            return Err(Refused(format!("the assertion's Issuer is {issuer:?}")));
+        }
+
+        let subject = xml::child(a, NS_SAML, "Subject").ok_or("the assertion has no Subject")?;
+        let name_id_node =
+            xml::child(subject, NS_SAML, "NameID").ok_or("the Subject has no NameID")?;
+        let name_id = xml::strict_text(name_id_node)
+            .map_err(|e| Refused(format!("NameID refused: {e}")))?
+            .trim()
+            .to_string();
+        if name_id.is_empty() {
+            return Err("the NameID is empty".into());
+        }
+        let mut valid_until = i64::MAX;
+        let mut confirmation_error: Option<Refused> = None;
+        let mut confirmed = false;
+        for sc in xml::children(subject, NS_SAML, "SubjectConfirmation") {
+            if sc.attribute("Method") != Some(BEARER) {
+                continue;
+            }
+            let Some(data) = xml::child(sc, NS_SAML, "SubjectConfirmationData") else {
+                confirmation_error = Some("bearer confirmation without data".into());
+                continue;
+            };
+            let check = || -> Result<i64, Refused> {
+                match data.attribute("Recipient") {
+                    Some(r) if r == self.sp.acs_url => {}
+                    Some(r) => return Err(Refused(format!("wrong Recipient {r:?}"))),
+                    None => return Err("the confirmation has no Recipient".into()),
+                }
+                if let Some(irt) = data.attribute("InResponseTo") {
+                    if irt != self.in_response_to {
+                        return Err("the confirmation answers another request".into());
+                    }
+                }
+                if data.attribute("NotBefore").is_some() {
+                    return Err("a bearer confirmation must not have NotBefore".into());
+                }
+                let until = parse_instant(
+                    data.attribute("NotOnOrAfter")
+                        .ok_or("the confirmation has no NotOnOrAfter")?,
+                )?;
+                if now >= until + skew {
+                    return Err("the assertion has expired (SubjectConfirmationData)".into());
+                }
+                Ok(until)
+            };
+            match check() {
+                Ok(until) => {
+                    confirmed = true;
+                    valid_until = valid_until.min(until);
+                    break;
+                }
+                Err(e) => confirmation_error = Some(e),
+            }
+        }
+        if !confirmed {
+            return Err(
+                confirmation_error.unwrap_or_else(|| "no bearer subject confirmation".into())
+            );
+        }
+
+        let conditions =
+            xml::child(a, NS_SAML, "Conditions").ok_or("the assertion has no Conditions")?;
+        if let Some(nb) = conditions.attribute("NotBefore") {
+            if now + skew < parse_instant(nb)? {
+                return Err("the assertion is not yet valid".into());
+            }
+        }
+        let until = parse_instant(
+            conditions
+                .attribute("NotOnOrAfter")
+                .ok_or("the Conditions have no NotOnOrAfter")?,
+        )?;
+        if now >= until + skew {
+            return Err("the assertion has expired".into());
+        }
+        valid_until = valid_until.min(until);
+        let restrictions: Vec<Node> =
+            xml::children(conditions, NS_SAML, "AudienceRestriction").collect();
+        if restrictions.is_empty() {
+            return Err("the assertion names no Audience".into());
+        }
+        for r in restrictions {
+            let mut ok = false;
+            for aud in xml::children(r, NS_SAML, "Audience") {
+                if xml::strict_text(aud)?.trim() == self.sp.entity_id {
+                    ok = true;
+                }
+            }
+            if !ok {
+                return Err("wrong Audience: the assertion is meant for another service".into());
+            }
+        }
+
+        let authn = xml::child(a, NS_SAML, "AuthnStatement")
+            .ok_or("the assertion has no AuthnStatement")?;
+        let session_index = authn.attribute("SessionIndex").map(str::to_string);
+        let class_ref = xml::child(authn, NS_SAML, "AuthnContext")
+            .and_then(|c| xml::child(c, NS_SAML, "AuthnContextClassRef"))
+            .map(xml::strict_text)
+            .transpose()?
+            .map(str::trim);
+        let loa = class_ref.and_then(loa_of);
+
+        let mut attributes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for statement in xml::children(a, NS_SAML, "AttributeStatement") {
+            for attr in xml::children(statement, NS_SAML, "Attribute") {
+                let name = attr.attribute("Name").unwrap_or("").to_string();
+                for v in xml::children(attr, NS_SAML, "AttributeValue") {
+                    let value = xml::strict_text(v)
+                        .map_err(|e| Refused(format!("attribute {name} refused: {e}")))?;
+                    attributes
+                        .entry(name.clone())
+                        .or_default()
+                        .push(value.to_string());
+                }
+            }
+        }
+        Ok(Assertion {
+            idp: self.idp.config.id.clone(),
+            assertion_id,
+            in_response_to: self.in_response_to.to_string(),
+            valid_until_ms: valid_until.saturating_add(skew),
+            name_id,
+            name_id_format: name_id_node.attribute("Format").map(str::to_string),
+            session_index,
+            loa,
+            attributes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_of_assurance_are_read_from_known_uris_only() {
+        assert_eq!(
+            loa_of("http://eidas.europa.eu/LoA/substantial"),
+            Some(Loa::Substantial)
+        );
+        assert_eq!(loa_of("http://eidas.europa.eu/LoA/high"), Some(Loa::High));
+        assert_eq!(loa_of("urn:bg:egov:eauth:2.0:loa:LOW"), Some(Loa::Low));
+        assert_eq!(loa_of("http://evil.example/LoA/high"), None);
+        assert_eq!(
+            loa_uri(Loa::Low, Profile::CzNia),
+            "http://eidas.europa.eu/LoA/low"
+        );
+    }
+
+    #[test]
+    fn request_ids_carry_128_random_bits() {
+        let a = new_request_id();
+        assert_eq!(a.len(), 33);
+        assert!(a.starts_with('_'));
+        assert_ne!(a, new_request_id());
+    }
+}

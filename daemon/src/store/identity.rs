@@ -1,0 +1,336 @@
+//! eID logins at rest: pending login flows (single use), the assertion replay cache,
+//! sessions, and the documents the registry reported at the last login. Keys are hashes
+//! of random values; anything that must be read back is sealed by the caller.
+
+use super::{new_id, Result, Store};
+use sqlx::Row;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FlowRow {
+    pub tenant_id: String,
+    pub idp: String,
+    pub request_id: String,
+    pub pending_enc: Option<String>,
+    pub expires_at: i64,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SessionRow {
+    pub tenant_id: String,
+    pub citizen_id: String,
+    pub idp: String,
+    pub loa: String,
+    pub profile_enc: String,
+    pub created_at: i64,
+}
+
+/// A document as the registry reported it, ready to store.
+pub struct DocumentIn {
+    pub doc_key: String,
+    pub kind: String,
+    pub number_enc: Option<String>,
+    pub valid_until: String,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DocumentRow {
+    pub citizen_id: String,
+    pub person_hash: String,
+    pub doc_key: String,
+    pub kind: String,
+    pub number_enc: Option<String>,
+    pub valid_until: String,
+    pub first_seen_at: i64,
+}
+
+/// What linking writes for a citizen who logged in.
+pub struct LinkIn<'a> {
+    pub tenant: &'a str,
+    pub person_hash: &'a str,
+    pub person_ref_enc: &'a str,
+    pub subject_hash: &'a str,
+    pub locale: &'a str,
+    /// Contacts the IdP released, (channel, sealed address, address hash); stored
+    /// unverified: nothing is sent to them until the citizen confirms them.
+    pub contacts: Vec<(&'static str, String, String)>,
+    pub documents: Vec<DocumentIn>,
+}
+
+impl Store {
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_flow(
+        &self,
+        id_hash: &str,
+        tenant: &str,
+        idp: &str,
+        request_id: &str,
+        pending_enc: Option<&str>,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO login_flows (id_hash, tenant_id, idp, request_id, pending_enc, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id_hash)
+        .bind(tenant)
+        .bind(idp)
+        .bind(request_id)
+        .bind(pending_enc.map(str::to_string))
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a pending flow: it is gone afterwards whatever the outcome, so a request id
+    /// answers at most one response. An expired flow is taken and not returned.
+    pub async fn take_flow(&self, id_hash: &str, now: i64) -> Result<Option<FlowRow>> {
+        let row: Option<FlowRow> = sqlx::query_as(
+            "DELETE FROM login_flows WHERE id_hash = $1
+             RETURNING tenant_id, idp, request_id, pending_enc, expires_at",
+        )
+        .bind(id_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.filter(|f| f.expires_at > now))
+    }
+
+    pub async fn assertion_seen(&self, assertion_hash: &str, now: i64) -> Result<bool> {
+        Ok(sqlx::query(
+            "SELECT 1 AS one FROM saml_replay WHERE assertion_hash = $1 AND expires_at > $2",
+        )
+        .bind(assertion_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some())
+    }
+
+    /// Records an assertion id until `expires_at`; false when it was already there.
+    pub async fn remember_assertion(&self, assertion_hash: &str, expires_at: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO saml_replay (assertion_hash, expires_at) VALUES ($1, $2)
+             ON CONFLICT (assertion_hash) DO NOTHING",
+        )
+        .bind(assertion_hash)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Links a login to a registry person: the citizen is found or enrolled by person hash,
+    /// the subject hash, released contacts (unverified) and documents are brought up to
+    /// date, all in one transaction. Returns the citizen id.
+    pub async fn link_citizen(&self, link: &LinkIn<'_>, now: i64) -> Result<String> {
+        let mut tx = self.pool.begin().await?;
+        let existing =
+            sqlx::query("SELECT id FROM citizens WHERE tenant_id = $1 AND person_hash = $2")
+                .bind(link.tenant)
+                .bind(link.person_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let id = match existing {
+            Some(row) => {
+                let id: String = row.try_get("id")?;
+                sqlx::query("UPDATE citizens SET subject_hash = $1 WHERE id = $2")
+                    .bind(link.subject_hash)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                id
+            }
+            None => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO citizens (id, tenant_id, person_hash, person_ref_enc, subject_hash, locale, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&id)
+                .bind(link.tenant)
+                .bind(link.person_hash)
+                .bind(link.person_ref_enc)
+                .bind(link.subject_hash)
+                .bind(link.locale)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                id
+            }
+        };
+        for (channel, enc, hash) in &link.contacts {
+            sqlx::query(
+                "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
+                 VALUES ($1, $2, $3, $4, $5, NULL, $6)
+                 ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
+            )
+            .bind(new_id())
+            .bind(&id)
+            .bind(*channel)
+            .bind(enc)
+            .bind(hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // The registry answered for this person, so its list is the whole list.
+        let keys: Vec<&str> = link.documents.iter().map(|d| d.doc_key.as_str()).collect();
+        let stored = sqlx::query("SELECT doc_key FROM documents WHERE citizen_id = $1")
+            .bind(&id)
+            .fetch_all(&mut *tx)
+            .await?;
+        for row in stored {
+            let key: String = row.try_get("doc_key")?;
+            if !keys.contains(&key.as_str()) {
+                sqlx::query("DELETE FROM documents WHERE citizen_id = $1 AND doc_key = $2")
+                    .bind(&id)
+                    .bind(&key)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for d in &link.documents {
+            sqlx::query(
+                "INSERT INTO documents (citizen_id, doc_key, kind, number_enc, valid_until, first_seen_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6)
+                 ON CONFLICT (citizen_id, doc_key) DO UPDATE
+                 SET kind = excluded.kind, number_enc = excluded.number_enc,
+                     valid_until = excluded.valid_until, updated_at = excluded.updated_at",
+            )
+            .bind(&id)
+            .bind(&d.doc_key)
+            .bind(&d.kind)
+            .bind(d.number_enc.clone())
+            .bind(&d.valid_until)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Documents of a tenant's citizens valid until a day in `[from, to]` (YYYY-MM-DD).
+    pub async fn documents_expiring(
+        &self,
+        tenant: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<DocumentRow>> {
+        Ok(sqlx::query_as(
+            "SELECT d.citizen_id, c.person_hash, d.doc_key, d.kind, d.number_enc, d.valid_until, d.first_seen_at
+             FROM documents d JOIN citizens c ON c.id = d.citizen_id
+             WHERE c.tenant_id = $1 AND d.valid_until >= $2 AND d.valid_until <= $3",
+        )
+        .bind(tenant)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn citizen_documents(&self, citizen_id: &str) -> Result<Vec<DocumentRow>> {
+        Ok(sqlx::query_as(
+            "SELECT d.citizen_id, c.person_hash, d.doc_key, d.kind, d.number_enc, d.valid_until, d.first_seen_at
+             FROM documents d JOIN citizens c ON c.id = d.citizen_id
+             WHERE d.citizen_id = $1 ORDER BY d.valid_until",
+        )
+        .bind(citizen_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        tenant: &str,
+        citizen_id: &str,
+        idp: &str,
+        loa: &str,
+        profile_enc: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, tenant_id, citizen_id, idp, loa, profile_enc, created_at, last_seen_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+        )
+        .bind(id_hash)
+        .bind(tenant)
+        .bind(citizen_id)
+        .bind(idp)
+        .bind(loa)
+        .bind(profile_enc)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A live session (not past its absolute end, used within `idle_ms`), touched.
+    pub async fn session(
+        &self,
+        id_hash: &str,
+        now: i64,
+        idle_ms: i64,
+    ) -> Result<Option<SessionRow>> {
+        let done = sqlx::query(
+            "UPDATE sessions SET last_seen_at = $2
+             WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
+        )
+        .bind(id_hash)
+        .bind(now)
+        .bind(now - idle_ms)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        Ok(sqlx::query_as(
+            "SELECT tenant_id, citizen_id, idp, loa, profile_enc, created_at FROM sessions WHERE id_hash = $1",
+        )
+        .bind(id_hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Ends a session; returns it (for single logout) when it existed.
+    pub async fn end_session(&self, id_hash: &str) -> Result<Option<SessionRow>> {
+        Ok(sqlx::query_as(
+            "DELETE FROM sessions WHERE id_hash = $1
+             RETURNING tenant_id, citizen_id, idp, loa, profile_enc, created_at",
+        )
+        .bind(id_hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    pub async fn session_count(&self) -> Result<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM sessions")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?)
+    }
+
+    /// Forgets flows, sessions and replay entries past their end.
+    pub async fn purge_identity(&self, now: i64, idle_ms: i64) -> Result<()> {
+        sqlx::query("DELETE FROM login_flows WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM saml_replay WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+            .bind(now)
+            .bind(now - idle_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,526 @@
+//! eID login over HTTP: SP metadata, login start, the SAML ACS and single logout, the
+//! OIDC callback, the citizen's page and logout.
+//!
+//! Cookies: the login flow cookie is `SameSite=None` (the IdP posts the response back
+//! cross-site) and lives only until the login returns; the session cookie is
+//! `__Host-`, `Secure`, `HttpOnly`, `SameSite=Lax`. Every form carries a CSRF token
+//! derived from the session. Pages are plain HTML that needs no JavaScript.
+
+use super::CurrentApp;
+use crate::app::App;
+use crate::identity::login::{Failure, Opened};
+use crate::identity::saml::Outgoing;
+use crate::identity::xml::esc;
+use axum::extract::{ConnectInfo, Form, Path, Query, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+pub const FLOW_COOKIE: &str = "hlidac_flow";
+pub const SESSION_COOKIE: &str = "__Host-hlidac_session";
+
+pub fn routes() -> Router<CurrentApp> {
+    Router::new()
+        .route("/saml/metadata", get(metadata))
+        .route("/saml/acs", post(acs))
+        .route("/saml/slo", get(slo))
+        .route("/oidc/callback/{idp}", get(oidc_callback))
+        .route("/t/{tenant}/", get(landing))
+        .route("/t/{tenant}/login/{idp}", get(login_start))
+        .route("/t/{tenant}/me", get(me))
+        .route("/logout", post(logout))
+}
+
+/// A cookie from the request's `Cookie` headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn set_cookie(name: &str, value: &str, same_site: &str, max_age: Option<u64>) -> HeaderValue {
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Secure; HttpOnly; SameSite={same_site}{age}"
+    ))
+    .expect("cookie values are URL-safe base64")
+}
+
+fn clear_cookie(name: &str, same_site: &str) -> HeaderValue {
+    set_cookie(name, "", same_site, Some(0))
+}
+
+/// A page: language, title, body (already escaped), with headers that keep it out of
+/// caches and frames.
+fn page(status: StatusCode, lang: &str, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{t}</title></head><body><main>\n<h1>{t}</h1>\n{body}\n</main></body></html>\n",
+        lang = esc(lang),
+        t = esc(title),
+    );
+    let mut r = (status, html).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'none'; style-src 'self'; frame-ancestors 'none'"),
+    );
+    r
+}
+
+fn lang_of(app: &App, tenant: &str) -> String {
+    app.config
+        .tenant(tenant)
+        .map(|t| t.locale.clone())
+        .unwrap_or_else(|| "en".into())
+}
+
+/// Czech or English, by the tenant's language (the citizen pages bring full catalogues).
+fn say<'a>(lang: &str, cs: &'a str, en: &'a str) -> &'a str {
+    if lang == "cs" {
+        cs
+    } else {
+        en
+    }
+}
+
+async fn metadata(State(current): State<CurrentApp>) -> Response {
+    let app = current.borrow().clone();
+    let Some(sp) = app.logins.sp.as_ref() else {
+        return (StatusCode::NOT_FOUND, "SAML is not configured\n").into_response();
+    };
+    match sp.metadata(app.clock.now_ms()) {
+        Ok(xml) => (
+            [(header::CONTENT_TYPE, "application/samlmetadata+xml")],
+            xml,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not sign the SP metadata");
+            (StatusCode::INTERNAL_SERVER_ERROR, "metadata unavailable\n").into_response()
+        }
+    }
+}
+
+async fn landing(State(current): State<CurrentApp>, Path(tenant): Path<String>) -> Response {
+    let app = current.borrow().clone();
+    let Some(t) = app.config.tenant(&tenant) else {
+        return page(
+            StatusCode::NOT_FOUND,
+            "en",
+            "Not found",
+            "<p>No such municipality.</p>",
+        );
+    };
+    let lang = t.locale.clone();
+    let mut body = format!(
+        "<p>{}</p>\n<ul>\n",
+        esc(say(
+            &lang,
+            "Přihlaste se svou elektronickou identitou:",
+            "Log in with your electronic identity:"
+        ))
+    );
+    for (id, name) in app.logins.buttons() {
+        body.push_str(&format!(
+            "<li><a href=\"/t/{}/login/{}\">{}</a></li>\n",
+            esc(&tenant),
+            esc(&id),
+            esc(&name)
+        ));
+    }
+    body.push_str("</ul>");
+    page(StatusCode::OK, &lang, &t.name, &body)
+}
+
+fn too_many(lang: &str) -> Response {
+    page(
+        StatusCode::TOO_MANY_REQUESTS,
+        lang,
+        say(lang, "Příliš mnoho pokusů", "Too many attempts"),
+        say(
+            lang,
+            "<p>Zkuste to prosím za minutu znovu.</p>",
+            "<p>Please try again in a minute.</p>",
+        ),
+    )
+}
+
+async fn login_start(
+    State(current): State<CurrentApp>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path((tenant, idp)): Path<(String, String)>,
+) -> Response {
+    let app = current.borrow().clone();
+    let lang = lang_of(&app, &tenant);
+    if !app.logins.admit(
+        peer.ip(),
+        app.clock.now_ms(),
+        app.config.identity.login_rate_per_minute,
+    ) {
+        app.record_login_outcome(&tenant, &idp, &Err(Failure::TooMany))
+            .await;
+        return too_many(&lang);
+    }
+    match app.login_start(&tenant, &idp).await {
+        Ok((flow, out)) => {
+            let age = app.config.identity.login_timeout_secs;
+            let mut r = match out {
+                Outgoing::Redirect(url) => {
+                    let mut r = StatusCode::SEE_OTHER.into_response();
+                    if let Ok(v) = HeaderValue::from_str(&url) {
+                        r.headers_mut().insert(header::LOCATION, v);
+                    }
+                    r
+                }
+                Outgoing::Post { url, field, value, relay_state } => page(
+                    StatusCode::OK,
+                    &lang,
+                    say(&lang, "Přesměrování k přihlášení", "On to the login"),
+                    &format!(
+                        "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"{field}\" value=\"{}\">\
+                         <input type=\"hidden\" name=\"RelayState\" value=\"{}\"><button type=\"submit\">{}</button></form>",
+                        esc(&url),
+                        esc(&value),
+                        esc(&relay_state),
+                        esc(say(&lang, "Pokračovat k přihlášení", "Continue to the login")),
+                    ),
+                ),
+            };
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(FLOW_COOKIE, &flow, "None", Some(age)),
+            );
+            r
+        }
+        Err(Failure::Unknown) => page(
+            StatusCode::NOT_FOUND,
+            &lang,
+            "Not found",
+            "<p>No such login.</p>",
+        ),
+        Err(f) => {
+            app.record_login_outcome(&tenant, &idp, &Err(f)).await;
+            page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &lang,
+                say(&lang, "Přihlášení teď nejde", "Login is not available now"),
+                say(
+                    &lang,
+                    "<p>Zkuste to prosím později.</p>",
+                    "<p>Please try again later.</p>",
+                ),
+            )
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct AcsForm {
+    #[serde(rename = "SAMLResponse")]
+    saml_response: String,
+}
+
+async fn acs(
+    State(current): State<CurrentApp>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let app = current.borrow().clone();
+    if !app.logins.admit(
+        peer.ip(),
+        app.clock.now_ms(),
+        app.config.identity.login_rate_per_minute,
+    ) {
+        app.record_login_outcome("", "saml", &Err(Failure::TooMany))
+            .await;
+        return too_many("en");
+    }
+    let Ok(Form(form)) = form else {
+        let r = Err(Failure::Refused(
+            "the ACS was posted no SAMLResponse".into(),
+        ));
+        app.record_login_outcome("", "saml", &r).await;
+        return finish(&app, "", r);
+    };
+    let (who, result) = app
+        .saml_acs(cookie(&headers, FLOW_COOKIE), &form.saml_response)
+        .await;
+    let (tenant, idp) = who.unwrap_or_else(|| (String::new(), "saml".into()));
+    app.record_login_outcome(&tenant, &idp, &result).await;
+    finish(&app, &tenant, result)
+}
+
+async fn oidc_callback(
+    State(current): State<CurrentApp>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(idp): Path<String>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let app = current.borrow().clone();
+    if !app.logins.admit(
+        peer.ip(),
+        app.clock.now_ms(),
+        app.config.identity.login_rate_per_minute,
+    ) {
+        app.record_login_outcome("", &idp, &Err(Failure::TooMany))
+            .await;
+        return too_many("en");
+    }
+    let (who, result) = app
+        .oidc_callback(&idp, cookie(&headers, FLOW_COOKIE), &params)
+        .await;
+    let tenant = who.map(|(t, _)| t).unwrap_or_default();
+    app.record_login_outcome(&tenant, &idp, &result).await;
+    finish(&app, &tenant, result)
+}
+
+/// After a login: the session cookie and the citizen's page, or a page that says what
+/// happened in words the citizen can act on.
+fn finish(app: &App, tenant: &str, result: Result<Opened, Failure>) -> Response {
+    let lang = lang_of(app, tenant);
+    let mut r = match result {
+        Ok(opened) => {
+            let mut r = StatusCode::SEE_OTHER.into_response();
+            let to = format!("/t/{}/me", opened.tenant);
+            r.headers_mut().insert(
+                header::LOCATION,
+                HeaderValue::from_str(&to).unwrap_or(HeaderValue::from_static("/")),
+            );
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &opened.cookie, "Lax", None),
+            );
+            r
+        }
+        Err(Failure::NotLinked(_)) => page(
+            StatusCode::FORBIDDEN,
+            &lang,
+            say(&lang, "Nepodařilo se vás ztotožnit", "We could not find you in the registry"),
+            say(
+                &lang,
+                "<p>Přihlášení proběhlo, ale obec vás v registru obyvatel nenašla. Pokud zde máte trvalý pobyt, obraťte se prosím na podatelnu obce.</p>",
+                "<p>You logged in, but the municipality did not find you in the registry of persons. If you live here, please contact the municipal office.</p>",
+            ),
+        ),
+        Err(Failure::LowLoa) => page(
+            StatusCode::FORBIDDEN,
+            &lang,
+            say(&lang, "Nedostatečná úroveň ověření", "Level of assurance too low"),
+            say(
+                &lang,
+                "<p>Obec vyžaduje přihlášení s vyšší úrovní záruky. Použijte prosím jiný prostředek (např. eObčanku nebo bankovní identitu).</p>",
+                "<p>The municipality requires a login with a higher level of assurance. Please use another means, such as an electronic ID card.</p>",
+            ),
+        ),
+        Err(Failure::TooMany) => too_many(&lang),
+        Err(Failure::Error(_)) => page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &lang,
+            say(&lang, "Přihlášení se nepovedlo", "The login did not work"),
+            say(&lang, "<p>Na naší straně nastala chyba. Zkuste to prosím později.</p>", "<p>Something failed on our side. Please try again later.</p>"),
+        ),
+        Err(Failure::Refused(_)) | Err(Failure::Unknown) => page(
+            StatusCode::FORBIDDEN,
+            &lang,
+            say(&lang, "Přihlášení se nepovedlo", "The login did not work"),
+            say(
+                &lang,
+                "<p>Odpověď poskytovatele identity nešlo ověřit. Začněte prosím přihlášení znovu.</p>",
+                "<p>The identity provider's answer could not be verified. Please start the login again.</p>",
+            ),
+        ),
+    };
+    r.headers_mut()
+        .append(header::SET_COOKIE, clear_cookie(FLOW_COOKIE, "None"));
+    r
+}
+
+async fn me(
+    State(current): State<CurrentApp>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let app = current.borrow().clone();
+    let lang = lang_of(&app, &tenant);
+    let session = match cookie(&headers, SESSION_COOKIE) {
+        Some(c) => app.current_session(c).await.map(|s| (c.to_string(), s)),
+        None => None,
+    };
+    let Some((cookie_value, (row, profile))) =
+        session.filter(|(_, (row, _))| row.tenant_id == tenant)
+    else {
+        let mut r = StatusCode::SEE_OTHER.into_response();
+        let to = format!("/t/{}/", tenant);
+        r.headers_mut().insert(
+            header::LOCATION,
+            HeaderValue::from_str(&to).unwrap_or(HeaderValue::from_static("/")),
+        );
+        return r;
+    };
+    let name = app
+        .config
+        .tenant(&tenant)
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let mut body = format!(
+        "<p>{} <strong>{}</strong></p>\n",
+        esc(say(&lang, "Přihlášen(a):", "Logged in:")),
+        esc(&profile.name)
+    );
+    let docs = app
+        .store
+        .citizen_documents(&row.citizen_id)
+        .await
+        .unwrap_or_default();
+    if !docs.is_empty() {
+        body.push_str(&format!(
+            "<h2>{}</h2>\n<ul>\n",
+            esc(say(&lang, "Doklady", "Documents"))
+        ));
+        for d in docs {
+            let number = d
+                .number_enc
+                .as_deref()
+                .and_then(|n| app.crypto.open(n).ok())
+                .unwrap_or_default();
+            body.push_str(&format!(
+                "<li>{} {} — {} {}</li>\n",
+                esc(&d.kind),
+                esc(&number),
+                esc(say(&lang, "platnost do", "valid until")),
+                esc(&d.valid_until)
+            ));
+        }
+        body.push_str("</ul>\n");
+    }
+    body.push_str(&format!(
+        "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <button type=\"submit\">{}</button></form>",
+        esc(&app.csrf_token(&cookie_value)),
+        esc(say(&lang, "Odhlásit", "Log out"))
+    ));
+    page(StatusCode::OK, &lang, &name, &body)
+}
+
+#[derive(serde::Deserialize)]
+struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(current): State<CurrentApp>,
+    headers: HeaderMap,
+    form: Result<Form<LogoutForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let app = current.borrow().clone();
+    let Some(session) = cookie(&headers, SESSION_COOKIE) else {
+        return page(
+            StatusCode::OK,
+            "en",
+            "Logged out",
+            "<p>You are logged out.</p>",
+        );
+    };
+    let given = form.map(|Form(f)| f.csrf).unwrap_or_default();
+    let expected = app.csrf_token(session);
+    if given.len() != expected.len() || !openssl::memcmp::eq(given.as_bytes(), expected.as_bytes())
+    {
+        return page(
+            StatusCode::FORBIDDEN,
+            "en",
+            "Form expired",
+            "<p>The form was not sent from this page. Please go back and try again.</p>",
+        );
+    }
+    let tenant = app
+        .current_session(session)
+        .await
+        .map(|(row, _)| row.tenant_id)
+        .unwrap_or_default();
+    let slo = app.logout(session).await;
+    let lang = lang_of(&app, &tenant);
+    let mut r = match slo {
+        Some(url) => {
+            let mut r = StatusCode::SEE_OTHER.into_response();
+            if let Ok(v) = HeaderValue::from_str(&url) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        None => logged_out(&lang),
+    };
+    r.headers_mut()
+        .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE, "Lax"));
+    r
+}
+
+fn logged_out(lang: &str) -> Response {
+    page(
+        StatusCode::OK,
+        lang,
+        say(lang, "Odhlášeno", "Logged out"),
+        say(
+            lang,
+            "<p>Byli jste odhlášeni.</p>",
+            "<p>You are logged out.</p>",
+        ),
+    )
+}
+
+/// The IdP's answer to our LogoutRequest (the local session is already gone).
+async fn slo(State(current): State<CurrentApp>, RawQuery(q): RawQuery) -> Response {
+    let app = current.borrow().clone();
+    let Some(sp) = app.logins.sp.as_ref() else {
+        return (StatusCode::NOT_FOUND, "SAML is not configured\n").into_response();
+    };
+    let q = q.unwrap_or_default();
+    let tenant = url::form_urlencoded::parse(q.as_bytes())
+        .find(|(k, _)| k == "RelayState")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let lang = lang_of(&app, &tenant);
+    match sp.check_logout_response(&app.logins.saml, &q) {
+        Ok((_, idp)) => {
+            tracing::info!(idp, "single logout completed");
+            logged_out(&lang)
+        }
+        Err(e) => {
+            tracing::warn!(reason = %e, "logout response refused");
+            page(
+                StatusCode::BAD_REQUEST,
+                &lang,
+                say(&lang, "Odhlášeno", "Logged out"),
+                say(
+                    &lang,
+                    "<p>Zde jste odhlášeni; odhlášení u poskytovatele identity se nepodařilo ověřit.</p>",
+                    "<p>You are logged out here; the identity provider's logout could not be verified.</p>",
+                ),
+            )
+        }
+    }
+}

@@ -1,0 +1,1364 @@
+//! eID login end to end: a pysaml2 IdP that signs and encrypts (AES-256-CBC) NIA-style
+//! assertions, node `oidc-provider` as an OpenID Connect provider, a scripted browser that
+//! follows redirects and posts forms, linking through the simulator's registry, the
+//! document expiry reminder, and the negative suite of crafted responses and tokens.
+
+use crate::helpers::*;
+use base64::Engine as _;
+use hlidac::clock::Clock;
+use hlidac::identity::dsig::{self, SignWith};
+use hlidac::identity::login::Failure;
+use hlidac::identity::saml::Outgoing;
+use hlidac_adapters::sim::{RegistryEntry, Scenario};
+use hlidac_adapters::{Document, RegistryPerson};
+use openssl::pkey::{PKey, Private};
+use openssl::x509::X509;
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+
+const PID: &str = "CZ/CZ/6f3a9c1e-2b7d-4c1a-9e1f-123456789abc";
+const EIDAS: &str = "http://eidas.europa.eu/attributes/naturalperson/";
+
+/// A test peer process that prints `listening <port>` first.
+struct Peer {
+    child: Child,
+    port: u16,
+}
+
+impl Peer {
+    fn start(mut cmd: Command, what: &str) -> Peer {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {what}: {e}; run scripts/install-deps test"));
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read the port");
+        let port = line
+            .trim()
+            .strip_prefix("listening ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("{what} did not start: {line:?}"));
+        Peer { child, port }
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A self-signed RSA key pair made by openssl, as operators make them.
+fn keypair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let key = dir.join(format!("{name}.key"));
+    let cert = dir.join(format!("{name}.crt"));
+    let ok = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
+        ])
+        .arg(format!("/CN={name}"))
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl");
+    assert!(ok.success());
+    (key, cert)
+}
+
+fn load_pair(key: &Path, cert: &Path) -> (PKey<Private>, X509) {
+    (
+        PKey::private_key_from_pem(&std::fs::read(key).expect("key")).expect("pem key"),
+        X509::from_pem(&std::fs::read(cert).expect("cert")).expect("pem cert"),
+    )
+}
+
+/// An HTTP client that keeps cookies and follows redirects itself, as a browser would.
+struct Browser {
+    http: reqwest::Client,
+    cookies: Mutex<HashMap<String, String>>,
+}
+
+struct Page {
+    url: String,
+    status: u16,
+    body: String,
+}
+
+impl Browser {
+    fn new() -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            cookies: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().expect("lock").get(name).cloned()
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> reqwest::Response {
+        let jar: String = self
+            .cookies
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let req = if jar.is_empty() {
+            req
+        } else {
+            req.header("cookie", jar)
+        };
+        let r = req.send().await.expect("request");
+        for v in r.headers().get_all("set-cookie") {
+            let v = v.to_str().expect("ascii");
+            let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (name, value) = pair.split_once('=').expect("cookie");
+            let mut jar = self.cookies.lock().expect("lock");
+            if attrs.contains("Max-Age=0") {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_string(), value.to_string());
+            }
+        }
+        r
+    }
+
+    /// Sends, then follows redirects (GET) until a page.
+    async fn go(&self, mut req: reqwest::RequestBuilder, mut url: String) -> Page {
+        for _ in 0..20 {
+            let r = self.send(req).await;
+            if r.status().is_redirection() {
+                let loc = r.headers()["location"]
+                    .to_str()
+                    .expect("location")
+                    .to_string();
+                url = reqwest::Url::parse(&url)
+                    .expect("url")
+                    .join(&loc)
+                    .expect("join")
+                    .to_string();
+                req = self.http.get(&url);
+                continue;
+            }
+            let status = r.status().as_u16();
+            return Page {
+                url,
+                status,
+                body: r.text().await.expect("body"),
+            };
+        }
+        panic!("too many redirects");
+    }
+
+    async fn get(&self, url: &str) -> Page {
+        self.go(self.http.get(url), url.to_string()).await
+    }
+
+    async fn post(&self, url: &str, fields: &[(String, String)]) -> Page {
+        self.go(self.http.post(url).form(fields), url.to_string())
+            .await
+    }
+
+    /// Posts the page's (first) form as a person pressing its button would.
+    async fn submit(&self, page: &Page) -> Page {
+        let (action, fields) = form_of(&page.body);
+        let action = reqwest::Url::parse(&page.url)
+            .expect("url")
+            .join(&action)
+            .expect("join")
+            .to_string();
+        self.post(&action, &fields).await
+    }
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn attr_of(tag: &str, name: &str) -> Option<String> {
+    let i = tag.find(&format!("{name}=\""))? + name.len() + 2;
+    let end = tag[i..].find('"')?;
+    Some(unescape(&tag[i..i + end]))
+}
+
+/// The action and the named inputs of the first form in an HTML page.
+fn form_of(html: &str) -> (String, Vec<(String, String)>) {
+    let start = html.find("<form").expect("a form on the page");
+    let end = html[start..].find("</form>").expect("form end") + start;
+    let form = &html[start..end];
+    let action = attr_of(&form[..form.find('>').expect("tag")], "action").expect("action");
+    let fields = form
+        .split("<input")
+        .skip(1)
+        .filter_map(|t| {
+            let tag = &t[..t.find('>').unwrap_or(t.len())];
+            Some((
+                attr_of(tag, "name")?,
+                attr_of(tag, "value").unwrap_or_default(),
+            ))
+        })
+        .collect();
+    (action, fields)
+}
+
+fn identity_of(scheme: &str, identifier: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut m = serde_json::Map::new();
+    m.insert("scheme".into(), scheme.into());
+    m.insert("identifier".into(), identifier.into());
+    m
+}
+
+fn registry(entries: &[(&str, &str, &str)], doc_until: chrono::NaiveDate) -> Scenario {
+    Scenario {
+        registry: entries
+            .iter()
+            .map(|(scheme, id, person)| RegistryEntry {
+                identity: identity_of(scheme, id),
+                person: RegistryPerson {
+                    person_ref: person.to_string(),
+                    documents: vec![Document {
+                        kind: "id_card".into(),
+                        number_masked: Some("****4821".into()),
+                        valid_until: doc_until,
+                    }],
+                },
+            })
+            .collect(),
+        ..Scenario::default()
+    }
+}
+
+/// The daemon with SAML and OIDC configured, its web side on a known address.
+struct Eid {
+    t: TestApp,
+    web: String,
+    idp: Peer,
+    idp_key: PKey<Private>,
+    idp_cert: X509,
+    dir: tempfile::TempDir,
+}
+
+async fn setup(
+    engine: Engine,
+    loa_asserted: Option<&str>,
+    oidc: &[(&str, String, String)],
+) -> Option<Eid> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    setup_on(engine, loa_asserted, oidc, listener).await
+}
+
+/// [`setup`] with the web side on a listener bound in advance (an OP must know the
+/// redirect URI before the daemon knows the OP's issuer).
+async fn setup_on(
+    engine: Engine,
+    loa_asserted: Option<&str>,
+    oidc: &[(&str, String, String)],
+    listener: tokio::net::TcpListener,
+) -> Option<Eid> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (idp_key_file, idp_cert_file) = keypair(dir.path(), "idp");
+    let (sp_key, sp_cert) = keypair(dir.path(), "sp");
+    let web = format!("http://{}", listener.local_addr().expect("addr"));
+    let address = base64::engine::general_purpose::STANDARD
+        .encode("<eidas:LocatorDesignator>12</eidas:LocatorDesignator><eidas:Thoroughfare>Hlavní</eidas:Thoroughfare><eidas:PostName>Lhota</eidas:PostName>");
+    let user = serde_json::json!({
+        "loa": loa_asserted,
+        "attributes": {
+            format!("{EIDAS}PersonIdentifier"): PID,
+            format!("{EIDAS}CurrentGivenName"): "Jana",
+            format!("{EIDAS}CurrentFamilyName"): "Nováková",
+            format!("{EIDAS}DateOfBirth"): "1980-04-12",
+            format!("{EIDAS}PlaceOfBirth"): "Brno",
+            format!("{EIDAS}CurrentAddress"): address,
+            "http://www.stork.gov.eu/1.0/eMail": "jana.eid@example.cz",
+            "http://schemas.eidentita.cz/moris/2016/identity/claims/phonenumber": "+420601123456",
+        }
+    });
+    std::fs::write(dir.path().join("user.json"), user.to_string()).expect("user");
+    let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut cmd = Command::new(python);
+    cmd.arg(repo_root().join("tests/peers/saml_idp.py"))
+        .args(["--port", "0", "--key"])
+        .arg(&idp_key_file)
+        .arg("--cert")
+        .arg(&idp_cert_file)
+        .arg("--sp-metadata")
+        .arg(dir.path().join("sp.xml"))
+        .arg("--user")
+        .arg(dir.path().join("user.json"));
+    let idp = Peer::start(cmd, "the SAML IdP (pysaml2)");
+    let idp_url = format!("http://127.0.0.1:{}", idp.port);
+    // Real identity providers stamp their messages with the real time, so the daemon's
+    // clock starts at it; the document expires 45 days after today in Prague.
+    let start = chrono::Utc::now();
+    let doc_until =
+        start.with_timezone(&chrono_tz::Europe::Prague).date_naive() + chrono::Days::new(45);
+    let scenario = registry(
+        &[("cz-nia", PID, JANA), ("rs-umcn", "0203985710000", PETR)],
+        doc_until,
+    );
+    let mut oidc_blocks = String::new();
+    for (id, issuer, secret) in oidc {
+        let secret_file = dir.path().join(format!("{id}.secret"));
+        std::fs::write(&secret_file, secret).expect("secret");
+        let (profile, loa) = if *id == "rs" {
+            ("rs-eid", "low")
+        } else {
+            ("generic-oidc", "substantial")
+        };
+        oidc_blocks.push_str(&format!(
+            "[[identity.oidc]]\nid = \"{id}\"\nname = \"{id}\"\nprofile = \"{profile}\"\nissuer = \"{issuer}\"\n\
+             client_id = \"hlidac-{id}\"\nclient_secret_file = \"{}\"\nloa = \"{loa}\"\n\
+             scopes = [\"openid\", \"profile\", \"email\"]\n",
+            secret_file.display()
+        ));
+    }
+    let (web2, key_s, cert_s, idp_cert_s) = (
+        web.clone(),
+        sp_key.display().to_string(),
+        sp_cert.display().to_string(),
+        idp_cert_file.display().to_string(),
+    );
+    let t = TestApp::spawn_with(engine, scenario, start, move |c| {
+        let sim_url = c
+            .split("base_url = \"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("sim url")
+            .to_string();
+        let token = c
+            .split("token_file = \"")
+            .last()
+            .and_then(|r| r.split('"').next())
+            .expect("token")
+            .to_string();
+        format!(
+            "{c}\n[[tenant.source]]\nid = \"registry\"\nkinds = [\"registry\"]\n\
+             adapter = {{ type = \"http\", base_url = \"{sim_url}\", token_file = \"{token}\" }}\n\
+             [identity]\nkey_file = \"{key_s}\"\ncert_file = \"{cert_s}\"\nlogin_rate_per_minute = 1000\n\
+             [[identity.saml]]\nid = \"nia\"\nname = \"Identita občana\"\nprofile = \"cz-nia\"\n\
+             entity_id = \"{idp_url}/metadata\"\nsso_url = \"{idp_url}/sso/redirect\"\nslo_url = \"{idp_url}/slo/redirect\"\n\
+             signing_cert_files = [\"{idp_cert_s}\"]\nloa = \"substantial\"\n{oidc_blocks}"
+        )
+        .replace("listen = \"127.0.0.1:0\"", &format!("listen = \"127.0.0.1:0\"\npublic_url = \"{web2}\""))
+    })
+    .await?;
+    t.serve_web_on(listener);
+    let metadata = reqwest::get(format!("{web}/saml/metadata"))
+        .await
+        .expect("metadata")
+        .text()
+        .await
+        .expect("text");
+    std::fs::write(dir.path().join("sp.xml"), metadata).expect("sp metadata");
+    let (idp_key, idp_cert) = load_pair(&idp_key_file, &idp_cert_file);
+    Some(Eid {
+        t,
+        web,
+        idp,
+        idp_key,
+        idp_cert,
+        dir,
+    })
+}
+
+impl Eid {
+    /// Logs in through the IdP; `plain` asks it not to encrypt. Returns the ACS form
+    /// (not yet posted) and the browser holding the flow cookie.
+    async fn to_acs(&self, plain: bool) -> (Browser, Page) {
+        let b = Browser::new();
+        let r = b
+            .send(b.http.get(format!("{}/t/lhota/login/nia", self.web)))
+            .await;
+        assert_eq!(r.status(), 303);
+        let mut to_idp = r.headers()["location"].to_str().expect("loc").to_string();
+        if plain {
+            to_idp.push_str("&plain=1");
+        }
+        let form = b.get(&to_idp).await;
+        assert_eq!(form.status, 200, "{}", form.body);
+        (b, form)
+    }
+
+    fn saml_response_of(page: &Page) -> String {
+        let (_, fields) = form_of(&page.body);
+        let b64 = fields
+            .iter()
+            .find(|(k, _)| k == "SAMLResponse")
+            .expect("SAMLResponse")
+            .1
+            .clone();
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .expect("b64"),
+        )
+        .expect("utf8")
+    }
+
+    /// Posts a crafted response through a fresh flow; returns the refusal's reason.
+    async fn refused(&self, xml: &str, cookie: Option<&str>) -> String {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(xml);
+        let (_, result) = self.t.app.saml_acs(cookie, &b64).await;
+        match result {
+            Ok(_) => panic!("a crafted response was accepted"),
+            Err(Failure::Refused(r)) => r,
+            Err(other) => format!("{other:?}"),
+        }
+    }
+
+    /// A fresh login flow at the app: (flow cookie, request id).
+    async fn flow(&self) -> (String, String) {
+        let (cookie, out) = self.t.app.login_start("lhota", "nia").await.expect("start");
+        let Outgoing::Redirect(url) = out else {
+            panic!("redirect binding")
+        };
+        let req = reqwest::Url::parse(&url).expect("url");
+        let b64 = req
+            .query_pairs()
+            .find(|(k, _)| k == "SAMLRequest")
+            .expect("req")
+            .1
+            .to_string();
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .expect("b64");
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::DeflateDecoder::new(&raw[..]), &mut text)
+            .expect("inflate");
+        let id = text
+            .split("ID=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("id")
+            .to_string();
+        (cookie, id)
+    }
+
+    async fn sessions(&self) -> i64 {
+        self.t.app.store.session_count().await.expect("count")
+    }
+}
+
+/// What a crafted response says; each field can be spoiled by a test.
+#[derive(Clone)]
+struct Forge {
+    in_response_to: Option<String>,
+    destination: Option<String>,
+    recipient: String,
+    audience: Option<String>,
+    issuer: String,
+    not_before_s: i64,
+    not_on_or_after_s: i64,
+    name_id: String,
+    loa: String,
+    sign_assertion: bool,
+    sign_response: bool,
+    with: SignWith,
+    two_assertions: bool,
+    /// Makes the assertion ids unique per forged response (the replay cache remembers them).
+    tag: String,
+}
+
+impl Forge {
+    fn new(e: &Eid, in_response_to: &str) -> Forge {
+        Forge {
+            in_response_to: Some(in_response_to.to_string()),
+            destination: Some(format!("{}/saml/acs", e.web)),
+            recipient: format!("{}/saml/acs", e.web),
+            audience: Some(format!("{}/saml/metadata", e.web)),
+            issuer: format!("http://127.0.0.1:{}/metadata", e.idp.port),
+            not_before_s: -30,
+            not_on_or_after_s: 300,
+            name_id: "forged-transient-id".into(),
+            loa: "http://eidas.europa.eu/LoA/substantial".into(),
+            sign_assertion: true,
+            sign_response: true,
+            with: SignWith::RsaSha256,
+            two_assertions: false,
+            tag: hlidac::store::new_id(),
+        }
+    }
+
+    fn assertion(&self, now: chrono::DateTime<chrono::Utc>, id: &str) -> String {
+        let t = |s: i64| {
+            (now + chrono::Duration::seconds(s)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        };
+        let irt = self
+            .in_response_to
+            .as_ref()
+            .map(|i| format!(" InResponseTo=\"{i}\""))
+            .unwrap_or_default();
+        let aud = self
+            .audience
+            .as_ref()
+            .map(|a| format!("<saml:AudienceRestriction><saml:Audience>{a}</saml:Audience></saml:AudienceRestriction>"))
+            .unwrap_or_default();
+        format!(
+            "<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{now}\">\
+             <saml:Issuer>{iss}</saml:Issuer><!--{id}-->\
+             <saml:Subject><saml:NameID Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:transient\">{name}</saml:NameID>\
+             <saml:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\">\
+             <saml:SubjectConfirmationData{irt} NotOnOrAfter=\"{until}\" Recipient=\"{rcpt}\"/></saml:SubjectConfirmation></saml:Subject>\
+             <saml:Conditions NotBefore=\"{nb}\" NotOnOrAfter=\"{until}\">{aud}</saml:Conditions>\
+             <saml:AuthnStatement AuthnInstant=\"{now}\" SessionIndex=\"s1\"><saml:AuthnContext><saml:AuthnContextClassRef>{loa}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>\
+             <saml:AttributeStatement><saml:Attribute Name=\"{EIDAS}PersonIdentifier\"><saml:AttributeValue>{PID}</saml:AttributeValue></saml:Attribute>\
+             <saml:Attribute Name=\"{EIDAS}CurrentGivenName\"><saml:AttributeValue>Jana</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>\
+             </saml:Assertion>",
+            now = t(0),
+            iss = self.issuer,
+            name = self.name_id,
+            until = t(self.not_on_or_after_s),
+            nb = t(self.not_before_s),
+            rcpt = self.recipient,
+            loa = self.loa,
+        )
+    }
+
+    fn build(&self, e: &Eid) -> String {
+        let now = e.t.clock.now();
+        let irt = self
+            .in_response_to
+            .as_ref()
+            .map(|i| format!(" InResponseTo=\"{i}\""))
+            .unwrap_or_default();
+        let dest = self
+            .destination
+            .as_ref()
+            .map(|d| format!(" Destination=\"{d}\""))
+            .unwrap_or_default();
+        let (a1, a2) = (format!("_a1{}", self.tag), format!("_a2{}", self.tag));
+        let mut assertions = self.assertion(now, &a1);
+        if self.two_assertions {
+            assertions.push_str(&self.assertion(now, &a2));
+        }
+        let mut xml = format!(
+            "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" \
+             ID=\"_r1\" Version=\"2.0\" IssueInstant=\"{now}\"{dest}{irt}><saml:Issuer>{iss}</saml:Issuer><!--_r1-->\
+             <samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status>{assertions}</samlp:Response>",
+            now = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            iss = self.issuer,
+        );
+        let sign = |xml: &str, id: &str| {
+            dsig::sign_enveloped_with(
+                xml,
+                id,
+                &e.idp_key,
+                &e.idp_cert,
+                &format!("<!--{id}-->"),
+                self.with,
+            )
+            .expect("sign")
+        };
+        if self.sign_assertion {
+            xml = sign(&xml, &a1);
+            if self.two_assertions {
+                xml = sign(&xml, &a2);
+            }
+        }
+        if self.sign_response {
+            xml = sign(&xml, "_r1");
+        }
+        xml
+    }
+}
+
+#[tokio::test]
+async fn a_citizen_logs_in_through_a_saml_idp_with_encrypted_assertions_and_is_linked() {
+    let Some(mut e) = setup(Engine::Sqlite, None, &[]).await else {
+        return;
+    };
+
+    // The SP metadata is valid against the OASIS schema kept in the repository.
+    let meta = e.dir.path().join("sp.xml");
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(repo_root().join("tests/schemas/saml-schema-metadata-2.0.xsd"))
+        .arg(&meta)
+        .output()
+        .expect("xmllint (scripts/install-deps test installs libxml2-utils)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&meta).expect("meta");
+    assert!(text.contains("<ds:Signature"), "the metadata is signed");
+
+    // The whole login, as a browser: landing page, IdP, auto-post form, citizen's page.
+    let b = Browser::new();
+    let landing = b.get(&format!("{}/t/lhota/", e.web)).await;
+    assert!(landing.body.contains("Identita občana"), "{}", landing.body);
+    let at_idp = b.get(&format!("{}/t/lhota/login/nia", e.web)).await;
+    assert_eq!(at_idp.status, 200, "{}", at_idp.body);
+    let raw = Eid::saml_response_of(&at_idp);
+    assert!(
+        raw.contains("http://www.w3.org/2001/04/xmlenc#aes256-cbc"),
+        "the IdP encrypts with AES-256-CBC"
+    );
+    assert!(!raw.contains(PID), "the assertion travels encrypted");
+    let page = b.submit(&at_idp).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.url.ends_with("/t/lhota/me"), "{}", page.url);
+    assert!(page.body.contains("Jana Nováková"), "{}", page.body);
+    assert!(
+        page.body.contains("****4821"),
+        "the registry's document is shown"
+    );
+    assert!(b.cookie("__Host-hlidac_session").is_some());
+    assert!(
+        b.cookie("hlidac_flow").is_none(),
+        "the flow cookie is cleared"
+    );
+
+    // What the IdP received: a signed request asking for at least "substantial", with the
+    // eIDAS extensions.
+    let requests: serde_json::Value =
+        reqwest::get(format!("http://127.0.0.1:{}/test/requests", e.idp.port))
+            .await
+            .expect("requests")
+            .json()
+            .await
+            .expect("json");
+    let req = &requests.as_array().expect("list")[0];
+    assert_eq!(req["signature_verified"], true);
+    assert_eq!(req["requested_authn_context"]["comparison"], "minimum");
+    assert_eq!(
+        req["requested_authn_context"]["class_refs"][0],
+        "http://eidas.europa.eu/LoA/substantial"
+    );
+    let ext = req["extensions_xml"].as_str().expect("extensions");
+    assert!(
+        ext.contains("SPType") && ext.contains("RequestedAttribute"),
+        "{ext}"
+    );
+    assert_eq!(
+        req["id"].as_str().expect("id").len(),
+        33,
+        "128-bit request id"
+    );
+
+    // The login is counted, and nothing identifying is in the database in clear.
+    let rows =
+        e.t.app
+            .store
+            .login_rows(None, 0, i64::MAX)
+            .await
+            .expect("logins");
+    assert!(
+        rows.iter()
+            .any(|r| r.idp == "nia" && r.outcome == "success"),
+        "{rows:?}"
+    );
+    e.t.app.store.close().await;
+    let mut bytes = Vec::new();
+    for f in std::fs::read_dir(e.t.dir.path().join("state")).expect("state") {
+        let p = f.expect("entry").path();
+        if p.to_string_lossy().contains("hlidac.db") {
+            bytes.extend(std::fs::read(&p).expect("db"));
+        }
+    }
+    let db = String::from_utf8_lossy(&bytes);
+    for secret in [
+        PID,
+        JANA,
+        "jana.eid@example.cz",
+        "+420601123456",
+        "Nováková",
+        "****4821",
+    ] {
+        assert!(
+            !db.contains(secret),
+            "{secret:?} is in the database in clear"
+        );
+    }
+    e.t.restart().await;
+
+    // The identity card expires in 45 days: nothing at 31 days, the reminder at 30.
+    let login_time = e.t.clock.now();
+    e.t.clock.set(login_time + chrono::Duration::days(14));
+    let mails = e.t.cycle().await;
+    assert!(
+        !mails.iter().any(|m| m.subject.contains("doklad")),
+        "{mails:?}"
+    );
+    e.t.clock.set(login_time + chrono::Duration::days(15));
+    let mails = e.t.cycle().await;
+    let reminder = mails
+        .iter()
+        .find(|m| m.subject.contains("za 30 dní končí platnost dokladu"))
+        .unwrap_or_else(|| panic!("no document reminder in {mails:?}"));
+    assert_eq!(reminder.to, JANA_MAIL);
+    let until = login_time
+        .with_timezone(&chrono_tz::Europe::Prague)
+        .date_naive()
+        + chrono::Days::new(45);
+    let czech = until.format("%-d. %-m. %Y").to_string();
+    assert!(
+        reminder.body.contains("****4821") && reminder.body.contains(&czech),
+        "{czech}: {}",
+        reminder.body
+    );
+    assert!(e.t.cycle().await.is_empty(), "the reminder goes once");
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_goes_through_single_logout() {
+    let Some(e) = setup(Engine::Sqlite, None, &[]).await else {
+        return;
+    };
+    let (b, form) = e.to_acs(false).await;
+    let me = b.submit(&form).await;
+    assert!(me.body.contains("Jana Nováková"), "{}", me.body);
+    assert_eq!(e.sessions().await, 1);
+    // Without the CSRF token the form is refused and the session stays.
+    let r = b
+        .post(
+            &format!("{}/logout", e.web),
+            &[("csrf".into(), "forged".into())],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(e.sessions().await, 1);
+    let done = b.submit(&me).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(
+        done.url.contains("/saml/slo?"),
+        "went through the IdP's SLO: {}",
+        done.url
+    );
+    assert!(done.body.contains("Odhlášeno"), "{}", done.body);
+    assert_eq!(e.sessions().await, 0);
+    let again = b.get(&format!("{}/t/lhota/me", e.web)).await;
+    assert!(
+        again.url.ends_with("/t/lhota/"),
+        "logged out: {}",
+        again.url
+    );
+}
+
+#[tokio::test]
+async fn a_login_below_the_municipality_s_level_of_assurance_is_refused() {
+    let Some(e) = setup(Engine::Sqlite, Some("http://eidas.europa.eu/LoA/low"), &[]).await else {
+        return;
+    };
+    let (b, form) = e.to_acs(false).await;
+    let page = b.submit(&form).await;
+    assert_eq!(page.status, 403);
+    assert!(page.body.contains("úroveň"), "{}", page.body);
+    assert_eq!(e.sessions().await, 0);
+}
+
+/// Moves the signed assertion and puts a forged one where a careless SP would read it.
+fn xsw(signed: &str, variant: u8) -> String {
+    let doc = roxmltree::Document::parse(signed).expect("parse");
+    let root = doc.root_element();
+    fn el<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> roxmltree::Node<'a, 'i> {
+        n.children()
+            .find(|c| c.is_element() && c.tag_name().name() == name)
+            .expect(name)
+    }
+    let a = el(root, "Assertion");
+    let r_sig = el(root, "Signature").range();
+    let a_range = a.range();
+    let a_sig = el(a, "Signature").range();
+    let original = &signed[a_range.clone()];
+    let local_sig = (a_sig.start - a_range.start)..(a_sig.end - a_range.start);
+    let unsigned_original = format!(
+        "{}{}",
+        &original[..local_sig.start],
+        &original[local_sig.end..]
+    );
+    let a_id = a.attribute("ID").expect("id");
+    let evil_signed = original
+        .replacen(&format!("ID=\"{a_id}\""), "ID=\"_evil\"", 1)
+        .replace("Jana", "Eva");
+    let evil = unsigned_original
+        .replacen(&format!("ID=\"{a_id}\""), "ID=\"_evil\"", 1)
+        .replace("Jana", "Eva");
+    let close = |s: &str| s.rfind("</").expect("close");
+    let sig_close = |s: &str| {
+        s.rfind("</")
+            .and_then(|_| {
+                s.find("</ds:Signature>")
+                    .or_else(|| s.find("Signature>").map(|i| i - 6))
+            })
+            .expect("sig close")
+    };
+    let before = &signed[..a_range.start];
+    let after = &signed[a_range.end..];
+    let p = &signed[root.range().start + 1..];
+    let prefix = &p[..p.find(':').unwrap_or(0)];
+    match variant {
+        // 1, 2: a forged Response around the real one, kept inside or beside the signature.
+        1 | 2 => {
+            let forged = format!("{before}{evil}{after}").replacen(
+                &format!("ID=\"{}\"", root.attribute("ID").expect("id")),
+                "ID=\"_evilresp\"",
+                1,
+            );
+            let sig_in_forged = forged.find(&signed[r_sig.clone()]).expect("sig");
+            if variant == 1 {
+                let sig_text = &signed[r_sig.clone()];
+                let i = sig_close(sig_text);
+                let new_sig = format!(
+                    "{}<ds:Object>{}</ds:Object>{}",
+                    &sig_text[..i],
+                    signed
+                        .trim_start_matches(|c| c != '<')
+                        .split_once("?>")
+                        .map(|(_, r)| r)
+                        .unwrap_or(signed),
+                    &sig_text[i..]
+                );
+                format!(
+                    "{}{}{}",
+                    &forged[..sig_in_forged],
+                    new_sig,
+                    &forged[sig_in_forged + sig_text.len()..]
+                )
+            } else {
+                let body = signed.split_once("?>").map(|(_, r)| r).unwrap_or(signed);
+                format!(
+                    "{}{}{}",
+                    &forged[..sig_in_forged],
+                    body,
+                    &forged[sig_in_forged..]
+                )
+            }
+        }
+        3 => format!("{before}{evil}{original}{after}"),
+        4 => format!(
+            "{before}{}{original}{}{after}",
+            &evil[..close(&evil)],
+            &evil[close(&evil)..]
+        ),
+        5 => {
+            let end = signed.rfind("</").expect("end");
+            let rest = &signed[a_range.end..end];
+            format!(
+                "{before}{evil_signed}{rest}{unsigned_original}{}",
+                &signed[end..]
+            )
+        }
+        6 => {
+            let i = evil_signed.find("</ds:Signature>").expect("sig end");
+            format!(
+                "{before}{}{unsigned_original}{}{after}",
+                &evil_signed[..i],
+                &evil_signed[i..]
+            )
+        }
+        7 => format!("{before}<{prefix}:Extensions>{original}</{prefix}:Extensions>{evil}{after}"),
+        _ => {
+            let i = evil_signed.find("</ds:Signature>").expect("sig end");
+            format!(
+                "{before}{}<ds:Object>{unsigned_original}</ds:Object>{}{after}",
+                &evil_signed[..i],
+                &evil_signed[i..]
+            )
+        }
+    }
+}
+
+#[tokio::test]
+async fn crafted_saml_responses_are_refused_each_for_its_own_reason() {
+    let Some(e) = setup(Engine::Sqlite, None, &[]).await else {
+        return;
+    };
+    let mut cases = 0;
+    let mut expect = |reason: String, want: &str, case: &str| {
+        assert!(
+            reason.contains(want),
+            "{case}: refused for {reason:?}, expected {want:?}"
+        );
+        cases += 1;
+    };
+
+    // XSW1–8 on a response the real IdP signed (unencrypted, so it can be rearranged).
+    for v in 1..=8u8 {
+        let (b, form) = e.to_acs(true).await;
+        let signed = Eid::saml_response_of(&form);
+        assert!(signed.contains("Assertion") && !signed.contains("EncryptedAssertion"));
+        let attack = xsw(&signed, v);
+        let reason = e.refused(&attack, b.cookie("hlidac_flow").as_deref()).await;
+        expect(reason, "2 assertions", &format!("XSW{v}"));
+    }
+    // The untouched response from the same IdP is accepted (so the refusals above are the
+    // rearrangements', not the response's).
+    let (b, form) = e.to_acs(true).await;
+    let good = Eid::saml_response_of(&form);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&good);
+    let (_, ok) =
+        e.t.app
+            .saml_acs(b.cookie("hlidac_flow").as_deref(), &b64)
+            .await;
+    assert!(ok.is_ok(), "{ok:?}");
+    // Replayed: the same response through a new login.
+    let (cookie, _) = e.flow().await;
+    expect(e.refused(&good, Some(&cookie)).await, "replayed", "replay");
+    let sessions_before = e.sessions().await;
+
+    type Spoil = Box<dyn Fn(&mut Forge)>;
+    let crafted: Vec<(&str, Spoil, &str)> = vec![
+        (
+            "unsigned assertion in a signed response",
+            Box::new(|f| f.sign_assertion = false),
+            "the assertion is not signed",
+        ),
+        (
+            "no signature at all",
+            Box::new(|f| {
+                f.sign_assertion = false;
+                f.sign_response = false
+            }),
+            "not signed",
+        ),
+        (
+            "SHA-1 signature",
+            Box::new(|f| f.with = SignWith::RsaSha1),
+            "SHA-1",
+        ),
+        (
+            "comment in NameID",
+            Box::new(|f| f.name_id = "jana@example.cz<!---->.evil.example".into()),
+            "comment",
+        ),
+        (
+            "two assertions",
+            Box::new(|f| f.two_assertions = true),
+            "2 assertions",
+        ),
+        (
+            "wrong InResponseTo",
+            Box::new(|f| f.in_response_to = Some("_0123456789abcdef0123456789abcdef".into())),
+            "InResponseTo",
+        ),
+        (
+            "unsolicited",
+            Box::new(|f| f.in_response_to = None),
+            "unsolicited",
+        ),
+        (
+            "expired",
+            Box::new(|f| {
+                f.not_before_s = -900;
+                f.not_on_or_after_s = -600
+            }),
+            "expired",
+        ),
+        (
+            "not yet valid",
+            Box::new(|f| f.not_before_s = 600),
+            "not yet valid",
+        ),
+        (
+            "wrong Audience",
+            Box::new(|f| f.audience = Some("https://other.example/sp".into())),
+            "wrong Audience",
+        ),
+        (
+            "no Audience",
+            Box::new(|f| f.audience = None),
+            "no Audience",
+        ),
+        (
+            "wrong Recipient",
+            Box::new(|f| f.recipient = "https://other.example/acs".into()),
+            "wrong Recipient",
+        ),
+        (
+            "wrong Destination",
+            Box::new(|f| f.destination = Some("https://other.example/acs".into())),
+            "wrong Destination",
+        ),
+        (
+            "no Destination",
+            Box::new(|f| f.destination = None),
+            "no Destination",
+        ),
+        (
+            "unknown issuer",
+            Box::new(|f| f.issuer = "https://idp.evil.example".into()),
+            "unknown issuer",
+        ),
+    ];
+    for (case, spoil, want) in crafted {
+        let (cookie, id) = e.flow().await;
+        let mut f = Forge::new(&e, &id);
+        spoil(&mut f);
+        expect(e.refused(&f.build(&e), Some(&cookie)).await, want, case);
+    }
+    // Signed by a key the IdP does not have.
+    {
+        let (cookie, id) = e.flow().await;
+        let (k, c) = keypair(e.dir.path(), "stranger");
+        let (key, cert) = load_pair(&k, &c);
+        let f = Forge {
+            sign_assertion: false,
+            sign_response: false,
+            ..Forge::new(&e, &id)
+        };
+        let a1 = format!("_a1{}", f.tag);
+        let mut xml = f.build(&e);
+        xml = dsig::sign_enveloped_with(
+            &xml,
+            &a1,
+            &key,
+            &cert,
+            &format!("<!--{a1}-->"),
+            SignWith::RsaSha256,
+        )
+        .expect("sign");
+        xml =
+            dsig::sign_enveloped_with(&xml, "_r1", &key, &cert, "<!--_r1-->", SignWith::RsaSha256)
+                .expect("sign");
+        expect(
+            e.refused(&xml, Some(&cookie)).await,
+            "does not verify",
+            "unknown key",
+        );
+    }
+    // A response without a login in progress in this browser.
+    {
+        let (_, id) = e.flow().await;
+        expect(
+            e.refused(&Forge::new(&e, &id).build(&e), None).await,
+            "no login in progress",
+            "no flow cookie",
+        );
+    }
+    // The level of assurance below the municipality's minimum.
+    {
+        let (cookie, id) = e.flow().await;
+        let mut f = Forge::new(&e, &id);
+        f.loa = "http://eidas.europa.eu/LoA/low".into();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(f.build(&e));
+        let (_, r) = e.t.app.saml_acs(Some(&cookie), &b64).await;
+        assert!(matches!(r, Err(Failure::LowLoa)), "{r:?}");
+        cases += 1;
+    }
+    // The forged response as it should be is accepted: the spoiled field is what failed.
+    {
+        let (cookie, id) = e.flow().await;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(Forge::new(&e, &id).build(&e));
+        let (_, r) = e.t.app.saml_acs(Some(&cookie), &b64).await;
+        assert!(r.is_ok(), "{r:?}");
+    }
+    assert_eq!(
+        e.sessions().await,
+        sessions_before + 1,
+        "no refused response made a session"
+    );
+    assert!(cases >= 25, "{cases} SAML cases");
+
+    // Through HTTP: a refusal is a 403 page, sets no session cookie, and is counted.
+    let (b, _) = e.to_acs(true).await;
+    let (cookie, id) = e.flow().await;
+    let _ = b;
+    let mut f = Forge::new(&e, &id);
+    f.audience = Some("https://other.example/sp".into());
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/saml/acs", e.web))
+        .header("cookie", format!("hlidac_flow={cookie}"))
+        .form(&[(
+            "SAMLResponse",
+            base64::engine::general_purpose::STANDARD.encode(f.build(&e)),
+        )])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403);
+    assert!(!r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap_or("").starts_with("__Host-")));
+    let rows =
+        e.t.app
+            .store
+            .login_rows(None, 0, i64::MAX)
+            .await
+            .expect("logins");
+    assert!(rows.iter().any(|r| r.outcome == "refused"), "{rows:?}");
+}
+
+#[tokio::test]
+async fn a_citizen_logs_in_through_an_openid_connect_provider() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let claims = serde_json::json!({
+        "sub": "rs-0001",
+        "given_name": "Petar", "family_name": "Petrović",
+        "http://schema.id.rs/claims/umcn": "0203985710000",
+        "http://schema.id.rs/claims/givenname": "Петар",
+        "http://schema.id.rs/claims/familyname": "Петровић",
+        "http://schema.id.rs/claims/ial": "2",
+        "email": "petar@example.rs", "email_verified": true
+    });
+    std::fs::write(dir.path().join("claims.json"), claims.to_string()).expect("claims");
+    // Start the daemon first on a known port, then the OP with that redirect URI.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let web_port = listener.local_addr().expect("addr").port();
+    let mut cmd = Command::new("node");
+    cmd.arg(repo_root().join("tests/peers/oidc_op.js"))
+        .args(["--port", "0", "--redirect-uri"])
+        .arg(format!("http://127.0.0.1:{web_port}/oidc/callback/rs"))
+        .args([
+            "--client-id",
+            "hlidac-rs",
+            "--client-secret",
+            "s3cret-s3cret-s3cret-s3cret-s3cret",
+            "--claims",
+        ])
+        .arg(dir.path().join("claims.json"));
+    let op = Peer::start(cmd, "the OpenID Connect provider (oidc-provider)");
+    let issuer = format!("http://127.0.0.1:{}", op.port);
+    let secret = "s3cret-s3cret-s3cret-s3cret-s3cret".to_string();
+    let Some(e) = setup_on(Engine::Sqlite, None, &[("rs", issuer, secret)], listener).await else {
+        return;
+    };
+    let b = Browser::new();
+    let page = b.get(&format!("{}/t/lhota/login/rs", e.web)).await;
+    assert_eq!(page.status, 200, "{}: {}", page.url, page.body);
+    assert!(page.url.ends_with("/t/lhota/me"), "{}", page.url);
+    assert!(page.body.contains("Петар Петровић"), "{}", page.body);
+    let rows =
+        e.t.app
+            .store
+            .login_rows(None, 0, i64::MAX)
+            .await
+            .expect("logins");
+    assert!(
+        rows.iter().any(|r| r.idp == "rs" && r.outcome == "success"),
+        "{rows:?}"
+    );
+}
+
+/// A provider that answers with the ID token each case crafts.
+struct EvilOp {
+    issuer: String,
+    key: PKey<Private>,
+    token: std::sync::Arc<Mutex<String>>,
+}
+
+async fn evil_op() -> EvilOp {
+    use axum::routing::{get, post};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let issuer = format!("http://{}", listener.local_addr().expect("addr"));
+    let rsa = openssl::rsa::Rsa::generate(2048).expect("rsa");
+    let key = PKey::from_rsa(rsa.clone()).expect("pkey");
+    let b64 = |b: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let jwks = serde_json::json!({"keys": [{"kty": "RSA", "kid": "k1", "use": "sig", "alg": "RS256",
+        "n": b64(rsa.n().to_vec()), "e": b64(rsa.e().to_vec())}]});
+    let discovery = serde_json::json!({
+        "issuer": issuer, "authorization_endpoint": format!("{issuer}/auth"),
+        "token_endpoint": format!("{issuer}/token"), "jwks_uri": format!("{issuer}/jwks"),
+    });
+    let token = std::sync::Arc::new(Mutex::new(String::new()));
+    let t2 = token.clone();
+    let app = axum::Router::new()
+        .route("/.well-known/openid-configuration", get(move || async move { axum::Json(discovery) }))
+        .route("/jwks", get(move || async move { axum::Json(jwks) }))
+        .route("/token", post(move || {
+            let t = t2.lock().expect("lock").clone();
+            async move { axum::Json(serde_json::json!({"id_token": t, "token_type": "Bearer"})) }
+        }));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    EvilOp { issuer, key, token }
+}
+
+impl EvilOp {
+    fn sign(&self, header: serde_json::Value, claims: serde_json::Value) -> String {
+        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+        let input = format!(
+            "{}.{}",
+            b64(header.to_string().as_bytes()),
+            b64(claims.to_string().as_bytes())
+        );
+        let mut s = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &self.key)
+            .expect("signer");
+        s.update(input.as_bytes()).expect("update");
+        format!("{input}.{}", b64(&s.sign_to_vec().expect("sign")))
+    }
+}
+
+#[tokio::test]
+async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
+    let op = evil_op().await;
+    let Some(e) = setup(
+        Engine::Sqlite,
+        None,
+        &[(
+            "evil",
+            op.issuer.clone(),
+            "another-secret-another-secret-00".into(),
+        )],
+    )
+    .await
+    else {
+        return;
+    };
+    let now = e.t.clock.now().timestamp();
+    let mut cases = 0;
+    type Spoil =
+        Box<dyn Fn(&mut serde_json::Value, &mut serde_json::Value, &mut HashMap<String, String>)>;
+    let list: Vec<(&str, Spoil, &str)> = vec![
+        (
+            "wrong iss",
+            Box::new(|_, c, _| c["iss"] = "http://other.example".into()),
+            "wrong issuer",
+        ),
+        (
+            "wrong aud",
+            Box::new(|_, c, _| c["aud"] = "someone-else".into()),
+            "wrong audience",
+        ),
+        (
+            "alg none",
+            Box::new(|h, _, _| h["alg"] = "none".into()),
+            "alg none",
+        ),
+        (
+            "HMAC",
+            Box::new(|h, _, _| h["alg"] = "HS256".into()),
+            "HMAC",
+        ),
+        (
+            "bad signature",
+            Box::new(|_, c, _| c["bad_signature"] = true.into()),
+            "signature does not verify",
+        ),
+        (
+            "wrong nonce",
+            Box::new(|_, c, _| c["nonce"] = "another".into()),
+            "wrong nonce",
+        ),
+        (
+            "missing state",
+            Box::new(|_, _, p| {
+                p.remove("state");
+            }),
+            "missing state",
+        ),
+        (
+            "wrong state",
+            Box::new(|_, _, p| {
+                p.insert("state".into(), "forged".into());
+            }),
+            "wrong state",
+        ),
+        (
+            "expired token",
+            Box::new(move |_, c, _| {
+                c["exp"] = (now - 3600).into();
+                c["iat"] = (now - 7200).into()
+            }),
+            "expired",
+        ),
+        (
+            "unknown kid",
+            Box::new(|h, _, _| h["kid"] = "k2".into()),
+            "unknown kid",
+        ),
+    ];
+    for (case, spoil, want) in list {
+        let (cookie, out) = e.t.app.login_start("lhota", "evil").await.expect("start");
+        let Outgoing::Redirect(url) = out else {
+            panic!("redirect")
+        };
+        let q: HashMap<String, String> = reqwest::Url::parse(&url)
+            .expect("url")
+            .query_pairs()
+            .into_owned()
+            .collect();
+        let mut header = serde_json::json!({"alg": "RS256", "kid": "k1", "typ": "JWT"});
+        let mut claims = serde_json::json!({"iss": op.issuer, "aud": "hlidac-evil", "sub": "x1", "nonce": q["nonce"],
+            "exp": now + 300, "iat": now, "given_name": "Eva"});
+        let mut params: HashMap<String, String> = [
+            ("code".to_string(), "c".to_string()),
+            ("state".to_string(), q["state"].clone()),
+        ]
+        .into();
+        spoil(&mut header, &mut claims, &mut params);
+        let mut token = op.sign(header, claims.clone());
+        if claims.get("bad_signature").is_some() {
+            token.push_str("AAAA");
+        }
+        *op.token.lock().expect("lock") = token;
+        let (_, r) = e.t.app.oidc_callback("evil", Some(&cookie), &params).await;
+        match r {
+            Err(Failure::Refused(reason)) => assert!(
+                reason.contains(want),
+                "{case}: {reason:?}, expected {want:?}"
+            ),
+            other => panic!("{case}: {other:?}"),
+        }
+        cases += 1;
+    }
+    assert_eq!(cases, 10);
+    assert_eq!(e.sessions().await, 0, "no crafted token made a session");
+}
+
+#[test]
+fn check_config_refuses_an_idp_without_a_signing_certificate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (key, cert) = keypair(dir.path(), "sp");
+    let config = dir.path().join("hlidac.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "state_dir = \"{}\"\n[identity]\nkey_file = \"{}\"\ncert_file = \"{}\"\n\
+             [[identity.saml]]\nid = \"nia\"\nname = \"NIA\"\nprofile = \"cz-nia\"\nentity_id = \"urn:microsoft:cgg2010:fpsts\"\n\
+             sso_url = \"https://nia.example/FPSTS/saml2/basic\"\n\
+             [[tenant]]\nid = \"lhota\"\nname = \"Lhota\"\nsender = {{ email = \"a@lhota.example\" }}\n",
+            dir.path().join("state").display(),
+            key.display(),
+            cert.display()
+        ),
+    )
+    .expect("config");
+    let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+        .arg("check-config")
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .expect("run");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(78), "{text}");
+    assert!(
+        text.contains("identity.saml[0].signing_cert_files"),
+        "{text}"
+    );
+    assert!(text.contains("no signing certificate"), "{text}");
+}
