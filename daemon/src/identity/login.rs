@@ -7,7 +7,7 @@ use super::oidc::{OidcIdp, Pending};
 use super::saml::{Outgoing, Refused, SamlIdp, Sp};
 use super::{map_profile, VerifiedIdentity};
 use crate::app::App;
-use crate::config::{Config, Loa, SourceKind};
+use crate::config::{Config, SourceKind};
 use crate::store::{DocumentIn, LinkIn};
 use hlidac_adapters::source::{MatchRequest, RegistrySource};
 use std::collections::HashMap;
@@ -646,7 +646,30 @@ impl App {
     }
 }
 
-/// A login below this level is refused for the tenant (used by pages to explain).
-pub fn loa_text(loa: Loa) -> &'static str {
-    loa.as_str()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_requests_are_limited_per_address_and_minute() {
+        let logins = Logins {
+            sp: None,
+            saml: vec![],
+            oidc: vec![],
+            attempts: Mutex::new(HashMap::new()),
+        };
+        let a: IpAddr = "192.0.2.1".parse().expect("ip");
+        let b: IpAddr = "192.0.2.2".parse().expect("ip");
+        let t = 1_700_000_000_000 / 60_000 * 60_000;
+        assert!((0..3).all(|_| logins.admit(a, t, 3)));
+        assert!(
+            !logins.admit(a, t + 59_000, 3),
+            "the fourth in the same minute"
+        );
+        assert!(
+            logins.admit(b, t + 59_000, 3),
+            "another address has its own allowance"
+        );
+        assert!(logins.admit(a, t + 60_000, 3), "a new minute");
+    }
 }
