@@ -180,17 +180,20 @@ impl App {
         tenant: &str,
         idp: &str,
     ) -> Result<(String, Outgoing), Failure> {
-        if self.config.tenant(tenant).is_none() {
+        let Some(t) = self.config.tenant(tenant) else {
             return Err(Failure::Unknown);
-        }
+        };
         let now = self.clock.now_ms();
         let expires = now + self.config.identity.login_timeout_secs as i64 * 1000;
         let cookie = random_token();
         let flow = self.flow_hash(&cookie);
         if let Some(saml) = self.logins.saml.iter().find(|i| i.config.id == idp) {
             let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
+            // Ask for what the municipality will accept, not less.
+            let mut asked = saml.config.clone();
+            asked.loa = asked.loa.max(t.min_loa);
             let (request_id, out) = sp
-                .authn_request(&saml.config, tenant, now)
+                .authn_request(&asked, tenant, now)
                 .map_err(Failure::Error)?;
             self.store
                 .insert_flow(&flow, tenant, idp, &request_id, None, now, expires)
@@ -635,7 +638,14 @@ impl App {
             }
             Err(f) => tracing::warn!(tenant, idp, outcome = f.outcome(), "login refused"),
         }
-        let tenant = if tenant.is_empty() { "-" } else { tenant };
+        // Only configured names reach the table and the metrics' labels.
+        let tenant = if self.config.tenant(tenant).is_some() {
+            tenant
+        } else {
+            "-"
+        };
+        let known_idp = self.logins.buttons().iter().any(|(id, _)| id == idp);
+        let idp = if known_idp || idp == "saml" { idp } else { "-" };
         if let Err(e) = self
             .store
             .record_login(tenant, idp, outcome, self.clock.now_ms())

@@ -21,16 +21,63 @@ pub const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 /// The largest document accepted from a browser or an IdP (metadata included).
 pub const MAX_XML_BYTES: usize = 512 * 1024;
 const MAX_NODES: u32 = 20_000;
+/// Deeper than any SAML message nests; canonicalization recurses once per level.
+const MAX_DEPTH: usize = 64;
+/// Namespace declarations are copied into every element below them by the parser, so
+/// many of them cost memory in proportion to the document's size squared.
+const MAX_NAMESPACE_DECLARATIONS: usize = 200;
 
 pub fn parse(text: &str) -> Result<Document<'_>, String> {
     if text.len() > MAX_XML_BYTES {
         return Err(format!("XML larger than {MAX_XML_BYTES} bytes"));
     }
+    if text.matches("xmlns").count() > MAX_NAMESPACE_DECLARATIONS {
+        return Err("XML with too many namespace declarations".into());
+    }
+    // Before the parser sees it: parsing and canonicalizing recurse per level.
+    if nesting(text) > MAX_DEPTH {
+        return Err(format!("XML nested deeper than {MAX_DEPTH} levels"));
+    }
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_NODES,
     };
-    Document::parse_with_options(text, options).map_err(|e| format!("malformed XML: {e}"))
+    let doc =
+        Document::parse_with_options(text, options).map_err(|e| format!("malformed XML: {e}"))?;
+    Ok(doc)
+}
+
+/// The deepest element nesting of the text, from its tags alone (comments, CDATA and
+/// processing instructions skipped). `<` cannot occur inside an attribute value, so a
+/// start tag ends at the last `>` before the next `<`.
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    let b = text.as_bytes();
+    while let Some(off) = text[i..].find('<') {
+        let at = i + off;
+        let rest = &text[at..];
+        let skip_to = |end: &str| rest.find(end).map(|e| at + e + end.len());
+        i = if rest.starts_with("<!--") {
+            skip_to("-->").unwrap_or(b.len())
+        } else if rest.starts_with("<![CDATA[") {
+            skip_to("]]>").unwrap_or(b.len())
+        } else if rest.starts_with("<?") || rest.starts_with("<!") {
+            skip_to(">").unwrap_or(b.len())
+        } else if rest.starts_with("</") {
+            depth = depth.saturating_sub(1);
+            at + 2
+        } else {
+            let tag_end = rest[1..].find('<').map(|e| e + 1).unwrap_or(rest.len());
+            let tag = &rest[..tag_end];
+            let closed = tag.rfind('>').is_some_and(|g| tag[..g].ends_with('/'));
+            if !closed {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            at + 1
+        };
+    }
+    deepest
 }
 
 pub fn is(node: Node, ns: &str, name: &str) -> bool {
@@ -320,6 +367,22 @@ mod tests {
             c14n(text, &[]),
             "<r a=\"&lt;&quot;&#x9;&#xA;&#xD;\">&gt;&#xD;\"</r>"
         );
+    }
+
+    #[test]
+    fn deep_nesting_and_namespace_floods_are_refused_before_canonicalization() {
+        let deep = format!("{}{}", "<a>".repeat(10_000), "</a>".repeat(10_000));
+        assert!(parse(&deep).expect_err("too deep").contains("nested"));
+        let fine = format!("{}{}", "<a><b/>x".repeat(60), "</a>".repeat(60));
+        assert!(parse(&fine).is_ok());
+        assert_eq!(
+            nesting("<r a='>'><!-- <x> --><![CDATA[<y>]]><b/><c>t</c></r>"),
+            2
+        );
+        let flood: String = (0..300).map(|i| format!("<b xmlns:p{i}=\"u\"/>")).collect();
+        assert!(parse(&format!("<r>{flood}</r>"))
+            .expect_err("too many namespaces")
+            .contains("namespace"));
     }
 
     #[test]

@@ -126,40 +126,33 @@ impl Store {
     /// date, all in one transaction. Returns the citizen id.
     pub async fn link_citizen(&self, link: &LinkIn<'_>, now: i64) -> Result<String> {
         let mut tx = self.pool.begin().await?;
-        let existing =
+        // Two first logins of one person at once: one insert wins, both then read it.
+        sqlx::query(
+            "INSERT INTO citizens (id, tenant_id, person_hash, person_ref_enc, subject_hash, locale, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (tenant_id, person_hash) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(link.tenant)
+        .bind(link.person_hash)
+        .bind(link.person_ref_enc)
+        .bind(link.subject_hash)
+        .bind(link.locale)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let id: String =
             sqlx::query("SELECT id FROM citizens WHERE tenant_id = $1 AND person_hash = $2")
                 .bind(link.tenant)
                 .bind(link.person_hash)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let id = match existing {
-            Some(row) => {
-                let id: String = row.try_get("id")?;
-                sqlx::query("UPDATE citizens SET subject_hash = $1 WHERE id = $2")
-                    .bind(link.subject_hash)
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
-                id
-            }
-            None => {
-                let id = new_id();
-                sqlx::query(
-                    "INSERT INTO citizens (id, tenant_id, person_hash, person_ref_enc, subject_hash, locale, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(&id)
-                .bind(link.tenant)
-                .bind(link.person_hash)
-                .bind(link.person_ref_enc)
-                .bind(link.subject_hash)
-                .bind(link.locale)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                id
-            }
-        };
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("id")?;
+        sqlx::query("UPDATE citizens SET subject_hash = $1 WHERE id = $2")
+            .bind(link.subject_hash)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
         for (channel, enc, hash) in &link.contacts {
             sqlx::query(
                 "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)

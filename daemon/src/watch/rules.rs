@@ -15,6 +15,11 @@ use hlidac_adapters::Receivable;
 
 /// Evaluates the rules for every tenant; returns the number of alerts queued.
 pub async fn evaluate(app: &App) -> Result<usize, StoreError> {
+    // Login flows, sessions and replay entries past their end are forgotten here.
+    let idle_ms = app.config.identity.session_idle_secs as i64 * 1000;
+    app.store
+        .purge_identity(app.clock.now_ms(), idle_ms)
+        .await?;
     let mut alerts = 0;
     for tenant in &app.config.tenants {
         alerts += evaluate_tenant(app, tenant).await?;
