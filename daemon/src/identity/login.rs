@@ -484,10 +484,18 @@ impl App {
                     "the registry does not know the person".into(),
                 ))
             }
+            // The adapter's error may quote the registry's answer, which may quote the
+            // identity: only its kind is logged.
             Err(e) => {
+                let kind = format!("{e:?}");
+                let kind = kind
+                    .split(['(', ' ', '{'])
+                    .next()
+                    .unwrap_or("error")
+                    .to_string();
                 return Err(Failure::Error(format!(
-                    "the registry could not be asked: {e}"
-                )))
+                    "the registry could not be asked ({kind})"
+                )));
             }
         };
         let now = self.clock.now_ms();
