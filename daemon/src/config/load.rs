@@ -933,19 +933,29 @@ fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors) {
     }
 }
 
+/// An identity provider's id names it in URLs and logs: valid and unique over SAML and OIDC.
+fn check_idp_id(
+    id: &str,
+    path: &str,
+    seen: &mut std::collections::HashSet<String>,
+    errs: &mut Errors,
+) {
+    if !valid_id(id) || !seen.insert(id.to_string()) {
+        errs.push(
+            format!("{path}.id"),
+            format!("{id:?} is not a valid, unique id"),
+            None,
+        );
+    }
+}
+
 /// eID login: the SP key and certificate, and each identity provider's trust anchors.
 fn validate_identity(c: &Config, errs: &mut Errors) {
     let id = &c.identity;
     let mut ids = std::collections::HashSet::new();
     for (i, idp) in id.saml.iter().enumerate() {
         let p = format!("identity.saml[{i}]");
-        if !valid_id(&idp.id) || !ids.insert(idp.id.clone()) {
-            errs.push(
-                format!("{p}.id"),
-                format!("{:?} is not a valid, unique id", idp.id),
-                None,
-            );
-        }
+        check_idp_id(&idp.id, &p, &mut ids, errs);
         if !matches!(
             idp.profile,
             crate::config::Profile::CzNia
@@ -1014,13 +1024,7 @@ fn validate_identity(c: &Config, errs: &mut Errors) {
     }
     for (i, idp) in id.oidc.iter().enumerate() {
         let p = format!("identity.oidc[{i}]");
-        if !valid_id(&idp.id) || !ids.insert(idp.id.clone()) {
-            errs.push(
-                format!("{p}.id"),
-                format!("{:?} is not a valid, unique id", idp.id),
-                None,
-            );
-        }
+        check_idp_id(&idp.id, &p, &mut ids, errs);
         if !matches!(
             idp.profile,
             crate::config::Profile::RsEid | crate::config::Profile::GenericOidc

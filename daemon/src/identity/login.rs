@@ -53,6 +53,12 @@ impl Failure {
     }
 }
 
+impl From<crate::store::StoreError> for Failure {
+    fn from(e: crate::store::StoreError) -> Self {
+        Failure::Error(e.to_string())
+    }
+}
+
 impl From<Refused> for Failure {
     fn from(r: Refused) -> Self {
         Failure::Refused(r.0)
@@ -151,14 +157,6 @@ impl Logins {
     }
 }
 
-fn random_token() -> String {
-    use base64::Engine;
-    use rand::RngCore;
-    let mut b = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
-}
-
 impl App {
     pub fn flow_hash(&self, cookie: &str) -> String {
         self.crypto.hash("login_flow", cookie)
@@ -185,7 +183,7 @@ impl App {
         };
         let now = self.clock.now_ms();
         let expires = now + self.config.identity.login_timeout_secs as i64 * 1000;
-        let cookie = random_token();
+        let cookie = super::random_token(32);
         let flow = self.flow_hash(&cookie);
         if let Some(saml) = self.logins.saml.iter().find(|i| i.config.id == idp) {
             let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
@@ -227,168 +225,122 @@ impl App {
     }
 
     /// The SAML ACS: checks the response, the pending request it answers (single use) and
-    /// the replay cache, then links and opens a session.
+    /// the replay cache, then links and opens a session. Also returns (tenant, IdP) as
+    /// far as they are known, for the `logins` row.
     pub async fn saml_acs(
         &self,
         flow_cookie: Option<&str>,
         saml_response: &str,
     ) -> (Option<(String, String)>, Result<Opened, Failure>) {
+        let mut who = None;
+        let result = self
+            .saml_acs_inner(flow_cookie, saml_response, &mut who)
+            .await;
+        (who, result)
+    }
+
+    async fn saml_acs_inner(
+        &self,
+        flow_cookie: Option<&str>,
+        saml_response: &str,
+        who: &mut Option<(String, String)>,
+    ) -> Result<Opened, Failure> {
+        const REPLAYED: &str = "replayed assertion: its ID was accepted before";
         let now = self.clock.now_ms();
-        let Some(sp) = self.logins.sp.as_ref() else {
-            return (None, Err(Failure::Unknown));
-        };
-        let assertion = match sp.check_response(&self.logins.saml, saml_response, now) {
-            Ok(a) => a,
-            Err(r) => return (None, Err(r.into())),
-        };
-        let who = Some((String::new(), assertion.idp.clone()));
+        let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
+        let assertion = sp.check_response(&self.logins.saml, saml_response, now)?;
+        *who = Some((String::new(), assertion.idp.clone()));
         let replay_key = self.crypto.hash(
             "assertion",
             &format!("{}\0{}", assertion.idp, assertion.assertion_id),
         );
-        match self.store.assertion_seen(&replay_key, now).await {
-            Ok(true) => {
-                return (
-                    who,
-                    Err(Failure::Refused(
-                        "replayed assertion: its ID was accepted before".into(),
-                    )),
-                )
-            }
-            Ok(false) => {}
-            Err(e) => return (who, Err(Failure::Error(e.to_string()))),
+        if self.store.assertion_seen(&replay_key, now).await? {
+            return Err(Failure::Refused(REPLAYED.into()));
         }
-        let Some(cookie) = flow_cookie else {
-            return (
-                who,
-                Err(Failure::Refused(
-                    "no login in progress in this browser (no flow cookie)".into(),
-                )),
-            );
-        };
-        let flow = match self.store.take_flow(&self.flow_hash(cookie), now).await {
-            Ok(Some(f)) => f,
-            Ok(None) => {
-                return (
-                    who,
-                    Err(Failure::Refused(
-                        "no login in progress for this browser, or it timed out".into(),
-                    )),
-                )
-            }
-            Err(e) => return (who, Err(Failure::Error(e.to_string()))),
-        };
-        let who = Some((flow.tenant_id.clone(), assertion.idp.clone()));
+        let flow = self.take_login_flow(flow_cookie, now).await?;
+        *who = Some((flow.tenant_id.clone(), assertion.idp.clone()));
         if flow.idp != assertion.idp {
-            return (
-                who,
-                Err(Failure::Refused(
-                    "the response comes from another IdP than the login asked".into(),
-                )),
-            );
+            return Err(Failure::Refused(
+                "the response comes from another IdP than the login asked".into(),
+            ));
         }
         if flow.request_id != assertion.in_response_to {
-            return (
-                who,
-                Err(Failure::Refused(
-                    "wrong InResponseTo: the response answers another request".into(),
-                )),
-            );
+            return Err(Failure::Refused(
+                "wrong InResponseTo: the response answers another request".into(),
+            ));
         }
-        match self
+        if !self
             .store
             .remember_assertion(&replay_key, assertion.valid_until_ms)
-            .await
+            .await?
         {
-            Ok(true) => {}
-            Ok(false) => {
-                return (
-                    who,
-                    Err(Failure::Refused(
-                        "replayed assertion: its ID was accepted before".into(),
-                    )),
-                )
-            }
-            Err(e) => return (who, Err(Failure::Error(e.to_string()))),
+            return Err(Failure::Refused(REPLAYED.into()));
         }
-        let Some(idp) = self
+        let idp = self
             .logins
             .saml
             .iter()
             .find(|i| i.config.id == assertion.idp)
-        else {
-            return (who, Err(Failure::Unknown));
-        };
-        let identity = match map_profile(
+            .ok_or(Failure::Unknown)?;
+        let identity = map_profile(
             idp.config.profile,
             &idp.config.id,
             &assertion.attributes,
             assertion.loa,
-        ) {
-            Ok(i) => i,
-            Err(e) => return (who, Err(Failure::Refused(e))),
-        };
+        )
+        .map_err(Failure::Refused)?;
         let profile = SessionProfile {
             name: identity.display_name(),
             name_id: Some(assertion.name_id.clone()),
             name_id_format: assertion.name_id_format.clone(),
             session_index: assertion.session_index.clone(),
         };
-        let opened = self.link_and_open(&flow.tenant_id, identity, profile).await;
-        (who, opened)
+        self.link_and_open(&flow.tenant_id, identity, profile).await
     }
 
     /// The OIDC redirect back: state (single use, bound to the flow cookie), code
-    /// exchange, ID token checks, then linking.
+    /// exchange, ID token checks, then linking. Also returns (tenant, IdP) when known.
     pub async fn oidc_callback(
         &self,
         idp: &str,
         flow_cookie: Option<&str>,
         params: &HashMap<String, String>,
     ) -> (Option<(String, String)>, Result<Opened, Failure>) {
+        let mut who = None;
+        let result = self
+            .oidc_callback_inner(idp, flow_cookie, params, &mut who)
+            .await;
+        (who, result)
+    }
+
+    async fn oidc_callback_inner(
+        &self,
+        idp: &str,
+        flow_cookie: Option<&str>,
+        params: &HashMap<String, String>,
+        who: &mut Option<(String, String)>,
+    ) -> Result<Opened, Failure> {
         let now = self.clock.now_ms();
-        let Some(oidc) = self.logins.oidc.iter().find(|i| i.config.id == idp) else {
-            return (None, Err(Failure::Unknown));
-        };
-        let Some(cookie) = flow_cookie else {
-            return (
-                None,
-                Err(Failure::Refused(
-                    "no login in progress in this browser (no flow cookie)".into(),
-                )),
-            );
-        };
-        let flow = match self.store.take_flow(&self.flow_hash(cookie), now).await {
-            Ok(Some(f)) => f,
-            Ok(None) => {
-                return (
-                    None,
-                    Err(Failure::Refused(
-                        "no login in progress for this browser, or it timed out".into(),
-                    )),
-                )
-            }
-            Err(e) => return (None, Err(Failure::Error(e.to_string()))),
-        };
-        let who = Some((flow.tenant_id.clone(), idp.to_string()));
+        let oidc = self
+            .logins
+            .oidc
+            .iter()
+            .find(|i| i.config.id == idp)
+            .ok_or(Failure::Unknown)?;
+        let flow = self.take_login_flow(flow_cookie, now).await?;
+        *who = Some((flow.tenant_id.clone(), idp.to_string()));
         if flow.idp != idp {
-            return (
-                who,
-                Err(Failure::Refused(
-                    "the answer comes from another provider than the login asked".into(),
-                )),
-            );
+            return Err(Failure::Refused(
+                "the answer comes from another provider than the login asked".into(),
+            ));
         }
-        let Some(state) = params.get("state") else {
-            return (who, Err(Failure::Refused("missing state".into())));
-        };
+        let state = params
+            .get("state")
+            .ok_or_else(|| Failure::Refused("missing state".into()))?;
         if self.crypto.hash("oidc_state", state) != flow.request_id {
-            return (
-                who,
-                Err(Failure::Refused(
-                    "wrong state: the answer belongs to another login".into(),
-                )),
-            );
+            return Err(Failure::Refused(
+                "wrong state: the answer belongs to another login".into(),
+            ));
         }
         if let Some(error) = params.get("error") {
             let error: String = error
@@ -396,59 +348,56 @@ impl App {
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .take(64)
                 .collect();
-            return (
-                who,
-                Err(Failure::Refused(format!(
-                    "the provider did not log the citizen in ({error})"
-                ))),
-            );
+            return Err(Failure::Refused(format!(
+                "the provider did not log the citizen in ({error})"
+            )));
         }
-        let Some(code) = params.get("code") else {
-            return (who, Err(Failure::Refused("no authorization code".into())));
-        };
-        let pending: Pending = match flow
+        let code = params
+            .get("code")
+            .ok_or_else(|| Failure::Refused("no authorization code".into()))?;
+        let pending: Pending = flow
             .pending_enc
             .as_deref()
             .and_then(|s| self.crypto.open(s).ok())
             .and_then(|s| serde_json::from_str(&s).ok())
-        {
-            Some(p) => p,
-            None => {
-                return (
-                    who,
-                    Err(Failure::Error("the pending login could not be read".into())),
-                )
-            }
-        };
+            .ok_or_else(|| Failure::Error("the pending login could not be read".into()))?;
         let skew = self.config.identity.clock_skew_secs as i64 * 1000;
-        let claims = match oidc
+        let claims = oidc
             .finish(code, &self.oidc_redirect_uri(idp), &pending, now, skew)
-            .await
-        {
-            Ok(c) => c,
-            Err(r) => return (who, Err(r.into())),
-        };
+            .await?;
         let acr_loa = claims
             .get("acr")
             .and_then(|v| v.first())
             .and_then(|a| super::saml::loa_of(a));
-        let identity = match map_profile(
+        let identity = map_profile(
             oidc.config.profile,
             idp,
             &claims,
             Some(acr_loa.unwrap_or(oidc.config.loa)),
-        ) {
-            Ok(i) => i,
-            Err(e) => return (who, Err(Failure::Refused(e))),
-        };
+        )
+        .map_err(Failure::Refused)?;
         let profile = SessionProfile {
             name: identity.display_name(),
             ..Default::default()
         };
-        (
-            who.clone(),
-            self.link_and_open(&flow.tenant_id, identity, profile).await,
-        )
+        self.link_and_open(&flow.tenant_id, identity, profile).await
+    }
+
+    /// Takes the login this browser started (single use, whatever comes next).
+    async fn take_login_flow(
+        &self,
+        flow_cookie: Option<&str>,
+        now: i64,
+    ) -> Result<crate::store::FlowRow, Failure> {
+        let cookie = flow_cookie.ok_or_else(|| {
+            Failure::Refused("no login in progress in this browser (no flow cookie)".into())
+        })?;
+        self.store
+            .take_flow(&self.flow_hash(cookie), now)
+            .await?
+            .ok_or_else(|| {
+                Failure::Refused("no login in progress for this browser, or it timed out".into())
+            })
     }
 
     /// Linking ("ztotožnění"): the tenant's registry resolves the identity to a person
@@ -553,7 +502,7 @@ impl App {
             )
             .await
             .map_err(|e| Failure::Error(e.to_string()))?;
-        let cookie = random_token();
+        let cookie = super::random_token(32);
         let sealed = self
             .crypto
             .seal(&serde_json::to_string(&profile).map_err(|e| Failure::Error(e.to_string()))?);

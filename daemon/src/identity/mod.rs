@@ -19,6 +19,15 @@ use openssl::x509::X509;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// `bytes` random bytes as URL-safe base64: cookies, state, nonce, PKCE verifiers.
+pub fn random_token(bytes: usize) -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut b = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
 /// The SP's key pair: signs what hlidac sends, decrypts what it receives.
 #[derive(Clone)]
 pub struct SpKeys {

@@ -44,13 +44,6 @@ pub struct Pending {
     pub verifier: String,
 }
 
-fn random(bytes: usize) -> String {
-    use rand::RngCore;
-    let mut b = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    B64URL.encode(b)
-}
-
 /// An endpoint must be HTTPS, except on the loopback interface (tests, local proxies).
 fn check_endpoint(url: &str) -> Result<(), String> {
     let u = url::Url::parse(url).map_err(|_| format!("{url:?} is not a URL"))?;
@@ -140,9 +133,9 @@ impl OidcIdp {
     pub async fn start(&self, redirect_uri: &str) -> Result<(String, Pending), String> {
         let d = self.discover(false).await?;
         let pending = Pending {
-            state: random(16),
-            nonce: random(16),
-            verifier: random(32),
+            state: super::random_token(16),
+            nonce: super::random_token(16),
+            verifier: super::random_token(32),
         };
         let challenge = B64URL.encode(openssl::sha::sha256(pending.verifier.as_bytes()));
         let mut url = url::Url::parse(&d.authorization_endpoint).map_err(|e| e.to_string())?;

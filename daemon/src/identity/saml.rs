@@ -361,10 +361,7 @@ impl Sp {
         if root.attribute("Version") != Some("2.0") {
             return Err("the Response is not SAML 2.0".into());
         }
-        let issuer = xml::child(root, NS_SAML, "Issuer")
-            .map(xml::strict_text)
-            .transpose()?
-            .map(str::trim);
+        let issuer = issuer_of(root)?;
         let assertions = xml::count(&doc, NS_SAML, "Assertion");
         let encrypted = xml::count(&doc, NS_SAML, "EncryptedAssertion");
         if assertions + encrypted != 1 {
@@ -381,12 +378,7 @@ impl Sp {
         // Which IdP: the Response's Issuer, else the assertion's.
         let issuer = match (issuer, plain) {
             (Some(i), _) => i.to_string(),
-            (None, Some(a)) => xml::child(a, NS_SAML, "Issuer")
-                .map(xml::strict_text)
-                .transpose()?
-                .unwrap_or("")
-                .trim()
-                .to_string(),
+            (None, Some(a)) => issuer_of(a)?.unwrap_or("").to_string(),
             (None, None) => String::new(),
         };
         let idp = idps
@@ -426,10 +418,7 @@ impl Sp {
             return Err("the Response carries a signature out of place".into());
         }
 
-        let status = xml::child(root, NS_SAMLP, "Status")
-            .and_then(|s| xml::child(s, NS_SAMLP, "StatusCode"))
-            .and_then(|c| c.attribute("Value"))
-            .unwrap_or("");
+        let status = status_of(root);
         if status != SUCCESS {
             return Err(Refused(format!(
                 "the identity provider did not log the citizen in ({status})"
@@ -471,8 +460,8 @@ impl Sp {
         }
     }
 
-    /// Checks a LogoutResponse (or the IdP's LogoutRequest) that came over HTTP-Redirect:
-    /// the query signature by the IdP, and the status. Returns (InResponseTo, issuer).
+    /// Checks the IdP's LogoutResponse that came over HTTP-Redirect: the query signature
+    /// by the IdP, the Destination and the status. Returns (InResponseTo, issuer).
     pub fn check_logout_response(
         &self,
         idps: &[SamlIdp],
@@ -488,12 +477,7 @@ impl Sp {
         if !xml::is(root, NS_SAMLP, "LogoutResponse") {
             return Err("the message is not a LogoutResponse".into());
         }
-        let issuer = xml::child(root, NS_SAML, "Issuer")
-            .map(xml::strict_text)
-            .transpose()?
-            .unwrap_or("")
-            .trim()
-            .to_string();
+        let issuer = issuer_of(root)?.unwrap_or("").to_string();
         let idp = idps
             .iter()
             .find(|i| i.config.entity_id == issuer)
@@ -508,10 +492,7 @@ impl Sp {
                 return Err(Refused(format!("wrong Destination {d:?}")));
             }
         }
-        let status = xml::child(root, NS_SAMLP, "Status")
-            .and_then(|s| xml::child(s, NS_SAMLP, "StatusCode"))
-            .and_then(|c| c.attribute("Value"))
-            .unwrap_or("");
+        let status = status_of(root);
         if status != SUCCESS {
             return Err(Refused(format!(
                 "the identity provider did not log out ({status})"
@@ -520,6 +501,22 @@ impl Sp {
         let irt = root.attribute("InResponseTo").unwrap_or("").to_string();
         Ok((irt, idp.config.id.clone()))
     }
+}
+
+/// The trimmed text of an element's `saml:Issuer`, if it has one.
+fn issuer_of<'a>(node: Node<'a, '_>) -> Result<Option<&'a str>, Refused> {
+    Ok(xml::child(node, NS_SAML, "Issuer")
+        .map(xml::strict_text)
+        .transpose()?
+        .map(str::trim))
+}
+
+/// A protocol message's top-level status code ("" when it has none).
+fn status_of<'a>(root: Node<'a, '_>) -> &'a str {
+    xml::child(root, NS_SAMLP, "Status")
+        .and_then(|s| xml::child(s, NS_SAMLP, "StatusCode"))
+        .and_then(|c| c.attribute("Value"))
+        .unwrap_or("")
 }
 
 /// Undoes the HTTP-Redirect encoding of a message (size-limited).
@@ -561,10 +558,7 @@ impl Context<'_> {
             }
         })?;
         let assertion_id = a.attribute("ID").unwrap_or("").to_string();
-        let issuer = xml::child(a, NS_SAML, "Issuer")
-            .map(xml::strict_text)
-            .transpose()?
-            .map(str::trim);
+        let issuer = issuer_of(a)?;
         if issuer != Some(self.idp.config.entity_id.as_str()) {
             return Err(Refused(format!("the assertion's Issuer is {issuer:?}")));
         }

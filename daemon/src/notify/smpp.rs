@@ -281,18 +281,8 @@ impl SmppClient {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<SmppClient> {
         use anyhow::Context;
-        let file = match (
-            &config.password_file,
-            std::env::var_os("CREDENTIALS_DIRECTORY"),
-        ) {
-            (Some(p), _) => p.clone(),
-            (None, Some(dir)) => std::path::Path::new(&dir).join("smpp.password"),
-            (None, None) => anyhow::bail!(
-                "sms.smpp.password_file is unset and systemd passed no credential smpp.password"
-            ),
-        };
-        let password = std::fs::read_to_string(&file)
-            .with_context(|| format!("while reading the SMPP password {}", file.display()))?;
+        let password = crate::app::read_secret(config.password_file.as_deref(), "smpp.password")
+            .context("while reading the SMPP password (sms.smpp.password_file)")?;
         let (tx, rx) = watch::channel(None);
         let shutdown = CancellationToken::new();
         Ok(SmppClient {
@@ -300,7 +290,7 @@ impl SmppClient {
             link: rx,
             supervisor: Mutex::new(Some(Supervisor {
                 config: config.clone(),
-                password: password.trim().to_string(),
+                password,
                 store,
                 clock,
                 link: tx,

@@ -56,6 +56,16 @@ fn set_cookie(name: &str, value: &str, same_site: &str, max_age: Option<u64>) ->
     .expect("cookie values are URL-safe base64")
 }
 
+/// `303 See Other` to `to` (to "/" should it not be a valid header value).
+fn see_other(to: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    r.headers_mut().insert(
+        header::LOCATION,
+        HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")),
+    );
+    r
+}
+
 fn clear_cookie(name: &str, same_site: &str) -> HeaderValue {
     set_cookie(name, "", same_site, Some(0))
 }
@@ -188,11 +198,7 @@ async fn login_start(
             let age = app.config.identity.login_timeout_secs;
             let mut r = match out {
                 Outgoing::Redirect(url) => {
-                    let mut r = StatusCode::SEE_OTHER.into_response();
-                    if let Ok(v) = HeaderValue::from_str(&url) {
-                        r.headers_mut().insert(header::LOCATION, v);
-                    }
-                    r
+                    see_other(&url)
                 }
                 Outgoing::Post { url, field, value, relay_state } => page(
                     StatusCode::OK,
@@ -304,12 +310,7 @@ fn finish(app: &App, tenant: &str, result: Result<Opened, Failure>) -> Response 
     let lang = lang_of(app, tenant);
     let mut r = match result {
         Ok(opened) => {
-            let mut r = StatusCode::SEE_OTHER.into_response();
-            let to = format!("/t/{}/me", opened.tenant);
-            r.headers_mut().insert(
-                header::LOCATION,
-                HeaderValue::from_str(&to).unwrap_or(HeaderValue::from_static("/")),
-            );
+            let mut r = see_other(&format!("/t/{}/me", opened.tenant));
             r.headers_mut().append(
                 header::SET_COOKIE,
                 set_cookie(SESSION_COOKIE, &opened.cookie, "Lax", None),
@@ -373,13 +374,7 @@ async fn me(
     let Some((cookie_value, (row, profile))) =
         session.filter(|(_, (row, _))| row.tenant_id == tenant)
     else {
-        let mut r = StatusCode::SEE_OTHER.into_response();
-        let to = format!("/t/{}/", tenant);
-        r.headers_mut().insert(
-            header::LOCATION,
-            HeaderValue::from_str(&to).unwrap_or(HeaderValue::from_static("/")),
-        );
-        return r;
+        return see_other(&format!("/t/{tenant}/"));
     };
     let name = app
         .config
@@ -465,13 +460,7 @@ async fn logout(
     let slo = app.logout(session).await;
     let lang = lang_of(&app, &tenant);
     let mut r = match slo {
-        Some(url) => {
-            let mut r = StatusCode::SEE_OTHER.into_response();
-            if let Ok(v) = HeaderValue::from_str(&url) {
-                r.headers_mut().insert(header::LOCATION, v);
-            }
-            r
-        }
+        Some(url) => see_other(&url),
         None => logged_out(&lang),
     };
     r.headers_mut()
