@@ -130,7 +130,8 @@ impl App {
             })?;
             admin_tokens.push((t.name.clone(), t.role, digest(token.trim())));
         }
-        let logins = crate::identity::login::Logins::build(&config)
+        let logins = crate::identity::login::Logins::build(&config, clock.now_ms())
+            .await
             .context("while setting up eID login ([identity])")?;
         let now = clock.now_ms();
         for t in &config.tenants {

@@ -181,6 +181,10 @@ fn spawn_workers(app: &Arc<App>, stop: &CancellationToken) -> Workers {
         }
     }
     tasks.push((
+        "metadata".into(),
+        tokio::spawn(identity::login::refresh_metadata(app.clone(), stop.clone())),
+    ));
+    tasks.push((
         "rules".into(),
         tokio::spawn(watch::run_rules(app.clone(), stop.clone(), wake.clone())),
     ));

@@ -21,6 +21,7 @@ use std::sync::Mutex;
 
 const PID: &str = "CZ/CZ/6f3a9c1e-2b7d-4c1a-9e1f-123456789abc";
 const EIDAS: &str = "http://eidas.europa.eu/attributes/naturalperson/";
+const EGN: &str = "8001010008";
 
 /// A test peer process that prints `listening <port>` first.
 struct Peer {
@@ -269,6 +270,25 @@ async fn setup(
     setup_on(engine, loa_asserted, oidc, listener).await
 }
 
+/// Where the test IdP is and the files it is known by, for the `[[identity.saml]]` block.
+struct IdpFiles {
+    url: String,
+    cert: String,
+    /// The certificate its metadata is signed with.
+    metadata_cert: String,
+}
+
+/// The IdP configured as Czech NIA usually is: entity id, endpoints and certificate given.
+fn nia_block(idp: &IdpFiles) -> String {
+    format!(
+        "[[identity.saml]]\nid = \"nia\"\nname = \"Identita občana\"\nprofile = \"cz-nia\"\n\
+         entity_id = \"{u}/metadata\"\nsso_url = \"{u}/sso/redirect\"\nslo_url = \"{u}/slo/redirect\"\n\
+         signing_cert_files = [\"{c}\"]\nloa = \"substantial\"\n",
+        u = idp.url,
+        c = idp.cert
+    )
+}
+
 /// [`setup`] with the web side on a listener bound in advance (an OP must know the
 /// redirect URI before the daemon knows the OP's issuer).
 async fn setup_on(
@@ -277,8 +297,21 @@ async fn setup_on(
     oidc: &[(&str, String, String)],
     listener: tokio::net::TcpListener,
 ) -> Option<Eid> {
+    setup_with(engine, loa_asserted, oidc, listener, nia_block, |c| c).await
+}
+
+/// [`setup_on`] with the IdP's block given, and the whole config text changed by `tweak`.
+async fn setup_with(
+    engine: Engine,
+    loa_asserted: Option<&str>,
+    oidc: &[(&str, String, String)],
+    listener: tokio::net::TcpListener,
+    saml_block: fn(&IdpFiles) -> String,
+    tweak: fn(String) -> String,
+) -> Option<Eid> {
     let dir = tempfile::tempdir().expect("tempdir");
     let (idp_key_file, idp_cert_file) = keypair(dir.path(), "idp");
+    let (fed_key_file, fed_cert_file) = keypair(dir.path(), "federation");
     let (sp_key, sp_cert) = keypair(dir.path(), "sp");
     let web = format!("http://{}", listener.local_addr().expect("addr"));
     let address = base64::engine::general_purpose::STANDARD
@@ -307,7 +340,11 @@ async fn setup_on(
         .arg("--sp-metadata")
         .arg(dir.path().join("sp.xml"))
         .arg("--user")
-        .arg(dir.path().join("user.json"));
+        .arg(dir.path().join("user.json"))
+        .arg("--metadata-key")
+        .arg(&fed_key_file)
+        .arg("--metadata-cert")
+        .arg(&fed_cert_file);
     let idp = Peer::start(cmd, "the SAML IdP (pysaml2)");
     let idp_url = format!("http://127.0.0.1:{}", idp.port);
     // Real identity providers stamp their messages with the real time, so the daemon's
@@ -316,7 +353,11 @@ async fn setup_on(
     let doc_until =
         start.with_timezone(&chrono_tz::Europe::Prague).date_naive() + chrono::Days::new(45);
     let scenario = registry(
-        &[("cz-nia", PID, JANA), ("rs-umcn", "0203985710000", PETR)],
+        &[
+            ("cz-nia", PID, JANA),
+            ("rs-umcn", "0203985710000", PETR),
+            ("bg-egn", EGN, "BG-REG-0001"),
+        ],
         doc_until,
     );
     let mut oidc_blocks = String::new();
@@ -335,12 +376,16 @@ async fn setup_on(
             secret_file.display()
         ));
     }
-    let (web2, key_s, cert_s, idp_cert_s) = (
+    let (web2, key_s, cert_s) = (
         web.clone(),
         sp_key.display().to_string(),
         sp_cert.display().to_string(),
-        idp_cert_file.display().to_string(),
     );
+    let idp_block = saml_block(&IdpFiles {
+        url: idp_url.clone(),
+        cert: idp_cert_file.display().to_string(),
+        metadata_cert: fed_cert_file.display().to_string(),
+    });
     let t = TestApp::spawn_with(engine, scenario, start, move |c| {
         let sim_url = c
             .split("base_url = \"")
@@ -354,15 +399,14 @@ async fn setup_on(
             .and_then(|r| r.split('"').next())
             .expect("token")
             .to_string();
-        format!(
+        let text = format!(
             "{c}\n[[tenant.source]]\nid = \"registry\"\nkinds = [\"registry\"]\n\
              adapter = {{ type = \"http\", base_url = \"{sim_url}\", token_file = \"{token}\" }}\n\
              [identity]\nkey_file = \"{key_s}\"\ncert_file = \"{cert_s}\"\nlogin_rate_per_minute = 1000\n\
-             [[identity.saml]]\nid = \"nia\"\nname = \"Identita občana\"\nprofile = \"cz-nia\"\n\
-             entity_id = \"{idp_url}/metadata\"\nsso_url = \"{idp_url}/sso/redirect\"\nslo_url = \"{idp_url}/slo/redirect\"\n\
-             signing_cert_files = [\"{idp_cert_s}\"]\nloa = \"substantial\"\n{oidc_blocks}"
+             {idp_block}{oidc_blocks}"
         )
-        .replace("listen = \"127.0.0.1:0\"", &format!("listen = \"127.0.0.1:0\"\npublic_url = \"{web2}\""))
+        .replace("listen = \"127.0.0.1:0\"", &format!("listen = \"127.0.0.1:0\"\npublic_url = \"{web2}\""));
+        tweak(text)
     })
     .await?;
     t.serve_web_on(listener);
@@ -478,8 +522,79 @@ struct Forge {
     sign_response: bool,
     with: SignWith,
     two_assertions: bool,
+    /// Encrypts the (signed) assertion to the SP before the Response is signed.
+    encrypt: Option<Enc>,
     /// Makes the assertion ids unique per forged response (the replay cache remembers them).
     tag: String,
+}
+
+const AES256_GCM: &str = "http://www.w3.org/2009/xmlenc11#aes256-gcm";
+const AES128_CBC: &str = "http://www.w3.org/2001/04/xmlenc#aes128-cbc";
+const RSA_OAEP: &str = "http://www.w3.org/2009/xmlenc11#rsa-oaep";
+const RSA_OAEP_MGF1P: &str = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p";
+const RSA_1_5: &str = "http://www.w3.org/2001/04/xmlenc#rsa-1_5";
+
+/// How a forged assertion is encrypted: content and key transport algorithms, and
+/// whether a ciphertext bit is flipped afterwards.
+#[derive(Clone, Copy)]
+struct Enc {
+    data: &'static str,
+    key: &'static str,
+    tamper: bool,
+}
+
+/// An `EncryptedAssertion` of `plain` for the holder of `cert`, as XML Encryption says.
+fn encrypt_assertion(plain: &str, cert: &X509, enc: Enc) -> String {
+    use openssl::symm::Cipher;
+    let (cipher, key_len, gcm) = match enc.data {
+        AES256_GCM => (Cipher::aes_256_gcm(), 32, true),
+        AES128_CBC => (Cipher::aes_128_cbc(), 16, false),
+        other => panic!("no test cipher {other}"),
+    };
+    let mut key = vec![0u8; key_len];
+    openssl::rand::rand_bytes(&mut key).expect("rand");
+    let mut data = if gcm {
+        let mut iv = [0u8; 12];
+        openssl::rand::rand_bytes(&mut iv).expect("rand");
+        let mut tag = [0u8; 16];
+        let ct =
+            openssl::symm::encrypt_aead(cipher, &key, Some(&iv), &[], plain.as_bytes(), &mut tag)
+                .expect("gcm");
+        [&iv[..], &ct, &tag].concat()
+    } else {
+        let mut iv = [0u8; 16];
+        openssl::rand::rand_bytes(&mut iv).expect("rand");
+        let ct = openssl::symm::encrypt(cipher, &key, Some(&iv), plain.as_bytes()).expect("cbc");
+        [&iv[..], &ct].concat()
+    };
+    if enc.tamper {
+        let middle = data.len() / 2;
+        data[middle] ^= 0x01;
+    }
+    let rsa = cert.public_key().expect("key").rsa().expect("rsa");
+    let padding = if enc.key == RSA_1_5 {
+        openssl::rsa::Padding::PKCS1
+    } else {
+        openssl::rsa::Padding::PKCS1_OAEP
+    };
+    let mut wrapped = vec![0u8; rsa.size() as usize];
+    let n = rsa
+        .public_encrypt(&key, &mut wrapped, padding)
+        .expect("wrap");
+    wrapped.truncate(n);
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    format!(
+        "<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\" \
+         Type=\"http://www.w3.org/2001/04/xmlenc#Element\"><xenc:EncryptionMethod Algorithm=\"{data_alg}\"/>\
+         <ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><xenc:EncryptedKey>\
+         <xenc:EncryptionMethod Algorithm=\"{key_alg}\"/><xenc:CipherData><xenc:CipherValue>{k}</xenc:CipherValue></xenc:CipherData>\
+         </xenc:EncryptedKey></ds:KeyInfo><xenc:CipherData><xenc:CipherValue>{d}</xenc:CipherValue></xenc:CipherData>\
+         </xenc:EncryptedData></saml:EncryptedAssertion>",
+        data_alg = enc.data,
+        key_alg = enc.key,
+        k = b64(&wrapped),
+        d = b64(&data),
+    )
 }
 
 impl Forge {
@@ -498,6 +613,7 @@ impl Forge {
             sign_response: true,
             with: SignWith::RsaSha256,
             two_assertions: false,
+            encrypt: None,
             tag: hlidac::store::new_id(),
         }
     }
@@ -578,6 +694,13 @@ impl Forge {
                 xml = sign(&xml, &a2);
             }
         }
+        if let Some(enc) = self.encrypt {
+            let start = xml.find("<saml:Assertion").expect("assertion");
+            let end = xml.find("</saml:Assertion>").expect("end") + "</saml:Assertion>".len();
+            let sp_cert = load_pair(&e.dir.path().join("sp.key"), &e.dir.path().join("sp.crt")).1;
+            let sealed = encrypt_assertion(&xml[start..end], &sp_cert, enc);
+            xml.replace_range(start..end, &sealed);
+        }
         if self.sign_response {
             xml = sign(&xml, "_r1");
         }
@@ -638,7 +761,7 @@ async fn saml_login(engine: Engine) {
     );
     assert!(b.cookie("__Host-hlidac_session").is_some());
     assert!(
-        b.cookie("hlidac_flow").is_none(),
+        b.cookie("__Host-hlidac_flow").is_none(),
         "the flow cookie is cleared"
     );
 
@@ -917,7 +1040,9 @@ async fn crafted_saml_responses_are_refused_each_for_its_own_reason() {
         let signed = Eid::saml_response_of(&form);
         assert!(signed.contains("Assertion") && !signed.contains("EncryptedAssertion"));
         let attack = xsw(&signed, v);
-        let reason = e.refused(&attack, b.cookie("hlidac_flow").as_deref()).await;
+        let reason = e
+            .refused(&attack, b.cookie("__Host-hlidac_flow").as_deref())
+            .await;
         expect(reason, "2 assertions", &format!("XSW{v}"));
     }
     // The untouched response from the same IdP is accepted (so the refusals above are the
@@ -927,7 +1052,7 @@ async fn crafted_saml_responses_are_refused_each_for_its_own_reason() {
     let b64 = base64::engine::general_purpose::STANDARD.encode(&good);
     let (_, ok) =
         e.t.app
-            .saml_acs(b.cookie("hlidac_flow").as_deref(), &b64)
+            .saml_acs(b.cookie("__Host-hlidac_flow").as_deref(), &b64)
             .await;
     assert!(ok.is_ok(), "{ok:?}");
     // Replayed: the same response through a new login.
@@ -1018,6 +1143,52 @@ async fn crafted_saml_responses_are_refused_each_for_its_own_reason() {
             Box::new(|f| f.issuer = "https://idp.evil.example".into()),
             "unknown issuer",
         ),
+        (
+            "unsigned assertion inside an encrypted assertion",
+            Box::new(|f| {
+                f.sign_assertion = false;
+                f.encrypt = Some(Enc {
+                    data: AES256_GCM,
+                    key: RSA_OAEP,
+                    tamper: false,
+                })
+            }),
+            "the assertion is not signed",
+        ),
+        (
+            "encrypted assertion in an unsigned response",
+            Box::new(|f| {
+                f.sign_response = false;
+                f.encrypt = Some(Enc {
+                    data: AES256_GCM,
+                    key: RSA_OAEP,
+                    tamper: false,
+                })
+            }),
+            "only in a signed Response",
+        ),
+        (
+            "tampered AES-GCM ciphertext",
+            Box::new(|f| {
+                f.encrypt = Some(Enc {
+                    data: AES256_GCM,
+                    key: RSA_OAEP,
+                    tamper: true,
+                })
+            }),
+            "decrypt",
+        ),
+        (
+            "RSA PKCS#1 v1.5 key transport",
+            Box::new(|f| {
+                f.encrypt = Some(Enc {
+                    data: AES256_GCM,
+                    key: RSA_1_5,
+                    tamper: false,
+                })
+            }),
+            "v1.5 key transport refused",
+        ),
     ];
     for (case, spoil, want) in crafted {
         let (cookie, id) = e.flow().await;
@@ -1074,16 +1245,33 @@ async fn crafted_saml_responses_are_refused_each_for_its_own_reason() {
         assert!(matches!(r, Err(Failure::LowLoa)), "{r:?}");
         cases += 1;
     }
-    // The forged response as it should be is accepted: the spoiled field is what failed.
-    {
+    // The forged response as it should be is accepted, in clear and encrypted each way:
+    // the spoiled field is what failed.
+    for encrypt in [
+        None,
+        Some(Enc {
+            data: AES256_GCM,
+            key: RSA_OAEP,
+            tamper: false,
+        }),
+        Some(Enc {
+            data: AES128_CBC,
+            key: RSA_OAEP_MGF1P,
+            tamper: false,
+        }),
+    ] {
         let (cookie, id) = e.flow().await;
-        let b64 = base64::engine::general_purpose::STANDARD.encode(Forge::new(&e, &id).build(&e));
+        let f = Forge {
+            encrypt,
+            ..Forge::new(&e, &id)
+        };
+        let b64 = base64::engine::general_purpose::STANDARD.encode(f.build(&e));
         let (_, r) = e.t.app.saml_acs(Some(&cookie), &b64).await;
         assert!(r.is_ok(), "{r:?}");
     }
     assert_eq!(
         e.sessions().await,
-        sessions_before + 1,
+        sessions_before + 3,
         "no refused response made a session"
     );
     assert!(cases >= 25, "{cases} SAML cases");
@@ -1095,7 +1283,7 @@ async fn crafted_saml_responses_are_refused_each_for_its_own_reason() {
     let http = reqwest::Client::new();
     let r = http
         .post(format!("{}/saml/acs", e.web))
-        .header("cookie", format!("hlidac_flow={cookie}"))
+        .header("cookie", format!("__Host-hlidac_flow={cookie}"))
         .form(&[(
             "SAMLResponse",
             base64::engine::general_purpose::STANDARD.encode(f.build(&e)),
@@ -1104,11 +1292,10 @@ async fn crafted_saml_responses_are_refused_each_for_its_own_reason() {
         .await
         .expect("post");
     assert_eq!(r.status(), 403);
-    assert!(!r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .any(|v| v.to_str().unwrap_or("").starts_with("__Host-")));
+    assert!(!r.headers().get_all("set-cookie").iter().any(|v| v
+        .to_str()
+        .unwrap_or("")
+        .starts_with("__Host-hlidac_session=")));
     let rows =
         e.t.app
             .store
@@ -1299,6 +1486,11 @@ async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
             Box::new(|h, _, _| h["kid"] = "k2".into()),
             "unknown kid",
         ),
+        (
+            "acr that is no known level",
+            Box::new(|_, c, _| c["acr"] = "urn:vendor:loa:gold".into()),
+            "no level of assurance",
+        ),
     ];
     for (case, spoil, want) in list {
         let (cookie, out) = e.t.app.login_start("lhota", "evil").await.expect("start");
@@ -1334,8 +1526,42 @@ async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
         }
         cases += 1;
     }
-    assert_eq!(cases, 10);
+    assert_eq!(cases, 11);
     assert_eq!(e.sessions().await, 0, "no crafted token made a session");
+
+    // A forged callback (wrong state) leaves the pending login alone: the real answer
+    // still finds it afterwards (and is then told the registry does not know "x1").
+    let (cookie, out) = e.t.app.login_start("lhota", "evil").await.expect("start");
+    let Outgoing::Redirect(url) = out else {
+        panic!("redirect")
+    };
+    let q: HashMap<String, String> = reqwest::Url::parse(&url)
+        .expect("url")
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let forged: HashMap<String, String> = [
+        ("code".into(), "c".into()),
+        ("state".into(), "forged".into()),
+    ]
+    .into();
+    let (_, r) = e.t.app.oidc_callback("evil", Some(&cookie), &forged).await;
+    assert!(
+        matches!(&r, Err(Failure::Refused(m)) if m.contains("wrong state")),
+        "{r:?}"
+    );
+    *op.token.lock().expect("lock") = op.sign(
+        serde_json::json!({"alg": "RS256", "kid": "k1", "typ": "JWT"}),
+        serde_json::json!({"iss": op.issuer, "aud": "hlidac-evil", "sub": "x1", "nonce": q["nonce"],
+            "exp": now + 300, "iat": now, "given_name": "Eva"}),
+    );
+    let real: HashMap<String, String> = [
+        ("code".into(), "c".into()),
+        ("state".into(), q["state"].clone()),
+    ]
+    .into();
+    let (_, r) = e.t.app.oidc_callback("evil", Some(&cookie), &real).await;
+    assert!(matches!(r, Err(Failure::NotLinked(_))), "{r:?}");
 }
 
 #[test]
@@ -1416,4 +1642,414 @@ async fn a_session_ends_when_idle_and_at_its_absolute_limit() {
         assert!(minutes < 8 * 60, "still logged in after {minutes} minutes");
     }
     assert_eq!(minutes, 8 * 60, "ends at session_max_secs (8 h)");
+}
+
+/// The IdP known only by its metadata URL, trusted through the federation's signature.
+fn metadata_block(idp: &IdpFiles) -> String {
+    format!(
+        "[[identity.saml]]\nid = \"nia\"\nname = \"Identita občana\"\nprofile = \"cz-nia\"\n\
+         entity_id = \"{u}/metadata\"\nmetadata_url = \"{u}/metadata\"\n\
+         metadata_signing_cert_files = [\"{m}\"]\nloa = \"substantial\"\n",
+        u = idp.url,
+        m = idp.metadata_cert
+    )
+}
+
+impl Eid {
+    fn idp_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.idp.port)
+    }
+
+    async fn idp_requests(&self) -> Vec<serde_json::Value> {
+        reqwest::get(format!("{}/test/requests", self.idp_url()))
+            .await
+            .expect("requests")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// A whole login through the IdP (`extra` appended to the IdP's URL); the final page.
+    async fn login(&self, extra: &str) -> (Browser, Page) {
+        let b = Browser::new();
+        let r = b
+            .send(b.http.get(format!("{}/t/lhota/login/nia", self.web)))
+            .await;
+        assert_eq!(r.status(), 303);
+        let to_idp = format!("{}{extra}", r.headers()["location"].to_str().expect("loc"));
+        let form = b.get(&to_idp).await;
+        assert_eq!(form.status, 200, "{}", form.body);
+        let page = b.submit(&form).await;
+        (b, page)
+    }
+}
+
+#[tokio::test]
+async fn an_idp_known_by_its_signed_metadata_is_trusted_through_it_and_refreshed() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let Some(e) = setup_with(Engine::Sqlite, None, &[], listener, metadata_block, |c| c).await
+    else {
+        return;
+    };
+    // No certificate and no endpoint configured: both come from the signed metadata. The
+    // assertion comes encrypted with AES-256-GCM this time.
+    let (_, page) = e.login("&gcm=1").await;
+    assert!(page.body.contains("Jana Nováková"), "{}", page.body);
+    let requests = e.idp_requests().await;
+    assert_eq!(
+        requests[0]["destination"],
+        format!("{}/sso/redirect", e.idp_url()),
+        "the SSO endpoint of the metadata"
+    );
+
+    // The IdP rolls its key over: until hlidac reads the metadata again, its responses do
+    // not verify; after the refresh they do.
+    let config = e.t.app.config.identity.saml[0].clone();
+    reqwest::Client::new()
+        .post(format!("{}/test/rotate", e.idp_url()))
+        .send()
+        .await
+        .expect("rotate");
+    let (_, page) = e.login("").await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    let rows =
+        e.t.app
+            .store
+            .login_rows(None, 0, i64::MAX)
+            .await
+            .expect("logins");
+    let refused: i64 = rows
+        .iter()
+        .filter(|r| r.outcome == "refused")
+        .map(|r| r.count)
+        .sum();
+    assert_eq!(refused, 1, "{rows:?}");
+    assert!(
+        e.t.app
+            .logins
+            .refresh_saml(&config, e.t.clock.now_ms())
+            .await
+    );
+    let (_, page) = e.login("").await;
+    assert!(page.body.contains("Jana Nováková"), "{}", page.body);
+
+    // Metadata that no longer verifies is not taken; the last good metadata stays in use.
+    let good = reqwest::get(format!("{}/metadata", e.idp_url()))
+        .await
+        .expect("metadata")
+        .text()
+        .await
+        .expect("text");
+    let forged = good.replacen("/sso/redirect", "/sso/elsewhere", 1);
+    assert_ne!(forged, good);
+    for bad in [forged.as_str(), "<not-metadata/>", ""] {
+        reqwest::Client::new()
+            .put(format!("{}/test/metadata", e.idp_url()))
+            .body(bad.to_string())
+            .send()
+            .await
+            .expect("put");
+        assert!(
+            !e.t.app
+                .logins
+                .refresh_saml(&config, e.t.clock.now_ms())
+                .await
+        );
+    }
+    let (_, page) = e.login("").await;
+    assert!(page.body.contains("Jana Nováková"), "{}", page.body);
+    let last = e.idp_requests().await.last().cloned().expect("request");
+    assert_eq!(last["destination"], format!("{}/sso/redirect", e.idp_url()));
+    // Once the last good metadata is past its validUntil (a day), a failed refresh takes
+    // the IdP out of use rather than trusting stale keys.
+    e.t.clock.set(e.t.clock.now() + chrono::Duration::hours(25));
+    assert!(
+        !e.t.app
+            .logins
+            .refresh_saml(&config, e.t.clock.now_ms())
+            .await
+    );
+    assert!(e.t.app.logins.saml_idp("nia").is_none());
+    let r = e.t.app.login_start("lhota", "nia").await;
+    assert!(
+        matches!(&r, Err(Failure::Error(m)) if m.contains("metadata is not available")),
+        "{:?}",
+        r.as_ref().err()
+    );
+}
+
+#[test]
+fn check_config_refuses_unsigned_network_metadata_and_a_bad_metadata_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (sp_key, sp_cert) = keypair(dir.path(), "sp");
+    let (_, fed_cert) = keypair(dir.path(), "federation");
+    let (_, idp_cert) = keypair(dir.path(), "idp");
+    let der = |p: &Path| {
+        let pem = std::fs::read(p).expect("pem");
+        base64::engine::general_purpose::STANDARD
+            .encode(X509::from_pem(&pem).expect("cert").to_der().expect("der"))
+    };
+    // Metadata with a signing key but no signature, for a config that wants one.
+    let meta = dir.path().join("idp-metadata.xml");
+    std::fs::write(
+        &meta,
+        format!(
+            "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"https://idp.example\">\
+             <md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\
+             <md:KeyDescriptor use=\"signing\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data>\
+             <ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\
+             <md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://idp.example/sso\"/>\
+             </md:IDPSSODescriptor></md:EntityDescriptor>",
+            der(&idp_cert)
+        ),
+    )
+    .expect("write");
+    let config = dir.path().join("hlidac.toml");
+    let base = format!(
+        "state_dir = \"{state}\"\n[[tenant]]\nid = \"lhota\"\nname = \"Lhota\"\nsender = {{ email = \"a@lhota.example\" }}\n\
+         [identity]\nkey_file = \"{k}\"\ncert_file = \"{c}\"\n",
+        state = dir.path().join("state").display(),
+        k = sp_key.display(),
+        c = sp_cert.display(),
+    );
+    let check = |idp: &str| {
+        std::fs::write(&config, format!("{base}{idp}")).expect("config");
+        let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+            .arg("check-config")
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .expect("run");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code(), text)
+    };
+    // The file as it is, with no metadata signer: accepted.
+    let file_idp = format!(
+        "[[identity.saml]]\nid = \"nia\"\nname = \"NIA\"\nprofile = \"cz-nia\"\nentity_id = \"https://idp.example\"\n\
+         metadata_file = \"{}\"\n",
+        meta.display()
+    );
+    let (code, err) = check(&file_idp);
+    assert_eq!(code, Some(0), "{err}");
+    // The same file when a signer is configured: it is not signed.
+    let (code, err) = check(&format!(
+        "{file_idp}metadata_signing_cert_files = [\"{}\"]\n",
+        fed_cert.display()
+    ));
+    assert_eq!(code, Some(78), "{err}");
+    assert!(
+        err.contains("identity.saml[0].metadata_file") && err.contains("signature"),
+        "{err}"
+    );
+    // A metadata URL without a signer, and over plain http to another host.
+    let (code, err) = check(
+        "[[identity.saml]]\nid = \"nia\"\nname = \"NIA\"\nprofile = \"cz-nia\"\nentity_id = \"https://idp.example\"\n\
+         metadata_url = \"http://idp.example/metadata\"\n",
+    );
+    assert_eq!(code, Some(78), "{err}");
+    assert!(
+        err.contains("identity.saml[0].metadata_signing_cert_files")
+            && err.contains("must be signed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("identity.saml[0].metadata_url") && err.contains("HTTPS"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn the_idp_logs_the_citizen_out_from_its_side() {
+    let Some(e) = setup(Engine::Sqlite, None, &[]).await else {
+        return;
+    };
+    let (b, page) = e.login("").await;
+    assert!(page.body.contains("Jana Nováková"), "{}", page.body);
+    assert_eq!(e.sessions().await, 1);
+    // The citizen logs out at the IdP, which sends its signed LogoutRequest here.
+    let r = b
+        .send(b.http.get(format!("{}/test/logout", e.idp_url())))
+        .await;
+    assert_eq!(r.status(), 302);
+    let to_sp = r.headers()["location"].to_str().expect("loc").to_string();
+    assert!(
+        to_sp.starts_with(&format!("{}/saml/slo?SAMLRequest=", e.web)),
+        "{to_sp}"
+    );
+    // A changed signature is refused and ends nothing.
+    let forged = to_sp.replacen("&Signature=", "&Signature=AAAA", 1);
+    assert_eq!(b.get(&forged).await.status, 400);
+    assert_eq!(e.sessions().await, 1);
+    // The real one ends the session and answers the IdP with a signed LogoutResponse.
+    let done = b.get(&to_sp).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(
+        done.url
+            .starts_with(&format!("{}/slo/redirect?SAMLResponse=", e.idp_url())),
+        "{}",
+        done.url
+    );
+    assert_eq!(e.sessions().await, 0);
+    let requests = e.idp_requests().await;
+    let asked = requests
+        .iter()
+        .find(|r| r["binding"] == "idp-logout")
+        .expect("logout request");
+    let answer = requests
+        .iter()
+        .find(|r| r["binding"] == "logout-response")
+        .expect("answer");
+    assert_eq!(answer["signature_verified"], true);
+    assert_eq!(answer["in_response_to"], asked["id"]);
+    assert_eq!(
+        answer["status"],
+        "urn:oasis:names:tc:SAML:2.0:status:Success"
+    );
+    assert_eq!(answer["relay_state"], "idp-logout");
+    let me = b.get(&format!("{}/t/lhota/me", e.web)).await;
+    assert!(me.url.ends_with("/t/lhota/"), "logged out: {}", me.url);
+    // The same request again is a replay.
+    let (_, page) = e.login("").await;
+    assert!(page.body.contains("Jana Nováková"));
+    assert_eq!(b.get(&to_sp).await.status, 400);
+    assert_eq!(e.sessions().await, 1, "the replay ended nothing");
+}
+
+/// Bulgarian eAuth: the request goes by HTTP-POST with the RequestedService extension.
+fn eauth_block(idp: &IdpFiles) -> String {
+    format!(
+        "[[identity.saml]]\nid = \"nia\"\nname = \"eAuth\"\nprofile = \"bg-eauth\"\n\
+         entity_id = \"{u}/metadata\"\nsso_url = \"{u}/sso/post\"\nsso_binding = \"post\"\n\
+         signing_cert_files = [\"{c}\"]\nloa = \"substantial\"\n\
+         eauth_service = \"2.16.100.1.1.1.1.13\"\neauth_provider = \"2.16.100.1.1.1.1.13.1.1.2\"\n",
+        u = idp.url,
+        c = idp.cert
+    )
+}
+
+#[tokio::test]
+async fn an_eauth_login_goes_by_http_post_with_the_requested_service() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let Some(e) = setup_with(Engine::Sqlite, None, &[], listener, eauth_block, |c| c).await else {
+        return;
+    };
+    let eauth = "urn:egov:bg:eauth:2.0:attributes:";
+    let user = serde_json::json!({"loa": null, "attributes": {
+        format!("{eauth}personIdentifier"): format!("PNOBG-{EGN}"),
+        format!("{eauth}personName"): "Иван Петров",
+    }});
+    std::fs::write(e.dir.path().join("user.json"), user.to_string()).expect("user");
+    let b = Browser::new();
+    // hlidac's page posts the signed request to the IdP by itself.
+    let to_idp = b.get(&format!("{}/t/lhota/login/nia", e.web)).await;
+    assert_eq!(to_idp.status, 200, "{}", to_idp.body);
+    let (action, fields) = form_of(&to_idp.body);
+    assert_eq!(action, format!("{}/sso/post", e.idp_url()));
+    assert!(fields.iter().any(|(k, _)| k == "SAMLRequest"));
+    let at_idp = b.submit(&to_idp).await;
+    assert_eq!(at_idp.status, 200, "{}", at_idp.body);
+    let page = b.submit(&at_idp).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Иван Петров"), "{}", page.body);
+
+    let req = &e.idp_requests().await[0];
+    assert_eq!(req["binding"], "post");
+    assert_eq!(
+        req["signature_verified"], true,
+        "the enveloped signature verified"
+    );
+    assert_eq!(
+        req["sig_alg"],
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+    );
+    assert_eq!(
+        req["requested_authn_context"]["class_refs"][0],
+        "urn:bg:egov:eauth:2.0:loa:SUBSTANTIAL"
+    );
+    let ext = req["extensions_xml"].as_str().expect("extensions");
+    for part in [
+        "urn:bg:egov:eauth:2.0:saml:ext",
+        "RequestedService",
+        ">2.16.100.1.1.1.1.13<",
+        ">2.16.100.1.1.1.1.13.1.1.2<",
+        ">SUBSTANTIAL<",
+    ] {
+        assert!(ext.contains(part), "{part} not in {ext}");
+    }
+}
+
+#[tokio::test]
+async fn login_requests_are_limited_per_client_behind_a_trusted_proxy() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    fn limited(c: String) -> String {
+        c.replace("login_rate_per_minute = 1000", "login_rate_per_minute = 2")
+            .replace(
+                "public_url =",
+                "trusted_proxies = [\"127.0.0.1\"]\npublic_url =",
+            )
+    }
+    let Some(e) = setup_with(Engine::Sqlite, None, &[], listener, nia_block, limited).await else {
+        return;
+    };
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let start = |client: &'static str| {
+        http.get(format!("{}/t/lhota/login/nia", e.web))
+            .header("x-forwarded-for", format!("203.0.113.77, {client}"))
+            .send()
+    };
+    // Two logins a minute per client, as the proxy names it.
+    assert_eq!(start("198.51.100.1").await.expect("get").status(), 303);
+    assert_eq!(start("198.51.100.1").await.expect("get").status(), 303);
+    let third = start("198.51.100.1").await.expect("get");
+    assert_eq!(third.status(), 429);
+    assert!(third.text().await.expect("body").contains("<html"));
+    // Another client behind the same proxy has its own allowance; what a client writes
+    // before the proxy's entry does not make it another.
+    assert_eq!(start("198.51.100.2").await.expect("get").status(), 303);
+    assert_eq!(start("198.51.100.2").await.expect("get").status(), 303);
+    let spoofed = http
+        .get(format!("{}/t/lhota/login/nia", e.web))
+        .header("x-forwarded-for", "192.0.2.99, 198.51.100.1")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(spoofed.status(), 429);
+    // The POST to the ACS counts too.
+    let acs = http
+        .post(format!("{}/saml/acs", e.web))
+        .header("x-forwarded-for", "198.51.100.1")
+        .form(&[("SAMLResponse", "x")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(acs.status(), 429);
+    let rows =
+        e.t.app
+            .store
+            .login_rows(None, 0, i64::MAX)
+            .await
+            .expect("logins");
+    let limited: i64 = rows
+        .iter()
+        .filter(|r| r.outcome == "rate_limited")
+        .map(|r| r.count)
+        .sum();
+    assert_eq!(limited, 3, "{rows:?}");
+    // The next minute, the allowance is back.
+    e.t.clock
+        .set(e.t.clock.now() + chrono::Duration::minutes(1));
+    assert_eq!(start("198.51.100.1").await.expect("get").status(), 303);
 }

@@ -15,12 +15,20 @@ successful login:
         Both answer with an HTML page holding an auto-submitted form that posts SAMLResponse and
         RelayState to the ACS URL. The Assertion is signed, then encrypted (AES-256-CBC, key by
         RSA-OAEP-MGF1P to the SP's encryption certificate), then the Response is signed. An extra
-        parameter plain=1 (outside the signed part) skips the encryption.
+        parameter plain=1 (outside the signed part) skips the encryption; gcm=1 encrypts with
+        AES-256-GCM instead.
   GET  /slo/redirect    LogoutRequest, HTTP-Redirect binding; answers 302 to the SP's
                         SingleLogoutService with a signed LogoutResponse (query signature).
+  GET  /slo/redirect    also the SP's LogoutResponse to a logout this IdP started: its query
+                        signature is checked and it is recorded
+  GET  /test/logout     IdP-initiated single logout of the last login issued: answers 302 to
+                        the SP's SingleLogoutService with a signed LogoutRequest
   GET  /test/requests   JSON list of the requests accepted, in order
   GET  /test/refused    JSON list of the requests refused (with HTTP 400), in order
   POST /test/reset      empties both lists
+  POST /test/rotate     a new signing key and certificate (written over --key and --cert); the
+                        metadata names the new certificate
+  PUT  /test/metadata   serve the body as /metadata from now on
 
 A request that is unsigned, badly signed, signed with SHA-1, from an issuer the SP metadata does
 not name, for another Destination, or with an ACS URL the SP metadata does not list is refused
@@ -32,6 +40,8 @@ request and rebuilt whenever the file changes. USER.json is read on every login:
    "attributes": {"<attribute URI>": "value" or ["value", ...], ...},
    "error": optional {"status": "<second-level StatusCode>", "message": "..."}: answer with that
             failure (top-level Responder) instead of an assertion}
+With --metadata-key and --metadata-cert (a federation's signer), /metadata is signed with that
+key and carries a validUntil a day ahead.
 With --state-dir, requests.json, refused.json and each Response sent (response-N.xml) are kept
 there, and pysaml2's temporary files go there too.
 """
@@ -51,13 +61,14 @@ import threading
 import time
 import warnings
 import zlib
+from xml.etree import ElementTree
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote_plus
 from xml.parsers import expat
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from defusedxml import ElementTree as SafeET
 
@@ -66,7 +77,8 @@ warnings.filterwarnings("ignore", message=".*CFB.*")
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, md, saml, xmldsig as ds
 from saml2.config import IdPConfig
-from saml2.metadata import entity_descriptor
+from saml2.metadata import entity_descriptor, sign_entity_descriptor
+from saml2.sigver import security_context
 from saml2.s_utils import sid
 from saml2.server import Server
 from saml2.sigver import (
@@ -80,6 +92,7 @@ from saml2.sigver import (
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 AES256_CBC = "http://www.w3.org/2001/04/xmlenc#aes256-cbc"
+AES256_GCM = "http://www.w3.org/2009/xmlenc11#aes256-gcm"
 NS_SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 NS_DS = "http://www.w3.org/2000/09/xmldsig#"
 ATTRNAME_FORMAT_URI = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
@@ -102,6 +115,10 @@ REDIRECT_SIG_HASHES = {
 }
 
 log = logging.getLogger("saml_idp")
+
+# Every message names the signature namespace ds: and metadata md:, as IdPs usually write them.
+ElementTree.register_namespace("ds", ds.NAMESPACE)
+ElementTree.register_namespace("md", md.NAMESPACE)
 
 
 class Refused(Exception):
@@ -171,7 +188,8 @@ class NiaLikeServer(Server):
     def _encrypt_assertion(self, encrypt_cert, sp_entity_id, response, node_xpath=None):
         wrapped, unwrapped = get_pem_wrapped_unwrapped(encrypt_cert)
         tmp = make_temp(wrapped.encode("ascii"), decode=False, delete_tmpfiles=self.config.delete_tmpfiles)
-        template = pre_encryption_part(msg_enc=AES256_CBC, key_enc=RSA_OAEP_MGF1P, encrypt_cert=unwrapped)
+        msg_enc = getattr(self, "msg_enc", AES256_CBC)
+        template = pre_encryption_part(msg_enc=msg_enc, key_enc=RSA_OAEP_MGF1P, encrypt_cert=unwrapped)
         return self.sec.encrypt_assertion(response, tmp.name, template, key_type="aes-256", node_xpath=node_xpath)
 
 
@@ -311,7 +329,16 @@ class Idp:
     def _metadata(self):
         descriptor = entity_descriptor(self._config(with_sp=False))
         descriptor.extensions = None  # pysaml2's algsupport list, MD5 and SHA-1 included
-        xml = descriptor.to_string(nspair={"md": md.NAMESPACE, "ds": ds.NAMESPACE}).decode("utf-8")
+        if self.args.metadata_key:
+            descriptor.valid_until = utc(time.time() + 24 * 3600)
+            signer = self._config(with_sp=False)
+            signer.key_file = self.args.metadata_key
+            signer.cert_file = self.args.metadata_cert
+            _, xml = sign_entity_descriptor(descriptor, "_" + secrets.token_hex(16), security_context(signer),
+                                            sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
+            xml = str(xml)
+        else:
+            xml = descriptor.to_string(nspair={"md": md.NAMESPACE, "ds": ds.NAMESPACE}).decode("utf-8")
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml.split("?>", 1)[-1].lstrip()
 
     def saml_server(self):
@@ -534,6 +561,7 @@ class Idp:
         force = message.force_authn
         relay_state = params.get("RelayState")
         plain = params.get("plain") == "1"
+        server.msg_enc = AES256_GCM if params.get("gcm") == "1" else AES256_CBC
         entry = {
             "id": message.id,
             "binding": "redirect" if binding == BINDING_HTTP_REDIRECT else "post",
@@ -620,6 +648,64 @@ class Idp:
 
     # ---- SLO ---------------------------------------------------------------------------------
 
+    def rotate(self):
+        """A new signing key and certificate in place of the old; the metadata says so."""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, "rotated idp")])
+        now = datetime.datetime.now(datetime.timezone.utc)
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+                .not_valid_after(now + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
+        with open(self.args.key, "wb") as f:
+            f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                      serialization.NoEncryption()))
+        with open(self.args.cert, "wb") as f:
+            f.write(cert.public_bytes(serialization.Encoding.PEM))
+        with self.lock:
+            self.server = None
+            self.server_stamp = None
+            self.metadata_xml = self._metadata()
+
+    def logout_sp(self):
+        """IdP-initiated logout of the last login issued: the Location of the 302 to the SP."""
+        server = self.saml_server()
+        with self.lock:
+            if not self.sessions:
+                raise Refused("no login to log out", 409)
+            (name_id, session_index), sp = list(self.sessions.items())[-1]
+        slo = server.metadata.single_logout_service(sp, BINDING_HTTP_REDIRECT, "spsso")
+        if not slo:
+            raise Refused("the SP metadata has no HTTP-Redirect SingleLogoutService")
+        destination = slo[0]["location"]
+        request_id, request = server.create_logout_request(
+            destination, sp, name_id=saml.NameID(format=NAMEID_TRANSIENT, text=name_id),
+            session_indexes=[session_index], sign=False)
+        info = server.apply_binding(BINDING_HTTP_REDIRECT, str(request), destination, "idp-logout",
+                                    sign=True, sigalg=SIG_RSA_SHA256)
+        self.record({"id": request_id, "binding": "idp-logout", "destination": destination,
+                     "name_id": name_id})
+        return dict(info["headers"])["Location"]
+
+    def logout_response(self, server, query):
+        """The SP's answer to logout_sp: checked and recorded."""
+        params, xml_bytes, sig_alg = self.verify_redirect(server, query, "SAMLResponse")
+        root = self.parse(xml_bytes)
+        if root.tag != f"{{{NS_SAMLP}}}LogoutResponse":
+            raise Refused(f"the SAMLResponse is a {root.tag}, not a samlp:LogoutResponse")
+        if root.get("Destination") != self.slo_redirect:
+            raise Refused(f"Destination {root.get('Destination')!r}, expected {self.slo_redirect!r}")
+        code = root.find(f"{{{NS_SAMLP}}}Status/{{{NS_SAMLP}}}StatusCode")
+        self.record({
+            "binding": "logout-response",
+            "issuer": self.issuer_of(xml_bytes),
+            "signature_verified": True,
+            "sig_alg": sig_alg,
+            "in_response_to": root.get("InResponseTo"),
+            "status": code.get("Value") if code is not None else None,
+            "relay_state": params.get("RelayState"),
+        })
+        return "<!DOCTYPE html>\n<html><head><title>Logged out</title></head><body>logged out</body></html>\n"
+
     def slo(self, query):
         """Returns the Location of the 302 carrying the LogoutResponse."""
         server = self.saml_server()
@@ -684,11 +770,14 @@ class Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         self.handle_saml("GET", path, query, None)
 
+    def do_PUT(self):
+        self.do_POST()
+
     def do_POST(self):
         path, _, query = self.path.partition("?")
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-        self.handle_saml("POST", path, query, body)
+        self.handle_saml(self.command, path, query, body)
 
     def handle_saml(self, method, path, query, body):
         idp = self.idp
@@ -701,14 +790,30 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(200, page, "text/html; charset=utf-8")
             elif method == "POST" and path == "/sso/post":
                 form = dict(parse_qsl(body, keep_blank_values=True))
-                form.update({k: v for k, v in parse_qsl(query) if k == "plain"})
+                form.update({k: v for k, v in parse_qsl(query) if k in ("plain", "gcm")})
                 with idp.work:
                     page = idp.sso(BINDING_HTTP_POST, form, query)
+                self.send(200, page, "text/html; charset=utf-8")
+            elif method == "GET" and path == "/slo/redirect" and "SAMLResponse=" in query:
+                with idp.work:
+                    page = idp.logout_response(idp.saml_server(), query)
                 self.send(200, page, "text/html; charset=utf-8")
             elif method == "GET" and path == "/slo/redirect":
                 with idp.work:
                     location = idp.slo(query)
                 self.send(302, "", headers=[("Location", location)])
+            elif method == "GET" and path == "/test/logout":
+                with idp.work:
+                    location = idp.logout_sp()
+                self.send(302, "", headers=[("Location", location)])
+            elif method == "POST" and path == "/test/rotate":
+                with idp.work:
+                    idp.rotate()
+                self.send(200, "rotated\n")
+            elif method == "PUT" and path == "/test/metadata":
+                with idp.lock:
+                    idp.metadata_xml = body
+                self.send(200, "metadata replaced\n")
             elif method == "GET" and path == "/test/requests":
                 with idp.lock:
                     self.send(200, json.dumps(idp.requests, ensure_ascii=False), "application/json")
@@ -737,9 +842,11 @@ def main():
     parser.add_argument("--sp-metadata", required=True, help="SP metadata XML (may appear later)")
     parser.add_argument("--user", required=True, help="JSON: loa, attributes (read on every login)")
     parser.add_argument("--entity-id", help="default http://127.0.0.1:<port>/metadata")
+    parser.add_argument("--metadata-key", help="signs /metadata (a federation's key), PEM")
+    parser.add_argument("--metadata-cert", help="the certificate of --metadata-key, PEM")
     parser.add_argument("--state-dir", help="keeps requests.json, refused.json, response-N.xml, temp files")
     args = parser.parse_args()
-    for name in ("key", "cert", "user", "sp_metadata", "state_dir"):
+    for name in ("key", "cert", "user", "sp_metadata", "state_dir", "metadata_key", "metadata_cert"):
         if getattr(args, name):
             setattr(args, name, os.path.abspath(getattr(args, name)))
 

@@ -242,6 +242,10 @@ fn resolve_paths(c: &mut Config, base: &Path) {
     }
     for idp in &mut c.identity.saml {
         idp.signing_cert_files.iter_mut().for_each(fix);
+        idp.metadata_signing_cert_files.iter_mut().for_each(fix);
+        if let Some(p) = idp.metadata_file.as_mut() {
+            fix(p);
+        }
     }
     for idp in &mut c.identity.oidc {
         if let Some(p) = idp.client_secret_file.as_mut() {
@@ -482,6 +486,15 @@ fn validate(c: &Config, errs: &mut Errors) {
             format!("{:?} is not an address and port", c.web.listen),
             Some("for example \"127.0.0.1:8080\" or \"[::1]:8080\""),
         );
+    }
+    for (i, p) in c.web.trusted_proxies.iter().enumerate() {
+        if crate::config::model::parse_net(p).is_none() {
+            errs.push(
+                format!("web.trusted_proxies[{i}]"),
+                format!("{p:?} is not an address or network"),
+                Some("for example \"127.0.0.1\" or \"10.0.0.0/8\""),
+            );
+        }
     }
     if let Some(u) = &c.web.public_url {
         let ok = u.parse::<axum::http::Uri>().ok().is_some_and(|u| {
@@ -968,26 +981,54 @@ fn validate_identity(c: &Config, errs: &mut Errors) {
                 Some("use cz-nia, eidas or bg-eauth"),
             );
         }
-        if idp.signing_cert_files.is_empty() {
+        if idp.signing_cert_files.is_empty() && !idp.has_metadata() {
             errs.push(
                 format!("{p}.signing_cert_files"),
                 "the identity provider has no signing certificate: without one, a forged response could not be told from a real one",
-                Some("list the IdP's signing certificate (PEM), e.g. taken from its metadata"),
+                Some("list the IdP's signing certificate (PEM), or give its metadata_file or metadata_url"),
             );
         }
-        for (j, f) in idp.signing_cert_files.iter().enumerate() {
-            let key = format!("{p}.signing_cert_files[{j}]");
-            match std::fs::read(f) {
-                Ok(pem) => {
-                    if let Err(e) = crate::identity::dsig::load_certs(&pem) {
-                        errs.push(key, format!("{}: {e}", f.display()), None);
+        let mut certs_ok = true;
+        for (field, files) in [
+            ("signing_cert_files", &idp.signing_cert_files),
+            (
+                "metadata_signing_cert_files",
+                &idp.metadata_signing_cert_files,
+            ),
+        ] {
+            for (j, f) in files.iter().enumerate() {
+                let key = format!("{p}.{field}[{j}]");
+                match std::fs::read(f) {
+                    Ok(pem) => {
+                        if let Err(e) = crate::identity::dsig::load_certs(&pem) {
+                            errs.push(key, format!("{}: {e}", f.display()), None);
+                            certs_ok = false;
+                        }
+                    }
+                    Err(e) => {
+                        errs.push(key, format!("cannot read {}: {e}", f.display()), None);
+                        certs_ok = false;
                     }
                 }
-                Err(e) => errs.push(key, format!("cannot read {}: {e}", f.display()), None),
             }
         }
+        validate_idp_metadata(idp, &p, certs_ok, errs);
+        if idp.sp_type != id.saml[0].sp_type {
+            errs.push(
+                format!("{p}.sp_type"),
+                "differs from identity.saml[0].sp_type: the SP's metadata states one SPType",
+                None,
+            );
+        }
+        if !matches!(idp.sp_type.as_str(), "public" | "private") {
+            errs.push(
+                format!("{p}.sp_type"),
+                "must be \"public\" or \"private\"",
+                None,
+            );
+        }
         for (key, u) in [
-            ("sso_url", Some(&idp.sso_url)),
+            ("sso_url", idp.sso_url.as_ref()),
             ("slo_url", idp.slo_url.as_ref()),
         ] {
             if let Some(u) = u {
@@ -1064,6 +1105,64 @@ fn validate_identity(c: &Config, errs: &mut Errors) {
             "must be at least session_idle_secs, which must not be 0",
             None,
         );
+    }
+}
+
+/// An IdP's metadata settings; a metadata file is read and checked as the daemon will.
+fn validate_idp_metadata(
+    idp: &crate::config::SamlIdpConfig,
+    p: &str,
+    certs_ok: bool,
+    errs: &mut Errors,
+) {
+    if idp.metadata_file.is_some() && idp.metadata_url.is_some() {
+        errs.push(
+            format!("{p}.metadata_url"),
+            "give metadata_file or metadata_url, not both",
+            None,
+        );
+    }
+    if !idp.has_metadata() && idp.sso_url.is_none() {
+        errs.push(
+            format!("{p}.sso_url"),
+            "is needed when the identity provider has no metadata",
+            None,
+        );
+    }
+    if idp.metadata_refresh_secs < 60 {
+        errs.push(
+            format!("{p}.metadata_refresh_secs"),
+            "must be at least 60",
+            None,
+        );
+    }
+    if let Some(u) = &idp.metadata_url {
+        if let Err(e) = crate::identity::oidc::check_endpoint(u) {
+            errs.push(
+                format!("{p}.metadata_url"),
+                e,
+                Some("metadata comes over https (http only on loopback)"),
+            );
+        }
+        if idp.metadata_signing_cert_files.is_empty() {
+            errs.push(
+                format!("{p}.metadata_signing_cert_files"),
+                "metadata fetched over the network must be signed: without a certificate to check it, whoever could change it on the way would choose the keys hlidac trusts",
+                Some("list the certificate (PEM) the federation or the IdP signs its metadata with"),
+            );
+        }
+    }
+    if let (Some(f), true) = (&idp.metadata_file, certs_ok) {
+        let key = format!("{p}.metadata_file");
+        match std::fs::read_to_string(f) {
+            Ok(text) => {
+                let now = chrono::Utc::now().timestamp_millis();
+                if let Err(e) = crate::identity::saml::SamlIdp::assemble(idp, Some(&text), now) {
+                    errs.push(key, format!("{}: {e}", f.display()), None);
+                }
+            }
+            Err(e) => errs.push(key, format!("cannot read {}: {e}", f.display()), None),
+        }
     }
 }
 

@@ -75,6 +75,10 @@ pub struct WebConfig {
     /// in the unsubscribe links of every e-mail. Default: http://<listen>.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// Reverse proxies (addresses or networks, e.g. "127.0.0.1" or "10.0.0.0/8") whose
+    /// `X-Forwarded-For` names the client. Empty: the connecting address is the client.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for WebConfig {
@@ -82,7 +86,48 @@ impl Default for WebConfig {
         WebConfig {
             listen: default_listen(),
             public_url: None,
+            trusted_proxies: Vec::new(),
         }
+    }
+}
+
+/// An address or network ("192.0.2.1", "10.0.0.0/8", "2001:db8::/32").
+pub fn parse_net(s: &str) -> Option<ipnet::IpNet> {
+    s.parse::<ipnet::IpNet>()
+        .ok()
+        .or_else(|| s.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+}
+
+impl WebConfig {
+    /// The client behind a request from `peer`: the rightmost `X-Forwarded-For` entry not
+    /// a trusted proxy, when `peer` is one; else `peer`.
+    pub fn client_addr(
+        &self,
+        peer: std::net::IpAddr,
+        forwarded_for: Option<&str>,
+    ) -> std::net::IpAddr {
+        let nets: Vec<ipnet::IpNet> = self
+            .trusted_proxies
+            .iter()
+            .filter_map(|s| parse_net(s))
+            .collect();
+        let trusted = |a: &std::net::IpAddr| nets.iter().any(|n| n.contains(a));
+        if !trusted(&peer) {
+            return peer;
+        }
+        let mut client = peer;
+        for hop in forwarded_for.unwrap_or("").rsplit(',') {
+            match hop.trim().parse::<std::net::IpAddr>() {
+                Ok(a) => {
+                    client = a;
+                    if !trusted(&a) {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        client
     }
 }
 
@@ -641,16 +686,34 @@ pub struct SamlIdpConfig {
     pub profile: Profile,
     /// The IdP's entity id (the Issuer of its responses).
     pub entity_id: String,
-    pub sso_url: String,
+    /// Where AuthnRequests go; default: the metadata's SingleSignOnService for the binding.
+    #[serde(default)]
+    pub sso_url: Option<String>,
     #[serde(default)]
     pub sso_binding: SamlBinding,
-    /// Single logout (HTTP-Redirect); without it, logout is local only.
+    /// Single logout (HTTP-Redirect); default: the metadata's. Without one, logout is
+    /// local only.
     #[serde(default)]
     pub slo_url: Option<String>,
-    /// The IdP's signing certificates (PEM; several for a key rollover). Required:
-    /// without one, nothing could tell a forged response from a real one.
+    /// The IdP's signing certificates (PEM; several for a key rollover), trusted in
+    /// addition to those of its metadata. Without either, nothing could tell a forged
+    /// response from a real one.
     #[serde(default)]
     pub signing_cert_files: Vec<PathBuf>,
+    /// The IdP's metadata as a local file (read again on each refresh).
+    #[serde(default)]
+    pub metadata_file: Option<PathBuf>,
+    /// The IdP's metadata fetched over HTTPS; it must be signed by a
+    /// `metadata_signing_cert_files` certificate.
+    #[serde(default)]
+    pub metadata_url: Option<String>,
+    /// Who signs the metadata (PEM): the federation or the IdP. Checked whenever given.
+    #[serde(default)]
+    pub metadata_signing_cert_files: Vec<PathBuf>,
+    /// How often the metadata is read again (a failed refresh is retried after a minute;
+    /// the last good metadata is used until its validUntil).
+    #[serde(default = "default_metadata_refresh")]
+    pub metadata_refresh_secs: u64,
     /// The level of assurance asked for (`Comparison="minimum"`).
     #[serde(default = "default_requested_loa")]
     pub loa: Loa,
@@ -665,6 +728,17 @@ pub struct SamlIdpConfig {
     pub eauth_service: Option<String>,
     #[serde(default)]
     pub eauth_provider: Option<String>,
+}
+
+fn default_metadata_refresh() -> u64 {
+    3600
+}
+
+impl SamlIdpConfig {
+    /// Whether the IdP is described by metadata (a file or a URL).
+    pub fn has_metadata(&self) -> bool {
+        self.metadata_file.is_some() || self.metadata_url.is_some()
+    }
 }
 
 fn default_requested_loa() -> Loa {

@@ -12,6 +12,7 @@ use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private, Public};
 use openssl::x509::X509;
 use roxmltree::{Document, Node};
+use std::collections::BTreeMap;
 
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 pub const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
@@ -246,55 +247,87 @@ pub fn sign_bytes(key: &PKey<Private>, data: &[u8]) -> Result<Vec<u8>, String> {
     signer.sign_to_vec().map_err(|e| e.to_string())
 }
 
-/// The HTTP-Redirect binding: the signature covers `SAMLRequest=…&RelayState=…&SigAlg=…`
-/// exactly as URL-encoded in the query.
-pub fn verify_redirect(raw_query: &str, certs: &[X509]) -> Result<(), String> {
-    let mut parts: Vec<(&str, &str)> = Vec::new();
-    let mut signature = None;
-    let mut sig_alg = None;
-    for pair in raw_query.split('&') {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        match k {
-            "SAMLRequest" | "SAMLResponse" | "RelayState" => parts.push((k, pair)),
-            "SigAlg" => {
-                sig_alg = Some(v);
-                parts.push((k, pair));
+/// A message that came over the HTTP-Redirect binding, split from the raw query. Each
+/// parameter may occur once; the message is decoded from exactly the octets the
+/// signature covers.
+pub struct RedirectMessage {
+    /// `SAMLRequest` or `SAMLResponse`.
+    pub field: &'static str,
+    /// The parameter's value, URL-decoded (still base64 of DEFLATE).
+    pub message: String,
+    pub relay_state: Option<String>,
+    /// `SAMLRequest=…&RelayState=…&SigAlg=…` as received.
+    signed: String,
+    sig_alg: Option<String>,
+    signature: Option<String>,
+}
+
+fn url_decode(v: &str) -> String {
+    url::form_urlencoded::parse(format!("a={v}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+impl RedirectMessage {
+    pub fn parse(raw_query: &str) -> Result<RedirectMessage, String> {
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for pair in raw_query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let known = [
+                "SAMLRequest",
+                "SAMLResponse",
+                "RelayState",
+                "SigAlg",
+                "Signature",
+            ];
+            if let Some(k) = known.iter().find(|n| **n == k) {
+                if seen.insert(k, v).is_some() {
+                    return Err(format!("the parameter {k} is given twice"));
+                }
             }
-            "Signature" => signature = Some(v),
-            _ => {}
         }
-    }
-    let order = |k: &str| match k {
-        "SAMLRequest" | "SAMLResponse" => 0,
-        "RelayState" => 1,
-        _ => 2,
-    };
-    parts.sort_by_key(|(k, _)| order(k));
-    let signed: Vec<&str> = parts.iter().map(|(_, p)| *p).collect();
-    let signed = signed.join("&");
-    let sig_alg = url::form_urlencoded::parse(
-        format!("a={}", sig_alg.ok_or("the message is not signed")?).as_bytes(),
-    )
-    .next()
-    .map(|(_, v)| v.into_owned())
-    .unwrap_or_default();
-    let (md, ecdsa) = signature_alg(&sig_alg)?;
-    let signature = url::form_urlencoded::parse(
-        format!("a={}", signature.ok_or("the message is not signed")?).as_bytes(),
-    )
-    .next()
-    .map(|(_, v)| v.into_owned())
-    .unwrap_or_default();
-    let value = b64(&signature)?;
-    // The Redirect binding carries DER for ECDSA already (it is not XML-DSig).
-    let _ = ecdsa;
-    for cert in certs {
-        let key = cert.public_key().map_err(|e| e.to_string())?;
-        if verify_bytes(&key, md, signed.as_bytes(), &value) {
-            return Ok(());
+        let field = match (seen.get("SAMLRequest"), seen.get("SAMLResponse")) {
+            (Some(_), None) => "SAMLRequest",
+            (None, Some(_)) => "SAMLResponse",
+            (Some(_), Some(_)) => return Err("both SAMLRequest and SAMLResponse".into()),
+            (None, None) => return Err("no SAML message".into()),
+        };
+        let mut signed = format!("{field}={}", seen[field]);
+        if let Some(r) = seen.get("RelayState") {
+            signed.push_str(&format!("&RelayState={r}"));
         }
+        if let Some(a) = seen.get("SigAlg") {
+            signed.push_str(&format!("&SigAlg={a}"));
+        }
+        Ok(RedirectMessage {
+            field,
+            message: url_decode(seen[field]),
+            relay_state: seen.get("RelayState").map(|r| url_decode(r)),
+            signed,
+            sig_alg: seen.get("SigAlg").map(|a| url_decode(a)),
+            signature: seen.get("Signature").map(|s| url_decode(s)),
+        })
     }
-    Err("the message's signature does not verify with the IdP's certificate".into())
+
+    /// The query signature by one of `certs`.
+    pub fn verify(&self, certs: &[X509]) -> Result<(), String> {
+        let sig_alg = self.sig_alg.as_deref().ok_or("the message is not signed")?;
+        let signature = self
+            .signature
+            .as_deref()
+            .ok_or("the message is not signed")?;
+        // The Redirect binding carries DER for ECDSA already (it is not XML-DSig).
+        let (md, _ecdsa) = signature_alg(sig_alg)?;
+        let value = b64(signature)?;
+        for cert in certs {
+            let key = cert.public_key().map_err(|e| e.to_string())?;
+            if verify_bytes(&key, md, self.signed.as_bytes(), &value) {
+                return Ok(());
+            }
+        }
+        Err("the message's signature does not verify with the IdP's certificate".into())
+    }
 }
 
 pub fn load_certs(pem: &[u8]) -> Result<Vec<X509>, String> {

@@ -7,20 +7,25 @@ use super::oidc::{OidcIdp, Pending};
 use super::saml::{Outgoing, Refused, SamlIdp, Sp};
 use super::{map_profile, VerifiedIdentity};
 use crate::app::App;
-use crate::config::{Config, SourceKind};
-use crate::store::{DocumentIn, LinkIn};
+use crate::config::{Config, SamlIdpConfig, SourceKind};
+use crate::store::{DocumentIn, LinkIn, NewSession};
 use hlidac_adapters::source::{MatchRequest, RegistrySource};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
 /// The identity providers and the SP, built from the config.
 pub struct Logins {
     pub sp: Option<Sp>,
-    pub saml: Vec<SamlIdp>,
+    saml_configs: Vec<SamlIdpConfig>,
+    /// The SAML IdPs ready for use; one described by metadata that could not be read yet
+    /// (or whose metadata expired) is missing until a refresh succeeds.
+    saml: RwLock<Arc<Vec<SamlIdp>>>,
     pub oidc: Vec<OidcIdp>,
     /// Login requests per client address in the current minute.
     attempts: Mutex<HashMap<IpAddr, (i64, u32)>>,
+    /// Fetches metadata: no redirects, short timeouts.
+    http: reqwest::Client,
 }
 
 /// How a login ended badly, for the citizen's page and the `logins` table.
@@ -87,7 +92,7 @@ impl std::fmt::Debug for Opened {
 }
 
 impl Logins {
-    pub fn build(config: &Config) -> anyhow::Result<Logins> {
+    pub async fn build(config: &Config, now_ms: i64) -> anyhow::Result<Logins> {
         let id = &config.identity;
         let sp = match (&id.key_file, &id.cert_file) {
             (Some(k), Some(c)) => {
@@ -102,16 +107,21 @@ impl Logins {
                     slo_url: format!("{public}/saml/slo"),
                     keys: super::SpKeys::load(k, c).map_err(anyhow::Error::msg)?,
                     skew_ms: id.clock_skew_secs as i64 * 1000,
+                    sp_type: id
+                        .saml
+                        .first()
+                        .map(|i| i.sp_type.clone())
+                        .unwrap_or_else(|| "public".into()),
+                    metadata_cache: Default::default(),
                 })
             }
             _ => None,
         };
-        let saml = id
-            .saml
-            .iter()
-            .map(SamlIdp::load)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(anyhow::Error::msg)?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .timeout(std::time::Duration::from_secs(15))
+            .build()?;
         let mut oidc = Vec::new();
         for o in &id.oidc {
             let secret = crate::app::read_secret(
@@ -120,19 +130,92 @@ impl Logins {
             )?;
             oidc.push(OidcIdp::new(o, secret).map_err(anyhow::Error::msg)?);
         }
-        Ok(Logins {
+        let logins = Logins {
             sp,
-            saml,
+            saml_configs: id.saml.clone(),
+            saml: RwLock::new(Arc::new(Vec::new())),
             oidc,
             attempts: Mutex::new(HashMap::new()),
-        })
+            http,
+        };
+        for c in &id.saml {
+            match logins.load_saml(c, now_ms).await {
+                Ok(()) => {}
+                // Metadata from the network may be down at the start: the IdP waits for
+                // the next refresh, the others work.
+                Err(e) if c.metadata_url.is_some() => {
+                    tracing::error!(idp = %c.id, error = %e, "identity provider unavailable until its metadata can be read")
+                }
+                Err(e) => anyhow::bail!("identity provider {}: {e}", c.id),
+            }
+        }
+        Ok(logins)
+    }
+
+    /// The SAML IdPs ready for use.
+    pub fn saml(&self) -> Arc<Vec<SamlIdp>> {
+        self.saml.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn saml_idp(&self, id: &str) -> Option<SamlIdp> {
+        self.saml().iter().find(|i| i.config.id == id).cloned()
+    }
+
+    /// Reads an IdP's metadata (when it has any) and puts the IdP in use.
+    async fn load_saml(&self, config: &SamlIdpConfig, now_ms: i64) -> Result<(), String> {
+        let text = match (&config.metadata_file, &config.metadata_url) {
+            (Some(f), _) => {
+                Some(std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?)
+            }
+            (None, Some(u)) => Some(super::metadata::fetch(&self.http, u).await?),
+            (None, None) => None,
+        };
+        let idp = SamlIdp::assemble(config, text.as_deref(), now_ms)?;
+        let mut slot = self.saml.write().unwrap_or_else(|p| p.into_inner());
+        let mut list: Vec<SamlIdp> = slot
+            .iter()
+            .filter(|i| i.config.id != config.id)
+            .cloned()
+            .collect();
+        list.push(idp);
+        *slot = Arc::new(list);
+        Ok(())
+    }
+
+    /// Reads an IdP's metadata again. On failure the last good metadata stays in use
+    /// until its validUntil; then the IdP is taken out of use. False when it failed.
+    pub async fn refresh_saml(&self, config: &SamlIdpConfig, now_ms: i64) -> bool {
+        match self.load_saml(config, now_ms).await {
+            Ok(()) => {
+                tracing::info!(idp = %config.id, "identity provider metadata refreshed");
+                true
+            }
+            Err(e) => {
+                let mut slot = self.saml.write().unwrap_or_else(|p| p.into_inner());
+                let expired = slot.iter().any(|i| {
+                    i.config.id == config.id && i.valid_until_ms.is_some_and(|u| now_ms >= u)
+                });
+                if expired {
+                    let list = slot
+                        .iter()
+                        .filter(|i| i.config.id != config.id)
+                        .cloned()
+                        .collect();
+                    *slot = Arc::new(list);
+                    tracing::error!(idp = %config.id, error = %e, "metadata refresh failed and the last metadata expired: the identity provider is out of use");
+                } else {
+                    tracing::warn!(idp = %config.id, error = %e, "metadata refresh failed; the last good metadata stays in use");
+                }
+                false
+            }
+        }
     }
 
     /// (id, label) of every configured IdP, for the login page.
     pub fn buttons(&self) -> Vec<(String, String)> {
-        self.saml
+        self.saml_configs
             .iter()
-            .map(|i| (i.config.id.clone(), i.config.name.clone()))
+            .map(|i| (i.id.clone(), i.name.clone()))
             .chain(
                 self.oidc
                     .iter()
@@ -142,7 +225,18 @@ impl Logins {
     }
 
     /// Counts a login request from `addr`; false once the minute's allowance is spent.
+    /// An IPv6 client counts by its /64, the block one subscriber usually holds.
     pub fn admit(&self, addr: IpAddr, now_ms: i64, per_minute: u32) -> bool {
+        let addr = match addr {
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => IpAddr::V4(v4),
+                None => {
+                    let s = v6.segments();
+                    IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+                }
+            },
+            v4 => v4,
+        };
         let minute = now_ms / 60_000;
         let mut map = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 100_000 {
@@ -157,6 +251,51 @@ impl Logins {
     }
 }
 
+/// Keeps the metadata of every IdP described by it fresh: each on its own interval, a
+/// failed read again after a minute.
+pub async fn refresh_metadata(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
+    use tokio::time::{Duration, Instant};
+    let configs: Vec<SamlIdpConfig> = app
+        .config
+        .identity
+        .saml
+        .iter()
+        .filter(|c| c.has_metadata())
+        .cloned()
+        .collect();
+    if configs.is_empty() {
+        return;
+    }
+    let retry = Duration::from_secs(60);
+    let start = Instant::now();
+    let mut due: Vec<Instant> = configs
+        .iter()
+        .map(|c| match app.logins.saml_idp(&c.id) {
+            Some(_) => start + Duration::from_secs(c.metadata_refresh_secs),
+            None => start + retry,
+        })
+        .collect();
+    loop {
+        let next = due.iter().min().copied().unwrap_or(start + retry);
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep_until(next) => {}
+        }
+        let now = Instant::now();
+        for (c, d) in configs.iter().zip(due.iter_mut()) {
+            if *d <= now {
+                let ok = app.logins.refresh_saml(c, app.clock.now_ms()).await;
+                *d = now
+                    + if ok {
+                        Duration::from_secs(c.metadata_refresh_secs)
+                    } else {
+                        retry
+                    };
+            }
+        }
+    }
+}
+
 impl App {
     pub fn flow_hash(&self, cookie: &str) -> String {
         self.crypto.hash("login_flow", cookie)
@@ -164,6 +303,44 @@ impl App {
 
     pub fn session_hash(&self, cookie: &str) -> String {
         self.crypto.hash("session", cookie)
+    }
+
+    fn name_id_hash(&self, idp: &str, name_id: &str) -> String {
+        self.crypto.hash("name_id", &format!("{idp}\0{name_id}"))
+    }
+
+    /// A LogoutRequest from an IdP: verified, not replayed; the sessions of that login
+    /// end. Returns where to send the browser with the signed LogoutResponse.
+    pub async fn idp_logout(&self, raw_query: &str) -> Result<String, Failure> {
+        let now = self.clock.now_ms();
+        let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
+        let idps = self.logins.saml();
+        let request = sp.check_logout_request(&idps, raw_query, now)?;
+        let key = self.crypto.hash(
+            "logout_request",
+            &format!("{}\0{}", request.idp, request.id),
+        );
+        if !self
+            .store
+            .remember_assertion(&key, request.valid_until_ms)
+            .await?
+        {
+            return Err(Failure::Refused("replayed LogoutRequest".into()));
+        }
+        let ended = self
+            .store
+            .end_sessions_of_login(
+                &request.idp,
+                &self.name_id_hash(&request.idp, &request.name_id),
+            )
+            .await?;
+        tracing::info!(idp = %request.idp, sessions = ended, "the identity provider logged the citizen out");
+        let idp = idps
+            .iter()
+            .find(|i| i.config.id == request.idp)
+            .ok_or(Failure::Unknown)?;
+        sp.logout_response(idp, &request.id, request.relay_state.as_deref(), now)
+            .map_err(Failure::Error)
     }
 
     /// The CSRF token of a session: derived from its cookie, so nothing is stored.
@@ -185,13 +362,14 @@ impl App {
         let expires = now + self.config.identity.login_timeout_secs as i64 * 1000;
         let cookie = super::random_token(32);
         let flow = self.flow_hash(&cookie);
-        if let Some(saml) = self.logins.saml.iter().find(|i| i.config.id == idp) {
+        if self.logins.saml_configs.iter().any(|c| c.id == idp) {
+            let saml = self.logins.saml_idp(idp).ok_or_else(|| {
+                Failure::Error("the identity provider's metadata is not available".into())
+            })?;
             let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
             // Ask for what the municipality will accept, not less.
-            let mut asked = saml.config.clone();
-            asked.loa = asked.loa.max(t.min_loa);
             let (request_id, out) = sp
-                .authn_request(&asked, tenant, now)
+                .authn_request(&saml, saml.config.loa.max(t.min_loa), tenant, now)
                 .map_err(Failure::Error)?;
             self.store
                 .insert_flow(&flow, tenant, idp, &request_id, None, now, expires)
@@ -248,7 +426,8 @@ impl App {
         const REPLAYED: &str = "replayed assertion: its ID was accepted before";
         let now = self.clock.now_ms();
         let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
-        let assertion = sp.check_response(&self.logins.saml, saml_response, now)?;
+        let idps = self.logins.saml();
+        let assertion = sp.check_response(&idps, saml_response, now)?;
         *who = Some((String::new(), assertion.idp.clone()));
         let replay_key = self.crypto.hash(
             "assertion",
@@ -257,16 +436,19 @@ impl App {
         if self.store.assertion_seen(&replay_key, now).await? {
             return Err(Failure::Refused(REPLAYED.into()));
         }
-        let flow = self.take_login_flow(flow_cookie, now).await?;
+        let flow = self
+            .take_login_flow(
+                flow_cookie,
+                &assertion.in_response_to,
+                "wrong InResponseTo: the response answers another request",
+                now,
+                who,
+            )
+            .await?;
         *who = Some((flow.tenant_id.clone(), assertion.idp.clone()));
         if flow.idp != assertion.idp {
             return Err(Failure::Refused(
                 "the response comes from another IdP than the login asked".into(),
-            ));
-        }
-        if flow.request_id != assertion.in_response_to {
-            return Err(Failure::Refused(
-                "wrong InResponseTo: the response answers another request".into(),
             ));
         }
         if !self
@@ -276,9 +458,7 @@ impl App {
         {
             return Err(Failure::Refused(REPLAYED.into()));
         }
-        let idp = self
-            .logins
-            .saml
+        let idp = idps
             .iter()
             .find(|i| i.config.id == assertion.idp)
             .ok_or(Failure::Unknown)?;
@@ -327,19 +507,22 @@ impl App {
             .iter()
             .find(|i| i.config.id == idp)
             .ok_or(Failure::Unknown)?;
-        let flow = self.take_login_flow(flow_cookie, now).await?;
+        let state = params
+            .get("state")
+            .ok_or_else(|| Failure::Refused("missing state".into()))?;
+        let flow = self
+            .take_login_flow(
+                flow_cookie,
+                &self.crypto.hash("oidc_state", state),
+                "wrong state: the answer belongs to another login",
+                now,
+                who,
+            )
+            .await?;
         *who = Some((flow.tenant_id.clone(), idp.to_string()));
         if flow.idp != idp {
             return Err(Failure::Refused(
                 "the answer comes from another provider than the login asked".into(),
-            ));
-        }
-        let state = params
-            .get("state")
-            .ok_or_else(|| Failure::Refused("missing state".into()))?;
-        if self.crypto.hash("oidc_state", state) != flow.request_id {
-            return Err(Failure::Refused(
-                "wrong state: the answer belongs to another login".into(),
             ));
         }
         if let Some(error) = params.get("error") {
@@ -365,17 +548,14 @@ impl App {
         let claims = oidc
             .finish(code, &self.oidc_redirect_uri(idp), &pending, now, skew)
             .await?;
-        let acr_loa = claims
-            .get("acr")
-            .and_then(|v| v.first())
-            .and_then(|a| super::saml::loa_of(a));
-        let identity = map_profile(
-            oidc.config.profile,
-            idp,
-            &claims,
-            Some(acr_loa.unwrap_or(oidc.config.loa)),
-        )
-        .map_err(Failure::Refused)?;
+        // The configured level stands only when the provider states none; a stated `acr`
+        // that is no known level gives no level (the profile may still read its own).
+        let loa = match claims.get("acr").and_then(|v| v.first()) {
+            None => Some(oidc.config.loa),
+            Some(acr) => super::saml::loa_of(acr),
+        };
+        let identity =
+            map_profile(oidc.config.profile, idp, &claims, loa).map_err(Failure::Refused)?;
         let profile = SessionProfile {
             name: identity.display_name(),
             ..Default::default()
@@ -383,21 +563,33 @@ impl App {
         self.link_and_open(&flow.tenant_id, identity, profile).await
     }
 
-    /// Takes the login this browser started (single use, whatever comes next).
+    /// Takes the login this browser started, when the answer is for it (`answering`: its
+    /// request id or state hash): single use. An answer to another request leaves the
+    /// pending login alone, so a forged link cannot cancel it; it is refused with `wrong`.
     async fn take_login_flow(
         &self,
         flow_cookie: Option<&str>,
+        answering: &str,
+        wrong: &str,
         now: i64,
+        who: &mut Option<(String, String)>,
     ) -> Result<crate::store::FlowRow, Failure> {
         let cookie = flow_cookie.ok_or_else(|| {
             Failure::Refused("no login in progress in this browser (no flow cookie)".into())
         })?;
-        self.store
-            .take_flow(&self.flow_hash(cookie), now)
-            .await?
-            .ok_or_else(|| {
-                Failure::Refused("no login in progress for this browser, or it timed out".into())
-            })
+        let hash = self.flow_hash(cookie);
+        if let Some(flow) = self.store.take_flow(&hash, answering, now).await? {
+            return Ok(flow);
+        }
+        match self.store.pending_flow(&hash, now).await? {
+            Some(pending) => {
+                *who = Some(pending);
+                Err(Failure::Refused(wrong.into()))
+            }
+            None => Err(Failure::Refused(
+                "no login in progress for this browser, or it timed out".into(),
+            )),
+        }
     }
 
     /// Linking ("ztotožnění"): the tenant's registry resolves the identity to a person
@@ -507,17 +699,22 @@ impl App {
             .crypto
             .seal(&serde_json::to_string(&profile).map_err(|e| Failure::Error(e.to_string()))?);
         let max = self.config.identity.session_max_secs as i64 * 1000;
+        let name_id_hash = profile
+            .name_id
+            .as_deref()
+            .map(|n| self.name_id_hash(&identity.idp, n));
         self.store
-            .create_session(
-                &self.session_hash(&cookie),
+            .create_session(&NewSession {
+                id_hash: &self.session_hash(&cookie),
                 tenant,
-                &citizen,
-                &identity.idp,
-                loa.as_str(),
-                &sealed,
+                citizen_id: &citizen,
+                idp: &identity.idp,
+                loa: loa.as_str(),
+                profile_enc: &sealed,
+                name_id_hash: name_id_hash.as_deref(),
                 now,
-                now + max,
-            )
+                expires_at: now + max,
+            })
             .await
             .map_err(|e| Failure::Error(e.to_string()))?;
         Ok(Opened {
@@ -560,11 +757,11 @@ impl App {
             .open(&row.profile_enc)
             .ok()
             .and_then(|s| serde_json::from_str(&s).ok())?;
-        let idp = self.logins.saml.iter().find(|i| i.config.id == row.idp)?;
+        let idp = self.logins.saml_idp(&row.idp)?;
         let sp = self.logins.sp.as_ref()?;
         let (_, url) = sp
             .logout_request(
-                &idp.config,
+                &idp,
                 profile.name_id.as_deref()?,
                 profile.name_id_format.as_deref(),
                 profile.session_index.as_deref(),
@@ -621,9 +818,11 @@ mod tests {
     fn login_requests_are_limited_per_address_and_minute() {
         let logins = Logins {
             sp: None,
-            saml: vec![],
+            saml_configs: vec![],
+            saml: RwLock::new(Arc::new(vec![])),
             oidc: vec![],
             attempts: Mutex::new(HashMap::new()),
+            http: reqwest::Client::new(),
         };
         let a: IpAddr = "192.0.2.1".parse().expect("ip");
         let b: IpAddr = "192.0.2.2".parse().expect("ip");
@@ -638,5 +837,48 @@ mod tests {
             "another address has its own allowance"
         );
         assert!(logins.admit(a, t + 60_000, 3), "a new minute");
+        let v6 = |s: &str| s.parse::<IpAddr>().expect("ip");
+        assert!(logins.admit(v6("2001:db8:1:2::1"), t, 2));
+        assert!(logins.admit(v6("2001:db8:1:2:ffff::9"), t, 2));
+        assert!(
+            !logins.admit(v6("2001:db8:1:2::77"), t, 2),
+            "one /64 shares an allowance"
+        );
+        assert!(
+            logins.admit(v6("2001:db8:1:3::1"), t, 2),
+            "the next /64 does not"
+        );
+        assert!(
+            !logins.admit(v6("::ffff:192.0.2.2"), t + 60_000, 0),
+            "mapped IPv4 is IPv4"
+        );
+    }
+
+    #[test]
+    fn the_client_is_read_from_trusted_proxies_only() {
+        let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
+        let mut web = crate::config::WebConfig::default();
+        let xff = Some("203.0.113.9, 198.51.100.7, 10.0.0.5");
+        assert_eq!(
+            web.client_addr(ip("10.0.0.1"), xff),
+            ip("10.0.0.1"),
+            "no proxy trusted"
+        );
+        web.trusted_proxies = vec!["10.0.0.0/8".into(), "127.0.0.1".into()];
+        assert_eq!(
+            web.client_addr(ip("10.0.0.1"), xff),
+            ip("198.51.100.7"),
+            "the rightmost untrusted hop; what the client wrote before it does not count"
+        );
+        assert_eq!(
+            web.client_addr(ip("192.0.2.1"), xff),
+            ip("192.0.2.1"),
+            "an untrusted peer's header is ignored"
+        );
+        assert_eq!(web.client_addr(ip("127.0.0.1"), None), ip("127.0.0.1"));
+        assert_eq!(
+            web.client_addr(ip("127.0.0.1"), Some("junk")),
+            ip("127.0.0.1")
+        );
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod dsig;
 pub mod login;
+pub mod metadata;
 pub mod oidc;
 pub mod saml;
 pub mod xenc;
@@ -45,6 +46,18 @@ impl SpKeys {
             std::fs::read(cert_file).map_err(|e| format!("{}: {e}", cert_file.display()))?;
         let cert = X509::from_pem(&cert_pem)
             .map_err(|_| format!("{} is not a PEM certificate", cert_file.display()))?;
+        // The SP signs with RSA (its metadata and requests say rsa-sha256) and IdPs
+        // encrypt to it with RSA-OAEP.
+        let rsa = key
+            .rsa()
+            .map_err(|_| format!("{} is not an RSA key", key_file.display()))?;
+        if rsa.size() * 8 < 2048 {
+            return Err(format!(
+                "{} is an RSA key of {} bits; at least 2048 are needed",
+                key_file.display(),
+                rsa.size() * 8
+            ));
+        }
         let public = cert.public_key().map_err(|e| e.to_string())?;
         if !key.public_eq(&public) {
             return Err(format!(

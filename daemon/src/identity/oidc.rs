@@ -45,7 +45,7 @@ pub struct Pending {
 }
 
 /// An endpoint must be HTTPS, except on the loopback interface (tests, local proxies).
-fn check_endpoint(url: &str) -> Result<(), String> {
+pub fn check_endpoint(url: &str) -> Result<(), String> {
     let u = url::Url::parse(url).map_err(|_| format!("{url:?} is not a URL"))?;
     let loopback = matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
     if u.scheme() == "https" || (u.scheme() == "http" && loopback) {

@@ -45,19 +45,51 @@ impl From<&str> for Refused {
     }
 }
 
-/// A configured IdP with its trusted certificates loaded.
+/// A configured IdP with its endpoints and trusted certificates: those configured and
+/// those of its (checked) metadata.
 #[derive(Clone)]
 pub struct SamlIdp {
     pub config: SamlIdpConfig,
     pub certs: Vec<X509>,
+    pub sso_url: String,
+    pub slo_url: Option<String>,
+    /// Until when its metadata holds, when the metadata says.
+    pub valid_until_ms: Option<i64>,
+}
+
+/// Certificates from PEM files.
+pub fn certs_of(files: &[std::path::PathBuf]) -> Result<Vec<X509>, String> {
+    let mut certs = Vec::new();
+    for f in files {
+        let pem = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        certs.extend(dsig::load_certs(&pem).map_err(|e| format!("{}: {e}", f.display()))?);
+    }
+    Ok(certs)
 }
 
 impl SamlIdp {
-    pub fn load(config: &SamlIdpConfig) -> Result<SamlIdp, String> {
-        let mut certs = Vec::new();
-        for f in &config.signing_cert_files {
-            let pem = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
-            certs.extend(dsig::load_certs(&pem)?);
+    /// The IdP from its configuration and, when it is described by metadata, the
+    /// metadata's text (checked against the configured metadata signers).
+    pub fn assemble(
+        config: &SamlIdpConfig,
+        metadata: Option<&str>,
+        now_ms: i64,
+    ) -> Result<SamlIdp, String> {
+        let mut certs = certs_of(&config.signing_cert_files)?;
+        let mut sso_url = config.sso_url.clone();
+        let mut slo_url = config.slo_url.clone();
+        let mut valid_until_ms = None;
+        if let Some(text) = metadata {
+            let signers = certs_of(&config.metadata_signing_cert_files)?;
+            let m = super::metadata::read(text, &config.entity_id, &signers, now_ms)?;
+            certs.extend(m.signing_certs);
+            let sso = match config.sso_binding {
+                SamlBinding::Redirect => m.sso_redirect,
+                SamlBinding::Post => m.sso_post,
+            };
+            sso_url = sso_url.or(sso);
+            slo_url = slo_url.or(m.slo_redirect);
+            valid_until_ms = m.valid_until_ms;
         }
         if certs.is_empty() {
             return Err(format!(
@@ -65,9 +97,18 @@ impl SamlIdp {
                 config.id
             ));
         }
+        let sso_url = sso_url.ok_or_else(|| {
+            format!(
+                "identity provider {} has no single sign-on URL for the {:?} binding",
+                config.id, config.sso_binding
+            )
+        })?;
         Ok(SamlIdp {
             config: config.clone(),
             certs,
+            sso_url,
+            slo_url,
+            valid_until_ms,
         })
     }
 }
@@ -104,7 +145,15 @@ pub struct Sp {
     pub slo_url: String,
     pub keys: SpKeys,
     pub skew_ms: i64,
+    /// The eIDAS `SPType` the metadata states.
+    pub sp_type: String,
+    /// The signed metadata and when it was made: signing on every request would let
+    /// anyone keep the CPU busy.
+    pub metadata_cache: std::sync::Mutex<Option<(i64, String)>>,
 }
+
+/// How long signed SP metadata is served before it is made again (it is valid for a week).
+const METADATA_REUSE_MS: i64 = 24 * 3600 * 1000;
 
 /// A 128-bit random identifier, as an xs:ID (it must not start with a digit).
 pub fn new_request_id() -> String {
@@ -133,22 +182,15 @@ pub fn loa_uri(loa: Loa, profile: Profile) -> String {
     }
 }
 
-/// The level of an AuthnContextClassRef: eIDAS URIs, eAuth's, and NIA's own spelling.
+/// The level of an AuthnContextClassRef (or an OIDC `acr`): exactly one of the eIDAS URIs
+/// or of eAuth's (whose level is spelled in either case). Anything else is no level.
 pub fn loa_of(uri: &str) -> Option<Loa> {
-    let last = uri.rsplit(['/', ':']).next()?.to_ascii_lowercase();
-    let known = uri.starts_with("http://eidas.europa.eu/LoA/")
-        || uri
-            .to_ascii_lowercase()
-            .starts_with("urn:bg:egov:eauth:2.0:loa:");
-    if !known {
-        return None;
-    }
-    match last.as_str() {
-        "low" => Some(Loa::Low),
-        "substantial" => Some(Loa::Substantial),
-        "high" => Some(Loa::High),
-        _ => None,
-    }
+    [Loa::Low, Loa::Substantial, Loa::High]
+        .into_iter()
+        .find(|l| {
+            uri == loa_uri(*l, Profile::Eidas)
+                || uri.eq_ignore_ascii_case(&loa_uri(*l, Profile::BgEauth))
+        })
 }
 
 /// The eIDAS natural-person attributes every profile asks for.
@@ -163,7 +205,23 @@ const EIDAS_REQUESTED: &[(&str, bool)] = &[
 
 impl Sp {
     /// The SP's metadata, signed with its key; valid against the OASIS metadata schema.
+    /// Made once a day.
     pub fn metadata(&self, now_ms: i64) -> Result<String, String> {
+        let mut cache = self
+            .metadata_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some((made, text)) = cache.as_ref() {
+            if now_ms >= *made && now_ms - made < METADATA_REUSE_MS {
+                return Ok(text.clone());
+            }
+        }
+        let text = self.make_metadata(now_ms)?;
+        *cache = Some((now_ms, text.clone()));
+        Ok(text)
+    }
+
+    fn make_metadata(&self, now_ms: i64) -> Result<String, String> {
         let cert = base64::engine::general_purpose::STANDARD
             .encode(self.keys.cert.to_der().map_err(|e| e.to_string())?);
         let id = new_request_id();
@@ -185,7 +243,7 @@ impl Sp {
         let text = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
              <md:EntityDescriptor xmlns:md=\"{md}\" ID=\"{id}\" entityID=\"{entity}\" validUntil=\"{valid_until}\"><!--signature-->\
-             <md:Extensions><eidas:SPType xmlns:eidas=\"{NS_EIDAS}\">public</eidas:SPType></md:Extensions>\
+             <md:Extensions><eidas:SPType xmlns:eidas=\"{NS_EIDAS}\">{sp_type}</eidas:SPType></md:Extensions>\
              <md:SPSSODescriptor protocolSupportEnumeration=\"{NS_SAMLP}\" AuthnRequestsSigned=\"true\" WantAssertionsSigned=\"true\">\
              <md:KeyDescriptor use=\"signing\">{key_info}</md:KeyDescriptor>\
              <md:KeyDescriptor use=\"encryption\">{key_info}{enc_methods}</md:KeyDescriptor>\
@@ -198,11 +256,12 @@ impl Sp {
             entity = xml::esc(&self.entity_id),
             slo = xml::esc(&self.slo_url),
             acs = xml::esc(&self.acs_url),
+            sp_type = xml::esc(&self.sp_type),
         );
         dsig::sign_enveloped(&text, &id, &self.keys.key, &self.keys.cert)
     }
 
-    fn extensions(&self, idp: &SamlIdpConfig) -> String {
+    fn extensions(&self, idp: &SamlIdpConfig, loa: Loa) -> String {
         match idp.profile {
             Profile::BgEauth => format!(
                 "<samlp:Extensions><egovbga:RequestedService xmlns:egovbga=\"{NS_EAUTH}\">\
@@ -210,7 +269,7 @@ impl Sp {
                  <egovbga:LevelOfAssurance>{}</egovbga:LevelOfAssurance></egovbga:RequestedService></samlp:Extensions>",
                 xml::esc(idp.eauth_service.as_deref().unwrap_or("")),
                 xml::esc(idp.eauth_provider.as_deref().unwrap_or("")),
-                idp.loa.as_str().to_uppercase(),
+                loa.as_str().to_uppercase(),
             ),
             _ => {
                 let attrs: String = EIDAS_REQUESTED
@@ -231,10 +290,11 @@ impl Sp {
         }
     }
 
-    /// A signed AuthnRequest for `idp`, asking for at least its configured LoA.
+    /// A signed AuthnRequest for `idp`, asking for at least `loa`.
     pub fn authn_request(
         &self,
-        idp: &SamlIdpConfig,
+        idp: &SamlIdp,
+        loa: Loa,
         relay_state: &str,
         now_ms: i64,
     ) -> Result<(String, Outgoing), String> {
@@ -251,10 +311,10 @@ impl Sp {
             dest = xml::esc(&idp.sso_url),
             acs = xml::esc(&self.acs_url),
             issuer = xml::esc(&self.entity_id),
-            ext = self.extensions(idp),
-            loa = loa_uri(idp.loa, idp.profile),
+            ext = self.extensions(&idp.config, loa),
+            loa = loa_uri(loa, idp.config.profile),
         );
-        let out = match idp.sso_binding {
+        let out = match idp.config.sso_binding {
             SamlBinding::Redirect => {
                 let unsigned = text.replace("<!--signature-->", "");
                 self.redirect(&idp.sso_url, "SAMLRequest", &unsigned, relay_state)?
@@ -275,7 +335,7 @@ impl Sp {
     /// A signed LogoutRequest for the IdP's session, over HTTP-Redirect.
     pub fn logout_request(
         &self,
-        idp: &SamlIdpConfig,
+        idp: &SamlIdp,
         name_id: &str,
         name_id_format: Option<&str>,
         session_index: Option<&str>,
@@ -300,7 +360,7 @@ impl Sp {
             now = instant(now_ms),
             dest = xml::esc(slo_url),
             issuer = xml::esc(&self.entity_id),
-            idp_entity = xml::esc(&idp.entity_id),
+            idp_entity = xml::esc(&idp.config.entity_id),
             name_id = xml::esc(name_id),
         );
         match self.redirect(slo_url, "SAMLRequest", &text, relay_state)? {
@@ -405,6 +465,10 @@ impl Sp {
         let response_signed = dsig::signature_of(root)?.is_some();
         if response_signed {
             dsig::verify_element(&doc, root, &idp.certs)?;
+        } else if sealed.is_some() {
+            // Decrypting what nobody vouched for would let anyone replay or alter
+            // ciphertext and watch how hlidac fails.
+            return Err("an encrypted assertion is opened only in a signed Response".into());
         } else if idp.config.require_signed_response {
             return Err("the Response is not signed".into());
         }
@@ -460,33 +524,49 @@ impl Sp {
         }
     }
 
-    /// Checks the IdP's LogoutResponse that came over HTTP-Redirect: the query signature
-    /// by the IdP, the Destination and the status. Returns (InResponseTo, issuer).
-    pub fn check_logout_response(
+    /// A message the IdP sent over HTTP-Redirect: split once, the issuer found, the query
+    /// signature verified with that IdP's certificates. Returns the message's XML, the
+    /// IdP and the RelayState.
+    fn receive_redirect<'a>(
         &self,
-        idps: &[SamlIdp],
+        idps: &'a [SamlIdp],
         raw_query: &str,
-    ) -> Result<(String, String), Refused> {
-        let value = url::form_urlencoded::parse(raw_query.as_bytes())
-            .find(|(k, _)| k == "SAMLResponse")
-            .map(|(_, v)| v.into_owned())
-            .ok_or("no SAMLResponse")?;
-        let text = inflate(&value)?;
-        let doc = xml::parse(&text)?;
-        let root = doc.root_element();
-        if !xml::is(root, NS_SAMLP, "LogoutResponse") {
-            return Err("the message is not a LogoutResponse".into());
+        field: &str,
+    ) -> Result<(String, &'a SamlIdp, Option<String>), Refused> {
+        let m = dsig::RedirectMessage::parse(raw_query)?;
+        if m.field != field {
+            return Err(Refused(format!("expected a {field}")));
         }
-        let issuer = issuer_of(root)?.unwrap_or("").to_string();
+        let text = inflate(&m.message)?;
+        let issuer = {
+            let doc = xml::parse(&text)?;
+            issuer_of(doc.root_element())?.unwrap_or("").to_string()
+        };
         let idp = idps
             .iter()
             .find(|i| i.config.entity_id == issuer)
             .ok_or_else(|| {
                 Refused(format!(
-                    "the LogoutResponse comes from an unknown issuer {issuer:?}"
+                    "the message comes from an unknown issuer {issuer:?}"
                 ))
             })?;
-        dsig::verify_redirect(raw_query, &idp.certs)?;
+        m.verify(&idp.certs)?;
+        Ok((text, idp, m.relay_state))
+    }
+
+    /// Checks the IdP's LogoutResponse that came over HTTP-Redirect: the query signature
+    /// by the IdP, the Destination and the status. Returns (InResponseTo, IdP id).
+    pub fn check_logout_response(
+        &self,
+        idps: &[SamlIdp],
+        raw_query: &str,
+    ) -> Result<(String, String), Refused> {
+        let (text, idp, _) = self.receive_redirect(idps, raw_query, "SAMLResponse")?;
+        let doc = xml::parse(&text)?;
+        let root = doc.root_element();
+        if !xml::is(root, NS_SAMLP, "LogoutResponse") {
+            return Err("the message is not a LogoutResponse".into());
+        }
         if let Some(d) = root.attribute("Destination") {
             if d != self.slo_url {
                 return Err(Refused(format!("wrong Destination {d:?}")));
@@ -501,6 +581,110 @@ impl Sp {
         let irt = root.attribute("InResponseTo").unwrap_or("").to_string();
         Ok((irt, idp.config.id.clone()))
     }
+
+    /// Checks a LogoutRequest the IdP sent over HTTP-Redirect (the citizen logged out
+    /// there, or at another service of the same IdP).
+    pub fn check_logout_request(
+        &self,
+        idps: &[SamlIdp],
+        raw_query: &str,
+        now_ms: i64,
+    ) -> Result<IdpLogout, Refused> {
+        let (text, idp, relay_state) = self.receive_redirect(idps, raw_query, "SAMLRequest")?;
+        let doc = xml::parse(&text)?;
+        let root = doc.root_element();
+        if !xml::is(root, NS_SAMLP, "LogoutRequest") {
+            return Err("the message is not a LogoutRequest".into());
+        }
+        if root.attribute("Version") != Some("2.0") {
+            return Err("the LogoutRequest is not SAML 2.0".into());
+        }
+        let id = root
+            .attribute("ID")
+            .filter(|i| !i.is_empty() && i.len() <= 256)
+            .ok_or("the LogoutRequest has no ID")?;
+        match root.attribute("Destination") {
+            Some(d) if d == self.slo_url => {}
+            Some(d) => return Err(Refused(format!("wrong Destination {d:?}"))),
+            None => return Err("the LogoutRequest has no Destination".into()),
+        }
+        let issued = parse_instant(
+            root.attribute("IssueInstant")
+                .ok_or("the LogoutRequest has no IssueInstant")?,
+        )?;
+        if issued > now_ms + self.skew_ms {
+            return Err("the LogoutRequest is issued in the future".into());
+        }
+        let fresh_until = issued + LOGOUT_REQUEST_LIFETIME_MS + self.skew_ms;
+        if now_ms >= fresh_until {
+            return Err("the LogoutRequest is stale".into());
+        }
+        if let Some(n) = root.attribute("NotOnOrAfter") {
+            if now_ms >= parse_instant(n)? + self.skew_ms {
+                return Err("the LogoutRequest has expired".into());
+            }
+        }
+        if xml::child(root, NS_SAML, "EncryptedID").is_some() {
+            return Err("an encrypted NameID in a LogoutRequest is not supported".into());
+        }
+        let name_id = xml::child(root, NS_SAML, "NameID")
+            .ok_or("the LogoutRequest has no NameID")
+            .and_then(|n| xml::strict_text(n).map_err(|_| "the NameID is not plain text"))?
+            .trim()
+            .to_string();
+        if name_id.is_empty() {
+            return Err("the LogoutRequest's NameID is empty".into());
+        }
+        Ok(IdpLogout {
+            id: id.to_string(),
+            idp: idp.config.id.clone(),
+            name_id,
+            relay_state,
+            valid_until_ms: fresh_until,
+        })
+    }
+
+    /// The signed LogoutResponse to an IdP's LogoutRequest: where to send the browser.
+    pub fn logout_response(
+        &self,
+        idp: &SamlIdp,
+        in_response_to: &str,
+        relay_state: Option<&str>,
+        now_ms: i64,
+    ) -> Result<String, String> {
+        let slo_url = idp
+            .slo_url
+            .as_deref()
+            .ok_or("the IdP offers no single logout")?;
+        let text = format!(
+            "<samlp:LogoutResponse xmlns:samlp=\"{NS_SAMLP}\" xmlns:saml=\"{NS_SAML}\" ID=\"{id}\" Version=\"2.0\" \
+             IssueInstant=\"{now}\" Destination=\"{dest}\" InResponseTo=\"{irt}\"><saml:Issuer>{issuer}</saml:Issuer>\
+             <samlp:Status><samlp:StatusCode Value=\"{SUCCESS}\"/></samlp:Status></samlp:LogoutResponse>",
+            id = new_request_id(),
+            now = instant(now_ms),
+            dest = xml::esc(slo_url),
+            irt = xml::esc(in_response_to),
+            issuer = xml::esc(&self.entity_id),
+        );
+        match self.redirect(slo_url, "SAMLResponse", &text, relay_state.unwrap_or(""))? {
+            Outgoing::Redirect(url) => Ok(url),
+            Outgoing::Post { .. } => Err("logout goes over HTTP-Redirect".into()),
+        }
+    }
+}
+
+/// How long after its IssueInstant an IdP's LogoutRequest is taken.
+const LOGOUT_REQUEST_LIFETIME_MS: i64 = 5 * 60 * 1000;
+
+/// A verified LogoutRequest from an IdP.
+#[derive(Debug)]
+pub struct IdpLogout {
+    pub id: String,
+    pub idp: String,
+    pub name_id: String,
+    pub relay_state: Option<String>,
+    /// Until when the request would be taken (the replay cache keeps its id that long).
+    pub valid_until_ms: i64,
 }
 
 /// The trimmed text of an element's `saml:Issuer`, if it has one.
@@ -590,10 +774,10 @@ impl Context<'_> {
                     Some(r) => return Err(Refused(format!("wrong Recipient {r:?}"))),
                     None => return Err("the confirmation has no Recipient".into()),
                 }
-                if let Some(irt) = data.attribute("InResponseTo") {
-                    if irt != self.in_response_to {
-                        return Err("the confirmation answers another request".into());
-                    }
+                match data.attribute("InResponseTo") {
+                    Some(irt) if irt == self.in_response_to => {}
+                    Some(_) => return Err("the confirmation answers another request".into()),
+                    None => return Err("the confirmation has no InResponseTo".into()),
                 }
                 if data.attribute("NotBefore").is_some() {
                     return Err("a bearer confirmation must not have NotBefore".into());
@@ -706,6 +890,9 @@ mod tests {
         assert_eq!(loa_of("http://eidas.europa.eu/LoA/high"), Some(Loa::High));
         assert_eq!(loa_of("urn:bg:egov:eauth:2.0:loa:LOW"), Some(Loa::Low));
         assert_eq!(loa_of("http://evil.example/LoA/high"), None);
+        assert_eq!(loa_of("http://eidas.europa.eu/LoA/high/extra"), None);
+        assert_eq!(loa_of("http://eidas.europa.eu/LoA/NotNotified/high"), None);
+        assert_eq!(loa_of("urn:bg:egov:eauth:2.0:loa:x:high"), None);
         assert_eq!(
             loa_uri(Loa::Low, Profile::CzNia),
             "http://eidas.europa.eu/LoA/low"

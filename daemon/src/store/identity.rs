@@ -24,6 +24,20 @@ pub struct SessionRow {
     pub created_at: i64,
 }
 
+/// A session to open. Hashes and sealed values only.
+pub struct NewSession<'a> {
+    pub id_hash: &'a str,
+    pub tenant: &'a str,
+    pub citizen_id: &'a str,
+    pub idp: &'a str,
+    pub loa: &'a str,
+    pub profile_enc: &'a str,
+    /// Keyed hash of (IdP, NameID) for IdP-initiated logout; SAML only.
+    pub name_id_hash: Option<&'a str>,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
 /// A document as the registry reported it, ready to store.
 pub struct DocumentIn {
     pub doc_key: String,
@@ -84,17 +98,35 @@ impl Store {
         Ok(())
     }
 
-    /// Takes a pending flow: it is gone afterwards whatever the outcome, so a request id
-    /// answers at most one response. An expired flow is taken and not returned.
-    pub async fn take_flow(&self, id_hash: &str, now: i64) -> Result<Option<FlowRow>> {
+    /// Takes the pending flow that `request_id` answers: it is gone afterwards whatever
+    /// the outcome, so a request id answers at most one response. An expired flow is
+    /// taken and not returned.
+    pub async fn take_flow(
+        &self,
+        id_hash: &str,
+        request_id: &str,
+        now: i64,
+    ) -> Result<Option<FlowRow>> {
         let row: Option<FlowRow> = sqlx::query_as(
-            "DELETE FROM login_flows WHERE id_hash = $1
+            "DELETE FROM login_flows WHERE id_hash = $1 AND request_id = $2
              RETURNING tenant_id, idp, request_id, pending_enc, expires_at",
         )
         .bind(id_hash)
+        .bind(request_id)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.filter(|f| f.expires_at > now))
+    }
+
+    /// (tenant, IdP) of a live pending flow, left in place.
+    pub async fn pending_flow(&self, id_hash: &str, now: i64) -> Result<Option<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT tenant_id, idp FROM login_flows WHERE id_hash = $1 AND expires_at > $2",
+        )
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn assertion_seen(&self, assertion_hash: &str, now: i64) -> Result<bool> {
@@ -235,33 +267,36 @@ impl Store {
         .await?)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub async fn create_session(
-        &self,
-        id_hash: &str,
-        tenant: &str,
-        citizen_id: &str,
-        idp: &str,
-        loa: &str,
-        profile_enc: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<()> {
+    pub async fn create_session(&self, s: &NewSession<'_>) -> Result<()> {
         sqlx::query(
-            "INSERT INTO sessions (id_hash, tenant_id, citizen_id, idp, loa, profile_enc, created_at, last_seen_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+            "INSERT INTO sessions (id_hash, tenant_id, citizen_id, idp, loa, profile_enc, name_id_hash, created_at, last_seen_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
         )
-        .bind(id_hash)
-        .bind(tenant)
-        .bind(citizen_id)
-        .bind(idp)
-        .bind(loa)
-        .bind(profile_enc)
-        .bind(now)
-        .bind(expires_at)
+        .bind(s.id_hash)
+        .bind(s.tenant)
+        .bind(s.citizen_id)
+        .bind(s.idp)
+        .bind(s.loa)
+        .bind(s.profile_enc)
+        .bind(s.name_id_hash)
+        .bind(s.now)
+        .bind(s.expires_at)
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Ends every session of one IdP login (the IdP logged the citizen out); returns how
+    /// many there were.
+    pub async fn end_sessions_of_login(&self, idp: &str, name_id_hash: &str) -> Result<u64> {
+        Ok(
+            sqlx::query("DELETE FROM sessions WHERE idp = $1 AND name_id_hash = $2")
+                .bind(idp)
+                .bind(name_id_hash)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
     }
 
     /// A live session (not past its absolute end, used within `idle_ms`), touched.

@@ -15,7 +15,7 @@ mod identity;
 mod outbox;
 mod priors;
 mod tracking;
-pub use identity::{DocumentIn, DocumentRow, FlowRow, LinkIn, SessionRow};
+pub use identity::{DocumentIn, DocumentRow, FlowRow, LinkIn, NewSession, SessionRow};
 
 pub use admin::*;
 pub use priors::*;

@@ -19,7 +19,7 @@ use axum::Router;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-pub const FLOW_COOKIE: &str = "hlidac_flow";
+pub const FLOW_COOKIE: &str = "__Host-hlidac_flow";
 pub const SESSION_COOKIE: &str = "__Host-hlidac_session";
 
 pub fn routes() -> Router<CurrentApp> {
@@ -177,18 +177,26 @@ fn too_many(lang: &str) -> Response {
     )
 }
 
+/// Counts a login request against its client's allowance (the client as the trusted
+/// proxies name it).
+fn admitted(app: &App, peer: SocketAddr, headers: &HeaderMap) -> bool {
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    app.logins.admit(
+        app.config.web.client_addr(peer.ip(), forwarded),
+        app.clock.now_ms(),
+        app.config.identity.login_rate_per_minute,
+    )
+}
+
 async fn login_start(
     State(current): State<CurrentApp>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Path((tenant, idp)): Path<(String, String)>,
 ) -> Response {
     let app = current.borrow().clone();
     let lang = lang_of(&app, &tenant);
-    if !app.logins.admit(
-        peer.ip(),
-        app.clock.now_ms(),
-        app.config.identity.login_rate_per_minute,
-    ) {
+    if !admitted(&app, peer, &headers) {
         app.record_login_outcome(&tenant, &idp, &Err(Failure::TooMany))
             .await;
         return too_many(&lang);
@@ -255,11 +263,7 @@ async fn acs(
     form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let app = current.borrow().clone();
-    if !app.logins.admit(
-        peer.ip(),
-        app.clock.now_ms(),
-        app.config.identity.login_rate_per_minute,
-    ) {
+    if !admitted(&app, peer, &headers) {
         app.record_login_outcome("", "saml", &Err(Failure::TooMany))
             .await;
         return too_many("en");
@@ -481,19 +485,40 @@ fn logged_out(lang: &str) -> Response {
     )
 }
 
-/// The IdP's answer to our LogoutRequest (the local session is already gone).
+/// Single logout over HTTP-Redirect: the IdP's LogoutRequest (the citizen logged out
+/// there), or its answer to ours (the local session is already gone).
 async fn slo(State(current): State<CurrentApp>, RawQuery(q): RawQuery) -> Response {
     let app = current.borrow().clone();
     let Some(sp) = app.logins.sp.as_ref() else {
         return (StatusCode::NOT_FOUND, "SAML is not configured\n").into_response();
     };
     let q = q.unwrap_or_default();
+    let is_request = url::form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "SAMLRequest");
+    if is_request {
+        return match app.idp_logout(&q).await {
+            Ok(url) => {
+                let mut r = see_other(&url);
+                r.headers_mut()
+                    .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE, "Lax"));
+                r
+            }
+            Err(e) => {
+                tracing::warn!(reason = ?e, "logout request refused");
+                page(
+                    StatusCode::BAD_REQUEST,
+                    "en",
+                    "Logout not accepted",
+                    "<p>The logout request could not be verified.</p>",
+                )
+            }
+        };
+    }
     let tenant = url::form_urlencoded::parse(q.as_bytes())
         .find(|(k, _)| k == "RelayState")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
     let lang = lang_of(&app, &tenant);
-    match sp.check_logout_response(&app.logins.saml, &q) {
+    match sp.check_logout_response(&app.logins.saml(), &q) {
         Ok((_, idp)) => {
             tracing::info!(idp, "single logout completed");
             logged_out(&lang)
