@@ -59,6 +59,24 @@ impl App {
     /// Connects and migrates the store, loads keys, builds adapters and the mailer, and
     /// records the configured tenants and sources.
     pub async fn new(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+        App::build(config, clock, None).await
+    }
+
+    /// A new app for a reloaded configuration: what the running one knows of its identity
+    /// providers' metadata is kept when the metadata cannot be read now.
+    pub async fn reload(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        running: &App,
+    ) -> anyhow::Result<App> {
+        App::build(config, clock, Some(running)).await
+    }
+
+    async fn build(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        running: Option<&App>,
+    ) -> anyhow::Result<App> {
         let store = Store::connect(&config.database_url(), config.database.max_connections)
             .await
             .context("while opening the database (database.url)")?;
@@ -130,9 +148,13 @@ impl App {
             })?;
             admin_tokens.push((t.name.clone(), t.role, digest(token.trim())));
         }
-        let logins = crate::identity::login::Logins::build(&config, clock.now_ms())
-            .await
-            .context("while setting up eID login ([identity])")?;
+        let logins = crate::identity::login::Logins::build(
+            &config,
+            clock.now_ms(),
+            running.map(|a| &a.logins),
+        )
+        .await
+        .context("while setting up eID login ([identity])")?;
         let now = clock.now_ms();
         for t in &config.tenants {
             store.upsert_tenant(&t.id, &t.name, now).await?;

@@ -22,6 +22,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod i18n;
 pub mod identity;
 pub mod notify;
 pub mod ops;
@@ -118,7 +119,7 @@ pub async fn run_with(
         tracing::info!("SIGHUP: reloading the configuration");
         let reloaded = match &control.reload {
             Some(load) => match load() {
-                Ok(config) => App::new(config, clock.clone()).await,
+                Ok(config) => App::reload(config, clock.clone(), &app).await,
                 Err(e) => Err(e),
             },
             None => Err(anyhow::anyhow!("reloading is not enabled")),

@@ -1156,8 +1156,9 @@ fn validate_idp_metadata(
         let key = format!("{p}.metadata_file");
         match std::fs::read_to_string(f) {
             Ok(text) => {
-                let now = chrono::Utc::now().timestamp_millis();
-                if let Err(e) = crate::identity::saml::SamlIdp::assemble(idp, Some(&text), now) {
+                // Its validUntil is judged when it is used: an expiring file takes only
+                // its IdP out of use, not the whole daemon.
+                if let Err(e) = crate::identity::saml::SamlIdp::assemble(idp, Some(&text), None) {
                     errs.push(key, format!("{}: {e}", f.display()), None);
                 }
             }

@@ -92,7 +92,14 @@ impl std::fmt::Debug for Opened {
 }
 
 impl Logins {
-    pub async fn build(config: &Config, now_ms: i64) -> anyhow::Result<Logins> {
+    /// The SP and the IdPs of `config`. An IdP whose metadata cannot be read now keeps
+    /// what `previous` (the running configuration's) had for it, else waits for the next
+    /// refresh; the others work.
+    pub async fn build(
+        config: &Config,
+        now_ms: i64,
+        previous: Option<&Logins>,
+    ) -> anyhow::Result<Logins> {
         let id = &config.identity;
         let sp = match (&id.key_file, &id.cert_file) {
             (Some(k), Some(c)) => {
@@ -139,26 +146,63 @@ impl Logins {
             http,
         };
         for c in &id.saml {
-            match logins.load_saml(c, now_ms).await {
-                Ok(()) => {}
-                // Metadata from the network may be down at the start: the IdP waits for
-                // the next refresh, the others work.
-                Err(e) if c.metadata_url.is_some() => {
+            let Err(e) = logins.load_saml(c, now_ms).await else {
+                continue;
+            };
+            if !c.has_metadata() {
+                anyhow::bail!("identity provider {}: {e}", c.id);
+            }
+            let kept = previous
+                .and_then(|p| p.saml_idp(&c.id, now_ms))
+                .filter(|old| format!("{:?}", old.config) == format!("{c:?}"));
+            match kept {
+                Some(old) => {
+                    tracing::warn!(idp = %c.id, error = %e, "metadata unreadable; the last good metadata stays in use");
+                    logins.put_saml(old);
+                }
+                None => {
                     tracing::error!(idp = %c.id, error = %e, "identity provider unavailable until its metadata can be read")
                 }
-                Err(e) => anyhow::bail!("identity provider {}: {e}", c.id),
             }
         }
         Ok(logins)
     }
 
-    /// The SAML IdPs ready for use.
-    pub fn saml(&self) -> Arc<Vec<SamlIdp>> {
-        self.saml.read().unwrap_or_else(|p| p.into_inner()).clone()
+    /// The SAML IdPs ready for use at `now_ms` (metadata past its validUntil is not).
+    pub fn saml(&self, now_ms: i64) -> Vec<SamlIdp> {
+        let list = self.saml.read().unwrap_or_else(|p| p.into_inner()).clone();
+        list.iter()
+            .filter(|i| i.valid_until_ms.is_none_or(|u| now_ms < u))
+            .cloned()
+            .collect()
     }
 
-    pub fn saml_idp(&self, id: &str) -> Option<SamlIdp> {
-        self.saml().iter().find(|i| i.config.id == id).cloned()
+    pub fn saml_idp(&self, id: &str, now_ms: i64) -> Option<SamlIdp> {
+        self.saml(now_ms).into_iter().find(|i| i.config.id == id)
+    }
+
+    fn put_saml(&self, idp: SamlIdp) {
+        let mut slot = self.saml.write().unwrap_or_else(|p| p.into_inner());
+        let mut list: Vec<SamlIdp> = slot
+            .iter()
+            .filter(|i| i.config.id != idp.config.id)
+            .cloned()
+            .collect();
+        list.push(idp);
+        *slot = Arc::new(list);
+    }
+
+    /// When an IdP's metadata should be read again: its refresh interval, or sooner when
+    /// its metadata expires before (five minutes ahead).
+    pub fn next_refresh_ms(&self, config: &SamlIdpConfig, now_ms: i64) -> i64 {
+        let regular = now_ms + config.metadata_refresh_secs as i64 * 1000;
+        let current = self.saml.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let expiry = current
+            .iter()
+            .find(|i| i.config.id == config.id)
+            .and_then(|i| i.valid_until_ms)
+            .map(|u| (u - 5 * 60 * 1000).max(now_ms + 60_000));
+        expiry.map_or(regular, |e| e.min(regular))
     }
 
     /// Reads an IdP's metadata (when it has any) and puts the IdP in use.
@@ -170,15 +214,19 @@ impl Logins {
             (None, Some(u)) => Some(super::metadata::fetch(&self.http, u).await?),
             (None, None) => None,
         };
-        let idp = SamlIdp::assemble(config, text.as_deref(), now_ms)?;
-        let mut slot = self.saml.write().unwrap_or_else(|p| p.into_inner());
-        let mut list: Vec<SamlIdp> = slot
-            .iter()
-            .filter(|i| i.config.id != config.id)
-            .cloned()
-            .collect();
-        list.push(idp);
-        *slot = Arc::new(list);
+        let idp = SamlIdp::assemble(config, text.as_deref(), Some(now_ms))?;
+        // No going back to an older document (one that may still list a retired key).
+        let current = self.saml.read().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(old) = current.iter().find(|i| i.config.id == config.id) {
+            if let (Some(was), Some(new)) = (old.valid_until_ms, idp.valid_until_ms) {
+                if new < was {
+                    return Err(
+                        "the metadata is older than the one in use (an earlier validUntil)".into(),
+                    );
+                }
+            }
+        }
+        self.put_saml(idp);
         Ok(())
     }
 
@@ -251,6 +299,22 @@ impl Logins {
     }
 }
 
+/// The level of an OIDC login: see the comment where it is called.
+fn oidc_loa(
+    profile: crate::config::Profile,
+    configured: crate::config::Loa,
+    acr: Option<&str>,
+) -> Option<crate::config::Loa> {
+    match acr {
+        None => Some(configured),
+        Some(acr) => match super::saml::loa_of(acr) {
+            Some(l) => Some(l),
+            None if profile == crate::config::Profile::GenericOidc => Some(configured),
+            None => None,
+        },
+    }
+}
+
 /// Keeps the metadata of every IdP described by it fresh: each on its own interval, a
 /// failed read again after a minute.
 pub async fn refresh_metadata(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
@@ -268,10 +332,15 @@ pub async fn refresh_metadata(app: Arc<App>, stop: tokio_util::sync::Cancellatio
     }
     let retry = Duration::from_secs(60);
     let start = Instant::now();
+    // A time of the daemon's clock as a tokio instant.
+    let after = |from: Instant, now_ms: i64, at_ms: i64| {
+        from + Duration::from_millis(at_ms.saturating_sub(now_ms).max(0) as u64)
+    };
+    let now_ms = app.clock.now_ms();
     let mut due: Vec<Instant> = configs
         .iter()
-        .map(|c| match app.logins.saml_idp(&c.id) {
-            Some(_) => start + Duration::from_secs(c.metadata_refresh_secs),
+        .map(|c| match app.logins.saml_idp(&c.id, now_ms) {
+            Some(_) => after(start, now_ms, app.logins.next_refresh_ms(c, now_ms)),
             None => start + retry,
         })
         .collect();
@@ -284,13 +353,12 @@ pub async fn refresh_metadata(app: Arc<App>, stop: tokio_util::sync::Cancellatio
         let now = Instant::now();
         for (c, d) in configs.iter().zip(due.iter_mut()) {
             if *d <= now {
-                let ok = app.logins.refresh_saml(c, app.clock.now_ms()).await;
-                *d = now
-                    + if ok {
-                        Duration::from_secs(c.metadata_refresh_secs)
-                    } else {
-                        retry
-                    };
+                let now_ms = app.clock.now_ms();
+                *d = if app.logins.refresh_saml(c, now_ms).await {
+                    after(now, now_ms, app.logins.next_refresh_ms(c, now_ms))
+                } else {
+                    now + retry
+                };
             }
         }
     }
@@ -309,12 +377,13 @@ impl App {
         self.crypto.hash("name_id", &format!("{idp}\0{name_id}"))
     }
 
-    /// A LogoutRequest from an IdP: verified, not replayed; the sessions of that login
-    /// end. Returns where to send the browser with the signed LogoutResponse.
-    pub async fn idp_logout(&self, raw_query: &str) -> Result<String, Failure> {
+    /// A LogoutRequest from an IdP: verified, not replayed; the sessions of that NameID
+    /// at that IdP end. Returns where to send the browser with the signed LogoutResponse
+    /// (None when the IdP names no single logout endpoint to answer at).
+    pub async fn idp_logout(&self, raw_query: &str) -> Result<Option<String>, Failure> {
         let now = self.clock.now_ms();
         let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
-        let idps = self.logins.saml();
+        let idps = self.logins.saml(now);
         let request = sp.check_logout_request(&idps, raw_query, now)?;
         let key = self.crypto.hash(
             "logout_request",
@@ -327,6 +396,13 @@ impl App {
         {
             return Err(Failure::Refused("replayed LogoutRequest".into()));
         }
+        let idp = idps
+            .iter()
+            .find(|i| i.config.id == request.idp)
+            .ok_or(Failure::Unknown)?;
+        let answer = sp
+            .logout_response(idp, &request.id, request.relay_state.as_deref(), now)
+            .ok();
         let ended = self
             .store
             .end_sessions_of_login(
@@ -335,12 +411,7 @@ impl App {
             )
             .await?;
         tracing::info!(idp = %request.idp, sessions = ended, "the identity provider logged the citizen out");
-        let idp = idps
-            .iter()
-            .find(|i| i.config.id == request.idp)
-            .ok_or(Failure::Unknown)?;
-        sp.logout_response(idp, &request.id, request.relay_state.as_deref(), now)
-            .map_err(Failure::Error)
+        Ok(answer)
     }
 
     /// The CSRF token of a session: derived from its cookie, so nothing is stored.
@@ -363,7 +434,7 @@ impl App {
         let cookie = super::random_token(32);
         let flow = self.flow_hash(&cookie);
         if self.logins.saml_configs.iter().any(|c| c.id == idp) {
-            let saml = self.logins.saml_idp(idp).ok_or_else(|| {
+            let saml = self.logins.saml_idp(idp, now).ok_or_else(|| {
                 Failure::Error("the identity provider's metadata is not available".into())
             })?;
             let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
@@ -426,7 +497,7 @@ impl App {
         const REPLAYED: &str = "replayed assertion: its ID was accepted before";
         let now = self.clock.now_ms();
         let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
-        let idps = self.logins.saml();
+        let idps = self.logins.saml(now);
         let assertion = sp.check_response(&idps, saml_response, now)?;
         *who = Some((String::new(), assertion.idp.clone()));
         let replay_key = self.crypto.hash(
@@ -548,12 +619,15 @@ impl App {
         let claims = oidc
             .finish(code, &self.oidc_redirect_uri(idp), &pending, now, skew)
             .await?;
-        // The configured level stands only when the provider states none; a stated `acr`
-        // that is no known level gives no level (the profile may still read its own).
-        let loa = match claims.get("acr").and_then(|v| v.first()) {
-            None => Some(oidc.config.loa),
-            Some(acr) => super::saml::loa_of(acr),
-        };
+        // An eIDAS or eAuth `acr` is taken as stated. Otherwise a national profile gives
+        // no level unless the provider states none (rs-eid then reads its `ial`), while a
+        // generic provider, whose `acr` values are its own ("0", "1", …), is taken at
+        // the configured level.
+        let acr = claims
+            .get("acr")
+            .and_then(|v| v.first())
+            .map(String::as_str);
+        let loa = oidc_loa(oidc.config.profile, oidc.config.loa, acr);
         let identity =
             map_profile(oidc.config.profile, idp, &claims, loa).map_err(Failure::Refused)?;
         let profile = SessionProfile {
@@ -757,7 +831,7 @@ impl App {
             .open(&row.profile_enc)
             .ok()
             .and_then(|s| serde_json::from_str(&s).ok())?;
-        let idp = self.logins.saml_idp(&row.idp)?;
+        let idp = self.logins.saml_idp(&row.idp, self.clock.now_ms())?;
         let sp = self.logins.sp.as_ref()?;
         let (_, url) = sp
             .logout_request(
@@ -855,6 +929,26 @@ mod tests {
     }
 
     #[test]
+    fn an_oidc_acr_gives_a_level_only_when_it_is_one() {
+        use crate::config::{Loa, Profile};
+        let eidas_low = Some("http://eidas.europa.eu/LoA/low");
+        assert_eq!(oidc_loa(Profile::RsEid, Loa::High, None), Some(Loa::High));
+        assert_eq!(
+            oidc_loa(Profile::RsEid, Loa::High, eidas_low),
+            Some(Loa::Low)
+        );
+        assert_eq!(oidc_loa(Profile::RsEid, Loa::High, Some("gold")), None);
+        assert_eq!(
+            oidc_loa(Profile::GenericOidc, Loa::Substantial, Some("1")),
+            Some(Loa::Substantial)
+        );
+        assert_eq!(
+            oidc_loa(Profile::GenericOidc, Loa::High, eidas_low),
+            Some(Loa::Low)
+        );
+    }
+
+    #[test]
     fn the_client_is_read_from_trusted_proxies_only() {
         let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
         let mut web = crate::config::WebConfig::default();
@@ -876,9 +970,19 @@ mod tests {
             "an untrusted peer's header is ignored"
         );
         assert_eq!(web.client_addr(ip("127.0.0.1"), None), ip("127.0.0.1"));
+        assert_ne!(
+            web.client_addr(ip("127.0.0.1"), Some("unknown")),
+            ip("127.0.0.1"),
+            "a hop that is no address is not the proxy"
+        );
+        assert_ne!(
+            web.client_addr(ip("127.0.0.1"), Some("unknown")),
+            web.client_addr(ip("127.0.0.1"), Some("other")),
+        );
         assert_eq!(
-            web.client_addr(ip("127.0.0.1"), Some("junk")),
-            ip("127.0.0.1")
+            web.client_addr(ip("::ffff:127.0.0.1"), Some("198.51.100.7:4711")),
+            ip("198.51.100.7"),
+            "an IPv4 peer seen through an IPv6 socket, a hop with a port"
         );
     }
 }

@@ -21,6 +21,8 @@ pub struct IdpMetadata {
     pub sso_redirect: Option<String>,
     pub sso_post: Option<String>,
     pub slo_redirect: Option<String>,
+    /// Where LogoutResponses go, when not to `slo_redirect`.
+    pub slo_response: Option<String>,
     /// Certificates of `KeyDescriptor`s for signing (or without a `use`).
     pub signing_certs: Vec<X509>,
     /// The earliest `validUntil` on the way to the IdP's descriptor.
@@ -29,14 +31,16 @@ pub struct IdpMetadata {
 
 /// Reads the descriptor of `entity_id` from a metadata document (an `EntityDescriptor`, or
 /// an `EntitiesDescriptor` holding it). With `signers`, the document's root must carry a
-/// signature by one of them.
+/// signature by one of them. With `now_ms`, metadata past its `validUntil` is refused
+/// (without, the validity is read but not judged: `check-config` does that, so that an
+/// expiring file does not stop the daemon).
 pub fn read(
     text: &str,
     entity_id: &str,
     signers: &[X509],
-    now_ms: i64,
+    now_ms: Option<i64>,
 ) -> Result<IdpMetadata, String> {
-    let doc = xml::parse(text)?;
+    let doc = xml::parse_metadata(text)?;
     let root = doc.root_element();
     if !(xml::is(root, NS_MD, "EntityDescriptor") || xml::is(root, NS_MD, "EntitiesDescriptor")) {
         return Err("the document is not SAML metadata".into());
@@ -56,12 +60,13 @@ pub fn read(
         .ok_or("the entity has no SAML 2.0 IDPSSODescriptor")?;
     check_valid_until(idp, now_ms, &mut valid_until)?;
 
-    let endpoint = |name: &str, binding: &str| {
+    let attribute = |name: &str, binding: &str, attr: &str| {
         xml::children(idp, NS_MD, name)
             .find(|s| s.attribute("Binding") == Some(binding))
-            .and_then(|s| s.attribute("Location"))
+            .and_then(|s| s.attribute(attr))
             .map(str::to_string)
     };
+    let endpoint = |name: &str, binding: &str| attribute(name, binding, "Location");
     let mut signing_certs = Vec::new();
     for kd in xml::children(idp, NS_MD, "KeyDescriptor") {
         if !matches!(kd.attribute("use"), None | Some("signing")) {
@@ -83,6 +88,7 @@ pub fn read(
         sso_redirect: endpoint("SingleSignOnService", REDIRECT),
         sso_post: endpoint("SingleSignOnService", POST),
         slo_redirect: endpoint("SingleLogoutService", REDIRECT),
+        slo_response: attribute("SingleLogoutService", REDIRECT, "ResponseLocation"),
         signing_certs,
         valid_until_ms: valid_until,
     })
@@ -93,7 +99,7 @@ pub fn read(
 fn find_entity<'a, 'i>(
     node: Node<'a, 'i>,
     entity_id: &str,
-    now_ms: i64,
+    now_ms: Option<i64>,
     valid_until: &mut Option<i64>,
 ) -> Result<Option<Node<'a, 'i>>, String> {
     if xml::is(node, NS_MD, "EntityDescriptor") {
@@ -117,12 +123,16 @@ fn find_entity<'a, 'i>(
     Ok(None)
 }
 
-fn check_valid_until(node: Node, now_ms: i64, valid_until: &mut Option<i64>) -> Result<(), String> {
+fn check_valid_until(
+    node: Node,
+    now_ms: Option<i64>,
+    valid_until: &mut Option<i64>,
+) -> Result<(), String> {
     if let Some(v) = node.attribute("validUntil") {
         let until = chrono::DateTime::parse_from_rfc3339(v)
             .map_err(|_| format!("validUntil {v:?} is not a time"))?
             .timestamp_millis();
-        if now_ms >= until {
+        if now_ms.is_some_and(|now| now >= until) {
             return Err(format!("the metadata expired at {v}"));
         }
         *valid_until = Some(valid_until.map_or(until, |u| u.min(until)));
@@ -131,7 +141,7 @@ fn check_valid_until(node: Node, now_ms: i64, valid_until: &mut Option<i64>) -> 
 }
 
 /// The most a metadata document may weigh when fetched.
-const MAX_FETCH: usize = xml::MAX_XML_BYTES;
+const MAX_FETCH: usize = xml::MAX_METADATA_BYTES;
 
 /// Fetches metadata over HTTP(S): no redirects followed, size-limited.
 pub async fn fetch(http: &reqwest::Client, url: &str) -> Result<String, String> {
@@ -233,7 +243,7 @@ mod tests {
             &text,
             "https://idp.example",
             std::slice::from_ref(&fed_cert),
-            NOW,
+            Some(NOW),
         )
         .expect("accepted");
         assert_eq!(m.sso_redirect.as_deref(), Some("https://idp.example/sso"));
@@ -256,25 +266,25 @@ mod tests {
             &tampered,
             "https://idp.example",
             std::slice::from_ref(&fed_cert),
-            NOW,
+            Some(NOW),
         )
         .err();
         assert!(e.expect("refused").contains("signature"));
         let (_, other) = key_and_cert("other");
-        assert!(read(&text, "https://idp.example", &[other], NOW).is_err());
+        assert!(read(&text, "https://idp.example", &[other], Some(NOW)).is_err());
         let unsigned = entity("https://idp.example", &idp_cert, "");
         let e = read(
             &unsigned,
             "https://idp.example",
             std::slice::from_ref(&fed_cert),
-            NOW,
+            Some(NOW),
         )
         .err();
         assert!(
             e.expect("refused").contains("signature"),
             "unsigned refused"
         );
-        assert!(read(&unsigned, "https://idp.example", &[], NOW).is_ok());
+        assert!(read(&unsigned, "https://idp.example", &[], Some(NOW)).is_ok());
         let later = chrono::DateTime::parse_from_rfc3339("2027-01-20T00:00:00Z")
             .expect("t")
             .timestamp_millis();
@@ -282,11 +292,11 @@ mod tests {
             &text,
             "https://idp.example",
             std::slice::from_ref(&fed_cert),
-            later,
+            Some(later),
         )
         .err();
         assert!(e.expect("refused").contains("expired"));
-        let e = read(&text, "https://other.example", &[fed_cert], NOW).err();
+        let e = read(&text, "https://other.example", &[fed_cert], Some(NOW)).err();
         assert!(e.expect("refused").contains("does not describe"));
     }
 
@@ -299,7 +309,7 @@ mod tests {
             entity("https://a.example", &a, ""),
             entity("https://b.example", &b, " validUntil=\"2027-03-01T00:00:00Z\""),
         );
-        let m = read(&text, "https://b.example", &[], NOW).expect("b");
+        let m = read(&text, "https://b.example", &[], Some(NOW)).expect("b");
         assert_eq!(
             m.signing_certs[0].to_der().expect("der"),
             b.to_der().expect("der")
@@ -308,10 +318,10 @@ mod tests {
             .expect("t")
             .timestamp_millis();
         assert_eq!(m.valid_until_ms, Some(march));
-        let m = read(&text, "https://a.example", &[], NOW).expect("a");
+        let m = read(&text, "https://a.example", &[], Some(NOW)).expect("a");
         assert!(m.valid_until_ms > Some(march));
         let no_keys = text.replace("use=\"signing\"", "use=\"encryption\"");
-        let e = read(&no_keys, "https://a.example", &[], NOW).err();
+        let e = read(&no_keys, "https://a.example", &[], Some(NOW)).err();
         assert!(e.expect("refused").contains("no signing certificate"));
     }
 }

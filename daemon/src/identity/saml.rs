@@ -53,6 +53,8 @@ pub struct SamlIdp {
     pub certs: Vec<X509>,
     pub sso_url: String,
     pub slo_url: Option<String>,
+    /// Where our LogoutResponses go, when the metadata names a `ResponseLocation`.
+    pub slo_response_url: Option<String>,
     /// Until when its metadata holds, when the metadata says.
     pub valid_until_ms: Option<i64>,
 }
@@ -70,14 +72,16 @@ pub fn certs_of(files: &[std::path::PathBuf]) -> Result<Vec<X509>, String> {
 impl SamlIdp {
     /// The IdP from its configuration and, when it is described by metadata, the
     /// metadata's text (checked against the configured metadata signers).
+    /// `now_ms`: judge the metadata's validity at that time (None: only read it).
     pub fn assemble(
         config: &SamlIdpConfig,
         metadata: Option<&str>,
-        now_ms: i64,
+        now_ms: Option<i64>,
     ) -> Result<SamlIdp, String> {
         let mut certs = certs_of(&config.signing_cert_files)?;
         let mut sso_url = config.sso_url.clone();
         let mut slo_url = config.slo_url.clone();
+        let mut slo_response_url = None;
         let mut valid_until_ms = None;
         if let Some(text) = metadata {
             let signers = certs_of(&config.metadata_signing_cert_files)?;
@@ -87,6 +91,17 @@ impl SamlIdp {
                 SamlBinding::Redirect => m.sso_redirect,
                 SamlBinding::Post => m.sso_post,
             };
+            // Endpoints from metadata are held to what a configured one would be.
+            for u in [&sso, &m.slo_redirect, &m.slo_response]
+                .into_iter()
+                .flatten()
+            {
+                super::oidc::check_endpoint(u)
+                    .map_err(|e| format!("the metadata's endpoint: {e}"))?;
+            }
+            if config.slo_url.is_none() {
+                slo_response_url = m.slo_response;
+            }
             sso_url = sso_url.or(sso);
             slo_url = slo_url.or(m.slo_redirect);
             valid_until_ms = m.valid_until_ms;
@@ -108,6 +123,7 @@ impl SamlIdp {
             certs,
             sso_url,
             slo_url,
+            slo_response_url,
             valid_until_ms,
         })
     }
@@ -653,8 +669,9 @@ impl Sp {
         now_ms: i64,
     ) -> Result<String, String> {
         let slo_url = idp
-            .slo_url
+            .slo_response_url
             .as_deref()
+            .or(idp.slo_url.as_deref())
             .ok_or("the IdP offers no single logout")?;
         let text = format!(
             "<samlp:LogoutResponse xmlns:samlp=\"{NS_SAMLP}\" xmlns:saml=\"{NS_SAML}\" ID=\"{id}\" Version=\"2.0\" \

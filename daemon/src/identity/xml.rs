@@ -27,11 +27,29 @@ const MAX_DEPTH: usize = 64;
 /// many of them cost memory in proportion to the document's size squared.
 const MAX_NAMESPACE_DECLARATIONS: usize = 200;
 
+/// The largest IdP metadata accepted (federation metadata declares namespaces on every
+/// claim type and runs longer than any message).
+pub const MAX_METADATA_BYTES: usize = 4 * 1024 * 1024;
+
 pub fn parse(text: &str) -> Result<Document<'_>, String> {
-    if text.len() > MAX_XML_BYTES {
-        return Err(format!("XML larger than {MAX_XML_BYTES} bytes"));
+    parse_within(text, MAX_XML_BYTES, MAX_NODES, MAX_NAMESPACE_DECLARATIONS)
+}
+
+/// IdP metadata: a local file or a signed document, larger than a message.
+pub fn parse_metadata(text: &str) -> Result<Document<'_>, String> {
+    parse_within(text, MAX_METADATA_BYTES, 400_000, 20_000)
+}
+
+fn parse_within(
+    text: &str,
+    max_bytes: usize,
+    max_nodes: u32,
+    max_namespaces: usize,
+) -> Result<Document<'_>, String> {
+    if text.len() > max_bytes {
+        return Err(format!("XML larger than {max_bytes} bytes"));
     }
-    if text.matches("xmlns").count() > MAX_NAMESPACE_DECLARATIONS {
+    if text.matches("xmlns").count() > max_namespaces {
         return Err("XML with too many namespace declarations".into());
     }
     // Before the parser sees it: parsing and canonicalizing recurse per level.
@@ -40,7 +58,7 @@ pub fn parse(text: &str) -> Result<Document<'_>, String> {
     }
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
-        nodes_limit: MAX_NODES,
+        nodes_limit: max_nodes,
     };
     let doc =
         Document::parse_with_options(text, options).map_err(|e| format!("malformed XML: {e}"))?;

@@ -1,40 +1,34 @@
-//! Alert templates (minijinja) per locale and event kind, with locale-aware filters for
-//! amounts, dates, day counts and statuses. A template's first line is `Subject: …`.
+//! Alert templates (minijinja) per event kind: one built-in set whose words all come
+//! from the Fluent catalogues (`t("message-id", arg=…)`), rendered in the citizen's
+//! locale, with locale-aware filters for amounts, dates, day counts and statuses. A
+//! tenant may override a kind per locale with its own `<locale>/<kind>.txt`. A
+//! template's first line is `Subject: …`.
 
+use crate::i18n;
+use minijinja::value::Kwargs;
 use minijinja::{Environment, State, Value};
 
-/// One built-in template: (locale, kind, the text of `templates/<locale>/<kind>.txt`).
+/// One built-in template: (name, the text of `templates/<name>`).
 macro_rules! t {
-    ($locale:literal, $kind:literal) => {
-        (
-            $locale,
-            $kind,
-            include_str!(concat!("../../templates/", $locale, "/", $kind, ".txt")),
-        )
+    ($name:literal) => {
+        ($name, include_str!(concat!("../../templates/", $name)))
     };
 }
 
-/// The built-in templates.
+/// The built-in templates: one per kind, and the parts they include.
 #[rustfmt::skip]
-const BUILT_IN: &[(&str, &str, &str)] = &[
-    t!("cs", "receivable.new"),
-    t!("cs", "receivable.reminder"),
-    t!("cs", "receivable.overdue"),
-    t!("cs", "receivable.paid"),
-    t!("cs", "receivable.discount_ending"),
-    t!("cs", "submission.new"),
-    t!("cs", "submission.status_changed"),
-    t!("cs", "document.expiry"),
-    t!("cs", "digest"),
-    t!("en", "receivable.new"),
-    t!("en", "receivable.reminder"),
-    t!("en", "receivable.overdue"),
-    t!("en", "receivable.paid"),
-    t!("en", "receivable.discount_ending"),
-    t!("en", "submission.new"),
-    t!("en", "submission.status_changed"),
-    t!("en", "document.expiry"),
-    t!("en", "digest"),
+const BUILT_IN: &[(&str, &str)] = &[
+    t!("receivable.new.txt"),
+    t!("receivable.reminder.txt"),
+    t!("receivable.overdue.txt"),
+    t!("receivable.paid.txt"),
+    t!("receivable.discount_ending.txt"),
+    t!("submission.new.txt"),
+    t!("submission.status_changed.txt"),
+    t!("document.expiry.txt"),
+    t!("digest.txt"),
+    t!("_payment.txt"),
+    t!("_footer.txt"),
 ];
 
 pub const EVENT_KINDS: &[&str] = &[
@@ -87,10 +81,11 @@ impl Templates {
         let mut env = Environment::new();
         env.set_keep_trailing_newline(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
-        for (locale, kind, text) in BUILT_IN {
-            env.add_template(template_name(locale, kind).leak(), text)
+        for (name, text) in BUILT_IN {
+            env.add_template(name, text)
                 .expect("built-in templates parse (checked by a test)");
         }
+        env.add_function("t", translate);
         env.add_filter("money", money);
         env.add_filter("date", date);
         env.add_filter("days", days);
@@ -167,8 +162,8 @@ impl Templates {
         }
     }
 
-    /// Renders `kind` in `locale` for `tenant`: the tenant's own template first, then the
-    /// built-in one, falling back to English when the locale lacks it.
+    /// Renders `kind` in `locale` for `tenant`: the tenant's own template for the locale
+    /// first, then the built-in one (every locale has every word).
     pub fn render(
         &self,
         tenant: &str,
@@ -176,23 +171,16 @@ impl Templates {
         kind: &str,
         ctx: &serde_json::Value,
     ) -> Result<Rendered, TemplateError> {
-        let name = [locale, "en"]
-            .iter()
-            .flat_map(|l| {
-                let plain = template_name(l, kind);
-                [format!("{tenant}:{plain}"), plain]
-            })
+        let used_locale = i18n::locale_for(locale);
+        let own = format!("{tenant}:{}", template_name(used_locale, kind));
+        let built_in = format!("{kind}.txt");
+        let name = [own, built_in]
+            .into_iter()
             .find(|n| self.env.get_template(n).is_ok())
             .ok_or_else(|| TemplateError::Missing {
                 locale: locale.into(),
                 kind: kind.into(),
             })?;
-        let used_locale = name
-            .rsplit(':')
-            .next()
-            .and_then(|n| n.split('/').next())
-            .unwrap_or("en")
-            .to_string();
         let tmpl = self
             .env
             .get_template(&name)
@@ -273,109 +261,55 @@ fn locale_of(state: &State) -> String {
     state
         .lookup("locale")
         .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| "en".into())
+        .unwrap_or_else(|| i18n::REFERENCE.into())
 }
 
-/// Groups the integer part: `1 200` (cs, with a no-break space) or `1,200` (en).
-fn group(whole: &str, sep: &str) -> String {
-    let mut out = String::new();
-    for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push_str(sep);
-        }
-        out.push(ch);
+/// `t("message-id", name=value, …)`: a message of the catalogues in the template's locale.
+fn translate(state: &State, id: String, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let mut args = Vec::new();
+    for key in kwargs.args() {
+        let v: Value = kwargs.get(key)?;
+        let arg = if v.is_number() {
+            i18n::Arg::Num(f64::try_from(v.clone()).unwrap_or(0.0))
+        } else if v.is_undefined() || v.is_none() {
+            i18n::Arg::Str(String::new())
+        } else {
+            i18n::Arg::Str(
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string()),
+            )
+        };
+        args.push((key, arg));
     }
-    out
+    Ok(i18n::t(&locale_of(state), &id, &args))
 }
 
 /// `"1200.00"|money("CZK")` → `1 200,00 Kč` in Czech, `CZK 1,200.00` in English.
-fn money(state: &State, amount: String, currency: String) -> String {
-    let (neg, digits) = match amount.strip_prefix('-') {
-        Some(d) => ("-", d),
-        None => ("", amount.as_str()),
-    };
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "00"));
-    match locale_of(state).as_str() {
-        "cs" => {
-            let symbol = if currency == "CZK" {
-                "Kč"
-            } else {
-                currency.as_str()
-            };
-            format!("{neg}{},{frac}\u{a0}{symbol}", group(whole, "\u{a0}"))
-        }
-        _ => format!("{neg}{currency} {}.{frac}", group(whole, ",")),
-    }
+fn money(state: &State, amount: Value, currency: String) -> String {
+    let amount = amount
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| amount.to_string());
+    i18n::money(&locale_of(state), &amount, &currency)
 }
-
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// `"2026-05-31"|date` → `31. 5. 2026` (cs) or `31 May 2026` (en).
 fn date(state: &State, value: String) -> String {
-    use chrono::Datelike;
-    let Ok(d) = value.parse::<chrono::NaiveDate>() else {
-        return value;
-    };
-    match locale_of(state).as_str() {
-        "cs" => format!("{}. {}. {}", d.day(), d.month(), d.year()),
-        _ => format!(
-            "{} {} {}",
-            d.day(),
-            MONTHS_EN[d.month0() as usize],
-            d.year()
-        ),
+    match value.parse::<chrono::NaiveDate>() {
+        Ok(d) => i18n::date(&locale_of(state), d),
+        Err(_) => value,
     }
 }
 
 /// `3|days` → `3 dny` (cs: 1 den, 2–4 dny, 5+ dní) or `3 days`.
 fn days(state: &State, n: i64) -> String {
-    let abs = n.unsigned_abs();
-    match locale_of(state).as_str() {
-        "cs" => {
-            let word = match abs {
-                1 => "den",
-                2..=4 => "dny",
-                _ => "dní",
-            };
-            format!("{n} {word}")
-        }
-        _ => format!("{n} {}", if abs == 1 { "day" } else { "days" }),
-    }
+    i18n::days(&locale_of(state), n)
 }
 
 /// A submission status code in words.
 fn status(state: &State, code: Value) -> String {
-    let code = code.as_str().unwrap_or("").to_string();
-    let cs = locale_of(state) == "cs";
-    let words = match code.as_str() {
-        "received" => ("přijato", "received"),
-        "assigned" => ("přiděleno zpracovateli", "assigned to an official"),
-        "in_progress" => ("ve vyřizování", "in progress"),
-        "waiting_for_citizen" => ("čeká na vás", "waiting for you"),
-        "forwarded" => (
-            "postoupeno příslušnému úřadu",
-            "forwarded to the competent office",
-        ),
-        "resolved" => ("vyřízeno", "resolved"),
-        "closed" => ("uzavřeno", "closed"),
-        "cancelled" => ("zrušeno", "cancelled"),
-        "reopened" => ("znovu otevřeno", "reopened"),
-        _ => return code,
-    };
-    if cs { words.0 } else { words.1 }.to_string()
+    i18n::status(&locale_of(state), code.as_str().unwrap_or(""))
 }
 
 #[cfg(test)]
@@ -406,7 +340,7 @@ mod tests {
     #[test]
     fn every_kind_renders_in_every_locale_with_a_subject() {
         let t = Templates::built_in();
-        for locale in crate::config::SUPPORTED_LOCALES {
+        for locale in crate::i18n::LOCALES {
             for kind in EVENT_KINDS {
                 let r = t
                     .render("x", locale, kind, &ctx())

@@ -106,13 +106,14 @@ fn lang_of(app: &App, tenant: &str) -> String {
         .unwrap_or_else(|| "en".into())
 }
 
-/// Czech or English, by the tenant's language (the citizen pages bring full catalogues).
-fn say<'a>(lang: &str, cs: &'a str, en: &'a str) -> &'a str {
-    if lang == "cs" {
-        cs
-    } else {
-        en
-    }
+/// A message of the catalogues in `lang`.
+fn tr(lang: &str, id: &str) -> String {
+    crate::i18n::t(lang, id, &[])
+}
+
+/// A message as one escaped paragraph.
+fn para(lang: &str, id: &str) -> String {
+    format!("<p>{}</p>", esc(&tr(lang, id)))
 }
 
 async fn metadata(State(current): State<CurrentApp>) -> Response {
@@ -139,19 +140,12 @@ async fn landing(State(current): State<CurrentApp>, Path(tenant): Path<String>) 
         return page(
             StatusCode::NOT_FOUND,
             "en",
-            "Not found",
-            "<p>No such municipality.</p>",
+            &tr("en", "page-not-found"),
+            &para("en", "page-not-found-text"),
         );
     };
     let lang = t.locale.clone();
-    let mut body = format!(
-        "<p>{}</p>\n<ul>\n",
-        esc(say(
-            &lang,
-            "Přihlaste se svou elektronickou identitou:",
-            "Log in with your electronic identity:"
-        ))
-    );
+    let mut body = format!("<p>{}</p>\n<ul>\n", esc(&tr(&lang, "login-intro")));
     for (id, name) in app.logins.buttons() {
         body.push_str(&format!(
             "<li><a href=\"/t/{}/login/{}\">{}</a></li>\n",
@@ -168,21 +162,27 @@ fn too_many(lang: &str) -> Response {
     page(
         StatusCode::TOO_MANY_REQUESTS,
         lang,
-        say(lang, "Příliš mnoho pokusů", "Too many attempts"),
-        say(
-            lang,
-            "<p>Zkuste to prosím za minutu znovu.</p>",
-            "<p>Please try again in a minute.</p>",
-        ),
+        &tr(lang, "login-too-many"),
+        &para(lang, "login-too-many-text"),
     )
 }
 
 /// Counts a login request against its client's allowance (the client as the trusted
 /// proxies name it).
 fn admitted(app: &App, peer: SocketAddr, headers: &HeaderMap) -> bool {
-    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    // Every X-Forwarded-For line, in order: a proxy may add its own line after the
+    // client's.
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let forwarded = forwarded.join(",");
     app.logins.admit(
-        app.config.web.client_addr(peer.ip(), forwarded),
+        app.config.web.client_addr(
+            peer.ip(),
+            Some(forwarded.as_str()).filter(|f| !f.is_empty()),
+        ),
         app.clock.now_ms(),
         app.config.identity.login_rate_per_minute,
     )
@@ -211,14 +211,14 @@ async fn login_start(
                 Outgoing::Post { url, field, value, relay_state } => page(
                     StatusCode::OK,
                     &lang,
-                    say(&lang, "Přesměrování k přihlášení", "On to the login"),
+                    &tr(&lang, "login-redirect-title"),
                     &format!(
                         "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"{field}\" value=\"{}\">\
                          <input type=\"hidden\" name=\"RelayState\" value=\"{}\"><button type=\"submit\">{}</button></form>",
                         esc(&url),
                         esc(&value),
                         esc(&relay_state),
-                        esc(say(&lang, "Pokračovat k přihlášení", "Continue to the login")),
+                        esc(&tr(&lang, "login-continue")),
                     ),
                 ),
             };
@@ -231,20 +231,16 @@ async fn login_start(
         Err(Failure::Unknown) => page(
             StatusCode::NOT_FOUND,
             &lang,
-            "Not found",
-            "<p>No such login.</p>",
+            &tr(&lang, "page-not-found"),
+            &para(&lang, "page-not-found-text"),
         ),
         Err(f) => {
             app.record_login_outcome(&tenant, &idp, &Err(f)).await;
             page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 &lang,
-                say(&lang, "Přihlášení teď nejde", "Login is not available now"),
-                say(
-                    &lang,
-                    "<p>Zkuste to prosím později.</p>",
-                    "<p>Please try again later.</p>",
-                ),
+                &tr(&lang, "login-unavailable"),
+                &para(&lang, "login-unavailable-text"),
             )
         }
     }
@@ -291,11 +287,7 @@ async fn oidc_callback(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let app = current.borrow().clone();
-    if !app.logins.admit(
-        peer.ip(),
-        app.clock.now_ms(),
-        app.config.identity.login_rate_per_minute,
-    ) {
+    if !admitted(&app, peer, &headers) {
         app.record_login_outcome("", &idp, &Err(Failure::TooMany))
             .await;
         return too_many("en");
@@ -324,39 +316,27 @@ fn finish(app: &App, tenant: &str, result: Result<Opened, Failure>) -> Response 
         Err(Failure::NotLinked(_)) => page(
             StatusCode::FORBIDDEN,
             &lang,
-            say(&lang, "Nepodařilo se vás ztotožnit", "We could not find you in the registry"),
-            say(
-                &lang,
-                "<p>Přihlášení proběhlo, ale obec vás v registru obyvatel nenašla. Pokud zde máte trvalý pobyt, obraťte se prosím na podatelnu obce.</p>",
-                "<p>You logged in, but the municipality did not find you in the registry of persons. If you live here, please contact the municipal office.</p>",
-            ),
+            &tr(&lang, "login-not-linked"),
+            &para(&lang, "login-not-linked-text"),
         ),
         Err(Failure::LowLoa) => page(
             StatusCode::FORBIDDEN,
             &lang,
-            say(&lang, "Nedostatečná úroveň ověření", "Level of assurance too low"),
-            say(
-                &lang,
-                "<p>Obec vyžaduje přihlášení s vyšší úrovní záruky. Použijte prosím jiný prostředek (např. eObčanku nebo bankovní identitu).</p>",
-                "<p>The municipality requires a login with a higher level of assurance. Please use another means, such as an electronic ID card.</p>",
-            ),
+            &tr(&lang, "login-low-loa"),
+            &para(&lang, "login-low-loa-text"),
         ),
         Err(Failure::TooMany) => too_many(&lang),
         Err(Failure::Error(_)) => page(
             StatusCode::SERVICE_UNAVAILABLE,
             &lang,
-            say(&lang, "Přihlášení se nepovedlo", "The login did not work"),
-            say(&lang, "<p>Na naší straně nastala chyba. Zkuste to prosím později.</p>", "<p>Something failed on our side. Please try again later.</p>"),
+            &tr(&lang, "login-failed"),
+            &para(&lang, "login-failed-error-text"),
         ),
         Err(Failure::Refused(_)) | Err(Failure::Unknown) => page(
             StatusCode::FORBIDDEN,
             &lang,
-            say(&lang, "Přihlášení se nepovedlo", "The login did not work"),
-            say(
-                &lang,
-                "<p>Odpověď poskytovatele identity nešlo ověřit. Začněte prosím přihlášení znovu.</p>",
-                "<p>The identity provider's answer could not be verified. Please start the login again.</p>",
-            ),
+            &tr(&lang, "login-failed"),
+            &para(&lang, "login-failed-refused-text"),
         ),
     };
     r.headers_mut()
@@ -387,7 +367,7 @@ async fn me(
         .unwrap_or_default();
     let mut body = format!(
         "<p>{} <strong>{}</strong></p>\n",
-        esc(say(&lang, "Přihlášen(a):", "Logged in:")),
+        esc(&tr(&lang, "me-logged-in")),
         esc(&profile.name)
     );
     let docs = app
@@ -398,7 +378,7 @@ async fn me(
     if !docs.is_empty() {
         body.push_str(&format!(
             "<h2>{}</h2>\n<ul>\n",
-            esc(say(&lang, "Doklady", "Documents"))
+            esc(&tr(&lang, "me-documents"))
         ));
         for d in docs {
             let number = d
@@ -406,12 +386,24 @@ async fn me(
                 .as_deref()
                 .and_then(|n| app.crypto.open(n).ok())
                 .unwrap_or_default();
+            let until = d
+                .valid_until
+                .parse::<chrono::NaiveDate>()
+                .map(|v| crate::i18n::date(&lang, v))
+                .unwrap_or_else(|_| d.valid_until.clone());
             body.push_str(&format!(
-                "<li>{} {} — {} {}</li>\n",
-                esc(&d.kind),
+                "<li>{} {} — {}</li>\n",
+                esc(&crate::i18n::t(
+                    &lang,
+                    "document-kind-title",
+                    &[("kind", d.kind.as_str().into())]
+                )),
                 esc(&number),
-                esc(say(&lang, "platnost do", "valid until")),
-                esc(&d.valid_until)
+                esc(&crate::i18n::t(
+                    &lang,
+                    "me-valid-until",
+                    &[("date", until.into())]
+                )),
             ));
         }
         body.push_str("</ul>\n");
@@ -420,7 +412,7 @@ async fn me(
         "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
          <button type=\"submit\">{}</button></form>",
         esc(&app.csrf_token(&cookie_value)),
-        esc(say(&lang, "Odhlásit", "Log out"))
+        esc(&tr(&lang, "logout"))
     ));
     page(StatusCode::OK, &lang, &name, &body)
 }
@@ -438,12 +430,7 @@ async fn logout(
 ) -> Response {
     let app = current.borrow().clone();
     let Some(session) = cookie(&headers, SESSION_COOKIE) else {
-        return page(
-            StatusCode::OK,
-            "en",
-            "Logged out",
-            "<p>You are logged out.</p>",
-        );
+        return logged_out("en");
     };
     let given = form.map(|Form(f)| f.csrf).unwrap_or_default();
     let expected = app.csrf_token(session);
@@ -452,8 +439,8 @@ async fn logout(
         return page(
             StatusCode::FORBIDDEN,
             "en",
-            "Form expired",
-            "<p>The form was not sent from this page. Please go back and try again.</p>",
+            &tr("en", "form-expired"),
+            &para("en", "form-expired-text"),
         );
     }
     let tenant = app
@@ -476,28 +463,35 @@ fn logged_out(lang: &str) -> Response {
     page(
         StatusCode::OK,
         lang,
-        say(lang, "Odhlášeno", "Logged out"),
-        say(
-            lang,
-            "<p>Byli jste odhlášeni.</p>",
-            "<p>You are logged out.</p>",
-        ),
+        &tr(lang, "logged-out"),
+        &para(lang, "logged-out-text"),
     )
 }
 
 /// Single logout over HTTP-Redirect: the IdP's LogoutRequest (the citizen logged out
 /// there), or its answer to ours (the local session is already gone).
-async fn slo(State(current): State<CurrentApp>, RawQuery(q): RawQuery) -> Response {
+async fn slo(
+    State(current): State<CurrentApp>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
     let app = current.borrow().clone();
     let Some(sp) = app.logins.sp.as_ref() else {
         return (StatusCode::NOT_FOUND, "SAML is not configured\n").into_response();
     };
+    if !admitted(&app, peer, &headers) {
+        return too_many("en");
+    }
     let q = q.unwrap_or_default();
     let is_request = url::form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "SAMLRequest");
     if is_request {
         return match app.idp_logout(&q).await {
-            Ok(url) => {
-                let mut r = see_other(&url);
+            Ok(answer) => {
+                let mut r = match answer {
+                    Some(url) => see_other(&url),
+                    None => logged_out("en"),
+                };
                 r.headers_mut()
                     .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE, "Lax"));
                 r
@@ -507,8 +501,8 @@ async fn slo(State(current): State<CurrentApp>, RawQuery(q): RawQuery) -> Respon
                 page(
                     StatusCode::BAD_REQUEST,
                     "en",
-                    "Logout not accepted",
-                    "<p>The logout request could not be verified.</p>",
+                    &tr("en", "logout-refused"),
+                    &para("en", "logout-refused-text"),
                 )
             }
         };
@@ -518,7 +512,7 @@ async fn slo(State(current): State<CurrentApp>, RawQuery(q): RawQuery) -> Respon
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
     let lang = lang_of(&app, &tenant);
-    match sp.check_logout_response(&app.logins.saml(), &q) {
+    match sp.check_logout_response(&app.logins.saml(app.clock.now_ms()), &q) {
         Ok((_, idp)) => {
             tracing::info!(idp, "single logout completed");
             logged_out(&lang)
@@ -528,12 +522,8 @@ async fn slo(State(current): State<CurrentApp>, RawQuery(q): RawQuery) -> Respon
             page(
                 StatusCode::BAD_REQUEST,
                 &lang,
-                say(&lang, "Odhlášeno", "Logged out"),
-                say(
-                    &lang,
-                    "<p>Zde jste odhlášeni; odhlášení u poskytovatele identity se nepodařilo ověřit.</p>",
-                    "<p>You are logged out here; the identity provider's logout could not be verified.</p>",
-                ),
+                &tr(&lang, "logged-out"),
+                &para(&lang, "logged-out-idp-unverified"),
             )
         }
     }
