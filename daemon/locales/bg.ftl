@@ -2,7 +2,6 @@
 ## Сумите и датите идват форматирани; $n, $days_left и $count са числа.
 
 ## Общи части на известията
-watchdog = известията на { $tenant }
 days = { $n ->
     [one] { $n } ден
    *[other] { $n } дни
@@ -118,3 +117,209 @@ logout-refused = Изходът не е приет
 logout-refused-text = Заявката за изход не можа да бъде проверена.
 form-expired = Формулярът е изтекъл
 form-expired-text = Формулярът не беше изпратен от тази страница. Моля, върнете се и опитайте отново.
+
+## Оформление
+language-name = Български
+site-name = Известия на общината
+product-name = известия
+skip-to-content = Към съдържанието
+nav-label = Вашият профил
+nav-overview = Преглед
+nav-settings = Известия
+nav-contacts = Контакти
+nav-reminders = Моите напомняния
+nav-delete = Изтриване на профила
+nav-export = Изтегляне на моите данни
+language = Език
+language-change = Смяна
+footer-text = Тази услуга ви известява за вашите задължения, преписки и документи. Не изисква JavaScript.
+back = Назад
+save = Запазване
+notice-saved = Настройките са запазени.
+
+## Начало и съгласие
+landing-intro = { $tenant } може да ви съобщи по имейл или SMS, когато наближава падежът на задължение, когато преписката ви се придвижи и когато изтича валидността на ваш документ.
+landing-to-overview = Към прегледа
+landing-what-title = За какво можете да бъдете известени
+landing-what-receivables = местни данъци и такси: ново задължение, напомняне преди падежа, известие за просрочие и потвърждение за плащане
+landing-what-submissions = вашите преписки: всяка промяна в състоянието им
+landing-what-documents = лична карта и паспорт: напомняне преди изтичане на валидността
+login-post-text = Браузърът ще ви пренасочи към входа.
+title-consent = Преди да започнете
+consent-intro = Влизате за първи път в известията на { $tenant }. Моля, прочетете какво правят.
+consent-watched-title = Какво се следи
+consent-data-title = Какви данни се използват
+consent-data-text = Името и идентификаторът от електронната идентичност, за да ви намерим в регистъра на населението; задълженията, преписките и документите, които общината води за вас; имейлът и телефонът, които потвърдите тук. Идентификаторите се пазят само като ключови отпечатъци или криптирани.
+consent-leave-title = Как да се откажете
+consent-leave-text = Всеки имейл съдържа връзка, която спира известията веднага. В „Изтриване на профила“ можете по всяко време да изтриете всичко, което пазим за вас.
+consent-yes = Съгласен съм, продължи
+consent-no = Не, благодаря
+consent-declined = Нищо не се пази
+consent-declined-text = Не дадохте съгласие, затова не пазим нищо за вас. Можете да се върнете по всяко време.
+
+## Преглед
+title-overview = Преглед
+receivables-title = Данъци и такси
+receivables-none = Нямате задължения за плащане тук.
+receivable-status = { $code ->
+    [open] за плащане
+    [partially_paid] частично платено
+    [paid] платено
+    [overdue] просрочено
+    [in_enforcement] в принудително събиране
+    [written_off] отписано
+    [disputed] оспорено
+   *[other] { $code }
+}
+instalments-title = Вноски
+col-instalment = Вноска
+instalment-paid = платена
+instalment-open = за плащане
+how-to-pay = Как да платите
+label-payment-reference = Основание за плащане
+qr-alt = QR код за плащане на { $amount } от банково приложение
+qr-caption-spayd = Сканирайте с банковото си приложение (QR Platba).
+qr-caption-epc = Сканирайте с банковото си приложение (EPC QR код за превод SEPA).
+submissions-title = Вашите преписки
+submissions-none = Тук не следим ваши преписки.
+history-title = История
+documents-none = Регистърът не води документи за вас.
+alerts-title = Изпратени известия
+alerts-caption = Последните известия, най-новите отгоре
+alerts-none = Все още не сме ви изпращали известия.
+col-when = Дата
+col-what = Какво
+col-channel = Как
+col-delivery = Доставка
+alert-kind = { $kind ->
+    [receivable_new] ново задължение
+    [receivable_reminder] напомняне за плащане
+    [receivable_overdue] просрочено задължение
+    [receivable_paid] потвърждение за плащане
+    [receivable_discount_ending] край на отстъпка
+    [submission_new] регистрирана преписка
+    [submission_status_changed] състояние на преписка
+    [document_expiry] изтичане на документ
+    [personal_reminder] ваше напомняне
+    [contact_verify] потвърждение на контакт
+    [digest] дневно обобщение
+   *[other] { $kind }
+}
+alert-state = { $state ->
+    [queued] чака изпращане
+    [held] чака дневното обобщение
+    [digested] в дневното обобщение
+    [sending] изпраща се
+    [sent] изпратено
+    [delivered] доставено
+    [failed] още не е доставено, ще опитаме отново
+    [dead] не можа да бъде доставено
+    [suppressed] не е изпратено
+    [expired] не е изпратено навреме
+   *[other] { $state }
+}
+channel = { $channel ->
+    [email] Имейл
+    [sms] SMS
+   *[other] { $channel }
+}
+
+## Настройки на известията
+title-settings = Известия
+settings-topics = За какво и как да ви известяваме
+settings-topics-hint = Известията се изпращат само до потвърден контакт (вижте Контакти).
+col-topic = Тема
+topic = { $topic ->
+    [receivables] Данъци и такси
+    [submissions] Преписки
+    [documents] Документи
+    [reminders] Моите напомняния
+   *[other] { $topic }
+}
+settings-delivery = Кога да изпращаме
+delivery = { $mode ->
+    [immediate] веднага
+   *[daily] едно обобщение на ден
+}
+settings-quiet-hours = Без SMS между
+settings-quiet-hours-hint = Местно време като ЧЧ:ММ-ЧЧ:ММ, например 21:00-08:00. Празно: настройката на общината.
+settings-language = Език на известията
+error-quiet-hours = Въведете часовете като ЧЧ:ММ-ЧЧ:ММ, например 21:00-08:00.
+error-choice = Изберете една от предложените възможности.
+
+## Контакти
+title-contacts = Контакти
+contacts-intro = Известията се изпращат само до имейли и телефони, които сте потвърдили.
+contacts-caption = Вашите контакти
+col-contact = Контакт
+col-action = Действие
+contact-verified = потвърден
+contact-unverified = непотвърден
+contact-send-link = Изпращане на връзка за потвърждение
+contact-send-code = Изпращане на код по SMS
+contact-code = Код от SMS
+contact-confirm-code = Потвърждаване
+contact-remove = Премахване
+contacts-add = Добавяне на контакт
+contacts-add-button = Добавяне
+contacts-phone-hint = В международен формат, например +359888123456.
+error-email = Въведете имейл адрес, например ivan@example.bg.
+error-phone = Въведете телефон в международен формат, например +359888123456.
+error-contact-empty = Въведете имейл или телефон.
+error-code = Кодът е 6 цифри от SMS.
+error-code-wrong = Кодът не съвпада. Моля, проверете го и опитайте отново.
+error-code-expired = Кодът е изтекъл или е въведен твърде много пъти. Поискайте нов.
+notice-contact-added = Контактът е добавен. Потвърдете го, за да получавате известия на него.
+notice-link-sent = Изпратихме връзка за потвърждение; валидна е 24 часа.
+notice-code-sent = Изпратихме 6-цифрен код по SMS; валиден е 10 минути.
+notice-verified = Контактът е потвърден.
+notice-removed = Контактът е премахнат.
+notice-wait = Моля, изчакайте минута, преди да поискате отново.
+verify-email-subject = { $tenant }: потвърдете имейл адреса си
+verify-email-body = Моля, потвърдете, че на този адрес трябва да идват известия от { $tenant }, като отворите връзката (валидна 24 часа): { $url }
+verify-email-ignore = Ако не сте искали това, не обръщайте внимание на съобщението; нищо няма да ви бъде изпращано.
+verify-sms-text = { $tenant }: вашият код за потвърждение е { $code }. Валиден е 10 минути.
+verify-ok = Имейлът е потвърден
+verify-ok-text = Благодарим ви. Известията вече могат да се изпращат на този адрес.
+verify-bad = Връзката не е валидна
+verify-bad-text = Връзката е изтекла или вече е използвана. Поискайте нова от страницата Контакти.
+
+## Лични напомняния
+title-reminders = Моите напомняния
+reminders-intro = Напомняне с ваша бележка, изпратено в деня, който изберете.
+reminders-none = Нямате напомняния.
+reminders-add = Ново напомняне
+reminders-add-button = Добавяне на напомнянето
+reminder-date = Дата
+reminder-note = Бележка (до 140 знака)
+reminder-remove = Премахване
+error-date = Въведете дата от утре нататък, до пет години напред.
+error-note = Напишете бележка от 1 до 140 знака, без маркировка.
+notice-reminder-added = Напомнянето е зададено.
+personal-reminder-subject = { $tenant }, { $date }: { $note }
+personal-reminder-body = поискахте да ви напомним днес:
+
+## Изтегляне и изтриване
+title-delete = Изтриване на профила
+delete-text = Изтриването премахва вашите контакти, настройки, напомняния и връзката с регистъра и спира всички известия веднага. Собствените регистри на общината не се засягат.
+delete-confirm = Искам да изтрия профила си
+delete-button = Изтриване на профила ми
+error-confirm = Отметнете полето за потвърждение.
+deleted = Профилът е изтрит
+deleted-text = Всичко, което пазехме за вас, е изтрито и няма да получавате повече известия.
+
+## Отписване
+unsubscribe-title = Спиране на известията
+unsubscribe-text = { $topic ->
+    [receivables] След потвърждение няма да получавате повече имейли за данъци и такси.
+    [submissions] След потвърждение няма да получавате повече имейли за вашите преписки.
+    [documents] След потвърждение няма да получавате повече имейли за вашите документи.
+   *[other] След потвърждение няма да получавате повече известия по имейл.
+}
+unsubscribe-button = Отписване
+unsubscribe-done = Готово
+unsubscribe-done-text = Отписахте се.
+unsubscribe-bad = Връзката не е валидна
+unsubscribe-bad-text = Връзката е повредена или е за друг адрес.
+try-later = Моля, опитайте отново по-късно
+try-later-text = Възникна грешка от наша страна.

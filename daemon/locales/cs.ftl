@@ -2,7 +2,6 @@
 ## Částky a data přicházejí naformátované; $n, $days_left a $count jsou čísla.
 
 ## Společné části upozornění
-watchdog = hlídač { $tenant }
 days = { $n ->
     [one] { $n } den
     [few] { $n } dny
@@ -119,3 +118,209 @@ logout-refused = Odhlášení nepřijato
 logout-refused-text = Žádost o odhlášení se nepodařilo ověřit.
 form-expired = Formulář vypršel
 form-expired-text = Formulář nebyl odeslán z této stránky. Vraťte se prosím zpět a zkuste to znovu.
+
+## Rozvržení
+language-name = Čeština
+site-name = Upozornění obce
+product-name = hlídač
+skip-to-content = Přeskočit na obsah
+nav-label = Váš účet
+nav-overview = Přehled
+nav-settings = Upozornění
+nav-contacts = Kontakty
+nav-reminders = Moje připomínky
+nav-delete = Zrušit účet
+nav-export = Stáhnout moje údaje
+language = Jazyk
+language-change = Změnit
+footer-text = Tato služba vás upozorní na poplatky, podání a doklady. Nepotřebuje JavaScript.
+back = Zpět
+save = Uložit
+notice-saved = Nastavení je uloženo.
+
+## Úvod a souhlas
+landing-intro = { $tenant } vám může e-mailem nebo SMS dát vědět, když se blíží splatnost poplatku, když se pohne vaše podání a když končí platnost vašeho dokladu.
+landing-to-overview = Přejít na přehled
+landing-what-title = Na co vás můžeme upozornit
+landing-what-receivables = místní poplatky a daně: nová platba, připomínka před splatností, upozornění po splatnosti a potvrzení úhrady
+landing-what-submissions = vaše podání: každá změna jejich stavu
+landing-what-documents = občanský průkaz a cestovní pas: připomínka před koncem platnosti
+login-post-text = Prohlížeč vás teď přesměruje k přihlášení.
+title-consent = Než začnete
+consent-intro = Do hlídače obce { $tenant } se přihlašujete poprvé. Přečtěte si prosím, co dělá.
+consent-watched-title = Co se sleduje
+consent-data-title = Jaké údaje se používají
+consent-data-text = Jméno a identifikátor z elektronické identity, abychom vás našli v registru obyvatel; poplatky, podání a doklady, které o vás obec vede; e-mail a telefon, které zde potvrdíte. Identifikátory uchováváme jen jako klíčované otisky nebo šifrované.
+consent-leave-title = Jak odejít
+consent-leave-text = Každý e-mail obsahuje odkaz, který upozornění hned zastaví. V části „Zrušit účet“ můžete kdykoli smazat vše, co o vás uchováváme.
+consent-yes = Souhlasím, pokračovat
+consent-no = Ne, děkuji
+consent-declined = Nic se neuchovává
+consent-declined-text = Nesouhlasili jste, a proto o vás nic neuchováváme. Vrátit se můžete kdykoli.
+
+## Přehled
+title-overview = Přehled
+receivables-title = Poplatky a platby
+receivables-none = Nemáte zde žádné poplatky k úhradě.
+receivable-status = { $code ->
+    [open] k úhradě
+    [partially_paid] částečně uhrazeno
+    [paid] uhrazeno
+    [overdue] po splatnosti
+    [in_enforcement] ve vymáhání
+    [written_off] odepsáno
+    [disputed] sporné
+   *[other] { $code }
+}
+instalments-title = Splátky
+col-instalment = Splátka
+instalment-paid = uhrazena
+instalment-open = k úhradě
+how-to-pay = Jak zaplatit
+label-payment-reference = Reference platby
+qr-alt = QR kód pro zaplacení { $amount } v bankovní aplikaci
+qr-caption-spayd = Naskenujte v bankovní aplikaci (QR Platba).
+qr-caption-epc = Naskenujte v bankovní aplikaci (QR kód EPC pro platbu SEPA).
+submissions-title = Vaše podání
+submissions-none = Nesledujeme zde žádné vaše podání.
+history-title = Historie
+documents-none = Registr o vás nevede žádné doklady.
+alerts-title = Odeslaná upozornění
+alerts-caption = Poslední upozornění, nejnovější nahoře
+alerts-none = Zatím jsme vám neposlali žádné upozornění.
+col-when = Datum
+col-what = Co
+col-channel = Jak
+col-delivery = Doručení
+alert-kind = { $kind ->
+    [receivable_new] nová platba
+    [receivable_reminder] připomínka platby
+    [receivable_overdue] platba po splatnosti
+    [receivable_paid] potvrzení úhrady
+    [receivable_discount_ending] konec slevy
+    [submission_new] zaevidované podání
+    [submission_status_changed] stav podání
+    [document_expiry] konec platnosti dokladu
+    [personal_reminder] vaše připomínka
+    [contact_verify] potvrzení kontaktu
+    [digest] denní souhrn
+   *[other] { $kind }
+}
+alert-state = { $state ->
+    [queued] čeká na odeslání
+    [held] čeká na denní souhrn
+    [digested] v denním souhrnu
+    [sending] odesílá se
+    [sent] odesláno
+    [delivered] doručeno
+    [failed] zatím nedoručeno, zkusíme znovu
+    [dead] nepodařilo se doručit
+    [suppressed] neodesláno
+    [expired] neodesláno včas
+   *[other] { $state }
+}
+channel = { $channel ->
+    [email] E-mail
+    [sms] SMS
+   *[other] { $channel }
+}
+
+## Nastavení upozornění
+title-settings = Upozornění
+settings-topics = Na co a jak vás upozornit
+settings-topics-hint = Upozornění chodí jen na potvrzený kontakt (viz Kontakty).
+col-topic = Téma
+topic = { $topic ->
+    [receivables] Poplatky a platby
+    [submissions] Podání
+    [documents] Doklady
+    [reminders] Moje připomínky
+   *[other] { $topic }
+}
+settings-delivery = Kdy posílat
+delivery = { $mode ->
+    [immediate] hned
+   *[daily] jednou denně souhrn
+}
+settings-quiet-hours = Neposílat SMS mezi
+settings-quiet-hours-hint = Místní čas jako HH:MM-HH:MM, například 21:00-08:00. Prázdné: nastavení obce.
+settings-language = Jazyk upozornění
+error-quiet-hours = Zapište čas jako HH:MM-HH:MM, například 21:00-08:00.
+error-choice = Vyberte jednu z nabízených možností.
+
+## Kontakty
+title-contacts = Kontakty
+contacts-intro = Upozornění posíláme jen na e-maily a telefony, které jste potvrdili.
+contacts-caption = Vaše kontakty
+col-contact = Kontakt
+col-action = Akce
+contact-verified = potvrzeno
+contact-unverified = nepotvrzeno
+contact-send-link = Poslat potvrzovací odkaz
+contact-send-code = Poslat kód v SMS
+contact-code = Kód z SMS
+contact-confirm-code = Potvrdit
+contact-remove = Odebrat
+contacts-add = Přidat kontakt
+contacts-add-button = Přidat
+contacts-phone-hint = V mezinárodním tvaru, například +420601123456.
+error-email = Zadejte e-mailovou adresu, například jana@example.cz.
+error-phone = Zadejte telefon v mezinárodním tvaru, například +420601123456.
+error-contact-empty = Zadejte e-mail nebo telefon.
+error-code = Kód je 6 číslic z SMS.
+error-code-wrong = Kód nesouhlasí. Zkontrolujte ho prosím a zkuste znovu.
+error-code-expired = Platnost kódu vypršela nebo byl zadán příliš mnohokrát. Nechte si poslat nový.
+notice-contact-added = Kontakt je přidán. Potvrďte ho, aby na něj chodila upozornění.
+notice-link-sent = Poslali jsme potvrzovací odkaz; platí 24 hodin.
+notice-code-sent = Poslali jsme šestimístný kód v SMS; platí 10 minut.
+notice-verified = Kontakt je potvrzen.
+notice-removed = Kontakt je odebrán.
+notice-wait = Počkejte prosím minutu, než o kód požádáte znovu.
+verify-email-subject = { $tenant }: potvrďte svou e-mailovou adresu
+verify-email-body = Potvrďte prosím, že na tuto adresu mají chodit upozornění obce { $tenant }, otevřením odkazu (platí 24 hodin): { $url }
+verify-email-ignore = Pokud jste o nic nežádali, zprávu ignorujte; nic vám posílat nebudeme.
+verify-sms-text = { $tenant }: váš potvrzovací kód je { $code }. Platí 10 minut.
+verify-ok = E-mail potvrzen
+verify-ok-text = Děkujeme. Na tuto adresu teď mohou chodit upozornění.
+verify-bad = Odkaz neplatí
+verify-bad-text = Platnost odkazu vypršela nebo už byl použit. Nový si pošlete ze stránky Kontakty.
+
+## Vlastní připomínky
+title-reminders = Moje připomínky
+reminders-intro = Připomínka s vaší poznámkou, kterou pošleme ve zvolený den.
+reminders-none = Nemáte žádné připomínky.
+reminders-add = Nová připomínka
+reminders-add-button = Přidat připomínku
+reminder-date = Datum
+reminder-note = Poznámka (nejvýše 140 znaků)
+reminder-remove = Odebrat
+error-date = Zadejte datum od zítřka do pěti let.
+error-note = Napište poznámku o 1 až 140 znacích, bez značek.
+notice-reminder-added = Připomínka je nastavena.
+personal-reminder-subject = { $tenant }, { $date }: { $note }
+personal-reminder-body = na dnešek jste si nechali připomenout:
+
+## Export a zrušení
+title-delete = Zrušit účet
+delete-text = Zrušením smažete své kontakty, nastavení, připomínky a propojení s registrem a všechna upozornění se hned zastaví. Vlastních záznamů obce se to netýká.
+delete-confirm = Chci zrušit svůj účet
+delete-button = Zrušit můj účet
+error-confirm = Zaškrtněte políčko pro potvrzení.
+deleted = Účet zrušen
+deleted-text = Vše, co jsme o vás uchovávali, je smazáno a žádná další upozornění nepřijdou.
+
+## Odhlášení odběru
+unsubscribe-title = Odhlásit upozornění
+unsubscribe-text = { $topic ->
+    [receivables] Po potvrzení vám už nebudeme posílat e-maily o poplatcích a platbách.
+    [submissions] Po potvrzení vám už nebudeme posílat e-maily o vašich podáních.
+    [documents] Po potvrzení vám už nebudeme posílat e-maily o platnosti dokladů.
+   *[other] Po potvrzení vám už nebudeme posílat žádná upozornění e-mailem.
+}
+unsubscribe-button = Odhlásit
+unsubscribe-done = Hotovo
+unsubscribe-done-text = Odběr je zrušen.
+unsubscribe-bad = Odkaz neplatí
+unsubscribe-bad-text = Odkaz je poškozený nebo patří k jiné adrese.
+try-later = Zkuste to prosím později
+try-later-text = Na naší straně nastala chyba.

@@ -2,7 +2,6 @@
 ## Amounts and dates come formatted; $n, $days_left and $count are numbers.
 
 ## Shared parts of alerts
-watchdog = the { $tenant } watchdog
 days = { $n ->
     [one] { $n } day
    *[other] { $n } days
@@ -118,3 +117,209 @@ logout-refused = Logout not accepted
 logout-refused-text = The logout request could not be verified.
 form-expired = Form expired
 form-expired-text = The form was not sent from this page. Please go back and try again.
+
+## Layout
+language-name = English
+site-name = Municipal alerts
+product-name = watchdog
+skip-to-content = Skip to the content
+nav-label = Your account
+nav-overview = Overview
+nav-settings = Alerts
+nav-contacts = Contacts
+nav-reminders = My reminders
+nav-delete = Delete account
+nav-export = Download my data
+language = Language
+language-change = Change
+footer-text = This service tells you about your fees, submissions and documents. It needs no JavaScript.
+back = Back
+save = Save
+notice-saved = Your settings are saved.
+
+## Landing and consent
+landing-intro = { $tenant } can tell you by e-mail or SMS when a fee is due, when your submission moves on and when a document of yours expires.
+landing-to-overview = Go to your overview
+landing-what-title = What you can be told about
+landing-what-receivables = local fees and taxes: a new payment, a reminder before it is due, an overdue notice and the confirmation that it is paid
+landing-what-submissions = your submissions: each change of their status
+landing-what-documents = your identity card and passport: a reminder before they expire
+login-post-text = Your browser will now take you to the login.
+title-consent = Before you start
+consent-intro = This is your first login to the { $tenant } watchdog. Please read what it does before you start.
+consent-watched-title = What is watched
+consent-data-title = Which data is used
+consent-data-text = Your name and identifier from the electronic identity, to find you in the registry of persons; the fees, submissions and documents the municipality keeps about you; the e-mail address and phone number you confirm here. Identifiers are kept only as keyed hashes or encrypted.
+consent-leave-title = How to leave
+consent-leave-text = Every e-mail has a link that stops alerts at once. Under "Delete account" you can remove everything kept about you at any time.
+consent-yes = I agree, continue
+consent-no = No, thank you
+consent-declined = Nothing is kept
+consent-declined-text = You did not agree, so nothing about you is kept. You can come back at any time.
+
+## Overview
+title-overview = Overview
+receivables-title = Fees and payments
+receivables-none = You have no fees to pay here.
+receivable-status = { $code ->
+    [open] to pay
+    [partially_paid] partly paid
+    [paid] paid
+    [overdue] overdue
+    [in_enforcement] in enforcement
+    [written_off] written off
+    [disputed] disputed
+   *[other] { $code }
+}
+instalments-title = Instalments
+col-instalment = Instalment
+instalment-paid = paid
+instalment-open = to pay
+how-to-pay = How to pay
+label-payment-reference = Payment reference
+qr-alt = QR code for paying { $amount } from a banking app
+qr-caption-spayd = Scan with your banking app (QR Platba).
+qr-caption-epc = Scan with your banking app (EPC QR code for a SEPA transfer).
+submissions-title = Your submissions
+submissions-none = You have no submissions being followed here.
+history-title = History
+documents-none = The registry knows no documents of yours.
+alerts-title = Alerts sent to you
+alerts-caption = The latest alerts, newest first
+alerts-none = No alerts have been sent to you yet.
+col-when = Date
+col-what = What
+col-channel = How
+col-delivery = Delivery
+alert-kind = { $kind ->
+    [receivable_new] new payment
+    [receivable_reminder] payment reminder
+    [receivable_overdue] overdue payment
+    [receivable_paid] payment confirmed
+    [receivable_discount_ending] discount ending
+    [submission_new] submission registered
+    [submission_status_changed] submission status
+    [document_expiry] document expiry
+    [personal_reminder] your reminder
+    [contact_verify] contact confirmation
+    [digest] daily summary
+   *[other] { $kind }
+}
+alert-state = { $state ->
+    [queued] waiting
+    [held] waiting for the daily summary
+    [digested] in the daily summary
+    [sending] being sent
+    [sent] sent
+    [delivered] delivered
+    [failed] not delivered yet, trying again
+    [dead] could not be delivered
+    [suppressed] not sent
+    [expired] not sent in time
+   *[other] { $state }
+}
+channel = { $channel ->
+    [email] E-mail
+    [sms] SMS
+   *[other] { $channel }
+}
+
+## Alert settings
+title-settings = Alerts
+settings-topics = What to tell you, and how
+settings-topics-hint = Alerts go only to a confirmed contact (see Contacts).
+col-topic = Topic
+topic = { $topic ->
+    [receivables] Fees and payments
+    [submissions] Submissions
+    [documents] Documents
+    [reminders] My reminders
+   *[other] { $topic }
+}
+settings-delivery = When to send
+delivery = { $mode ->
+    [immediate] at once
+   *[daily] one summary a day
+}
+settings-quiet-hours = No SMS between
+settings-quiet-hours-hint = Local times as HH:MM-HH:MM, for example 21:00-08:00. Empty: the municipality's setting.
+settings-language = Language of the alerts
+error-quiet-hours = Write the times as HH:MM-HH:MM, for example 21:00-08:00.
+error-choice = Choose one of the options offered.
+
+## Contacts
+title-contacts = Contacts
+contacts-intro = Alerts go only to e-mail addresses and phone numbers you have confirmed.
+contacts-caption = Your contacts
+col-contact = Contact
+col-action = Action
+contact-verified = confirmed
+contact-unverified = not confirmed
+contact-send-link = Send a confirmation link
+contact-send-code = Send a code by SMS
+contact-code = Code from the SMS
+contact-confirm-code = Confirm
+contact-remove = Remove
+contacts-add = Add a contact
+contacts-add-button = Add
+contacts-phone-hint = In international form, for example +420601123456.
+error-email = Enter an e-mail address such as jana@example.cz.
+error-phone = Enter a phone number in international form, such as +420601123456.
+error-contact-empty = Enter an e-mail address or a phone number.
+error-code = The code is 6 digits from the SMS.
+error-code-wrong = The code does not match. Please check it and try again.
+error-code-expired = The code has expired or was tried too often. Send a new one.
+notice-contact-added = The contact is added. Confirm it to receive alerts there.
+notice-link-sent = We sent a confirmation link; it is valid for 24 hours.
+notice-code-sent = We sent a 6-digit code by SMS; it is valid for 10 minutes.
+notice-verified = The contact is confirmed.
+notice-removed = The contact is removed.
+notice-wait = Please wait a minute before asking again.
+verify-email-subject = { $tenant }: confirm your e-mail address
+verify-email-body = Please confirm that this address should receive alerts from { $tenant } by opening this link (valid for 24 hours): { $url }
+verify-email-ignore = If you did not ask for this, ignore this message; nothing will be sent to you.
+verify-sms-text = { $tenant }: your confirmation code is { $code }. It is valid for 10 minutes.
+verify-ok = E-mail confirmed
+verify-ok-text = Thank you. Alerts can now be sent to this address.
+verify-bad = The link is not valid
+verify-bad-text = The link has expired or was already used. Send a new one from the Contacts page.
+
+## Personal reminders
+title-reminders = My reminders
+reminders-intro = A reminder with your own note, sent on the day you choose.
+reminders-none = You have no reminders.
+reminders-add = New reminder
+reminders-add-button = Add the reminder
+reminder-date = Date
+reminder-note = Note (up to 140 characters)
+reminder-remove = Remove
+error-date = Enter a date from tomorrow on, within five years.
+error-note = Write a note of 1 to 140 characters, without markup.
+notice-reminder-added = The reminder is set.
+personal-reminder-subject = { $tenant }, { $date }: { $note }
+personal-reminder-body = you asked to be reminded today:
+
+## Export and delete
+title-delete = Delete account
+delete-text = Deleting removes your contacts, settings, reminders and the link to the registry, and stops all alerts at once. The municipality's own records are not affected.
+delete-confirm = I want to delete my account
+delete-button = Delete my account
+error-confirm = Tick the box to confirm.
+deleted = Account deleted
+deleted-text = Everything kept about you is removed and no more alerts will be sent.
+
+## Unsubscribe
+unsubscribe-title = Stop alerts
+unsubscribe-text = { $topic ->
+    [receivables] After you confirm, you will no longer receive e-mails about fees and payments.
+    [submissions] After you confirm, you will no longer receive e-mails about your submissions.
+    [documents] After you confirm, you will no longer receive e-mails about your documents.
+   *[other] After you confirm, you will receive no more alert e-mails.
+}
+unsubscribe-button = Unsubscribe
+unsubscribe-done = Done
+unsubscribe-done-text = You are unsubscribed.
+unsubscribe-bad = This link is not valid
+unsubscribe-bad-text = The link is damaged or was made for another address.
+try-later = Please try again later
+try-later-text = Something failed on our side.

@@ -2,7 +2,6 @@
 ## Износи и датуми стижу форматирани; $n, $days_left и $count су бројеви.
 
 ## Заједнички делови обавештења
-watchdog = обавештења: { $tenant }
 days = { $n ->
     [one] { $n } дан
     [few] { $n } дана
@@ -119,3 +118,209 @@ logout-refused = Одјава није прихваћена
 logout-refused-text = Захтев за одјаву није могао бити проверен.
 form-expired = Образац је истекао
 form-expired-text = Образац није послат са ове странице. Вратите се и покушајте поново.
+
+## Изглед
+language-name = Српски (ћирилица)
+site-name = Обавештења општине
+product-name = обавештења
+skip-to-content = Пређи на садржај
+nav-label = Ваш налог
+nav-overview = Преглед
+nav-settings = Обавештења
+nav-contacts = Контакти
+nav-reminders = Моји подсетници
+nav-delete = Брисање налога
+nav-export = Преузмите моје податке
+language = Језик
+language-change = Промени
+footer-text = Ова услуга вас обавештава о вашим задужењима, предметима и документима. Не захтева JavaScript.
+back = Назад
+save = Сачувај
+notice-saved = Подешавања су сачувана.
+
+## Почетна и сагласност
+landing-intro = { $tenant } може да вас обавести имејлом или SMS-ом када доспева задужење, када се ваш предмет помери и када истиче важење вашег документа.
+landing-to-overview = Идите на преглед
+landing-what-title = О чему можете бити обавештени
+landing-what-receivables = локалне таксе и порези: ново задужење, подсетник пре рока, обавештење о доцњи и потврда уплате
+landing-what-submissions = ваши предмети: свака промена њиховог статуса
+landing-what-documents = лична карта и пасош: подсетник пре истека важења
+login-post-text = Прегледач ће вас сада одвести на пријаву.
+title-consent = Пре него што почнете
+consent-intro = Први пут се пријављујете на обавештења општине { $tenant }. Прочитајте шта она раде.
+consent-watched-title = Шта се прати
+consent-data-title = Који се подаци користе
+consent-data-text = Име и идентификатор из електронског идентитета, да бисмо вас пронашли у регистру становништва; задужења, предмети и документи које општина води о вама; имејл и телефон које овде потврдите. Идентификаторе чувамо само као кључне отиске или шифроване.
+consent-leave-title = Како да одустанете
+consent-leave-text = Сваки имејл садржи везу која одмах зауставља обавештења. У делу „Брисање налога“ можете у сваком тренутку обрисати све што чувамо о вама.
+consent-yes = Слажем се, наставите
+consent-no = Не, хвала
+consent-declined = Ништа се не чува
+consent-declined-text = Нисте дали сагласност, па о вама ништа не чувамо. Можете се вратити у било ком тренутку.
+
+## Преглед
+title-overview = Преглед
+receivables-title = Таксе и порези
+receivables-none = Овде немате задужења за плаћање.
+receivable-status = { $code ->
+    [open] за плаћање
+    [partially_paid] делимично плаћено
+    [paid] плаћено
+    [overdue] у доцњи
+    [in_enforcement] у принудној наплати
+    [written_off] отписано
+    [disputed] спорно
+   *[other] { $code }
+}
+instalments-title = Рате
+col-instalment = Рата
+instalment-paid = плаћена
+instalment-open = за плаћање
+how-to-pay = Како да платите
+label-payment-reference = Позив на број
+qr-alt = QR код за плаћање износа { $amount } из банкарске апликације
+qr-caption-spayd = Скенирајте банкарском апликацијом (QR Platba).
+qr-caption-epc = Скенирајте банкарском апликацијом (EPC QR код за SEPA пренос).
+submissions-title = Ваши предмети
+submissions-none = Овде не пратимо ниједан ваш предмет.
+history-title = Историја
+documents-none = Регистар не води ниједан ваш документ.
+alerts-title = Послата обавештења
+alerts-caption = Последња обавештења, најновија на врху
+alerts-none = Још вам нисмо послали ниједно обавештење.
+col-when = Датум
+col-what = Шта
+col-channel = Како
+col-delivery = Испорука
+alert-kind = { $kind ->
+    [receivable_new] ново задужење
+    [receivable_reminder] подсетник за плаћање
+    [receivable_overdue] задужење у доцњи
+    [receivable_paid] потврда уплате
+    [receivable_discount_ending] крај попуста
+    [submission_new] евидентиран предмет
+    [submission_status_changed] статус предмета
+    [document_expiry] истек документа
+    [personal_reminder] ваш подсетник
+    [contact_verify] потврда контакта
+    [digest] дневни преглед
+   *[other] { $kind }
+}
+alert-state = { $state ->
+    [queued] чека слање
+    [held] чека дневни преглед
+    [digested] у дневном прегледу
+    [sending] шаље се
+    [sent] послато
+    [delivered] испоручено
+    [failed] још није испоручено, покушаћемо поново
+    [dead] није могло бити испоручено
+    [suppressed] није послато
+    [expired] није послато на време
+   *[other] { $state }
+}
+channel = { $channel ->
+    [email] Имејл
+    [sms] SMS
+   *[other] { $channel }
+}
+
+## Подешавања обавештења
+title-settings = Обавештења
+settings-topics = О чему и како да вас обавештавамо
+settings-topics-hint = Обавештења иду само на потврђен контакт (видите Контакти).
+col-topic = Тема
+topic = { $topic ->
+    [receivables] Таксе и порези
+    [submissions] Предмети
+    [documents] Документи
+    [reminders] Моји подсетници
+   *[other] { $topic }
+}
+settings-delivery = Када да шаљемо
+delivery = { $mode ->
+    [immediate] одмах
+   *[daily] један преглед дневно
+}
+settings-quiet-hours = Без SMS-а између
+settings-quiet-hours-hint = Локално време као ЧЧ:ММ-ЧЧ:ММ, на пример 21:00-08:00. Празно: подешавање општине.
+settings-language = Језик обавештења
+error-quiet-hours = Упишите време као ЧЧ:ММ-ЧЧ:ММ, на пример 21:00-08:00.
+error-choice = Изаберите једну од понуђених могућности.
+
+## Контакти
+title-contacts = Контакти
+contacts-intro = Обавештења шаљемо само на имејлове и телефоне које сте потврдили.
+contacts-caption = Ваши контакти
+col-contact = Контакт
+col-action = Радња
+contact-verified = потврђен
+contact-unverified = није потврђен
+contact-send-link = Пошаљи везу за потврду
+contact-send-code = Пошаљи код SMS-ом
+contact-code = Код из SMS-а
+contact-confirm-code = Потврди
+contact-remove = Уклони
+contacts-add = Додајте контакт
+contacts-add-button = Додај
+contacts-phone-hint = У међународном облику, на пример +381641234567.
+error-email = Унесите имејл адресу, на пример petar@example.rs.
+error-phone = Унесите телефон у међународном облику, на пример +381641234567.
+error-contact-empty = Унесите имејл или телефон.
+error-code = Код има 6 цифара из SMS-а.
+error-code-wrong = Код се не поклапа. Проверите га и покушајте поново.
+error-code-expired = Код је истекао или је унет превише пута. Затражите нови.
+notice-contact-added = Контакт је додат. Потврдите га да бисте на њега добијали обавештења.
+notice-link-sent = Послали смо везу за потврду; важи 24 сата.
+notice-code-sent = Послали смо шестоцифрени код SMS-ом; важи 10 минута.
+notice-verified = Контакт је потврђен.
+notice-removed = Контакт је уклоњен.
+notice-wait = Сачекајте минут пре него што поново затражите.
+verify-email-subject = { $tenant }: потврдите своју имејл адресу
+verify-email-body = Потврдите да на ову адресу треба да стижу обавештења општине { $tenant } отварањем везе (важи 24 сата): { $url }
+verify-email-ignore = Ако ово нисте тражили, занемарите поруку; ништа вам нећемо слати.
+verify-sms-text = { $tenant }: ваш код за потврду је { $code }. Важи 10 минута.
+verify-ok = Имејл је потврђен
+verify-ok-text = Хвала. Обавештења сада могу да стижу на ову адресу.
+verify-bad = Веза не важи
+verify-bad-text = Веза је истекла или је већ искоришћена. Затражите нову на страници Контакти.
+
+## Лични подсетници
+title-reminders = Моји подсетници
+reminders-intro = Подсетник са вашом белешком, послат на дан који изаберете.
+reminders-none = Немате подсетнике.
+reminders-add = Нови подсетник
+reminders-add-button = Додај подсетник
+reminder-date = Датум
+reminder-note = Белешка (највише 140 знакова)
+reminder-remove = Уклони
+error-date = Унесите датум од сутра, највише пет година унапред.
+error-note = Напишите белешку од 1 до 140 знакова, без ознака.
+notice-reminder-added = Подсетник је постављен.
+personal-reminder-subject = { $tenant }, { $date }: { $note }
+personal-reminder-body = тражили сте да вас данас подсетимо:
+
+## Преузимање и брисање
+title-delete = Брисање налога
+delete-text = Брисањем уклањате своје контакте, подешавања, подсетнике и везу са регистром, а сва обавештења се одмах заустављају. Сопствене евиденције општине нису обухваћене.
+delete-confirm = Желим да обришем свој налог
+delete-button = Обриши мој налог
+error-confirm = Означите поље за потврду.
+deleted = Налог је обрисан
+deleted-text = Све што смо чували о вама је обрисано и нећете више добијати обавештења.
+
+## Одјава са обавештења
+unsubscribe-title = Искључите обавештења
+unsubscribe-text = { $topic ->
+    [receivables] Након потврде више нећете добијати имејлове о таксама и порезима.
+    [submissions] Након потврде више нећете добијати имејлове о вашим предметима.
+    [documents] Након потврде више нећете добијати имејлове о вашим документима.
+   *[other] Након потврде више нећете добијати обавештења имејлом.
+}
+unsubscribe-button = Одјави ме
+unsubscribe-done = Готово
+unsubscribe-done-text = Одјављени сте.
+unsubscribe-bad = Веза не важи
+unsubscribe-bad-text = Веза је оштећена или припада другој адреси.
+try-later = Покушајте поново касније
+try-later-text = Дошло је до грешке на нашој страни.

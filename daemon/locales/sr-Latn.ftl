@@ -2,7 +2,6 @@
 ## Iznosi i datumi stižu formatirani; $n, $days_left i $count su brojevi.
 
 ## Zajednički delovi obaveštenja
-watchdog = obaveštenja: { $tenant }
 days = { $n ->
     [one] { $n } dan
     [few] { $n } dana
@@ -119,3 +118,209 @@ logout-refused = Odjava nije prihvaćena
 logout-refused-text = Zahtev za odjavu nije mogao biti proveren.
 form-expired = Obrazac je istekao
 form-expired-text = Obrazac nije poslat sa ove stranice. Vratite se i pokušajte ponovo.
+
+## Izgled
+language-name = Srpski (latinica)
+site-name = Obaveštenja opštine
+product-name = obaveštenja
+skip-to-content = Pređi na sadržaj
+nav-label = Vaš nalog
+nav-overview = Pregled
+nav-settings = Obaveštenja
+nav-contacts = Kontakti
+nav-reminders = Moji podsetnici
+nav-delete = Brisanje naloga
+nav-export = Preuzmite moje podatke
+language = Jezik
+language-change = Promeni
+footer-text = Ova usluga vas obaveštava o vašim zaduženjima, predmetima i dokumentima. Ne zahteva JavaScript.
+back = Nazad
+save = Sačuvaj
+notice-saved = Podešavanja su sačuvana.
+
+## Početna i saglasnost
+landing-intro = { $tenant } može da vas obavesti imejlom ili SMS-om kada dospeva zaduženje, kada se vaš predmet pomeri i kada ističe važenje vašeg dokumenta.
+landing-to-overview = Idite na pregled
+landing-what-title = O čemu možete biti obavešteni
+landing-what-receivables = lokalne takse i porezi: novo zaduženje, podsetnik pre roka, obaveštenje o docnji i potvrda uplate
+landing-what-submissions = vaši predmeti: svaka promena njihovog statusa
+landing-what-documents = lična karta i pasoš: podsetnik pre isteka važenja
+login-post-text = Pregledač će vas sada odvesti na prijavu.
+title-consent = Pre nego što počnete
+consent-intro = Prvi put se prijavljujete na obaveštenja opštine { $tenant }. Pročitajte šta ona rade.
+consent-watched-title = Šta se prati
+consent-data-title = Koji se podaci koriste
+consent-data-text = Ime i identifikator iz elektronskog identiteta, da bismo vas pronašli u registru stanovništva; zaduženja, predmeti i dokumenti koje opština vodi o vama; imejl i telefon koje ovde potvrdite. Identifikatore čuvamo samo kao ključne otiske ili šifrovane.
+consent-leave-title = Kako da odustanete
+consent-leave-text = Svaki imejl sadrži vezu koja odmah zaustavlja obaveštenja. U delu „Brisanje naloga“ možete u svakom trenutku obrisati sve što čuvamo o vama.
+consent-yes = Slažem se, nastavite
+consent-no = Ne, hvala
+consent-declined = Ništa se ne čuva
+consent-declined-text = Niste dali saglasnost, pa o vama ništa ne čuvamo. Možete se vratiti u bilo kom trenutku.
+
+## Pregled
+title-overview = Pregled
+receivables-title = Takse i porezi
+receivables-none = Ovde nemate zaduženja za plaćanje.
+receivable-status = { $code ->
+    [open] za plaćanje
+    [partially_paid] delimično plaćeno
+    [paid] plaćeno
+    [overdue] u docnji
+    [in_enforcement] u prinudnoj naplati
+    [written_off] otpisano
+    [disputed] sporno
+   *[other] { $code }
+}
+instalments-title = Rate
+col-instalment = Rata
+instalment-paid = plaćena
+instalment-open = za plaćanje
+how-to-pay = Kako da platite
+label-payment-reference = Poziv na broj
+qr-alt = QR kod za plaćanje iznosa { $amount } iz bankarske aplikacije
+qr-caption-spayd = Skenirajte bankarskom aplikacijom (QR Platba).
+qr-caption-epc = Skenirajte bankarskom aplikacijom (EPC QR kod za SEPA prenos).
+submissions-title = Vaši predmeti
+submissions-none = Ovde ne pratimo nijedan vaš predmet.
+history-title = Istorija
+documents-none = Registar ne vodi nijedan vaš dokument.
+alerts-title = Poslata obaveštenja
+alerts-caption = Poslednja obaveštenja, najnovija na vrhu
+alerts-none = Još vam nismo poslali nijedno obaveštenje.
+col-when = Datum
+col-what = Šta
+col-channel = Kako
+col-delivery = Isporuka
+alert-kind = { $kind ->
+    [receivable_new] novo zaduženje
+    [receivable_reminder] podsetnik za plaćanje
+    [receivable_overdue] zaduženje u docnji
+    [receivable_paid] potvrda uplate
+    [receivable_discount_ending] kraj popusta
+    [submission_new] evidentiran predmet
+    [submission_status_changed] status predmeta
+    [document_expiry] istek dokumenta
+    [personal_reminder] vaš podsetnik
+    [contact_verify] potvrda kontakta
+    [digest] dnevni pregled
+   *[other] { $kind }
+}
+alert-state = { $state ->
+    [queued] čeka slanje
+    [held] čeka dnevni pregled
+    [digested] u dnevnom pregledu
+    [sending] šalje se
+    [sent] poslato
+    [delivered] isporučeno
+    [failed] još nije isporučeno, pokušaćemo ponovo
+    [dead] nije moglo biti isporučeno
+    [suppressed] nije poslato
+    [expired] nije poslato na vreme
+   *[other] { $state }
+}
+channel = { $channel ->
+    [email] Imejl
+    [sms] SMS
+   *[other] { $channel }
+}
+
+## Podešavanja obaveštenja
+title-settings = Obaveštenja
+settings-topics = O čemu i kako da vas obaveštavamo
+settings-topics-hint = Obaveštenja idu samo na potvrđen kontakt (vidite Kontakti).
+col-topic = Tema
+topic = { $topic ->
+    [receivables] Takse i porezi
+    [submissions] Predmeti
+    [documents] Dokumenti
+    [reminders] Moji podsetnici
+   *[other] { $topic }
+}
+settings-delivery = Kada da šaljemo
+delivery = { $mode ->
+    [immediate] odmah
+   *[daily] jedan pregled dnevno
+}
+settings-quiet-hours = Bez SMS-a između
+settings-quiet-hours-hint = Lokalno vreme kao HH:MM-HH:MM, na primer 21:00-08:00. Prazno: podešavanje opštine.
+settings-language = Jezik obaveštenja
+error-quiet-hours = Upišite vreme kao HH:MM-HH:MM, na primer 21:00-08:00.
+error-choice = Izaberite jednu od ponuđenih mogućnosti.
+
+## Kontakti
+title-contacts = Kontakti
+contacts-intro = Obaveštenja šaljemo samo na imejlove i telefone koje ste potvrdili.
+contacts-caption = Vaši kontakti
+col-contact = Kontakt
+col-action = Radnja
+contact-verified = potvrđen
+contact-unverified = nije potvrđen
+contact-send-link = Pošalji vezu za potvrdu
+contact-send-code = Pošalji kod SMS-om
+contact-code = Kod iz SMS-a
+contact-confirm-code = Potvrdi
+contact-remove = Ukloni
+contacts-add = Dodajte kontakt
+contacts-add-button = Dodaj
+contacts-phone-hint = U međunarodnom obliku, na primer +381641234567.
+error-email = Unesite imejl adresu, na primer petar@example.rs.
+error-phone = Unesite telefon u međunarodnom obliku, na primer +381641234567.
+error-contact-empty = Unesite imejl ili telefon.
+error-code = Kod ima 6 cifara iz SMS-a.
+error-code-wrong = Kod se ne poklapa. Proverite ga i pokušajte ponovo.
+error-code-expired = Kod je istekao ili je unet previše puta. Zatražite novi.
+notice-contact-added = Kontakt je dodat. Potvrdite ga da biste na njega dobijali obaveštenja.
+notice-link-sent = Poslali smo vezu za potvrdu; važi 24 sata.
+notice-code-sent = Poslali smo šestocifreni kod SMS-om; važi 10 minuta.
+notice-verified = Kontakt je potvrđen.
+notice-removed = Kontakt je uklonjen.
+notice-wait = Sačekajte minut pre nego što ponovo zatražite.
+verify-email-subject = { $tenant }: potvrdite svoju imejl adresu
+verify-email-body = Potvrdite da na ovu adresu treba da stižu obaveštenja opštine { $tenant } otvaranjem veze (važi 24 sata): { $url }
+verify-email-ignore = Ako ovo niste tražili, zanemarite poruku; ništa vam nećemo slati.
+verify-sms-text = { $tenant }: vaš kod za potvrdu je { $code }. Važi 10 minuta.
+verify-ok = Imejl je potvrđen
+verify-ok-text = Hvala. Obaveštenja sada mogu da stižu na ovu adresu.
+verify-bad = Veza ne važi
+verify-bad-text = Veza je istekla ili je već iskorišćena. Zatražite novu na stranici Kontakti.
+
+## Lični podsetnici
+title-reminders = Moji podsetnici
+reminders-intro = Podsetnik sa vašom beleškom, poslat na dan koji izaberete.
+reminders-none = Nemate podsetnike.
+reminders-add = Novi podsetnik
+reminders-add-button = Dodaj podsetnik
+reminder-date = Datum
+reminder-note = Beleška (najviše 140 znakova)
+reminder-remove = Ukloni
+error-date = Unesite datum od sutra, najviše pet godina unapred.
+error-note = Napišite belešku od 1 do 140 znakova, bez oznaka.
+notice-reminder-added = Podsetnik je postavljen.
+personal-reminder-subject = { $tenant }, { $date }: { $note }
+personal-reminder-body = tražili ste da vas danas podsetimo:
+
+## Preuzimanje i brisanje
+title-delete = Brisanje naloga
+delete-text = Brisanjem uklanjate svoje kontakte, podešavanja, podsetnike i vezu sa registrom, a sva obaveštenja se odmah zaustavljaju. Sopstvene evidencije opštine nisu obuhvaćene.
+delete-confirm = Želim da obrišem svoj nalog
+delete-button = Obriši moj nalog
+error-confirm = Označite polje za potvrdu.
+deleted = Nalog je obrisan
+deleted-text = Sve što smo čuvali o vama je obrisano i nećete više dobijati obaveštenja.
+
+## Odjava sa obaveštenja
+unsubscribe-title = Isključite obaveštenja
+unsubscribe-text = { $topic ->
+    [receivables] Nakon potvrde više nećete dobijati imejlove o taksama i porezima.
+    [submissions] Nakon potvrde više nećete dobijati imejlove o vašim predmetima.
+    [documents] Nakon potvrde više nećete dobijati imejlove o vašim dokumentima.
+   *[other] Nakon potvrde više nećete dobijati obaveštenja imejlom.
+}
+unsubscribe-button = Odjavi me
+unsubscribe-done = Gotovo
+unsubscribe-done-text = Odjavljeni ste.
+unsubscribe-bad = Veza ne važi
+unsubscribe-bad-text = Veza je oštećena ili pripada drugoj adresi.
+try-later = Pokušajte ponovo kasnije
+try-later-text = Došlo je do greške na našoj strani.

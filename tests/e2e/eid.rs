@@ -175,6 +175,29 @@ impl Browser {
             .await
     }
 
+    /// On the consent page of a first login: agrees, and returns the page that follows.
+    async fn consent(&self, page: Page) -> Page {
+        if !page.url.ends_with("/consent") {
+            return page;
+        }
+        self.submit_with(&page, "/consent\"", &[("answer", "yes")])
+            .await
+    }
+
+    /// Posts the form of the page that holds `marker`, with `extra` fields added.
+    async fn submit_with(&self, page: &Page, marker: &str, extra: &[(&str, &str)]) -> Page {
+        let at = page.body.find(marker).expect("marker");
+        let form = &page.body[page.body[..at].rfind("<form").expect("form")..];
+        let (action, mut fields) = form_of(form);
+        fields.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let action = reqwest::Url::parse(&page.url)
+            .expect("url")
+            .join(&action)
+            .expect("join")
+            .to_string();
+        self.post(&action, &fields).await
+    }
+
     /// Posts the page's (first) form as a person pressing its button would.
     async fn submit(&self, page: &Page) -> Page {
         let (action, fields) = form_of(&page.body);
@@ -187,13 +210,44 @@ impl Browser {
     }
 }
 
+/// HTML character references as a browser reads them (named ones hlidac writes, and
+/// numeric ones).
 fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..end];
+        let ch = match name {
+            "quot" => Some('"'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            _ => name
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match ch {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn attr_of(tag: &str, name: &str) -> Option<String> {
@@ -751,7 +805,7 @@ async fn saml_login(engine: Engine) {
         "the IdP encrypts with AES-256-CBC"
     );
     assert!(!raw.contains(PID), "the assertion travels encrypted");
-    let page = b.submit(&at_idp).await;
+    let page = b.consent(b.submit(&at_idp).await).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.url.ends_with("/t/lhota/me"), "{}", page.url);
     assert!(page.body.contains("Jana Nováková"), "{}", page.body);
@@ -875,7 +929,7 @@ async fn logout_ends_the_session_and_goes_through_single_logout() {
         return;
     };
     let (b, form) = e.to_acs(false).await;
-    let me = b.submit(&form).await;
+    let me = b.consent(b.submit(&form).await).await;
     assert!(me.body.contains("Jana Nováková"), "{}", me.body);
     assert_eq!(e.sessions().await, 1);
     // Without the CSRF token the form is refused and the session stays.
@@ -910,7 +964,7 @@ async fn a_login_below_the_municipality_s_level_of_assurance_is_refused() {
         return;
     };
     let (b, form) = e.to_acs(false).await;
-    let page = b.submit(&form).await;
+    let page = b.consent(b.submit(&form).await).await;
     assert_eq!(page.status, 403);
     assert!(page.body.contains("úroveň"), "{}", page.body);
     assert_eq!(e.sessions().await, 0);
@@ -1342,7 +1396,9 @@ async fn a_citizen_logs_in_through_an_openid_connect_provider() {
         return;
     };
     let b = Browser::new();
-    let page = b.get(&format!("{}/t/lhota/login/rs", e.web)).await;
+    let page = b
+        .consent(b.get(&format!("{}/t/lhota/login/rs", e.web)).await)
+        .await;
     assert_eq!(page.status, 200, "{}: {}", page.url, page.body);
     assert!(page.url.ends_with("/t/lhota/me"), "{}", page.url);
     assert!(page.body.contains("Петар Петровић"), "{}", page.body);
@@ -1607,7 +1663,7 @@ async fn a_session_ends_when_idle_and_at_its_absolute_limit() {
         async move {
             let b = Browser::new();
             let form = b.get(&format!("{web}/t/lhota/login/nia")).await;
-            let page = b.submit(&form).await;
+            let page = b.consent(b.submit(&form).await).await;
             assert!(page.body.contains("Jana Nováková"), "{}", page.body);
             b
         }
@@ -1674,7 +1730,7 @@ impl Eid {
         let to_idp = format!("{}{extra}", r.headers()["location"].to_str().expect("loc"));
         let form = b.get(&to_idp).await;
         assert_eq!(form.status, 200, "{}", form.body);
-        let page = b.submit(&form).await;
+        let page = b.consent(b.submit(&form).await).await;
         (b, page)
     }
 }
@@ -1961,12 +2017,13 @@ async fn an_eauth_login_goes_by_http_post_with_the_requested_service() {
     // hlidac's page posts the signed request to the IdP by itself.
     let to_idp = b.get(&format!("{}/t/lhota/login/nia", e.web)).await;
     assert_eq!(to_idp.status, 200, "{}", to_idp.body);
-    let (action, fields) = form_of(&to_idp.body);
+    let at = to_idp.body.find("SAMLRequest").expect("the request");
+    let (action, fields) = form_of(&to_idp.body[to_idp.body[..at].rfind("<form").expect("form")..]);
     assert_eq!(action, format!("{}/sso/post", e.idp_url()));
     assert!(fields.iter().any(|(k, _)| k == "SAMLRequest"));
-    let at_idp = b.submit(&to_idp).await;
+    let at_idp = b.submit_with(&to_idp, "SAMLRequest", &[]).await;
     assert_eq!(at_idp.status, 200, "{}", at_idp.body);
-    let page = b.submit(&at_idp).await;
+    let page = b.consent(b.submit(&at_idp).await).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("Иван Петров"), "{}", page.body);
 

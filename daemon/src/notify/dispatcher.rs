@@ -492,6 +492,19 @@ async fn event_content(
     if let Some(reason) = settled_since(app, &alert.tenant_id, event, &payload).await? {
         return Ok(Err(Finish::new(AlertState::Suppressed, reason)));
     }
+    let mut payload = payload;
+    // A citizen's own note travels sealed; it is opened only to be sent to them.
+    if let Some(sealed) = payload
+        .get("note_enc")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+    {
+        let note = app.crypto.open(&sealed).unwrap_or_default();
+        if let Some(o) = payload.as_object_mut() {
+            o.remove("note_enc");
+            o.insert("note".into(), note.into());
+        }
+    }
     let mut ctx = template_context(app, alert, tenant);
     ctx["alert"] = payload;
     match app.templates.render(&tenant.id, locale, &event.kind, &ctx) {

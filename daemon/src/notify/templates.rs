@@ -26,6 +26,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     t!("submission.new.txt"),
     t!("submission.status_changed.txt"),
     t!("document.expiry.txt"),
+    t!("personal.reminder.txt"),
     t!("digest.txt"),
     t!("_payment.txt"),
     t!("_footer.txt"),
@@ -40,6 +41,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "submission.new",
     "submission.status_changed",
     "document.expiry",
+    "personal.reminder",
     "digest",
 ];
 
@@ -85,11 +87,7 @@ impl Templates {
             env.add_template(name, text)
                 .expect("built-in templates parse (checked by a test)");
         }
-        env.add_function("t", translate);
-        env.add_filter("money", money);
-        env.add_filter("date", date);
-        env.add_filter("days", days);
-        env.add_filter("status", status);
+        add_locale_functions(&mut env);
         Templates { env }
     }
 
@@ -257,6 +255,16 @@ fn template_name(locale: &str, kind: &str) -> String {
     format!("{locale}/{kind}.txt")
 }
 
+/// `t()` and the locale-aware filters, for the alert templates and the pages alike; they
+/// read the locale from the context's `locale`.
+pub fn add_locale_functions(env: &mut Environment) {
+    env.add_function("t", translate);
+    env.add_filter("money", money);
+    env.add_filter("date", date);
+    env.add_filter("days", days);
+    env.add_filter("status", status);
+}
+
 fn locale_of(state: &State) -> String {
     state
         .lookup("locale")
@@ -332,7 +340,8 @@ mod tests {
                 "old_status": "received", "status_native": null, "assigned_to": "Odbor",
                 "deadline": null,
                 "discount_until": "2026-04-30", "discount_percent": "5", "discount_amount": "1140.00",
-                "valid_until": "2026-06-30", "number_masked": "****4821"
+                "valid_until": "2026-06-30", "number_masked": "****4821",
+                "date": "2026-06-01", "note": "Vyzvednout pas"
             }
         })
     }

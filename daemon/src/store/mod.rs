@@ -11,6 +11,7 @@
 //! [`Backend`].
 
 mod admin;
+mod citizen;
 mod identity;
 mod outbox;
 mod priors;
@@ -18,6 +19,7 @@ mod tracking;
 pub use identity::{DocumentIn, DocumentRow, FlowRow, LinkIn, NewSession, SessionRow};
 
 pub use admin::*;
+pub use citizen::{AlertRow, Challenge, CitizenInfo, ContactRow, ReminderRow};
 pub use priors::*;
 pub use tracking::*;
 
@@ -57,7 +59,7 @@ pub struct Store {
 }
 
 /// Topics a citizen can subscribe to; an event's kind names its topic.
-pub const TOPICS: &[&str] = &["receivables", "submissions", "documents"];
+pub const TOPICS: &[&str] = &["receivables", "submissions", "documents", "reminders"];
 
 pub fn new_id() -> String {
     use rand::RngCore;
@@ -165,6 +167,8 @@ pub fn topic_of(kind: &str) -> &'static str {
         "submissions"
     } else if kind.starts_with("document.") {
         "documents"
+    } else if kind.starts_with("personal.") {
+        "reminders"
     } else {
         "receivables"
     }

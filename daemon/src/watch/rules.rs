@@ -70,7 +70,45 @@ pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, 
             app.clock.now_ms(),
         )
         .await?;
-    Ok(alerts + document_reminders(app, tenant, today).await?)
+    Ok(alerts
+        + document_reminders(app, tenant, today).await?
+        + personal_reminders(app, tenant, today).await?)
+}
+
+/// The reminders citizens set themselves, on their day: one event each (its note still
+/// sealed), then the reminder is gone.
+async fn personal_reminders(
+    app: &App,
+    tenant: &TenantConfig,
+    today: NaiveDate,
+) -> Result<usize, StoreError> {
+    let mut events = Vec::new();
+    let due = app
+        .store
+        .reminders_due(&tenant.id, &today.to_string())
+        .await?;
+    for (r, person_hash) in &due {
+        let id = stable_id(&[&tenant.id, &r.id, "personal"]);
+        if app.store.event_exists(&id).await? {
+            continue;
+        }
+        events.push(NewEvent {
+            id,
+            tenant_id: tenant.id.clone(),
+            source_id: "personal".into(),
+            kind: "personal.reminder".into(),
+            record_key: r.id.clone(),
+            person_hash: person_hash.clone(),
+            payload: serde_json::json!({"key": r.id, "date": r.due_date, "note_enc": r.note_enc}),
+            expires_at: end_of_day(tenant, today),
+            dry_run: tenant.dry_run,
+        });
+    }
+    let alerts = app.store.insert_events(&events, app.clock.now_ms()).await?;
+    for (r, _) in &due {
+        app.store.remove_reminder(&r.citizen_id, &r.id).await?;
+    }
+    Ok(alerts)
 }
 
 /// Reminders before a document (identity card, passport) expires, at the tenant's

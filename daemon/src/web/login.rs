@@ -10,7 +10,6 @@ use super::CurrentApp;
 use crate::app::App;
 use crate::identity::login::{Failure, Opened};
 use crate::identity::saml::Outgoing;
-use crate::identity::xml::esc;
 use axum::extract::{ConnectInfo, Form, Path, Query, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -30,7 +29,6 @@ pub fn routes() -> Router<CurrentApp> {
         .route("/oidc/callback/{idp}", get(oidc_callback))
         .route("/t/{tenant}/", get(landing))
         .route("/t/{tenant}/login/{idp}", get(login_start))
-        .route("/t/{tenant}/me", get(me))
         .route("/logout", post(logout))
 }
 
@@ -70,35 +68,6 @@ fn clear_cookie(name: &str, same_site: &str) -> HeaderValue {
     set_cookie(name, "", same_site, Some(0))
 }
 
-/// A page: language, title, body (already escaped), with headers that keep it out of
-/// caches and frames.
-fn page(status: StatusCode, lang: &str, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{t}</title></head><body><main>\n<h1>{t}</h1>\n{body}\n</main></body></html>\n",
-        lang = esc(lang),
-        t = esc(title),
-    );
-    let mut r = (status, html).into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    h.insert(
-        "content-security-policy",
-        HeaderValue::from_static("default-src 'none'; style-src 'self'; frame-ancestors 'none'"),
-    );
-    r
-}
-
 fn lang_of(app: &App, tenant: &str) -> String {
     app.config
         .tenant(tenant)
@@ -109,11 +78,6 @@ fn lang_of(app: &App, tenant: &str) -> String {
 /// A message of the catalogues in `lang`.
 fn tr(lang: &str, id: &str) -> String {
     crate::i18n::t(lang, id, &[])
-}
-
-/// A message as one escaped paragraph.
-fn para(lang: &str, id: &str) -> String {
-    format!("<p>{}</p>", esc(&tr(lang, id)))
 }
 
 async fn metadata(State(current): State<CurrentApp>) -> Response {
@@ -134,36 +98,68 @@ async fn metadata(State(current): State<CurrentApp>) -> Response {
     }
 }
 
-async fn landing(State(current): State<CurrentApp>, Path(tenant): Path<String>) -> Response {
+#[derive(serde::Deserialize, Default)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The municipality's page: what the watchdog does, one login button per identity
+/// provider (or the way to the overview when logged in).
+async fn landing(
+    State(current): State<CurrentApp>,
+    Path(tenant): Path<String>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
     let app = current.borrow().clone();
     let Some(t) = app.config.tenant(&tenant) else {
-        return page(
+        return super::pages::message(
             StatusCode::NOT_FOUND,
             "en",
-            &tr("en", "page-not-found"),
-            &para("en", "page-not-found-text"),
+            "page-not-found",
+            "page-not-found-text",
         );
     };
-    let lang = t.locale.clone();
-    let mut body = format!("<p>{}</p>\n<ul>\n", esc(&tr(&lang, "login-intro")));
-    for (id, name) in app.logins.buttons() {
-        body.push_str(&format!(
-            "<li><a href=\"/t/{}/login/{}\">{}</a></li>\n",
-            esc(&tenant),
-            esc(&id),
-            esc(&name)
-        ));
+    let session = match cookie(&headers, SESSION_COOKIE) {
+        Some(c) => app.current_session(c).await,
+        None => None,
+    };
+    let logged_in = session.is_some_and(|(row, _)| row.tenant_id == t.id);
+    let lang = super::pages::language(q.lang.as_deref(), &headers, None, &t.locale);
+    let idps: Vec<serde_json::Value> = app
+        .logins
+        .buttons()
+        .into_iter()
+        .map(|(id, name)| serde_json::json!({"id": id, "name": name}))
+        .collect();
+    let mut r = super::pages::respond(
+        StatusCode::OK,
+        "landing.html",
+        lang,
+        serde_json::json!({
+            "title": crate::i18n::t(lang, "login-title", &[]),
+            "tenant": {"id": t.id, "name": t.name},
+            "idps": idps,
+            "logged_in": logged_in,
+        }),
+    );
+    if q.lang.is_some() {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{}={lang}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=31536000",
+            super::pages::LANG_COOKIE
+        )) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
     }
-    body.push_str("</ul>");
-    page(StatusCode::OK, &lang, &t.name, &body)
+    r
 }
 
 fn too_many(lang: &str) -> Response {
-    page(
+    super::pages::message(
         StatusCode::TOO_MANY_REQUESTS,
         lang,
-        &tr(lang, "login-too-many"),
-        &para(lang, "login-too-many-text"),
+        "login-too-many",
+        "login-too-many-text",
     )
 }
 
@@ -205,21 +201,20 @@ async fn login_start(
         Ok((flow, out)) => {
             let age = app.config.identity.login_timeout_secs;
             let mut r = match out {
-                Outgoing::Redirect(url) => {
-                    see_other(&url)
-                }
-                Outgoing::Post { url, field, value, relay_state } => page(
+                Outgoing::Redirect(url) => see_other(&url),
+                Outgoing::Post {
+                    url,
+                    field,
+                    value,
+                    relay_state,
+                } => super::pages::respond(
                     StatusCode::OK,
+                    "post.html",
                     &lang,
-                    &tr(&lang, "login-redirect-title"),
-                    &format!(
-                        "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"{field}\" value=\"{}\">\
-                         <input type=\"hidden\" name=\"RelayState\" value=\"{}\"><button type=\"submit\">{}</button></form>",
-                        esc(&url),
-                        esc(&value),
-                        esc(&relay_state),
-                        esc(&tr(&lang, "login-continue")),
-                    ),
+                    serde_json::json!({
+                        "title": tr(&lang, "login-redirect-title"),
+                        "url": url, "field": field, "value": value, "relay_state": relay_state,
+                    }),
                 ),
             };
             r.headers_mut().append(
@@ -228,19 +223,19 @@ async fn login_start(
             );
             r
         }
-        Err(Failure::Unknown) => page(
+        Err(Failure::Unknown) => super::pages::message(
             StatusCode::NOT_FOUND,
             &lang,
-            &tr(&lang, "page-not-found"),
-            &para(&lang, "page-not-found-text"),
+            "page-not-found",
+            "page-not-found-text",
         ),
         Err(f) => {
             app.record_login_outcome(&tenant, &idp, &Err(f)).await;
-            page(
+            super::pages::message(
                 StatusCode::SERVICE_UNAVAILABLE,
                 &lang,
-                &tr(&lang, "login-unavailable"),
-                &para(&lang, "login-unavailable-text"),
+                "login-unavailable",
+                "login-unavailable-text",
             )
         }
     }
@@ -313,108 +308,35 @@ fn finish(app: &App, tenant: &str, result: Result<Opened, Failure>) -> Response 
             );
             r
         }
-        Err(Failure::NotLinked(_)) => page(
+        Err(Failure::NotLinked(_)) => super::pages::message(
             StatusCode::FORBIDDEN,
             &lang,
-            &tr(&lang, "login-not-linked"),
-            &para(&lang, "login-not-linked-text"),
+            "login-not-linked",
+            "login-not-linked-text",
         ),
-        Err(Failure::LowLoa) => page(
+        Err(Failure::LowLoa) => super::pages::message(
             StatusCode::FORBIDDEN,
             &lang,
-            &tr(&lang, "login-low-loa"),
-            &para(&lang, "login-low-loa-text"),
+            "login-low-loa",
+            "login-low-loa-text",
         ),
         Err(Failure::TooMany) => too_many(&lang),
-        Err(Failure::Error(_)) => page(
+        Err(Failure::Error(_)) => super::pages::message(
             StatusCode::SERVICE_UNAVAILABLE,
             &lang,
-            &tr(&lang, "login-failed"),
-            &para(&lang, "login-failed-error-text"),
+            "login-failed",
+            "login-failed-error-text",
         ),
-        Err(Failure::Refused(_)) | Err(Failure::Unknown) => page(
+        Err(Failure::Refused(_)) | Err(Failure::Unknown) => super::pages::message(
             StatusCode::FORBIDDEN,
             &lang,
-            &tr(&lang, "login-failed"),
-            &para(&lang, "login-failed-refused-text"),
+            "login-failed",
+            "login-failed-refused-text",
         ),
     };
     r.headers_mut()
         .append(header::SET_COOKIE, clear_cookie(FLOW_COOKIE, "None"));
     r
-}
-
-async fn me(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let app = current.borrow().clone();
-    let lang = lang_of(&app, &tenant);
-    let session = match cookie(&headers, SESSION_COOKIE) {
-        Some(c) => app.current_session(c).await.map(|s| (c.to_string(), s)),
-        None => None,
-    };
-    let Some((cookie_value, (row, profile))) =
-        session.filter(|(_, (row, _))| row.tenant_id == tenant)
-    else {
-        return see_other(&format!("/t/{tenant}/"));
-    };
-    let name = app
-        .config
-        .tenant(&tenant)
-        .map(|t| t.name.clone())
-        .unwrap_or_default();
-    let mut body = format!(
-        "<p>{} <strong>{}</strong></p>\n",
-        esc(&tr(&lang, "me-logged-in")),
-        esc(&profile.name)
-    );
-    let docs = app
-        .store
-        .citizen_documents(&row.citizen_id)
-        .await
-        .unwrap_or_default();
-    if !docs.is_empty() {
-        body.push_str(&format!(
-            "<h2>{}</h2>\n<ul>\n",
-            esc(&tr(&lang, "me-documents"))
-        ));
-        for d in docs {
-            let number = d
-                .number_enc
-                .as_deref()
-                .and_then(|n| app.crypto.open(n).ok())
-                .unwrap_or_default();
-            let until = d
-                .valid_until
-                .parse::<chrono::NaiveDate>()
-                .map(|v| crate::i18n::date(&lang, v))
-                .unwrap_or_else(|_| d.valid_until.clone());
-            body.push_str(&format!(
-                "<li>{} {} — {}</li>\n",
-                esc(&crate::i18n::t(
-                    &lang,
-                    "document-kind-title",
-                    &[("kind", d.kind.as_str().into())]
-                )),
-                esc(&number),
-                esc(&crate::i18n::t(
-                    &lang,
-                    "me-valid-until",
-                    &[("date", until.into())]
-                )),
-            ));
-        }
-        body.push_str("</ul>\n");
-    }
-    body.push_str(&format!(
-        "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <button type=\"submit\">{}</button></form>",
-        esc(&app.csrf_token(&cookie_value)),
-        esc(&tr(&lang, "logout"))
-    ));
-    page(StatusCode::OK, &lang, &name, &body)
 }
 
 #[derive(serde::Deserialize)]
@@ -436,11 +358,11 @@ async fn logout(
     let expected = app.csrf_token(session);
     if given.len() != expected.len() || !openssl::memcmp::eq(given.as_bytes(), expected.as_bytes())
     {
-        return page(
+        return super::pages::message(
             StatusCode::FORBIDDEN,
             "en",
-            &tr("en", "form-expired"),
-            &para("en", "form-expired-text"),
+            "form-expired",
+            "form-expired-text",
         );
     }
     let tenant = app
@@ -460,12 +382,7 @@ async fn logout(
 }
 
 fn logged_out(lang: &str) -> Response {
-    page(
-        StatusCode::OK,
-        lang,
-        &tr(lang, "logged-out"),
-        &para(lang, "logged-out-text"),
-    )
+    super::pages::message(StatusCode::OK, lang, "logged-out", "logged-out-text")
 }
 
 /// Single logout over HTTP-Redirect: the IdP's LogoutRequest (the citizen logged out
@@ -498,11 +415,11 @@ async fn slo(
             }
             Err(e) => {
                 tracing::warn!(reason = ?e, "logout request refused");
-                page(
+                super::pages::message(
                     StatusCode::BAD_REQUEST,
                     "en",
-                    &tr("en", "logout-refused"),
-                    &para("en", "logout-refused-text"),
+                    "logout-refused",
+                    "logout-refused-text",
                 )
             }
         };
@@ -519,11 +436,11 @@ async fn slo(
         }
         Err(e) => {
             tracing::warn!(reason = %e, "logout response refused");
-            page(
+            super::pages::message(
                 StatusCode::BAD_REQUEST,
                 &lang,
-                &tr(&lang, "logged-out"),
-                &para(&lang, "logged-out-idp-unverified"),
+                "logged-out",
+                "logged-out-idp-unverified",
             )
         }
     }

@@ -4,8 +4,11 @@
 //! What comes in: HTTP requests. What goes out: status, never personal data.
 
 pub mod admin;
+pub mod citizen;
 pub mod ingest;
 pub mod login;
+pub mod pages;
+pub mod pay;
 pub mod unsubscribe;
 
 use crate::app::App;
@@ -29,6 +32,7 @@ pub fn router(app: CurrentApp) -> Router {
         .merge(ingest::routes())
         .merge(unsubscribe::routes())
         .merge(login::routes())
+        .merge(citizen::routes())
         .with_state(app)
 }
 

@@ -6,11 +6,11 @@
 //! TOKEN = `<citizen id>.<topic or "all">.<MAC>`: it cannot be forged or turned into
 //! another citizen's, and it carries nothing personal.
 
-use super::CurrentApp;
+use super::{pages, CurrentApp};
 use crate::store::TOPICS;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
@@ -41,52 +41,72 @@ fn check(crypto: &crate::crypto::Crypto, token: &str) -> Option<(String, Option<
     ))
 }
 
-fn html(status: StatusCode, body: &str) -> Response {
-    let page = format!(
-        "<!doctype html><html lang=\"cs\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>hlidac</title></head><body><main>{body}</main></body></html>"
-    );
-    (status, Html(page)).into_response()
-}
-
-fn topic_words(topic: Option<&str>) -> (&'static str, &'static str) {
-    match topic {
-        Some("receivables") => ("o poplatcích a platbách", "about fees and payments"),
-        Some("submissions") => ("o vašich podáních", "about your submissions"),
-        Some("documents") => ("o platnosti dokladů", "about your documents"),
-        _ => ("žádná upozornění", "no alerts at all"),
-    }
-}
-
-async fn page(State(current): State<CurrentApp>, Path(token): Path<String>) -> Response {
-    let app = current.borrow().clone();
-    let Some((_, topic)) = check(&app.crypto, &token) else {
-        return html(
-            StatusCode::NOT_FOUND,
-            "<h1>Odkaz neplatí / This link is not valid</h1>",
-        );
+/// The page's language: the citizen's, else their municipality's.
+async fn language_of(
+    app: &crate::app::App,
+    headers: &HeaderMap,
+    citizen: Option<&str>,
+) -> &'static str {
+    let c = match citizen {
+        Some(id) => app.store.citizen(id).await.ok().flatten(),
+        None => None,
     };
-    let (cs, en) = topic_words(topic.as_deref());
-    html(
-        StatusCode::OK,
-        &format!(
-            "<h1>Odhlásit upozornění / Stop alerts</h1>\
-             <p lang=\"cs\">Po potvrzení vám už nebudeme posílat e-maily {cs}.</p>\
-             <p lang=\"en\">After you confirm, you will receive {en} by e-mail.</p>\
-             <form method=\"post\"><button type=\"submit\">Odhlásit / Unsubscribe</button></form>"
-        ),
+    let tenant_locale = c
+        .as_ref()
+        .and_then(|c| app.config.tenant(&c.tenant_id))
+        .map(|t| t.locale.clone())
+        .unwrap_or_else(|| crate::i18n::REFERENCE.into());
+    pages::language(
+        None,
+        headers,
+        c.as_ref().and_then(|c| c.locale.as_deref()),
+        &tenant_locale,
     )
 }
 
-async fn confirm(State(current): State<CurrentApp>, Path(token): Path<String>) -> Response {
+async fn page(
+    State(current): State<CurrentApp>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let app = current.borrow().clone();
     let Some((citizen, topic)) = check(&app.crypto, &token) else {
-        return html(
+        let lang = language_of(&app, &headers, None).await;
+        return pages::message(
             StatusCode::NOT_FOUND,
-            "<h1>Odkaz neplatí / This link is not valid</h1>",
+            lang,
+            "unsubscribe-bad",
+            "unsubscribe-bad-text",
         );
     };
+    let lang = language_of(&app, &headers, Some(&citizen)).await;
+    pages::respond(
+        StatusCode::OK,
+        "unsubscribe.html",
+        lang,
+        serde_json::json!({
+            "title": crate::i18n::t(lang, "unsubscribe-title", &[]),
+            "topic": topic.as_deref().unwrap_or("all"),
+        }),
+    )
+}
+
+async fn confirm(
+    State(current): State<CurrentApp>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let app = current.borrow().clone();
+    let Some((citizen, topic)) = check(&app.crypto, &token) else {
+        let lang = language_of(&app, &headers, None).await;
+        return pages::message(
+            StatusCode::NOT_FOUND,
+            lang,
+            "unsubscribe-bad",
+            "unsubscribe-bad-text",
+        );
+    };
+    let lang = language_of(&app, &headers, Some(&citizen)).await;
     match app
         .store
         .unsubscribe(&citizen, topic.as_deref(), app.clock.now_ms())
@@ -97,17 +117,20 @@ async fn confirm(State(current): State<CurrentApp>, Path(token): Path<String>) -
                 topic = topic.as_deref().unwrap_or("all"),
                 "a citizen unsubscribed"
             );
-            html(
+            pages::message(
                 StatusCode::OK,
-                "<h1>Hotovo / Done</h1><p lang=\"cs\">Odběr je zrušen.</p>\
-                 <p lang=\"en\">You are unsubscribed.</p>",
+                lang,
+                "unsubscribe-done",
+                "unsubscribe-done-text",
             )
         }
         Err(e) => {
             tracing::error!(error = %e, "unsubscribe: database error");
-            html(
+            pages::message(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "<h1>Zkuste to prosím později / Please try again later</h1>",
+                lang,
+                "try-later",
+                "try-later-text",
             )
         }
     }

@@ -1,0 +1,405 @@
+//! What the citizen's pages read and change: the citizen's own settings, consent,
+//! contacts and their confirmation codes, subscriptions, personal reminders, and the
+//! records and alerts shown on the overview. Addresses and notes stay sealed here; the
+//! web side opens them for the citizen's own eyes only.
+
+use super::{new_id, Result, Store};
+use sqlx::Row;
+
+/// A citizen as the pages see them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CitizenInfo {
+    pub id: String,
+    pub tenant_id: String,
+    pub person_hash: String,
+    pub subject_hash: Option<String>,
+    pub locale: Option<String>,
+    pub quiet_hours: Option<String>,
+    pub delivery: Option<String>,
+    pub consented_at: Option<i64>,
+    pub created_at: i64,
+}
+
+const CITIZEN_COLUMNS: &str = "id, tenant_id, person_hash, subject_hash, locale, quiet_hours, delivery, consented_at, created_at";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ContactRow {
+    pub id: String,
+    pub channel: String,
+    pub address_enc: String,
+    pub verified_at: Option<i64>,
+    pub suppressed_at: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Challenge {
+    pub code_hash: String,
+    pub attempts: i64,
+    pub expires_at: i64,
+    pub sent_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AlertRow {
+    pub kind: String,
+    pub channel: String,
+    pub state: String,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReminderRow {
+    pub id: String,
+    pub citizen_id: String,
+    pub due_date: String,
+    pub note_enc: String,
+}
+
+impl Store {
+    pub async fn citizen(&self, id: &str) -> Result<Option<CitizenInfo>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {CITIZEN_COLUMNS} FROM citizens WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Every municipality's record of the person who logged in (one identity, linked in
+    /// each municipality where they logged in).
+    pub async fn citizens_of_subject(&self, subject_hash: &str) -> Result<Vec<CitizenInfo>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {CITIZEN_COLUMNS} FROM citizens WHERE subject_hash = $1 ORDER BY created_at, id"
+        ))
+        .bind(subject_hash)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn person_ref_enc(&self, citizen_id: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT person_ref_enc FROM citizens WHERE id = $1")
+            .bind(citizen_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("person_ref_enc")?)).transpose()
+    }
+
+    pub async fn set_consent(&self, id: &str, now: i64) -> Result<()> {
+        sqlx::query("UPDATE citizens SET consented_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_locale(&self, id: &str, locale: &str) -> Result<()> {
+        sqlx::query("UPDATE citizens SET locale = $2 WHERE id = $1")
+            .bind(id)
+            .bind(locale)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// (kind, data) of the records the municipality's sources hold about a person.
+    pub async fn person_records(
+        &self,
+        tenant: &str,
+        person_hash: &str,
+    ) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT kind, data FROM observations WHERE tenant_id = $1 AND person_hash = $2
+             ORDER BY kind, record_key",
+        )
+        .bind(tenant)
+        .bind(person_hash)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("kind")?, r.try_get("data")?)))
+            .collect()
+    }
+
+    /// The latest alerts of a citizen, newest first.
+    pub async fn citizen_alerts(&self, citizen_id: &str, limit: i64) -> Result<Vec<AlertRow>> {
+        Ok(sqlx::query_as(
+            "SELECT kind, channel, state, created_at, sent_at FROM outbox
+             WHERE citizen_id = $1 AND dry_run = 0 ORDER BY created_at DESC, id LIMIT $2",
+        )
+        .bind(citizen_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn subscriptions_of(&self, citizen_id: &str) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT topic, channel FROM subscriptions WHERE citizen_id = $1 ORDER BY topic, channel",
+        )
+        .bind(citizen_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("topic")?, r.try_get("channel")?)))
+            .collect()
+    }
+
+    /// Replaces a citizen's subscriptions and delivery settings in one transaction.
+    pub async fn save_settings(
+        &self,
+        citizen_id: &str,
+        subscriptions: &[(String, String)],
+        quiet_hours: Option<&str>,
+        delivery: &str,
+        locale: &str,
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM subscriptions WHERE citizen_id = $1")
+            .bind(citizen_id)
+            .execute(&mut *tx)
+            .await?;
+        for (topic, channel) in subscriptions {
+            sqlx::query(
+                "INSERT INTO subscriptions (citizen_id, topic, channel, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(citizen_id)
+            .bind(topic)
+            .bind(channel)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "UPDATE citizens SET quiet_hours = $2, delivery = $3, locale = $4 WHERE id = $1",
+        )
+        .bind(citizen_id)
+        .bind(quiet_hours)
+        .bind(delivery)
+        .bind(locale)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn contacts_of(&self, citizen_id: &str) -> Result<Vec<ContactRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, channel, address_enc, verified_at, suppressed_at, created_at FROM contacts
+             WHERE citizen_id = $1 ORDER BY created_at, id",
+        )
+        .bind(citizen_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A contact of this citizen (None for anyone else's).
+    pub async fn contact_of(
+        &self,
+        citizen_id: &str,
+        contact_id: &str,
+    ) -> Result<Option<ContactRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, channel, address_enc, verified_at, suppressed_at, created_at FROM contacts
+             WHERE citizen_id = $1 AND id = $2",
+        )
+        .bind(citizen_id)
+        .bind(contact_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The citizen a contact belongs to, and whether it is confirmed.
+    pub async fn contact_owner(&self, contact_id: &str) -> Result<Option<(String, Option<i64>)>> {
+        let row = sqlx::query("SELECT citizen_id, verified_at FROM contacts WHERE id = $1")
+            .bind(contact_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("citizen_id")?, r.try_get("verified_at")?)))
+            .transpose()
+    }
+
+    /// Adds an unconfirmed contact; returns its id (the existing one's when the citizen
+    /// already has that address).
+    pub async fn add_unverified_contact(
+        &self,
+        citizen_id: &str,
+        channel: &str,
+        address_enc: &str,
+        address_hash: &str,
+        now: i64,
+    ) -> Result<String> {
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, NULL, $6)
+             ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(citizen_id)
+        .bind(channel)
+        .bind(address_enc)
+        .bind(address_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query(
+            "SELECT id FROM contacts WHERE citizen_id = $1 AND channel = $2 AND address_hash = $3",
+        )
+        .bind(citizen_id)
+        .bind(channel)
+        .bind(address_hash)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("id")?)
+    }
+
+    pub async fn verify_contact(&self, contact_id: &str, now: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE contacts SET verified_at = $2 WHERE id = $1 AND verified_at IS NULL",
+        )
+        .bind(contact_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("DELETE FROM contact_challenges WHERE contact_id = $1")
+            .bind(contact_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn remove_contact(&self, citizen_id: &str, contact_id: &str) -> Result<bool> {
+        Ok(
+            sqlx::query("DELETE FROM contacts WHERE citizen_id = $1 AND id = $2")
+                .bind(citizen_id)
+                .bind(contact_id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                > 0,
+        )
+    }
+
+    pub async fn challenge(&self, contact_id: &str) -> Result<Option<Challenge>> {
+        Ok(sqlx::query_as(
+            "SELECT code_hash, attempts, expires_at, sent_at FROM contact_challenges WHERE contact_id = $1",
+        )
+        .bind(contact_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// A new code for a contact (the old one is gone).
+    pub async fn set_challenge(
+        &self,
+        contact_id: &str,
+        code_hash: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO contact_challenges (contact_id, code_hash, attempts, expires_at, sent_at)
+             VALUES ($1, $2, 0, $3, $4)
+             ON CONFLICT (contact_id) DO UPDATE SET code_hash = excluded.code_hash, attempts = 0,
+                expires_at = excluded.expires_at, sent_at = excluded.sent_at",
+        )
+        .bind(contact_id)
+        .bind(code_hash)
+        .bind(expires_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Counts one try of a code; returns the tries so far.
+    pub async fn count_attempt(&self, contact_id: &str) -> Result<i64> {
+        sqlx::query("UPDATE contact_challenges SET attempts = attempts + 1 WHERE contact_id = $1")
+            .bind(contact_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(self
+            .challenge(contact_id)
+            .await?
+            .map(|c| c.attempts)
+            .unwrap_or(i64::MAX))
+    }
+
+    pub async fn reminders_of(&self, citizen_id: &str) -> Result<Vec<ReminderRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, citizen_id, due_date, note_enc FROM personal_reminders
+             WHERE citizen_id = $1 ORDER BY due_date, id",
+        )
+        .bind(citizen_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn add_reminder(
+        &self,
+        citizen_id: &str,
+        due_date: &str,
+        note_enc: &str,
+        now: i64,
+    ) -> Result<String> {
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO personal_reminders (id, citizen_id, due_date, note_enc, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(citizen_id)
+        .bind(due_date)
+        .bind(note_enc)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn remove_reminder(&self, citizen_id: &str, id: &str) -> Result<bool> {
+        Ok(
+            sqlx::query("DELETE FROM personal_reminders WHERE citizen_id = $1 AND id = $2")
+                .bind(citizen_id)
+                .bind(id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                > 0,
+        )
+    }
+
+    /// A tenant's personal reminders due on or before `day` (YYYY-MM-DD).
+    pub async fn reminders_due(
+        &self,
+        tenant: &str,
+        day: &str,
+    ) -> Result<Vec<(ReminderRow, String)>> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.citizen_id, r.due_date, r.note_enc, c.person_hash FROM personal_reminders r
+             JOIN citizens c ON c.id = r.citizen_id
+             WHERE c.tenant_id = $1 AND r.due_date <= $2",
+        )
+        .bind(tenant)
+        .bind(day)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    ReminderRow {
+                        id: r.try_get("id")?,
+                        citizen_id: r.try_get("citizen_id")?,
+                        due_date: r.try_get("due_date")?,
+                        note_enc: r.try_get("note_enc")?,
+                    },
+                    r.try_get("person_hash")?,
+                ))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,268 @@
+//! The citizen's pages as HTML: minijinja templates in `daemon/pages/` (escaped by
+//! default), every word from the catalogues through `t()`, one layout with a skip link,
+//! landmarks, the municipality's name and a language choice that works without
+//! JavaScript. Responses carry headers that keep them out of caches and frames.
+
+use crate::i18n;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use minijinja::Environment;
+use std::sync::OnceLock;
+
+/// One page template: (name, text).
+macro_rules! page {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../../pages/", $name)))
+    };
+}
+
+const PAGES: &[(&str, &str)] = &[
+    page!("layout.html"),
+    page!("message.html"),
+    page!("landing.html"),
+    page!("consent.html"),
+    page!("dashboard.html"),
+    page!("settings.html"),
+    page!("contacts.html"),
+    page!("reminders.html"),
+    page!("delete.html"),
+    page!("post.html"),
+    page!("unsubscribe.html"),
+];
+
+/// The stylesheet of every page (served at `/static/hlidac.css`).
+pub const CSS: &str = include_str!("../../pages/hlidac.css");
+
+/// The language cookie: a choice made on a page before or without logging in.
+pub const LANG_COOKIE: &str = "hlidac_lang";
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        for (name, text) in PAGES {
+            env.add_template(name, text)
+                .unwrap_or_else(|e| panic!("page {name}: {e}"));
+        }
+        crate::notify::templates::add_locale_functions(&mut env);
+        env
+    })
+}
+
+/// The languages offered on every page, each named in itself.
+pub fn languages() -> Vec<serde_json::Value> {
+    i18n::LOCALES
+        .iter()
+        .map(|l| serde_json::json!({"code": l, "name": i18n::t(l, "language-name", &[])}))
+        .collect()
+}
+
+/// The language of a request: `?lang=`, then the language cookie, then the citizen's
+/// choice, then the municipality's.
+pub fn language(
+    query_lang: Option<&str>,
+    headers: &HeaderMap,
+    citizen: Option<&str>,
+    tenant: &str,
+) -> &'static str {
+    let cookie = super::login::cookie(headers, LANG_COOKIE);
+    for choice in [query_lang, cookie, citizen].into_iter().flatten() {
+        if let Some(l) = i18n::LOCALES.iter().find(|l| **l == choice) {
+            return l;
+        }
+    }
+    i18n::locale_for(tenant)
+}
+
+/// Renders a page with the context every page has (`lang`, `locale`, `languages`) added.
+pub fn render(name: &str, lang: &str, mut ctx: serde_json::Value) -> Result<String, String> {
+    if let Some(obj) = ctx.as_object_mut() {
+        obj.insert("lang".into(), lang.into());
+        obj.insert("locale".into(), lang.into());
+        obj.insert("languages".into(), languages().into());
+        obj.entry("nav").or_insert(serde_json::Value::Null);
+        obj.entry("tenant").or_insert(serde_json::Value::Null);
+        obj.entry("csrf").or_insert(serde_json::Value::Null);
+    }
+    env()
+        .get_template(name)
+        .and_then(|t| t.render(&ctx))
+        .map_err(|e| format!("page {name}: {e:#}"))
+}
+
+/// A rendered page as a response, or a plain 500 should the template fail (a bug: the
+/// tests render every page).
+pub fn respond(status: StatusCode, name: &str, lang: &str, ctx: serde_json::Value) -> Response {
+    match render(name, lang, ctx) {
+        Ok(html) => html_response(status, html),
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
+        }
+    }
+}
+
+/// A page that says one thing: a title and a text, both message ids.
+pub fn message(status: StatusCode, lang: &str, title: &str, text: &str) -> Response {
+    respond(
+        status,
+        "message.html",
+        lang,
+        serde_json::json!({"title": i18n::t(lang, title, &[]), "text": i18n::t(lang, text, &[])}),
+    )
+}
+
+pub fn html_response(status: StatusCode, html: String) -> Response {
+    let mut r = (status, html).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    secure_headers(h);
+    r
+}
+
+/// No caching, no sniffing, no referrer, no framing, no script.
+pub fn secure_headers(h: &mut HeaderMap) {
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_template_parses() {
+        for (name, _) in PAGES {
+            assert!(env().get_template(name).is_ok(), "{name}");
+        }
+    }
+
+    /// A context with something in every place a page reads.
+    fn full_context() -> serde_json::Value {
+        let mut ctx = serde_json::json!({
+            "title": "T", "tenant": {"id": "lhota", "name": "Obec <Lhota>"}, "nav": "me",
+            "csrf": "c", "notice": "N", "text": "X", "back": "/", "logged_in": false,
+            "idps": [{"id": "nia", "name": "NIA"}], "name": "Jana",
+            "url": "https://idp.example/sso", "field": "SAMLRequest", "value": "v", "relay_state": "lhota",
+            "topic": "receivables", "topics": [{"id": "receivables"}, {"id": "reminders"}],
+            "subscribed": ["receivables:email"], "delivery": "daily", "quiet_hours": "21:00-08:00",
+            "citizen_locale": "bg",
+            "errors": {"quiet_hours": "E1", "email": "E2", "phone": "E3", "code": "E4", "date": "E5", "note": "E6", "confirm": "E7"},
+            "form": {"email": "a@b", "phone": "+420", "date": "2026-01-01", "note": "n"},
+            "contacts": [{"id": "k1", "channel": "sms", "address": "+420601123456", "verified": false, "code_sent": true},
+                         {"id": "k2", "channel": "email", "address": "j@example.cz", "verified": true, "code_sent": false}],
+            "reminders": [{"id": "r1", "date": "2026-06-01", "note": "<b>pas</b>"}],
+        });
+        ctx["municipalities"] = serde_json::json!([{
+            "id": "lhota", "name": "Obec Lhota",
+            "receivables": [{"title": "Poplatek", "period": "2026", "currency": "CZK",
+                "amount_outstanding": "1200.00", "due_date": "2026-05-31", "status": "open",
+                "instalments": [{"no": 1, "due_date": "2026-05-31", "amount": "600.00", "paid": true}],
+                "payment": {"account": "19-2000145399/0800", "variable_symbol": "77001", "iban": "CZ65", "reference": "R"},
+                "payable": true, "qr": "data:image/png;base64,AA", "qr_caption": "qr-caption-spayd"}],
+            "submissions": [{"matter": "Žádost", "reference": "MULH 1/2026", "status": "assigned",
+                "deadline": "2026-06-01", "history": [{"date": "2026-03-01", "status": "received"}]}],
+            "documents": [{"kind": "id_card", "number": "****4821", "valid_until": "2026-12-01"}],
+            "alerts": [{"date": "2026-03-02", "kind": "receivable_new", "channel": "email", "state": "delivered"}],
+        }]);
+        ctx
+    }
+
+    #[test]
+    fn every_page_renders_in_every_language_with_no_word_missing() {
+        let reference = i18n::catalogues().ids(i18n::REFERENCE);
+        for (name, _) in PAGES.iter().filter(|(n, _)| *n != "layout.html") {
+            for lang in i18n::LOCALES {
+                let html = render(name, lang, full_context()).unwrap_or_else(|e| panic!("{e}"));
+                assert!(
+                    html.contains(&format!("<html lang=\"{lang}\">")),
+                    "{name} {lang}"
+                );
+                assert!(!html.contains("Obec <Lhota>"), "{name}: escaped");
+                // A message id in the page means the catalogue lacks it.
+                for id in &reference {
+                    let shown = format!(">{id}<");
+                    assert!(!html.contains(&shown), "{name} {lang} shows the id {id}");
+                }
+            }
+        }
+    }
+
+    /// Every message id the templates, pages and web code name exists in the catalogue.
+    #[test]
+    fn every_message_id_used_exists() {
+        let reference = i18n::catalogues().ids(i18n::REFERENCE);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut used = std::collections::BTreeSet::new();
+        let quoted = |text: &str, used: &mut std::collections::BTreeSet<String>| {
+            for part in text.split('"').skip(1).step_by(2) {
+                let kebab = part.contains('-')
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                if kebab {
+                    used.insert(part.to_string());
+                }
+            }
+        };
+        for dir in ["pages", "templates"] {
+            for f in std::fs::read_dir(root.join(dir)).expect("dir") {
+                let text = std::fs::read_to_string(f.expect("entry").path()).unwrap_or_default();
+                for call in text.split("t(").skip(1) {
+                    let call = call.trim_start_matches(['"', '\'']);
+                    let id: String = call
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                        .collect();
+                    if id.contains('-') {
+                        used.insert(id);
+                    }
+                }
+            }
+        }
+        for f in [
+            "src/web/citizen.rs",
+            "src/web/login.rs",
+            "src/web/unsubscribe.rs",
+        ] {
+            quoted(
+                &std::fs::read_to_string(root.join(f)).expect("source"),
+                &mut used,
+            );
+        }
+        // Header names and notices (`notice-<name>`) are not message ids themselves.
+        let not_ids = [
+            "x-forwarded-for",
+            "x-content-type-options",
+            "referrer-policy",
+            "content-security-policy",
+            "one-time-code",
+        ];
+        let mut missing = Vec::new();
+        for id in &used {
+            if not_ids.contains(&id.as_str()) {
+                continue;
+            }
+            let notice = format!("notice-{id}");
+            if !reference.contains(id) && !reference.contains(&notice) {
+                missing.push(id.clone());
+            }
+        }
+        assert!(missing.is_empty(), "not in the catalogue: {missing:?}");
+        assert!(used.len() > 100, "found {} ids", used.len());
+    }
+}
