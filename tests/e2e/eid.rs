@@ -24,7 +24,7 @@ const EIDAS: &str = "http://eidas.europa.eu/attributes/naturalperson/";
 const EGN: &str = "8001010008";
 
 /// A test peer process that prints `listening <port>` first.
-struct Peer {
+pub(crate) struct Peer {
     child: Child,
     port: u16,
 }
@@ -84,19 +84,19 @@ fn load_pair(key: &Path, cert: &Path) -> (PKey<Private>, X509) {
 }
 
 /// An HTTP client that keeps cookies and follows redirects itself, as a browser would.
-struct Browser {
-    http: reqwest::Client,
+pub(crate) struct Browser {
+    pub(crate) http: reqwest::Client,
     cookies: Mutex<HashMap<String, String>>,
 }
 
-struct Page {
-    url: String,
-    status: u16,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) url: String,
+    pub(crate) status: u16,
+    pub(crate) body: String,
 }
 
 impl Browser {
-    fn new() -> Browser {
+    pub(crate) fn new() -> Browser {
         Browser {
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -106,11 +106,11 @@ impl Browser {
         }
     }
 
-    fn cookie(&self, name: &str) -> Option<String> {
+    pub(crate) fn cookie(&self, name: &str) -> Option<String> {
         self.cookies.lock().expect("lock").get(name).cloned()
     }
 
-    async fn send(&self, req: reqwest::RequestBuilder) -> reqwest::Response {
+    pub(crate) async fn send(&self, req: reqwest::RequestBuilder) -> reqwest::Response {
         let jar: String = self
             .cookies
             .lock()
@@ -166,17 +166,17 @@ impl Browser {
         panic!("too many redirects");
     }
 
-    async fn get(&self, url: &str) -> Page {
+    pub(crate) async fn get(&self, url: &str) -> Page {
         self.go(self.http.get(url), url.to_string()).await
     }
 
-    async fn post(&self, url: &str, fields: &[(String, String)]) -> Page {
+    pub(crate) async fn post(&self, url: &str, fields: &[(String, String)]) -> Page {
         self.go(self.http.post(url).form(fields), url.to_string())
             .await
     }
 
     /// On the consent page of a first login: agrees, and returns the page that follows.
-    async fn consent(&self, page: Page) -> Page {
+    pub(crate) async fn consent(&self, page: Page) -> Page {
         if !page.url.ends_with("/consent") {
             return page;
         }
@@ -185,7 +185,12 @@ impl Browser {
     }
 
     /// Posts the form of the page that holds `marker`, with `extra` fields added.
-    async fn submit_with(&self, page: &Page, marker: &str, extra: &[(&str, &str)]) -> Page {
+    pub(crate) async fn submit_with(
+        &self,
+        page: &Page,
+        marker: &str,
+        extra: &[(&str, &str)],
+    ) -> Page {
         let at = page.body.find(marker).expect("marker");
         let form = &page.body[page.body[..at].rfind("<form").expect("form")..];
         let (action, mut fields) = form_of(form);
@@ -199,7 +204,7 @@ impl Browser {
     }
 
     /// Posts the page's (first) form as a person pressing its button would.
-    async fn submit(&self, page: &Page) -> Page {
+    pub(crate) async fn submit(&self, page: &Page) -> Page {
         let (action, fields) = form_of(&page.body);
         let action = reqwest::Url::parse(&page.url)
             .expect("url")
@@ -212,7 +217,7 @@ impl Browser {
 
 /// HTML character references as a browser reads them (named ones hlidac writes, and
 /// numeric ones).
-fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> String {
     let mut out = String::new();
     let mut rest = s;
     while let Some(i) = rest.find('&') {
@@ -257,7 +262,7 @@ fn attr_of(tag: &str, name: &str) -> Option<String> {
 }
 
 /// The action and the named inputs of the first form in an HTML page.
-fn form_of(html: &str) -> (String, Vec<(String, String)>) {
+pub(crate) fn form_of(html: &str) -> (String, Vec<(String, String)>) {
     let start = html.find("<form").expect("a form on the page");
     let end = html[start..].find("</form>").expect("form end") + start;
     let form = &html[start..end];
@@ -304,10 +309,10 @@ fn registry(entries: &[(&str, &str, &str)], doc_until: chrono::NaiveDate) -> Sce
 }
 
 /// The daemon with SAML and OIDC configured, its web side on a known address.
-struct Eid {
-    t: TestApp,
-    web: String,
-    idp: Peer,
+pub(crate) struct Eid {
+    pub(crate) t: TestApp,
+    pub(crate) web: String,
+    pub(crate) idp: Peer,
     idp_key: PKey<Private>,
     idp_cert: X509,
     dir: tempfile::TempDir,
@@ -325,7 +330,7 @@ async fn setup(
 }
 
 /// Where the test IdP is and the files it is known by, for the `[[identity.saml]]` block.
-struct IdpFiles {
+pub(crate) struct IdpFiles {
     url: String,
     cert: String,
     /// The certificate its metadata is signed with.
@@ -333,7 +338,7 @@ struct IdpFiles {
 }
 
 /// The IdP configured as Czech NIA usually is: entity id, endpoints and certificate given.
-fn nia_block(idp: &IdpFiles) -> String {
+pub(crate) fn nia_block(idp: &IdpFiles) -> String {
     format!(
         "[[identity.saml]]\nid = \"nia\"\nname = \"Identita občana\"\nprofile = \"cz-nia\"\n\
          entity_id = \"{u}/metadata\"\nsso_url = \"{u}/sso/redirect\"\nslo_url = \"{u}/slo/redirect\"\n\
@@ -351,17 +356,27 @@ async fn setup_on(
     oidc: &[(&str, String, String)],
     listener: tokio::net::TcpListener,
 ) -> Option<Eid> {
-    setup_with(engine, loa_asserted, oidc, listener, nia_block, |c| c).await
+    setup_with(
+        engine,
+        loa_asserted,
+        oidc,
+        listener,
+        nia_block,
+        |c| c,
+        |_| {},
+    )
+    .await
 }
 
 /// [`setup_on`] with the IdP's block given, and the whole config text changed by `tweak`.
-async fn setup_with(
+pub(crate) async fn setup_with(
     engine: Engine,
     loa_asserted: Option<&str>,
     oidc: &[(&str, String, String)],
     listener: tokio::net::TcpListener,
     saml_block: fn(&IdpFiles) -> String,
-    tweak: fn(String) -> String,
+    tweak: impl Fn(String) -> String + Send + Sync + 'static,
+    scenario_extra: fn(&mut Scenario),
 ) -> Option<Eid> {
     let dir = tempfile::tempdir().expect("tempdir");
     let (idp_key_file, idp_cert_file) = keypair(dir.path(), "idp");
@@ -406,7 +421,7 @@ async fn setup_with(
     let start = chrono::Utc::now();
     let doc_until =
         start.with_timezone(&chrono_tz::Europe::Prague).date_naive() + chrono::Days::new(45);
-    let scenario = registry(
+    let mut scenario = registry(
         &[
             ("cz-nia", PID, JANA),
             ("rs-umcn", "0203985710000", PETR),
@@ -414,6 +429,7 @@ async fn setup_with(
         ],
         doc_until,
     );
+    scenario_extra(&mut scenario);
     let mut oidc_blocks = String::new();
     for (id, issuer, secret) in oidc {
         let secret_file = dir.path().join(format!("{id}.secret"));
@@ -555,7 +571,7 @@ impl Eid {
         (cookie, id)
     }
 
-    async fn sessions(&self) -> i64 {
+    pub(crate) async fn sessions(&self) -> i64 {
         self.t.app.store.session_count().await.expect("count")
     }
 }
@@ -1721,7 +1737,7 @@ impl Eid {
     }
 
     /// A whole login through the IdP (`extra` appended to the IdP's URL); the final page.
-    async fn login(&self, extra: &str) -> (Browser, Page) {
+    pub(crate) async fn login(&self, extra: &str) -> (Browser, Page) {
         let b = Browser::new();
         let r = b
             .send(b.http.get(format!("{}/t/lhota/login/nia", self.web)))
@@ -1740,7 +1756,16 @@ async fn an_idp_known_by_its_signed_metadata_is_trusted_through_it_and_refreshed
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let Some(e) = setup_with(Engine::Sqlite, None, &[], listener, metadata_block, |c| c).await
+    let Some(e) = setup_with(
+        Engine::Sqlite,
+        None,
+        &[],
+        listener,
+        metadata_block,
+        |c| c,
+        |_| {},
+    )
+    .await
     else {
         return;
     };
@@ -2004,7 +2029,17 @@ async fn an_eauth_login_goes_by_http_post_with_the_requested_service() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let Some(e) = setup_with(Engine::Sqlite, None, &[], listener, eauth_block, |c| c).await else {
+    let Some(e) = setup_with(
+        Engine::Sqlite,
+        None,
+        &[],
+        listener,
+        eauth_block,
+        |c| c,
+        |_| {},
+    )
+    .await
+    else {
         return;
     };
     let eauth = "urn:egov:bg:eauth:2.0:attributes:";
@@ -2065,7 +2100,17 @@ async fn login_requests_are_limited_per_client_behind_a_trusted_proxy() {
                 "trusted_proxies = [\"127.0.0.1\"]\npublic_url =",
             )
     }
-    let Some(e) = setup_with(Engine::Sqlite, None, &[], listener, nia_block, limited).await else {
+    let Some(e) = setup_with(
+        Engine::Sqlite,
+        None,
+        &[],
+        listener,
+        nia_block,
+        limited,
+        |_| {},
+    )
+    .await
+    else {
         return;
     };
     let http = reqwest::Client::builder()

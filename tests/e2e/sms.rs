@@ -91,7 +91,7 @@ impl Drop for SmppPeer {
 }
 
 /// Decodes a recorded short_message: drops the UDH, then GSM-7 (unpacked) or UCS-2.
-fn text_of(submit: &serde_json::Value) -> String {
+pub(crate) fn text_of(submit: &serde_json::Value) -> String {
     let bytes = hex::decode(submit["short_message_hex"].as_str().unwrap_or("")).expect("hex");
     let body = if submit["esm_class"].as_u64().unwrap_or(0) & 0x40 != 0 {
         &bytes[bytes[0] as usize + 1..]

@@ -1,0 +1,553 @@
+//! The citizen's pages through a scripted browser: log in through the pysaml2 IdP, agree,
+//! see fees with a payment QR code that decodes to the right payment, choose alerts,
+//! confirm an e-mail by the link that arrived at the SMTP server and a phone by the code
+//! the SMSC received, set a personal reminder that becomes an alert on its day, export,
+//! delete; and every form and endpoint fed malformed, oversized and hostile input.
+
+use crate::eid::{form_of, nia_block, setup_with, unescape, Browser, Page};
+use crate::helpers::*;
+use crate::sms::{text_of, SmppPeer};
+use hlidac::clock::Clock;
+use hlidac_adapters::sim::Scenario;
+use hlidac_adapters::{HistoryEntry, SubmissionStatus};
+
+/// Jana's fee (with an account and a variable symbol) and a submission with history.
+fn janas_records(s: &mut Scenario) {
+    let mut f = fee(
+        "R-LH-001",
+        JANA,
+        "Poplatek za odpady",
+        120_000,
+        "2099-05-31",
+    );
+    f.title = "Poplatek za odpady".into();
+    s.receivables.push(f);
+    let mut sub = submission(
+        "S-LH-7",
+        JANA,
+        "Žádost o povolení kácení dřevin",
+        "MULH 12/2026",
+    );
+    sub.status = SubmissionStatus::Assigned;
+    sub.history = vec![
+        HistoryEntry {
+            at: "2026-03-02T09:00:00+01:00".parse().expect("time"),
+            status: SubmissionStatus::Received,
+        },
+        HistoryEntry {
+            at: "2026-03-05T10:30:00+01:00".parse().expect("time"),
+            status: SubmissionStatus::Assigned,
+        },
+    ];
+    s.submissions.push(sub);
+}
+
+/// The CSRF token of a page's forms.
+fn csrf_of(page: &Page) -> String {
+    let (_, fields) = form_of(
+        &page.body[page
+            .body
+            .find("name=\"csrf\"")
+            .map(|i| page.body[..i].rfind("<form").unwrap_or(0))
+            .unwrap_or(0)..],
+    );
+    fields
+        .into_iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v)
+        .expect("a csrf field")
+}
+
+/// The base64 PNG of the page's payment QR code, decoded back to its text.
+fn qr_text(page: &Page) -> String {
+    use base64::Engine;
+    let body = unescape(&page.body);
+    let at = body.find("data:image/png;base64,").expect("a QR image");
+    let rest = &body[at + "data:image/png;base64,".len()..];
+    let b64 = &rest[..rest.find('"').expect("end")];
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("base64");
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().expect("png");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("frame");
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code");
+    grids[0].decode().expect("decodes").1
+}
+
+async fn post(b: &Browser, url: &str, fields: &[(&str, &str)]) -> Page {
+    let fields: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    b.post(url, &fields).await
+}
+
+#[tokio::test]
+async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
+    let smsc = SmppPeer::start(&[]);
+    let sms_config = smsc.config();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let Some(mut e) = setup_with(
+        Engine::Sqlite,
+        None,
+        &[],
+        listener,
+        nia_block,
+        move |c| c + &sms_config,
+        janas_records,
+    )
+    .await
+    else {
+        return;
+    };
+    e.t.cycle().await; // the fee and the submission are polled
+    let web = e.web.clone();
+    let lhota = format!("{web}/t/lhota");
+
+    // First login: the consent page says what is watched and how to leave.
+    let b = Browser::new();
+    let r = b.send(b.http.get(format!("{lhota}/login/nia"))).await;
+    let to_idp = r.headers()["location"].to_str().expect("loc").to_string();
+    let form = b.get(&to_idp).await;
+    let consent = b.submit(&form).await;
+    assert!(consent.url.ends_with("/consent"), "{}", consent.url);
+    assert!(consent.body.contains("Zrušit účet"), "{}", consent.body);
+    let overview = b.consent(consent).await;
+    assert!(overview.url.ends_with("/t/lhota/me"), "{}", overview.url);
+
+    // The overview: the fee with how to pay, and a QR Platba that decodes to the payment.
+    let body = &unescape(&overview.body);
+    for part in [
+        "Jana Nováková",
+        "Poplatek za odpady",
+        "1\u{a0}200,00\u{a0}Kč",
+        "77001",
+        "Žádost o povolení kácení dřevin",
+        "MULH 12/2026",
+        "přiděleno zpracovateli",
+        "2. 3. 2026",
+        "****4821",
+    ] {
+        assert!(body.contains(part), "{part} not on the overview:\n{body}");
+    }
+    let spayd = qr_text(&overview);
+    assert!(spayd.starts_with("SPD*1.0*"), "{spayd}");
+    let fields: std::collections::HashMap<&str, &str> = spayd
+        .split('*')
+        .skip(2)
+        .filter_map(|f| f.split_once(':'))
+        .collect();
+    assert_eq!(fields["ACC"], "CZ5201000000190001234567", "19-1234567/0100");
+    assert_eq!(fields["AM"], "1200.00");
+    assert_eq!(fields["CC"], "CZK");
+    assert_eq!(fields["X-VS"], "77001");
+
+    // Settings: a bad quiet-hours value comes back next to its field, nothing saved.
+    let settings = b.get(&format!("{lhota}/settings")).await;
+    let csrf = csrf_of(&settings);
+    let bad = post(
+        &b,
+        &format!("{lhota}/settings"),
+        &[
+            ("csrf", &csrf),
+            ("sub", "receivables:email"),
+            ("delivery", "daily"),
+            ("quiet_hours", "25:99-<b>"),
+            ("locale", "cs"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("aria-invalid=\"true\""), "{}", bad.body);
+    assert!(bad.body.contains("Zapište čas jako HH:MM-HH:MM"));
+    assert!(!bad.body.contains("<b>"), "the input comes back escaped");
+    let saved = post(
+        &b,
+        &format!("{lhota}/settings"),
+        &[
+            ("csrf", &csrf),
+            ("sub", "receivables:email"),
+            ("sub", "reminders:email"),
+            ("sub", "documents:sms"),
+            ("delivery", "immediate"),
+            ("quiet_hours", "22:00-07:00"),
+            ("locale", "bg"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(
+        saved.body.contains("lang=\"bg\""),
+        "the citizen's language from now on"
+    );
+    assert!(
+        saved.body.contains("Настройките са запазени"),
+        "{}",
+        saved.body
+    );
+    let citizen = {
+        let session = b.cookie("__Host-hlidac_session").expect("session");
+        e.t.app
+            .current_session(&session)
+            .await
+            .expect("live")
+            .0
+            .citizen_id
+    };
+    let mut subs =
+        e.t.app
+            .store
+            .subscriptions_of(&citizen)
+            .await
+            .expect("subs");
+    subs.sort();
+    assert_eq!(
+        subs,
+        vec![
+            ("documents".to_string(), "sms".to_string()),
+            ("receivables".into(), "email".into()),
+            ("reminders".into(), "email".into())
+        ]
+    );
+
+    // A new e-mail: confirmed by the link in the message the SMTP server received.
+    let before = e.t.smtp.count();
+    let contacts = b.get(&format!("{lhota}/contacts?lang=cs")).await;
+    let csrf = csrf_of(&contacts);
+    let added = post(
+        &b,
+        &format!("{lhota}/contacts"),
+        &[
+            ("csrf", &csrf),
+            ("email", "jana.nova@example.cz"),
+            ("phone", ""),
+        ],
+    )
+    .await;
+    assert!(
+        added.body.contains("Poslali jsme potvrzovací odkaz"),
+        "{}",
+        added.body
+    );
+    let mails =
+        e.t.smtp
+            .wait_for(before + 1, std::time::Duration::from_secs(10))
+            .await;
+    let mail = mails.last().expect("the confirmation e-mail");
+    assert_eq!(mail.to, "jana.nova@example.cz");
+    let link = mail
+        .body
+        .split_whitespace()
+        .find(|w| w.contains("/verify/"))
+        .expect("a link")
+        .to_string();
+    assert!(link.starts_with(&web), "{link}");
+    let last = if link.ends_with('0') { "1" } else { "0" };
+    let tampered = format!("{}{last}", &link[..link.len() - 1]);
+    assert_eq!(Browser::new().get(&tampered).await.status, 400);
+    let confirmed = Browser::new().get(&link).await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    assert_eq!(
+        Browser::new().get(&link).await.status,
+        400,
+        "a link works once"
+    );
+
+    // A phone: a wrong code is refused next to the field, the code the SMSC got confirms.
+    let added = post(
+        &b,
+        &format!("{lhota}/contacts"),
+        &[
+            ("csrf", &csrf),
+            ("email", ""),
+            ("phone", "+420 601 999 888"),
+        ],
+    )
+    .await;
+    assert!(added.body.contains("šestimístný kód"), "{}", added.body);
+    let submits = smsc.submits();
+    let text = text_of(submits.last().expect("the SMS"));
+    let code = text
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {text:?}"))
+        .to_string();
+    let code = code.as_str();
+    let phone =
+        e.t.app
+            .store
+            .contacts_of(&citizen)
+            .await
+            .expect("contacts")
+            .into_iter()
+            .find(|c| {
+                c.channel == "sms"
+                    && c.verified_at.is_none()
+                    && e.t.app.crypto.open(&c.address_enc).ok().as_deref() == Some("+420601999888")
+            })
+            .expect("the new phone");
+    let action = format!("/t/lhota/contacts/{}/code", phone.id);
+    let wrong = post(
+        &b,
+        &format!("{web}{action}"),
+        &[
+            ("csrf", &csrf),
+            ("code", if code == "000000" { "111111" } else { "000000" }),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status, 400);
+    assert!(wrong.body.contains("Kód nesouhlasí"), "{}", wrong.body);
+    let right = post(
+        &b,
+        &format!("{web}{action}"),
+        &[("csrf", &csrf), ("code", code)],
+    )
+    .await;
+    assert!(right.body.contains("Kontakt je potvrzen"), "{}", right.body);
+    let rows = e.t.app.store.contacts_of(&citizen).await.expect("contacts");
+    for address in ["jana.nova@example.cz", "+420601999888"] {
+        let row = rows
+            .iter()
+            .find(|c| e.t.app.crypto.open(&c.address_enc).ok().as_deref() == Some(address))
+            .expect("the contact");
+        assert!(row.verified_at.is_some(), "{address} confirmed");
+    }
+
+    // A personal reminder: refused in the past, set for tomorrow, and sent on its day.
+    let reminders = b.get(&format!("{lhota}/reminders")).await;
+    let csrf = csrf_of(&reminders);
+    let today =
+        e.t.app
+            .today(e.t.app.config.tenant("lhota").expect("lhota"));
+    let past = post(
+        &b,
+        &format!("{lhota}/reminders"),
+        &[("csrf", &csrf), ("date", &today.to_string()), ("note", "x")],
+    )
+    .await;
+    assert_eq!(past.status, 400);
+    let tomorrow = today.succ_opt().expect("tomorrow");
+    let set = post(
+        &b,
+        &format!("{lhota}/reminders"),
+        &[
+            ("csrf", &csrf),
+            ("date", &tomorrow.to_string()),
+            ("note", "Vyzvednout pas"),
+        ],
+    )
+    .await;
+    assert!(set.body.contains("Vyzvednout pas"), "{}", set.body);
+    let now = e.t.clock.now();
+    e.t.clock.set(now + chrono::Duration::days(1));
+    let mails = e.t.cycle().await;
+    assert!(
+        mails.iter().any(|m| m.subject.contains("Vyzvednout pas")),
+        "{mails:?}"
+    );
+    assert!(
+        e.t.app
+            .store
+            .reminders_of(&citizen)
+            .await
+            .expect("db")
+            .is_empty(),
+        "sent once"
+    );
+    // Back to the real day (the IdP stamps its messages with the real time), and in again:
+    // the session ended meanwhile; consent is not asked twice.
+    e.t.clock.set(now);
+    let (b, page) = e.login("").await;
+    assert!(page.url.ends_with("/t/lhota/me"), "{}", page.url);
+
+    // The export holds what is kept, opened for the citizen.
+    let export = b.send(b.http.get(format!("{lhota}/export"))).await;
+    assert_eq!(export.status(), 200);
+    assert!(export.headers()["content-disposition"]
+        .to_str()
+        .expect("cd")
+        .contains("attachment"));
+    let data: serde_json::Value = export.json().await.expect("json");
+    let text = data.to_string();
+    for part in [
+        "jana.nova@example.cz",
+        "+420601999888",
+        "Poplatek za odpady",
+        JANA,
+        "****4821",
+    ] {
+        assert!(text.contains(part), "{part} not in the export: {text}");
+    }
+
+    // Deleting: confirmation required, then nothing personal is left and the session ends.
+    let delete = b.get(&format!("{lhota}/delete")).await;
+    let csrf = csrf_of(&delete);
+    let unconfirmed = post(&b, &format!("{lhota}/delete"), &[("csrf", &csrf)]).await;
+    assert_eq!(unconfirmed.status, 400);
+    let gone = post(
+        &b,
+        &format!("{lhota}/delete"),
+        &[("csrf", &csrf), ("confirm", "yes")],
+    )
+    .await;
+    assert_eq!(gone.status, 200, "{}", gone.body);
+    assert!(e.t.app.store.citizen(&citizen).await.expect("db").is_none());
+    assert!(e
+        .t
+        .app
+        .store
+        .contacts_of(&citizen)
+        .await
+        .expect("db")
+        .is_empty());
+    assert_eq!(e.sessions().await, 0);
+    let after = b.get(&format!("{lhota}/me")).await;
+    assert!(after.url.ends_with("/t/lhota/"), "{}", after.url);
+}
+
+#[tokio::test]
+async fn every_form_and_endpoint_survives_malformed_and_hostile_input() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let Some(mut e) = setup_with(
+        Engine::Sqlite,
+        None,
+        &[],
+        listener,
+        nia_block,
+        |c| c,
+        janas_records,
+    )
+    .await
+    else {
+        return;
+    };
+    e.t.cycle().await;
+    let web = e.web.clone();
+    let lhota = format!("{web}/t/lhota");
+    let (b, page) = e.login("").await;
+    let page = b.consent(page).await;
+    assert!(page.url.ends_with("/me"), "{}", page.url);
+    let csrf = csrf_of(&b.get(&format!("{lhota}/settings")).await);
+
+    let hostile: Vec<Vec<u8>> = vec![
+        b"<script>alert(1)</script>".to_vec(),
+        b"\"><img src=x onerror=alert(1)>".to_vec(),
+        vec![0xff, 0xfe, 0x80, b'a', 0xc3],
+        "{{ 7*7 }}{% raw %}".as_bytes().to_vec(),
+        "x".repeat(20_000).into_bytes(),
+        b"../../etc/passwd\0".to_vec(),
+        "Ж".repeat(300).into_bytes(),
+    ];
+    let forms: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "/t/lhota/settings",
+            vec!["sub", "delivery", "quiet_hours", "locale"],
+        ),
+        ("/t/lhota/contacts", vec!["email", "phone"]),
+        ("/t/lhota/contacts/nosuch/code", vec!["code"]),
+        ("/t/lhota/contacts/nosuch/send", vec![]),
+        ("/t/lhota/contacts/nosuch/remove", vec![]),
+        ("/t/lhota/reminders", vec!["date", "note"]),
+        ("/t/lhota/reminders/nosuch/remove", vec![]),
+        ("/t/lhota/consent", vec!["answer"]),
+        ("/t/lhota/delete", vec!["confirm"]),
+        ("/saml/acs", vec!["SAMLResponse", "RelayState"]),
+        ("/unsubscribe/abc.all.def", vec![]),
+        // Last: with its token, this one logs out.
+        ("/logout", vec!["extra"]),
+    ];
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let session = b.cookie("__Host-hlidac_session").expect("session");
+    let mut requests = 0;
+    for (path, fields) in &forms {
+        for value in &hostile {
+            // Each field hostile in turn (the others plain), with and without the token.
+            let mut bodies = Vec::new();
+            for with_csrf in [true, false] {
+                let mut body: Vec<u8> = Vec::new();
+                if with_csrf {
+                    body.extend(format!("csrf={csrf}").as_bytes());
+                }
+                for f in fields {
+                    if !body.is_empty() {
+                        body.push(b'&');
+                    }
+                    body.extend(f.as_bytes());
+                    body.push(b'=');
+                    body.extend(value.iter().flat_map(|b| {
+                        if b.is_ascii_alphanumeric() {
+                            vec![*b]
+                        } else {
+                            format!("%{b:02X}").into_bytes()
+                        }
+                    }));
+                }
+                bodies.push(body);
+            }
+            bodies.push(value.clone()); // not a form at all
+            for body in bodies {
+                let r = raw
+                    .post(format!("{web}{path}"))
+                    .header("cookie", format!("__Host-hlidac_session={session}"))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("answer");
+                let status = r.status().as_u16();
+                let text = r.text().await.unwrap_or_default();
+                requests += 1;
+                assert!(
+                    status < 500 || status == 503 && text.contains("<html"),
+                    "{path}: {status}"
+                );
+                // Escaped text may say "onerror" harmlessly; markup must not come back.
+                for marker in ["<script>alert", "<img src=x"] {
+                    assert!(!text.contains(marker), "{path} reflected {marker}");
+                }
+            }
+        }
+    }
+    // Hostile paths and queries on the pages.
+    for path in [
+        "/t/lhota/me?lang=<script>",
+        "/t/lhota/?lang=%ff%fe",
+        "/t/<script>/me",
+        "/t/lhota/settings?done=<script>alert(1)</script>",
+        "/verify/<script>",
+        "/verify/a.b.c",
+        "/verify/%ff%00",
+        "/unsubscribe/<script>",
+        "/t/lhota/export?lang=xx",
+    ] {
+        let r = raw
+            .get(format!("{web}{path}"))
+            .header("cookie", format!("__Host-hlidac_session={session}"))
+            .send()
+            .await
+            .expect("answer");
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap_or_default();
+        requests += 1;
+        assert!(status < 500, "{path}: {status}");
+        assert!(!text.contains("<script>"), "{path} reflected markup");
+    }
+    assert!(requests > 250, "{requests} requests");
+    // The citizen's data survived all of it.
+    let (_, page) = e.login("").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Poplatek za odpady"));
+}
