@@ -7,6 +7,7 @@
 mod adapter_check;
 mod admin;
 mod bench_dispatch;
+mod browser;
 mod citizen;
 mod config_files;
 mod crash;
