@@ -245,6 +245,9 @@ delivery = { $mode ->
 settings-quiet-hours = Neposílat SMS mezi
 settings-quiet-hours-hint = Místní čas jako HH:MM-HH:MM, například 21:00-08:00. Prázdné: nastavení obce.
 settings-language = Jazyk upozornění
+settings-offsets = Připomenout platbu tolik dní před splatností
+settings-offsets-hint = Dny oddělené čárkou, například 14, 3, 0 (0 je den splatnosti). Prázdné: dny obce ({ $days }).
+error-offsets = Zapište nejvýše šest různých počtů dní od 0 do 90 oddělených čárkou.
 error-quiet-hours = Zapište čas jako HH:MM-HH:MM, například 21:00-08:00.
 error-choice = Vyberte jednu z nabízených možností.
 

@@ -244,6 +244,9 @@ delivery = { $mode ->
 settings-quiet-hours = No SMS between
 settings-quiet-hours-hint = Local times as HH:MM-HH:MM, for example 21:00-08:00. Empty: the municipality's setting.
 settings-language = Language of the alerts
+settings-offsets = Remind me of a payment this many days before it is due
+settings-offsets-hint = Days separated by commas, for example 14, 3, 0 (0 is the due day). Empty: the municipality's days ({ $days }).
+error-offsets = Write up to six different numbers of days from 0 to 90, separated by commas.
 error-quiet-hours = Write the times as HH:MM-HH:MM, for example 21:00-08:00.
 error-choice = Choose one of the options offered.
 

@@ -245,6 +245,9 @@ delivery = { $mode ->
 settings-quiet-hours = Neposielať SMS medzi
 settings-quiet-hours-hint = Miestny čas ako HH:MM-HH:MM, napríklad 21:00-08:00. Prázdne: nastavenie obce.
 settings-language = Jazyk upozornení
+settings-offsets = Pripomenúť platbu toľko dní pred splatnosťou
+settings-offsets-hint = Dni oddelené čiarkou, napríklad 14, 3, 0 (0 je deň splatnosti). Prázdne: dni obce ({ $days }).
+error-offsets = Zapíšte najviac šesť rôznych počtov dní od 0 do 90 oddelených čiarkou.
 error-quiet-hours = Zapíšte čas ako HH:MM-HH:MM, napríklad 21:00-08:00.
 error-choice = Vyberte jednu z ponúknutých možností.
 

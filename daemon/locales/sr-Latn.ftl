@@ -245,6 +245,9 @@ delivery = { $mode ->
 settings-quiet-hours = Bez SMS-a između
 settings-quiet-hours-hint = Lokalno vreme kao HH:MM-HH:MM, na primer 21:00-08:00. Prazno: podešavanje opštine.
 settings-language = Jezik obaveštenja
+settings-offsets = Podseti me na plaćanje toliko dana pre roka
+settings-offsets-hint = Dani odvojeni zarezom, na primer 14, 3, 0 (0 je dan dospeća). Prazno: dani opštine ({ $days }).
+error-offsets = Upišite najviše šest različitih brojeva dana od 0 do 90, odvojenih zarezom.
 error-quiet-hours = Upišite vreme kao HH:MM-HH:MM, na primer 21:00-08:00.
 error-choice = Izaberite jednu od ponuđenih mogućnosti.
 

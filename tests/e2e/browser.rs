@@ -179,11 +179,15 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     );
     d.audit("settings-error").await;
     d.fill("#quiet_hours", "21:30-07:00").await;
+    d.fill("#offsets", "10, 2").await;
     d.click("form[action='/t/lhota/settings'] button[type=submit]")
         .await;
     let (url, html) = d.html().await;
     assert!(url.contains("done=saved"), "{url}");
-    assert!(html.contains("21:30-07:00"));
+    assert!(
+        html.contains("21:30-07:00") && html.contains("10, 2"),
+        "{html}"
+    );
 
     // A new e-mail address, confirmed through the link in the message that arrived.
     d.goto(&format!("{lhota}/contacts")).await;

@@ -13,15 +13,21 @@ use hlidac_adapters::{HistoryEntry, SubmissionStatus};
 
 /// Jana's fee (with an account and a variable symbol) and a submission with history.
 fn janas_records(s: &mut Scenario) {
-    let mut f = fee(
+    s.receivables.push(fee(
         "R-LH-001",
         JANA,
         "Poplatek za odpady",
         120_000,
         "2099-05-31",
-    );
-    f.title = "Poplatek za odpady".into();
-    s.receivables.push(f);
+    ));
+    // Due in 20 days: the citizen's own reminder days decide when she hears of it.
+    let due = (chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Prague)
+        .date_naive()
+        + chrono::Days::new(20))
+    .to_string();
+    s.receivables
+        .push(fee("R-LH-002", JANA, "Poplatek ze psů", 50_000, &due));
     let mut sub = submission(
         "S-LH-7",
         JANA,
@@ -178,6 +184,7 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
             ("sub", "documents:sms"),
             ("delivery", "immediate"),
             ("quiet_hours", "22:00-07:00"),
+            ("offsets", "10"),
             ("locale", "bg"),
         ],
     )
@@ -361,6 +368,22 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
             .expect("db")
             .is_empty(),
         "sent once"
+    );
+    // Her own reminder day (10) instead of the municipality's (14, 3, 0): nothing 14 days
+    // before the dog fee is due, the reminder 10 days before, in her language now.
+    e.t.clock.set(now + chrono::Duration::days(6));
+    let mails = e.t.cycle().await;
+    assert!(
+        !mails.iter().any(|m| m.subject.contains("Poplatek ze psů")),
+        "{mails:?}"
+    );
+    e.t.clock.set(now + chrono::Duration::days(10));
+    let mails = e.t.cycle().await;
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.subject.contains("Poplatek ze psů") && m.subject.contains("10 дни")),
+        "the 10-day reminder: {mails:?}"
     );
     // Back to the real day (the IdP stamps its messages with the real time), and in again:
     // the session ended meanwhile; consent is not asked twice.

@@ -17,10 +17,21 @@ pub struct CitizenInfo {
     pub quiet_hours: Option<String>,
     pub delivery: Option<String>,
     pub consented_at: Option<i64>,
+    pub reminder_offsets: Option<String>,
     pub created_at: i64,
 }
 
-const CITIZEN_COLUMNS: &str = "id, tenant_id, person_hash, subject_hash, locale, quiet_hours, delivery, consented_at, created_at";
+const CITIZEN_COLUMNS: &str = "id, tenant_id, person_hash, subject_hash, locale, quiet_hours, delivery, consented_at, reminder_offsets, created_at";
+
+/// A citizen's settings as the settings page saves them.
+pub struct SettingsIn<'a> {
+    pub subscriptions: &'a [(String, String)],
+    pub quiet_hours: Option<&'a str>,
+    pub delivery: &'a str,
+    pub locale: &'a str,
+    /// Own reminder days ("14,3,0"); None: the municipality's.
+    pub reminder_offsets: Option<&'a str>,
+}
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ContactRow {
@@ -151,10 +162,7 @@ impl Store {
     pub async fn save_settings(
         &self,
         citizen_id: &str,
-        subscriptions: &[(String, String)],
-        quiet_hours: Option<&str>,
-        delivery: &str,
-        locale: &str,
+        s: &SettingsIn<'_>,
         now: i64,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
@@ -162,7 +170,7 @@ impl Store {
             .bind(citizen_id)
             .execute(&mut *tx)
             .await?;
-        for (topic, channel) in subscriptions {
+        for (topic, channel) in s.subscriptions {
             sqlx::query(
                 "INSERT INTO subscriptions (citizen_id, topic, channel, created_at) VALUES ($1, $2, $3, $4)",
             )
@@ -174,16 +182,32 @@ impl Store {
             .await?;
         }
         sqlx::query(
-            "UPDATE citizens SET quiet_hours = $2, delivery = $3, locale = $4 WHERE id = $1",
+            "UPDATE citizens SET quiet_hours = $2, delivery = $3, locale = $4, reminder_offsets = $5
+             WHERE id = $1",
         )
         .bind(citizen_id)
-        .bind(quiet_hours)
-        .bind(delivery)
-        .bind(locale)
+        .bind(s.quiet_hours)
+        .bind(s.delivery)
+        .bind(s.locale)
+        .bind(s.reminder_offsets)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// (person hash, own reminder days) of a tenant's citizens who chose their own.
+    pub async fn custom_offsets(&self, tenant: &str) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT person_hash, reminder_offsets FROM citizens
+             WHERE tenant_id = $1 AND reminder_offsets IS NOT NULL",
+        )
+        .bind(tenant)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("person_hash")?, r.try_get("reminder_offsets")?)))
+            .collect()
     }
 
     pub async fn contacts_of(&self, citizen_id: &str) -> Result<Vec<ContactRow>> {

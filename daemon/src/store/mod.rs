@@ -19,7 +19,7 @@ mod tracking;
 pub use identity::{DocumentIn, DocumentRow, FlowRow, LinkIn, NewSession, SessionRow};
 
 pub use admin::*;
-pub use citizen::{AlertRow, Challenge, CitizenInfo, ContactRow, ReminderRow};
+pub use citizen::{AlertRow, Challenge, CitizenInfo, ContactRow, ReminderRow, SettingsIn};
 pub use priors::*;
 pub use tracking::*;
 
@@ -754,7 +754,22 @@ fn value_rows(rows: usize, cols: usize) -> String {
 }
 
 /// A subscribed citizen with a usable contact: (citizen id, topic, channel).
-type Recipient = (String, String, String);
+/// (citizen, topic, channel, the citizen's own reminder days).
+type Recipient = (String, String, String, Option<String>);
+
+/// A reminder made for a day some citizen chose goes only to those whose days (their own,
+/// else the municipality's) include it.
+fn reminder_day_wanted(e: &NewEvent, own: Option<&str>) -> bool {
+    let Some(day) = e.payload.get("offset").and_then(|o| o.as_u64()) else {
+        return true;
+    };
+    match own.and_then(crate::watch::rules::parse_offsets) {
+        Some(list) => list.contains(&(day as u32)),
+        None => e.payload["tenant_offsets"]
+            .as_array()
+            .is_none_or(|a| a.iter().any(|o| o.as_u64() == Some(day))),
+    }
+}
 
 /// Rows per multi-row statement (well under both engines' parameter limits).
 const BATCH: usize = 200;
@@ -849,7 +864,7 @@ async fn insert_events(
         }
         for (tenant, people) in by_tenant {
             let sql = format!(
-                "SELECT c.id, c.person_hash, s.topic, s.channel
+                "SELECT c.id, c.person_hash, s.topic, s.channel, c.reminder_offsets
                  FROM citizens c JOIN subscriptions s ON s.citizen_id = c.id
                  WHERE c.tenant_id = $1 AND c.person_hash IN ({})
                    AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
@@ -872,6 +887,7 @@ async fn insert_events(
                     r.try_get(0)?,
                     r.try_get(2)?,
                     r.try_get(3)?,
+                    r.try_get(4)?,
                 ));
             }
         }
@@ -880,8 +896,8 @@ async fn insert_events(
             let Some(list) = recipients.get(&(e.tenant_id.as_str(), e.person_hash.as_str())) else {
                 continue;
             };
-            for (citizen, topic, channel) in list {
-                if topic == e.topic() {
+            for (citizen, topic, channel, own_offsets) in list {
+                if topic == e.topic() && reminder_day_wanted(e, own_offsets.as_deref()) {
                     let key = stable_id(&["alert", &e.id, channel, citizen]);
                     rows.push((key, e, citizen, channel));
                 }

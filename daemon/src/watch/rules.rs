@@ -29,9 +29,18 @@ pub async fn evaluate(app: &App) -> Result<usize, StoreError> {
 
 pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, StoreError> {
     let today = app.today(tenant);
+    // Citizens' own reminder days, by person: reminders are made for those too, and
+    // each citizen gets only the ones of their own days.
+    let mut custom: std::collections::HashMap<String, Vec<Vec<u32>>> = Default::default();
+    for (person, offsets) in app.store.custom_offsets(&tenant.id).await? {
+        if let Some(list) = parse_offsets(&offsets) {
+            custom.entry(person).or_default().push(list);
+        }
+    }
     let max_offset = tenant
         .reminder_offsets_days
         .iter()
+        .chain(custom.values().flatten().flatten())
         .copied()
         .max()
         .unwrap_or(0);
@@ -53,7 +62,11 @@ pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, 
             continue;
         };
         let dry_run = tenant.dry_run || tenant.source(&source_id).is_some_and(|s| s.dry_run);
-        for mut e in receivable_events(tenant, &source_id, &obs, &r, today) {
+        let own = custom
+            .get(&obs.person_hash)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for mut e in receivable_events(tenant, &source_id, &obs, &r, today, own) {
             e.dry_run = dry_run;
             if !app.store.event_exists(&e.id).await? {
                 events.push(e);
@@ -200,6 +213,7 @@ pub fn receivable_events(
     obs: &Observation,
     r: &Receivable,
     today: NaiveDate,
+    own_offsets: &[Vec<u32>],
 ) -> Vec<NewEvent> {
     let tz = tenant.tz();
     let first_seen = tz
@@ -227,7 +241,14 @@ pub fn receivable_events(
             out.push(base("receivable.overdue", id, None));
             continue;
         }
-        if let Some(o) = reminder_offset(tenant, due, today, first_seen) {
+        // The municipality's days and each citizen's own: one event per day reached.
+        let mut offsets: Vec<u32> = std::iter::once(&tenant.reminder_offsets_days)
+            .chain(own_offsets)
+            .filter_map(|list| reminder_offset(list, due, today, first_seen))
+            .collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        for o in offsets {
             let id = stable_id(&[
                 &tenant.id,
                 source_id,
@@ -236,11 +257,16 @@ pub fn receivable_events(
                 &due.to_string(),
                 &o.to_string(),
             ]);
-            out.push(base("receivable.reminder", id, end_of_day(tenant, due)));
+            let mut e = base("receivable.reminder", id, end_of_day(tenant, due));
+            e.payload["offset"] = o.into();
+            e.payload["tenant_offsets"] = tenant.reminder_offsets_days.clone().into();
+            out.push(e);
         }
     }
     if let Some(d) = r.open_discount() {
-        if let Some(o) = reminder_offset(tenant, d.until, today, first_seen).filter(|&o| o > 0) {
+        if let Some(o) = reminder_offset(&tenant.reminder_offsets_days, d.until, today, first_seen)
+            .filter(|&o| o > 0)
+        {
             let id = stable_id(&[
                 &tenant.id,
                 source_id,
@@ -273,14 +299,13 @@ pub fn receivable_events(
 /// The reminder offset that applies to `date` on `today`: the smallest configured offset
 /// already reached whose day came after hlidac first saw the record.
 fn reminder_offset(
-    tenant: &TenantConfig,
+    offsets: &[u32],
     date: NaiveDate,
     today: NaiveDate,
     first_seen: NaiveDate,
 ) -> Option<u32> {
     let days_left = (date - today).num_days();
-    tenant
-        .reminder_offsets_days
+    offsets
         .iter()
         .copied()
         .filter(|&o| i64::from(o) >= days_left)
@@ -289,6 +314,22 @@ fn reminder_offset(
                 .is_some_and(|d| d > first_seen)
         })
         .min()
+}
+
+/// A citizen's own reminder days ("14,3,0"): at most six, each 0 to 90 days, no repeats.
+pub fn parse_offsets(text: &str) -> Option<Vec<u32>> {
+    let mut list = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let n: u32 = part.parse().ok().filter(|n| *n <= 90)?;
+        if list.contains(&n) {
+            return None;
+        }
+        list.push(n);
+    }
+    (!list.is_empty() && list.len() <= 6).then(|| {
+        list.sort_unstable_by(|a, b| b.cmp(a));
+        list
+    })
 }
 
 /// The end of `date` in the tenant's time zone: an alert about that day is useless after.
@@ -399,7 +440,7 @@ mod tests {
 
     fn kinds_on(day: NaiveDate, first_seen: NaiveDate, due: NaiveDate) -> Vec<String> {
         let r = fee(due, ReceivableStatus::Open);
-        receivable_events(&tenant(), "s", &obs(first_seen), &r, day)
+        receivable_events(&tenant(), "s", &obs(first_seen), &r, day, &[])
             .into_iter()
             .map(|e| format!("{}@{}", e.kind, e.payload["days_left"]))
             .collect()
@@ -443,6 +484,30 @@ mod tests {
     }
 
     #[test]
+    fn a_citizens_own_days_add_reminders_marked_with_their_day() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let open = fee(d("2026-05-31"), ReceivableStatus::Open);
+        let own = vec![vec![10, 1]];
+        let on = |day: &str| {
+            receivable_events(&tenant(), "s", &obs(d("2026-04-01")), &open, d(day), &own)
+                .into_iter()
+                .map(|e| e.payload["offset"].as_u64().unwrap_or(99))
+                .collect::<Vec<_>>()
+        };
+        // The municipality's 14, 3, 0 and the citizen's 10 and 1, each on its day.
+        assert_eq!(on("2026-05-17"), [14]);
+        assert_eq!(on("2026-05-21"), [10, 14]);
+        assert_eq!(on("2026-05-28"), [3, 10]);
+        assert_eq!(on("2026-05-30"), [1, 3]);
+        assert_eq!(parse_offsets("14, 3,0"), Some(vec![14, 3, 0]));
+        assert_eq!(parse_offsets("3,3"), None, "repeated");
+        assert_eq!(parse_offsets("91"), None, "too far");
+        assert_eq!(parse_offsets("1,2,3,4,5,6,7"), None, "too many");
+        assert_eq!(parse_offsets("x"), None);
+        assert_eq!(parse_offsets(""), None);
+    }
+
+    #[test]
     fn settled_receivables_never_remind_and_ids_are_stable() {
         let d = |s: &str| s.parse::<NaiveDate>().expect("date");
         let paid = fee(d("2026-05-31"), ReceivableStatus::Paid);
@@ -451,7 +516,8 @@ mod tests {
             "s",
             &obs(d("2026-05-01")),
             &paid,
-            d("2026-06-05")
+            d("2026-06-05"),
+            &[]
         )
         .is_empty());
         let open = fee(d("2026-05-31"), ReceivableStatus::Open);
@@ -461,6 +527,7 @@ mod tests {
             &obs(d("2026-05-01")),
             &open,
             d("2026-05-29"),
+            &[],
         );
         let b = receivable_events(
             &tenant(),
@@ -468,6 +535,7 @@ mod tests {
             &obs(d("2026-05-01")),
             &open,
             d("2026-05-30"),
+            &[],
         );
         assert_eq!(
             a[0].id, b[0].id,

@@ -512,40 +512,43 @@ async fn settings_page(
     let ctx = settings_ctx(
         &v,
         q.done.as_deref(),
-        subscribed,
-        v.citizen
-            .delivery
-            .clone()
-            .unwrap_or_else(|| "immediate".into()),
-        v.citizen.quiet_hours.clone().unwrap_or_default(),
-        v.citizen
-            .locale
-            .clone()
-            .unwrap_or_else(|| v.tenant.locale.clone()),
+        json!({
+            "subscribed": subscribed,
+            "delivery": v.citizen.delivery.clone().unwrap_or_else(|| "immediate".into()),
+            "quiet_hours": v.citizen.quiet_hours.clone().unwrap_or_default(),
+            "citizen_locale": v.citizen.locale.clone().unwrap_or_else(|| v.tenant.locale.clone()),
+            "offsets": v.citizen.reminder_offsets.as_deref().unwrap_or("").replace(',', ", "),
+        }),
         json!({}),
     );
     v.page(StatusCode::OK, "settings.html", ctx)
 }
 
-fn settings_ctx(
-    v: &Visit,
-    done: Option<&str>,
-    subscribed: Vec<String>,
-    delivery: String,
-    quiet_hours: String,
-    citizen_locale: String,
-    errors: Value,
-) -> Value {
+/// The settings page with `shown` (subscribed, delivery, quiet_hours, citizen_locale,
+/// offsets) in its fields.
+fn settings_ctx(v: &Visit, done: Option<&str>, shown: Value, errors: Value) -> Value {
     let mut ctx = v.base("title-settings", "settings", done);
     ctx["topics"] = TOPICS
         .iter()
         .map(|t| json!({"id": t}))
         .collect::<Vec<_>>()
         .into();
-    ctx["subscribed"] = subscribed.into();
-    ctx["delivery"] = delivery.into();
-    ctx["quiet_hours"] = quiet_hours.into();
-    ctx["citizen_locale"] = citizen_locale.into();
+    for key in [
+        "subscribed",
+        "delivery",
+        "quiet_hours",
+        "citizen_locale",
+        "offsets",
+    ] {
+        ctx[key] = shown[key].clone();
+    }
+    let days: Vec<String> = v
+        .tenant
+        .reminder_offsets_days
+        .iter()
+        .map(u32::to_string)
+        .collect();
+    ctx["tenant_offsets"] = days.join(", ").into();
     ctx["errors"] = errors;
     ctx
 }
@@ -589,28 +592,43 @@ async fn settings_save(
     {
         errors.insert("quiet_hours".into(), v.t("error-quiet-hours").into());
     }
+    let offsets_text = form.get("offsets").unwrap_or("").trim();
+    let offsets = if offsets_text.is_empty() {
+        None
+    } else {
+        match crate::watch::rules::parse_offsets(offsets_text) {
+            Some(list) => Some(
+                list.iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            None => {
+                errors.insert("offsets".into(), v.t("error-offsets").into());
+                None
+            }
+        }
+    };
     let locale = form.get("locale").unwrap_or(&v.tenant.locale);
     let locale = i18n::LOCALES.iter().find(|l| **l == locale).copied();
     if locale.is_none() {
         errors.insert("locale".into(), v.t("error-choice").into());
     }
     if !errors.is_empty() {
-        let subscribed = subscriptions
+        let subscribed: Vec<String> = subscriptions
             .iter()
             .map(|(t, c)| format!("{t}:{c}"))
             .collect();
         let ctx = settings_ctx(
             &v,
             None,
-            subscribed,
-            if matches!(delivery, "immediate" | "daily") {
-                delivery
-            } else {
-                "immediate"
-            }
-            .into(),
-            quiet.chars().take(11).collect(),
-            locale.unwrap_or(v.lang).into(),
+            json!({
+                "subscribed": subscribed,
+                "delivery": if matches!(delivery, "immediate" | "daily") { delivery } else { "immediate" },
+                "quiet_hours": quiet.chars().take(11).collect::<String>(),
+                "citizen_locale": locale.unwrap_or(v.lang),
+                "offsets": offsets_text.chars().take(40).collect::<String>(),
+            }),
             errors.into(),
         );
         return v.page(StatusCode::BAD_REQUEST, "settings.html", ctx);
@@ -621,10 +639,13 @@ async fn settings_save(
         .store
         .save_settings(
             &v.citizen.id,
-            &subscriptions,
-            (!quiet.is_empty()).then_some(quiet),
-            delivery,
-            locale,
+            &crate::store::SettingsIn {
+                subscriptions: &subscriptions,
+                quiet_hours: (!quiet.is_empty()).then_some(quiet),
+                delivery,
+                locale,
+                reminder_offsets: offsets.as_deref(),
+            },
             v.now(),
         )
         .await
