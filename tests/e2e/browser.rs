@@ -5,9 +5,9 @@
 //! confirmed through the link that reached the SMTP server, and alerts are stopped through
 //! an e-mail's own unsubscribe link.
 
-use crate::eid::{nia_block, setup_with};
+use crate::citizen::janas_records;
+use crate::eid::setup_citizen;
 use crate::helpers::*;
-use hlidac_adapters::sim::Scenario;
 use serde_json::{json, Value};
 use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -103,38 +103,9 @@ impl Driver {
     }
 }
 
-fn records(s: &mut Scenario) {
-    s.receivables.push(fee(
-        "R-LH-001",
-        JANA,
-        "Poplatek za odpady",
-        120_000,
-        "2099-05-31",
-    ));
-    s.submissions.push(submission(
-        "S-LH-7",
-        JANA,
-        "Žádost o povolení kácení dřevin",
-        "MULH 12/2026",
-    ));
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let Some(mut e) = setup_with(
-        Engine::Sqlite,
-        None,
-        &[],
-        listener,
-        nia_block,
-        |c| c,
-        records,
-    )
-    .await
-    else {
+    let Some(mut e) = setup_citizen(|c| c, janas_records).await else {
         return;
     };
     e.t.cycle().await; // the fee and the submission arrive, and their alerts go out
@@ -156,6 +127,20 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     let (url, html) = d.html().await;
     assert!(url.ends_with("/t/lhota/me"), "{url}");
     assert!(html.contains("Jana Nováková") && html.contains("Poplatek za odpady"));
+    // The payment QR codes are drawn (the page's policy lets their data: images in).
+    let images = d
+        .call(json!({"cmd": "images", "selector": ".qr img"}))
+        .await;
+    let widths: Vec<u64> = images["widths"]
+        .as_array()
+        .expect("widths")
+        .iter()
+        .filter_map(|w| w.as_u64())
+        .collect();
+    assert!(
+        !widths.is_empty() && widths.iter().all(|w| *w > 100),
+        "{images}"
+    );
     d.audit("overview").await;
 
     // Subscribe: fees and reminders by e-mail, a daily summary, quiet hours.
@@ -170,7 +155,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.fill("#quiet_hours", "21:30-07:00").await;
     // A bad value first: the message stands next to the field.
     d.fill("#quiet_hours", "půlnoc").await;
-    d.click("form[action='/t/lhota/settings'] button[type=submit]")
+    d.click("form[method=post][action='/t/lhota/settings'] button[type=submit]")
         .await;
     let (_, html) = d.html().await;
     assert!(
@@ -180,7 +165,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.audit("settings-error").await;
     d.fill("#quiet_hours", "21:30-07:00").await;
     d.fill("#offsets", "10, 2").await;
-    d.click("form[action='/t/lhota/settings'] button[type=submit]")
+    d.click("form[method=post][action='/t/lhota/settings'] button[type=submit]")
         .await;
     let (url, html) = d.html().await;
     assert!(url.contains("done=saved"), "{url}");
@@ -194,7 +179,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.audit("contacts").await;
     let before = e.t.smtp.count();
     d.fill("#email", "jana.prohlizec@example.cz").await;
-    d.click("form[action='/t/lhota/contacts'] button[type=submit]")
+    d.click("form[method=post][action='/t/lhota/contacts'] button[type=submit]")
         .await;
     let mails =
         e.t.smtp
@@ -211,6 +196,8 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
         .expect("a link")
         .to_string();
     d.goto(&link).await;
+    d.audit("verify").await;
+    d.click("main form button").await;
     let (_, html) = d.html().await;
     assert!(html.contains("E-mail potvrzen"), "{html}");
     d.audit("verified").await;
@@ -224,7 +211,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.fill("#date", &(today + chrono::Days::new(7)).to_string())
         .await;
     d.fill("#note", "Vyzvednout nový pas").await;
-    d.click("form[action='/t/lhota/reminders'] button[type=submit]")
+    d.click("form[method=post][action='/t/lhota/reminders'] button[type=submit]")
         .await;
     let (_, html) = d.html().await;
     assert!(html.contains("Vyzvednout nový pas"));
@@ -274,7 +261,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.goto(&format!("{lhota}/delete")).await;
     d.call(json!({"cmd": "check", "selector": "#confirm"}))
         .await;
-    d.click("form[action='/t/lhota/delete'] button[type=submit]")
+    d.click("form[method=post][action='/t/lhota/delete'] button[type=submit]")
         .await;
     d.audit("deleted").await;
     assert_eq!(e.sessions().await, 0);

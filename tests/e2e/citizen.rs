@@ -4,7 +4,7 @@
 //! the SMSC received, set a personal reminder that becomes an alert on its day, export,
 //! delete; and every form and endpoint fed malformed, oversized and hostile input.
 
-use crate::eid::{form_of, nia_block, setup_with, unescape, Browser, Page};
+use crate::eid::{form_of, setup_citizen, unescape, Browser, Page};
 use crate::helpers::*;
 use crate::sms::{text_of, SmppPeer};
 use hlidac::clock::Clock;
@@ -12,7 +12,7 @@ use hlidac_adapters::sim::Scenario;
 use hlidac_adapters::{HistoryEntry, SubmissionStatus};
 
 /// Jana's fee (with an account and a variable symbol) and a submission with history.
-fn janas_records(s: &mut Scenario) {
+pub(crate) fn janas_records(s: &mut Scenario) {
     s.receivables.push(fee(
         "R-LH-001",
         JANA,
@@ -97,20 +97,7 @@ async fn post(b: &Browser, url: &str, fields: &[(&str, &str)]) -> Page {
 async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     let smsc = SmppPeer::start(&[]);
     let sms_config = smsc.config();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let Some(mut e) = setup_with(
-        Engine::Sqlite,
-        None,
-        &[],
-        listener,
-        nia_block,
-        move |c| c + &sms_config,
-        janas_records,
-    )
-    .await
-    else {
+    let Some(mut e) = setup_citizen(move |c| c + &sms_config, janas_records).await else {
         return;
     };
     e.t.cycle().await; // the fee and the submission are polled
@@ -259,10 +246,18 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     let last = if link.ends_with('0') { "1" } else { "0" };
     let tampered = format!("{}{last}", &link[..link.len() - 1]);
     assert_eq!(Browser::new().get(&tampered).await.status, 400);
-    let confirmed = Browser::new().get(&link).await;
+    // Opening the link (as a mail scanner would) confirms nothing; its button does.
+    let other = Browser::new();
+    let asked = other.get(&link).await;
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    assert!(unescape(&asked.body).contains("jana.nova@example.cz"));
+    let rows = e.t.app.store.contacts_of(&citizen).await.expect("contacts");
+    assert!(rows.iter().any(|c| c.verified_at.is_none()
+        && e.t.app.crypto.open(&c.address_enc).ok().as_deref() == Some("jana.nova@example.cz")));
+    let confirmed = other.post(&link, &[]).await;
     assert_eq!(confirmed.status, 200, "{}", confirmed.body);
     assert_eq!(
-        Browser::new().get(&link).await.status,
+        other.post(&link, &[]).await.status,
         400,
         "a link works once"
     );
@@ -438,20 +433,7 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
 
 #[tokio::test]
 async fn every_form_and_endpoint_survives_malformed_and_hostile_input() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let Some(mut e) = setup_with(
-        Engine::Sqlite,
-        None,
-        &[],
-        listener,
-        nia_block,
-        |c| c,
-        janas_records,
-    )
-    .await
-    else {
+    let Some(mut e) = setup_citizen(|c| c, janas_records).await else {
         return;
     };
     e.t.cycle().await;
@@ -486,6 +468,7 @@ async fn every_form_and_endpoint_survives_malformed_and_hostile_input() {
         ("/t/lhota/delete", vec!["confirm"]),
         ("/saml/acs", vec!["SAMLResponse", "RelayState"]),
         ("/unsubscribe/abc.all.def", vec![]),
+        ("/verify/abc.1.0123456789abcdef0123456789abcdef", vec![]),
         // Last: with its token, this one logs out.
         ("/logout", vec!["extra"]),
     ];

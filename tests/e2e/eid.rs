@@ -368,6 +368,27 @@ async fn setup_on(
     .await
 }
 
+/// The daemon on SQLite with the NIA-like IdP, `tweak` applied to its config and
+/// `records` added to the simulator's scenario (the citizen pages' tests).
+pub(crate) async fn setup_citizen(
+    tweak: impl Fn(String) -> String + Send + Sync + 'static,
+    records: fn(&mut Scenario),
+) -> Option<Eid> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    setup_with(
+        Engine::Sqlite,
+        None,
+        &[],
+        listener,
+        nia_block,
+        tweak,
+        records,
+    )
+    .await
+}
+
 /// [`setup_on`] with the IdP's block given, and the whole config text changed by `tweak`.
 pub(crate) async fn setup_with(
     engine: Engine,

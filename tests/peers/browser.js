@@ -10,6 +10,8 @@
 //   {"cmd": "select", "selector": "…", "value": "…"}
 //   {"cmd": "page"}                                    → {"url", "title", "html", "lang"}
 //   {"cmd": "axe"}                                     → {"violations": [{id, impact, help, nodes}]}
+//   {"cmd": "images", "selector": "…"}                 → {"widths"} the images' natural widths
+//                                                        (0: the image was not drawn)
 //   {"cmd": "screenshot", "name": "…"}                 → {"path"} (full page, PNG in --out)
 //   {"cmd": "download", "selector": "…"}               → {"path"} of the file the click saved
 //   {"cmd": "quit"}
@@ -90,6 +92,10 @@ async function main() {
         html: await page.content(),
         lang: await page.evaluate(() => document.documentElement.lang),
       };
+    },
+    async images(c) {
+      const widths = await page.$$eval(c.selector, (imgs) => imgs.map((i) => i.naturalWidth));
+      return { widths };
     },
     async axe() {
       await page.addScriptTag({ path: axePath });

@@ -298,11 +298,13 @@ impl Store {
             Some("receivables") => "receivable.%",
             Some("submissions") => "submission.%",
             Some("documents") => "document.%",
+            Some("reminders") => "personal.%",
             _ => "%",
         };
         sqlx::query(
             "UPDATE outbox SET state = 'suppressed', last_error = 'unsubscribed', updated_at = $3
-             WHERE citizen_id = $1 AND channel = 'email' AND state = 'queued' AND kind LIKE $2",
+             WHERE citizen_id = $1 AND channel = 'email' AND state IN ('queued', 'held')
+               AND kind LIKE $2",
         )
         .bind(citizen_id)
         .bind(kinds)

@@ -317,7 +317,47 @@ impl Store {
         .await?)
     }
 
-    /// A new code for a contact (the old one is gone).
+    /// Counts one confirmation sent for a citizen on `day`; returns the day's count.
+    pub async fn count_confirmation_send(&self, citizen_id: &str, day: &str) -> Result<i64> {
+        sqlx::query(
+            "UPDATE citizens SET confirm_sends = CASE WHEN confirm_day = $2 THEN confirm_sends + 1 ELSE 1 END,
+                confirm_day = $2 WHERE id = $1",
+        )
+        .bind(citizen_id)
+        .bind(day)
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query("SELECT confirm_sends FROM citizens WHERE id = $1")
+            .bind(citizen_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("confirm_sends")?)
+    }
+
+    /// Subscribes a citizen to `topics` by e-mail, unless they have chosen anything yet.
+    pub async fn subscribe_if_none(
+        &self,
+        citizen_id: &str,
+        topics: &[&str],
+        now: i64,
+    ) -> Result<()> {
+        for topic in topics {
+            sqlx::query(
+                "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
+                 SELECT $1, $2, 'email', $3
+                 WHERE NOT EXISTS (SELECT 1 FROM subscriptions WHERE citizen_id = $1 AND topic = $2)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(citizen_id)
+            .bind(topic)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// A new code for a contact (the old one is gone; failed tries still count).
     pub async fn set_challenge(
         &self,
         contact_id: &str,
@@ -328,7 +368,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO contact_challenges (contact_id, code_hash, attempts, expires_at, sent_at)
              VALUES ($1, $2, 0, $3, $4)
-             ON CONFLICT (contact_id) DO UPDATE SET code_hash = excluded.code_hash, attempts = 0,
+             ON CONFLICT (contact_id) DO UPDATE SET code_hash = excluded.code_hash,
                 expires_at = excluded.expires_at, sent_at = excluded.sent_at",
         )
         .bind(contact_id)

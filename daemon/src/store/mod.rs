@@ -400,13 +400,22 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE outbox SET state = 'suppressed', last_error = 'citizen removed', updated_at = $2
-             WHERE citizen_id = $1 AND state IN ('queued', 'sending')",
+             WHERE citizen_id = $1 AND state IN ('queued', 'sending', 'held', 'digested')",
         )
         .bind(id)
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        // The citizen's own reminders live on in their events (the note sealed): gone too.
         for sql in [
+            "DELETE FROM delivery_attempts WHERE outbox_id IN (SELECT o.id FROM outbox o
+               JOIN events e ON e.id = o.event_id
+               WHERE o.citizen_id = $1 AND e.source_id = 'personal')",
+            "DELETE FROM outbox WHERE citizen_id = $1 AND event_id IN
+               (SELECT id FROM events WHERE source_id = 'personal')",
+            "DELETE FROM events WHERE source_id = 'personal' AND person_hash =
+               (SELECT person_hash FROM citizens WHERE id = $1)
+               AND tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)",
             "DELETE FROM subscriptions WHERE citizen_id = $1",
             "DELETE FROM contacts WHERE citizen_id = $1",
             "DELETE FROM tracked_submissions WHERE citizen_id = $1",

@@ -40,6 +40,10 @@ const LINK_VALID_MS: i64 = 24 * 3600 * 1000;
 const CODE_VALID_MS: i64 = 10 * 60 * 1000;
 const CODE_ATTEMPTS: i64 = 5;
 const RESEND_AFTER_MS: i64 = 60 * 1000;
+/// Confirmations (links and codes) one citizen may have sent a day, and contacts they may
+/// keep: limits against using the form to flood someone's phone or mailbox.
+const SENDS_PER_DAY: i64 = 5;
+const CONTACTS_MAX: usize = 10;
 /// Topics a citizen can choose, in the order shown.
 const TOPICS: &[&str] = &["receivables", "submissions", "documents", "reminders"];
 const CHANNELS: &[&str] = &["email", "sms"];
@@ -60,7 +64,7 @@ pub fn routes() -> Router<CurrentApp> {
         .route("/t/{tenant}/contacts/{id}/send", post(contact_send))
         .route("/t/{tenant}/contacts/{id}/code", post(contact_code))
         .route("/t/{tenant}/contacts/{id}/remove", post(contact_remove))
-        .route("/verify/{token}", get(verify_email))
+        .route("/verify/{token}", get(verify_page).post(verify_confirm))
         .route(
             "/t/{tenant}/reminders",
             get(reminders_page).post(reminder_add),
@@ -178,10 +182,12 @@ impl Visit {
         let notice = done
             .and_then(|d| NOTICES.iter().find(|n| **n == d))
             .map(|n| self.t(&format!("notice-{n}")));
+        let page = if nav.is_empty() { "consent" } else { nav };
         json!({
             "title": self.t(title),
             "tenant": {"id": self.tenant.id, "name": self.tenant.name},
             "nav": nav,
+            "here": format!("/t/{}/{page}", self.tenant.id),
             "csrf": self.csrf,
             "notice": notice,
             "errors": {},
@@ -223,6 +229,8 @@ impl Visit {
 /// The notices a page may show after a form (`?done=`).
 const NOTICES: &[&str] = &[
     "saved",
+    "locked",
+    "send-limit",
     "contact-added",
     "link-sent",
     "code-sent",
@@ -269,6 +277,20 @@ impl FormData {
     }
 }
 
+/// A form the session's citizen posted: the visit and the form, its CSRF token checked.
+async fn posted(
+    current: &CurrentApp,
+    tenant: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+    consent: bool,
+) -> Result<(Visit, FormData), Response> {
+    let v = visit(current, tenant, headers, None, consent).await?;
+    let form = FormData::parse(body);
+    checked(&v, &form)?;
+    Ok((v, form))
+}
+
 /// The form's CSRF token is the session's: else a page saying the form expired.
 fn checked(v: &Visit, form: &FormData) -> Result<(), Response> {
     let given = form.get("csrf").unwrap_or("");
@@ -307,20 +329,28 @@ async fn consent_answer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let v = match visit(&current, &tenant, &headers, None, false).await {
-        Ok(v) => v,
+    let (v, form) = match posted(&current, &tenant, &headers, &body, false).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = FormData::parse(&body);
-    if let Err(r) = checked(&v, &form) {
-        return r;
-    }
     match form.get("answer") {
-        Some("yes") => match v.app.store.set_consent(&v.citizen.id, v.now()).await {
-            Ok(()) => redirect(&format!("/t/{}/me", v.tenant.id)),
-            Err(e) => v.failed(e),
-        },
-        Some("no") => match forget(&v).await {
+        Some("yes") => {
+            // Agreeing to be told: by e-mail about every topic, until the citizen
+            // chooses otherwise (only confirmed contacts ever receive anything).
+            let consented = async {
+                v.app.store.set_consent(&v.citizen.id, v.now()).await?;
+                v.app
+                    .store
+                    .subscribe_if_none(&v.citizen.id, TOPICS, v.now())
+                    .await
+            };
+            match consented.await {
+                Ok(()) => redirect(&format!("/t/{}/me", v.tenant.id)),
+                Err(e) => v.failed(e),
+            }
+        }
+        // Declining forgets this municipality's record only (another's consent stands).
+        Some("no") => match forget_here(&v).await {
             Ok(()) => {
                 let mut r = pages::message(
                     StatusCode::OK,
@@ -559,14 +589,10 @@ async fn settings_save(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let v = match visit(&current, &tenant, &headers, None, true).await {
-        Ok(v) => v,
+    let (v, form) = match posted(&current, &tenant, &headers, &body, true).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = FormData::parse(&body);
-    if let Err(r) = checked(&v, &form) {
-        return r;
-    }
     let mut errors = serde_json::Map::new();
     let mut subscriptions = Vec::new();
     for s in form.all("sub") {
@@ -718,14 +744,10 @@ async fn contact_add(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let v = match visit(&current, &tenant, &headers, None, true).await {
-        Ok(v) => v,
+    let (v, form) = match posted(&current, &tenant, &headers, &body, true).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = FormData::parse(&body);
-    if let Err(r) = checked(&v, &form) {
-        return r;
-    }
     let email = form.get("email").unwrap_or("").trim().to_string();
     let phone: String = form
         .get("phone")
@@ -749,6 +771,13 @@ async fn contact_add(
     }
     if email.is_empty() && phone.is_empty() {
         errors.insert("email".into(), v.t("error-contact-empty").into());
+    }
+    match v.app.store.contacts_of(&v.citizen.id).await {
+        Ok(list) if list.len() >= CONTACTS_MAX => {
+            errors.insert("email".into(), v.t("error-contacts-limit").into());
+        }
+        Ok(_) => {}
+        Err(e) => return v.failed(e),
     }
     if !errors.is_empty() {
         let shown = json!({
@@ -808,14 +837,10 @@ async fn contact_send(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let v = match visit(&current, &tenant, &headers, None, true).await {
-        Ok(v) => v,
+    let (v, _) = match posted(&current, &tenant, &headers, &body, true).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = FormData::parse(&body);
-    if let Err(r) = checked(&v, &form) {
-        return r;
-    }
     match send_confirmation(&v, &id).await {
         Ok(Some(done)) => redirect(&format!("/t/{}/contacts?done={done}", v.tenant.id)),
         Ok(None) => redirect(&format!("/t/{}/contacts", v.tenant.id)),
@@ -836,6 +861,19 @@ async fn send_confirmation(v: &Visit, contact_id: &str) -> Result<Option<&'stati
     };
     match app.store.challenge(contact_id).await {
         Ok(Some(ch)) if now - ch.sent_at < RESEND_AFTER_MS => return Ok(Some("wait")),
+        // Tried too often: this contact takes no more codes (remove it and add it again,
+        // within the day's allowance of confirmations).
+        Ok(Some(ch)) if ch.attempts >= CODE_ATTEMPTS => return Ok(Some("locked")),
+        Ok(_) => {}
+        Err(e) => return Err(v.failed(e)),
+    }
+    let today = app.today(&v.tenant).to_string();
+    match app
+        .store
+        .count_confirmation_send(&v.citizen.id, &today)
+        .await
+    {
+        Ok(n) if n > SENDS_PER_DAY => return Ok(Some("send-limit")),
         Ok(_) => {}
         Err(e) => return Err(v.failed(e)),
     }
@@ -988,14 +1026,10 @@ async fn contact_code(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let v = match visit(&current, &tenant, &headers, None, true).await {
-        Ok(v) => v,
+    let (v, form) = match posted(&current, &tenant, &headers, &body, true).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = FormData::parse(&body);
-    if let Err(r) = checked(&v, &form) {
-        return r;
-    }
     let code = form.get("code").unwrap_or("").trim().to_string();
     let contact = match v.app.store.contact_of(&v.citizen.id, &id).await {
         Ok(Some(c)) => c,
@@ -1006,7 +1040,7 @@ async fn contact_code(
         return redirect(&format!("/t/{}/contacts?done=verified", v.tenant.id));
     }
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return code_refused(&v, "error-code").await;
+        return code_refused(&v, &id, "error-code").await;
     }
     let challenge = match v.app.store.challenge(&id).await {
         Ok(c) => c,
@@ -1014,10 +1048,10 @@ async fn contact_code(
     };
     let now = v.now();
     let Some(ch) = challenge.filter(|c| c.code_hash != LINK_MARK) else {
-        return code_refused(&v, "error-code-expired").await;
+        return code_refused(&v, &id, "error-code-expired").await;
     };
     if now >= ch.expires_at || ch.attempts >= CODE_ATTEMPTS {
-        return code_refused(&v, "error-code-expired").await;
+        return code_refused(&v, &id, "error-code-expired").await;
     }
     let attempts = match v.app.store.count_attempt(&id).await {
         Ok(a) => a,
@@ -1033,7 +1067,7 @@ async fn contact_code(
         } else {
             "error-code-wrong"
         };
-        return code_refused(&v, key).await;
+        return code_refused(&v, &id, key).await;
     }
     match v.app.store.verify_contact(&id, now).await {
         Ok(_) => redirect(&format!("/t/{}/contacts?done=verified", v.tenant.id)),
@@ -1041,13 +1075,14 @@ async fn contact_code(
     }
 }
 
-async fn code_refused(v: &Visit, key: &str) -> Response {
+/// The contacts page again, the code's message next to that contact's code field.
+async fn code_refused(v: &Visit, contact_id: &str, key: &str) -> Response {
     contacts_view(
         v,
         StatusCode::BAD_REQUEST,
         None,
         json!({}),
-        json!({"code": v.t(key)}),
+        json!({"code": v.t(key), "code_for": contact_id}),
     )
     .await
 }
@@ -1058,25 +1093,40 @@ async fn contact_remove(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let v = match visit(&current, &tenant, &headers, None, true).await {
-        Ok(v) => v,
+    let (v, _) = match posted(&current, &tenant, &headers, &body, true).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = FormData::parse(&body);
-    if let Err(r) = checked(&v, &form) {
-        return r;
-    }
     match v.app.store.remove_contact(&v.citizen.id, &id).await {
         Ok(_) => redirect(&format!("/t/{}/contacts?done=removed", v.tenant.id)),
         Err(e) => v.failed(e),
     }
 }
 
-/// The link from the confirmation e-mail: works without logging in.
-async fn verify_email(
+/// The link from the confirmation e-mail, without logging in: the page asks to confirm
+/// with a button (a mail scanner fetching the link confirms nothing); the button's POST
+/// confirms.
+async fn verify_page(
     State(current): State<CurrentApp>,
     Path(token): Path<String>,
     headers: HeaderMap,
+) -> Response {
+    verify_link(&current, &token, &headers, false).await
+}
+
+async fn verify_confirm(
+    State(current): State<CurrentApp>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    verify_link(&current, &token, &headers, true).await
+}
+
+async fn verify_link(
+    current: &CurrentApp,
+    token: &str,
+    headers: &HeaderMap,
+    confirm: bool,
 ) -> Response {
     let app = current.borrow().clone();
     let now = app.clock.now_ms();
@@ -1091,18 +1141,19 @@ async fn verify_email(
         }
         _ => false,
     };
+    let failed = |lang: &str, e: crate::store::StoreError| {
+        tracing::error!(error = %e, "verify link: database error");
+        pages::message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            lang,
+            "try-later",
+            "try-later-text",
+        )
+    };
     let owner = if valid {
         match app.store.contact_owner(parts[0]).await {
             Ok(o) => o,
-            Err(e) => {
-                tracing::error!(error = %e, "verify link: database error");
-                return pages::message(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    i18n::REFERENCE,
-                    "try-later",
-                    "try-later-text",
-                );
-            }
+            Err(e) => return failed(i18n::REFERENCE, e),
         }
     } else {
         None
@@ -1113,7 +1164,7 @@ async fn verify_email(
     };
     let lang = pages::language(
         None,
-        &headers,
+        headers,
         citizen.as_ref().and_then(|c| c.locale.as_deref()),
         citizen
             .as_ref()
@@ -1121,34 +1172,43 @@ async fn verify_email(
             .map(|t| t.locale.as_str())
             .unwrap_or(i18n::REFERENCE),
     );
-    match owner {
-        Some((_, None)) => match app.store.verify_contact(parts[0], now).await {
-            Ok(true) => {
-                tracing::info!("a contact was confirmed by its link");
-                pages::message(StatusCode::OK, lang, "verify-ok", "verify-ok-text")
-            }
-            Ok(false) => pages::message(
-                StatusCode::BAD_REQUEST,
-                lang,
-                "verify-bad",
-                "verify-bad-text",
-            ),
-            Err(e) => {
-                tracing::error!(error = %e, "verify link: database error");
-                pages::message(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    lang,
-                    "try-later",
-                    "try-later-text",
-                )
-            }
-        },
-        _ => pages::message(
+    let bad = || {
+        pages::message(
             StatusCode::BAD_REQUEST,
             lang,
             "verify-bad",
             "verify-bad-text",
-        ),
+        )
+    };
+    let (Some((citizen_id, None)), Some(c)) = (owner, citizen) else {
+        return bad();
+    };
+    if !confirm {
+        let address = match app.store.contact_of(&citizen_id, parts[0]).await {
+            Ok(Some(k)) => app.crypto.open(&k.address_enc).unwrap_or_default(),
+            Ok(None) => return bad(),
+            Err(e) => return failed(lang, e),
+        };
+        let tenant = app.config.tenant(&c.tenant_id);
+        return pages::respond(
+            StatusCode::OK,
+            "verify.html",
+            lang,
+            json!({
+                "title": i18n::t(lang, "verify-confirm", &[]),
+                "tenant": tenant.map(|t| json!({"id": t.id, "name": t.name})),
+                "address": address,
+                "here": format!("/verify/{token}"),
+            }),
+        );
+    }
+    match app.store.verify_contact(parts[0], now).await {
+        Ok(true) => {
+            tracing::info!("a contact was confirmed by its link");
+            pages::message(StatusCode::OK, lang, "verify-ok", "verify-ok-text")
+        }
+        Ok(false) => bad(),
+        Err(e) => failed(lang, e),
     }
 }
 
@@ -1204,14 +1264,10 @@ async fn reminder_add(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let v = match visit(&current, &tenant, &headers, None, true).await {
-        Ok(v) => v,
+    let (v, form) = match posted(&current, &tenant, &headers, &body, true).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = FormData::parse(&body);
-    if let Err(r) = checked(&v, &form) {
-        return r;
-    }
     let date_text = form.get("date").unwrap_or("").trim().to_string();
     let note = form.get("note").unwrap_or("").trim().to_string();
     let today = v.app.today(&v.tenant);
@@ -1237,7 +1293,7 @@ async fn reminder_add(
         Err(e) => return v.failed(e),
     };
     if existing >= MAX_REMINDERS {
-        errors.insert("date".into(), v.t("error-date").into());
+        errors.insert("date".into(), v.t("error-reminders-limit").into());
     }
     let (Some(date), true) = (date, errors.is_empty()) else {
         let shown = json!({
@@ -1257,7 +1313,16 @@ async fn reminder_add(
         )
         .await
     {
-        Ok(_) => redirect(&format!("/t/{}/reminders?done=reminder-added", v.tenant.id)),
+        // A reminder is meant to arrive: by e-mail unless the citizen chose otherwise.
+        Ok(_) => match v
+            .app
+            .store
+            .subscribe_if_none(&v.citizen.id, &["reminders"], v.now())
+            .await
+        {
+            Ok(()) => redirect(&format!("/t/{}/reminders?done=reminder-added", v.tenant.id)),
+            Err(e) => v.failed(e),
+        },
         Err(e) => v.failed(e),
     }
 }
@@ -1268,14 +1333,10 @@ async fn reminder_remove(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let v = match visit(&current, &tenant, &headers, None, true).await {
-        Ok(v) => v,
+    let (v, _) = match posted(&current, &tenant, &headers, &body, true).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = FormData::parse(&body);
-    if let Err(r) = checked(&v, &form) {
-        return r;
-    }
     match v.app.store.remove_reminder(&v.citizen.id, &id).await {
         Ok(_) => redirect(&format!("/t/{}/reminders?done=removed", v.tenant.id)),
         Err(e) => v.failed(e),
@@ -1387,7 +1448,7 @@ async fn export_json(v: &Visit) -> Result<Value, crate::store::StoreError> {
             .collect();
         let alerts: Vec<Value> = app
             .store
-            .citizen_alerts(&c.id, 1000)
+            .citizen_alerts(&c.id, i64::MAX)
             .await?
             .into_iter()
             .map(|a| {
@@ -1446,14 +1507,10 @@ async fn delete_account(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let v = match visit(&current, &tenant, &headers, None, false).await {
-        Ok(v) => v,
+    let (v, form) = match posted(&current, &tenant, &headers, &body, false).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = FormData::parse(&body);
-    if let Err(r) = checked(&v, &form) {
-        return r;
-    }
     if form.get("confirm") != Some("yes") {
         let mut ctx = v.base("title-delete", "delete", None);
         ctx["errors"] = json!({"confirm": v.t("error-confirm")});
@@ -1468,6 +1525,17 @@ async fn delete_account(
         }
         Err(e) => v.failed(e),
     }
+}
+
+/// Removes the person's record in this municipality and ends the session.
+async fn forget_here(v: &Visit) -> Result<(), crate::store::StoreError> {
+    v.app.store.remove_citizen(&v.citizen.id, v.now()).await?;
+    let _ = v
+        .app
+        .store
+        .end_session(&v.app.session_hash(&v.cookie))
+        .await;
+    Ok(())
 }
 
 /// Removes the person's record in every municipality they logged in to: contacts,

@@ -139,6 +139,7 @@ async fn landing(
         serde_json::json!({
             "title": crate::i18n::t(lang, "login-title", &[]),
             "tenant": {"id": t.id, "name": t.name},
+            "here": format!("/t/{}/", t.id),
             "idps": idps,
             "logged_in": logged_in,
         }),

@@ -27,6 +27,7 @@ const PAGES: &[(&str, &str)] = &[
     page!("reminders.html"),
     page!("delete.html"),
     page!("post.html"),
+    page!("verify.html"),
     page!("unsubscribe.html"),
 ];
 
@@ -84,6 +85,7 @@ pub fn render(name: &str, lang: &str, mut ctx: serde_json::Value) -> Result<Stri
         obj.entry("nav").or_insert(serde_json::Value::Null);
         obj.entry("tenant").or_insert(serde_json::Value::Null);
         obj.entry("csrf").or_insert(serde_json::Value::Null);
+        obj.entry("here").or_insert(serde_json::Value::Null);
     }
     env()
         .get_template(name)
@@ -135,7 +137,7 @@ pub fn secure_headers(h: &mut HeaderMap) {
     h.insert(
         "content-security-policy",
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
 }

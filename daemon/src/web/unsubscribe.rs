@@ -87,6 +87,7 @@ async fn page(
         serde_json::json!({
             "title": crate::i18n::t(lang, "unsubscribe-title", &[]),
             "topic": topic.as_deref().unwrap_or("all"),
+            "here": format!("/unsubscribe/{token}"),
         }),
     )
 }
