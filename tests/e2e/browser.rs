@@ -116,6 +116,8 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     let mut d = Driver::start(&out).await;
 
     // Landing, then the login through the IdP, whose page posts back by script.
+    d.goto(&format!("{lhota}/?lang=bg")).await;
+    d.audit("landing").await;
     d.goto(&format!("{lhota}/?lang=cs")).await;
     d.audit("landing").await;
     d.call(
@@ -123,6 +125,9 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     )
     .await;
     d.audit("consent").await;
+    d.goto(&format!("{lhota}/consent?lang=bg")).await;
+    d.audit("consent").await;
+    d.goto(&format!("{lhota}/consent?lang=cs")).await;
     d.click("button[name=answer][value=yes]").await;
     let (url, html) = d.html().await;
     assert!(url.ends_with("/t/lhota/me"), "{url}");
@@ -234,7 +239,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.click("form.lang button").await;
     let (_, html) = d.html().await;
     assert!(html.contains("lang=\"bg\""), "{html}");
-    for page in ["me", "settings", "contacts", "reminders", "delete"] {
+    for page in ["me", "settings", "contacts", "reminders", "delete", ""] {
         d.goto(&format!("{lhota}/{page}")).await;
         d.audit(page).await;
     }

@@ -97,7 +97,10 @@ async fn post(b: &Browser, url: &str, fields: &[(&str, &str)]) -> Page {
 async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     let smsc = SmppPeer::start(&[]);
     let sms_config = smsc.config();
-    let Some(mut e) = setup_citizen(move |c| c + &sms_config, janas_records).await else {
+    // A second municipality on the same instance, where Jana has logged in too.
+    let ves = "\n[[tenant]]\nid = \"ves\"\nname = \"Obec Ves\"\nlocale = \"cs\"\n\
+               time_zone = \"Europe/Prague\"\nsender = { email = \"hlidac@ves.example\" }\n";
+    let Some(mut e) = setup_citizen(move |c| c + &sms_config + ves, janas_records).await else {
         return;
     };
     e.t.cycle().await; // the fee and the submission are polled
@@ -114,6 +117,48 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     assert!(consent.body.contains("Zrušit účet"), "{}", consent.body);
     let overview = b.consent(consent).await;
     assert!(overview.url.ends_with("/t/lhota/me"), "{}", overview.url);
+
+    // Jana logged in at Ves too (one identity, linked there): the overview shows each
+    // municipality under its own name.
+    let citizen = {
+        let session = b.cookie("__Host-hlidac_session").expect("session");
+        e.t.app
+            .current_session(&session)
+            .await
+            .expect("live")
+            .0
+            .citizen_id
+    };
+    let here =
+        e.t.app
+            .store
+            .citizen(&citizen)
+            .await
+            .expect("db")
+            .expect("Jana");
+    e.t.app
+        .store
+        .link_citizen(
+            &hlidac::store::LinkIn {
+                tenant: "ves",
+                person_hash: &here.person_hash,
+                person_ref_enc: &e.t.app.crypto.seal(JANA),
+                subject_hash: here.subject_hash.as_deref().expect("linked by eID"),
+                locale: "cs",
+                contacts: vec![],
+                documents: vec![],
+            },
+            e.t.clock.now_ms(),
+        )
+        .await
+        .expect("linked at Ves");
+    let overview = b.get(&format!("{lhota}/me")).await;
+    let lhota_at = overview
+        .body
+        .find(">Obec Lhota</h2>")
+        .expect("Lhota's section");
+    let ves_at = overview.body.find(">Obec Ves</h2>").expect("Ves's section");
+    assert!(lhota_at < ves_at, "this municipality first");
 
     // The overview: the fee with how to pay, and a QR Platba that decodes to the payment.
     let body = &unescape(&overview.body);
@@ -186,15 +231,6 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
         "{}",
         saved.body
     );
-    let citizen = {
-        let session = b.cookie("__Host-hlidac_session").expect("session");
-        e.t.app
-            .current_session(&session)
-            .await
-            .expect("live")
-            .0
-            .citizen_id
-    };
     let mut subs =
         e.t.app
             .store
@@ -418,6 +454,16 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     .await;
     assert_eq!(gone.status, 200, "{}", gone.body);
     assert!(e.t.app.store.citizen(&citizen).await.expect("db").is_none());
+    let subject = here.subject_hash.as_deref().expect("subject");
+    assert!(
+        e.t.app
+            .store
+            .citizens_of_subject(subject)
+            .await
+            .expect("db")
+            .is_empty(),
+        "gone in every municipality, Ves too"
+    );
     assert!(e
         .t
         .app
