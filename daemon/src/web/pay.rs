@@ -189,4 +189,95 @@ mod tests {
         assert_eq!(czech_iban("abc/0800"), None);
         assert_eq!(czech_iban("<script>/0800"), None);
     }
+
+    fn receivable(currency: &str, cents: i64, payment: hlidac_adapters::PaymentInfo) -> Receivable {
+        serde_json::from_value(serde_json::json!({
+            "key": "R1", "person_ref": "", "kind": "waste_fee", "title": "Poplatek*za odpady",
+            "currency": currency, "amount_due": hlidac_adapters::Money(cents),
+            "amount_outstanding": hlidac_adapters::Money(cents), "payment": payment,
+            "status": "open",
+        }))
+        .expect("a receivable")
+    }
+
+    /// Draws the code and reads it back as a phone's camera would.
+    fn scanned(text: &str) -> String {
+        let png = qr_png(text, 4).expect("png");
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+            .read_info()
+            .expect("png header");
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).expect("frame");
+        let (w, h) = (info.width as usize, info.height as usize);
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
+        let grids = img.detect_grids();
+        assert_eq!(grids.len(), 1);
+        grids[0].decode().expect("decodes").1
+    }
+
+    #[test]
+    fn payment_codes_decode_back_to_the_payment() {
+        let czk = receivable(
+            "CZK",
+            120_050,
+            hlidac_adapters::PaymentInfo {
+                account: Some("19-2000145399/0800".into()),
+                variable_symbol: Some("1337".into()),
+                ..Default::default()
+            },
+        );
+        let (code, caption) = payment_code(&czk, "Obec Lhota").expect("QR Platba");
+        assert_eq!(caption, "qr-caption-spayd");
+        assert_eq!(
+            scanned(&code),
+            "SPD*1.0*ACC:CZ6508000000192000145399*AM:1200.50*CC:CZK*X-VS:1337*MSG:Poplatekza odpady",
+            "no '*' inside a value"
+        );
+        let eur = receivable(
+            "EUR",
+            4_590,
+            hlidac_adapters::PaymentInfo {
+                iban: Some("SK31 1200 0000 1987 4263 7541".into()),
+                reference: Some("2026/117".into()),
+                ..Default::default()
+            },
+        );
+        let (code, caption) = payment_code(&eur, "Obec Ves").expect("EPC");
+        assert_eq!(caption, "qr-caption-epc");
+        let lines: Vec<String> = scanned(&code).lines().map(str::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "BCD",
+                "002",
+                "1",
+                "SCT",
+                "",
+                "Obec Ves",
+                "SK3112000000198742637541",
+                "EUR45.90",
+                "",
+                "",
+                "2026/117"
+            ]
+        );
+        // Nothing to pay, a bad account, another currency: no code at all.
+        assert!(
+            payment_code(&receivable("CZK", 0, czk.payment.clone().expect("p")), "x").is_none()
+        );
+        let bad = hlidac_adapters::PaymentInfo {
+            account: Some("19-2000145398/0800".into()),
+            iban: Some("CZ00 0800 0000 1920 0014 5399".into()),
+            ..Default::default()
+        };
+        assert!(
+            payment_code(&receivable("CZK", 100, bad), "x").is_none(),
+            "a bad IBAN"
+        );
+        assert!(payment_code(
+            &receivable("RSD", 100, czk.payment.clone().expect("p")),
+            "x"
+        )
+        .is_none());
+    }
 }
