@@ -194,12 +194,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
         .iter()
         .find(|m| m.to == "jana.prohlizec@example.cz")
         .expect("the confirmation e-mail");
-    let link = mail
-        .body
-        .split_whitespace()
-        .find(|w| w.contains("/verify/"))
-        .expect("a link")
-        .to_string();
+    let link = link_in(&mail.body, "/verify/");
     d.goto(&link).await;
     d.audit("verify").await;
     d.click("main form button").await;
@@ -256,12 +251,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
             .into_iter()
             .find(|m| m.to == JANA_MAIL && !m.list_unsubscribe.is_empty())
             .expect("an alert e-mail to Jana");
-    let unsubscribe = alert
-        .body
-        .split_whitespace()
-        .find(|w| w.contains("/unsubscribe/"))
-        .expect("the footer's link")
-        .to_string();
+    let unsubscribe = link_in(&alert.body, "/unsubscribe/");
     d.goto(&unsubscribe).await;
     d.audit("unsubscribe").await;
     d.click("main form button").await;

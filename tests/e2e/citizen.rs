@@ -272,12 +272,7 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
             .await;
     let mail = mails.last().expect("the confirmation e-mail");
     assert_eq!(mail.to, "jana.nova@example.cz");
-    let link = mail
-        .body
-        .split_whitespace()
-        .find(|w| w.contains("/verify/"))
-        .expect("a link")
-        .to_string();
+    let link = link_in(&mail.body, "/verify/");
     assert!(link.starts_with(&web), "{link}");
     let last = if link.ends_with('0') { "1" } else { "0" };
     let tampered = format!("{}{last}", &link[..link.len() - 1]);

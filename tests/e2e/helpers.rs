@@ -471,6 +471,14 @@ pub fn submission(key: &str, person: &str, matter: &str, filing: &str) -> Submis
     }
 }
 
+/// The first link in a text that contains `marker` (a confirmation or unsubscribe link).
+pub fn link_in(text: &str, marker: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.contains(marker))
+        .unwrap_or_else(|| panic!("no {marker} link in {text}"))
+        .to_string()
+}
+
 /// Asserts that `mails` are exactly the expected (recipient, subject fragment) pairs, in
 /// any order, and returns them sorted like `expected`.
 pub fn expect_mails(mails: &[Mail], expected: &[(&str, &str)]) -> Vec<Mail> {

@@ -445,16 +445,7 @@ async fn prepare(
         "email" => Ok(email(app, alert, tenant, &address, content)
             .map_err(|why| with_dropped(Finish::new(AlertState::Failed, why)))),
         "sms" => {
-            let from = tenant
-                .sms_sender
-                .clone()
-                .or_else(|| app.config.sms.as_ref().map(|s| s.sender.clone()))
-                .unwrap_or_default();
-            let text = if tenant.sms_transliterate {
-                crate::notify::sms::transliterate(&content.subject)
-            } else {
-                content.subject
-            };
+            let (from, text) = crate::notify::sms::outgoing(&app.config, tenant, content.subject);
             Ok(Ok(Outgoing::Sms {
                 from,
                 to: address,

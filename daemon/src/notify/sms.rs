@@ -235,6 +235,26 @@ impl SmsSender {
     }
 }
 
+/// How a tenant's SMS goes out: its sender (the tenant's, else the instance's) and the
+/// text, transliterated into GSM letters when the tenant asks for it.
+pub fn outgoing(
+    config: &crate::config::Config,
+    tenant: &crate::config::TenantConfig,
+    text: String,
+) -> (String, String) {
+    let sender = tenant
+        .sms_sender
+        .clone()
+        .or_else(|| config.sms.as_ref().map(|s| s.sender.clone()))
+        .unwrap_or_default();
+    let text = if tenant.sms_transliterate {
+        transliterate(&text)
+    } else {
+        text
+    };
+    (sender, text)
+}
+
 /// Rewrites text into the GSM 03.38 alphabet: Latin diacritics dropped (keeping the few
 /// GSM has, such as é and ä), Cyrillic transliterated (Bulgarian and Serbian), anything
 /// else left for UCS-2.

@@ -106,15 +106,6 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_locale(&self, id: &str, locale: &str) -> Result<()> {
-        sqlx::query("UPDATE citizens SET locale = $2 WHERE id = $1")
-            .bind(id)
-            .bind(locale)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// (kind, data) of the records the municipality's sources hold about a person.
     pub async fn person_records(
         &self,

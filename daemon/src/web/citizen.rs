@@ -934,16 +934,7 @@ async fn send_confirmation(v: &Visit, contact_id: &str) -> Result<Option<&'stati
                 "try-later-text",
             ));
         };
-        let sender = tenant
-            .sms_sender
-            .clone()
-            .or_else(|| app.config.sms.as_ref().map(|s| s.sender.clone()))
-            .unwrap_or_default();
-        let text = if tenant.sms_transliterate {
-            crate::notify::sms::transliterate(&text)
-        } else {
-            text
-        };
+        let (sender, text) = crate::notify::sms::outgoing(&app.config, tenant, text);
         let id = crate::store::new_id();
         if let Err(e) = sms.send(&id, &sender, &address, &text).await {
             tracing::warn!(error = %e, "contact confirmation SMS not sent");
@@ -1458,7 +1449,7 @@ async fn export_json(v: &Visit) -> Result<Value, crate::store::StoreError> {
             .collect();
         out.push(json!({
             "municipality": {"id": c.tenant_id, "name": tenant_name},
-            "registry_person": app.store_person_ref(&c).await,
+            "registry_person": person_ref_of(app, &c).await,
             "language": c.locale,
             "delivery": c.delivery,
             "quiet_hours": c.quiet_hours,
@@ -1479,12 +1470,10 @@ async fn export_json(v: &Visit) -> Result<Value, crate::store::StoreError> {
     }))
 }
 
-impl App {
-    /// The registry's reference of a citizen, opened for their export.
-    async fn store_person_ref(&self, c: &CitizenInfo) -> Option<String> {
-        let sealed = self.store.person_ref_enc(&c.id).await.ok()??;
-        self.crypto.open(&sealed).ok()
-    }
+/// The registry's reference of a citizen, opened for their export.
+async fn person_ref_of(app: &App, c: &CitizenInfo) -> Option<String> {
+    let sealed = app.store.person_ref_enc(&c.id).await.ok()??;
+    app.crypto.open(&sealed).ok()
 }
 
 async fn delete_page(
