@@ -283,10 +283,17 @@ fn init_logging(config: &Config) {
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
+    // Text and journald lines escape outside values in one field formatter; JSON escapes
+    // by being JSON.
+    use crate::ops::logfmt::EscapedFields;
     let _ = match config.log.format {
         LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Journald => builder.without_time().with_ansi(false).try_init(),
+        LogFormat::Text => builder.fmt_fields(EscapedFields).try_init(),
+        LogFormat::Journald => builder
+            .fmt_fields(EscapedFields)
+            .without_time()
+            .with_ansi(false)
+            .try_init(),
     };
 }
 

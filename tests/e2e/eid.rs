@@ -1007,6 +1007,41 @@ async fn a_login_below_the_municipality_s_level_of_assurance_is_refused() {
     assert_eq!(e.sessions().await, 0);
 }
 
+#[tokio::test]
+async fn a_citizen_who_cancels_at_the_idp_is_told_so_in_the_municipality_s_language() {
+    let Some(e) = setup(Engine::Sqlite, None, &[]).await else {
+        return;
+    };
+    // The IdP answers with a signed Response that carries a status and no assertion.
+    let user = serde_json::json!({"error": {
+        "status": "urn:oasis:names:tc:SAML:2.0:status:AuthnFailed",
+        "message": "the user cancelled"}});
+    std::fs::write(e.dir.path().join("user.json"), user.to_string()).expect("user");
+    let (b, form) = e.to_acs(false).await;
+    let response = Eid::saml_response_of(&form);
+    assert!(!response.contains("Assertion"), "{response}");
+    let page = b.submit(&form).await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    assert!(
+        page.body.contains("Přihlášení nebylo dokončeno"),
+        "a Czech page that says the login was not completed: {}",
+        page.body
+    );
+    assert!(!page.body.contains("assertion"), "{}", page.body);
+    assert_eq!(e.sessions().await, 0);
+    let rows =
+        e.t.app
+            .store
+            .login_rows(Some("lhota"), 0, i64::MAX)
+            .await
+            .expect("logins");
+    assert!(
+        rows.iter()
+            .any(|r| r.idp == "nia" && r.outcome == "declined"),
+        "{rows:?}"
+    );
+}
+
 /// Moves the signed assertion and puts a forged one where a careless SP would read it.
 fn xsw(signed: &str, variant: u8) -> String {
     let doc = roxmltree::Document::parse(signed).expect("parse");

@@ -4,7 +4,7 @@
 //! counted in `logins`, and leaves no session behind.
 
 use super::oidc::{OidcIdp, Pending};
-use super::saml::{Outgoing, Refused, SamlIdp, Sp};
+use super::saml::{Answer, Outgoing, Refused, SamlIdp, Sp};
 use super::{map_profile, VerifiedIdentity};
 use crate::app::App;
 use crate::config::{Config, SamlIdpConfig, SourceKind};
@@ -37,6 +37,9 @@ pub enum Failure {
     NotLinked(String),
     /// The login's level of assurance is below the municipality's minimum.
     LowLoa,
+    /// The IdP answered that it did not log the citizen in (they cancelled, or it failed):
+    /// its status codes, by name.
+    Declined(String),
     /// Too many attempts from this address.
     TooMany,
     /// No such tenant or identity provider.
@@ -51,6 +54,7 @@ impl Failure {
             Failure::Refused(_) => "refused",
             Failure::NotLinked(_) => "not_linked",
             Failure::LowLoa => "low_loa",
+            Failure::Declined(_) => "declined",
             Failure::TooMany => "rate_limited",
             Failure::Unknown => "unknown",
             Failure::Error(_) => "error",
@@ -498,7 +502,14 @@ impl App {
         let now = self.clock.now_ms();
         let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
         let idps = self.logins.saml(now);
-        let assertion = sp.check_response(&idps, saml_response, now)?;
+        let assertion = match sp.read_response(&idps, saml_response, now)? {
+            Answer::LoggedIn(a) => a,
+            Answer::Declined(d) => {
+                let tenant = self.flow_of(flow_cookie).await.map(|(t, _)| t);
+                *who = Some((tenant.unwrap_or_default(), d.idp));
+                return Err(Failure::Declined(d.status));
+            }
+        };
         *who = Some((String::new(), assertion.idp.clone()));
         let replay_key = self.crypto.hash(
             "assertion",
@@ -635,6 +646,17 @@ impl App {
             ..Default::default()
         };
         self.link_and_open(&flow.tenant_id, identity, profile).await
+    }
+
+    /// The (tenant, IdP) of the login this browser has in progress, without taking it: for
+    /// a refusal page in the tenant's language before the answer is checked.
+    pub async fn flow_of(&self, flow_cookie: Option<&str>) -> Option<(String, String)> {
+        let hash = self.flow_hash(flow_cookie?);
+        self.store
+            .pending_flow(&hash, self.clock.now_ms())
+            .await
+            .ok()
+            .flatten()
     }
 
     /// Takes the login this browser started, when the answer is for it (`answering`: its
@@ -864,6 +886,13 @@ impl App {
             | Err(Failure::Error(reason)) => {
                 tracing::warn!(tenant, idp, outcome, reason = %reason, "login refused")
             }
+            Err(Failure::Declined(status)) => tracing::warn!(
+                tenant,
+                idp,
+                outcome = "declined",
+                status = %status,
+                "login not completed: the identity provider answered with a status"
+            ),
             Err(f) => tracing::warn!(tenant, idp, outcome = f.outcome(), "login refused"),
         }
         // Only configured names reach the table and the metrics' labels.

@@ -417,14 +417,33 @@ impl Sp {
         Ok(Outgoing::Redirect(format!("{endpoint}{sep}{query}")))
     }
 
-    /// Every check on a posted `SAMLResponse`, except those that need the database (the
-    /// pending request and the replay cache), which the caller does with the result.
+    /// Every check on a posted `SAMLResponse` that logged the citizen in; a Response with
+    /// another status is refused with it.
     pub fn check_response(
         &self,
         idps: &[SamlIdp],
         saml_response: &str,
         now_ms: i64,
     ) -> Result<Assertion, Refused> {
+        match self.read_response(idps, saml_response, now_ms)? {
+            Answer::LoggedIn(a) => Ok(a),
+            Answer::Declined(d) => Err(Refused(format!(
+                "the identity provider did not log the citizen in ({})",
+                d.status
+            ))),
+        }
+    }
+
+    /// Every check on a posted `SAMLResponse`, except those that need the database (the
+    /// pending request and the replay cache), which the caller does with the result. The
+    /// status is read before the assertions: a Response that says the citizen cancelled
+    /// (or the IdP failed) carries none, and is an answer, not a forgery.
+    pub fn read_response(
+        &self,
+        idps: &[SamlIdp],
+        saml_response: &str,
+        now_ms: i64,
+    ) -> Result<Answer, Refused> {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(saml_response.trim().replace(['\r', '\n', ' '], ""))
             .map_err(|_| "the SAMLResponse is not base64")?;
@@ -438,19 +457,8 @@ impl Sp {
             return Err("the Response is not SAML 2.0".into());
         }
         let issuer = issuer_of(root)?;
-        let assertions = xml::count(&doc, NS_SAML, "Assertion");
-        let encrypted = xml::count(&doc, NS_SAML, "EncryptedAssertion");
-        if assertions + encrypted != 1 {
-            return Err(Refused(format!(
-                "the Response carries {} assertions; exactly one is accepted",
-                assertions + encrypted
-            )));
-        }
         let plain = xml::child(root, NS_SAML, "Assertion");
         let sealed = xml::child(root, NS_SAML, "EncryptedAssertion");
-        if plain.is_none() && sealed.is_none() {
-            return Err("the assertion is not where a Response holds it".into());
-        }
         // Which IdP: the Response's Issuer, else the assertion's.
         let issuer = match (issuer, plain) {
             (Some(i), _) => i.to_string(),
@@ -479,6 +487,27 @@ impl Sp {
         // Signatures: the Response's own (required unless configured otherwise), and no
         // signature anywhere else but on the assertion.
         let response_signed = dsig::signature_of(root)?.is_some();
+        if status_of(root) != SUCCESS {
+            // Nothing is opened and no flow is taken: the page only tells the citizen.
+            if response_signed {
+                dsig::verify_element(&doc, root, &idp.certs)?;
+            }
+            return Ok(Answer::Declined(Declined {
+                idp: idp.config.id.clone(),
+                status: status_codes(root),
+            }));
+        }
+        let assertions = xml::count(&doc, NS_SAML, "Assertion");
+        let encrypted = xml::count(&doc, NS_SAML, "EncryptedAssertion");
+        if assertions + encrypted != 1 {
+            return Err(Refused(format!(
+                "the Response carries {} assertions; exactly one is accepted",
+                assertions + encrypted
+            )));
+        }
+        if plain.is_none() && sealed.is_none() {
+            return Err("the assertion is not where a Response holds it".into());
+        }
         if response_signed {
             dsig::verify_element(&doc, root, &idp.certs)?;
         } else if sealed.is_some() {
@@ -498,13 +527,6 @@ impl Sp {
             return Err("the Response carries a signature out of place".into());
         }
 
-        let status = status_of(root);
-        if status != SUCCESS {
-            return Err(Refused(format!(
-                "the identity provider did not log the citizen in ({status})"
-            )));
-        }
-
         let context = Context {
             sp: self,
             idp,
@@ -512,7 +534,7 @@ impl Sp {
             now_ms,
         };
         match (plain, sealed) {
-            (Some(a), _) => context.assertion(&doc, a),
+            (Some(a), _) => context.assertion(&doc, a).map(Answer::LoggedIn),
             (None, Some(e)) => {
                 let decrypted = xenc::decrypt_assertion(e, &self.keys.key)?;
                 let inner = xml::parse(&decrypted)?;
@@ -534,7 +556,7 @@ impl Sp {
                 if sigs != usize::from(dsig::signature_of(a)?.is_some()) {
                     return Err("the assertion carries a signature out of place".into());
                 }
-                context.assertion(&inner, a)
+                context.assertion(&inner, a).map(Answer::LoggedIn)
             }
             (None, None) => Err("no assertion".into()),
         }
@@ -710,6 +732,46 @@ fn issuer_of<'a>(node: Node<'a, '_>) -> Result<Option<&'a str>, Refused> {
         .map(xml::strict_text)
         .transpose()?
         .map(str::trim))
+}
+
+/// The status codes of a Response, the top-level one and each nested one, by their last
+/// name part (`Responder/AuthnFailed`); an IdP's words, so only a known code's name is kept.
+fn status_codes(root: Node) -> String {
+    let mut names = Vec::new();
+    let mut code =
+        xml::child(root, NS_SAMLP, "Status").and_then(|s| xml::child(s, NS_SAMLP, "StatusCode"));
+    while let Some(c) = code {
+        let value = c.attribute("Value").unwrap_or("");
+        let name = value
+            .strip_prefix("urn:oasis:names:tc:SAML:2.0:status:")
+            .filter(|n| n.len() <= 40 && n.chars().all(|ch| ch.is_ascii_alphanumeric()))
+            .unwrap_or("other");
+        names.push(name);
+        if names.len() == 3 {
+            break;
+        }
+        code = xml::child(c, NS_SAMLP, "StatusCode");
+    }
+    if names.is_empty() {
+        return "none".into();
+    }
+    names.join("/")
+}
+
+/// What a checked Response says.
+#[derive(Debug)]
+pub enum Answer {
+    /// The citizen logged in: the assertion, checked.
+    LoggedIn(Assertion),
+    /// The IdP did not log the citizen in (cancelled, or failed): its status codes.
+    Declined(Declined),
+}
+
+#[derive(Debug)]
+pub struct Declined {
+    pub idp: String,
+    /// The status codes by their names, as `Responder/AuthnFailed`.
+    pub status: String,
 }
 
 /// A protocol message's top-level status code ("" when it has none).

@@ -1,9 +1,12 @@
 //! XML for SAML: a strict parser setup and Exclusive XML Canonicalization 1.0 (without
 //! comments), which XML signatures are computed over.
 //!
-//! What comes in: untrusted documents from the browser. They are parsed with no DTD (so no
-//! entities beyond the five predefined ones), a node limit, and a size limit; nothing is
-//! fetched. Canonical bytes are written from the parsed tree, with element and attribute
+//! What comes in: untrusted documents from the browser. Before a tree is built, a streaming
+//! tokenizer (`xmlparser`, iterative) walks the text once and refuses it at the first limit it
+//! passes: size, depth, node count, name and attribute-value lengths, namespace
+//! declarations, CDATA and any DTD. Only then does `roxmltree` build the tree, with no DTD (so
+//! no entities beyond the five predefined ones); nothing is fetched. The depth limit bounds
+//! the recursion of canonicalization below. Canonical bytes are written from the parsed tree, with element and attribute
 //! prefixes as the document spelled them.
 
 use roxmltree::{Document, Node, NodeId};
@@ -20,82 +23,147 @@ pub const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 
 /// The largest document accepted from a browser or an IdP (metadata included).
 pub const MAX_XML_BYTES: usize = 512 * 1024;
-const MAX_NODES: u32 = 20_000;
-/// Deeper than any SAML message nests; canonicalization recurses once per level.
-const MAX_DEPTH: usize = 64;
-/// Namespace declarations are copied into every element below them by the parser, so
-/// many of them cost memory in proportion to the document's size squared.
-const MAX_NAMESPACE_DECLARATIONS: usize = 200;
+
+/// What a document may hold, checked by a streaming tokenizer before the tree is built.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_bytes: usize,
+    /// Elements, attributes, text and other tokens together.
+    pub max_nodes: u32,
+    /// Deeper than any SAML message nests; canonicalization recurses once per level.
+    pub max_depth: usize,
+    /// Namespace declarations are copied into every element below them by the parser, so
+    /// many of them cost memory in proportion to the document's size squared.
+    pub max_namespaces: usize,
+    /// Element and attribute names (prefix included), in bytes.
+    pub max_name_bytes: usize,
+    pub max_attribute_value_bytes: usize,
+    /// SAML protocol messages need no CDATA; many sections after a long text make the tree
+    /// builder copy the text again for each one.
+    pub allow_cdata: bool,
+}
+
+/// A SAML protocol message from a browser.
+pub const MESSAGE_LIMITS: Limits = Limits {
+    max_bytes: MAX_XML_BYTES,
+    max_nodes: 20_000,
+    max_depth: 64,
+    max_namespaces: 200,
+    max_name_bytes: 256,
+    max_attribute_value_bytes: 16 * 1024,
+    allow_cdata: false,
+};
 
 /// The largest IdP metadata accepted (federation metadata declares namespaces on every
 /// claim type and runs longer than any message).
 pub const MAX_METADATA_BYTES: usize = 4 * 1024 * 1024;
 
-pub fn parse(text: &str) -> Result<Document<'_>, String> {
-    parse_within(text, MAX_XML_BYTES, MAX_NODES, MAX_NAMESPACE_DECLARATIONS)
-}
-
 /// IdP metadata: a local file or a signed document, larger than a message.
-pub fn parse_metadata(text: &str) -> Result<Document<'_>, String> {
-    parse_within(text, MAX_METADATA_BYTES, 400_000, 20_000)
+pub const METADATA_LIMITS: Limits = Limits {
+    max_bytes: MAX_METADATA_BYTES,
+    max_nodes: 400_000,
+    max_depth: 64,
+    max_namespaces: 20_000,
+    max_name_bytes: 256,
+    max_attribute_value_bytes: 64 * 1024,
+    allow_cdata: false,
+};
+
+pub fn parse(text: &str) -> Result<Document<'_>, String> {
+    parse_within(text, &MESSAGE_LIMITS)
 }
 
-fn parse_within(
-    text: &str,
-    max_bytes: usize,
-    max_nodes: u32,
-    max_namespaces: usize,
-) -> Result<Document<'_>, String> {
-    if text.len() > max_bytes {
-        return Err(format!("XML larger than {max_bytes} bytes"));
+pub fn parse_metadata(text: &str) -> Result<Document<'_>, String> {
+    parse_within(text, &METADATA_LIMITS)
+}
+
+pub fn parse_within<'i>(text: &'i str, limits: &Limits) -> Result<Document<'i>, String> {
+    if text.len() > limits.max_bytes {
+        return Err(format!("XML larger than {} bytes", limits.max_bytes));
     }
-    if text.matches("xmlns").count() > max_namespaces {
-        return Err("XML with too many namespace declarations".into());
-    }
-    // Before the parser sees it: parsing and canonicalizing recurse per level.
-    if nesting(text) > MAX_DEPTH {
-        return Err(format!("XML nested deeper than {MAX_DEPTH} levels"));
-    }
+    // Before the tree is built: the tree builder and canonicalization recurse per level.
+    precheck(text, limits)?;
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
-        nodes_limit: max_nodes,
+        nodes_limit: limits.max_nodes,
     };
     let doc =
         Document::parse_with_options(text, options).map_err(|e| format!("malformed XML: {e}"))?;
     Ok(doc)
 }
 
-/// The deepest element nesting of the text, from its tags alone (comments, CDATA and
-/// processing instructions skipped). `<` cannot occur inside an attribute value, so a
-/// start tag ends at the last `>` before the next `<`.
-fn nesting(text: &str) -> usize {
-    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
-    let b = text.as_bytes();
-    while let Some(off) = text[i..].find('<') {
-        let at = i + off;
-        let rest = &text[at..];
-        let skip_to = |end: &str| rest.find(end).map(|e| at + e + end.len());
-        i = if rest.starts_with("<!--") {
-            skip_to("-->").unwrap_or(b.len())
-        } else if rest.starts_with("<![CDATA[") {
-            skip_to("]]>").unwrap_or(b.len())
-        } else if rest.starts_with("<?") || rest.starts_with("<!") {
-            skip_to(">").unwrap_or(b.len())
-        } else if rest.starts_with("</") {
-            depth = depth.saturating_sub(1);
-            at + 2
-        } else {
-            let tag_end = rest[1..].find('<').map(|e| e + 1).unwrap_or(rest.len());
-            let tag = &rest[..tag_end];
-            let closed = tag.rfind('>').is_some_and(|g| tag[..g].ends_with('/'));
-            if !closed {
+/// Walks the document's tokens once, iteratively, and refuses it at the first limit it
+/// passes. A token the tokenizer cannot read is malformed XML.
+fn precheck(text: &str, limits: &Limits) -> Result<(), String> {
+    use xmlparser::{ElementEnd, Token};
+    let (mut depth, mut nodes, mut namespaces) = (0usize, 0u32, 0usize);
+    let name_len = |prefix: &str, local: &str| prefix.len() + local.len();
+    for token in xmlparser::Tokenizer::from(text) {
+        let token = token.map_err(|e| format!("malformed XML: {e}"))?;
+        nodes += 1;
+        if nodes > limits.max_nodes {
+            return Err(format!("XML with more than {} nodes", limits.max_nodes));
+        }
+        match token {
+            Token::ElementStart { prefix, local, .. } => {
+                if name_len(&prefix, &local) > limits.max_name_bytes {
+                    return Err(format!(
+                        "XML element name longer than {} bytes",
+                        limits.max_name_bytes
+                    ));
+                }
                 depth += 1;
-                deepest = deepest.max(depth);
+                if depth > limits.max_depth {
+                    return Err(format!(
+                        "XML nested deeper than {} levels",
+                        limits.max_depth
+                    ));
+                }
             }
-            at + 1
-        };
+            Token::ElementEnd { end, .. } if !matches!(end, ElementEnd::Open) => {
+                depth = depth.saturating_sub(1);
+            }
+            Token::Attribute {
+                prefix,
+                local,
+                value,
+                ..
+            } => {
+                if name_len(&prefix, &local) > limits.max_name_bytes {
+                    return Err(format!(
+                        "XML attribute name longer than {} bytes",
+                        limits.max_name_bytes
+                    ));
+                }
+                if value.len() > limits.max_attribute_value_bytes {
+                    return Err(format!(
+                        "XML attribute value longer than {} bytes",
+                        limits.max_attribute_value_bytes
+                    ));
+                }
+                if prefix.as_str() == "xmlns" || (prefix.is_empty() && local.as_str() == "xmlns") {
+                    namespaces += 1;
+                    if namespaces > limits.max_namespaces {
+                        return Err("XML with too many namespace declarations".into());
+                    }
+                }
+            }
+            Token::Cdata { .. } if !limits.allow_cdata => {
+                return Err("XML with a CDATA section".into());
+            }
+            Token::DtdStart { .. } | Token::EmptyDtd { .. } | Token::EntityDeclaration { .. } => {
+                return Err("XML with a DTD".into());
+            }
+            Token::ProcessingInstruction { target, .. } if target.len() > limits.max_name_bytes => {
+                return Err(format!(
+                    "XML processing instruction name longer than {} bytes",
+                    limits.max_name_bytes
+                ));
+            }
+            _ => {}
+        }
     }
-    deepest
+    Ok(())
 }
 
 pub fn is(node: Node, ns: &str, name: &str) -> bool {
@@ -391,16 +459,42 @@ mod tests {
     fn deep_nesting_and_namespace_floods_are_refused_before_canonicalization() {
         let deep = format!("{}{}", "<a>".repeat(10_000), "</a>".repeat(10_000));
         assert!(parse(&deep).expect_err("too deep").contains("nested"));
+        // `/>` in text does not close an element.
+        let tricky = format!("<r>{}</r>", "<x>/>".repeat(12_000));
+        assert!(parse(&tricky).expect_err("too deep").contains("nested"));
         let fine = format!("{}{}", "<a><b/>x".repeat(60), "</a>".repeat(60));
         assert!(parse(&fine).is_ok());
-        assert_eq!(
-            nesting("<r a='>'><!-- <x> --><![CDATA[<y>]]><b/><c>t</c></r>"),
-            2
-        );
+        let too_deep = format!("{}{}", "<a><b/>x".repeat(65), "</a>".repeat(65));
+        assert!(parse(&too_deep).expect_err("65 levels").contains("nested"));
         let flood: String = (0..300).map(|i| format!("<b xmlns:p{i}=\"u\"/>")).collect();
         assert!(parse(&format!("<r>{flood}</r>"))
             .expect_err("too many namespaces")
             .contains("namespace"));
+    }
+
+    #[test]
+    fn cdata_long_names_and_node_floods_are_refused() {
+        let cdata = format!("<r>{}{}</r>", "t".repeat(1000), "<![CDATA[x]]>".repeat(3));
+        assert!(parse(&cdata).expect_err("cdata").contains("CDATA"));
+        let long = "é".repeat(40_000);
+        assert!(parse(&format!("<r {long}=\"1\"/>"))
+            .expect_err("attribute name")
+            .contains("attribute name"));
+        assert!(parse(&format!("<{long}/>"))
+            .expect_err("element name")
+            .contains("element name"));
+        let value = "v".repeat(20_000);
+        assert!(parse(&format!("<r a=\"{value}\"/>"))
+            .expect_err("attribute value")
+            .contains("attribute value"));
+        let many = format!("<r>{}</r>", "<e/>".repeat(30_000));
+        assert!(parse(&many).expect_err("nodes").contains("nodes"));
+        assert!(parse("<r><a></r>")
+            .expect_err("malformed")
+            .contains("malformed"));
+        assert!(parse(&"x".repeat(MAX_XML_BYTES + 1))
+            .expect_err("size")
+            .contains("larger"));
     }
 
     #[test]

@@ -71,8 +71,30 @@ fn clear_cookie(name: &str, same_site: &str) -> HeaderValue {
 fn lang_of(app: &App, tenant: &str) -> String {
     app.config
         .tenant(tenant)
+        .or(app.config.tenants.first())
         .map(|t| t.locale.clone())
         .unwrap_or_else(|| "en".into())
+}
+
+/// The tenant of this browser's session ("" when it has none).
+async fn session_tenant(app: &App, headers: &HeaderMap) -> String {
+    match cookie(headers, SESSION_COOKIE) {
+        Some(c) => app
+            .current_session(c)
+            .await
+            .map(|(row, _)| row.tenant_id)
+            .unwrap_or_default(),
+        None => String::new(),
+    }
+}
+
+/// The tenant of the login this browser has in progress ("" when none): a refusal decided
+/// before the answer is checked is still shown in the tenant's language.
+async fn flow_tenant(app: &App, headers: &HeaderMap) -> String {
+    app.flow_of(cookie(headers, FLOW_COOKIE))
+        .await
+        .map(|(tenant, _)| tenant)
+        .unwrap_or_default()
 }
 
 /// A message of the catalogues in `lang`.
@@ -255,22 +277,24 @@ async fn acs(
     form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let app = current.borrow().clone();
+    let flow = flow_tenant(&app, &headers).await;
     if !admitted(&app, peer, &headers) {
-        app.record_login_outcome("", "saml", &Err(Failure::TooMany))
+        app.record_login_outcome(&flow, "saml", &Err(Failure::TooMany))
             .await;
-        return too_many("en");
+        return too_many(&lang_of(&app, &flow));
     }
     let Ok(Form(form)) = form else {
         let r = Err(Failure::Refused(
             "the ACS was posted no SAMLResponse".into(),
         ));
-        app.record_login_outcome("", "saml", &r).await;
-        return finish(&app, "", r);
+        app.record_login_outcome(&flow, "saml", &r).await;
+        return finish(&app, &flow, r);
     };
     let (who, result) = app
         .saml_acs(cookie(&headers, FLOW_COOKIE), &form.saml_response)
         .await;
     let (tenant, idp) = who.unwrap_or_else(|| (String::new(), "saml".into()));
+    let tenant = if tenant.is_empty() { flow } else { tenant };
     app.record_login_outcome(&tenant, &idp, &result).await;
     finish(&app, &tenant, result)
 }
@@ -283,15 +307,19 @@ async fn oidc_callback(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let app = current.borrow().clone();
+    let flow = flow_tenant(&app, &headers).await;
     if !admitted(&app, peer, &headers) {
-        app.record_login_outcome("", &idp, &Err(Failure::TooMany))
+        app.record_login_outcome(&flow, &idp, &Err(Failure::TooMany))
             .await;
-        return too_many("en");
+        return too_many(&lang_of(&app, &flow));
     }
     let (who, result) = app
         .oidc_callback(&idp, cookie(&headers, FLOW_COOKIE), &params)
         .await;
-    let tenant = who.map(|(t, _)| t).unwrap_or_default();
+    let tenant = who
+        .map(|(t, _)| t)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(flow);
     app.record_login_outcome(&tenant, &idp, &result).await;
     finish(&app, &tenant, result)
 }
@@ -320,6 +348,12 @@ fn finish(app: &App, tenant: &str, result: Result<Opened, Failure>) -> Response 
             &lang,
             "login-low-loa",
             "login-low-loa-text",
+        ),
+        Err(Failure::Declined(_)) => super::pages::message(
+            StatusCode::FORBIDDEN,
+            &lang,
+            "login-declined",
+            "login-declined-text",
         ),
         Err(Failure::TooMany) => too_many(&lang),
         Err(Failure::Error(_)) => super::pages::message(
@@ -353,26 +387,22 @@ async fn logout(
 ) -> Response {
     let app = current.borrow().clone();
     let Some(session) = cookie(&headers, SESSION_COOKIE) else {
-        return logged_out("en");
+        return logged_out(&lang_of(&app, ""));
     };
+    let tenant = session_tenant(&app, &headers).await;
+    let lang = lang_of(&app, &tenant);
     let given = form.map(|Form(f)| f.csrf).unwrap_or_default();
     let expected = app.csrf_token(session);
     if given.len() != expected.len() || !openssl::memcmp::eq(given.as_bytes(), expected.as_bytes())
     {
         return super::pages::message(
             StatusCode::FORBIDDEN,
-            "en",
+            &lang,
             "form-expired",
             "form-expired-text",
         );
     }
-    let tenant = app
-        .current_session(session)
-        .await
-        .map(|(row, _)| row.tenant_id)
-        .unwrap_or_default();
     let slo = app.logout(session).await;
-    let lang = lang_of(&app, &tenant);
     let mut r = match slo {
         Some(url) => see_other(&url),
         None => logged_out(&lang),
@@ -398,17 +428,26 @@ async fn slo(
     let Some(sp) = app.logins.sp.as_ref() else {
         return (StatusCode::NOT_FOUND, "SAML is not configured\n").into_response();
     };
-    if !admitted(&app, peer, &headers) {
-        return too_many("en");
-    }
     let q = q.unwrap_or_default();
+    // The page's language: the session's tenant, else the one the RelayState names.
+    let mut tenant = session_tenant(&app, &headers).await;
+    if tenant.is_empty() {
+        tenant = url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "RelayState")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+    }
+    let lang = lang_of(&app, &tenant);
+    if !admitted(&app, peer, &headers) {
+        return too_many(&lang);
+    }
     let is_request = url::form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "SAMLRequest");
     if is_request {
         return match app.idp_logout(&q).await {
             Ok(answer) => {
                 let mut r = match answer {
                     Some(url) => see_other(&url),
-                    None => logged_out("en"),
+                    None => logged_out(&lang),
                 };
                 r.headers_mut()
                     .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE, "Lax"));
@@ -418,18 +457,13 @@ async fn slo(
                 tracing::warn!(reason = ?e, "logout request refused");
                 super::pages::message(
                     StatusCode::BAD_REQUEST,
-                    "en",
+                    &lang,
                     "logout-refused",
                     "logout-refused-text",
                 )
             }
         };
     }
-    let tenant = url::form_urlencoded::parse(q.as_bytes())
-        .find(|(k, _)| k == "RelayState")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
-    let lang = lang_of(&app, &tenant);
     match sp.check_logout_response(&app.logins.saml(app.clock.now_ms()), &q) {
         Ok((_, idp)) => {
             tracing::info!(idp, "single logout completed");
