@@ -57,7 +57,7 @@ impl Drop for Peer {
 }
 
 /// A self-signed RSA key pair made by openssl, as operators make them.
-fn keypair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+pub(crate) fn keypair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
     let key = dir.join(format!("{name}.key"));
     let cert = dir.join(format!("{name}.crt"));
     let ok = Command::new("openssl")

@@ -20,6 +20,7 @@ mod faults;
 mod helpers;
 mod ingest;
 mod instalments;
+mod logforge;
 mod protocol;
 mod restart;
 mod scale;
