@@ -104,7 +104,7 @@ impl HttpGateway {
         if self.config.success.contains(&status) {
             let id = match &self.config.message_id_pointer {
                 Some(pointer) => {
-                    let body: serde_json::Value = response.json().await.unwrap_or_default();
+                    let body = bounded_json(response).await;
                     match body.pointer(pointer) {
                         Some(serde_json::Value::String(s)) => Some(s.clone()),
                         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
@@ -124,4 +124,20 @@ impl HttpGateway {
             )))
         }
     }
+}
+
+/// The largest gateway answer read: a message id needs far less.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// A gateway's JSON answer, read up to [`MAX_ANSWER_BYTES`] (Null past it or when it is
+/// not JSON; serde_json refuses nesting deeper than 128 levels).
+async fn bounded_json(mut response: reqwest::Response) -> serde_json::Value {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return serde_json::Value::Null;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body).unwrap_or_default()
 }
