@@ -30,3 +30,7 @@ mod systemd;
 mod tenants;
 mod timeline;
 mod unsubscribe;
+mod xmlsec;
+mod xmlsec_c14n;
+mod xmlsec_dsig;
+mod xmlsec_mutate;

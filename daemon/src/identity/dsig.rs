@@ -3,8 +3,10 @@
 //! query-string signatures of the HTTP-Redirect binding.
 //!
 //! Only what SAML needs is accepted: one Reference to the signed element's own `ID`,
-//! the enveloped-signature and exclusive-c14n transforms, SHA-256 or stronger. The key in
-//! the signature's KeyInfo is never trusted; only configured certificates are.
+//! exactly the enveloped-signature and then the exclusive-c14n transform (an
+//! InclusiveNamespaces PrefixList honoured there and on CanonicalizationMethod), SHA-256 or
+//! stronger. The key in the signature's KeyInfo is never trusted; only configured
+//! certificates are.
 
 use super::xml::{self, NS_DS};
 use base64::Engine;
@@ -80,10 +82,8 @@ pub fn verify_element(doc: &Document, element: Node, certs: &[X509]) -> Result<(
     let sig = signature_of(element)?.ok_or_else(|| format!("the {name} is not signed"))?;
     let id = xml::unique_id(doc, element)?;
     let signed_info = need(sig, NS_DS, "SignedInfo")?;
-    let c14n = attr(
-        need(signed_info, NS_DS, "CanonicalizationMethod")?,
-        "Algorithm",
-    )?;
+    let c14n_method = need(signed_info, NS_DS, "CanonicalizationMethod")?;
+    let c14n = attr(c14n_method, "Algorithm")?;
     if c14n != xml::EXC_C14N {
         return Err(format!("canonicalization not accepted: {c14n}"));
     }
@@ -102,28 +102,24 @@ pub fn verify_element(doc: &Document, element: Node, certs: &[X509]) -> Result<(
             "the signature refers to {uri:?}, not to the {name} that carries it"
         ));
     }
-    let mut inclusive = Vec::new();
-    if let Some(transforms) = xml::child(reference, NS_DS, "Transforms") {
-        for t in xml::children(transforms, NS_DS, "Transform") {
-            match attr(t, "Algorithm")? {
-                ENVELOPED => {}
-                xml::EXC_C14N => {
-                    if let Some(list) = t
-                        .children()
-                        .find(|c| c.is_element() && c.tag_name().name() == "InclusiveNamespaces")
-                    {
-                        inclusive = list
-                            .attribute("PrefixList")
-                            .unwrap_or("")
-                            .split_whitespace()
-                            .map(str::to_string)
-                            .collect();
-                    }
-                }
-                other => return Err(format!("transform not accepted: {other}")),
-            }
+    // Exactly enveloped-signature, then exclusive c14n (SAML core 5.4.4): with either
+    // missing, or in another order, a verifier digests other octets (inclusive c14n, or the
+    // signature itself) than the ones computed here.
+    let transforms: Vec<Node> = xml::child(reference, NS_DS, "Transforms")
+        .map(|t| xml::children(t, NS_DS, "Transform").collect())
+        .unwrap_or_default();
+    let [enveloped, exclusive] = transforms[..] else {
+        return Err(
+            "the signature's transforms are not enveloped-signature, then exclusive c14n".into(),
+        );
+    };
+    for (t, want) in [(enveloped, ENVELOPED), (exclusive, xml::EXC_C14N)] {
+        let alg = attr(t, "Algorithm")?;
+        if alg != want {
+            return Err(format!("transform not accepted: {alg}"));
         }
     }
+    let inclusive = prefix_list(exclusive)?;
     let digest_md = digest_alg(attr(need(reference, NS_DS, "DigestMethod")?, "Algorithm")?)?;
     let expected = b64(xml::strict_text(need(reference, NS_DS, "DigestValue")?)?)?;
     let canonical = xml::exc_c14n(doc, element, Some(sig.id()), &inclusive);
@@ -133,7 +129,7 @@ pub fn verify_element(doc: &Document, element: Node, certs: &[X509]) -> Result<(
             "the digest of the {name} does not match: it was changed after signing"
         ));
     }
-    let signed_bytes = xml::exc_c14n(doc, signed_info, None, &[]);
+    let signed_bytes = xml::exc_c14n(doc, signed_info, None, &prefix_list(c14n_method)?);
     let value = b64(xml::strict_text(need(sig, NS_DS, "SignatureValue")?)?)?;
     let value = if ecdsa { ecdsa_to_der(&value)? } else { value };
     for cert in certs {
@@ -145,6 +141,22 @@ pub fn verify_element(doc: &Document, element: Node, certs: &[X509]) -> Result<(
     Err(format!(
         "the {name}'s signature does not verify with the IdP's certificate (unknown key or forged)"
     ))
+}
+
+/// The PrefixList of an exclusive c14n transform or CanonicalizationMethod: its one
+/// permitted child, `InclusiveNamespaces` in the exclusive c14n namespace.
+fn prefix_list(method: Node) -> Result<Vec<String>, String> {
+    let children: Vec<Node> = method.children().filter(|c| c.is_element()).collect();
+    match children[..] {
+        [] => Ok(Vec::new()),
+        [list] if xml::is(list, xml::EXC_C14N, "InclusiveNamespaces") => Ok(list
+            .attribute("PrefixList")
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()),
+        _ => Err("unexpected content in a canonicalization method".into()),
+    }
 }
 
 fn verify_bytes(key: &PKey<Public>, md: MessageDigest, data: &[u8], sig: &[u8]) -> bool {
