@@ -7,10 +7,10 @@ use super::oidc::{OidcIdp, Pending};
 use super::saml::{Outgoing, Refused, SamlIdp, Sp};
 use super::{map_profile, VerifiedIdentity};
 use crate::app::App;
-use crate::config::{Config, SamlIdpConfig, SourceKind};
+use crate::config::{Config, Loa, OidcIdpConfig, Profile, SamlIdpConfig, SourceKind};
 use crate::store::{DocumentIn, LinkIn, NewSession};
 use hlidac_adapters::source::{MatchRequest, RegistrySource};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -135,7 +135,14 @@ impl Logins {
                 o.client_secret_file.as_deref(),
                 &format!("oidc-{}.secret", o.id),
             )?;
-            oidc.push(OidcIdp::new(o, secret).map_err(anyhow::Error::msg)?);
+            let key_file = o.decryption_key_file.as_ref().or(id.key_file.as_ref());
+            let decryption_key = match key_file.filter(|_| o.encrypted_id_token) {
+                Some(f) => Some(std::fs::read(f).map_err(|e| {
+                    anyhow::anyhow!("identity provider {}: {}: {e}", o.id, f.display())
+                })?),
+                None => None,
+            };
+            oidc.push(OidcIdp::new(o, secret, decryption_key).map_err(anyhow::Error::msg)?);
         }
         let logins = Logins {
             sp,
@@ -299,19 +306,51 @@ impl Logins {
     }
 }
 
-/// The level of an OIDC login: see the comment where it is called.
-fn oidc_loa(
-    profile: crate::config::Profile,
-    configured: crate::config::Loa,
-    acr: Option<&str>,
-) -> Option<crate::config::Loa> {
-    match acr {
-        None => Some(configured),
-        Some(acr) => match super::saml::loa_of(acr) {
-            Some(l) => Some(l),
-            None if profile == crate::config::Profile::GenericOidc => Some(configured),
-            None => None,
-        },
+/// How an OIDC provider's `acr` values map onto levels: its `acr_levels`, by default the
+/// eIDAS URIs.
+pub fn oidc_acr_levels(config: &OidcIdpConfig) -> BTreeMap<String, Loa> {
+    config.acr_levels.clone().unwrap_or_else(|| {
+        [Loa::Low, Loa::Substantial, Loa::High]
+            .into_iter()
+            .map(|l| (super::saml::loa_uri(l, Profile::Eidas), l))
+            .collect()
+    })
+}
+
+/// The `acr` values a login asks for: the configured `acr_values`, else every mapped
+/// value at or above the municipality's minimum.
+pub fn oidc_acr_wanted(config: &OidcIdpConfig, min: Loa) -> Vec<String> {
+    match &config.acr_values {
+        Some(v) => v.split_whitespace().map(str::to_string).collect(),
+        None => oidc_acr_levels(config)
+            .into_iter()
+            .filter(|(_, l)| *l >= min)
+            .map(|(acr, _)| acr)
+            .collect(),
+    }
+}
+
+/// The level of an OIDC login: the returned `acr` as the provider's `acr_levels` map it.
+/// A missing or unknown `acr` is no level, unless the provider is configured as asserting
+/// its level otherwise (`loa_asserted_otherwise`): then rs-eid's `ial` claim gives it, or
+/// the configured `loa`.
+fn oidc_loa(config: &OidcIdpConfig, claims: &BTreeMap<String, Vec<String>>) -> Option<Loa> {
+    let first = |k: &str| claims.get(k).and_then(|v| v.first()).map(String::as_str);
+    if let Some(level) = first("acr").and_then(|acr| oidc_acr_levels(config).get(acr).copied()) {
+        return Some(level);
+    }
+    if !config.loa_asserted_otherwise {
+        return None;
+    }
+    let ial = match first(&format!("{}ial", super::RS)) {
+        Some("1") => Some(Loa::Low),
+        Some("2") => Some(Loa::Substantial),
+        Some("3") => Some(Loa::High),
+        _ => None,
+    };
+    match config.profile {
+        Profile::RsEid => Some(ial.unwrap_or(config.loa)),
+        _ => Some(config.loa),
     }
 }
 
@@ -450,7 +489,11 @@ impl App {
         }
         if let Some(oidc) = self.logins.oidc.iter().find(|i| i.config.id == idp) {
             let (url, pending) = oidc
-                .start(&self.oidc_redirect_uri(idp))
+                .start(
+                    &self.oidc_redirect_uri(idp),
+                    &oidc_acr_wanted(&oidc.config, t.min_loa),
+                    now,
+                )
                 .await
                 .map_err(|e| Failure::Error(format!("the provider's discovery failed: {e}")))?;
             let state_hash = self.crypto.hash("oidc_state", &pending.state);
@@ -619,17 +662,12 @@ impl App {
         let claims = oidc
             .finish(code, &self.oidc_redirect_uri(idp), &pending, now, skew)
             .await?;
-        // An eIDAS or eAuth `acr` is taken as stated. Otherwise a national profile gives
-        // no level unless the provider states none (rs-eid then reads its `ial`), while a
-        // generic provider, whose `acr` values are its own ("0", "1", …), is taken at
-        // the configured level.
-        let acr = claims
-            .get("acr")
-            .and_then(|v| v.first())
-            .map(String::as_str);
-        let loa = oidc_loa(oidc.config.profile, oidc.config.loa, acr);
-        let identity =
+        let loa = oidc_loa(&oidc.config, &claims);
+        let mut identity =
             map_profile(oidc.config.profile, idp, &claims, loa).map_err(Failure::Refused)?;
+        // The level is the provider's `acr` (or what it asserts otherwise), never a claim
+        // the profile reads on its own.
+        identity.loa = loa;
         let profile = SessionProfile {
             name: identity.display_name(),
             ..Default::default()
@@ -930,21 +968,57 @@ mod tests {
 
     #[test]
     fn an_oidc_acr_gives_a_level_only_when_it_is_one() {
-        use crate::config::{Loa, Profile};
-        let eidas_low = Some("http://eidas.europa.eu/LoA/low");
-        assert_eq!(oidc_loa(Profile::RsEid, Loa::High, None), Some(Loa::High));
+        use crate::config::{Loa, OidcIdpConfig};
+        let config = |profile: &str, extra: &str| -> OidcIdpConfig {
+            toml::from_str(&format!(
+                "id = \"p\"\nname = \"p\"\nprofile = \"{profile}\"\nissuer = \"https://op.example\"\nclient_id = \"c\"\n{extra}"
+            ))
+            .expect("config")
+        };
+        let claims = |pairs: &[(&str, &str)]| -> BTreeMap<String, Vec<String>> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+                .collect()
+        };
+        let ial2 = format!("{}ial", crate::identity::RS);
+        let eidas_low = [("acr", "http://eidas.europa.eu/LoA/low")];
+        let rs = config("rs-eid", "loa = \"high\"");
+        assert_eq!(oidc_loa(&rs, &claims(&[])), None, "no acr, no level");
         assert_eq!(
-            oidc_loa(Profile::RsEid, Loa::High, eidas_low),
-            Some(Loa::Low)
+            oidc_loa(&rs, &claims(&[(&ial2, "3")])),
+            None,
+            "ial alone is not acr"
         );
-        assert_eq!(oidc_loa(Profile::RsEid, Loa::High, Some("gold")), None);
+        assert_eq!(oidc_loa(&rs, &claims(&eidas_low)), Some(Loa::Low));
+        assert_eq!(oidc_loa(&rs, &claims(&[("acr", "gold")])), None);
+        let generic = config("generic-oidc", "loa = \"substantial\"");
+        assert_eq!(oidc_loa(&generic, &claims(&[("acr", "1")])), None);
+        assert_eq!(oidc_loa(&generic, &claims(&eidas_low)), Some(Loa::Low));
+        let mapped = config(
+            "generic-oidc",
+            "acr_levels = { \"1\" = \"low\", \"2\" = \"high\" }",
+        );
+        assert_eq!(oidc_loa(&mapped, &claims(&[("acr", "2")])), Some(Loa::High));
         assert_eq!(
-            oidc_loa(Profile::GenericOidc, Loa::Substantial, Some("1")),
+            oidc_loa(&mapped, &claims(&eidas_low)),
+            None,
+            "the table replaces the eIDAS URIs"
+        );
+        assert_eq!(
+            oidc_acr_wanted(&mapped, Loa::Substantial),
+            vec!["2".to_string()]
+        );
+        let otherwise = config("rs-eid", "loa = \"low\"\nloa_asserted_otherwise = true");
+        assert_eq!(oidc_loa(&otherwise, &claims(&[])), Some(Loa::Low));
+        assert_eq!(
+            oidc_loa(&otherwise, &claims(&[(&ial2, "2")])),
             Some(Loa::Substantial)
         );
         assert_eq!(
-            oidc_loa(Profile::GenericOidc, Loa::High, eidas_low),
-            Some(Loa::Low)
+            oidc_loa(&otherwise, &claims(&eidas_low)),
+            Some(Loa::Low),
+            "a known acr wins"
         );
     }
 
