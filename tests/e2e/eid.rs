@@ -1863,6 +1863,13 @@ async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
         0,
         "the redirect was not followed"
     );
+    // An answer past the size limit is refused before it is parsed.
+    let r = evil_login(&e, &op, "evil", |_| "x".repeat(300 * 1024)).await;
+    refused(
+        "oversized token response",
+        r,
+        "answered with more than 262144 bytes",
+    );
     // The same token through the token endpoint itself is accepted (and not linked).
     let r = evil_login(&e, &op, "evil", |n| {
         op.sign(k1.clone(), claims(n, serde_json::json!({})))
@@ -2017,6 +2024,71 @@ fn check_config_refuses_an_idp_without_a_signing_certificate() {
         "{text}"
     );
     assert!(text.contains("no signing certificate"), "{text}");
+}
+
+#[test]
+fn check_config_says_which_oidc_provider_asserts_its_level_otherwise() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (key, cert) = keypair(dir.path(), "sp");
+    let secret = dir.path().join("oidc.secret");
+    std::fs::write(&secret, "s3cret-s3cret-s3cret-s3cret").expect("secret");
+    let config = dir.path().join("hlidac.toml");
+    let write = |extra: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "state_dir = \"{}\"\n[identity]\nkey_file = \"{}\"\ncert_file = \"{}\"\n\
+                 [[identity.oidc]]\nid = \"rs\"\nname = \"eID.gov.rs\"\nprofile = \"rs-eid\"\n\
+                 issuer = \"https://eid.gov.rs\"\nclient_id = \"c\"\nclient_secret_file = \"{s}\"\n\
+                 loa_asserted_otherwise = true\nloa = \"low\"\n\
+                 [[identity.oidc]]\nid = \"nia-oidc\"\nname = \"NIA\"\nprofile = \"generic-oidc\"\n\
+                 issuer = \"https://nia-oidc.example\"\nclient_id = \"c\"\nclient_secret_file = \"{s}\"\n\
+                 encrypted_id_token = true\n{extra}\
+                 [[tenant]]\nid = \"lhota\"\nname = \"Lhota\"\nsender = {{ email = \"a@lhota.example\" }}\n",
+                dir.path().join("state").display(),
+                key.display(),
+                cert.display(),
+                s = secret.display(),
+            ),
+        )
+        .expect("config")
+    };
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+            .arg("check-config")
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    write("");
+    let (code, text) = run();
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("note: identity provider rs is configured as asserting its level of assurance by other means than acr"),
+        "{text}"
+    );
+    assert!(!text.contains("identity provider nia-oidc"), "{text}");
+    write(
+        "jwks_refresh_secs = 5\nacr_levels = {}\ndecryption_key_file = \"/nonexistent/key.pem\"\n",
+    );
+    let (code, text) = run();
+    assert_eq!(code, Some(78), "{text}");
+    for want in [
+        "identity.oidc[1].jwks_refresh_secs",
+        "identity.oidc[1].acr_levels",
+        "identity.oidc[1].decryption_key_file",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
 }
 
 #[tokio::test]

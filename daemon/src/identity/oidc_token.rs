@@ -149,14 +149,24 @@ fn usable_key(jwk: &Value) -> Result<Option<CoreJsonWebKey>, String> {
             let size = match text("crv") {
                 Some("P-256") => 32,
                 Some("P-384") => 48,
-                other => return Err(format!("curve {other:?} not accepted (P-256 or P-384)")),
+                other => {
+                    return Err(format!(
+                        "curve {:?} not accepted (P-256 or P-384)",
+                        other.unwrap_or_default()
+                    ))
+                }
             };
             if bytes("x")?.len() != size || bytes("y")?.len() != size {
                 return Err("its EC point is malformed".into());
             }
         }
         Some("oct") => return Err("a symmetric key".into()),
-        other => return Err(format!("key type {other:?} not accepted")),
+        other => {
+            return Err(format!(
+                "key type {:?} not accepted",
+                other.unwrap_or_default()
+            ))
+        }
     }
     serde_json::from_value(jwk.clone())
         .map(Some)
@@ -399,4 +409,120 @@ pub fn decrypt_id_token(key_pem: &[u8], token: &str) -> Result<String, Refused> 
         return Err("the encrypted ID token holds no signed JWT".into());
     }
     Ok(inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openssl::pkey::{PKey, Private};
+
+    const NOW_MS: i64 = 1_800_000_000_000;
+
+    fn config() -> OidcIdpConfig {
+        toml::from_str(
+            "id = \"p\"\nname = \"p\"\nprofile = \"generic-oidc\"\nissuer = \"https://op.example\"\nclient_id = \"c\"\n",
+        )
+        .expect("config")
+    }
+
+    fn rsa(bits: u32) -> PKey<Private> {
+        PKey::from_rsa(openssl::rsa::Rsa::generate(bits).expect("rsa")).expect("pkey")
+    }
+
+    fn jwk(key: &PKey<Private>, kid: &str) -> Value {
+        let r = key.rsa().expect("rsa");
+        serde_json::json!({"kty": "RSA", "kid": kid, "n": B64URL.encode(r.n().to_vec()),
+            "e": B64URL.encode(r.e().to_vec())})
+    }
+
+    fn sign(key: &PKey<Private>, kid: &str, claims: Value) -> String {
+        let header = serde_json::json!({"alg": "RS256", "kid": kid});
+        let input = format!(
+            "{}.{}",
+            B64URL.encode(header.to_string()),
+            B64URL.encode(claims.to_string())
+        );
+        let mut s = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), key)
+            .expect("signer");
+        s.update(input.as_bytes()).expect("update");
+        format!("{input}.{}", B64URL.encode(s.sign_to_vec().expect("sign")))
+    }
+
+    fn claims() -> Value {
+        serde_json::json!({"iss": "https://op.example", "aud": "c", "sub": "s", "nonce": "n",
+            "exp": NOW_MS / 1000 + 300, "iat": NOW_MS / 1000})
+    }
+
+    #[test]
+    fn an_id_token_is_checked_offline_against_the_filtered_key_set() {
+        let key = rsa(2048);
+        let weak = rsa(1024);
+        let jwks = serde_json::json!({"keys": [jwk(&key, "k1"), jwk(&weak, "weak"),
+            {"kty": "EC", "kid": "p521", "crv": "P-521", "x": "AA", "y": "AA"},
+            {"kty": "oct", "kid": "hmac", "k": "c2VjcmV0"}]})
+        .to_string();
+        let c = config();
+        let check = |token: &str, skew: i64| {
+            check_id_token_offline(&c, jwks.as_bytes(), token, "n", NOW_MS, skew)
+        };
+        let ok = check(&sign(&key, "k1", claims()), 0).expect("valid");
+        assert_eq!(ok["sub"], "s");
+        let why = |token: &str| check(token, 0).expect_err("refused").0;
+        assert!(why(&sign(&weak, "weak", claims())).contains("an RSA key of 1024 bits"));
+        assert!(why(&sign(&key, "p521", claims())).contains("curve \"P-521\" not accepted"));
+        assert!(why(&sign(&key, "hmac", claims())).contains("a symmetric key"));
+        assert!(why(&sign(&key, "k9", claims())).contains("unknown kid \"k9\""));
+        let mut c2 = claims();
+        c2["azp"] = "other".into();
+        assert!(why(&sign(&key, "k1", c2)).contains("azp names another client"));
+        c2 = claims();
+        c2["azp"] = "c".into();
+        assert!(
+            check(&sign(&key, "k1", c2), 0).is_ok(),
+            "azp naming this client"
+        );
+        // Expired a second ago: refused without skew, accepted with a minute of it.
+        c2 = claims();
+        c2["exp"] = (NOW_MS / 1000 - 1).into();
+        assert!(why(&sign(&key, "k1", c2.clone())).contains("expired"));
+        assert!(check(&sign(&key, "k1", c2), 60_000).is_ok());
+        c2 = claims();
+        c2["iat"] = (NOW_MS / 1000 + 120).into();
+        assert!(why(&sign(&key, "k1", c2.clone())).contains("issued in the future"));
+        assert!(check(&sign(&key, "k1", c2), 180_000).is_ok());
+        c2 = claims();
+        c2["nbf"] = (NOW_MS / 1000 + 120).into();
+        assert!(why(&sign(&key, "k1", c2)).contains("not yet valid"));
+        let big = vec![b' '; MAX_RESPONSE_BYTES + 1];
+        let e = check_id_token_offline(&c, &big, "a.b.c", "n", NOW_MS, 0).expect_err("big");
+        assert!(e.0.contains("at most 262144 are read"), "{e}");
+        assert!(why("a.b.c.d.e").contains("encrypted (JWE)"));
+        assert!(why("not a token").contains("not a signed JWT"));
+    }
+
+    #[test]
+    fn an_encrypted_id_token_opens_with_the_right_key_only() {
+        use josekit::jwe::{JweHeader, RSA_OAEP};
+        let sp = rsa(2048);
+        let other = rsa(2048);
+        let inner = sign(&rsa(2048), "k1", claims());
+        let mut header = JweHeader::new();
+        header.set_content_encryption("A256CBC-HS512");
+        let encrypter = RSA_OAEP
+            .encrypter_from_pem(sp.public_key_to_pem().expect("pem"))
+            .expect("encrypter");
+        let jwe = josekit::jwe::serialize_compact(inner.as_bytes(), &header, &encrypter)
+            .expect("encrypt");
+        let pem = |k: &PKey<Private>| k.private_key_to_pem_pkcs8().expect("pem");
+        assert_eq!(decrypt_id_token(&pem(&sp), &jwe).expect("opens"), inner);
+        let e = decrypt_id_token(&pem(&other), &jwe).expect_err("another key");
+        assert!(e.0.contains("cannot be opened"), "{e}");
+        let e = decrypt_id_token(&pem(&sp), &inner).expect_err("plain");
+        assert!(e.0.contains("not encrypted"), "{e}");
+        header.set_compression("DEF");
+        let zipped = josekit::jwe::serialize_compact(inner.as_bytes(), &header, &encrypter)
+            .expect("encrypt");
+        let e = decrypt_id_token(&pem(&sp), &zipped).expect_err("zip");
+        assert!(e.0.contains("compressed"), "{e}");
+    }
 }
