@@ -821,8 +821,9 @@ pub struct OidcIdpConfig {
     /// section's `clock_skew_secs`).
     #[serde(default)]
     pub clock_skew_secs: Option<u64>,
-    /// How often the provider's discovery document and signing keys are read again (an
-    /// ID token naming an unknown key makes them read again, at most once a minute).
+    /// How old the provider's discovery document and signing keys may grow before they
+    /// are read again (looked at every minute and at each login; an ID token naming an
+    /// unknown key makes them read again, at most once a minute).
     #[serde(default = "default_jwks_refresh")]
     pub jwks_refresh_secs: u64,
     /// The provider encrypts its ID tokens (JWE, RSA-OAEP with A256CBC-HS512, as the Czech

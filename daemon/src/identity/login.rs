@@ -355,8 +355,35 @@ fn oidc_loa(config: &OidcIdpConfig, claims: &BTreeMap<String, Vec<String>>) -> O
 }
 
 /// Keeps the metadata of every IdP described by it fresh: each on its own interval, a
-/// failed read again after a minute.
+/// failed read again after a minute; and the discovery document and keys of every OIDC
+/// provider once they are older than its `jwks_refresh_secs`.
 pub async fn refresh_metadata(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
+    tokio::join!(
+        refresh_saml_metadata(app.clone(), stop.clone()),
+        refresh_oidc_keys(app, stop)
+    );
+}
+
+/// Looks every minute whether an OIDC provider's keys are due, and reads them when so.
+async fn refresh_oidc_keys(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
+    if app.logins.oidc.is_empty() {
+        return;
+    }
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        for oidc in &app.logins.oidc {
+            if let Err(e) = oidc.keep_fresh(app.clock.now_ms()).await {
+                tracing::warn!(idp = %oidc.config.id, error = %e, "the OpenID Connect provider could not be read");
+            }
+        }
+    }
+}
+
+async fn refresh_saml_metadata(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
     use tokio::time::{Duration, Instant};
     let configs: Vec<SamlIdpConfig> = app
         .config

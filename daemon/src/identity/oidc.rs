@@ -2,8 +2,8 @@
 //! authorization code flow with PKCE (S256), state and nonce, the code exchange and
 //! userinfo. The ID token is checked in [`super::oidc_token`]. hlidac's own parts are what
 //! the crate leaves to the application: the HTTP client (no redirects followed, every
-//! answer read up to [`MAX_RESPONSE_BYTES`] before parsing), the key set read again on a
-//! schedule and on an unknown `kid` (at most once a minute), with withdrawn keys
+//! answer read up to [`MAX_RESPONSE_BYTES`] before parsing), the key set read again once
+//! older than `jwks_refresh_secs` and on an unknown `kid` (at most once a minute), with withdrawn keys
 //! remembered so that a token signed with one is refused with that reason, and the
 //! `acr` asked for as an essential claim.
 
@@ -26,7 +26,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 
-pub use super::oidc_token::ACCEPTED_ALGS;
+pub use super::oidc_token::{check_id_token_offline, ACCEPTED_ALGS};
 
 /// An unknown `kid` reads the keys again at most this often.
 const UNKNOWN_KID_REFRESH_MS: i64 = 60_000;
@@ -347,7 +347,7 @@ impl OidcIdp {
                 .cloned()
                 .collect();
             for kid in gone {
-                tracing::info!(idp = %self.config.id, kid = %kid, "the provider withdrew a signing key");
+                tracing::info!(idp = %self.config.id, kid = ?kid, "the provider withdrew a signing key");
                 cache.withdrawn.push_back(kid);
             }
         }
@@ -381,9 +381,10 @@ impl OidcIdp {
         }
     }
 
-    /// Reads the provider now (the scheduled refresh).
-    pub async fn refresh_now(&self, now_ms: i64) -> Result<(), String> {
-        self.refresh(now_ms).await.map(|_| ())
+    /// Reads the provider when it was never read or its keys are due (the scheduled
+    /// refresh).
+    pub async fn keep_fresh(&self, now_ms: i64) -> Result<(), String> {
+        self.provider(now_ms).await.map(|_| ())
     }
 
     fn client(&self, p: &Provider, redirect_uri: &str) -> Result<RpClient, String> {

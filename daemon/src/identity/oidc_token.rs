@@ -281,8 +281,10 @@ pub fn check_id_token(
         .filter_map(|a| serde_plain_alg(a))
         .collect();
     let issuer = IssuerUrl::new(config.issuer.clone()).map_err(|_| "the issuer is not a URL")?;
-    let later = chrono::DateTime::from_timestamp_millis(now_ms + skew_ms).unwrap_or_default();
-    let earlier = chrono::DateTime::from_timestamp_millis(now_ms - skew_ms).unwrap_or_default();
+    let later =
+        chrono::DateTime::from_timestamp_millis(now_ms.saturating_add(skew_ms)).unwrap_or_default();
+    let earlier =
+        chrono::DateTime::from_timestamp_millis(now_ms.saturating_sub(skew_ms)).unwrap_or_default();
     let verifier = CoreIdTokenVerifier::new_public_client(
         ClientId::new(config.client_id.clone()),
         issuer,
@@ -321,7 +323,7 @@ pub fn check_id_token(
     }
     if let Some(nbf) = raw.get("nbf") {
         let nbf = nbf.as_i64().ok_or("the ID token's nbf is not a time")?;
-        if nbf.saturating_mul(1000) > now_ms + skew_ms {
+        if nbf.saturating_mul(1000) > now_ms.saturating_add(skew_ms) {
             return Err("the ID token is not yet valid".into());
         }
     }
