@@ -1781,6 +1781,28 @@ async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
     let (_, r) = e.t.app.oidc_callback("evil", Some(&cookie), &real).await;
     assert!(matches!(r, Err(Failure::NotLinked(_))), "{r:?}");
 
+    // The login asks for the levels the municipality accepts (substantial by default), as
+    // acr_values and as an essential acr claim.
+    let (_, out) = e.t.app.login_start("lhota", "evil").await.expect("start");
+    let Outgoing::Redirect(url) = out else {
+        panic!("redirect")
+    };
+    let q: HashMap<String, String> = reqwest::Url::parse(&url)
+        .expect("url")
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let wanted = [
+        "http://eidas.europa.eu/LoA/high",
+        "http://eidas.europa.eu/LoA/substantial",
+    ];
+    assert_eq!(q["acr_values"], wanted.join(" "), "{url}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&q["claims"]).expect("claims"),
+        serde_json::json!({"id_token": {"acr": {"essential": true, "values": wanted}}}),
+        "{url}"
+    );
+
     // The level is the `acr` the provider returns, mapped; without one there is none.
     let claims = |nonce: &str, extra: serde_json::Value| {
         let now = e.t.clock.now().timestamp();
