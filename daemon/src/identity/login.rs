@@ -7,10 +7,10 @@ use super::oidc::{OidcIdp, Pending};
 use super::saml::{Outgoing, Refused, SamlIdp, Sp};
 use super::{map_profile, VerifiedIdentity};
 use crate::app::App;
-use crate::config::{Config, Loa, OidcIdpConfig, Profile, SamlIdpConfig, SourceKind};
+use crate::config::{Config, SamlIdpConfig, SourceKind};
 use crate::store::{DocumentIn, LinkIn, NewSession};
 use hlidac_adapters::source::{MatchRequest, RegistrySource};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -306,54 +306,6 @@ impl Logins {
     }
 }
 
-/// How an OIDC provider's `acr` values map onto levels: its `acr_levels`, by default the
-/// eIDAS URIs.
-pub fn oidc_acr_levels(config: &OidcIdpConfig) -> BTreeMap<String, Loa> {
-    config.acr_levels.clone().unwrap_or_else(|| {
-        [Loa::Low, Loa::Substantial, Loa::High]
-            .into_iter()
-            .map(|l| (super::saml::loa_uri(l, Profile::Eidas), l))
-            .collect()
-    })
-}
-
-/// The `acr` values a login asks for: the configured `acr_values`, else every mapped
-/// value at or above the municipality's minimum.
-pub fn oidc_acr_wanted(config: &OidcIdpConfig, min: Loa) -> Vec<String> {
-    match &config.acr_values {
-        Some(v) => v.split_whitespace().map(str::to_string).collect(),
-        None => oidc_acr_levels(config)
-            .into_iter()
-            .filter(|(_, l)| *l >= min)
-            .map(|(acr, _)| acr)
-            .collect(),
-    }
-}
-
-/// The level of an OIDC login: the returned `acr` as the provider's `acr_levels` map it.
-/// A missing or unknown `acr` is no level, unless the provider is configured as asserting
-/// its level otherwise (`loa_asserted_otherwise`): then rs-eid's `ial` claim gives it, or
-/// the configured `loa`.
-fn oidc_loa(config: &OidcIdpConfig, claims: &BTreeMap<String, Vec<String>>) -> Option<Loa> {
-    let first = |k: &str| claims.get(k).and_then(|v| v.first()).map(String::as_str);
-    if let Some(level) = first("acr").and_then(|acr| oidc_acr_levels(config).get(acr).copied()) {
-        return Some(level);
-    }
-    if !config.loa_asserted_otherwise {
-        return None;
-    }
-    let ial = match first(&format!("{}ial", super::RS)) {
-        Some("1") => Some(Loa::Low),
-        Some("2") => Some(Loa::Substantial),
-        Some("3") => Some(Loa::High),
-        _ => None,
-    };
-    match config.profile {
-        Profile::RsEid => Some(ial.unwrap_or(config.loa)),
-        _ => Some(config.loa),
-    }
-}
-
 /// Keeps the metadata of every IdP described by it fresh: each on its own interval, a
 /// failed read again after a minute; and the discovery document and keys of every OIDC
 /// provider once they are older than its `jwks_refresh_secs`.
@@ -518,7 +470,7 @@ impl App {
             let (url, pending) = oidc
                 .start(
                     &self.oidc_redirect_uri(idp),
-                    &oidc_acr_wanted(&oidc.config, t.min_loa),
+                    &super::oidc::acr_wanted(&oidc.config, t.min_loa),
                     now,
                 )
                 .await
@@ -689,7 +641,7 @@ impl App {
         let claims = oidc
             .finish(code, &self.oidc_redirect_uri(idp), &pending, now, skew)
             .await?;
-        let loa = oidc_loa(&oidc.config, &claims);
+        let loa = super::oidc::level_of_login(&oidc.config, &claims);
         let mut identity =
             map_profile(oidc.config.profile, idp, &claims, loa).map_err(Failure::Refused)?;
         // The level is the provider's `acr` (or what it asserts otherwise), never a claim
@@ -990,62 +942,6 @@ mod tests {
         assert!(
             !logins.admit(v6("::ffff:192.0.2.2"), t + 60_000, 0),
             "mapped IPv4 is IPv4"
-        );
-    }
-
-    #[test]
-    fn an_oidc_acr_gives_a_level_only_when_it_is_one() {
-        use crate::config::{Loa, OidcIdpConfig};
-        let config = |profile: &str, extra: &str| -> OidcIdpConfig {
-            toml::from_str(&format!(
-                "id = \"p\"\nname = \"p\"\nprofile = \"{profile}\"\nissuer = \"https://op.example\"\nclient_id = \"c\"\n{extra}"
-            ))
-            .expect("config")
-        };
-        let claims = |pairs: &[(&str, &str)]| -> BTreeMap<String, Vec<String>> {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
-                .collect()
-        };
-        let ial2 = format!("{}ial", crate::identity::RS);
-        let eidas_low = [("acr", "http://eidas.europa.eu/LoA/low")];
-        let rs = config("rs-eid", "loa = \"high\"");
-        assert_eq!(oidc_loa(&rs, &claims(&[])), None, "no acr, no level");
-        assert_eq!(
-            oidc_loa(&rs, &claims(&[(&ial2, "3")])),
-            None,
-            "ial alone is not acr"
-        );
-        assert_eq!(oidc_loa(&rs, &claims(&eidas_low)), Some(Loa::Low));
-        assert_eq!(oidc_loa(&rs, &claims(&[("acr", "gold")])), None);
-        let generic = config("generic-oidc", "loa = \"substantial\"");
-        assert_eq!(oidc_loa(&generic, &claims(&[("acr", "1")])), None);
-        assert_eq!(oidc_loa(&generic, &claims(&eidas_low)), Some(Loa::Low));
-        let mapped = config(
-            "generic-oidc",
-            "acr_levels = { \"1\" = \"low\", \"2\" = \"high\" }",
-        );
-        assert_eq!(oidc_loa(&mapped, &claims(&[("acr", "2")])), Some(Loa::High));
-        assert_eq!(
-            oidc_loa(&mapped, &claims(&eidas_low)),
-            None,
-            "the table replaces the eIDAS URIs"
-        );
-        assert_eq!(
-            oidc_acr_wanted(&mapped, Loa::Substantial),
-            vec!["2".to_string()]
-        );
-        let otherwise = config("rs-eid", "loa = \"low\"\nloa_asserted_otherwise = true");
-        assert_eq!(oidc_loa(&otherwise, &claims(&[])), Some(Loa::Low));
-        assert_eq!(
-            oidc_loa(&otherwise, &claims(&[(&ial2, "2")])),
-            Some(Loa::Substantial)
-        );
-        assert_eq!(
-            oidc_loa(&otherwise, &claims(&eidas_low)),
-            Some(Loa::Low),
-            "a known acr wins"
         );
     }
 
