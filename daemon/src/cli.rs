@@ -248,6 +248,9 @@ pub fn main(cli: Cli) -> ExitCode {
                 .map(|t| t.sources.len())
                 .sum::<usize>()
         );
+        for note in crate::identity::oidc::config_notes(&config.identity) {
+            println!("note: {note}");
+        }
         return ExitCode::SUCCESS;
     }
     init_logging(&config);

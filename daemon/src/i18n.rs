@@ -170,7 +170,7 @@ fn group(whole: &str, sep: &str) -> String {
     let mut out = String::new();
     let n = whole.chars().count();
     for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(ch);

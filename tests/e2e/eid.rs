@@ -1441,7 +1441,9 @@ async fn a_citizen_logs_in_through_an_openid_connect_provider() {
         "http://schema.id.rs/claims/givenname": "Петар",
         "http://schema.id.rs/claims/familyname": "Петровић",
         "http://schema.id.rs/claims/ial": "2",
-        "email": "petar@example.rs", "email_verified": true
+        "email": "petar@example.rs", "email_verified": true,
+        // The login's level, which the provider states in the ID token's `acr`.
+        "acr": "http://eidas.europa.eu/LoA/substantial"
     });
     std::fs::write(dir.path().join("claims.json"), claims.to_string()).expect("claims");
     // Start the daemon first on a known port, then the OP with that redirect URI.
@@ -1491,62 +1493,189 @@ struct EvilOp {
     issuer: String,
     key: PKey<Private>,
     token: std::sync::Arc<Mutex<String>>,
+    /// The key set it publishes: `k1` (the key above) and `weak`, a 1024-bit RSA key.
+    jwks: std::sync::Arc<Mutex<serde_json::Value>>,
+    /// Times the key set was read.
+    jwks_reads: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// The token endpoint answers with a redirect to `/elsewhere` (which would give the
+    /// token) instead of the token.
+    redirect: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    elsewhere_hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    weak: PKey<Private>,
+}
+
+/// An RSA public key as a JWK.
+fn rsa_jwk(key: &PKey<Private>, kid: &str) -> serde_json::Value {
+    let rsa = key.rsa().expect("rsa");
+    let b64 = |b: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    serde_json::json!({"kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256",
+        "n": b64(rsa.n().to_vec()), "e": b64(rsa.e().to_vec())})
+}
+
+fn rsa_key(bits: u32) -> PKey<Private> {
+    PKey::from_rsa(openssl::rsa::Rsa::generate(bits).expect("rsa")).expect("pkey")
 }
 
 async fn evil_op() -> EvilOp {
     use axum::routing::{get, post};
+    use std::sync::atomic::Ordering;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let issuer = format!("http://{}", listener.local_addr().expect("addr"));
-    let rsa = openssl::rsa::Rsa::generate(2048).expect("rsa");
-    let key = PKey::from_rsa(rsa.clone()).expect("pkey");
-    let b64 = |b: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
-    let jwks = serde_json::json!({"keys": [{"kty": "RSA", "kid": "k1", "use": "sig", "alg": "RS256",
-        "n": b64(rsa.n().to_vec()), "e": b64(rsa.e().to_vec())}]});
+    let key = rsa_key(2048);
+    let weak = rsa_key(1024);
+    let jwks = std::sync::Arc::new(Mutex::new(
+        serde_json::json!({"keys": [rsa_jwk(&key, "k1"), rsa_jwk(&weak, "weak")]}),
+    ));
     let discovery = serde_json::json!({
         "issuer": issuer, "authorization_endpoint": format!("{issuer}/auth"),
         "token_endpoint": format!("{issuer}/token"), "jwks_uri": format!("{issuer}/jwks"),
+        "response_types_supported": ["code"], "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
     });
     let token = std::sync::Arc::new(Mutex::new(String::new()));
-    let t2 = token.clone();
+    let jwks_reads = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let redirect = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let elsewhere_hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (t2, t3, j2, r2, r3, h2) = (
+        token.clone(),
+        token.clone(),
+        jwks.clone(),
+        jwks_reads.clone(),
+        redirect.clone(),
+        elsewhere_hits.clone(),
+    );
+    let elsewhere = format!("{issuer}/elsewhere");
     let app = axum::Router::new()
         .route("/.well-known/openid-configuration", get(move || async move { axum::Json(discovery) }))
-        .route("/jwks", get(move || async move { axum::Json(jwks) }))
+        .route("/jwks", get(move || {
+            r2.fetch_add(1, Ordering::SeqCst);
+            let keys = j2.lock().expect("lock").clone();
+            async move { axum::Json(keys) }
+        }))
         .route("/token", post(move || {
             let t = t2.lock().expect("lock").clone();
-            async move { axum::Json(serde_json::json!({"id_token": t, "token_type": "Bearer"})) }
+            let redirect = r3.load(Ordering::SeqCst);
+            let elsewhere = elsewhere.clone();
+            async move {
+                use axum::response::IntoResponse;
+                if redirect {
+                    return axum::response::Redirect::temporary(&elsewhere).into_response();
+                }
+                axum::Json(serde_json::json!({"id_token": t, "token_type": "Bearer", "access_token": "at"})).into_response()
+            }
+        }))
+        .route("/elsewhere", post(move || {
+            h2.fetch_add(1, Ordering::SeqCst);
+            let t = t3.lock().expect("lock").clone();
+            async move { axum::Json(serde_json::json!({"id_token": t, "token_type": "Bearer", "access_token": "at"})) }
         }));
     tokio::spawn(async move { axum::serve(listener, app).await });
-    EvilOp { issuer, key, token }
+    EvilOp {
+        issuer,
+        key,
+        token,
+        jwks,
+        jwks_reads,
+        redirect,
+        elsewhere_hits,
+        weak,
+    }
 }
 
 impl EvilOp {
     fn sign(&self, header: serde_json::Value, claims: serde_json::Value) -> String {
-        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
-        let input = format!(
-            "{}.{}",
-            b64(header.to_string().as_bytes()),
-            b64(claims.to_string().as_bytes())
-        );
-        let mut s = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &self.key)
-            .expect("signer");
-        s.update(input.as_bytes()).expect("update");
-        format!("{input}.{}", b64(&s.sign_to_vec().expect("sign")))
+        sign_jwt(&self.key, header, claims)
     }
+}
+
+fn sign_jwt(key: &PKey<Private>, header: serde_json::Value, claims: serde_json::Value) -> String {
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes())
+    );
+    let mut s =
+        openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), key).expect("signer");
+    s.update(input.as_bytes()).expect("update");
+    format!("{input}.{}", b64(&s.sign_to_vec().expect("sign")))
+}
+
+/// A signed token encrypted as the Czech NIA does: RSA-OAEP with A256CBC-HS512.
+fn encrypt_jwt(signed: &str, to: &X509) -> String {
+    use josekit::jwe::{JweHeader, RSA_OAEP};
+    let mut header = JweHeader::new();
+    header.set_content_encryption("A256CBC-HS512");
+    header.set_content_type("JWT");
+    let pem = to
+        .public_key()
+        .expect("key")
+        .public_key_to_pem()
+        .expect("pem");
+    let encrypter = RSA_OAEP.encrypter_from_pem(&pem).expect("encrypter");
+    josekit::jwe::serialize_compact(signed.as_bytes(), &header, &encrypter).expect("encrypt")
+}
+
+/// One login at `idp`: started, answered by its provider with the token `make` builds
+/// from the login's nonce, and called back. Returns how it ended.
+async fn evil_login(
+    e: &Eid,
+    op: &EvilOp,
+    idp: &str,
+    make: impl FnOnce(&str) -> String,
+) -> Result<hlidac::identity::login::Opened, Failure> {
+    let (cookie, out) = e.t.app.login_start("lhota", idp).await.expect("start");
+    let Outgoing::Redirect(url) = out else {
+        panic!("redirect")
+    };
+    let q: HashMap<String, String> = reqwest::Url::parse(&url)
+        .expect("url")
+        .query_pairs()
+        .into_owned()
+        .collect();
+    *op.token.lock().expect("lock") = make(&q["nonce"]);
+    let params: HashMap<String, String> = [
+        ("code".into(), "c".into()),
+        ("state".into(), q["state"].clone()),
+    ]
+    .into();
+    e.t.app.oidc_callback(idp, Some(&cookie), &params).await.1
 }
 
 #[tokio::test]
 async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
     let op = evil_op().await;
-    let Some(e) = setup(
+    // A second provider that encrypts its ID tokens to the service's key, as the NIA does.
+    let enc_op = evil_op().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let Some(e) = setup_with(
         Engine::Sqlite,
         None,
-        &[(
-            "evil",
-            op.issuer.clone(),
-            "another-secret-another-secret-00".into(),
-        )],
+        &[
+            (
+                "evil",
+                op.issuer.clone(),
+                "another-secret-another-secret-00".into(),
+            ),
+            (
+                "evilenc",
+                enc_op.issuer.clone(),
+                "another-secret-another-secret-01".into(),
+            ),
+        ],
+        listener,
+        nia_block,
+        |c| {
+            c.replace(
+                "client_id = \"hlidac-evilenc\"\n",
+                "client_id = \"hlidac-evilenc\"\nencrypted_id_token = true\n",
+            )
+        },
+        |_| {},
     )
     .await
     else {
@@ -1676,7 +1805,8 @@ async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
     *op.token.lock().expect("lock") = op.sign(
         serde_json::json!({"alg": "RS256", "kid": "k1", "typ": "JWT"}),
         serde_json::json!({"iss": op.issuer, "aud": "hlidac-evil", "sub": "x1", "nonce": q["nonce"],
-            "exp": now + 300, "iat": now, "given_name": "Eva"}),
+            "exp": now + 300, "iat": now, "given_name": "Eva",
+            "acr": "http://eidas.europa.eu/LoA/substantial"}),
     );
     let real: HashMap<String, String> = [
         ("code".into(), "c".into()),
@@ -1685,6 +1815,235 @@ async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
     .into();
     let (_, r) = e.t.app.oidc_callback("evil", Some(&cookie), &real).await;
     assert!(matches!(r, Err(Failure::NotLinked(_))), "{r:?}");
+
+    // The login asks for the levels the municipality accepts (substantial by default), as
+    // acr_values and as an essential acr claim.
+    let (_, out) = e.t.app.login_start("lhota", "evil").await.expect("start");
+    let Outgoing::Redirect(url) = out else {
+        panic!("redirect")
+    };
+    let q: HashMap<String, String> = reqwest::Url::parse(&url)
+        .expect("url")
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let wanted = [
+        "http://eidas.europa.eu/LoA/high",
+        "http://eidas.europa.eu/LoA/substantial",
+    ];
+    assert_eq!(q["acr_values"], wanted.join(" "), "{url}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&q["claims"]).expect("claims"),
+        serde_json::json!({"id_token": {"acr": {"essential": true, "values": wanted}}}),
+        "{url}"
+    );
+
+    // The level is the `acr` the provider returns, mapped; without one there is none.
+    let claims = |nonce: &str, extra: serde_json::Value| {
+        let now = e.t.clock.now().timestamp();
+        let mut c = serde_json::json!({"iss": op.issuer, "aud": "hlidac-evil", "sub": "x1",
+            "nonce": nonce, "exp": now + 300, "iat": now, "given_name": "Eva",
+            "acr": "http://eidas.europa.eu/LoA/substantial"});
+        for (k, v) in extra.as_object().expect("object") {
+            if v.is_null() {
+                c.as_object_mut().expect("object").remove(k);
+            } else {
+                c[k] = v.clone();
+            }
+        }
+        c
+    };
+    let k1 = serde_json::json!({"alg": "RS256", "kid": "k1", "typ": "JWT"});
+    let refused =
+        |case: &str, r: Result<hlidac::identity::login::Opened, Failure>, want: &str| match r {
+            Err(Failure::Refused(reason)) => assert!(
+                reason.contains(want),
+                "{case}: {reason:?}, expected {want:?}"
+            ),
+            other => panic!("{case}: {other:?}"),
+        };
+    let r = evil_login(&e, &op, "evil", |n| {
+        op.sign(
+            k1.clone(),
+            claims(
+                n,
+                serde_json::json!({"acr": "http://eidas.europa.eu/LoA/low"}),
+            ),
+        )
+    })
+    .await;
+    assert!(
+        matches!(r, Err(Failure::LowLoa)),
+        "acr below the minimum: {r:?}"
+    );
+    let r = evil_login(&e, &op, "evil", |n| {
+        op.sign(k1.clone(), claims(n, serde_json::json!({"acr": null})))
+    })
+    .await;
+    refused("acr missing", r, "states no level of assurance");
+    let r = evil_login(&e, &op, "evil", |n| {
+        op.sign(k1.clone(), claims(n, serde_json::json!({"acr": "1"})))
+    })
+    .await;
+    refused("acr unknown", r, "states no level of assurance");
+    let r = evil_login(&e, &op, "evil", |n| {
+        op.sign(
+            k1.clone(),
+            claims(n, serde_json::json!({"azp": "someone-else"})),
+        )
+    })
+    .await;
+    refused("azp mismatch", r, "azp names another client");
+    let r = evil_login(&e, &op, "evil", |n| {
+        sign_jwt(
+            &op.weak,
+            serde_json::json!({"alg": "RS256", "kid": "weak", "typ": "JWT"}),
+            claims(n, serde_json::json!({})),
+        )
+    })
+    .await;
+    refused("1024-bit RSA key", r, "an RSA key of 1024 bits");
+    op.redirect.store(true, std::sync::atomic::Ordering::SeqCst);
+    let r = evil_login(&e, &op, "evil", |n| {
+        op.sign(k1.clone(), claims(n, serde_json::json!({})))
+    })
+    .await;
+    refused(
+        "redirect from the token endpoint",
+        r,
+        "redirect (307 Temporary Redirect), which is not followed",
+    );
+    op.redirect
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        op.elsewhere_hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the redirect was not followed"
+    );
+    // An answer past the size limit is refused before it is parsed.
+    let r = evil_login(&e, &op, "evil", |_| "x".repeat(300 * 1024)).await;
+    refused(
+        "oversized token response",
+        r,
+        "answered with more than 262144 bytes",
+    );
+    // The same token through the token endpoint itself is accepted (and not linked).
+    let r = evil_login(&e, &op, "evil", |n| {
+        op.sign(k1.clone(), claims(n, serde_json::json!({})))
+    })
+    .await;
+    assert!(matches!(r, Err(Failure::NotLinked(_))), "{r:?}");
+
+    // An unknown kid reads the keys again, at most once a minute.
+    e.t.clock.advance(chrono::Duration::seconds(61));
+    let reads = || op.jwks_reads.load(std::sync::atomic::Ordering::SeqCst);
+    let before = reads();
+    let k3 = serde_json::json!({"alg": "RS256", "kid": "k3", "typ": "JWT"});
+    let r = evil_login(&e, &op, "evil", |n| {
+        op.sign(k3.clone(), claims(n, serde_json::json!({})))
+    })
+    .await;
+    refused(
+        "unknown kid, keys read again",
+        r,
+        "unknown kid \"k3\": no such key",
+    );
+    assert_eq!(reads(), before + 1, "the keys were read again once");
+    let r = evil_login(&e, &op, "evil", |n| {
+        op.sign(k3.clone(), claims(n, serde_json::json!({})))
+    })
+    .await;
+    refused("unknown kid again", r, "unknown kid \"k3\": no such key");
+    assert_eq!(reads(), before + 1, "not again within the minute");
+
+    // The provider withdraws k1 and publishes k2: after the scheduled refresh (an hour),
+    // a token signed with k1 is refused and one with k2 accepted.
+    let k2_key = rsa_key(2048);
+    *op.jwks.lock().expect("lock") = serde_json::json!({"keys": [rsa_jwk(&k2_key, "k2")]});
+    let r = evil_login(&e, &op, "evil", |n| {
+        op.sign(k1.clone(), claims(n, serde_json::json!({})))
+    })
+    .await;
+    assert!(
+        matches!(r, Err(Failure::NotLinked(_))),
+        "k1 is trusted until the refresh: {r:?}"
+    );
+    e.t.clock.advance(chrono::Duration::seconds(3601));
+    let r = evil_login(&e, &op, "evil", |n| {
+        op.sign(k1.clone(), claims(n, serde_json::json!({})))
+    })
+    .await;
+    refused(
+        "key withdrawn at the provider",
+        r,
+        "the provider withdrew this key",
+    );
+    let r = evil_login(&e, &op, "evil", |n| {
+        sign_jwt(
+            &k2_key,
+            serde_json::json!({"alg": "RS256", "kid": "k2", "typ": "JWT"}),
+            claims(n, serde_json::json!({})),
+        )
+    })
+    .await;
+    assert!(
+        matches!(r, Err(Failure::NotLinked(_))),
+        "the new key: {r:?}"
+    );
+
+    // Encrypted ID tokens (RSA-OAEP, A256CBC-HS512) to the service's key are opened and
+    // checked; one encrypted to another key, or not encrypted, is refused.
+    let sp_cert = X509::from_pem(&std::fs::read(e.dir.path().join("sp.crt")).expect("sp cert"))
+        .expect("cert");
+    let (_, other_cert) = {
+        let (k, c) = keypair(e.dir.path(), "other");
+        load_pair(&k, &c)
+    };
+    let enc_claims = |nonce: &str| {
+        let now = e.t.clock.now().timestamp();
+        serde_json::json!({"iss": enc_op.issuer, "aud": "hlidac-evilenc", "sub": "x2",
+            "nonce": nonce, "exp": now + 300, "iat": now, "given_name": "Eva",
+            "acr": "http://eidas.europa.eu/LoA/high"})
+    };
+    let r = evil_login(&e, &enc_op, "evilenc", |n| {
+        encrypt_jwt(&enc_op.sign(k1.clone(), enc_claims(n)), &sp_cert)
+    })
+    .await;
+    assert!(
+        matches!(r, Err(Failure::NotLinked(_))),
+        "an encrypted ID token: {r:?}"
+    );
+    let r = evil_login(&e, &enc_op, "evilenc", |n| {
+        encrypt_jwt(&enc_op.sign(k1.clone(), enc_claims(n)), &other_cert)
+    })
+    .await;
+    refused(
+        "encrypted to another key",
+        r,
+        "cannot be opened with this service's key",
+    );
+    let r = evil_login(&e, &enc_op, "evilenc", |n| {
+        enc_op.sign(k1.clone(), enc_claims(n))
+    })
+    .await;
+    refused(
+        "not encrypted",
+        r,
+        "not encrypted, but this provider encrypts them",
+    );
+    let r = evil_login(&e, &op, "evil", |n| {
+        encrypt_jwt(
+            &op.sign(k1.clone(), claims(n, serde_json::json!({}))),
+            &sp_cert,
+        )
+    })
+    .await;
+    refused(
+        "encrypted to a provider that does not",
+        r,
+        "is encrypted (JWE)",
+    );
+    assert_eq!(e.sessions().await, 0, "no crafted token made a session");
 }
 
 #[test]
@@ -1722,6 +2081,71 @@ fn check_config_refuses_an_idp_without_a_signing_certificate() {
         "{text}"
     );
     assert!(text.contains("no signing certificate"), "{text}");
+}
+
+#[test]
+fn check_config_says_which_oidc_provider_asserts_its_level_otherwise() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (key, cert) = keypair(dir.path(), "sp");
+    let secret = dir.path().join("oidc.secret");
+    std::fs::write(&secret, "s3cret-s3cret-s3cret-s3cret").expect("secret");
+    let config = dir.path().join("hlidac.toml");
+    let write = |extra: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "state_dir = \"{}\"\n[identity]\nkey_file = \"{}\"\ncert_file = \"{}\"\n\
+                 [[identity.oidc]]\nid = \"rs\"\nname = \"eID.gov.rs\"\nprofile = \"rs-eid\"\n\
+                 issuer = \"https://eid.gov.rs\"\nclient_id = \"c\"\nclient_secret_file = \"{s}\"\n\
+                 loa_asserted_otherwise = true\nloa = \"low\"\n\
+                 [[identity.oidc]]\nid = \"nia-oidc\"\nname = \"NIA\"\nprofile = \"generic-oidc\"\n\
+                 issuer = \"https://nia-oidc.example\"\nclient_id = \"c\"\nclient_secret_file = \"{s}\"\n\
+                 encrypted_id_token = true\n{extra}\
+                 [[tenant]]\nid = \"lhota\"\nname = \"Lhota\"\nsender = {{ email = \"a@lhota.example\" }}\n",
+                dir.path().join("state").display(),
+                key.display(),
+                cert.display(),
+                s = secret.display(),
+            ),
+        )
+        .expect("config")
+    };
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+            .arg("check-config")
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    write("");
+    let (code, text) = run();
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("note: identity provider rs is configured as asserting its level of assurance by other means than acr"),
+        "{text}"
+    );
+    assert!(!text.contains("identity provider nia-oidc"), "{text}");
+    write(
+        "jwks_refresh_secs = 5\nacr_levels = {}\ndecryption_key_file = \"/nonexistent/key.pem\"\n",
+    );
+    let (code, text) = run();
+    assert_eq!(code, Some(78), "{text}");
+    for want in [
+        "identity.oidc[1].jwks_refresh_secs",
+        "identity.oidc[1].acr_levels",
+        "identity.oidc[1].decryption_key_file",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
 }
 
 #[tokio::test]

@@ -11,7 +11,8 @@
 //   --redirect-uri, --client-id, --client-secret  the one client: code flow with PKCE (S256)
 //           required, client_secret_basic (client_secret_post is accepted too).
 //   --claims FILE.json  the one account's claims (default DEFAULT_CLAIMS below). `sub` is the
-//           account id; `acr` and `amr`, when present, are the login's and go into the ID token.
+//           account id; `acr` and `amr`, when present, are the login's and go into the ID token
+//           (an essential `acr` asked for with the `claims` parameter must be among its values).
 //           Scopes release: profile = the standard profile claims, the schema.id.rs claims and
 //           any other name the file has; email = email, email_verified; phone = phone_number,
 //           phone_number_verified.
@@ -169,7 +170,9 @@ function configuration(options, account) {
     // Released claims go into the ID token as well, not only to userinfo.
     conformIdTokenClaims: false,
     acrValues: typeof account.login.acr === 'string' ? [account.login.acr] : [],
-    features: { devInteractions: { enabled: false } },
+    // The `claims` request parameter: an RP may ask for `acr` as an essential claim with the
+    // values it accepts; a login whose acr is not among them is not finished.
+    features: { devInteractions: { enabled: false }, claimsParameter: { enabled: true } },
     ttl: {
       AccessToken: 600,
       AuthorizationCode: 60,

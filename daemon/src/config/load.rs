@@ -251,6 +251,9 @@ fn resolve_paths(c: &mut Config, base: &Path) {
         if let Some(p) = idp.client_secret_file.as_mut() {
             fix(p);
         }
+        if let Some(p) = idp.decryption_key_file.as_mut() {
+            fix(p);
+        }
     }
     for t in &mut c.tenants {
         if let Some(d) = t.dkim.as_mut() {
@@ -1088,6 +1091,61 @@ fn validate_identity(c: &Config, errs: &mut Errors) {
         }
         if !idp.scopes.iter().any(|s| s == "openid") {
             errs.push(format!("{p}.scopes"), "must include \"openid\"", None);
+        }
+        if idp.jwks_refresh_secs < 60 {
+            errs.push(
+                format!("{p}.jwks_refresh_secs"),
+                "must be at least 60",
+                None,
+            );
+        }
+        if idp.acr_levels.as_ref().is_some_and(|m| m.is_empty()) {
+            errs.push(
+                format!("{p}.acr_levels"),
+                "maps no acr value: every login would have no level",
+                Some("name the provider's acr values and their levels, or leave acr_levels out for the eIDAS URIs"),
+            );
+        }
+        if idp
+            .acr_values
+            .as_deref()
+            .is_some_and(|v| v.trim().is_empty())
+        {
+            errs.push(format!("{p}.acr_values"), "is empty", None);
+        }
+        if idp.encrypted_id_token {
+            match idp.decryption_key_file.as_ref().or(id.key_file.as_ref()) {
+                None => errs.push(
+                    format!("{p}.decryption_key_file"),
+                    "encrypted ID tokens need the RSA key they are encrypted to",
+                    Some("set decryption_key_file, or identity.key_file"),
+                ),
+                Some(f) => {
+                    let key = std::fs::read(f)
+                        .map_err(|e| format!("{}: {e}", f.display()))
+                        .and_then(|pem| {
+                            openssl::pkey::PKey::private_key_from_pem(&pem)
+                                .map_err(|_| format!("{} is not a PEM private key", f.display()))
+                        });
+                    match key.map(|k| k.rsa().map(|r| r.size() * 8)) {
+                        Ok(Ok(bits)) if bits >= 2048 => {}
+                        Ok(Ok(bits)) => errs.push(
+                            format!("{p}.decryption_key_file"),
+                            format!(
+                                "{} is an RSA key of {bits} bits; at least 2048 are needed",
+                                f.display()
+                            ),
+                            None,
+                        ),
+                        Ok(Err(_)) => errs.push(
+                            format!("{p}.decryption_key_file"),
+                            format!("{} is not an RSA key", f.display()),
+                            None,
+                        ),
+                        Err(e) => errs.push(format!("{p}.decryption_key_file"), e, None),
+                    }
+                }
+            }
         }
         for a in &idp.algorithms {
             if !crate::identity::oidc::ACCEPTED_ALGS.contains(&a.as_str()) {

@@ -1,6 +1,7 @@
 //! The configuration model. Every struct denies unknown fields; defaults live here.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Locales that have alert templates today.
@@ -799,12 +800,43 @@ pub struct OidcIdpConfig {
     /// Signature algorithms accepted on ID tokens (asymmetric only).
     #[serde(default = "default_algs")]
     pub algorithms: Vec<String>,
-    /// The level of assurance of this provider's logins when its tokens carry none
-    /// (rs-eid reads its `ial` claim; generic providers are taken at this level).
+    /// How the `acr` values this provider returns map onto levels of assurance (default:
+    /// the eIDAS URIs `http://eidas.europa.eu/LoA/low|substantial|high`). A login whose
+    /// `acr` is missing or not in this table has no level, and is refused.
+    #[serde(default)]
+    pub acr_levels: Option<BTreeMap<String, Loa>>,
+    /// The provider asserts its level by other means than `acr` (its contract, or rs-eid's
+    /// `ial` claim): a login without a known `acr` is then taken at `loa` (rs-eid: at its
+    /// `ial` when present). `check-config` says so for each such provider.
+    #[serde(default)]
+    pub loa_asserted_otherwise: bool,
+    /// The level taken for a login without a known `acr`, with `loa_asserted_otherwise`.
     #[serde(default = "default_oidc_loa")]
     pub loa: Loa,
+    /// Sent as `acr_values` (space-separated), and as the values of the essential `acr`
+    /// claim; default: the `acr_levels` values at or above the municipality's minimum.
     #[serde(default)]
     pub acr_values: Option<String>,
+    /// Tolerated clock difference on this provider's tokens (default: the identity
+    /// section's `clock_skew_secs`).
+    #[serde(default)]
+    pub clock_skew_secs: Option<u64>,
+    /// How old the provider's discovery document and signing keys may grow before they
+    /// are read again (looked at every minute and at each login; an ID token naming an
+    /// unknown key makes them read again, at most once a minute).
+    #[serde(default = "default_jwks_refresh")]
+    pub jwks_refresh_secs: u64,
+    /// The provider encrypts its ID tokens (JWE, RSA-OAEP with A256CBC-HS512, as the Czech
+    /// NIA does); an unencrypted ID token is then refused.
+    #[serde(default)]
+    pub encrypted_id_token: bool,
+    /// The RSA key (PEM) the ID tokens are encrypted to; default: `identity.key_file`.
+    #[serde(default)]
+    pub decryption_key_file: Option<PathBuf>,
+}
+
+fn default_jwks_refresh() -> u64 {
+    3600
 }
 
 fn default_scopes() -> Vec<String> {

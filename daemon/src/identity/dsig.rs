@@ -170,7 +170,7 @@ fn verify_bytes(key: &PKey<Public>, md: MessageDigest, data: &[u8], sig: &[u8]) 
 
 /// XML-DSig ECDSA values are r‖s; OpenSSL wants DER.
 fn ecdsa_to_der(raw: &[u8]) -> Result<Vec<u8>, String> {
-    if raw.is_empty() || raw.len() % 2 != 0 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) {
         return Err("malformed ECDSA signature".into());
     }
     let (r, s) = raw.split_at(raw.len() / 2);

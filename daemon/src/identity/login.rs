@@ -139,7 +139,14 @@ impl Logins {
                 o.client_secret_file.as_deref(),
                 &format!("oidc-{}.secret", o.id),
             )?;
-            oidc.push(OidcIdp::new(o, secret).map_err(anyhow::Error::msg)?);
+            let key_file = o.decryption_key_file.as_ref().or(id.key_file.as_ref());
+            let decryption_key = match key_file.filter(|_| o.encrypted_id_token) {
+                Some(f) => Some(std::fs::read(f).map_err(|e| {
+                    anyhow::anyhow!("identity provider {}: {}: {e}", o.id, f.display())
+                })?),
+                None => None,
+            };
+            oidc.push(OidcIdp::new(o, secret, decryption_key).map_err(anyhow::Error::msg)?);
         }
         let logins = Logins {
             sp,
@@ -303,25 +310,36 @@ impl Logins {
     }
 }
 
-/// The level of an OIDC login: see the comment where it is called.
-fn oidc_loa(
-    profile: crate::config::Profile,
-    configured: crate::config::Loa,
-    acr: Option<&str>,
-) -> Option<crate::config::Loa> {
-    match acr {
-        None => Some(configured),
-        Some(acr) => match super::saml::loa_of(acr) {
-            Some(l) => Some(l),
-            None if profile == crate::config::Profile::GenericOidc => Some(configured),
-            None => None,
-        },
+/// Keeps the metadata of every IdP described by it fresh: each on its own interval, a
+/// failed read again after a minute; and the discovery document and keys of every OIDC
+/// provider once they are older than its `jwks_refresh_secs`.
+pub async fn refresh_metadata(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
+    tokio::join!(
+        refresh_saml_metadata(app.clone(), stop.clone()),
+        refresh_oidc_keys(app, stop)
+    );
+}
+
+/// Looks every minute whether an OIDC provider's keys are due, and reads them when so.
+async fn refresh_oidc_keys(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
+    if app.logins.oidc.is_empty() {
+        return;
+    }
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        for oidc in &app.logins.oidc {
+            if let Err(e) = oidc.keep_fresh(app.clock.now_ms()).await {
+                tracing::warn!(idp = %oidc.config.id, error = %e, "the OpenID Connect provider could not be read");
+            }
+        }
     }
 }
 
-/// Keeps the metadata of every IdP described by it fresh: each on its own interval, a
-/// failed read again after a minute.
-pub async fn refresh_metadata(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
+async fn refresh_saml_metadata(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
     use tokio::time::{Duration, Instant};
     let configs: Vec<SamlIdpConfig> = app
         .config
@@ -454,7 +472,11 @@ impl App {
         }
         if let Some(oidc) = self.logins.oidc.iter().find(|i| i.config.id == idp) {
             let (url, pending) = oidc
-                .start(&self.oidc_redirect_uri(idp))
+                .start(
+                    &self.oidc_redirect_uri(idp),
+                    &super::oidc::acr_wanted(&oidc.config, t.min_loa),
+                    now,
+                )
                 .await
                 .map_err(|e| Failure::Error(format!("the provider's discovery failed: {e}")))?;
             let state_hash = self.crypto.hash("oidc_state", &pending.state);
@@ -630,17 +652,12 @@ impl App {
         let claims = oidc
             .finish(code, &self.oidc_redirect_uri(idp), &pending, now, skew)
             .await?;
-        // An eIDAS or eAuth `acr` is taken as stated. Otherwise a national profile gives
-        // no level unless the provider states none (rs-eid then reads its `ial`), while a
-        // generic provider, whose `acr` values are its own ("0", "1", …), is taken at
-        // the configured level.
-        let acr = claims
-            .get("acr")
-            .and_then(|v| v.first())
-            .map(String::as_str);
-        let loa = oidc_loa(oidc.config.profile, oidc.config.loa, acr);
-        let identity =
+        let loa = super::oidc::level_of_login(&oidc.config, &claims);
+        let mut identity =
             map_profile(oidc.config.profile, idp, &claims, loa).map_err(Failure::Refused)?;
+        // The level is the provider's `acr` (or what it asserts otherwise), never a claim
+        // the profile reads on its own.
+        identity.loa = loa;
         let profile = SessionProfile {
             name: identity.display_name(),
             ..Default::default()
@@ -954,26 +971,6 @@ mod tests {
         assert!(
             !logins.admit(v6("::ffff:192.0.2.2"), t + 60_000, 0),
             "mapped IPv4 is IPv4"
-        );
-    }
-
-    #[test]
-    fn an_oidc_acr_gives_a_level_only_when_it_is_one() {
-        use crate::config::{Loa, Profile};
-        let eidas_low = Some("http://eidas.europa.eu/LoA/low");
-        assert_eq!(oidc_loa(Profile::RsEid, Loa::High, None), Some(Loa::High));
-        assert_eq!(
-            oidc_loa(Profile::RsEid, Loa::High, eidas_low),
-            Some(Loa::Low)
-        );
-        assert_eq!(oidc_loa(Profile::RsEid, Loa::High, Some("gold")), None);
-        assert_eq!(
-            oidc_loa(Profile::GenericOidc, Loa::Substantial, Some("1")),
-            Some(Loa::Substantial)
-        );
-        assert_eq!(
-            oidc_loa(Profile::GenericOidc, Loa::High, eidas_low),
-            Some(Loa::Low)
         );
     }
 

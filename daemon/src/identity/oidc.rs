@@ -1,39 +1,149 @@
-//! The OpenID Connect relying party: discovery, authorization code with PKCE (S256),
-//! state and nonce, and strict ID token checks (issuer, audience, asymmetric algorithms
-//! only, key by `kid`, expiry with the configured skew). The HTTP client follows no
-//! redirects, so a provider cannot send hlidac's requests elsewhere.
+//! The OpenID Connect relying party on the `openidconnect` crate: discovery, the
+//! authorization code flow with PKCE (S256), state and nonce, the code exchange and
+//! userinfo. The ID token is checked in [`super::oidc_token`]. hlidac's own parts are what
+//! the crate leaves to the application: the HTTP client (no redirects followed, every
+//! answer read up to [`MAX_RESPONSE_BYTES`] before parsing), the key set read again once
+//! older than `jwks_refresh_secs` and on an unknown `kid` (at most once a minute), with
+//! withdrawn keys remembered so that a token signed with one is refused with that reason,
+//! the `acr` asked for as an essential claim, and the level of a login: the returned
+//! `acr` mapped by the provider's `acr_levels`.
 
+use super::oidc_token::{self, Check, KeySet, MAX_RESPONSE_BYTES};
 use super::saml::Refused;
-use crate::config::OidcIdpConfig;
-use base64::Engine;
-use openssl::bn::BigNum;
-use openssl::hash::MessageDigest;
-use openssl::pkey::{PKey, Public};
+use crate::config::{Loa, OidcIdpConfig, Profile};
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
+    CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreProviderMetadata, CoreRevocableToken, CoreRevocationErrorResponse,
+    CoreTokenIntrospectionResponse, CoreTokenType,
+};
+use openidconnect::{
+    AccessToken, AuthenticationContextClass, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, ExtraTokenFields, IdToken, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
+    RequestTokenError, Scope, StandardErrorResponse, StandardTokenResponse, SubjectIdentifier,
+};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 
-/// Signature algorithms hlidac can check; HMAC and `none` are never among them.
-pub const ACCEPTED_ALGS: &[&str] = &[
-    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
-];
+pub use super::oidc_token::{check_id_token_offline, ACCEPTED_ALGS};
 
-const B64URL: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+/// An unknown `kid` reads the keys again at most this often.
+const UNKNOWN_KID_REFRESH_MS: i64 = 60_000;
+/// How many withdrawn key ids are remembered (for the reason of a refusal).
+const WITHDRAWN_KEPT: usize = 32;
 
-#[derive(Clone, Debug)]
-struct Discovered {
-    authorization_endpoint: String,
-    token_endpoint: String,
-    userinfo_endpoint: Option<String>,
-    jwks_uri: String,
-    jwks: Vec<Value>,
+/// An HTTP failure on the way to or from the provider, in plain words.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Fetch(String);
+
+/// The token endpoint's answer. The ID token stays text here: it may be encrypted, and is
+/// opened and checked after the exchange.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+pub struct RawIdToken {
+    #[serde(default)]
+    id_token: Option<String>,
+}
+impl ExtraTokenFields for RawIdToken {}
+
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+#[serde(transparent)]
+pub struct TokenAnswer(StandardTokenResponse<RawIdToken, CoreTokenType>);
+
+impl OAuth2TokenResponse for TokenAnswer {
+    type TokenType = CoreTokenType;
+    fn access_token(&self) -> &AccessToken {
+        self.0.access_token()
+    }
+    fn token_type(&self) -> &CoreTokenType {
+        self.0.token_type()
+    }
+    fn expires_in(&self) -> Option<std::time::Duration> {
+        self.0.expires_in()
+    }
+    fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.0.refresh_token()
+    }
+    fn scopes(&self) -> Option<&Vec<Scope>> {
+        self.0.scopes()
+    }
+}
+
+impl
+    openidconnect::TokenResponse<
+        AllClaims,
+        CoreGenderClaim,
+        CoreJweContentEncryptionAlgorithm,
+        CoreJwsSigningAlgorithm,
+    > for TokenAnswer
+{
+    /// Always none: the ID token is read as text ([`RawIdToken`]).
+    fn id_token(
+        &self,
+    ) -> Option<
+        &IdToken<
+            AllClaims,
+            CoreGenderClaim,
+            CoreJweContentEncryptionAlgorithm,
+            CoreJwsSigningAlgorithm,
+        >,
+    > {
+        None
+    }
+}
+
+/// Every claim of a userinfo answer, for the attribute profile.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+#[serde(transparent)]
+pub struct AllClaims(serde_json::Map<String, Value>);
+impl openidconnect::AdditionalClaims for AllClaims {}
+
+type RpClient = openidconnect::Client<
+    AllClaims,
+    CoreAuthDisplay,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJsonWebKey,
+    CoreAuthPrompt,
+    StandardErrorResponse<CoreErrorResponseType>,
+    TokenAnswer,
+    CoreTokenIntrospectionResponse,
+    CoreRevocableToken,
+    CoreRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// What was read from the provider, and when.
+#[derive(Clone)]
+struct Provider {
+    metadata: CoreProviderMetadata,
+    keys: KeySet,
+    read_ms: i64,
+}
+
+#[derive(Default)]
+struct Cache {
+    provider: Option<Provider>,
+    /// When the keys were last read (or tried), for the unknown-kid limit.
+    tried_ms: Option<i64>,
+    /// Key ids the provider listed once and no longer does.
+    withdrawn: VecDeque<String>,
 }
 
 pub struct OidcIdp {
     pub config: OidcIdpConfig,
     secret: String,
     http: reqwest::Client,
-    discovered: Mutex<Option<Discovered>>,
+    /// The RSA key (PEM) encrypted ID tokens are opened with.
+    decryption_key: Option<Vec<u8>>,
+    cache: Mutex<Cache>,
 }
 
 /// What a login start keeps until the provider sends the browser back.
@@ -55,104 +165,328 @@ pub fn check_endpoint(url: &str) -> Result<(), String> {
     }
 }
 
+/// How an OIDC provider's `acr` values map onto levels: its `acr_levels`, by default the
+/// eIDAS URIs.
+pub fn acr_levels(config: &OidcIdpConfig) -> BTreeMap<String, Loa> {
+    config.acr_levels.clone().unwrap_or_else(|| {
+        [Loa::Low, Loa::Substantial, Loa::High]
+            .into_iter()
+            .map(|l| (super::saml::loa_uri(l, Profile::Eidas), l))
+            .collect()
+    })
+}
+
+/// The `acr` values a login asks for: the configured `acr_values`, else every mapped
+/// value at or above the municipality's minimum.
+pub fn acr_wanted(config: &OidcIdpConfig, min: Loa) -> Vec<String> {
+    match &config.acr_values {
+        Some(v) => v.split_whitespace().map(str::to_string).collect(),
+        None => acr_levels(config)
+            .into_iter()
+            .filter(|(_, l)| *l >= min)
+            .map(|(acr, _)| acr)
+            .collect(),
+    }
+}
+
+/// The level of an OIDC login: the returned `acr` as the provider's `acr_levels` map it.
+/// A missing or unknown `acr` is no level, unless the provider is configured as asserting
+/// its level otherwise (`loa_asserted_otherwise`): then rs-eid's `ial` claim gives it, or
+/// the configured `loa`.
+pub fn level_of_login(
+    config: &OidcIdpConfig,
+    claims: &BTreeMap<String, Vec<String>>,
+) -> Option<Loa> {
+    let first = |k: &str| claims.get(k).and_then(|v| v.first()).map(String::as_str);
+    if let Some(level) = first("acr").and_then(|acr| acr_levels(config).get(acr).copied()) {
+        return Some(level);
+    }
+    if !config.loa_asserted_otherwise {
+        return None;
+    }
+    let ial = match first(&format!("{}ial", super::RS)) {
+        Some("1") => Some(Loa::Low),
+        Some("2") => Some(Loa::Substantial),
+        Some("3") => Some(Loa::High),
+        _ => None,
+    };
+    match config.profile {
+        Profile::RsEid => Some(ial.unwrap_or(config.loa)),
+        _ => Some(config.loa),
+    }
+}
+
+/// What `check-config` says of the OpenID Connect providers: each one whose logins are
+/// taken at a level it does not state in `acr`.
+pub fn config_notes(identity: &crate::config::IdentityConfig) -> Vec<String> {
+    identity
+        .oidc
+        .iter()
+        .filter(|o| o.loa_asserted_otherwise)
+        .map(|o| {
+            let how = if o.profile == crate::config::Profile::RsEid {
+                format!("its ial claim, else {:?}", o.loa.as_str())
+            } else {
+                format!("{:?}", o.loa.as_str())
+            };
+            format!(
+                "identity provider {} is configured as asserting its level of assurance by other means than acr: a login without a known acr is taken at {how}",
+                o.id
+            )
+        })
+        .collect()
+}
+
+/// One request to the provider: HTTPS only (loopback excepted), no redirect followed, the
+/// answer read up to [`MAX_RESPONSE_BYTES`].
+async fn fetch(
+    http: &reqwest::Client,
+    request: openidconnect::HttpRequest,
+) -> Result<openidconnect::HttpResponse, Fetch> {
+    let url = request.uri().to_string();
+    check_endpoint(&url).map_err(Fetch)?;
+    let (parts, body) = request.into_parts();
+    let mut r = http
+        .request(parts.method, &url)
+        .headers(parts.headers)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| Fetch(format!("{url} unreachable ({})", e.without_url())))?;
+    let status = r.status();
+    if status.is_redirection() {
+        return Err(Fetch(format!(
+            "{url} answered with a redirect ({status}), which is not followed"
+        )));
+    }
+    if r.content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(Fetch(format!(
+            "{url} answered with more than {MAX_RESPONSE_BYTES} bytes"
+        )));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = r
+        .chunk()
+        .await
+        .map_err(|e| Fetch(format!("{url}: the answer broke off ({})", e.without_url())))?
+    {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(Fetch(format!(
+                "{url} answered with more than {MAX_RESPONSE_BYTES} bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let mut response = openidconnect::HttpResponse::new(body);
+    *response.status_mut() = status;
+    *response.headers_mut() = r.headers().clone();
+    Ok(response)
+}
+
+/// The crate's HTTP client: [`fetch`] on the daemon's `reqwest` client.
+struct Http<'a>(&'a reqwest::Client);
+
+impl<'c> openidconnect::AsyncHttpClient<'c> for Http<'_> {
+    type Error = Fetch;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<openidconnect::HttpResponse, Fetch>>
+                + Send
+                + 'c,
+        >,
+    >;
+    fn call(&'c self, request: openidconnect::HttpRequest) -> Self::Future {
+        Box::pin(fetch(self.0, request))
+    }
+}
+
 impl OidcIdp {
-    pub fn new(config: &OidcIdpConfig, secret: String) -> Result<OidcIdp, String> {
+    pub fn new(
+        config: &OidcIdpConfig,
+        secret: String,
+        decryption_key: Option<Vec<u8>>,
+    ) -> Result<OidcIdp, String> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(5))
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .map_err(|e| e.to_string())?;
+        if config.encrypted_id_token && decryption_key.is_none() {
+            return Err(format!(
+                "identity provider {}: encrypted ID tokens need a decryption key",
+                config.id
+            ));
+        }
         Ok(OidcIdp {
             config: config.clone(),
             secret,
             http,
-            discovered: Mutex::new(None),
+            decryption_key,
+            cache: Mutex::new(Cache::default()),
         })
     }
 
-    async fn get_json(&self, url: &str) -> Result<Value, String> {
-        check_endpoint(url)?;
-        let r = self
-            .http
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| format!("{url}: {e}"))?;
+    fn skew_ms(&self, default_ms: i64) -> i64 {
+        self.config
+            .clock_skew_secs
+            .map_or(default_ms, |s| s as i64 * 1000)
+    }
+
+    async fn get(&self, url: &str) -> Result<Vec<u8>, String> {
+        let request = openidconnect::http::Request::get(url)
+            .header("accept", "application/json")
+            .body(Vec::new())
+            .map_err(|_| format!("{url:?} is not a URL"))?;
+        let r = fetch(&self.http, request).await.map_err(|e| e.0)?;
         if !r.status().is_success() {
             return Err(format!("{url} answered {}", r.status()));
         }
-        r.json().await.map_err(|e| format!("{url}: {e}"))
+        Ok(r.into_body())
     }
 
-    async fn discover(&self, refresh_keys: bool) -> Result<Discovered, String> {
-        let cached = self.discovered.lock().expect("lock").clone();
-        if let (Some(d), false) = (&cached, refresh_keys) {
-            return Ok(d.clone());
+    /// Reads the discovery document and the key set.
+    async fn read_provider(&self, now_ms: i64) -> Result<Provider, String> {
+        let url = self.config.discovery_url.clone().unwrap_or_else(|| {
+            format!(
+                "{}/.well-known/openid-configuration",
+                self.config.issuer.trim_end_matches('/')
+            )
+        });
+        let doc = self.get(&url).await?;
+        let metadata: CoreProviderMetadata = serde_json::from_slice(&doc)
+            .map_err(|e| format!("the discovery document is malformed ({e})"))?;
+        if metadata.issuer().as_str() != self.config.issuer {
+            return Err(format!(
+                "the discovery document names another issuer ({:?})",
+                metadata.issuer().as_str()
+            ));
         }
-        let mut d = match cached {
-            Some(d) => d,
-            None => {
-                let url = self.config.discovery_url.clone().unwrap_or_else(|| {
-                    format!(
-                        "{}/.well-known/openid-configuration",
-                        self.config.issuer.trim_end_matches('/')
-                    )
-                });
-                let doc = self.get_json(&url).await?;
-                let s = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_string);
-                if s("issuer").as_deref() != Some(self.config.issuer.as_str()) {
-                    return Err(format!(
-                        "the discovery document names another issuer ({:?})",
-                        s("issuer")
-                    ));
-                }
-                let d = Discovered {
-                    authorization_endpoint: s("authorization_endpoint")
-                        .ok_or("no authorization_endpoint")?,
-                    token_endpoint: s("token_endpoint").ok_or("no token_endpoint")?,
-                    userinfo_endpoint: s("userinfo_endpoint"),
-                    jwks_uri: s("jwks_uri").ok_or("no jwks_uri")?,
-                    jwks: Vec::new(),
-                };
-                check_endpoint(&d.authorization_endpoint)?;
-                check_endpoint(&d.token_endpoint)?;
-                d
+        check_endpoint(metadata.authorization_endpoint().as_str())?;
+        let token = metadata
+            .token_endpoint()
+            .ok_or("the discovery document has no token_endpoint")?;
+        check_endpoint(token.as_str())?;
+        if let Some(u) = metadata.userinfo_endpoint() {
+            check_endpoint(u.as_str())?;
+        }
+        let jwks = self.get(metadata.jwks_uri().as_str()).await?;
+        let keys = KeySet::parse(&jwks)?;
+        Ok(Provider {
+            metadata,
+            keys,
+            read_ms: now_ms,
+        })
+    }
+
+    /// Reads the provider again and puts it in use; a key that was listed and is not any
+    /// more is remembered as withdrawn.
+    async fn refresh(&self, now_ms: i64) -> Result<Provider, String> {
+        self.cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .tried_ms = Some(now_ms);
+        let fresh = self.read_provider(now_ms).await?;
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(old) = &cache.provider {
+            let gone: Vec<String> = old
+                .keys
+                .kids
+                .iter()
+                .filter(|k| !fresh.keys.kids.contains(k))
+                .cloned()
+                .collect();
+            for kid in gone {
+                tracing::info!(idp = %self.config.id, kid = ?kid, "the provider withdrew a signing key");
+                cache.withdrawn.push_back(kid);
             }
+        }
+        cache.withdrawn.retain(|k| !fresh.keys.kids.contains(k));
+        while cache.withdrawn.len() > WITHDRAWN_KEPT {
+            cache.withdrawn.pop_front();
+        }
+        cache.provider = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// The provider as last read; read again when older than `jwks_refresh_secs`. A failed
+    /// scheduled read keeps the last good one in use (and is tried again after a minute).
+    async fn provider(&self, now_ms: i64) -> Result<Provider, String> {
+        let (current, tried) = {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            (cache.provider.clone(), cache.tried_ms)
         };
-        let jwks = self.get_json(&d.jwks_uri).await?;
-        d.jwks = jwks
-            .get("keys")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        *self.discovered.lock().expect("lock") = Some(d.clone());
-        Ok(d)
+        let due = |p: &Provider| now_ms - p.read_ms >= self.config.jwks_refresh_secs as i64 * 1000;
+        match current {
+            Some(p) if !due(&p) => Ok(p),
+            Some(p) if tried.is_some_and(|t| now_ms - t < UNKNOWN_KID_REFRESH_MS) => Ok(p),
+            Some(p) => match self.refresh(now_ms).await {
+                Ok(fresh) => Ok(fresh),
+                Err(e) => {
+                    tracing::warn!(idp = %self.config.id, error = %e, "reading the provider's keys failed; the last good ones stay in use");
+                    Ok(p)
+                }
+            },
+            None => self.refresh(now_ms).await,
+        }
+    }
+
+    /// Reads the provider when it was never read or its keys are due (the scheduled
+    /// refresh).
+    pub async fn keep_fresh(&self, now_ms: i64) -> Result<(), String> {
+        self.provider(now_ms).await.map(|_| ())
+    }
+
+    fn client(&self, p: &Provider, redirect_uri: &str) -> Result<RpClient, String> {
+        Ok(RpClient::from_provider_metadata(
+            p.metadata.clone(),
+            ClientId::new(self.config.client_id.clone()),
+            Some(ClientSecret::new(self.secret.clone())),
+        )
+        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string()).map_err(|e| e.to_string())?))
     }
 
     /// The authorization URL to send the browser to, and what to keep for the return.
-    pub async fn start(&self, redirect_uri: &str) -> Result<(String, Pending), String> {
-        let d = self.discover(false).await?;
+    /// `acr` is asked for twice: as `acr_values` and as an essential claim of the ID token
+    /// with the values that reach `min_level`.
+    pub async fn start(
+        &self,
+        redirect_uri: &str,
+        acr_wanted: &[String],
+        now_ms: i64,
+    ) -> Result<(String, Pending), String> {
+        let p = self.provider(now_ms).await?;
+        let client = self.client(&p, redirect_uri)?;
         let pending = Pending {
             state: super::random_token(16),
             nonce: super::random_token(16),
             verifier: super::random_token(32),
         };
-        let challenge = B64URL.encode(openssl::sha::sha256(pending.verifier.as_bytes()));
-        let mut url = url::Url::parse(&d.authorization_endpoint).map_err(|e| e.to_string())?;
-        {
-            let mut q = url.query_pairs_mut();
-            q.append_pair("response_type", "code")
-                .append_pair("client_id", &self.config.client_id)
-                .append_pair("redirect_uri", redirect_uri)
-                .append_pair("scope", &self.config.scopes.join(" "))
-                .append_pair("state", &pending.state)
-                .append_pair("nonce", &pending.nonce)
-                .append_pair("code_challenge", &challenge)
-                .append_pair("code_challenge_method", "S256");
-            if let Some(acr) = &self.config.acr_values {
-                q.append_pair("acr_values", acr);
-            }
+        let challenge = PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(
+            pending.verifier.clone(),
+        ));
+        let (state, nonce) = (pending.state.clone(), pending.nonce.clone());
+        let mut request = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                move || CsrfToken::new(state),
+                move || Nonce::new(nonce),
+            )
+            .set_pkce_challenge(challenge);
+        for s in self.config.scopes.iter().filter(|s| *s != "openid") {
+            request = request.add_scope(Scope::new(s.clone()));
         }
+        for acr in acr_wanted {
+            request = request.add_auth_context_value(AuthenticationContextClass::new(acr.clone()));
+        }
+        if !acr_wanted.is_empty() {
+            let claims =
+                serde_json::json!({"id_token": {"acr": {"essential": true, "values": acr_wanted}}});
+            request = request.add_extra_param("claims", claims.to_string());
+        }
+        let (url, _, _) = request.url();
         Ok((url.into(), pending))
     }
 
@@ -164,77 +498,85 @@ impl OidcIdp {
         redirect_uri: &str,
         pending: &Pending,
         now_ms: i64,
-        skew_ms: i64,
+        default_skew_ms: i64,
     ) -> Result<BTreeMap<String, Vec<String>>, Refused> {
-        let d = self.discover(false).await.map_err(Refused)?;
-        let body: String = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("grant_type", "authorization_code")
-            .append_pair("code", code)
-            .append_pair("redirect_uri", redirect_uri)
-            .append_pair("code_verifier", &pending.verifier)
-            .finish();
-        let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!(
-            "{}:{}",
-            enc(&self.config.client_id),
-            enc(&self.secret)
-        ));
-        let r = self
-            .http
-            .post(&d.token_endpoint)
-            .header("authorization", format!("Basic {basic}"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
+        let p = self.provider(now_ms).await.map_err(Refused)?;
+        let client = self.client(&p, redirect_uri).map_err(Refused)?;
+        let http = Http(&self.http);
+        let answer = client
+            .exchange_code(AuthorizationCode::new(code.to_string()))
+            .map_err(|e| Refused(format!("no token endpoint ({e})")))?
+            .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.clone()))
+            .request_async(&http)
             .await
-            .map_err(|e| Refused(format!("token endpoint unreachable: {e}")))?;
-        if !r.status().is_success() {
-            return Err(Refused(format!(
-                "the token endpoint answered {}",
-                r.status()
-            )));
-        }
-        let tokens: Value = r
-            .json()
-            .await
-            .map_err(|_| "the token response is not JSON")?;
-        let id_token = tokens
-            .get("id_token")
-            .and_then(Value::as_str)
+            .map_err(|e| match e {
+                RequestTokenError::Request(f) => Refused(format!("token endpoint: {f}")),
+                RequestTokenError::ServerResponse(r) => Refused(format!(
+                    "the token endpoint refused the code ({:?})",
+                    r.error().to_string()
+                )),
+                RequestTokenError::Parse(_, _) => "the token response is malformed".into(),
+                RequestTokenError::Other(m) => Refused(format!("token endpoint: {m:?}")),
+            })?;
+        let raw = answer
+            .0
+            .extra_fields()
+            .id_token
+            .as_deref()
             .ok_or("the token response has no id_token")?;
+        let signed = match (&self.decryption_key, self.config.encrypted_id_token) {
+            (Some(key), true) => oidc_token::decrypt_id_token(key, raw)?,
+            _ => raw.to_string(),
+        };
         let claims = self
-            .check_id_token(id_token, &pending.nonce, now_ms, skew_ms)
+            .check_id_token(
+                &signed,
+                &pending.nonce,
+                now_ms,
+                self.skew_ms(default_skew_ms),
+            )
             .await?;
+        let sub = claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         let mut out = BTreeMap::new();
         flatten(&claims, &mut out);
-        if let (Some(url), Some(access)) = (
-            d.userinfo_endpoint.as_deref(),
-            tokens.get("access_token").and_then(Value::as_str),
+        if let Ok(request) = client.user_info(
+            answer.access_token().clone(),
+            Some(SubjectIdentifier::new(sub)),
         ) {
-            check_endpoint(url).map_err(Refused)?;
-            let r = self
-                .http
-                .get(url)
-                .bearer_auth(access)
-                .send()
-                .await
-                .map_err(|e| Refused(format!("userinfo unreachable: {e}")))?;
-            if r.status().is_success() {
-                let info: Value = r.json().await.map_err(|_| "userinfo is not JSON")?;
-                if info.get("sub") != claims.get("sub") {
-                    return Err("userinfo describes another subject".into());
+            use openidconnect::UserInfoError as U;
+            let info: Result<openidconnect::UserInfoClaims<AllClaims, CoreGenderClaim>, _> =
+                request.request_async(&http).await;
+            match info {
+                Ok(info) => {
+                    let value = serde_json::to_value(&info).map_err(|e| Refused(e.to_string()))?;
+                    let mut extra = BTreeMap::new();
+                    flatten(&value, &mut extra);
+                    for (k, v) in extra {
+                        out.entry(k).or_insert(v);
+                    }
                 }
-                let mut extra = BTreeMap::new();
-                flatten(&info, &mut extra);
-                for (k, v) in extra {
-                    out.entry(k).or_insert(v);
+                Err(U::ClaimsVerification(_)) => {
+                    return Err("userinfo describes another subject".into())
                 }
+                // The ID token is enough to log in; a userinfo endpoint that fails only
+                // gives no more claims.
+                Err(U::Response(status, _, _)) => {
+                    tracing::warn!(idp = %self.config.id, %status, "userinfo answered with an error");
+                }
+                Err(U::Request(f)) => return Err(Refused(format!("userinfo: {f}"))),
+                Err(U::Parse(_)) => return Err("userinfo is malformed".into()),
+                Err(e) => return Err(Refused(format!("userinfo: {:?}", e.to_string()))),
             }
         }
         Ok(out)
     }
 
-    /// Every check on an ID token; returns its claims.
+    /// Every check on a signed ID token against the provider's keys; an unknown `kid` reads
+    /// the keys again (at most once a minute). Returns its claims.
     pub async fn check_id_token(
         &self,
         token: &str,
@@ -242,97 +584,54 @@ impl OidcIdp {
         now_ms: i64,
         skew_ms: i64,
     ) -> Result<Value, Refused> {
-        let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err("the ID token is not a signed JWT".into());
+        let p = self.provider(now_ms).await.map_err(Refused)?;
+        let kid = match oidc_token::check_id_token(
+            &self.config,
+            &p.keys,
+            token,
+            nonce,
+            now_ms,
+            skew_ms,
+        ) {
+            Ok(claims) => return Ok(claims),
+            Err(Check::Refused(r)) => return Err(r),
+            Err(Check::UnknownKey(kid)) => kid,
         };
-        let header: Value = B64URL
-            .decode(h)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or("the ID token's header is malformed")?;
-        let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
-        if alg.eq_ignore_ascii_case("none") {
-            return Err("the ID token is unsigned (alg none)".into());
-        }
-        if alg.starts_with("HS") {
-            return Err(Refused(format!("HMAC-signed ID token refused ({alg})")));
-        }
-        if !self.config.algorithms.iter().any(|a| a == alg) || !ACCEPTED_ALGS.contains(&alg) {
-            return Err(Refused(format!("ID token algorithm {alg:?} not accepted")));
-        }
-        let kid = header.get("kid").and_then(Value::as_str);
-        let d = self.discover(false).await.map_err(Refused)?;
-        let jwk = match find_key(&d.jwks, kid, alg) {
-            Some(k) => k,
-            // A provider may have rolled its keys: fetch them again once.
-            None => {
-                let d = self.discover(true).await.map_err(Refused)?;
-                find_key(&d.jwks, kid, alg).ok_or_else(|| {
-                    Refused(format!("unknown kid {kid:?}: no such key at the provider"))
-                })?
-            }
+        let (tried, withdrawn) = {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            (
+                cache.tried_ms,
+                kid.as_ref().is_some_and(|k| cache.withdrawn.contains(k)),
+            )
         };
-        let key = public_key(&jwk).map_err(Refused)?;
-        let sig = B64URL
-            .decode(s)
-            .map_err(|_| "the ID token's signature is malformed")?;
-        let signed = format!("{h}.{p}");
-        if !verify(&key, alg, signed.as_bytes(), &sig) {
-            return Err("the ID token's signature does not verify".into());
+        if withdrawn {
+            return Err(withdrawn_key(kid.as_deref()));
         }
-        let claims: Value = B64URL
-            .decode(p)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or("the ID token's claims are malformed")?;
-        let iss = claims.get("iss").and_then(Value::as_str);
-        if iss != Some(self.config.issuer.as_str()) {
-            return Err(Refused(format!("wrong issuer {iss:?}")));
+        if tried.is_some_and(|t| now_ms - t < UNKNOWN_KID_REFRESH_MS) {
+            return Err(oidc_token::unknown_kid(kid.as_deref()));
         }
-        let auds: Vec<&str> = match claims.get("aud") {
-            Some(Value::String(a)) => vec![a.as_str()],
-            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-            _ => vec![],
-        };
-        if !auds.contains(&self.config.client_id.as_str()) {
-            return Err("wrong audience: the ID token is for another client".into());
-        }
-        if auds.len() > 1
-            && claims.get("azp").and_then(Value::as_str) != Some(self.config.client_id.as_str())
-        {
-            return Err("the ID token has several audiences and another azp".into());
-        }
-        let secs = |k: &str| claims.get(k).and_then(Value::as_i64).map(|s| s * 1000);
-        let exp = secs("exp").ok_or("the ID token has no exp")?;
-        if now_ms >= exp + skew_ms {
-            return Err("the ID token has expired".into());
-        }
-        let iat = secs("iat").ok_or("the ID token has no iat")?;
-        if iat > now_ms + skew_ms {
-            return Err("the ID token was issued in the future".into());
-        }
-        if let Some(nbf) = secs("nbf") {
-            if nbf > now_ms + skew_ms {
-                return Err("the ID token is not yet valid".into());
+        // A provider may have rolled its keys.
+        let p = self.refresh(now_ms).await.map_err(Refused)?;
+        match oidc_token::check_id_token(&self.config, &p.keys, token, nonce, now_ms, skew_ms) {
+            Ok(claims) => Ok(claims),
+            Err(Check::Refused(r)) => Err(r),
+            Err(Check::UnknownKey(kid)) => {
+                let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+                if kid.as_ref().is_some_and(|k| cache.withdrawn.contains(k)) {
+                    Err(withdrawn_key(kid.as_deref()))
+                } else {
+                    Err(oidc_token::unknown_kid(kid.as_deref()))
+                }
             }
         }
-        let got = claims.get("nonce").and_then(Value::as_str).unwrap_or("");
-        if got.len() != nonce.len() || !openssl::memcmp::eq(got.as_bytes(), nonce.as_bytes()) {
-            return Err("wrong nonce: the ID token answers another login".into());
-        }
-        if claims
-            .get("sub")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .is_empty()
-        {
-            return Err("the ID token has no sub".into());
-        }
-        Ok(claims)
     }
+}
+
+fn withdrawn_key(kid: Option<&str>) -> Refused {
+    Refused(format!(
+        "unknown kid {}: the provider withdrew this key",
+        oidc_token::kid_text(kid)
+    ))
 }
 
 fn flatten(claims: &Value, out: &mut BTreeMap<String, Vec<String>>) {
@@ -356,101 +655,66 @@ fn flatten(claims: &Value, out: &mut BTreeMap<String, Vec<String>>) {
     }
 }
 
-fn find_key(keys: &[Value], kid: Option<&str>, alg: &str) -> Option<Value> {
-    let family = if alg.starts_with("ES") { "EC" } else { "RSA" };
-    let usable = |k: &&Value| {
-        k.get("kty").and_then(Value::as_str) == Some(family)
-            && k.get("use").and_then(Value::as_str).unwrap_or("sig") == "sig"
-            && k.get("alg")
-                .and_then(Value::as_str)
-                .is_none_or(|a| a == alg)
-    };
-    let mut candidates = keys.iter().filter(usable);
-    match kid {
-        Some(kid) => candidates
-            .find(|k| k.get("kid").and_then(Value::as_str) == Some(kid))
-            .cloned(),
-        None => {
-            let first = candidates.next().cloned();
-            // Without a kid, only an unambiguous key will do.
-            if candidates.next().is_some() {
-                None
-            } else {
-                first
-            }
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn public_key(jwk: &Value) -> Result<PKey<Public>, String> {
-    let field = |k: &str| -> Result<BigNum, String> {
-        let s = jwk
-            .get(k)
-            .and_then(Value::as_str)
-            .ok_or(format!("the key has no {k}"))?;
-        let b = B64URL
-            .decode(s)
-            .map_err(|_| format!("the key's {k} is malformed"))?;
-        BigNum::from_slice(&b).map_err(|e| e.to_string())
-    };
-    match jwk.get("kty").and_then(Value::as_str) {
-        Some("RSA") => {
-            let rsa = openssl::rsa::Rsa::from_public_components(field("n")?, field("e")?)
-                .map_err(|e| e.to_string())?;
-            PKey::from_rsa(rsa).map_err(|e| e.to_string())
-        }
-        Some("EC") => {
-            let nid = match jwk.get("crv").and_then(Value::as_str) {
-                Some("P-256") => openssl::nid::Nid::X9_62_PRIME256V1,
-                Some("P-384") => openssl::nid::Nid::SECP384R1,
-                other => return Err(format!("curve {other:?} not accepted")),
-            };
-            let group = openssl::ec::EcGroup::from_curve_name(nid).map_err(|e| e.to_string())?;
-            let key = openssl::ec::EcKey::from_public_key_affine_coordinates(
-                &group,
-                &*field("x")?,
-                &*field("y")?,
-            )
-            .map_err(|e| e.to_string())?;
-            PKey::from_ec_key(key).map_err(|e| e.to_string())
-        }
-        other => Err(format!("key type {other:?} not accepted")),
+    #[test]
+    fn an_oidc_acr_gives_a_level_only_when_it_is_one() {
+        use crate::config::{Loa, OidcIdpConfig};
+        let config = |profile: &str, extra: &str| -> OidcIdpConfig {
+            toml::from_str(&format!(
+                "id = \"p\"\nname = \"p\"\nprofile = \"{profile}\"\nissuer = \"https://op.example\"\nclient_id = \"c\"\n{extra}"
+            ))
+            .expect("config")
+        };
+        let claims = |pairs: &[(&str, &str)]| -> BTreeMap<String, Vec<String>> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+                .collect()
+        };
+        let ial2 = format!("{}ial", crate::identity::RS);
+        let eidas_low = [("acr", "http://eidas.europa.eu/LoA/low")];
+        let rs = config("rs-eid", "loa = \"high\"");
+        assert_eq!(level_of_login(&rs, &claims(&[])), None, "no acr, no level");
+        assert_eq!(
+            level_of_login(&rs, &claims(&[(&ial2, "3")])),
+            None,
+            "ial alone is not acr"
+        );
+        assert_eq!(level_of_login(&rs, &claims(&eidas_low)), Some(Loa::Low));
+        assert_eq!(level_of_login(&rs, &claims(&[("acr", "gold")])), None);
+        let generic = config("generic-oidc", "loa = \"substantial\"");
+        assert_eq!(level_of_login(&generic, &claims(&[("acr", "1")])), None);
+        assert_eq!(
+            level_of_login(&generic, &claims(&eidas_low)),
+            Some(Loa::Low)
+        );
+        let mapped = config(
+            "generic-oidc",
+            "acr_levels = { \"1\" = \"low\", \"2\" = \"high\" }",
+        );
+        assert_eq!(
+            level_of_login(&mapped, &claims(&[("acr", "2")])),
+            Some(Loa::High)
+        );
+        assert_eq!(
+            level_of_login(&mapped, &claims(&eidas_low)),
+            None,
+            "the table replaces the eIDAS URIs"
+        );
+        assert_eq!(acr_wanted(&mapped, Loa::Substantial), vec!["2".to_string()]);
+        let otherwise = config("rs-eid", "loa = \"low\"\nloa_asserted_otherwise = true");
+        assert_eq!(level_of_login(&otherwise, &claims(&[])), Some(Loa::Low));
+        assert_eq!(
+            level_of_login(&otherwise, &claims(&[(&ial2, "2")])),
+            Some(Loa::Substantial)
+        );
+        assert_eq!(
+            level_of_login(&otherwise, &claims(&eidas_low)),
+            Some(Loa::Low),
+            "a known acr wins"
+        );
     }
-}
-
-fn verify(key: &PKey<Public>, alg: &str, data: &[u8], sig: &[u8]) -> bool {
-    let md = match &alg[2..] {
-        "256" => MessageDigest::sha256(),
-        "384" => MessageDigest::sha384(),
-        "512" => MessageDigest::sha512(),
-        _ => return false,
-    };
-    let sig = if alg.starts_with("ES") {
-        if sig.is_empty() || sig.len() % 2 != 0 {
-            return false;
-        }
-        let (r, s) = sig.split_at(sig.len() / 2);
-        match (BigNum::from_slice(r), BigNum::from_slice(s)) {
-            (Ok(r), Ok(s)) => match openssl::ecdsa::EcdsaSig::from_private_components(r, s)
-                .and_then(|s| s.to_der())
-            {
-                Ok(der) => der,
-                Err(_) => return false,
-            },
-            _ => return false,
-        }
-    } else {
-        sig.to_vec()
-    };
-    let Ok(mut v) = openssl::sign::Verifier::new(md, key) else {
-        return false;
-    };
-    if alg.starts_with("PS")
-        && (v.set_rsa_padding(openssl::rsa::Padding::PKCS1_PSS).is_err()
-            || v.set_rsa_pss_saltlen(openssl::sign::RsaPssSaltlen::DIGEST_LENGTH)
-                .is_err())
-    {
-        return false;
-    }
-    v.update(data).is_ok() && v.verify(&sig).unwrap_or(false)
 }

@@ -141,7 +141,7 @@ fn decrypt_content(alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, String
         let (ct, tag) = rest.split_at(rest.len() - 16);
         openssl::symm::decrypt_aead(cipher, key, Some(iv), &[], ct, tag).map_err(|_| fail())
     } else {
-        if data.len() < 32 || data.len() % 16 != 0 {
+        if data.len() < 32 || !data.len().is_multiple_of(16) {
             return Err(fail());
         }
         let (iv, ct) = data.split_at(16);
