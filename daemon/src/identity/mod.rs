@@ -10,6 +10,7 @@ pub mod dsig;
 pub mod login;
 pub mod metadata;
 pub mod oidc;
+pub mod ratelimit;
 pub mod saml;
 pub mod xenc;
 pub mod xml;
