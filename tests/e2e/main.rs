@@ -18,6 +18,7 @@ mod eid;
 mod exec;
 mod faults;
 mod helpers;
+mod http_layers;
 mod ingest;
 mod instalments;
 mod logforge;

@@ -499,6 +499,26 @@ fn validate(c: &Config, errs: &mut Errors) {
             );
         }
     }
+    if c.web.request_timeout_secs == 0 {
+        errs.push("web.request_timeout_secs", "must be at least 1", None);
+    }
+    if c.web.max_concurrent_requests == 0 {
+        errs.push("web.max_concurrent_requests", "must be at least 1", None);
+    }
+    if c.identity.login_rate_per_minute == 0 {
+        errs.push(
+            "identity.login_rate_per_minute",
+            "must be at least 1",
+            Some("to offer no eID login, configure no identity provider"),
+        );
+    }
+    if c.identity.login_rate_clients_max == 0 {
+        errs.push(
+            "identity.login_rate_clients_max",
+            "must be at least 1",
+            None,
+        );
+    }
     if let Some(u) = &c.web.public_url {
         let ok = u.parse::<axum::http::Uri>().ok().is_some_and(|u| {
             matches!(u.scheme_str(), Some("http" | "https")) && u.authority().is_some()
@@ -1354,6 +1374,37 @@ adapter = { type = "http", base_url = "http://127.0.0.1:9" }
         let errs = errors(MINIMAL, &[("HLIDAC_TENANT__3__NAME", "x")]);
         assert_eq!(errs.len(), 1);
         assert!(errs[0].path.contains("HLIDAC_TENANT__3__NAME"));
+    }
+
+    #[test]
+    fn the_http_limits_must_be_positive() {
+        let c = load_str(
+            MINIMAL,
+            Path::new("/etc/hlidac/t.toml"),
+            &Overrides::default(),
+        )
+        .expect("loads");
+        assert_eq!(c.web.request_timeout_secs, 30);
+        assert_eq!(c.web.max_concurrent_requests, 512);
+        assert_eq!(c.identity.login_rate_clients_max, 100_000);
+        let text = MINIMAL.replace(
+            "[[tenant]]",
+            "[web]\nrequest_timeout_secs = 0\nmax_concurrent_requests = 0\n\
+             [identity]\nlogin_rate_per_minute = 0\nlogin_rate_clients_max = 0\n[[tenant]]",
+        );
+        let errs = errors(&text, &[]);
+        let mut paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            [
+                "identity.login_rate_clients_max",
+                "identity.login_rate_per_minute",
+                "web.max_concurrent_requests",
+                "web.request_timeout_secs",
+            ],
+            "{errs:?}"
+        );
     }
 
     #[test]

@@ -80,6 +80,14 @@ pub struct WebConfig {
     /// `X-Forwarded-For` names the client. Empty: the connecting address is the client.
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
+    /// A request not answered within this time is answered 503 (a client sending its
+    /// body too slowly, or a handler stuck; each peer call has its own shorter timeout).
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout_secs: u64,
+    /// Requests served at once (health, readiness and metrics not counted); one more is
+    /// answered 503 at once.
+    #[serde(default = "default_max_concurrent")]
+    pub max_concurrent_requests: usize,
 }
 
 impl Default for WebConfig {
@@ -88,8 +96,18 @@ impl Default for WebConfig {
             listen: default_listen(),
             public_url: None,
             trusted_proxies: Vec::new(),
+            request_timeout_secs: default_request_timeout(),
+            max_concurrent_requests: default_max_concurrent(),
         }
     }
+}
+
+fn default_request_timeout() -> u64 {
+    30
+}
+
+fn default_max_concurrent() -> usize {
+    512
 }
 
 /// An `X-Forwarded-For` hop: an address, with or without a port.
@@ -640,9 +658,14 @@ pub struct IdentityConfig {
     /// A login must come back from the identity provider within this time.
     #[serde(default = "default_login_timeout")]
     pub login_timeout_secs: u64,
-    /// Login starts and returns allowed per client address and minute.
+    /// Login starts and returns allowed per client address (IPv6: per /64) and minute:
+    /// that many at once, then refilled evenly over the minute.
     #[serde(default = "default_login_rate")]
     pub login_rate_per_minute: u32,
+    /// The most client addresses the login rate limit tracks; past it, new clients share
+    /// one allowance until the next sweep (each minute) drops the idle ones.
+    #[serde(default = "default_login_rate_clients")]
+    pub login_rate_clients_max: usize,
     /// Stated with every registry call (registry exchanges require both).
     #[serde(default = "default_purpose")]
     pub registry_purpose: String,
@@ -674,6 +697,9 @@ fn default_login_timeout() -> u64 {
 }
 fn default_login_rate() -> u32 {
     20
+}
+fn default_login_rate_clients() -> usize {
+    100_000
 }
 fn default_purpose() -> String {
     "linking a citizen who logged in with eID to the registry record, to send the alerts they asked for".into()

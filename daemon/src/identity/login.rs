@@ -12,7 +12,7 @@ use crate::store::{DocumentIn, LinkIn, NewSession};
 use hlidac_adapters::source::{MatchRequest, RegistrySource};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 /// The identity providers and the SP, built from the config.
 pub struct Logins {
@@ -22,8 +22,8 @@ pub struct Logins {
     /// (or whose metadata expired) is missing until a refresh succeeds.
     saml: RwLock<Arc<Vec<SamlIdp>>>,
     pub oidc: Vec<OidcIdp>,
-    /// Login requests per client address in the current minute.
-    attempts: Mutex<HashMap<IpAddr, (i64, u32)>>,
+    /// Login requests per client address (see [`super::ratelimit`]).
+    limiter: super::ratelimit::LoginLimiter,
     /// Fetches metadata: no redirects, short timeouts.
     http: reqwest::Client,
 }
@@ -153,7 +153,12 @@ impl Logins {
             saml_configs: id.saml.clone(),
             saml: RwLock::new(Arc::new(Vec::new())),
             oidc,
-            attempts: Mutex::new(HashMap::new()),
+            limiter: super::ratelimit::LoginLimiter::new(
+                std::num::NonZeroU32::new(id.login_rate_per_minute)
+                    .ok_or_else(|| anyhow::anyhow!("identity.login_rate_per_minute is 0"))?,
+                id.login_rate_clients_max,
+                now_ms,
+            ),
             http,
         };
         for c in &id.saml {
@@ -283,30 +288,9 @@ impl Logins {
             .collect()
     }
 
-    /// Counts a login request from `addr`; false once the minute's allowance is spent.
-    /// An IPv6 client counts by its /64, the block one subscriber usually holds.
-    pub fn admit(&self, addr: IpAddr, now_ms: i64, per_minute: u32) -> bool {
-        let addr = match addr {
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => IpAddr::V4(v4),
-                None => {
-                    let s = v6.segments();
-                    IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-                }
-            },
-            v4 => v4,
-        };
-        let minute = now_ms / 60_000;
-        let mut map = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (m, _)| *m == minute);
-        }
-        let entry = map.entry(addr).or_insert((minute, 0));
-        if entry.0 != minute {
-            *entry = (minute, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= per_minute
+    /// Counts a login request from `addr` at `now_ms`; false once its allowance is spent.
+    pub fn admit(&self, addr: IpAddr, now_ms: i64) -> bool {
+        self.limiter.admit(addr, now_ms)
     }
 }
 
@@ -933,46 +917,6 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn login_requests_are_limited_per_address_and_minute() {
-        let logins = Logins {
-            sp: None,
-            saml_configs: vec![],
-            saml: RwLock::new(Arc::new(vec![])),
-            oidc: vec![],
-            attempts: Mutex::new(HashMap::new()),
-            http: reqwest::Client::new(),
-        };
-        let a: IpAddr = "192.0.2.1".parse().expect("ip");
-        let b: IpAddr = "192.0.2.2".parse().expect("ip");
-        let t = 1_700_000_000_000 / 60_000 * 60_000;
-        assert!((0..3).all(|_| logins.admit(a, t, 3)));
-        assert!(
-            !logins.admit(a, t + 59_000, 3),
-            "the fourth in the same minute"
-        );
-        assert!(
-            logins.admit(b, t + 59_000, 3),
-            "another address has its own allowance"
-        );
-        assert!(logins.admit(a, t + 60_000, 3), "a new minute");
-        let v6 = |s: &str| s.parse::<IpAddr>().expect("ip");
-        assert!(logins.admit(v6("2001:db8:1:2::1"), t, 2));
-        assert!(logins.admit(v6("2001:db8:1:2:ffff::9"), t, 2));
-        assert!(
-            !logins.admit(v6("2001:db8:1:2::77"), t, 2),
-            "one /64 shares an allowance"
-        );
-        assert!(
-            logins.admit(v6("2001:db8:1:3::1"), t, 2),
-            "the next /64 does not"
-        );
-        assert!(
-            !logins.admit(v6("::ffff:192.0.2.2"), t + 60_000, 0),
-            "mapped IPv4 is IPv4"
-        );
-    }
 
     #[test]
     fn the_client_is_read_from_trusted_proxies_only() {

@@ -11,6 +11,7 @@ pub mod login;
 pub mod metadata;
 pub mod oidc;
 pub mod oidc_token;
+pub mod ratelimit;
 pub mod saml;
 pub mod xenc;
 pub mod xml;

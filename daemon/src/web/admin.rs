@@ -176,6 +176,11 @@ async fn suppress(
                 .await
                 .map(|n| serde_json::json!({"suppressed_contacts": n}))
         ),
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "the request body is too large"
+        ),
         Err(_) => error(
             StatusCode::BAD_REQUEST,
             "invalid",

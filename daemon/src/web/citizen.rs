@@ -3,9 +3,9 @@
 //! their history, documents, the alerts sent), alert settings, contacts and their
 //! confirmation, personal reminders, the data export and deleting the account.
 //!
-//! What comes in: forms from a browser, untrusted. Each is size-limited, read as UTF-8
-//! with bad bytes replaced, checked field by field; a refusal comes back as the same form
-//! with a message next to the field. Every form carries the session's CSRF token. What
+//! What comes in: forms from a browser, untrusted. Each is size-limited (16 KiB, the
+//! router's limit for these routes), read as UTF-8 with bad bytes replaced, checked field
+//! by field; a refusal comes back as the same form with a message next to the field. Every form carries the session's CSRF token. What
 //! goes out: HTML pages (escaped by the templates), one JSON export, nothing personal in
 //! logs.
 
@@ -22,7 +22,7 @@ use crate::i18n;
 use crate::identity::login::SessionProfile;
 use crate::store::CitizenInfo;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -32,8 +32,6 @@ use hlidac_adapters::{Receivable, Submission};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-/// The most a form may weigh.
-const FORM_LIMIT: usize = 16 * 1024;
 /// How long a confirmation link holds.
 const LINK_VALID_MS: i64 = 24 * 3600 * 1000;
 /// How long an SMS code holds, how often it may be tried, how soon another may be sent.
@@ -72,7 +70,6 @@ pub fn routes() -> Router<CurrentApp> {
         .route("/t/{tenant}/reminders/{id}/remove", post(reminder_remove))
         .route("/t/{tenant}/export", get(export))
         .route("/t/{tenant}/delete", get(delete_page).post(delete_account))
-        .layer(DefaultBodyLimit::max(FORM_LIMIT))
 }
 
 async fn css() -> Response {
@@ -1360,7 +1357,6 @@ async fn export(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"hlidac-export.json\""),
             );
-            pages::secure_headers(h);
             r
         }
         Err(e) => v.failed(e),

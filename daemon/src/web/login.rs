@@ -21,11 +21,16 @@ use std::net::SocketAddr;
 pub const FLOW_COOKIE: &str = "__Host-hlidac_flow";
 pub const SESSION_COOKIE: &str = "__Host-hlidac_session";
 
+/// The SAML endpoints that take a message through the browser (a larger body limit).
+pub fn saml_routes() -> Router<CurrentApp> {
+    Router::new()
+        .route("/saml/acs", post(acs))
+        .route("/saml/slo", get(slo))
+}
+
 pub fn routes() -> Router<CurrentApp> {
     Router::new()
         .route("/saml/metadata", get(metadata))
-        .route("/saml/acs", post(acs))
-        .route("/saml/slo", get(slo))
         .route("/oidc/callback/{idp}", get(oidc_callback))
         .route("/t/{tenant}/", get(landing))
         .route("/t/{tenant}/login/{idp}", get(login_start))
@@ -203,7 +208,6 @@ fn admitted(app: &App, peer: SocketAddr, headers: &HeaderMap) -> bool {
             Some(forwarded.as_str()).filter(|f| !f.is_empty()),
         ),
         app.clock.now_ms(),
-        app.config.identity.login_rate_per_minute,
     )
 }
 
@@ -282,6 +286,20 @@ async fn acs(
         app.record_login_outcome(&flow, "saml", &Err(Failure::TooMany))
             .await;
         return too_many(&lang_of(&app, &flow));
+    }
+    if let Err(e) = &form {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            let r = Err(Failure::Refused(
+                "the ACS was posted too large a body".into(),
+            ));
+            app.record_login_outcome(&flow, "saml", &r).await;
+            return super::pages::message(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &lang_of(&app, &flow),
+                "request-too-large",
+                "request-too-large-text",
+            );
+        }
     }
     let Ok(Form(form)) = form else {
         let r = Err(Failure::Refused(
@@ -386,6 +404,11 @@ async fn logout(
     form: Result<Form<LogoutForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let app = current.borrow().clone();
+    if let Err(e) = &form {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return (e.status(), e.body_text()).into_response();
+        }
+    }
     let Some(session) = cookie(&headers, SESSION_COOKIE) else {
         return logged_out(&lang_of(&app, ""));
     };

@@ -1,11 +1,14 @@
-//! The HTTP side: health, metrics and the admin API for operators (citizen pages come
-//! later).
+//! The HTTP side: health, metrics, the admin API, pushes from municipal systems, eID
+//! login and the citizen's pages, assembled into one router behind the layers of
+//! [`layers`] (body limits per route group, timeout, concurrency limit, trace, security
+//! headers).
 //!
 //! What comes in: HTTP requests. What goes out: status, never personal data.
 
 pub mod admin;
 pub mod citizen;
 pub mod ingest;
+pub mod layers;
 pub mod login;
 pub mod pages;
 pub mod pay;
@@ -23,17 +26,41 @@ use std::sync::Arc;
 /// The app currently serving; a reload swaps it.
 pub type CurrentApp = tokio::sync::watch::Receiver<Arc<App>>;
 
+/// Every route, each group with its body limit. The limits on time and on requests at
+/// once are read from the configuration the daemon starts with (a reload does not change
+/// them). Health, readiness and metrics are outside the concurrency limit, so that they
+/// answer while a flood fills it.
 pub fn router(app: CurrentApp) -> Router {
-    Router::new()
+    let web = app.borrow().config.web.clone();
+    let public = Router::new()
+        .merge(layers::body_limit(admin::routes(), layers::FORM_BYTES))
+        .merge(layers::body_limit(ingest::routes(), layers::PUSH_BYTES))
+        .merge(layers::body_limit(
+            unsubscribe::routes(),
+            layers::FORM_BYTES,
+        ))
+        .merge(layers::body_limit(login::saml_routes(), layers::SAML_BYTES))
+        .merge(layers::body_limit(login::routes(), layers::FORM_BYTES))
+        .merge(layers::body_limit(citizen::routes(), layers::FORM_BYTES));
+    let ops = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
-        .merge(admin::routes())
-        .merge(ingest::routes())
-        .merge(unsubscribe::routes())
-        .merge(login::routes())
-        .merge(citizen::routes())
-        .with_state(app)
+        .route("/metrics", get(metrics));
+    let all = layers::body_limit(ops, layers::FORM_BYTES)
+        .merge(layers::concurrency_limit(
+            public,
+            web.max_concurrent_requests,
+        ))
+        .fallback(not_found);
+    layers::outer(
+        all,
+        std::time::Duration::from_secs(web.request_timeout_secs),
+    )
+    .with_state(app)
+}
+
+async fn not_found() -> impl IntoResponse {
+    (StatusCode::NOT_FOUND, "not found\n")
 }
 
 /// Liveness: the dispatcher and the reminder rules are making progress.

@@ -1,7 +1,8 @@
 //! The citizen's pages as HTML: minijinja templates in `daemon/pages/` (escaped by
 //! default), every word from the catalogues through `t()`, one layout with a skip link,
 //! landmarks, the municipality's name and a language choice that works without
-//! JavaScript. Responses carry headers that keep them out of caches and frames.
+//! JavaScript. The router's layers ([`super::layers`]) add the headers that keep pages
+//! out of caches and frames, and the page policy.
 
 use crate::i18n;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -115,31 +116,15 @@ pub fn message(status: StatusCode, lang: &str, title: &str, text: &str) -> Respo
     )
 }
 
+/// An HTML page; the router's layers add the security headers, the page policy among
+/// them.
 pub fn html_response(status: StatusCode, html: String) -> Response {
     let mut r = (status, html).into_response();
-    let h = r.headers_mut();
-    h.insert(
+    r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    secure_headers(h);
     r
-}
-
-/// No caching, no sniffing, no referrer, no framing, no script.
-pub fn secure_headers(h: &mut HeaderMap) {
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    h.insert(
-        "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
 }
 
 #[cfg(test)]
