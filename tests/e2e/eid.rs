@@ -26,11 +26,11 @@ const EGN: &str = "8001010008";
 /// A test peer process that prints `listening <port>` first.
 pub(crate) struct Peer {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Peer {
-    fn start(mut cmd: Command, what: &str) -> Peer {
+    pub(crate) fn start(mut cmd: Command, what: &str) -> Peer {
         let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
