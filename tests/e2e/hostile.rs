@@ -387,7 +387,7 @@ impl Stage {
             let url = format!("http://{}/healthz", self.daemon.addr);
             tokio::spawn(async move {
                 let client = reqwest::Client::builder()
-                    .timeout(Duration::from_secs(5))
+                    .timeout(Duration::from_secs(10))
                     .build()
                     .expect("client");
                 let mut polls = 0;
