@@ -181,6 +181,7 @@ impl HttpAdapter {
                 message: error_message(&body),
             });
         }
+        crate::json::check_depth(&body, crate::json::MAX_DEPTH).map_err(AdapterError::Malformed)?;
         serde_json::from_slice(&body).map_err(|e| AdapterError::Malformed(e.to_string()))
     }
 

@@ -13,6 +13,7 @@
 //! - [`source`]: the three source traits and [`Adapter`], the enum of built-in adapters that
 //!   the daemon's config picks by its `type` tag. A new adapter is one file and one enum arm.
 //! - [`file`], [`http`], [`exec`]: the built-in adapters.
+//! - [`json`]: the nesting limit checked before any JSON from outside is parsed.
 //! - [`vocab`]: the systems' own words (NSESSS states, events) mapped onto statuses.
 //! - [`sim`]: the municipality simulator behind the `hlidac-sim` binary, used by the demo
 //!   and the tests; it speaks the published pull protocol and can inject faults.
@@ -21,6 +22,7 @@ pub mod check;
 pub mod exec;
 pub mod file;
 pub mod http;
+pub mod json;
 pub mod push;
 pub mod records;
 pub mod sim;

@@ -24,9 +24,11 @@ pub enum PushBodyError {
     Invalid(String),
 }
 
-/// Parses a push body and checks every key: printable, and unique within its kind. The
-/// parser's message names a position and a field, never a value, so it can be logged.
+/// Parses a push body (after its nesting depth) and checks every record: a printable key,
+/// unique within its kind, and one-line texts without control characters. The messages
+/// name a position, a field or a record's key, never another value, so they can be logged.
 pub fn parse_push_body(body: &[u8]) -> Result<PushBody, PushBodyError> {
+    crate::json::check_depth(body, crate::json::MAX_DEPTH).map_err(PushBodyError::Malformed)?;
     let parsed: PushBody = serde_json::from_slice(body).map_err(|e| {
         let kind = match e.classify() {
             serde_json::error::Category::Io => "read error",
@@ -48,6 +50,17 @@ fn check_keys<R: Record>(records: &[R]) -> Result<(), PushBodyError> {
             return Err(PushBodyError::Invalid(format!(
                 "a {} key is empty, has control characters or is repeated",
                 R::KIND
+            )));
+        }
+        if let Some((field, _)) = r
+            .texts()
+            .into_iter()
+            .find(|(_, v)| v.chars().any(char::is_control))
+        {
+            return Err(PushBodyError::Invalid(format!(
+                "{} {:?}: {field} has control characters",
+                R::KIND,
+                r.key()
             )));
         }
     }
@@ -86,6 +99,31 @@ mod tests {
         assert!(matches!(
             parse_push_body(control.as_bytes()),
             Err(PushBodyError::Invalid(_))
+        ));
+        for (field, value) in [("person_ref", "\"P\""), ("title", "\"t\"")] {
+            let spoiled = ok.replace(
+                &format!("\"{field}\": {value}"),
+                &format!("\"{field}\": \"x\\nINFO forged \\u001b[2J\""),
+            );
+            assert_ne!(spoiled, ok);
+            match parse_push_body(spoiled.as_bytes()) {
+                Err(PushBodyError::Invalid(m)) => {
+                    assert_eq!(
+                        m,
+                        format!("receivable \"K\": {field} has control characters")
+                    )
+                }
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+        let deep = format!(
+            r#"{{"receivables": [], "extra": {}1{}}}"#,
+            r#"{"a":"#.repeat(12_000),
+            "}".repeat(12_000)
+        );
+        assert!(matches!(
+            parse_push_body(deep.as_bytes()),
+            Err(PushBodyError::Malformed(m)) if m.contains("deeper")
         ));
     }
 }

@@ -307,6 +307,8 @@ pub trait Record: Serialize + serde::de::DeserializeOwned + Clone + Send + Sync 
     fn key(&self) -> &str;
     fn person_ref(&self) -> &str;
     fn version(&self) -> Option<&str>;
+    /// The record's one-line texts by field name: none may hold a control character.
+    fn texts(&self) -> Vec<(&'static str, &str)>;
 }
 
 impl Record for Receivable {
@@ -320,6 +322,34 @@ impl Record for Receivable {
     fn version(&self) -> Option<&str> {
         self.version.as_deref()
     }
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let payment = self.payment.as_ref();
+        let mut texts = vec![
+            ("person_ref", self.person_ref.as_str()),
+            ("title", self.title.as_str()),
+            ("currency", self.currency.as_str()),
+        ];
+        for (name, value) in [
+            ("period", self.period.as_deref()),
+            ("version", self.version.as_deref()),
+            (
+                "payment.account",
+                payment.and_then(|p| p.account.as_deref()),
+            ),
+            ("payment.iban", payment.and_then(|p| p.iban.as_deref())),
+            (
+                "payment.variable_symbol",
+                payment.and_then(|p| p.variable_symbol.as_deref()),
+            ),
+            (
+                "payment.reference",
+                payment.and_then(|p| p.reference.as_deref()),
+            ),
+        ] {
+            texts.extend(value.map(|v| (name, v)));
+        }
+        texts
+    }
 }
 
 impl Record for Submission {
@@ -332,6 +362,27 @@ impl Record for Submission {
     }
     fn version(&self) -> Option<&str> {
         self.version.as_deref()
+    }
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let r = &self.reference;
+        let mut texts = vec![
+            ("person_ref", self.person_ref.as_str()),
+            ("matter", self.matter.as_str()),
+        ];
+        for (name, value) in [
+            ("reference.filing_number", r.filing_number.as_deref()),
+            ("reference.case_number", r.case_number.as_deref()),
+            (
+                "reference.registration_index",
+                r.registration_index.as_deref(),
+            ),
+            ("status_native", self.status_native.as_deref()),
+            ("assigned_to", self.assigned_to.as_deref()),
+            ("version", self.version.as_deref()),
+        ] {
+            texts.extend(value.map(|v| (name, v)));
+        }
+        texts
     }
 }
 

@@ -26,12 +26,11 @@ const EIDAS: &str = "http://eidas.europa.eu/attributes/naturalperson/";
 const OIDC_SECRET: &str = "s3cret-s3cret-s3cret-s3cret-s3cret";
 pub(crate) const PUSH_SECRET: &str = "push-secret-0123456789abcdef0123456789abcdef";
 
-/// The binary under test: `HLIDAC_TEST_BIN` or `HLIDAC_BIN` (the release build), else
+/// The binary under test: `HLIDAC_TEST_BIN` (the release build, set by scripts/test), else
 /// this build's. (The daemon reads `HLIDAC_*` variables as config overrides, except
-/// `HLIDAC_TEST_*`; `HLIDAC_BIN` is therefore kept from the child.)
-fn binary() -> PathBuf {
+/// `HLIDAC_TEST_*`.)
+pub(crate) fn binary() -> PathBuf {
     std::env::var_os("HLIDAC_TEST_BIN")
-        .or_else(|| std::env::var_os("HLIDAC_BIN"))
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_hlidac")))
 }
@@ -58,7 +57,6 @@ impl Daemon {
             .arg(config)
             .arg("run")
             .env("HLIDAC_LOG", "info")
-            .env_remove("HLIDAC_BIN")
             .stdout(Stdio::null())
             .stderr(file)
             .spawn()

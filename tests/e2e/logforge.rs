@@ -113,16 +113,15 @@ async fn start(dir: &std::path::Path, format: &str) -> Option<(Daemon, String)> 
     let path = dir.join(format!("hlidac-{format}.toml"));
     std::fs::write(&path, config).expect("config");
     let log = dir.join(format!("{format}.log"));
-    let child =
-        Command::new(std::env::var("HLIDAC_BIN").unwrap_or(env!("CARGO_BIN_EXE_hlidac").into()))
-            .arg("--config")
-            .arg(&path)
-            .arg("run")
-            .env_remove("HLIDAC_LOG")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("log"))
-            .spawn()
-            .expect("hlidac run");
+    let child = Command::new(crate::hostile::binary())
+        .arg("--config")
+        .arg(&path)
+        .arg("run")
+        .env_remove("HLIDAC_LOG")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("hlidac run");
     let daemon = Daemon { child, log };
     for _ in 0..200 {
         if reqwest::get(format!("{web}/healthz")).await.is_ok() {

@@ -208,6 +208,16 @@ impl Visit {
         )
     }
 
+    /// A form that names a contact or reminder the citizen does not have.
+    fn not_found(&self) -> Response {
+        pages::message(
+            StatusCode::NOT_FOUND,
+            self.lang,
+            "page-not-found",
+            "page-not-found-text",
+        )
+    }
+
     fn now(&self) -> i64 {
         self.app.clock.now_ms()
     }
@@ -282,7 +292,25 @@ async fn posted(
     body: &Bytes,
     consent: bool,
 ) -> Result<(Visit, FormData), Response> {
-    let v = visit(current, tenant, headers, None, consent).await?;
+    // A form posted without a session (or to another municipality, or before consent)
+    // is refused: a page goes back to the landing page, a post is not taken.
+    let v = match visit(current, tenant, headers, None, consent).await {
+        Ok(v) => v,
+        Err(r) if r.status() == StatusCode::SEE_OTHER => {
+            let app = current.borrow().clone();
+            let lang = app
+                .config
+                .tenant(tenant)
+                .map_or(i18n::REFERENCE, |t| t.locale.as_str());
+            return Err(pages::message(
+                StatusCode::FORBIDDEN,
+                lang,
+                "form-expired",
+                "form-expired-text",
+            ));
+        }
+        Err(r) => return Err(r),
+    };
     let form = FormData::parse(body);
     checked(&v, &form)?;
     Ok((v, form))
@@ -360,7 +388,12 @@ async fn consent_answer(
             }
             Err(e) => v.failed(e),
         },
-        _ => redirect(&format!("/t/{}/consent", v.tenant.id)),
+        _ => pages::message(
+            StatusCode::BAD_REQUEST,
+            v.lang,
+            "form-expired",
+            "form-expired-text",
+        ),
     }
 }
 
@@ -838,6 +871,11 @@ async fn contact_send(
         Ok(p) => p,
         Err(r) => return r,
     };
+    match v.app.store.contact_of(&v.citizen.id, &id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return v.not_found(),
+        Err(e) => return v.failed(e),
+    }
     match send_confirmation(&v, &id).await {
         Ok(Some(done)) => redirect(&format!("/t/{}/contacts?done={done}", v.tenant.id)),
         Ok(None) => redirect(&format!("/t/{}/contacts", v.tenant.id)),
@@ -1021,7 +1059,7 @@ async fn contact_code(
     let code = form.get("code").unwrap_or("").trim().to_string();
     let contact = match v.app.store.contact_of(&v.citizen.id, &id).await {
         Ok(Some(c)) => c,
-        Ok(None) => return redirect(&format!("/t/{}/contacts", v.tenant.id)),
+        Ok(None) => return v.not_found(),
         Err(e) => return v.failed(e),
     };
     if contact.verified_at.is_some() {
@@ -1086,7 +1124,8 @@ async fn contact_remove(
         Err(r) => return r,
     };
     match v.app.store.remove_contact(&v.citizen.id, &id).await {
-        Ok(_) => redirect(&format!("/t/{}/contacts?done=removed", v.tenant.id)),
+        Ok(true) => redirect(&format!("/t/{}/contacts?done=removed", v.tenant.id)),
+        Ok(false) => v.not_found(),
         Err(e) => v.failed(e),
     }
 }
@@ -1326,7 +1365,8 @@ async fn reminder_remove(
         Err(r) => return r,
     };
     match v.app.store.remove_reminder(&v.citizen.id, &id).await {
-        Ok(_) => redirect(&format!("/t/{}/reminders?done=removed", v.tenant.id)),
+        Ok(true) => redirect(&format!("/t/{}/reminders?done=removed", v.tenant.id)),
+        Ok(false) => v.not_found(),
         Err(e) => v.failed(e),
     }
 }

@@ -409,8 +409,15 @@ async fn logout(
             return (e.status(), e.body_text()).into_response();
         }
     }
+    // Without a session there is nobody to log out and no CSRF token to check the form
+    // against: the post is not taken, and the page says the browser is logged out.
     let Some(session) = cookie(&headers, SESSION_COOKIE) else {
-        return logged_out(&lang_of(&app, ""));
+        return super::pages::message(
+            StatusCode::FORBIDDEN,
+            &lang_of(&app, ""),
+            "logged-out",
+            "logged-out-text",
+        );
     };
     let tenant = session_tenant(&app, &headers).await;
     let lang = lang_of(&app, &tenant);
