@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::{oneshot, watch, Semaphore};
 use tokio_util::sync::CancellationToken;
@@ -604,7 +604,7 @@ impl Supervisor {
     }
 }
 
-async fn read_pdu(reader: &mut tokio::net::tcp::OwnedReadHalf) -> std::io::Result<Pdu> {
+async fn read_pdu<R: AsyncRead + Unpin>(reader: &mut R) -> std::io::Result<Pdu> {
     let mut head = [0u8; 16];
     reader.read_exact(&mut head).await?;
     let word = |i: usize| u32::from_be_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
@@ -623,6 +623,27 @@ async fn read_pdu(reader: &mut tokio::net::tcp::OwnedReadHalf) -> std::io::Resul
         sequence: word(12),
         body,
     })
+}
+
+/// What the link makes of `bytes` read from the SMSC, without a socket: each PDU's
+/// command id and, for a deliver_sm, the receipt it carries; an error where reading stops
+/// (a PDU too short, too long or cut off). The same code as the link's (`read_pdu`,
+/// `parse_receipt`), for the `smpp` fuzz target.
+pub fn read_incoming(mut bytes: &[u8]) -> (Vec<(u32, Option<Receipt>)>, Option<String>) {
+    let mut pdus = Vec::new();
+    while !bytes.is_empty() {
+        // A slice never makes the reader wait, so the future is ready when first polled.
+        match futures::executor::block_on(read_pdu(&mut bytes)) {
+            Ok(pdu) => {
+                let receipt = (pdu.command == DELIVER_SM)
+                    .then(|| parse_receipt(&pdu.body))
+                    .flatten();
+                pdus.push((pdu.command, receipt));
+            }
+            Err(e) => return (pdus, Some(e.to_string())),
+        }
+    }
+    (pdus, None)
 }
 
 #[cfg(test)]
@@ -682,6 +703,29 @@ mod tests {
         let full = deliver_sm(0x04, text, &[]);
         for cut in [0, 5, 20, full.len() - 10] {
             assert_eq!(parse_receipt(&full[..cut]), None);
+        }
+    }
+
+    #[test]
+    fn incoming_bytes_are_read_pdu_by_pdu_and_stop_at_a_bad_length() {
+        let text = "id:77 sub:001 dlvrd:001 stat:DELIVRD err:000 text:";
+        let mut stream = pdu_bytes(ENQUIRE_LINK, 0, 1, &[]);
+        stream.extend(pdu_bytes(DELIVER_SM, 0, 2, &deliver_sm(0x04, text, &[])));
+        let (pdus, error) = read_incoming(&stream);
+        assert_eq!(error, None);
+        assert_eq!(pdus.len(), 2);
+        assert_eq!(pdus[0], (ENQUIRE_LINK, None));
+        assert_eq!(pdus[1].1.as_ref().map(|r| r.reference.as_str()), Some("77"));
+        // Cut off inside the second PDU: the first is read, then reading stops.
+        let (pdus, error) = read_incoming(&stream[..stream.len() - 3]);
+        assert_eq!(pdus.len(), 1);
+        assert!(error.is_some());
+        // A length below the header's or above the limit is refused before any body.
+        for len in [0u32, 15, (MAX_PDU + 1) as u32] {
+            let mut bad = pdu_bytes(ENQUIRE_LINK, 0, 3, &[]);
+            bad[..4].copy_from_slice(&len.to_be_bytes());
+            let (pdus, error) = read_incoming(&bad);
+            assert!(pdus.is_empty() && error.unwrap().contains("a PDU of"));
         }
     }
 
