@@ -725,7 +725,7 @@ mod tests {
             let mut bad = pdu_bytes(ENQUIRE_LINK, 0, 3, &[]);
             bad[..4].copy_from_slice(&len.to_be_bytes());
             let (pdus, error) = read_incoming(&bad);
-            assert!(pdus.is_empty() && error.unwrap().contains("a PDU of"));
+            assert!(pdus.is_empty() && error.is_some_and(|e| e.contains("a PDU of")));
         }
     }
 
