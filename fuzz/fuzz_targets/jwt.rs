@@ -2,9 +2,6 @@
 //! checks them (`oidc::check_id_token_offline`: JWKS parsing, key choice, signature,
 //! issuer, audience, nonce, expiry with the skew), with a fixed provider and clock, on a
 //! worker's stack. The input is the JWKS, a NUL byte, then the token. Never a crash.
-//!
-//! Not built yet: Cargo.toml and scripts/fuzz leave it out until the relying party on
-//! the `openidconnect` crate provides `check_id_token_offline`.
 #![no_main]
 
 use hlidac::config::OidcIdpConfig;
@@ -25,6 +22,7 @@ fn provider() -> &'static OidcIdpConfig {
             "profile": "generic-oidc",
             "issuer": "https://op.example",
             "client_id": "hlidac",
+            "acr_levels": { "http://eidas.europa.eu/LoA/substantial": "substantial" },
         }))
         .expect("a provider's configuration")
     })
