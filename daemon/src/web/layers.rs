@@ -51,6 +51,12 @@ pub fn body_limit<S: Clone + Send + Sync + 'static>(routes: Router<S>, max: usiz
         .layer(RequestBodyLimitLayer::new(max))
 }
 
+/// `routes` whose handlers read their bodies themselves, each within its own limit (the
+/// ACS answers a body past it with a page in the tenant's language).
+pub fn limit_in_handler<S: Clone + Send + Sync + 'static>(routes: Router<S>) -> Router<S> {
+    routes.layer(DefaultBodyLimit::disable())
+}
+
 /// `routes` served at most `max` at once (shared by every route of the group): one more
 /// is answered 503 at once rather than queued.
 pub fn concurrency_limit<S: Clone + Send + Sync + 'static>(

@@ -22,10 +22,13 @@ pub const FLOW_COOKIE: &str = "__Host-hlidac_flow";
 pub const SESSION_COOKIE: &str = "__Host-hlidac_session";
 
 /// The SAML endpoints that take a message through the browser (a larger body limit).
-pub fn saml_routes() -> Router<CurrentApp> {
-    Router::new()
-        .route("/saml/acs", post(acs))
-        .route("/saml/slo", get(slo))
+/// The ACS, which answers a body past its limit itself (a page in the tenant's language).
+pub fn acs_routes() -> Router<CurrentApp> {
+    Router::new().route("/saml/acs", post(acs))
+}
+
+pub fn slo_routes() -> Router<CurrentApp> {
+    Router::new().route("/saml/slo", get(slo))
 }
 
 pub fn routes() -> Router<CurrentApp> {
@@ -268,17 +271,14 @@ async fn login_start(
     }
 }
 
-#[derive(serde::Deserialize)]
-struct AcsForm {
-    #[serde(rename = "SAMLResponse")]
-    saml_response: String,
-}
-
+/// The ACS reads its body itself: a login answer announced or found larger than
+/// [`super::layers::SAML_BYTES`] is refused at once with a page in the tenant's language
+/// (the limit layers could only answer in plain text, knowing no tenant).
 async fn acs(
     State(current): State<CurrentApp>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>,
+    body: axum::body::Body,
 ) -> Response {
     let app = current.borrow().clone();
     let flow = flow_tenant(&app, &headers).await;
@@ -287,21 +287,31 @@ async fn acs(
             .await;
         return too_many(&lang_of(&app, &flow));
     }
-    if let Err(e) = &form {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            let r = Err(Failure::Refused(
-                "the ACS was posted too large a body".into(),
-            ));
-            app.record_login_outcome(&flow, "saml", &r).await;
-            return super::pages::message(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &lang_of(&app, &flow),
-                "request-too-large",
-                "request-too-large-text",
-            );
-        }
-    }
-    let Ok(Form(form)) = form else {
+    let max = super::layers::SAML_BYTES;
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let read = match announced {
+        Some(n) if n > max as u64 => None,
+        _ => axum::body::to_bytes(body, max).await.ok(),
+    };
+    let Some(bytes) = read else {
+        let r = Err(Failure::Refused(
+            "the ACS was posted too large a body".into(),
+        ));
+        app.record_login_outcome(&flow, "saml", &r).await;
+        return super::pages::message(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &lang_of(&app, &flow),
+            "request-too-large",
+            "request-too-large-text",
+        );
+    };
+    let saml_response = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "SAMLResponse")
+        .map(|(_, v)| v.into_owned());
+    let Some(saml_response) = saml_response else {
         let r = Err(Failure::Refused(
             "the ACS was posted no SAMLResponse".into(),
         ));
@@ -309,7 +319,7 @@ async fn acs(
         return finish(&app, &flow, r);
     };
     let (who, result) = app
-        .saml_acs(cookie(&headers, FLOW_COOKIE), &form.saml_response)
+        .saml_acs(cookie(&headers, FLOW_COOKIE), &saml_response)
         .await;
     let (tenant, idp) = who.unwrap_or_else(|| (String::new(), "saml".into()));
     let tenant = if tenant.is_empty() { flow } else { tenant };

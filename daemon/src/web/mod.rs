@@ -39,7 +39,8 @@ pub fn router(app: CurrentApp) -> Router {
             unsubscribe::routes(),
             layers::FORM_BYTES,
         ))
-        .merge(layers::body_limit(login::saml_routes(), layers::SAML_BYTES))
+        .merge(layers::limit_in_handler(login::acs_routes()))
+        .merge(layers::body_limit(login::slo_routes(), layers::SAML_BYTES))
         .merge(layers::body_limit(login::routes(), layers::FORM_BYTES))
         .merge(layers::body_limit(citizen::routes(), layers::FORM_BYTES));
     let ops = Router::new()
