@@ -158,6 +158,17 @@ pub(crate) struct Run {
     pub(crate) health_polls: usize,
 }
 
+impl Run {
+    /// The slowest request: (case, milliseconds).
+    fn worst(&self) -> (String, f64) {
+        self.times
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
 /// The peers, the config and the daemon; a logged-in citizen's session for the forms.
 pub(crate) struct Stage {
     _dir: tempfile::TempDir,
@@ -498,12 +509,7 @@ impl Stage {
 async fn hostile_requests_to_every_open_endpoint_get_a_4xx_and_the_daemon_stays_up() {
     let mut stage = Stage::start().await;
     let run = stage.run().await;
-    let worst = run
-        .times
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .cloned()
-        .unwrap_or_default();
+    let worst = run.worst();
     eprintln!(
         "{} hostile requests, {} health polls; slowest {:.1} ms: {}",
         run.times.len(),
@@ -540,12 +546,7 @@ async fn bench_hostile() {
         .get(((sorted.len() as f64) * 0.99).ceil() as usize - 1)
         .copied()
         .unwrap_or(0.0);
-    let worst = run
-        .times
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .cloned()
-        .unwrap_or_default();
+    let worst = run.worst();
     for f in &run.failures {
         eprintln!("failed: {f}");
     }

@@ -10,6 +10,7 @@ pub mod dsig;
 pub mod login;
 pub mod metadata;
 pub mod oidc;
+pub mod oidc_loa;
 pub mod oidc_token;
 pub mod ratelimit;
 pub mod saml;
