@@ -7,6 +7,7 @@
 //! the log) and a plain page for the citizen. No identifier or attribute value is logged.
 
 pub mod dsig;
+pub mod idps;
 pub mod login;
 pub mod metadata;
 pub mod oidc;
