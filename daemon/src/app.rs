@@ -39,6 +39,8 @@ pub struct App {
     pub templates: Templates,
     pub metrics: Metrics,
     pub heartbeats: Heartbeats,
+    /// The database's and the SMTP relay's state, kept across reloads.
+    pub health: Arc<crate::ops::health::Health>,
     /// This process among the instances sharing the database (for tick claims).
     pub instance: String,
     /// (name, role, SHA-256 of the token) of each admin token.
@@ -173,6 +175,7 @@ impl App {
             templates,
             metrics: Metrics::default(),
             heartbeats: Heartbeats::default(),
+            health: running.map(|a| a.health.clone()).unwrap_or_default(),
             instance: format!("{}-{}", std::process::id(), &crate::store::new_id()[..8]),
             admin_tokens,
             push_secrets,

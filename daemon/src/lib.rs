@@ -71,7 +71,19 @@ pub async fn run_with(
 ) -> anyhow::Result<()> {
     let notifier = Arc::new(ops::systemd::Notifier::from_env());
     let listen = config.web.listen.clone();
+    let _single = store::single::lock(&config.database_url()).map_err(anyhow::Error::msg)?;
     let mut app = Arc::new(App::new(config, clock.clone()).await?);
+    if app.store.backend() == store::Backend::Sqlite {
+        // This process holds the SQLite database alone: a claim left by a killed
+        // predecessor is nobody's, and waits for no lease.
+        let n = app.store.requeue_expired_leases(i64::MAX).await?;
+        if n > 0 {
+            tracing::info!(
+                alerts = n,
+                "alerts claimed by a previous run are queued again"
+            );
+        }
+    }
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("while binding web.listen {listen}"))?;
@@ -147,8 +159,9 @@ pub async fn run_with(
     notifier.stopping();
     generation.cancel();
     join_workers(workers, app.config.dispatch.shutdown_grace_secs).await;
-    let _ = tokio::time::timeout(Duration::from_secs(5), web_task).await;
-    app.store.close().await;
+    // Bounded, so that shutdown ends within its grace period even with the database gone.
+    let _ = tokio::time::timeout(Duration::from_millis(500), web_task).await;
+    let _ = tokio::time::timeout(Duration::from_millis(300), app.store.close()).await;
     tracing::info!("hlidac stopped");
     Ok(())
 }
@@ -184,6 +197,10 @@ fn spawn_workers(app: &Arc<App>, stop: &CancellationToken) -> Workers {
     tasks.push((
         "metadata".into(),
         tokio::spawn(identity::login::refresh_metadata(app.clone(), stop.clone())),
+    ));
+    tasks.push((
+        "health".into(),
+        tokio::spawn(ops::health::run_probe(app.clone(), stop.clone())),
     ));
     tasks.push((
         "rules".into(),
@@ -243,28 +260,45 @@ async fn run_dispatcher(app: Arc<App>, shutdown: CancellationToken, wake: Arc<No
     if let Some(crate::notify::sms::SmsSender::Smpp(smpp)) = &app.sms {
         smpp.start();
     }
+    // Rounds that failed in a row: the first is logged, the next wait longer (up to 2 s,
+    // so delivery resumes within moments of the database answering again).
+    let mut failing = 0u32;
     loop {
-        app.heartbeats.dispatcher();
+        let mut pause = interval;
         match notify::dispatch_pending_until(&app, &shutdown).await {
-            Ok(r) if r != notify::DispatchReport::default() => {
-                tracing::info!(
-                    sent = r.sent,
-                    retried = r.retried,
-                    failed = r.failed,
-                    dead = r.dead,
-                    suppressed = r.suppressed,
-                    expired = r.expired,
-                    deferred = r.deferred,
-                    "dispatched alerts"
-                );
+            Ok(r) => {
+                if failing > 0 {
+                    tracing::info!(failed_rounds = failing, "dispatcher: working again");
+                    failing = 0;
+                }
+                if r != notify::DispatchReport::default() {
+                    tracing::info!(
+                        sent = r.sent,
+                        retried = r.retried,
+                        failed = r.failed,
+                        dead = r.dead,
+                        suppressed = r.suppressed,
+                        expired = r.expired,
+                        deferred = r.deferred,
+                        "dispatched alerts"
+                    );
+                }
             }
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "dispatcher: database error; will retry"),
+            Err(e) => {
+                failing += 1;
+                if failing == 1 {
+                    tracing::error!(error = %e, "dispatcher: database error; retrying until it answers");
+                } else {
+                    tracing::debug!(error = %e, "dispatcher: database error");
+                }
+                pause = (interval * failing).min(Duration::from_secs(2));
+            }
         }
+        app.heartbeats.dispatcher();
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = wake.notified() => {}
-            _ = tokio::time::sleep(interval) => {}
+            _ = tokio::time::sleep(pause) => {}
         }
     }
 }

@@ -349,14 +349,20 @@ async fn logins_appear_in_the_report_and_the_metrics() {
         csv.contains("lhota,2026-05-01,2026-05-31,login,cz-nia,rejected,1\n"),
         "{csv}"
     );
-    let metrics = reqwest::get(format!("{base}/metrics"))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    assert!(
-        metrics.contains("hlidac_logins_total{idp=\"cz-nia\",outcome=\"ok\"} 3"),
-        "{metrics}"
-    );
+    // The gauges are sampled every 5 s in the background.
+    let want = "hlidac_logins_total{idp=\"cz-nia\",outcome=\"ok\"} 3";
+    let mut metrics = String::new();
+    for _ in 0..100 {
+        metrics = reqwest::get(format!("{base}/metrics"))
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        if metrics.contains(want) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(metrics.contains(want), "{metrics}");
 }

@@ -53,7 +53,8 @@ async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
     let mails = smtp.wait_for(4, Duration::from_secs(60)).await;
     // The sink has a mail a moment before the daemon records it as sent.
     let mut probed = probe_web(&log).await;
-    for _ in 0..50 {
+    // The database's gauges are sampled every 5 s.
+    for _ in 0..120 {
         if probed
             .1
             .contains("hlidac_alerts{channel=\"email\",state=\"sent\"} 4")
@@ -177,4 +178,66 @@ async fn probe_all(log: &std::path::Path) -> (String, String, String) {
         get("/metrics").await,
         get("/readyz").await,
     )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_on_the_same_sqlite_database_refuses_to_start_and_names_the_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let today = chrono::Local::now().date_naive();
+    let (_sim, sim_url) = start_sim(demo_scenario(today)).await;
+    let smtp = SmtpSink::start();
+    let db = fresh_database(Engine::Sqlite, dir.path())
+        .await
+        .expect("sqlite");
+    let config = dir.path().join("hlidac.toml");
+    std::fs::write(
+        &config,
+        config_text(&dir.path().join("state"), &db, &sim_url, smtp.port),
+    )
+    .expect("write config");
+    let mut first = hlidac(&config)
+        .arg("run")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("first run");
+    // The first is up once it has polled.
+    let store = hlidac::store::Store::connect(&db, 1).await.expect("open");
+    let start = std::time::Instant::now();
+    while store
+        .source_health("lhota", "agenda")
+        .await
+        .ok()
+        .flatten()
+        .is_none_or(|h| h.total_polls == 0)
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the first never polled"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let second = hlidac(&config).arg("run").output().expect("second run");
+    let said = String::from_utf8_lossy(&second.stderr);
+    let _ = first.kill();
+    let _ = first.wait();
+    assert!(!second.status.success(), "the second run started: {said}");
+    assert!(
+        said.contains(&format!("pid {}", first.id())) && said.contains("PostgreSQL"),
+        "the refusal names the running one and the way to run several: {said}"
+    );
+    // Once the first is gone, a run starts again (the lock does not outlive its holder).
+    let mut third = hlidac(&config)
+        .arg("run")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("third run");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        third.try_wait().expect("wait").is_none(),
+        "a run after the first one ended could not start"
+    );
+    let _ = third.kill();
+    let _ = third.wait();
 }

@@ -360,6 +360,11 @@ impl TestApp {
     pub fn serve_web_on(&self, listener: tokio::net::TcpListener) -> String {
         let (_tx, rx) = tokio::sync::watch::channel(self.app.clone());
         let url = format!("http://{}", listener.local_addr().expect("addr"));
+        // As in `hlidac run`: the probe keeps the health and the gauges /metrics shows.
+        tokio::spawn(hlidac::ops::health::run_probe(
+            self.app.clone(),
+            tokio_util::sync::CancellationToken::new(),
+        ));
         tokio::spawn(async move {
             axum::serve(
                 listener,

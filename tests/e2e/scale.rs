@@ -31,6 +31,11 @@ impl Fleet {
     pub async fn prepare(engine: Engine, sim_url: &str, smtp_port: u16) -> Option<Fleet> {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = fresh_database(engine, dir.path()).await?;
+        Some(Fleet::prepare_on(dir, db, sim_url, smtp_port))
+    }
+
+    /// The same on the database at `db`, with the state in `dir`.
+    pub fn prepare_on(dir: tempfile::TempDir, db: String, sim_url: &str, smtp_port: u16) -> Fleet {
         let text = config_text(&dir.path().join("state"), &db, sim_url, smtp_port)
             .replace("schedule = \"* * * * * *\"", "schedule = \"*/2 * * * * *\"")
             .replace("lease_secs = 60", "lease_secs = 15\nbatch_size = 50")
@@ -39,16 +44,23 @@ impl Fleet {
         let config = dir.path().join("hlidac.toml");
         std::fs::write(&config, text).expect("config");
         enrol_cli(&config, JANA, JANA_MAIL, None);
-        Some(Fleet {
+        Fleet {
             dir,
             config,
             db,
             children: Vec::new(),
-        })
+        }
     }
 
     pub fn start(&mut self, n: usize) {
         for _ in 0..n {
+            self.start_with(&[]);
+        }
+    }
+
+    /// Starts one more instance with `env` on top of the fleet's settings.
+    pub fn start_with(&mut self, env: &[(&str, &str)]) {
+        {
             let i = self.children.len();
             let log = std::fs::File::create(self.dir.path().join(format!("instance-{i}.log")))
                 .expect("log");
@@ -58,6 +70,7 @@ impl Fleet {
                 .arg("run")
                 .env("HLIDAC_WEB__LISTEN", "127.0.0.1:0")
                 .env("HLIDAC_LOG", "warn")
+                .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(log)
                 .spawn()
@@ -71,6 +84,23 @@ impl Fleet {
             let _ = c.kill(); // SIGKILL: no chance to finish anything
             let _ = c.wait();
         }
+    }
+
+    /// What instance `i` logged.
+    pub fn log(&self, i: usize) -> String {
+        std::fs::read_to_string(self.dir.path().join(format!("instance-{i}.log")))
+            .unwrap_or_default()
+    }
+
+    /// Sends instance `i` SIGTERM; returns how long it took to exit.
+    pub fn terminate(&mut self, i: usize) -> Duration {
+        let mut c = self.children[i].take().expect("running");
+        let start = Instant::now();
+        let _ = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status();
+        let _ = c.wait();
+        start.elapsed()
     }
 
     pub fn stop_all(&mut self) {

@@ -273,6 +273,7 @@ async fn a_wedged_dispatcher_stops_the_watchdog_pings() {
             keep.lock().expect("lock").push(conn);
         }
     });
+    let listen = format!("127.0.0.1:{}", crate::outage_db::free_port());
     let mut d = Daemon::start(
         &sim_url,
         port,
@@ -280,6 +281,8 @@ async fn a_wedged_dispatcher_stops_the_watchdog_pings() {
             ("HLIDAC_EMAIL__TIMEOUT_SECS", "600"),
             ("HLIDAC_DISPATCH__LEASE_SECS", "1300"),
             ("HLIDAC_DISPATCH__SHUTDOWN_GRACE_SECS", "1"),
+            ("HLIDAC_DISPATCH__STALL_SECS", "2"),
+            ("HLIDAC_WEB__LISTEN", &listen),
         ],
     )
     .await;
@@ -309,6 +312,10 @@ async fn a_wedged_dispatcher_stops_the_watchdog_pings() {
         "{}",
         d.log()
     );
+    // Readiness says so too: alerts wait and the dispatcher makes no progress.
+    let (status, took) = crate::outage_db::timed_get(&format!("http://{listen}/readyz")).await;
+    assert_eq!(status, 503, "readiness of a wedged dispatcher\n{}", d.log());
+    assert!(took < Duration::from_secs(1), "readiness took {took:?}");
     d.signal("TERM");
     assert!(
         d.wait_exit(Duration::from_secs(20)).is_some(),

@@ -610,6 +610,9 @@ fn validate(c: &Config, errs: &mut Errors) {
     if d.max_in_doubt == 0 {
         errs.push("dispatch.max_in_doubt", "must be at least 1", None);
     }
+    if d.stall_secs == 0 {
+        errs.push("dispatch.stall_secs", "must be at least 1", None);
+    }
     if let Some(sms) = &c.sms {
         validate_sms(sms, errs);
     }

@@ -354,6 +354,10 @@ pub struct DispatchConfig {
     /// end of the e-mail's data, an SMS submit) waits for room.
     #[serde(default = "default_in_doubt")]
     pub max_in_doubt: u32,
+    /// Readiness fails when alerts have been due this long and the dispatcher has made no
+    /// progress for as long (a wedged send, a hung relay).
+    #[serde(default = "default_stall")]
+    pub stall_secs: u64,
 }
 
 impl Default for DispatchConfig {
@@ -368,10 +372,14 @@ impl Default for DispatchConfig {
             shutdown_grace_secs: default_grace(),
             concurrency: default_concurrency(),
             max_in_doubt: default_in_doubt(),
+            stall_secs: default_stall(),
         }
     }
 }
 
+fn default_stall() -> u64 {
+    300
+}
 fn default_batch() -> u32 {
     100
 }

@@ -15,6 +15,7 @@ use crate::app::App;
 use crate::config::TenantConfig;
 use crate::notify::schedule::{self, Window};
 use crate::notify::SendError;
+use crate::ops::health::Trouble;
 use crate::store::{
     AlertState, ClaimedAlert, EventRow, Finish, Finished, RecipientRow, StoreError, DIGEST,
 };
@@ -24,6 +25,7 @@ use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 use rand::Rng;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
@@ -76,13 +78,21 @@ enum Outgoing {
 enum Done {
     /// With the in-doubt permit its send held, given back once the record is written.
     Finished(Box<Finished>, Option<OwnedSemaphorePermit>),
-    /// Claimed but not sent (shutdown): give it back as if never claimed.
+    /// Claimed but not sent (shutdown, the database failing): give it back as if never
+    /// claimed.
     Release(ClaimedAlert),
+    /// Its lease was taken back by another dispatcher: nothing to record.
+    Lost,
     End,
 }
 
 /// Sends alerts due now until none are left or `stop` is cancelled; a message being sent
 /// when `stop` fires is finished, the rest of the claimed ones are released.
+///
+/// When the database fails, the round ends with the error, but only after everything it
+/// claimed is recorded or released: the recorder retries until the database takes it (or
+/// shortly after `stop`), and while it cannot write, no new message is started and no
+/// end of data is sent beyond the in-doubt bound.
 pub async fn dispatch_pending_until(
     app: &App,
     stop: &CancellationToken,
@@ -94,17 +104,29 @@ pub async fn dispatch_pending_until(
     let lease_ms = (cfg.lease_secs as i64) * 1000;
     let (work_tx, mut work_rx) = mpsc::channel::<(ClaimedAlert, Outgoing)>(cfg.batch_size as usize);
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Done>();
+    // Set while the recorder cannot write: claim nothing more, start no send.
+    let blocked = AtomicBool::new(false);
 
     let claim = async {
         let result: Result<(), StoreError> = async {
-            while !stop.is_cancelled() {
+            while !stop.is_cancelled() && !blocked.load(Ordering::Acquire) {
                 let lease_until = app.clock.now_ms() + lease_ms;
-                let batch = app
-                    .store
-                    .claim_due(now, lease_until, cfg.batch_size)
-                    .await?;
+                let batch = tokio::select! {
+                    biased;
+                    _ = stop.cancelled() => break,
+                    b = app.store.claim_due(now, lease_until, cfg.batch_size) => b?,
+                };
                 let full = batch.len() as u32 == cfg.batch_size;
-                for (alert, prepared) in prepare_batch(app, batch).await? {
+                let prepared = match prepare_batch(app, batch.clone()).await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        for alert in batch {
+                            let _ = done_tx.send(Done::Release(alert));
+                        }
+                        return Err(e);
+                    }
+                };
+                for (alert, prepared) in prepared {
                     match prepared {
                         Ok(out) => {
                             if let Err(mpsc::error::SendError((alert, _))) =
@@ -142,14 +164,13 @@ pub async fn dispatch_pending_until(
         jobs.for_each_concurrent(cfg.concurrency as usize, |(alert, out)| {
             let done_tx = &done_tx;
             let in_doubt = &in_doubt;
+            let blocked = &blocked;
             async move {
-                if stop.is_cancelled() {
+                if stop.is_cancelled() || blocked.load(Ordering::Acquire) {
                     let _ = done_tx.send(Done::Release(alert));
                     return;
                 }
-                if let Some((f, permit)) = send_one(app, alert, out, in_doubt).await {
-                    let _ = done_tx.send(Done::Finished(Box::new(f), permit));
-                }
+                let _ = done_tx.send(send_one(app, alert, out, in_doubt).await);
             }
         })
         .await;
@@ -173,6 +194,7 @@ pub async fn dispatch_pending_until(
                         permits.extend(permit);
                     }
                     Done::Release(a) => released.push(a),
+                    Done::Lost => {}
                     Done::End => open = false,
                 }
                 if finished.len() + released.len() < 1000 {
@@ -188,13 +210,11 @@ pub async fn dispatch_pending_until(
                         "alert not delivered");
                 }
             }
-            if !finished.is_empty() {
-                app.store
-                    .finish_alerts(&finished, app.clock.now_ms())
-                    .await?;
-            }
-            if !released.is_empty() {
-                app.store.release(&released).await?;
+            if let Err(e) = write_until_done(app, stop, &blocked, &finished, &released).await {
+                // Given up at shutdown: whatever waits at the gate must not complete its
+                // message now, or more would be in doubt than the bound allows.
+                in_doubt.close();
+                return Err(e);
             }
             // Written: these messages are no longer in doubt.
             drop(permits);
@@ -208,18 +228,82 @@ pub async fn dispatch_pending_until(
         claimed
     };
     let (claimed, recorded) = tokio::join!(produce, record);
+    let report = recorded?;
     claimed?;
-    recorded
+    Ok(report)
 }
 
-/// Sends one rendered alert; `None` when its lease was lost (another dispatcher has it).
-/// The in-doubt permit, if the send took one, comes back with the result.
+/// Records finished attempts and gives back unsent claims, retrying with backoff while the
+/// database refuses; `blocked` is set meanwhile. After `stop` it tries a few more times,
+/// then gives up (what it held is in doubt or comes back when its lease runs out).
+async fn write_until_done(
+    app: &App,
+    stop: &CancellationToken,
+    blocked: &AtomicBool,
+    finished: &[Finished],
+    released: &[ClaimedAlert],
+) -> Result<(), StoreError> {
+    let mut wait = std::time::Duration::from_millis(50);
+    let mut tries_after_stop = 0;
+    loop {
+        // After `stop`, each try is bounded, so that shutdown keeps its grace period.
+        let limit = if stop.is_cancelled() {
+            std::time::Duration::from_secs(1)
+        } else {
+            std::time::Duration::MAX
+        };
+        let written = async {
+            if !finished.is_empty() {
+                app.store
+                    .finish_alerts(finished, app.clock.now_ms())
+                    .await?;
+            }
+            if !released.is_empty() {
+                app.store.release(released).await?;
+            }
+            Ok::<_, StoreError>(())
+        };
+        let written = match tokio::time::timeout(limit, written).await {
+            Ok(r) => r,
+            Err(_) => Err(StoreError::Db(sqlx::Error::PoolTimedOut)),
+        };
+        match written {
+            Ok(()) => {
+                app.health.ok(Trouble::Unwritable);
+                blocked.store(false, Ordering::Release);
+                app.heartbeats.dispatcher();
+                return Ok(());
+            }
+            Err(e) => {
+                app.health.write_failed(&e);
+                blocked.store(true, Ordering::Release);
+                if stop.is_cancelled() {
+                    tries_after_stop += 1;
+                    if tries_after_stop > 2 {
+                        tracing::error!(error = %e, finished = finished.len(),
+                            released = released.len(),
+                            "stopping with attempts unrecorded: their alerts go out again after their lease");
+                        return Err(e);
+                    }
+                }
+                // Waiting on the database is not a wedged dispatcher: readiness tells it.
+                app.heartbeats.dispatcher();
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(std::time::Duration::from_secs(2));
+            }
+        }
+    }
+}
+
+/// Sends one rendered alert. It is released unsent when its lease was lost (another
+/// dispatcher has it) or cannot be renewed; the in-doubt permit, if the send took one,
+/// comes back with the result.
 async fn send_one(
     app: &App,
     mut alert: ClaimedAlert,
     out: Outgoing,
     in_doubt: &Arc<Semaphore>,
-) -> Option<(Finished, Option<OwnedSemaphorePermit>)> {
+) -> Done {
     let lease_ms = (app.config.dispatch.lease_secs as i64) * 1000;
     let started = app.clock.now_ms();
     if alert.lease_until - started < lease_ms / 2 {
@@ -228,11 +312,11 @@ async fn send_one(
             Ok(true) => alert.lease_until = until,
             Ok(false) => {
                 tracing::warn!(alert = %alert.id, "lease ran out before sending; another dispatcher has it");
-                return None;
+                return Done::Lost;
             }
             Err(e) => {
                 tracing::warn!(alert = %alert.id, "lease not renewed: {e}");
-                return None;
+                return Done::Release(alert);
             }
         }
     }
@@ -243,11 +327,19 @@ async fn send_one(
             if let Some(bucket) = &app.limits.email {
                 bucket.take(1.0).await;
             }
-            match app
+            let sent = app
                 .mailer
                 .send_gated(&message, &alert.id, Some(in_doubt))
-                .await
-            {
+                .await;
+            match &sent {
+                Ok(_) | Err(SendError::Permanent(_)) => app.health.ok(Trouble::Smtp),
+                // A send cut short while the database fails says nothing of the relay.
+                Err(SendError::Temporary(d)) if app.health.not_ready().is_none() => {
+                    app.health.failed(Trouble::Smtp, d)
+                }
+                Err(SendError::Temporary(_)) => {}
+            }
+            match sent {
                 Ok(p) => {
                     permit = p;
                     Finish::new(AlertState::Sent, None)
@@ -266,7 +358,11 @@ async fn send_one(
                 if let Some(bucket) = &app.limits.sms {
                     bucket.take(parts as f64).await;
                 }
-                permit = in_doubt.clone().acquire_owned().await.ok();
+                permit = match in_doubt.clone().acquire_owned().await {
+                    Ok(p) => Some(p),
+                    // The recorder gave up (shutdown): submit nothing more.
+                    Err(_) => return Done::Release(alert),
+                };
                 match sms.send(&alert.id, &from, &to, &text).await {
                     Ok(ids) => Finish {
                         parts: Some(parts),
@@ -285,7 +381,6 @@ async fn send_one(
             }
         },
     };
-    app.heartbeats.dispatcher();
     let due_for = (finish.state == AlertState::Sent).then(|| {
         std::time::Duration::from_millis((app.clock.now_ms() - alert.due_at).max(0) as u64)
     });
@@ -295,14 +390,14 @@ async fn send_one(
         timer.elapsed(),
         due_for,
     );
-    Some((
-        Finished {
+    Done::Finished(
+        Box::new(Finished {
             alert,
             finish,
             started_at: started,
-        },
+        }),
         permit,
-    ))
+    )
 }
 
 /// Schedules another attempt with exponential backoff and jitter, or dead-letters.

@@ -97,6 +97,32 @@ impl Mailer {
     }
 }
 
+/// E-mails the operator (`watch.operator_email`, when set) from `from`: plain text, sent
+/// at once and not through the outbox, since it may tell of the outbox's own trouble.
+pub async fn to_operator(
+    app: &crate::app::App,
+    from: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), String> {
+    let Some(to) = &app.config.watch.operator_email else {
+        return Ok(());
+    };
+    let message = Message::builder()
+        .from(from.parse().map_err(|_| "bad sender address".to_string())?)
+        .to(to
+            .parse()
+            .map_err(|_| "bad watch.operator_email".to_string())?)
+        .subject(subject)
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .body(body.to_string())
+        .map_err(|e| format!("cannot build the message: {e}"))?;
+    app.mailer
+        .send(&message, &format!("operator-{}", crate::store::new_id()))
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// Pooled SMTP connections on lettre's connection layer, over sockets with `TCP_NODELAY`
 /// (without it, each message waits for a delayed ACK: tens of milliseconds per alert).
 pub struct SmtpPool {
@@ -246,9 +272,15 @@ impl SmtpPool {
             other => other,
         };
         match result {
-            Ok(Ok(permit)) => {
+            Ok(Ok(Gated::Sent(permit))) => {
                 self.give_back(conn);
                 Ok(permit)
+            }
+            Ok(Ok(Gated::Closed)) => {
+                conn.abort().await;
+                Err(SendError::Temporary(
+                    "not sent: the dispatcher stopped before the end of the message".into(),
+                ))
             }
             Ok(Err(e)) => {
                 let detail = describe(&e);
@@ -279,7 +311,7 @@ async fn transaction(
     envelope: &lettre::address::Envelope,
     email: &[u8],
     gate: Option<&Arc<Semaphore>>,
-) -> Result<Option<OwnedSemaphorePermit>, lettre::transport::smtp::Error> {
+) -> Result<Gated, lettre::transport::smtp::Error> {
     use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
     use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
     let mut options = Vec::new();
@@ -297,11 +329,24 @@ async fn transaction(
     }
     conn.command(Data).await?;
     let permit = match gate {
-        Some(g) => g.clone().acquire_owned().await.ok(),
+        Some(g) => match g.clone().acquire_owned().await {
+            Ok(p) => Some(p),
+            // The dispatcher gave up recording (shutdown while the database is down): the
+            // message must not be completed, or it would be in doubt beyond the bound.
+            Err(_) => return Ok(Gated::Closed),
+        },
         None => None,
     };
     conn.message(email).await?;
-    Ok(permit)
+    Ok(Gated::Sent(permit))
+}
+
+/// How a gated transaction ended without an SMTP error.
+enum Gated {
+    /// The server took the message; the permit, if gated, comes with it.
+    Sent(Option<OwnedSemaphorePermit>),
+    /// The gate closed before the end of the data: nothing was delivered.
+    Closed,
 }
 
 /// Reads a DKIM signing key (PKCS#1 PEM), saying what is wrong otherwise.

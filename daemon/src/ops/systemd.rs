@@ -118,6 +118,14 @@ impl Heartbeats {
         self.rules_ms.store(self.now_ms(), Ordering::Relaxed);
     }
 
+    /// How long ago the dispatcher last made progress.
+    pub fn dispatcher_age(&self) -> Duration {
+        Duration::from_millis(
+            self.now_ms()
+                .saturating_sub(self.dispatcher_ms.load(Ordering::Relaxed)),
+        )
+    }
+
     /// Whether the dispatcher beat within `dispatcher_limit` and the rules loop within
     /// `rules_limit`.
     pub fn healthy(&self, dispatcher_limit: Duration, rules_limit: Duration) -> bool {

@@ -15,6 +15,7 @@ mod citizen;
 mod identity;
 mod outbox;
 mod priors;
+pub mod single;
 mod tracking;
 pub use identity::{DocumentIn, DocumentRow, FlowRow, LinkIn, NewSession, SessionRow};
 
@@ -203,7 +204,23 @@ impl Store {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(max)
-            .acquire_timeout(std::time::Duration::from_secs(30))
+            // Short: a database that is gone is told at once (readiness, the admin API),
+            // and every worker retries on its own.
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            // A connection still inside a transaction when it comes back (a COMMIT or
+            // ROLLBACK that failed, as on a full disk) is closed, not reused: otherwise
+            // later "transactions" would be savepoints inside one that never commits, and
+            // this process would see writes no one else ever does.
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    if conn.is_in_transaction() {
+                        // A rollback queued on drop runs with the next command.
+                        let _ = conn.ping().await;
+                    }
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -942,7 +959,7 @@ async fn insert_events(
     Ok(alerts)
 }
 
-fn sqlite_path(url: &str) -> Option<String> {
+pub(crate) fn sqlite_path(url: &str) -> Option<String> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

@@ -247,11 +247,14 @@ impl Store {
                     sent_at = COALESCE(v.column5, outbox.sent_at),
                     parts = COALESCE(v.column6, outbox.parts),
                     attempts = outbox.attempts - v.column7,
-                    digest_key = COALESCE(v.column8, outbox.digest_key), updated_at = v.column9
+                    digest_key = COALESCE(v.column8, outbox.digest_key), updated_at = v.column9,
+                    first_due_at = CASE WHEN v.column7 = 1 THEN NULL
+                        WHEN v.column2 = 'queued' THEN COALESCE(outbox.first_due_at, v.column11)
+                        ELSE outbox.first_due_at END
                  FROM (VALUES {}) AS v
                  WHERE outbox.id = v.column1 AND outbox.state = 'sending'
                    AND outbox.attempts = v.column10",
-                value_rows(chunk.len(), 10)
+                value_rows(chunk.len(), 11)
             );
             let mut q = sqlx::query(&sql);
             for f in chunk {
@@ -266,7 +269,8 @@ impl Store {
                     .bind(i64::from(!f.finish.counts))
                     .bind(f.finish.digest_key.clone())
                     .bind(now)
-                    .bind(f.alert.attempts);
+                    .bind(f.alert.attempts)
+                    .bind(f.alert.due_at);
             }
             moved += q.execute(&mut *tx).await?.rows_affected();
             let counted: Vec<&Finished> = chunk.iter().filter(|f| f.finish.counts).collect();
@@ -577,7 +581,8 @@ impl Store {
     /// When the oldest alert still waiting to be sent became due, if any.
     pub async fn oldest_pending_due(&self) -> Result<Option<i64>> {
         Ok(sqlx::query(
-            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state IN ('queued', 'sending')",
+            "SELECT MIN(COALESCE(first_due_at, next_attempt_at)) AS t FROM outbox
+             WHERE state IN ('queued', 'sending')",
         )
         .fetch_one(&self.pool)
         .await?

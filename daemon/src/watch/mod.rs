@@ -77,7 +77,9 @@ pub async fn run_source(
                 continue;
             }
             Err(e) => {
-                tracing::error!(tenant = %tenant_id, source = %source_id, error = %e, "cannot claim the tick; skipped");
+                let _span = tracing::info_span!("source", tenant = %tenant_id, source = %source_id)
+                    .entered();
+                app.health.db_error("cannot claim the tick; skipped", &e);
                 continue;
             }
         }
@@ -107,12 +109,16 @@ pub async fn run_rules(app: Arc<App>, shutdown: CancellationToken, wake: Arc<Not
         app.heartbeats.rules();
         let day_ago = app.clock.now_ms() - 86_400_000;
         if let Err(e) = app.store.prune_ticks(day_ago).await {
-            tracing::warn!(error = %e, "cannot prune old tick claims");
+            app.health.db_error("cannot prune old tick claims", &e);
         }
-        match rules::evaluate(&app).await {
+        let evaluated = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            r = rules::evaluate(&app) => r,
+        };
+        match evaluated {
             Ok(n) if n > 0 => wake.notify_one(),
             Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "reminder rules failed"),
+            Err(e) => app.health.db_error("reminder rules failed", &e),
         }
     }
 }

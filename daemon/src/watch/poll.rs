@@ -104,9 +104,10 @@ pub async fn poll_source(
                         tell_operator(app, tenant, source, n, e).await;
                     }
                 }
-                Err(se) => {
-                    tracing::error!(error = %e, store_error = %se, "poll failed and could not be recorded")
-                }
+                Err(se) => app.health.db_error(
+                    "poll failed and could not be recorded",
+                    &format_args!("{e}; recording it: {se}"),
+                ),
             }
         }
     }
@@ -127,9 +128,6 @@ async fn tell_operator(
         error = %error,
         "source keeps failing: its data is on hold (no alerts, no reminders) until it recovers"
     );
-    let Some(to) = &app.config.watch.operator_email else {
-        return;
-    };
     let body = format!(
         "The source {}/{} of {} has failed {failures} polls in a row.\n\n\
          Last error: {error}\n\n\
@@ -137,24 +135,10 @@ async fn tell_operator(
          based on it is sent. `hlidac outbox list` and GET /admin/v1/status show more.\n",
         tenant.id, source.id, tenant.name
     );
-    let message = (|| {
-        lettre::Message::builder()
-            .from(tenant.sender.email.parse().ok()?)
-            .to(to.parse().ok()?)
-            .subject(format!("hlidac: {}/{} is failing", tenant.id, source.id))
-            .header(lettre::message::header::ContentType::TEXT_PLAIN)
-            .body(body)
-            .ok()
-    })();
-    let sent = match message {
-        Some(m) => app
-            .mailer
-            .send(&m, &format!("operator-{}", crate::store::new_id()))
-            .await
-            .map_err(|e| e.to_string()),
-        None => Err("cannot build the message".into()),
-    };
-    if let Err(e) = sent {
+    let subject = format!("hlidac: {}/{} is failing", tenant.id, source.id);
+    if let Err(e) =
+        crate::notify::email::to_operator(app, &tenant.sender.email, &subject, &body).await
+    {
         tracing::error!(error = %e, "could not e-mail the operator about the failing source");
     }
 }

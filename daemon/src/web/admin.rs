@@ -63,16 +63,24 @@ fn failure(e: AdminError) -> Response {
         AdminError::Invalid(_) => error(StatusCode::BAD_REQUEST, "invalid", &e.to_string()),
         AdminError::Store(e) => {
             tracing::error!(error = %e, "admin API: database error");
-            error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "the database is not available",
-            )
+            unavailable()
         }
     }
 }
 
-/// Runs `work` with an authenticated [`Admin`], or answers 401.
+/// How long a call may wait for the database before it answers 503.
+const DATABASE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+fn unavailable() -> Response {
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "the database is not available",
+    )
+}
+
+/// Runs `work` with an authenticated [`Admin`], or answers 401; 503 at once while the
+/// database is known to be unreachable, and after [`DATABASE_WAIT`] otherwise.
 macro_rules! with_admin {
     ($current:expr, $headers:expr, |$admin:ident| $work:expr) => {{
         let app = $current.borrow().clone();
@@ -82,12 +90,15 @@ macro_rules! with_admin {
                 "unauthorized",
                 "a valid admin bearer token is required",
             ),
+            Some(_) if app.health.is(crate::ops::health::Trouble::Unreachable) => unavailable(),
             Some(c) => {
                 let $admin = Admin {
                     app: &app,
                     caller: c,
                 };
-                $work
+                tokio::time::timeout(DATABASE_WAIT, async { $work })
+                    .await
+                    .unwrap_or_else(|_| unavailable())
             }
         }
     }};

@@ -20,7 +20,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use std::fmt::Write;
 use std::sync::Arc;
 
 /// The app currently serving; a reload swaps it.
@@ -80,97 +79,32 @@ async fn healthz(State(current): State<CurrentApp>) -> impl IntoResponse {
     }
 }
 
-/// Readiness: the database answers.
+/// Readiness, answered within a second: the database answers and takes writes, and the
+/// dispatcher is not stuck while alerts wait.
 async fn readyz(State(current): State<CurrentApp>) -> impl IntoResponse {
     let app = current.borrow().clone();
-    match app.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ok\n"),
-        Err(e) => {
-            tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n")
-        }
+    let unavailable = |why: &str| (StatusCode::SERVICE_UNAVAILABLE, format!("{why}\n"));
+    if let Some(why) = app.health.not_ready() {
+        return unavailable(why);
+    }
+    let stall = std::time::Duration::from_secs(app.config.dispatch.stall_secs);
+    if app.heartbeats.dispatcher_age() > stall && app.health.work_waiting(app.clock.now_ms(), stall)
+    {
+        return unavailable("the dispatcher makes no progress while alerts wait");
+    }
+    match tokio::time::timeout(crate::ops::health::PROBE_TIMEOUT, app.store.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ok\n".to_string()),
+        _ => unavailable("database unreachable"),
     }
 }
 
+/// In-process counters and the database's gauges as last sampled: never waits on the
+/// database.
 async fn metrics(State(current): State<CurrentApp>) -> impl IntoResponse {
     let app = current.borrow().clone();
     let mut out = String::new();
     app.metrics.render(&mut out);
-    if let Ok(counts) = app.store.alert_counts_by_channel().await {
-        let _ = writeln!(
-            out,
-            "# HELP hlidac_alerts Alerts in the outbox by channel and state."
-        );
-        let _ = writeln!(out, "# TYPE hlidac_alerts gauge");
-        let mut depth = 0;
-        for (channel, state, n) in counts {
-            let _ = writeln!(
-                out,
-                "hlidac_alerts{{channel=\"{channel}\",state=\"{state}\"}} {n}"
-            );
-            if state == "queued" || state == "sending" {
-                depth += n;
-            }
-        }
-        let _ = writeln!(out, "# HELP hlidac_outbox_depth Alerts waiting to be sent.");
-        let _ = writeln!(out, "# TYPE hlidac_outbox_depth gauge");
-        let _ = writeln!(out, "hlidac_outbox_depth {depth}");
-    }
-    if let Ok(logins) = app.store.login_rows(None, 0, i64::MAX).await {
-        let _ = writeln!(
-            out,
-            "# HELP hlidac_logins_total eID logins by identity provider and outcome."
-        );
-        let _ = writeln!(out, "# TYPE hlidac_logins_total counter");
-        for l in logins {
-            let _ = writeln!(
-                out,
-                "hlidac_logins_total{{idp=\"{}\",outcome=\"{}\"}} {}",
-                l.idp, l.outcome, l.count
-            );
-        }
-    }
-    if let Ok(oldest) = app.store.oldest_pending_due().await {
-        let age = oldest.map_or(0.0, |t| ((app.clock.now_ms() - t).max(0) as f64) / 1000.0);
-        let _ = writeln!(out, "# HELP hlidac_outbox_oldest_pending_age_seconds How long the oldest waiting alert has been due.");
-        let _ = writeln!(out, "# TYPE hlidac_outbox_oldest_pending_age_seconds gauge");
-        let _ = writeln!(out, "hlidac_outbox_oldest_pending_age_seconds {age}");
-    }
-    if let Ok(sources) = app.store.list_sources().await {
-        let _ = writeln!(
-            out,
-            "# HELP hlidac_source_failures_total Failed polls per source since it was first seen."
-        );
-        let _ = writeln!(out, "# TYPE hlidac_source_failures_total counter");
-        for (t, s, h) in &sources {
-            let _ = writeln!(
-                out,
-                "hlidac_source_failures_total{{tenant=\"{t}\",source=\"{s}\"}} {}",
-                h.total_failures
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP hlidac_source_consecutive_failures Failed polls in a row."
-        );
-        let _ = writeln!(out, "# TYPE hlidac_source_consecutive_failures gauge");
-        for (t, s, h) in &sources {
-            let _ = writeln!(
-                out,
-                "hlidac_source_consecutive_failures{{tenant=\"{t}\",source=\"{s}\"}} {}",
-                h.consecutive_failures
-            );
-        }
-        let _ = writeln!(out, "# HELP hlidac_source_quarantined 1 while a source's last poll was rejected as suspicious.");
-        let _ = writeln!(out, "# TYPE hlidac_source_quarantined gauge");
-        for (t, s, h) in &sources {
-            let q = u8::from(h.state == "quarantined");
-            let _ = writeln!(
-                out,
-                "hlidac_source_quarantined{{tenant=\"{t}\",source=\"{s}\"}} {q}"
-            );
-        }
-    }
+    app.health.render(&mut out, app.clock.now_ms());
     (
         [(
             axum::http::header::CONTENT_TYPE,

@@ -1,0 +1,432 @@
+//! What the daemon knows of its own health without waiting on the database: whether the
+//! database answers and takes writes, whether the SMTP relay takes messages, and the last
+//! sample of the database's gauges for `/metrics`.
+//!
+//! What comes in: outcomes reported by the probe task ([`run_probe`]), the dispatcher's
+//! recorder and its senders. What goes out: readiness, gauges, and a notice when a trouble
+//! starts and when it ends (one log line each, and the operator e-mail where configured).
+//! It must never block: every reader gets the last known state at once.
+
+use crate::app::App;
+use crate::store::{LoginRow, SourceHealth, Store, StoreError};
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+/// How often the probe asks the database whether it answers.
+const PROBE_EVERY: Duration = Duration::from_secs(1);
+/// How long one probe or one readiness check may wait for the database.
+pub const PROBE_TIMEOUT: Duration = Duration::from_millis(900);
+/// How often the gauges are sampled from the database.
+const SAMPLE_EVERY: Duration = Duration::from_secs(5);
+/// Temporary SMTP failures in a row (no success between) that make the relay "failing".
+const SMTP_FAILURES: u32 = 3;
+
+/// One kind of trouble an operator must hear about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trouble {
+    /// The database does not answer.
+    Unreachable,
+    /// The database answers but writes fail (a full disk, a read-only file, lock time-outs).
+    Unwritable,
+    /// The SMTP relay refuses or drops every message.
+    Smtp,
+}
+
+impl Trouble {
+    fn begins(self) -> &'static str {
+        match self {
+            Trouble::Unreachable => {
+                "database unreachable: polls, reminders and sending wait until it answers"
+            }
+            Trouble::Unwritable => {
+                "database writes fail (is the disk full?): nothing is sent until state can be written"
+            }
+            Trouble::Smtp => "SMTP relay failing: e-mail alerts wait and are retried",
+        }
+    }
+
+    fn ends(self) -> &'static str {
+        match self {
+            Trouble::Unreachable => "database answers again",
+            Trouble::Unwritable => "database writes succeed again",
+            Trouble::Smtp => "SMTP relay takes messages again",
+        }
+    }
+
+    pub fn metric(self) -> &'static str {
+        match self {
+            Trouble::Unreachable => "hlidac_database_up",
+            Trouble::Unwritable => "hlidac_database_writable",
+            Trouble::Smtp => "hlidac_smtp_up",
+        }
+    }
+}
+
+/// A trouble that began or ended, for the operator e-mail.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub trouble: Trouble,
+    /// `None` when it began; how long it lasted when it ended.
+    pub lasted: Option<Duration>,
+    pub detail: String,
+}
+
+#[derive(Debug, Default)]
+struct Condition {
+    since: Option<Instant>,
+    /// Failures in a row (for the SMTP relay, which one refused message does not make
+    /// failing).
+    failures: u32,
+}
+
+/// The database's gauges as last read.
+#[derive(Clone, Debug, Default)]
+pub struct Sample {
+    pub counts: Vec<(String, String, i64)>,
+    /// When the oldest alert still waiting became due (Unix ms).
+    pub oldest_due: Option<i64>,
+    pub logins: Vec<LoginRow>,
+    pub sources: Vec<(String, String, SourceHealth)>,
+}
+
+#[derive(Debug, Default)]
+pub struct Health {
+    conditions: Mutex<[Condition; 3]>,
+    notices: Mutex<Vec<Notice>>,
+    sample: Mutex<Option<(Instant, Sample)>>,
+}
+
+fn slot(t: Trouble) -> usize {
+    match t {
+        Trouble::Unreachable => 0,
+        Trouble::Unwritable => 1,
+        Trouble::Smtp => 2,
+    }
+}
+
+impl Health {
+    fn conditions(&self) -> std::sync::MutexGuard<'_, [Condition; 3]> {
+        self.conditions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Records a failure; the first of a run is logged and becomes a notice.
+    pub fn failed(&self, trouble: Trouble, detail: &str) {
+        let began = {
+            let mut c = self.conditions();
+            let c = &mut c[slot(trouble)];
+            c.failures = c.failures.saturating_add(1);
+            let threshold = if trouble == Trouble::Smtp {
+                SMTP_FAILURES
+            } else {
+                1
+            };
+            if c.since.is_none() && c.failures >= threshold {
+                c.since = Some(Instant::now());
+                true
+            } else {
+                false
+            }
+        };
+        if began {
+            tracing::warn!(error = %detail, "{}", trouble.begins());
+            self.notice(Notice {
+                trouble,
+                lasted: None,
+                detail: detail.to_string(),
+            });
+        }
+    }
+
+    /// Records a success; the end of a run of failures is logged and becomes a notice.
+    pub fn ok(&self, trouble: Trouble) {
+        let lasted = {
+            let mut c = self.conditions();
+            let c = &mut c[slot(trouble)];
+            c.failures = 0;
+            c.since.take().map(|s| s.elapsed())
+        };
+        if let Some(lasted) = lasted {
+            tracing::warn!(
+                after_secs = lasted.as_secs(),
+                "{} (the trouble is over)",
+                trouble.ends()
+            );
+            self.notice(Notice {
+                trouble,
+                lasted: Some(lasted),
+                detail: String::new(),
+            });
+        }
+    }
+
+    /// A store error from a write: the database is unwritable (when it still answers) or
+    /// unreachable.
+    pub fn write_failed(&self, e: &StoreError) {
+        self.failed(classify(e), &e.to_string());
+    }
+
+    /// Whether the trouble is current.
+    pub fn is(&self, trouble: Trouble) -> bool {
+        self.conditions()[slot(trouble)].since.is_some()
+    }
+
+    /// Logs a worker's database error: an error while the database is thought well, a
+    /// debug line during a trouble already told.
+    pub fn db_error(&self, what: &str, e: &dyn std::fmt::Display) {
+        if self.not_ready().is_some() {
+            tracing::debug!(error = %e, "{what}");
+        } else {
+            tracing::error!(error = %e, "{what}");
+        }
+    }
+
+    /// Why the daemon is not ready to do its work, if it is not.
+    pub fn not_ready(&self) -> Option<&'static str> {
+        if self.is(Trouble::Unreachable) {
+            Some("database unreachable")
+        } else if self.is(Trouble::Unwritable) {
+            Some("database not writable")
+        } else {
+            None
+        }
+    }
+
+    fn notice(&self, n: Notice) {
+        self.notices
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(n);
+    }
+
+    fn take_notices(&self) -> Vec<Notice> {
+        std::mem::take(&mut *self.notices.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Whether an alert is due and has waited longer than `limit`, by the last sample.
+    pub fn work_waiting(&self, now_ms: i64, limit: Duration) -> bool {
+        let sample = self.sample.lock().unwrap_or_else(|p| p.into_inner());
+        sample
+            .as_ref()
+            .and_then(|(_, s)| s.oldest_due)
+            .is_some_and(|t| now_ms - t > limit.as_millis() as i64)
+    }
+
+    fn set_sample(&self, s: Sample) {
+        *self.sample.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), s));
+    }
+
+    /// The troubles and the last sample of the database's gauges, as Prometheus text.
+    pub fn render(&self, out: &mut String, now_ms: i64) {
+        for (trouble, help) in [
+            (Trouble::Unreachable, "1 while the database answers."),
+            (
+                Trouble::Unwritable,
+                "1 while writes to the database succeed.",
+            ),
+            (Trouble::Smtp, "1 while the SMTP relay takes messages."),
+        ] {
+            let name = trouble.metric();
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} gauge");
+            let _ = writeln!(out, "{name} {}", u8::from(!self.is(trouble)));
+        }
+        let sample = self.sample.lock().unwrap_or_else(|p| p.into_inner());
+        let Some((at, s)) = sample.as_ref() else {
+            return;
+        };
+        gauge(
+            out,
+            "hlidac_database_sample_age_seconds",
+            "Age of the database gauges below (sampled in the background).",
+        );
+        let _ = writeln!(
+            out,
+            "hlidac_database_sample_age_seconds {:.1}",
+            at.elapsed().as_secs_f64()
+        );
+        s.render(out, now_ms);
+    }
+}
+
+/// Whether a store error means the database is gone or only refuses writes.
+pub fn classify(e: &StoreError) -> Trouble {
+    match e {
+        StoreError::Db(sqlx::Error::Database(_)) => Trouble::Unwritable,
+        _ => Trouble::Unreachable,
+    }
+}
+
+fn gauge(out: &mut String, name: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} gauge");
+}
+
+/// A label value as Prometheus text needs it.
+fn label(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// A per-source series: name, type, help, and its value from the source's health.
+type SourceGauge = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&SourceHealth) -> i64,
+);
+
+impl Sample {
+    async fn read(store: &Store) -> Result<Sample, StoreError> {
+        Ok(Sample {
+            counts: store.alert_counts_by_channel().await?,
+            oldest_due: store.oldest_pending_due().await?,
+            logins: store.login_rows(None, 0, i64::MAX).await?,
+            sources: store.list_sources().await?,
+        })
+    }
+
+    fn render(&self, out: &mut String, now_ms: i64) {
+        gauge(
+            out,
+            "hlidac_alerts",
+            "Alerts in the outbox by channel and state.",
+        );
+        let mut depth = 0;
+        for (channel, state, n) in &self.counts {
+            let _ = writeln!(
+                out,
+                "hlidac_alerts{{channel=\"{}\",state=\"{}\"}} {n}",
+                label(channel),
+                label(state)
+            );
+            if state == "queued" || state == "sending" {
+                depth += n;
+            }
+        }
+        gauge(out, "hlidac_outbox_depth", "Alerts waiting to be sent.");
+        let _ = writeln!(out, "hlidac_outbox_depth {depth}");
+        let _ = writeln!(
+            out,
+            "# HELP hlidac_logins_total eID logins by identity provider and outcome."
+        );
+        let _ = writeln!(out, "# TYPE hlidac_logins_total counter");
+        for l in &self.logins {
+            let _ = writeln!(
+                out,
+                "hlidac_logins_total{{idp=\"{}\",outcome=\"{}\"}} {}",
+                label(&l.idp),
+                label(&l.outcome),
+                l.count
+            );
+        }
+        let age = self
+            .oldest_due
+            .map_or(0.0, |t| ((now_ms - t).max(0) as f64) / 1000.0);
+        gauge(
+            out,
+            "hlidac_outbox_oldest_pending_age_seconds",
+            "How long the oldest waiting alert has been due (since it first became due, across retries).",
+        );
+        let _ = writeln!(out, "hlidac_outbox_oldest_pending_age_seconds {age}");
+        let per_source: [SourceGauge; 3] = [
+            (
+                "hlidac_source_failures_total",
+                "counter",
+                "Failed polls per source since it was first seen.",
+                |h| h.total_failures,
+            ),
+            (
+                "hlidac_source_consecutive_failures",
+                "gauge",
+                "Failed polls in a row.",
+                |h| h.consecutive_failures,
+            ),
+            (
+                "hlidac_source_quarantined",
+                "gauge",
+                "1 while a source's last poll was rejected as suspicious.",
+                |h| i64::from(h.state == "quarantined"),
+            ),
+        ];
+        for (name, kind, help, value) in per_source {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} {kind}");
+            for (t, s, h) in &self.sources {
+                let _ = writeln!(
+                    out,
+                    "{name}{{tenant=\"{}\",source=\"{}\"}} {}",
+                    label(t),
+                    label(s),
+                    value(h)
+                );
+            }
+        }
+    }
+}
+
+/// Asks the database every second whether it answers (within [`PROBE_TIMEOUT`]), samples
+/// its gauges every few seconds, and e-mails the operator each notice.
+pub async fn run_probe(app: std::sync::Arc<App>, stop: CancellationToken) {
+    let mut last_sample: Option<Instant> = None;
+    loop {
+        match tokio::time::timeout(PROBE_TIMEOUT, app.store.ping()).await {
+            Ok(Ok(())) => app.health.ok(Trouble::Unreachable),
+            Ok(Err(e)) => app.health.failed(Trouble::Unreachable, &e.to_string()),
+            Err(_) => app.health.failed(
+                Trouble::Unreachable,
+                &format!("no answer within {} ms", PROBE_TIMEOUT.as_millis()),
+            ),
+        }
+        if !app.health.is(Trouble::Unreachable)
+            && last_sample.is_none_or(|t| t.elapsed() >= SAMPLE_EVERY)
+        {
+            if let Ok(Ok(s)) = tokio::time::timeout(SAMPLE_EVERY, Sample::read(&app.store)).await {
+                app.health.set_sample(s);
+                last_sample = Some(Instant::now());
+            }
+        }
+        for n in app.health.take_notices() {
+            tell_operator(&app, &n).await;
+        }
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(PROBE_EVERY) => {}
+        }
+    }
+}
+
+/// E-mails the operator (`watch.operator_email`) that a trouble began or ended.
+async fn tell_operator(app: &App, n: &Notice) {
+    if n.trouble == Trouble::Smtp && n.lasted.is_none() {
+        return; // it would go through the relay that is failing
+    }
+    let (subject, body) = match n.lasted {
+        None => (
+            format!("hlidac: {}", n.trouble.begins()),
+            format!(
+                "{}.\n\nDetail: {}\n\nReadiness (/readyz) answers 503 while this lasts; the \
+                 metric {} is 0. Another e-mail follows when it is over.\n",
+                n.trouble.begins(),
+                n.detail,
+                n.trouble.metric()
+            ),
+        ),
+        Some(lasted) => (
+            format!("hlidac: {}", n.trouble.ends()),
+            format!(
+                "{} after {} s. Waiting alerts go out now.\n",
+                n.trouble.ends(),
+                lasted.as_secs()
+            ),
+        ),
+    };
+    let Some(from) = app.config.tenants.first().map(|t| t.sender.email.clone()) else {
+        return;
+    };
+    if let Err(e) = crate::notify::email::to_operator(app, &from, &subject, &body).await {
+        tracing::error!(error = %e, "could not e-mail the operator");
+    }
+}
