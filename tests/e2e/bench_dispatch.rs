@@ -1,7 +1,9 @@
-//! `scripts/bench dispatch`: 100,000 rendered alerts of about 2 KiB dispatched from the
-//! SQLite outbox to Postfix's smtp-sink on loopback, then smtp-source sending the same
-//! count and size to the same sink over the same number of connections; one JSON line.
+//! `scripts/bench dispatch [sqlite|postgres]`: 100,000 rendered alerts of about 2 KiB
+//! dispatched from the outbox to Postfix's smtp-sink on loopback, then smtp-source sending
+//! the same count and size to the same sink over the same number of connections; one JSON
+//! line.
 
+use crate::helpers::{fresh_database, Engine};
 use hlidac::clock::SystemClock;
 use hlidac::config::{load_str, Overrides};
 use hlidac::store::NewEvent;
@@ -18,13 +20,13 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 }
 
 /// Postfix's smtp-sink on a free loopback port, stopped when dropped.
-struct PostfixSink {
+pub struct PostfixSink {
     child: Child,
-    port: u16,
+    pub port: u16,
 }
 
 impl PostfixSink {
-    fn start(program: &str) -> PostfixSink {
+    pub fn start(program: &str) -> PostfixSink {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -69,17 +71,26 @@ impl Drop for PostfixSink {
     }
 }
 
-fn bench_config(dir: &Path, email: &str, connections: u32, in_doubt: u32) -> String {
+fn bench_config(
+    dir: &Path,
+    db: &str,
+    email: &str,
+    connections: u32,
+    in_doubt: Option<u32>,
+) -> String {
+    let in_doubt = in_doubt
+        .map(|n| format!("max_in_doubt = {n}"))
+        .unwrap_or_default();
     format!(
         r#"
 state_dir = "{state}"
 [database]
-url = "sqlite://{state}/hlidac.db?mode=rwc"
+url = "{db}"
 {email}
 [dispatch]
 batch_size = 500
 concurrency = {connections}
-max_in_doubt = {in_doubt}
+{in_doubt}
 lease_secs = 120
 [log]
 level = "warn"
@@ -122,18 +133,29 @@ fn fee_event(i: usize, person_hash: &str) -> NewEvent {
 async fn bench_dispatch() {
     let alerts: usize = env_or("HLIDAC_BENCH_ALERTS", 100_000);
     let connections: u32 = env_or("HLIDAC_BENCH_CONNECTIONS", 8);
-    let in_doubt: u32 = env_or("HLIDAC_BENCH_IN_DOUBT", 1);
+    // Unset: the default, one per connection.
+    let in_doubt: Option<u32> = std::env::var("HLIDAC_BENCH_IN_DOUBT")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let engine = match std::env::var("HLIDAC_BENCH_ENGINE").as_deref() {
+        Ok("postgres") => Engine::Postgres,
+        _ => Engine::Sqlite,
+    };
     let citizens: usize = 1000;
     let sink_bin = std::env::var("HLIDAC_BENCH_SMTP_SINK").unwrap_or("/usr/sbin/smtp-sink".into());
     let source_bin =
         std::env::var("HLIDAC_BENCH_SMTP_SOURCE").unwrap_or("/usr/sbin/smtp-source".into());
     let dir = tempfile::tempdir().expect("tempdir");
     let sink = PostfixSink::start(&sink_bin);
+    let db = fresh_database(engine, dir.path())
+        .await
+        .expect("scripts/bench starts PostgreSQL");
 
     // The size of one message as sent: render one alert to a file first.
     let mail_dir = dir.path().join("mail");
     let file_config = bench_config(
         dir.path(),
+        &db,
         &format!("[email]\ntype = \"file\"\ndir = \"{}\"", mail_dir.display()),
         connections,
         in_doubt,
@@ -171,6 +193,7 @@ async fn bench_dispatch() {
 
     let smtp_config = bench_config(
         dir.path(),
+        &db,
         &format!(
             "[email]\ntype = \"smtp\"\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\npool_size = {connections}",
             sink.port
@@ -289,18 +312,19 @@ async fn bench_dispatch() {
         "{}",
         serde_json::json!({
             "bench": "dispatch",
-            "engine": "sqlite",
+            "engine": if engine == Engine::Postgres { "postgres" } else { "sqlite" },
             "alerts": alerts,
             "message_bytes": message_bytes,
             "connections": connections,
-            "max_in_doubt": in_doubt,
+            "max_in_doubt": in_doubt.unwrap_or_else(|| hlidac::config::DispatchConfig { concurrency: connections, ..Default::default() }.in_doubt()),
+            "p99_ms": pct(0.99),
             "wall_s": round(took),
             "alerts_per_s": round(rate),
             "smtp_source_per_s": round(source_rate),
             "ratio_to_smtp_source": (rate / source_rate * 1000.0).round() / 1000.0,
             "latency_due_to_accepted_ms": {"p50": pct(0.50), "p99": pct(0.99)},
             "peak_rss_mib": rss,
-            "durability": "every state change committed (SQLite WAL, synchronous=NORMAL: survives a crash of the process, not of the machine)",
+            "durability": if engine == Engine::Postgres { "every state change committed (PostgreSQL; the test cluster runs with fsync off)" } else { "every state change committed (SQLite WAL, synchronous=NORMAL: survives a crash of the process, not of the machine)" },
             "measured": "hlidac run, from its start to the last alert accepted",
             "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
         })

@@ -7,6 +7,7 @@
 mod adapter_check;
 mod admin;
 mod bench_dispatch;
+mod bench_scale;
 mod browser;
 mod citizen;
 mod config_files;
@@ -33,6 +34,7 @@ mod outage_smtp;
 mod protocol;
 mod restart;
 mod scale;
+mod slow_relay;
 mod sms;
 mod store;
 mod systemd;

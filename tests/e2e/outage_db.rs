@@ -112,10 +112,21 @@ pub async fn wait_status(url: &str, want: u16, limit: Duration) {
     }
 }
 
-/// Waits until the sink holds more than `before` mails; returns how long that took.
+/// The operator's address in the tests that want to hear of a trouble.
+const OPERATOR: &str = "provoz@lhota.example";
+
+/// How many alerts (not mails to the operator) the sink holds.
+pub fn alerts_at(smtp: &SmtpSink) -> usize {
+    smtp.mails()
+        .iter()
+        .filter(|m| !m.to.contains(OPERATOR))
+        .count()
+}
+
+/// Waits until the sink holds more than `before` alerts; returns how long that took.
 pub async fn resumed_after(smtp: &SmtpSink, before: usize, limit: Duration) -> Duration {
     let start = Instant::now();
-    while smtp.count() <= before {
+    while alerts_at(smtp) <= before {
         assert!(
             start.elapsed() < limit,
             "delivery did not resume within {limit:?} ({before} mails)"
@@ -139,7 +150,11 @@ async fn outage(down: Duration) {
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let ready = format!("http://{listen}/readyz");
-    fleet.start_with(&[("HLIDAC_WEB__LISTEN", &listen)]);
+    fleet.start_with(&[
+        ("HLIDAC_WEB__LISTEN", &listen),
+        ("HLIDAC_DISPATCH__MAX_IN_DOUBT", "1"),
+        ("HLIDAC_WATCH__OPERATOR_EMAIL", OPERATOR),
+    ]);
     wait_for_count(&smtp, 300, Duration::from_secs(120)).await;
     wait_status(&ready, 200, Duration::from_secs(10)).await;
 
@@ -164,7 +179,7 @@ async fn outage(down: Duration) {
     } else {
         tokio::time::sleep(down).await;
     }
-    let before = smtp.count();
+    let before = alerts_at(&smtp);
     assert!(before < ALERTS, "the outage came too late to test anything");
     pg.resume();
     let took = resumed_after(&smtp, before, Duration::from_secs(10)).await;
@@ -179,8 +194,25 @@ async fn outage(down: Duration) {
         "{duplicates} duplicates with max_in_doubt = 1\n{log}"
     );
     if down >= Duration::from_secs(5) {
-        assert!(log.contains("database unreachable"), "{log}");
-        assert!(log.contains("database answers again"), "{log}");
+        // Told once when it began and once when it ended: the log and the operator.
+        let warned = |text: &str| log.lines().filter(|l| l.contains(text)).count();
+        assert_eq!(warned("database unreachable: polls"), 1, "{log}");
+        assert_eq!(warned("database answers again"), 1, "{log}");
+        let to_operator: Vec<String> = smtp
+            .mails()
+            .into_iter()
+            .filter(|m| m.to.contains(OPERATOR))
+            .map(|m| m.subject)
+            .collect();
+        assert_eq!(to_operator.len(), 2, "{to_operator:?}");
+        assert!(
+            to_operator[0].contains("database unreachable"),
+            "{to_operator:?}"
+        );
+        assert!(
+            to_operator[1].contains("database answers again"),
+            "{to_operator:?}"
+        );
     }
 }
 
@@ -204,7 +236,11 @@ async fn sigterm_while_postgres_is_down_stops_within_the_grace_period_and_loses_
     let dir = tempfile::tempdir().expect("tempdir");
     let mut fleet = Fleet::prepare_on(dir, pg.url.clone(), &sim_url, smtp.port);
     let grace = 3;
-    fleet.start_with(&[("HLIDAC_DISPATCH__SHUTDOWN_GRACE_SECS", &grace.to_string())]);
+    let in_doubt = [("HLIDAC_DISPATCH__MAX_IN_DOUBT", "1")];
+    fleet.start_with(&[
+        ("HLIDAC_DISPATCH__SHUTDOWN_GRACE_SECS", &grace.to_string()),
+        in_doubt[0],
+    ]);
     wait_for_count(&smtp, 300, Duration::from_secs(120)).await;
     pg.pause();
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -216,7 +252,7 @@ async fn sigterm_while_postgres_is_down_stops_within_the_grace_period_and_loses_
     );
     pg.resume();
     // The next run takes over what the stopped one held once its leases run out.
-    fleet.start(1);
+    fleet.start_with(&in_doubt);
     fleet.wait_all_sent(ALERTS, Duration::from_secs(300)).await;
     fleet.stop_all();
     let duplicates = fleet.duplicates_at(&smtp, ALERTS).await;

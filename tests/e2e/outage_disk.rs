@@ -6,7 +6,7 @@
 //! nothing again.
 
 use crate::helpers::*;
-use crate::outage_db::{free_port, resumed_after, timed_get, timed_get_as, wait_status};
+use crate::outage_db::{alerts_at, free_port, resumed_after, timed_get, timed_get_as, wait_status};
 use crate::scale::{many_fees, wait_for_count, Fleet};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -106,7 +106,10 @@ async fn a_full_disk_mid_dispatch_doubles_at_most_the_bound_and_delivery_resumes
     let mut fleet = Fleet::prepare_on(dir, db.clone(), &sim_url, smtp.port);
     let listen = format!("127.0.0.1:{}", free_port());
     let ready = format!("http://{listen}/readyz");
-    fleet.start_with(&[("HLIDAC_WEB__LISTEN", &listen)]);
+    fleet.start_with(&[
+        ("HLIDAC_WEB__LISTEN", &listen),
+        ("HLIDAC_DISPATCH__MAX_IN_DOUBT", "1"),
+    ]);
     wait_for_count(&smtp, 300, Duration::from_secs(120)).await;
 
     let filler = disk.fill();
@@ -122,7 +125,7 @@ async fn a_full_disk_mid_dispatch_doubles_at_most_the_bound_and_delivery_resumes
         assert!(took < Duration::from_secs(1), "readiness took {took:?}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let before = smtp.count();
+    let before = alerts_at(&smtp);
     std::fs::remove_file(&filler).expect("free the disk");
     let took = resumed_after(&smtp, before, Duration::from_secs(10)).await;
     eprintln!("disk freed: delivery resumed {took:?} later ({before} mails before)");

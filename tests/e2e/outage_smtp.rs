@@ -33,6 +33,7 @@ async fn an_smtp_relay_gone_for_60_s_is_told_and_its_backlog_ages_visibly() {
     let listen = format!("127.0.0.1:{}", free_port());
     fleet.start_with(&[
         ("HLIDAC_WEB__LISTEN", &listen),
+        ("HLIDAC_DISPATCH__MAX_IN_DOUBT", "1"),
         // Retried within the outage, and never dead-lettered by it.
         ("HLIDAC_DISPATCH__BACKOFF_INITIAL_SECS", "5"),
         ("HLIDAC_DISPATCH__BACKOFF_MAX_SECS", "10"),

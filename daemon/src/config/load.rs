@@ -607,7 +607,7 @@ fn validate(c: &Config, errs: &mut Errors) {
     if d.concurrency == 0 {
         errs.push("dispatch.concurrency", "must be at least 1", None);
     }
-    if d.max_in_doubt == 0 {
+    if d.max_in_doubt == Some(0) {
         errs.push("dispatch.max_in_doubt", "must be at least 1", None);
     }
     if d.stall_secs == 0 {

@@ -351,13 +351,21 @@ pub struct DispatchConfig {
     pub concurrency: u32,
     /// At most this many messages may be with the server while their record is not yet
     /// written: the most duplicates a crash can cause. The last step of each send (the
-    /// end of the e-mail's data, an SMS submit) waits for room.
-    #[serde(default = "default_in_doubt")]
-    pub max_in_doubt: u32,
+    /// end of the e-mail's data, an SMS submit) waits for room. Unset: one per connection
+    /// ([`DispatchConfig::in_doubt`]).
+    #[serde(default)]
+    pub max_in_doubt: Option<u32>,
     /// Readiness fails when alerts have been due this long and the dispatcher has made no
     /// progress for as long (a wedged send, a hung relay).
     #[serde(default = "default_stall")]
     pub stall_secs: u64,
+}
+
+impl DispatchConfig {
+    /// The in-doubt bound in effect: `max_in_doubt`, or one per connection.
+    pub fn in_doubt(&self) -> u32 {
+        self.max_in_doubt.unwrap_or(self.concurrency).max(1)
+    }
 }
 
 impl Default for DispatchConfig {
@@ -371,7 +379,7 @@ impl Default for DispatchConfig {
             interval_ms: default_interval_ms(),
             shutdown_grace_secs: default_grace(),
             concurrency: default_concurrency(),
-            max_in_doubt: default_in_doubt(),
+            max_in_doubt: None,
             stall_secs: default_stall(),
         }
     }
@@ -403,9 +411,6 @@ fn default_grace() -> u64 {
 }
 fn default_concurrency() -> u32 {
     8
-}
-fn default_in_doubt() -> u32 {
-    1
 }
 
 /// The SMS provider: exactly one of `smpp` and `http`.

@@ -158,7 +158,7 @@ pub async fn dispatch_pending_until(
         result
     };
 
-    let in_doubt = Arc::new(Semaphore::new(cfg.max_in_doubt.max(1) as usize));
+    let in_doubt = Arc::new(Semaphore::new(cfg.in_doubt() as usize));
     let send = async {
         let jobs = futures::stream::poll_fn(|cx| work_rx.poll_recv(cx));
         jobs.for_each_concurrent(cfg.concurrency as usize, |(alert, out)| {
@@ -245,6 +245,8 @@ async fn write_until_done(
 ) -> Result<(), StoreError> {
     let mut wait = std::time::Duration::from_millis(50);
     let mut tries_after_stop = 0;
+    // What is written is not written again (its attempt rows would be doubled).
+    let (mut finished, mut released) = (finished, released);
     loop {
         // After `stop`, each try is bounded, so that shutdown keeps its grace period.
         let limit = if stop.is_cancelled() {
@@ -257,9 +259,11 @@ async fn write_until_done(
                 app.store
                     .finish_alerts(finished, app.clock.now_ms())
                     .await?;
+                finished = &[];
             }
             if !released.is_empty() {
                 app.store.release(released).await?;
+                released = &[];
             }
             Ok::<_, StoreError>(())
         };
