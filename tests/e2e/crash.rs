@@ -1,5 +1,5 @@
 //! Crash safety: `hlidac run` is killed with SIGKILL at random moments while it sends
-//! 10,000 alerts, 20 times over, restarted each time. Every alert reaches the SMTP server
+//! 4,000 alerts, 20 times over, restarted each time. Every alert reaches the SMTP server
 //! at least once, and the duplicates counted there by Message-ID are at most the kills
 //! times `dispatch.max_in_doubt`, the most messages ever with the server while their
 //! record is unwritten: once with `max_in_doubt = 1` (at most one duplicate per crash),
@@ -10,7 +10,7 @@ use crate::scale::{many_fees, wait_for_count, Fleet};
 use rand::Rng;
 use std::time::Duration;
 
-const ALERTS: usize = 10_000;
+const ALERTS: usize = 4_000;
 const KILLS: usize = 20;
 
 /// Kills and restarts the daemon 20 times while it sends; returns the duplicates.
