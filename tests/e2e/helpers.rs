@@ -405,10 +405,20 @@ pub async fn build(config: &str, clock: Arc<ManualClock>) -> Arc<App> {
     Arc::new(App::new(config, clock).await.expect("app starts"))
 }
 
+/// The real binary, without the benchmarks' own `HLIDAC_BENCH_…` settings (the daemon
+/// reads every other `HLIDAC_…` variable as a config key).
+pub fn hlidac_command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hlidac"));
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("HLIDAC_BENCH_")) {
+        cmd.env_remove(name);
+    }
+    cmd
+}
+
 /// Enrols a citizen with the real binary, `hlidac citizen add`, the person reference
 /// passed through the environment as an operator would.
 pub fn enrol_cli(config: &Path, person_ref: &str, email: &str, locale: Option<&str>) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hlidac"));
+    let mut cmd = hlidac_command();
     cmd.arg("--config")
         .arg(config)
         .args(["citizen", "add", "--tenant", "lhota", "--email", email])

@@ -64,7 +64,7 @@ impl Fleet {
             let i = self.children.len();
             let log = std::fs::File::create(self.dir.path().join(format!("instance-{i}.log")))
                 .expect("log");
-            let child = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+            let child = hlidac_command()
                 .arg("--config")
                 .arg(&self.config)
                 .arg("run")
