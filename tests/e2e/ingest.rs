@@ -8,9 +8,9 @@ use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
 use sha2::Sha256;
 
-const SECRET: &str = "push-secret-0123456789abcdef0123456789abcdef";
+pub const SECRET: &str = "push-secret-0123456789abcdef0123456789abcdef";
 
-fn with_push_source(config: String) -> String {
+pub fn with_push_source(config: String) -> String {
     let dir = config
         .lines()
         .find_map(|l| l.strip_prefix("state_dir = \""))
@@ -23,7 +23,7 @@ fn with_push_source(config: String) -> String {
     )
 }
 
-fn sign(ts: i64, body: &str, secret: &str) -> String {
+pub fn sign(ts: i64, body: &str, secret: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("key");
     mac.update(format!("{ts}.{body}").as_bytes());
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))

@@ -7,6 +7,7 @@
 mod adapter_check;
 mod admin;
 mod bench_dispatch;
+mod bench_push;
 mod bench_scale;
 mod browser;
 mod citizen;
