@@ -12,7 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+/// A benchmark setting from the environment, or its default.
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())

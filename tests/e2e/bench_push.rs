@@ -3,7 +3,7 @@
 //! Postfix's smtp-sink. Latency runs from the push being accepted (its 200) to the alert
 //! being accepted by the SMTP server (its `sent_at`, recorded in the commit that follows).
 
-use crate::bench_dispatch::PostfixSink;
+use crate::bench_dispatch::{env_or, PostfixSink};
 use crate::helpers::*;
 use crate::ingest::{sign, with_push_source, SECRET};
 use crate::outage_db::free_port;
@@ -16,14 +16,8 @@ use std::time::{Duration, Instant};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark: run it with scripts/bench push"]
 async fn bench_push() {
-    let rate: u64 = std::env::var("HLIDAC_BENCH_RATE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
-    let secs: u64 = std::env::var("HLIDAC_BENCH_SECS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(60);
+    let rate: u64 = env_or("HLIDAC_BENCH_RATE", 200);
+    let secs: u64 = env_or("HLIDAC_BENCH_SECS", 60);
     let program = std::env::var("HLIDAC_BENCH_SMTP_SINK").unwrap_or("/usr/sbin/smtp-sink".into());
     let sink = PostfixSink::start(&program);
     let dir = tempfile::tempdir().expect("tempdir");

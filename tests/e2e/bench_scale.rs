@@ -3,19 +3,12 @@
 //! database and the daemon can do) and through a relay that answers each message after
 //! 20 ms (where parallel senders should scale). One JSON line per mode.
 
-use crate::bench_dispatch::PostfixSink;
+use crate::bench_dispatch::{env_or, PostfixSink};
 use crate::helpers::*;
 use crate::scale::{many_fees, Fleet};
 use crate::slow_relay::SlowRelay;
 use sqlx::Row;
 use std::time::Duration;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Alerts a second from the first send to the last, with `instances` running.
 async fn rate(alerts: usize, instances: usize, delay_ms: u64) -> f64 {
