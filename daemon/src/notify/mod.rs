@@ -8,6 +8,7 @@
 pub mod dispatcher;
 pub mod email;
 pub mod limit;
+mod render;
 pub mod schedule;
 pub mod smpp;
 pub mod sms;

@@ -1,0 +1,373 @@
+//! Rendering a claimed alert: the checks that may end or defer it without a message
+//! (expired, no contact, held for a digest, quiet hours, settled since), then the e-mail
+//! (text and HTML from one template, footer, one-click unsubscribe, DKIM) or the SMS text.
+//! A batch's events and recipients are loaded in two queries.
+
+use crate::app::App;
+use crate::config::TenantConfig;
+use crate::notify::schedule::{self, Window};
+use crate::store::{AlertState, ClaimedAlert, EventRow, Finish, RecipientRow, StoreError, DIGEST};
+use hlidac_adapters::Receivable;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::Message;
+
+/// A rendered message, ready for its channel.
+pub(crate) enum Outgoing {
+    Email(Box<Message>),
+    Sms {
+        from: String,
+        to: String,
+        text: String,
+    },
+}
+
+type Prepared = Result<Outgoing, Finish>;
+
+/// Loads what a batch needs in two queries, then renders each alert or says why it ends
+/// (or waits) without a message.
+pub(crate) async fn prepare_batch(
+    app: &App,
+    alerts: Vec<ClaimedAlert>,
+) -> Result<Vec<(ClaimedAlert, Prepared)>, StoreError> {
+    let mut event_ids: Vec<String> = alerts.iter().map(|a| a.event_id.clone()).collect();
+    event_ids.sort();
+    event_ids.dedup();
+    let events = app.store.events_by_id(&event_ids).await?;
+    let pairs: Vec<(String, String)> = alerts
+        .iter()
+        .map(|a| (a.citizen_id.clone(), a.channel.clone()))
+        .collect();
+    let recipients = app.store.recipients(&pairs).await?;
+    let mut out = Vec::with_capacity(alerts.len());
+    for alert in alerts {
+        let recipient = recipients.get(&(alert.citizen_id.clone(), alert.channel.clone()));
+        let prepared = prepare(app, &alert, events.get(&alert.event_id), recipient).await?;
+        out.push((alert, prepared));
+    }
+    Ok(out)
+}
+
+/// What an alert says: subject and text (one event's, or a digest of several).
+struct Content {
+    subject: String,
+    body: String,
+    /// The topic its one-click unsubscribe stops (`None`: everything).
+    topic: Option<&'static str>,
+    dropped: Vec<(String, AlertState, String)>,
+}
+
+async fn prepare(
+    app: &App,
+    alert: &ClaimedAlert,
+    event: Option<&EventRow>,
+    recipient: Option<&RecipientRow>,
+) -> Result<Prepared, StoreError> {
+    let now = app.clock.now_ms();
+    if alert.expires_at.is_some_and(|t| t <= now) {
+        return Ok(Err(Finish::new(
+            AlertState::Expired,
+            "its date has passed".to_string(),
+        )));
+    }
+    let Some(tenant) = app.config.tenant(&alert.tenant_id) else {
+        return Ok(Err(Finish::new(
+            AlertState::Suppressed,
+            "tenant no longer configured".to_string(),
+        )));
+    };
+    let Some(recipient) = recipient else {
+        return Ok(Err(Finish::new(
+            AlertState::Suppressed,
+            "no verified contact".to_string(),
+        )));
+    };
+    if alert.kind != DIGEST && recipient.delivery.as_deref() == Some("daily") {
+        let minute = schedule::parse_hhmm(&tenant.digest_time).unwrap_or(420);
+        let slot = schedule::next_local(tenant.tz(), now, minute);
+        return Ok(Err(Finish {
+            next_attempt_at: Some(slot),
+            digest_key: Some(format!("{}:{}:{slot}", alert.citizen_id, alert.channel)),
+            counts: false,
+            ..Finish::new(AlertState::Held, "held for the daily digest".to_string())
+        }));
+    }
+    if alert.channel == "sms" {
+        let quiet = recipient
+            .quiet_hours
+            .as_deref()
+            .and_then(Window::parse)
+            .or_else(|| Window::parse(&tenant.quiet_hours));
+        if let Some(end) = quiet.and_then(|w| w.end_if_inside(tenant.tz(), now)) {
+            return Ok(Err(Finish::later(end, "quiet hours".to_string())));
+        }
+    }
+    let locale = recipient
+        .locale
+        .clone()
+        .unwrap_or_else(|| tenant.locale.clone());
+    let content = if alert.kind == DIGEST {
+        match digest_content(app, alert, tenant, &locale).await? {
+            Ok(c) => c,
+            Err(done) => return Ok(Err(done)),
+        }
+    } else {
+        let Some(event) = event else {
+            return Ok(Err(Finish::new(
+                AlertState::Failed,
+                "its event is missing".to_string(),
+            )));
+        };
+        match event_content(app, alert, tenant, &locale, event).await? {
+            Ok(c) => c,
+            Err(done) => return Ok(Err(done)),
+        }
+    };
+    let Ok(address) = app.crypto.open(&recipient.address_enc) else {
+        return Ok(Err(Finish::new(
+            AlertState::Failed,
+            "contact cannot be decrypted".to_string(),
+        )));
+    };
+    let dropped = content.dropped.clone();
+    let with_dropped = |f: Finish| Finish { dropped, ..f };
+    if alert.dry_run {
+        return Ok(Err(with_dropped(Finish::new(
+            AlertState::WouldSend,
+            "dry run".to_string(),
+        ))));
+    }
+    match alert.channel.as_str() {
+        "email" => Ok(email(app, alert, tenant, &address, content)
+            .map_err(|why| with_dropped(Finish::new(AlertState::Failed, why)))),
+        "sms" => {
+            let (from, text) = crate::notify::sms::outgoing(&app.config, tenant, content.subject);
+            Ok(Ok(Outgoing::Sms {
+                from,
+                to: address,
+                text,
+            }))
+        }
+        other => Ok(Err(Finish::new(
+            AlertState::Dead,
+            format!("unknown channel {other}"),
+        ))),
+    }
+}
+
+fn template_context(app: &App, alert: &ClaimedAlert, tenant: &TenantConfig) -> serde_json::Value {
+    serde_json::json!({
+        "tenant": {"id": tenant.id, "name": tenant.name, "web": tenant.branding.web},
+        "unsubscribe_url": unsubscribe_url(app, &alert.citizen_id, None),
+    })
+}
+
+fn unsubscribe_url(app: &App, citizen: &str, topic: Option<&str>) -> String {
+    let token = crate::web::unsubscribe::token(&app.crypto, citizen, topic);
+    format!("{}/unsubscribe/{token}", app.config.web.public_url())
+}
+
+/// One event's message, unless the reason for it went away.
+async fn event_content(
+    app: &App,
+    alert: &ClaimedAlert,
+    tenant: &TenantConfig,
+    locale: &str,
+    event: &EventRow,
+) -> Result<Result<Content, Finish>, StoreError> {
+    let payload: serde_json::Value = serde_json::from_str(&event.payload).unwrap_or_default();
+    if let Some(reason) = settled_since(app, &alert.tenant_id, event, &payload).await? {
+        return Ok(Err(Finish::new(AlertState::Suppressed, reason)));
+    }
+    let mut payload = payload;
+    // A citizen's own note travels sealed; it is opened only to be sent to them.
+    if let Some(sealed) = payload
+        .get("note_enc")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+    {
+        let note = app.crypto.open(&sealed).unwrap_or_default();
+        if let Some(o) = payload.as_object_mut() {
+            o.remove("note_enc");
+            o.insert("note".into(), note.into());
+        }
+    }
+    let mut ctx = template_context(app, alert, tenant);
+    ctx["alert"] = payload;
+    match app.templates.render(&tenant.id, locale, &event.kind, &ctx) {
+        Ok(r) => Ok(Ok(Content {
+            subject: r.subject,
+            body: r.body,
+            topic: Some(crate::store::topic_of(&event.kind)),
+            dropped: Vec::new(),
+        })),
+        Err(e) => Ok(Err(Finish::new(AlertState::Failed, e.to_string()))),
+    }
+}
+
+/// A digest: each member still worth telling, rendered, under one subject. Members that
+/// expired or were settled meanwhile are left out and end with their own reason.
+async fn digest_content(
+    app: &App,
+    alert: &ClaimedAlert,
+    tenant: &TenantConfig,
+    locale: &str,
+) -> Result<Result<Content, Finish>, StoreError> {
+    let now = app.clock.now_ms();
+    let members = app.store.digest_members(&alert.id).await?;
+    let ids: Vec<String> = members.iter().map(|m| m.event_id.clone()).collect();
+    let events = app.store.events_by_id(&ids).await?;
+    let mut items = Vec::new();
+    let mut dropped = Vec::new();
+    for m in &members {
+        if m.expires_at.is_some_and(|t| t <= now) {
+            dropped.push((
+                m.id.clone(),
+                AlertState::Expired,
+                "its date has passed".to_string(),
+            ));
+            continue;
+        }
+        let Some(event) = events.get(&m.event_id) else {
+            dropped.push((
+                m.id.clone(),
+                AlertState::Failed,
+                "its event is missing".to_string(),
+            ));
+            continue;
+        };
+        match event_content(app, alert, tenant, locale, event).await? {
+            Ok(c) => {
+                // The item without its own footer: the digest has one.
+                let body = c.body.split("\n--\n").next().unwrap_or_default();
+                items.push(serde_json::json!({"subject": c.subject, "body": body.trim_end()}));
+            }
+            Err(f) => dropped.push((m.id.clone(), f.state, f.detail.unwrap_or_default())),
+        }
+    }
+    if items.is_empty() {
+        return Ok(Err(Finish {
+            dropped,
+            ..Finish::new(AlertState::Suppressed, "nothing left to tell".to_string())
+        }));
+    }
+    let mut ctx = template_context(app, alert, tenant);
+    ctx["count"] = items.len().into();
+    ctx["items"] = items.into();
+    match app.templates.render(&tenant.id, locale, DIGEST, &ctx) {
+        Ok(r) => Ok(Ok(Content {
+            subject: r.subject,
+            body: r.body,
+            topic: None,
+            dropped,
+        })),
+        Err(e) => Ok(Err(Finish {
+            dropped,
+            ..Finish::new(AlertState::Failed, e.to_string())
+        })),
+    }
+}
+
+/// Builds the e-mail: text and HTML from one template, the municipality's footer,
+/// one-click unsubscribe, a Message-ID derived from the alert, DKIM when configured.
+fn email(
+    app: &App,
+    alert: &ClaimedAlert,
+    tenant: &TenantConfig,
+    address: &str,
+    content: Content,
+) -> Result<Outgoing, String> {
+    let failed = |why: &str| why.to_string();
+    let mut body = content.body;
+    if let Some(footer) = &tenant.branding.footer {
+        body = format!("{}\n\n-- \n{}\n", body.trim_end(), footer.trim());
+    }
+    let sender_name = tenant
+        .sender
+        .name
+        .clone()
+        .unwrap_or_else(|| tenant.name.clone());
+    let from = Mailbox::new(
+        Some(sender_name),
+        tenant
+            .sender
+            .email
+            .parse()
+            .map_err(|_| failed("bad sender address"))?,
+    );
+    let to: Mailbox = address
+        .parse()
+        .map_err(|_| failed("bad recipient address"))?;
+    let domain = tenant
+        .sender
+        .email
+        .rsplit('@')
+        .next()
+        .unwrap_or("hlidac.invalid");
+    let now = app.clock.now_ms();
+    let date =
+        std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(now.max(0) as u64);
+    let html = crate::notify::templates::to_html(
+        &content.subject,
+        &body,
+        &tenant.name,
+        tenant.branding.color.as_deref(),
+    );
+    // RFC 8058 one-click: this topic only; the footer's link stops everything.
+    let list_unsubscribe = format!(
+        "<{}>",
+        unsubscribe_url(app, &alert.citizen_id, content.topic)
+    );
+    let mut message = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(content.subject)
+        .message_id(Some(format!("<{}@{}>", alert.id, domain)))
+        .date(date)
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            list_unsubscribe,
+        ))
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click".into(),
+        ))
+        .multipart(MultiPart::alternative_plain_html(body, html))
+        .map_err(|e| failed(&format!("cannot build the message: {e}")))?;
+    if let Some(dkim) = app.dkim(&tenant.id) {
+        message.sign(dkim);
+    }
+    Ok(Outgoing::Email(Box::new(message)))
+}
+
+/// Re-checks a reminder's condition at send time: says why it no longer applies, if so.
+async fn settled_since(
+    app: &App,
+    tenant: &str,
+    event: &EventRow,
+    payload: &serde_json::Value,
+) -> Result<Option<String>, StoreError> {
+    if !matches!(
+        event.kind.as_str(),
+        "receivable.reminder" | "receivable.overdue" | "receivable.discount_ending"
+    ) {
+        return Ok(None);
+    }
+    let obs = app
+        .store
+        .observation(tenant, &event.source_id, "receivable", &event.record_key)
+        .await?;
+    let Some(obs) = obs else {
+        return Ok(Some("the receivable is no longer known".into()));
+    };
+    let Ok(r) = serde_json::from_str::<Receivable>(&obs.data) else {
+        return Ok(Some("the stored receivable does not parse".into()));
+    };
+    let still_open = if event.kind == "receivable.discount_ending" {
+        r.open_discount().is_some()
+    } else {
+        let due = payload["due_date"].as_str().and_then(|d| d.parse().ok());
+        r.unpaid_instalments().any(|i| Some(i.due_date) == due)
+    };
+    Ok((!still_open).then(|| "settled in the meantime".into()))
+}
