@@ -138,15 +138,22 @@ pub async fn resumed_after(smtp: &SmtpSink, before: usize, limit: Duration) -> D
 
 const ALERTS: usize = 3000;
 
-/// Stops PostgreSQL for `down` once 300 alerts went out, then starts it again.
-async fn outage(down: Duration) {
-    let Some(pg) = PgCluster::start() else {
-        return;
-    };
-    let (_sim, sim_url) = start_sim(many_fees(ALERTS)).await;
+/// A PostgreSQL cluster of the test's own, the simulator with `ALERTS` new fees, an SMTP
+/// server and a fleet (not started) on them; `None` when PostgreSQL is not installed.
+async fn on_own_cluster() -> Option<(PgCluster, hlidac_adapters::sim::Sim, SmtpSink, Fleet)> {
+    let pg = PgCluster::start()?;
+    let (sim, sim_url) = start_sim(many_fees(ALERTS)).await;
     let smtp = SmtpSink::start();
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut fleet = Fleet::prepare_on(dir, pg.url.clone(), &sim_url, smtp.port);
+    let fleet = Fleet::prepare_on(dir, pg.url.clone(), &sim_url, smtp.port);
+    Some((pg, sim, smtp, fleet))
+}
+
+/// Stops PostgreSQL for `down` once 300 alerts went out, then starts it again.
+async fn outage(down: Duration) {
+    let Some((pg, _sim, smtp, mut fleet)) = on_own_cluster().await else {
+        return;
+    };
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let ready = format!("http://{listen}/readyz");
@@ -228,13 +235,9 @@ async fn postgres_restarted_fast_mid_dispatch_then_delivery_resumes_on_its_own()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_while_postgres_is_down_stops_within_the_grace_period_and_loses_nothing() {
-    let Some(pg) = PgCluster::start() else {
+    let Some((pg, _sim, smtp, mut fleet)) = on_own_cluster().await else {
         return;
     };
-    let (_sim, sim_url) = start_sim(many_fees(ALERTS)).await;
-    let smtp = SmtpSink::start();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut fleet = Fleet::prepare_on(dir, pg.url.clone(), &sim_url, smtp.port);
     let grace = 3;
     let in_doubt = [("HLIDAC_DISPATCH__MAX_IN_DOUBT", "1")];
     fleet.start_with(&[
