@@ -3,10 +3,9 @@
 
 use crate::helpers::*;
 use hlidac_adapters::sim::FaultKind;
-use std::process::Command;
 
 fn run_check(config: &std::path::Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+    let out = crate::helpers::hlidac_command()
         .arg("--config")
         .arg(config)
         .args([

@@ -222,7 +222,7 @@ async fn bench_dispatch() {
     drop(app);
     let started = Instant::now();
     let started_ms = chrono::Utc::now().timestamp_millis();
-    let mut daemon = Command::new(env!("CARGO_BIN_EXE_hlidac"));
+    let mut daemon = crate::helpers::hlidac_command();
     // The benchmark's own settings are not the daemon's config keys.
     for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("HLIDAC_BENCH_")) {
         daemon.env_remove(name);

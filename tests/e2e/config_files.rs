@@ -2,7 +2,6 @@
 
 use crate::helpers::repo_root;
 use hlidac::config::{load, Overrides};
-use std::process::Command;
 
 #[test]
 fn every_file_in_config_loads() {
@@ -24,7 +23,7 @@ fn every_file_in_config_loads() {
 }
 
 fn check_config(path: &std::path::Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+    let out = crate::helpers::hlidac_command()
         .arg("--config")
         .arg(path)
         .arg("check-config")

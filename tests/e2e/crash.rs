@@ -16,7 +16,7 @@ const KILLS: usize = 20;
 /// Kills and restarts the daemon 20 times while it sends; returns the duplicates.
 async fn kill_20_times(env: &[(&str, &str)]) -> usize {
     let (_sim, sim_url) = start_sim(many_fees(ALERTS)).await;
-    let smtp = SmtpSink::start();
+    let smtp = SmtpSink::start_lean();
     let mut fleet = Fleet::prepare(Engine::Sqlite, &sim_url, smtp.port)
         .await
         .expect("sqlite");

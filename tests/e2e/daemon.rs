@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn hlidac(config: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_hlidac"));
+    let mut c = crate::helpers::hlidac_command();
     c.arg("--config").arg(config).env("HLIDAC_LOG", "info");
     c
 }

@@ -102,7 +102,7 @@ fn check_config_refuses_a_key_that_is_not_pkcs1() {
         ),
     );
     std::fs::write(&config, text).expect("config");
-    let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+    let out = crate::helpers::hlidac_command()
         .arg("--config")
         .arg(&config)
         .arg("check-config")

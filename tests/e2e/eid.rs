@@ -2064,7 +2064,7 @@ fn check_config_refuses_an_idp_without_a_signing_certificate() {
         ),
     )
     .expect("config");
-    let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+    let out = crate::helpers::hlidac_command()
         .arg("check-config")
         .arg("--config")
         .arg(&config)
@@ -2111,7 +2111,7 @@ fn check_config_says_which_oidc_provider_asserts_its_level_otherwise() {
         .expect("config")
     };
     let run = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+        let out = crate::helpers::hlidac_command()
             .arg("check-config")
             .arg("--config")
             .arg(&config)
@@ -2387,7 +2387,7 @@ fn check_config_refuses_unsigned_network_metadata_and_a_bad_metadata_file() {
     );
     let check = |idp: &str| {
         std::fs::write(&config, format!("{base}{idp}")).expect("config");
-        let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+        let out = crate::helpers::hlidac_command()
             .arg("check-config")
             .arg("--config")
             .arg(&config)

@@ -26,15 +26,6 @@ const EIDAS: &str = "http://eidas.europa.eu/attributes/naturalperson/";
 const OIDC_SECRET: &str = "s3cret-s3cret-s3cret-s3cret-s3cret";
 pub(crate) const PUSH_SECRET: &str = "push-secret-0123456789abcdef0123456789abcdef";
 
-/// The binary under test: `HLIDAC_TEST_BIN` (the release build, set by scripts/test), else
-/// this build's. (The daemon reads `HLIDAC_*` variables as config overrides, except
-/// `HLIDAC_TEST_*`.)
-pub(crate) fn binary() -> PathBuf {
-    std::env::var_os("HLIDAC_TEST_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_hlidac")))
-}
-
 /// `hlidac run` as a child process, its log in a file.
 struct Daemon {
     child: Child,
@@ -52,7 +43,7 @@ impl Daemon {
             .append(true)
             .open(log)
             .expect("log file");
-        let child = Command::new(binary())
+        let child = Command::new(crate::helpers::hlidac_binary())
             .arg("--config")
             .arg(config)
             .arg("run")

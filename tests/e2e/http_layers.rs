@@ -445,7 +445,7 @@ async fn the_trace_names_the_route_never_the_path_or_query() {
     )
     .expect("write config");
     let log = dir.path().join("daemon.log");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hlidac"))
+    let mut child = crate::helpers::hlidac_command()
         .arg("--config")
         .arg(&config)
         .arg("run")

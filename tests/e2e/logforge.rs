@@ -113,7 +113,7 @@ async fn start(dir: &std::path::Path, format: &str) -> Option<(Daemon, String)> 
     let path = dir.join(format!("hlidac-{format}.toml"));
     std::fs::write(&path, config).expect("config");
     let log = dir.join(format!("{format}.log"));
-    let child = Command::new(crate::hostile::binary())
+    let child = Command::new(crate::helpers::hlidac_binary())
         .arg("--config")
         .arg(&path)
         .arg("run")

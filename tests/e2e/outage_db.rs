@@ -143,7 +143,7 @@ const ALERTS: usize = 3000;
 async fn on_own_cluster() -> Option<(PgCluster, hlidac_adapters::sim::Sim, SmtpSink, Fleet)> {
     let pg = PgCluster::start()?;
     let (sim, sim_url) = start_sim(many_fees(ALERTS)).await;
-    let smtp = SmtpSink::start();
+    let smtp = SmtpSink::start_lean();
     let dir = tempfile::tempdir().expect("tempdir");
     let fleet = Fleet::prepare_on(dir, pg.url.clone(), &sim_url, smtp.port);
     Some((pg, sim, smtp, fleet))

@@ -97,7 +97,7 @@ async fn counts_by_daemon(listen: &str) -> BTreeMap<String, i64> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_mid_dispatch_doubles_at_most_the_bound_and_delivery_resumes_when_freed() {
     let (_sim, sim_url) = start_sim(many_fees(ALERTS)).await;
-    let smtp = SmtpSink::start();
+    let smtp = SmtpSink::start_lean();
     let dir = tempfile::tempdir().expect("tempdir");
     let Some(disk) = SmallDisk::mount(&dir.path().join("disk"), "24m") else {
         return;

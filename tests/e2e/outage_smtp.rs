@@ -26,7 +26,7 @@ async fn oldest_pending_age(listen: &str) -> f64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_smtp_relay_gone_for_60_s_is_told_and_its_backlog_ages_visibly() {
     let (_sim, sim_url) = start_sim(many_fees(ALERTS)).await;
-    let mut smtp = SmtpSink::start();
+    let mut smtp = SmtpSink::start_lean();
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}/hlidac.db?mode=rwc", dir.path().display());
     let mut fleet = Fleet::prepare_on(dir, db, &sim_url, smtp.port);

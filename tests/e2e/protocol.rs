@@ -277,7 +277,7 @@ async fn a_source_behind_mutual_tls_is_read_with_the_client_certificate_only() {
     // The conformance kit uses the same certificate.
     let config_file = t.dir.path().join("tls.toml");
     std::fs::write(&config_file, &t.config).expect("config");
-    let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+    let out = crate::helpers::hlidac_command()
         .arg("--config")
         .arg(&config_file)
         .args([
@@ -369,7 +369,7 @@ async fn a_document_followed_by_registration_index_and_access_code_is_told_to_it
     // Jana follows it with the right code, through the real binary; Petr with a wrong one.
     let config_file = t.dir.path().join("hlidac.toml");
     std::fs::write(&config_file, &t.config).expect("config");
-    let out = Command::new(env!("CARGO_BIN_EXE_hlidac"))
+    let out = crate::helpers::hlidac_command()
         .arg("--config")
         .arg(&config_file)
         .args([

@@ -140,7 +140,7 @@ impl Daemon {
         );
         let socket = dir.path().join("notify.sock");
         let heard = Heard::listen(&socket);
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hlidac"));
+        let mut cmd = crate::helpers::hlidac_command();
         cmd.arg("--config")
             .arg(&config)
             .arg("run")

@@ -232,7 +232,7 @@ async fn a_hanging_source_does_not_delay_another_town() {
     let file = dir.path().join("hlidac.toml");
     std::fs::write(&file, &config).expect("config");
     for tenant in ["pomala", "ves"] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hlidac"))
+        let out = crate::helpers::hlidac_command()
             .arg("--config")
             .arg(&file)
             .args(["citizen", "add", "--tenant", tenant, "--email", JANA_MAIL])
@@ -241,7 +241,7 @@ async fn a_hanging_source_does_not_delay_another_town() {
             .expect("citizen add");
         assert!(out.status.success());
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hlidac"))
+    let mut child = crate::helpers::hlidac_command()
         .arg("--config")
         .arg(&file)
         .arg("run")
