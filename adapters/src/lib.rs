@@ -15,8 +15,9 @@
 //! - [`file`], [`http`], [`exec`]: the built-in adapters.
 //! - [`json`]: the nesting limit checked before any JSON from outside is parsed.
 //! - [`vocab`]: the systems' own words (NSESSS states, events) mapped onto statuses.
-//! - [`sim`]: the municipality simulator behind the `hlidac-sim` binary, used by the demo
-//!   and the tests; it speaks the published pull protocol and can inject faults.
+//!
+//! The municipality simulator, a reference server of the protocol, is the `hlidac-sim`
+//! crate: adapters need none of its server stack.
 
 pub mod check;
 pub mod exec;
@@ -25,7 +26,6 @@ pub mod http;
 pub mod json;
 pub mod push;
 pub mod records;
-pub mod sim;
 pub mod source;
 pub mod vocab;
 

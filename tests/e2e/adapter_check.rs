@@ -2,7 +2,7 @@
 //! failed check for each fault the simulator can inject.
 
 use crate::helpers::*;
-use hlidac_adapters::sim::FaultKind;
+use hlidac_sim::FaultKind;
 
 fn run_check(config: &std::path::Path) -> (i32, String) {
     let out = crate::helpers::hlidac_command()

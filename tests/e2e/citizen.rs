@@ -8,8 +8,8 @@ use crate::eid::{form_of, setup_citizen, unescape, Browser, Page};
 use crate::helpers::*;
 use crate::sms::{text_of, SmppPeer};
 use hlidac::clock::Clock;
-use hlidac_adapters::sim::Scenario;
 use hlidac_adapters::{HistoryEntry, SubmissionStatus};
+use hlidac_sim::Scenario;
 
 /// Jana's fee (with an account and a variable symbol) and a submission with history.
 pub(crate) fn janas_records(s: &mut Scenario) {

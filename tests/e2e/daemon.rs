@@ -3,7 +3,7 @@
 //! stops it cleanly.
 
 use crate::helpers::*;
-use hlidac_adapters::sim::{demo_scenario, DEMO_PERSON_JANA, DEMO_PERSON_PETR};
+use hlidac_sim::{demo_scenario, DEMO_PERSON_JANA, DEMO_PERSON_PETR};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 

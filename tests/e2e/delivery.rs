@@ -3,7 +3,7 @@
 //! away (paid, or its day passed) is not sent.
 
 use crate::helpers::*;
-use hlidac_adapters::sim::{Change, Scenario, Step};
+use hlidac_sim::{Change, Scenario, Step};
 use std::time::Duration;
 
 fn scenario() -> Scenario {

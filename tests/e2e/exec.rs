@@ -37,7 +37,7 @@ async fn the_csv_example_feeds_alerts_and_a_broken_export_changes_nothing() {
     let command = vec![example("csv-receivables.py"), csv.display().to_string()];
     let mut t = TestApp::spawn_with(
         Engine::Sqlite,
-        hlidac_adapters::sim::Scenario::default(),
+        hlidac_sim::Scenario::default(),
         morning("2026-05-01"),
         |c| exec_source(c, &command),
     )
@@ -118,7 +118,7 @@ async fn the_sql_example_reads_a_postgresql_table() {
     let command = vec![example("sql-receivables.sh"), url.clone()];
     let mut t = TestApp::spawn_with(
         Engine::Sqlite,
-        hlidac_adapters::sim::Scenario::default(),
+        hlidac_sim::Scenario::default(),
         morning("2026-05-01"),
         |c| exec_source(c, &command),
     )

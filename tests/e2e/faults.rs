@@ -4,8 +4,8 @@
 
 use crate::helpers::*;
 use hlidac::store::CountOf;
-use hlidac_adapters::sim::{Change, FaultKind, Scenario, Step};
 use hlidac_adapters::{Receivable, Submission, SubmissionStatus};
+use hlidac_sim::{Change, FaultKind, Scenario, Step};
 use std::sync::{Arc, Mutex};
 
 fn scenario() -> Scenario {

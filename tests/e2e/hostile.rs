@@ -13,8 +13,8 @@ use crate::eid::{form_of, keypair, Browser, Peer};
 use crate::helpers::*;
 use crate::hostile_cases::{all_cases, Ctx, Expect};
 use crate::hostile_wire::{exchange, replace_bytes};
-use hlidac_adapters::sim::{RegistryEntry, Scenario};
 use hlidac_adapters::RegistryPerson;
+use hlidac_sim::{RegistryEntry, Scenario};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -165,7 +165,7 @@ pub(crate) struct Stage {
     _dir: tempfile::TempDir,
     _idp: Peer,
     _op: Peer,
-    _sim: hlidac_adapters::sim::Sim,
+    _sim: hlidac_sim::Sim,
     _smtp: SmtpSink,
     daemon: Daemon,
     ctx: Ctx,

@@ -6,7 +6,7 @@
 //! `/healthz` still answers, and the trace names routes, never paths or queries.
 
 use crate::helpers::*;
-use hlidac_adapters::sim::Scenario;
+use hlidac_sim::Scenario;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

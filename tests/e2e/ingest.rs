@@ -61,7 +61,7 @@ async fn counts(t: &TestApp) -> (i64, i64, i64) {
 async fn push_app() -> (TestApp, String) {
     let t = TestApp::spawn_with(
         Engine::Sqlite,
-        hlidac_adapters::sim::Scenario::default(),
+        hlidac_sim::Scenario::default(),
         morning("2026-05-01"),
         with_push_source,
     )

@@ -3,8 +3,8 @@
 //! already paid, and no discount reminder once something has been paid.
 
 use crate::helpers::*;
-use hlidac_adapters::sim::{Change, Scenario, Step};
 use hlidac_adapters::{EarlyDiscount, Instalment, Money, ReceivableStatus};
+use hlidac_sim::{Change, Scenario, Step};
 
 fn fee_in_four() -> hlidac_adapters::Receivable {
     let mut r = fee(

@@ -37,6 +37,7 @@ mod restart;
 mod scale;
 mod slow_relay;
 mod sms;
+mod staging;
 mod store;
 mod systemd;
 mod tenants;

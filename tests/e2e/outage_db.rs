@@ -140,7 +140,7 @@ const ALERTS: usize = 3000;
 
 /// A PostgreSQL cluster of the test's own, the simulator with `ALERTS` new fees, an SMTP
 /// server and a fleet (not started) on them; `None` when PostgreSQL is not installed.
-async fn on_own_cluster() -> Option<(PgCluster, hlidac_adapters::sim::Sim, SmtpSink, Fleet)> {
+async fn on_own_cluster() -> Option<(PgCluster, hlidac_sim::Sim, SmtpSink, Fleet)> {
     let pg = PgCluster::start()?;
     let (sim, sim_url) = start_sim(many_fees(ALERTS)).await;
     let smtp = SmtpSink::start_lean();

@@ -4,8 +4,8 @@
 //! registration index and access code.
 
 use crate::helpers::*;
-use hlidac_adapters::sim::{tls_config, Change, FaultKind, Scenario, Sim};
 use hlidac_adapters::SubmissionStatus;
+use hlidac_sim::{tls_config, Change, FaultKind, Scenario, Sim};
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! killed, its leases run out and the others finish its work.
 
 use crate::helpers::*;
-use hlidac_adapters::sim::Scenario;
+use hlidac_sim::Scenario;
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! and daily digests are checked with the clock moved.
 
 use crate::helpers::*;
-use hlidac_adapters::sim::Scenario;
+use hlidac_sim::Scenario;
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -455,7 +455,7 @@ async fn a_daily_digest_gathers_a_citizens_alerts_into_one_message() {
     assert_eq!(mails.len(), 1, "Petr at once, Jana waits");
     assert!(mails[0].to.contains(PETR_MAIL));
     // Another alert for Jana later that day joins the same digest.
-    t.sim.apply(hlidac_adapters::sim::Change::PutReceivable {
+    t.sim.apply(hlidac_sim::Change::PutReceivable {
         record: fee("R-3", JANA, "Poplatek ze psů", 60000, "2026-06-30"),
     });
     t.clock.advance(chrono::Duration::hours(6));

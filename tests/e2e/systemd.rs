@@ -2,7 +2,7 @@
 //! binary to a socket standing in for systemd's.
 
 use crate::helpers::*;
-use hlidac_adapters::sim::demo_scenario;
+use hlidac_sim::demo_scenario;
 use std::os::unix::net::UnixDatagram;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -134,7 +134,7 @@ impl Daemon {
         .expect("config");
         enrol_cli(
             &config,
-            hlidac_adapters::sim::DEMO_PERSON_JANA,
+            hlidac_sim::DEMO_PERSON_JANA,
             "jana@lhota.example",
             None,
         );

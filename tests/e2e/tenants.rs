@@ -4,7 +4,7 @@
 //! municipalities hears from each separately.
 
 use crate::helpers::*;
-use hlidac_adapters::sim::{FaultKind, Scenario};
+use hlidac_sim::{FaultKind, Scenario};
 use std::sync::Arc;
 
 /// Jana owes one fee of this town, named `title`.

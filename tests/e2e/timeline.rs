@@ -2,8 +2,8 @@
 //! each once, on SQLite and on PostgreSQL; re-polling unchanged data sends nothing.
 
 use crate::helpers::*;
-use hlidac_adapters::sim::{Change, Scenario, Step};
 use hlidac_adapters::SubmissionStatus;
+use hlidac_sim::{Change, Scenario, Step};
 
 pub fn scenario() -> Scenario {
     let step = |label: &str, changes: Vec<Change>| Step {

@@ -616,6 +616,9 @@ fn validate(c: &Config, errs: &mut Errors) {
     if let Some(sms) = &c.sms {
         validate_sms(sms, errs);
     }
+    if c.watch.poll_batch == 0 {
+        errs.push("watch.poll_batch", "must be at least 1", None);
+    }
     if c.watch.operator_alert_after == 0 {
         errs.push("watch.operator_alert_after", "must be at least 1", None);
     }

@@ -305,6 +305,10 @@ pub struct WatchConfig {
     /// Where to send that e-mail.
     #[serde(default)]
     pub operator_email: Option<String>,
+    /// Changes (records and events) a full poll keeps in memory before it writes them to
+    /// its staging area; they become visible only with the poll's final commit.
+    #[serde(default = "default_poll_batch")]
+    pub poll_batch: usize,
 }
 
 impl Default for WatchConfig {
@@ -313,8 +317,13 @@ impl Default for WatchConfig {
             rules_interval_secs: default_rules_interval(),
             operator_alert_after: default_operator_after(),
             operator_email: None,
+            poll_batch: default_poll_batch(),
         }
     }
+}
+
+fn default_poll_batch() -> usize {
+    5000
 }
 
 fn default_operator_after() -> u32 {

@@ -16,6 +16,7 @@ mod identity;
 mod outbox;
 mod priors;
 pub mod single;
+mod staging;
 mod tracking;
 pub use identity::{DocumentIn, DocumentRow, FlowRow, LinkIn, NewSession, SessionRow};
 
@@ -134,6 +135,8 @@ pub enum Commit<'a> {
     Snapshot {
         records: i64,
         cursor: Option<&'a str>,
+        /// The poll whose earlier batches wait in the staging area, made current here.
+        staged: Option<&'a str>,
     },
     /// The change feed was read up to `cursor`.
     Changes { cursor: &'a str },
@@ -583,8 +586,9 @@ impl Store {
             .collect()
     }
 
-    /// Writes a successful poll or push in one transaction: the changed observations, the
-    /// events they produced with their alerts, and the source's health and cursor.
+    /// Writes a successful poll or push in one transaction: the changed observations (with
+    /// what the poll staged before), the events they produced with their alerts, and the
+    /// source's health and cursor.
     pub async fn commit_poll(
         &self,
         tenant: &str,
@@ -595,11 +599,21 @@ impl Store {
         now: i64,
     ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
+        let mut alerts = 0;
+        if let Commit::Snapshot {
+            staged: Some(poll_id),
+            ..
+        } = commit
+        {
+            alerts += staging::apply_staged(&mut tx, poll_id, now).await?;
+        }
         upsert_observations(&mut tx, tenant, source, writes, now).await?;
-        let alerts = insert_events(&mut tx, events, now).await?;
+        alerts += insert_events(&mut tx, events, now).await?;
         // The source's health: which statement depends on how the records came.
         let health = match commit {
-            Commit::Snapshot { records, cursor } => sqlx::query(
+            Commit::Snapshot {
+                records, cursor, ..
+            } => sqlx::query(
                 "INSERT INTO sources (tenant_id, source_id, state, total_polls, last_poll_at,
                     last_success_at, record_count, change_cursor)
                  VALUES ($1, $2, 'ok', 1, $3, $3, $4, $5)

@@ -2,7 +2,10 @@
 //! what changed, from the source's change feed), check it, diff it against the stored
 //! index, and commit observations, events and alerts together.
 //!
-//! The fetch happens before any transaction opens. A poll that fails — an adapter error,
+//! No transaction is open while a page is fetched. A full poll writes its changes to a
+//! staging area every `watch.poll_batch` of them, so its memory stays bounded however
+//! large the source; the final commit makes them current with the rest, in one
+//! transaction, and a failed poll deletes them. A poll that fails — an adapter error,
 //! records for people nobody asked about, duplicate keys, or a snapshot that shrank by more
 //! than the source's `max_drop_share` — changes no observation and emits nothing; the
 //! source's failure counter goes up and one log line says why.
@@ -230,13 +233,61 @@ impl Watched for Submission {
     }
 }
 
-/// What a poll gathered so far: the diff, the records read, and the pages' new ETags
-/// (remembered only once the poll is committed).
-#[derive(Default)]
+/// What a poll gathered so far: the diff not yet staged, the records read, the pages' new
+/// ETags (remembered only once the poll is committed), and what went to the staging area.
 struct Gathered {
     diff: Diff,
     records: usize,
     etags: Vec<(String, String)>,
+    poll_id: String,
+    staged_writes: usize,
+    staged_events: usize,
+}
+
+impl Gathered {
+    fn new() -> Gathered {
+        Gathered {
+            diff: Diff::default(),
+            records: 0,
+            etags: Vec::new(),
+            poll_id: crate::store::new_id(),
+            staged_writes: 0,
+            staged_events: 0,
+        }
+    }
+
+    fn staged(&self) -> bool {
+        self.staged_writes + self.staged_events > 0
+    }
+
+    /// Writes the diff so far to the poll's staging area once it holds `watch.poll_batch`
+    /// changes, so that memory stays bounded whatever the size of the source.
+    async fn stage_if_full(
+        &mut self,
+        app: &App,
+        tenant: &TenantConfig,
+        source: &SourceConfig,
+    ) -> Result<(), PollError> {
+        let held = self.diff.writes.len() + self.diff.events.len();
+        if held < app.config.watch.poll_batch {
+            return Ok(());
+        }
+        app.store
+            .stage_poll(
+                &self.poll_id,
+                &tenant.id,
+                &source.id,
+                &self.diff.writes,
+                &self.diff.events,
+                self.staged_events as i64,
+                app.clock.now_ms(),
+            )
+            .await?;
+        self.staged_writes += self.diff.writes.len();
+        self.staged_events += self.diff.events.len();
+        self.diff = Diff::default();
+        Ok(())
+    }
 }
 
 async fn poll_inner(
@@ -267,63 +318,85 @@ async fn poll_inner(
         Some(http) => Some(http.changes_head().await?),
         None => None,
     };
+    // What a poll that died left in the staging area (a day is longer than any poll).
+    let stale = app.clock.now_ms() - 24 * 3600 * 1000;
+    app.store
+        .discard_stale_staging(&tenant.id, &source.id, stale)
+        .await?;
+    let mut gathered = Gathered::new();
+    let result = full_poll(app, tenant, source, adapter, &people, head, &mut gathered).await;
+    if result.is_err() && gathered.staged() {
+        // Best effort: rows left behind are invisible, and the age rule takes them later.
+        if let Err(e) = app.store.discard_staged(&gathered.poll_id).await {
+            app.health
+                .db_error("a failed poll's staged changes were not deleted", &e);
+        }
+    }
+    result
+}
+
+/// Reads every enrolled person's records, diffs them (staging the changes in batches) and
+/// commits the poll.
+#[allow(clippy::too_many_arguments)]
+async fn full_poll(
+    app: &App,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    adapter: &Adapter,
+    people: &People,
+    head: Option<String>,
+    gathered: &mut Gathered,
+) -> Result<PollOutcome, PollError> {
     let tracked = tracked_submissions(app, tenant, source, adapter.http()).await?;
     let today = app.today(tenant);
-    let mut gathered = Gathered::default();
     if source.serves(SourceKind::Receivables) {
         snapshot::<Receivable>(
             app,
             tenant,
             source,
             adapter,
-            &people,
+            people,
             today,
             Vec::new(),
-            &mut gathered,
+            gathered,
         )
         .await?;
     }
     if source.serves(SourceKind::Submissions) {
         snapshot::<Submission>(
-            app,
-            tenant,
-            source,
-            adapter,
-            &people,
-            today,
-            tracked,
-            &mut gathered,
+            app, tenant, source, adapter, people, today, tracked, gathered,
         )
         .await?;
     }
-    let Gathered {
-        diff,
-        records,
-        etags,
-    } = gathered;
     let committing = std::time::Instant::now();
+    let staged = gathered.staged().then_some(gathered.poll_id.as_str());
+    let diff = &gathered.diff;
     let alerts = diff
         .commit(
             app,
             tenant,
             source,
             Commit::Snapshot {
-                records: records as i64,
+                records: gathered.records as i64,
                 cursor: head.as_deref(),
+                staged,
             },
         )
         .await?;
+    let changed = gathered.staged_writes + diff.writes.len();
+    let events = gathered.staged_events + diff.events.len();
     tracing::debug!(
-        writes = diff.writes.len(),
+        writes = changed,
+        staged = gathered.staged_writes,
         ms = committing.elapsed().as_millis() as u64,
         "committed"
     );
-    app.remember_etags(&tenant.id, &source.id, etags);
+    app.remember_etags(&tenant.id, &source.id, std::mem::take(&mut gathered.etags));
     Ok(PollOutcome {
         paused: false,
-        records,
-        changed: diff.writes.len(),
-        events: diff.events.len(),
+        records: gathered.records,
+        changed,
+        events,
         alerts,
     })
 }
@@ -425,6 +498,7 @@ async fn snapshot<R: Watched>(
                 }
             }
         }
+        out.stage_if_full(app, tenant, source).await?;
     }
     for (r, hash) in &extra {
         if diff_one(
@@ -440,6 +514,7 @@ async fn snapshot<R: Watched>(
         )? {
             records += 1;
         }
+        out.stage_if_full(app, tenant, source).await?;
     }
     tracing::debug!(
         kind = R::KIND,

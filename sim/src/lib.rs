@@ -16,322 +16,24 @@
 //! - `POST /control/churn` with `{"share": 0.01}` changes that share of all records;
 //! - `GET /control/state` shows the step reached and the faults pending.
 
-use crate::records::*;
-use crate::PROTOCOL;
+mod scenario;
+mod state;
+
+pub use scenario::*;
+use state::*;
+
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{Days, NaiveDate};
+
+use hlidac_adapters::records::*;
+use hlidac_adapters::PROTOCOL;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// A dataset and the changes that happen to it, in order.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scenario {
-    #[serde(default)]
-    pub receivables: Vec<Receivable>,
-    #[serde(default)]
-    pub submissions: Vec<Submission>,
-    #[serde(default)]
-    pub timeline: Vec<Step>,
-    /// Access codes of Bulgarian document tracking, by submission key; such a submission
-    /// is found by its `reference.registration_index` and this code.
-    #[serde(default)]
-    pub access_codes: BTreeMap<String, String>,
-    /// The base registry: a person is found when every field of `identity` equals the
-    /// same field of the identity asked about.
-    #[serde(default)]
-    pub registry: Vec<RegistryEntry>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RegistryEntry {
-    pub identity: serde_json::Map<String, serde_json::Value>,
-    pub person: RegistryPerson,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Step {
-    /// In `--auto` mode, seconds after the simulator started at which the step applies.
-    pub at_secs: u64,
-    pub label: String,
-    pub changes: Vec<Change>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Change {
-    PutReceivable {
-        record: Receivable,
-    },
-    PutSubmission {
-        record: Submission,
-    },
-    PayReceivable {
-        key: String,
-    },
-    SetSubmissionStatus {
-        key: String,
-        status: SubmissionStatus,
-        #[serde(default)]
-        status_native: Option<String>,
-        #[serde(default)]
-        assigned_to: Option<String>,
-    },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultKind {
-    Http500,
-    Timeout,
-    Empty,
-    Malformed,
-    Shrink,
-    Incomplete,
-    /// The first record lacks `currency` (receivables) or `matter` (submissions).
-    MissingField,
-    /// The first record's amount (or status) has the wrong JSON type.
-    WrongType,
-    /// The capabilities announce another protocol version (consumed by /v1/capabilities).
-    WrongVersion,
-    /// Answers correctly, two seconds late.
-    Slow,
-    /// The change feed answers an unknown cursor with an empty page instead of 410 Gone,
-    /// which would silently lose changes (consumed by /v1/changes).
-    BadCursor,
-    /// Answers normally: queued before another fault, it aims that one at a later call.
-    Pass,
-}
-
-impl FaultKind {
-    /// Which endpoint consumes the fault.
-    fn endpoint(self) -> &'static str {
-        match self {
-            FaultKind::WrongVersion => "capabilities",
-            FaultKind::BadCursor => "changes",
-            _ => "list",
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct FaultRequest {
-    kind: FaultKind,
-    #[serde(default = "one")]
-    times: u32,
-}
-
-fn one() -> u32 {
-    1
-}
-
-/// Changes kept for the change feed; an older cursor gets 410 Gone.
-const CHANGE_LOG_KEEP: usize = 200_000;
-/// Changes before the cursor that each change-feed answer repeats.
-const CHANGE_OVERLAP: u64 = 2;
-/// Changes per change-feed page, unless the client asks for fewer.
-const CHANGE_PAGE: usize = 500;
-
-/// Records of one kind, indexed by key and by person.
-#[derive(Debug)]
-struct Table<T> {
-    rows: Vec<T>,
-    by_key: HashMap<String, usize>,
-    by_person: HashMap<String, Vec<usize>>,
-}
-
-impl<T: Record> Table<T> {
-    fn new(records: Vec<T>) -> Self {
-        let mut t = Table {
-            rows: Vec::with_capacity(records.len()),
-            by_key: HashMap::with_capacity(records.len()),
-            by_person: HashMap::new(),
-        };
-        for r in records {
-            t.put(r);
-        }
-        t
-    }
-
-    fn put(&mut self, record: T) {
-        let person = record.person_ref().to_string();
-        match self.by_key.get(record.key()).copied() {
-            Some(i) => {
-                let old_person = self.rows[i].person_ref().to_string();
-                if old_person != person {
-                    if let Some(list) = self.by_person.get_mut(&old_person) {
-                        list.retain(|&j| j != i);
-                    }
-                    self.by_person.entry(person).or_default().push(i);
-                }
-                self.rows[i] = record;
-            }
-            None => {
-                let i = self.rows.len();
-                self.by_key.insert(record.key().to_string(), i);
-                self.by_person.entry(person).or_default().push(i);
-                self.rows.push(record);
-            }
-        }
-    }
-
-    fn get(&self, key: &str) -> Option<&T> {
-        self.by_key.get(key).map(|&i| &self.rows[i])
-    }
-
-    fn get_mut(&mut self, key: &str) -> Option<&mut T> {
-        self.by_key.get(key).map(|&i| &mut self.rows[i])
-    }
-
-    /// The records of these people, in the order asked.
-    fn of(&self, refs: &[String]) -> Vec<T> {
-        refs.iter()
-            .filter_map(|r| self.by_person.get(r))
-            .flatten()
-            .map(|&i| self.rows[i].clone())
-            .collect()
-    }
-}
-
-#[derive(Debug)]
-struct SimState {
-    receivables: Table<Receivable>,
-    submissions: Table<Submission>,
-    access_codes: BTreeMap<String, String>,
-    registry: Vec<RegistryEntry>,
-    timeline: Vec<Step>,
-    applied: usize,
-    faults: VecDeque<FaultKind>,
-    version: u64,
-    /// The change feed: (sequence number, kind, key), oldest first.
-    log: VecDeque<(u64, &'static str, String)>,
-    seq: u64,
-    /// Requests served, by what they were ("receivables", "not_modified", "changes", …).
-    calls: HashMap<&'static str, u64>,
-}
-
-impl SimState {
-    fn next_version(&mut self) -> String {
-        self.version += 1;
-        self.version.to_string()
-    }
-
-    fn logged(&mut self, kind: &'static str, key: String) {
-        self.seq += 1;
-        self.log.push_back((self.seq, kind, key));
-        if self.log.len() > CHANGE_LOG_KEEP {
-            self.log.pop_front();
-        }
-    }
-
-    /// Takes the next pending fault if it belongs to this endpoint.
-    fn take_fault(&mut self, endpoint: &str) -> Option<FaultKind> {
-        let next = *self.faults.front()?;
-        if next.endpoint() == endpoint {
-            self.faults.pop_front()
-        } else {
-            None
-        }
-    }
-
-    fn apply(&mut self, change: Change) {
-        match change {
-            Change::PutReceivable { record } => {
-                self.logged(Receivable::KIND, record.key.clone());
-                self.receivables.put(record);
-            }
-            Change::PutSubmission { record } => {
-                self.logged(Submission::KIND, record.key.clone());
-                self.submissions.put(record);
-            }
-            Change::PayReceivable { key } => {
-                let v = self.next_version();
-                if let Some(r) = self.receivables.get_mut(&key) {
-                    r.status = ReceivableStatus::Paid;
-                    r.amount_outstanding = Money(0);
-                    r.instalments.iter_mut().for_each(|i| i.paid = true);
-                    r.version = Some(v);
-                    self.logged(Receivable::KIND, key);
-                }
-            }
-            Change::SetSubmissionStatus {
-                key,
-                status,
-                status_native,
-                assigned_to,
-            } => {
-                let v = self.next_version();
-                if let Some(s) = self.submissions.get_mut(&key) {
-                    s.status = status;
-                    s.status_native = status_native;
-                    if assigned_to.is_some() {
-                        s.assigned_to = assigned_to;
-                    }
-                    s.version = Some(v);
-                    self.logged(Submission::KIND, key);
-                }
-            }
-        }
-    }
-
-    /// Applies the next step; `None` when the timeline is over.
-    fn step(&mut self) -> Option<String> {
-        let step = self.timeline.get(self.applied)?.clone();
-        for change in step.changes {
-            self.apply(change);
-        }
-        self.applied += 1;
-        Some(step.label)
-    }
-
-    /// Changes every `1/share`-th record of each kind: a receivable is paid (or reopened),
-    /// a submission moves to the next status. Returns how many records changed.
-    fn churn(&mut self, share: f64) -> usize {
-        if !(share > 0.0 && share <= 1.0) {
-            return 0;
-        }
-        let every = (1.0 / share).round().max(1.0) as usize;
-        let mut changed = 0;
-        for i in (0..self.receivables.rows.len()).step_by(every) {
-            let v = self.next_version();
-            let r = &mut self.receivables.rows[i];
-            if r.status == ReceivableStatus::Paid {
-                r.status = ReceivableStatus::Open;
-                r.amount_outstanding = r.amount_due;
-            } else {
-                r.status = ReceivableStatus::Paid;
-                r.amount_outstanding = Money(0);
-            }
-            r.version = Some(v);
-            let key = r.key.clone();
-            self.logged(Receivable::KIND, key);
-            changed += 1;
-        }
-        for i in (0..self.submissions.rows.len()).step_by(every) {
-            let v = self.next_version();
-            let s = &mut self.submissions.rows[i];
-            s.status = match s.status {
-                SubmissionStatus::Received => SubmissionStatus::Assigned,
-                SubmissionStatus::Assigned => SubmissionStatus::InProgress,
-                SubmissionStatus::InProgress => SubmissionStatus::Resolved,
-                _ => SubmissionStatus::Reopened,
-            };
-            s.version = Some(v);
-            let key = s.key.clone();
-            self.logged(Submission::KIND, key);
-            changed += 1;
-        }
-        changed
-    }
-}
 
 /// A running simulator's shared state; clone it into tests to drive the timeline directly.
 #[derive(Clone, Debug)]
@@ -876,218 +578,14 @@ async fn control_state(State(sim): State<Sim>) -> Json<serde_json::Value> {
     }))
 }
 
-/// Person references of the built-in demo scenario.
-pub const DEMO_PERSON_JANA: &str = "CZ-DEMO-0001";
-pub const DEMO_PERSON_PETR: &str = "CZ-DEMO-0002";
-
-fn day(today: NaiveDate, offset: i64) -> NaiveDate {
-    if offset >= 0 {
-        today + Days::new(offset as u64)
-    } else {
-        today - Days::new(offset.unsigned_abs())
-    }
-}
-
-fn fee(
-    key: &str,
-    person: &str,
-    kind: ReceivableKind,
-    title: &str,
-    amount: i64,
-    due: NaiveDate,
-    vs: &str,
-) -> Receivable {
-    Receivable {
-        key: key.into(),
-        person_ref: person.into(),
-        kind,
-        title: title.into(),
-        period: Some(due.format("%Y").to_string()),
-        currency: "CZK".into(),
-        amount_due: Money(amount),
-        amount_outstanding: Money(amount),
-        instalments: vec![Instalment {
-            no: 1,
-            due_date: due,
-            amount: Money(amount),
-            paid: false,
-        }],
-        early_discount: None,
-        payment: Some(PaymentInfo {
-            account: Some("19-1234567/0100".into()),
-            iban: None,
-            variable_symbol: Some(vs.into()),
-            reference: None,
-        }),
-        status: ReceivableStatus::Open,
-        updated_at: None,
-        version: Some("1".into()),
-    }
-}
-
-/// The demo town's data with dates relative to `today`: Jana (Czech) has a waste fee due in
-/// 3 days, a dog fee due in 20 days and a building-permit request; Petr (English) has a
-/// property tax due in 14 days. The timeline pays the waste fee, assigns and then resolves
-/// the request, and adds a new parking permit fee for Petr.
-pub fn demo_scenario(today: NaiveDate) -> Scenario {
-    let waste = fee(
-        "R-2026-000123",
-        DEMO_PERSON_JANA,
-        ReceivableKind::WasteFee,
-        "Poplatek za obecní systém odpadového hospodářství",
-        90000,
-        day(today, 3),
-        "1337000123",
-    );
-    let dog = fee(
-        "R-2026-000124",
-        DEMO_PERSON_JANA,
-        ReceivableKind::DogFee,
-        "Poplatek ze psů",
-        60000,
-        day(today, 20),
-        "1337000124",
-    );
-    let property = fee(
-        "R-2026-000200",
-        DEMO_PERSON_PETR,
-        ReceivableKind::PropertyTax,
-        "Property tax",
-        245000,
-        day(today, 14),
-        "1337000200",
-    );
-    let parking = fee(
-        "R-2026-000201",
-        DEMO_PERSON_PETR,
-        ReceivableKind::Parking,
-        "Residential parking permit",
-        120000,
-        day(today, 30),
-        "1337000201",
-    );
-    let request = Submission {
-        key: "MUDE-2026-1234".into(),
-        person_ref: DEMO_PERSON_JANA.into(),
-        reference: SubmissionReference {
-            filing_number: Some("MUDE 1234/2026".into()),
-            case_number: None,
-            registration_index: None,
-        },
-        matter: "Žádost o vydání stavebního povolení".into(),
-        received_at: None,
-        status: SubmissionStatus::Received,
-        status_native: Some("nevyrizen".into()),
-        assigned_to: None,
-        deadline: Some(day(today, 30)),
-        history: Vec::new(),
-        updated_at: None,
-        version: Some("1".into()),
-    };
-    Scenario {
-        access_codes: BTreeMap::new(),
-        registry: Vec::new(),
-        receivables: vec![waste.clone(), dog, property],
-        submissions: vec![request],
-        timeline: vec![
-            Step {
-                at_secs: 15,
-                label: "Jana pays the waste fee".into(),
-                changes: vec![Change::PayReceivable {
-                    key: waste.key.clone(),
-                }],
-            },
-            Step {
-                at_secs: 25,
-                label: "Jana's request is assigned to the building office".into(),
-                changes: vec![Change::SetSubmissionStatus {
-                    key: "MUDE-2026-1234".into(),
-                    status: SubmissionStatus::Assigned,
-                    status_native: Some("nevyrizen".into()),
-                    assigned_to: Some("Stavební úřad".into()),
-                }],
-            },
-            Step {
-                at_secs: 35,
-                label: "Petr gets a parking permit fee".into(),
-                changes: vec![Change::PutReceivable { record: parking }],
-            },
-            Step {
-                at_secs: 45,
-                label: "Jana's request is resolved".into(),
-                changes: vec![Change::SetSubmissionStatus {
-                    key: "MUDE-2026-1234".into(),
-                    status: SubmissionStatus::Resolved,
-                    status_native: Some("vyrizen".into()),
-                    assigned_to: None,
-                }],
-            },
-        ],
-    }
-}
-
-/// A large made-up town for benchmarks: `persons` people (`SYN-0000001`, …), each with
-/// `per_person` records, half receivables and half submissions, all with versions.
-pub fn synthetic_scenario(persons: usize, per_person: usize, today: NaiveDate) -> Scenario {
-    let mut receivables = Vec::with_capacity(persons * per_person / 2);
-    let mut submissions = Vec::with_capacity(persons * per_person / 2);
-    for p in 0..persons {
-        let person = synthetic_person(p);
-        for n in 0..per_person {
-            let key = format!("{person}-{n:03}");
-            if n % 2 == 0 {
-                let mut r = fee(
-                    &format!("R-{key}"),
-                    &person,
-                    ReceivableKind::WasteFee,
-                    "Poplatek za obecní systém odpadového hospodářství",
-                    90000 + (n as i64) * 100,
-                    day(today, 10 + (n as i64 % 60)),
-                    &format!("{:010}", p * per_person + n),
-                );
-                r.version = Some("1".into());
-                receivables.push(r);
-            } else {
-                submissions.push(Submission {
-                    key: format!("S-{key}"),
-                    person_ref: person.clone(),
-                    reference: SubmissionReference {
-                        filing_number: Some(format!("MUSYN {}/2026", p * per_person + n)),
-                        case_number: None,
-                        registration_index: None,
-                    },
-                    matter: "Žádost o vydání rozhodnutí".into(),
-                    received_at: None,
-                    status: SubmissionStatus::Received,
-                    status_native: Some("nevyrizen".into()),
-                    assigned_to: None,
-                    deadline: Some(day(today, 30)),
-                    history: Vec::new(),
-                    updated_at: None,
-                    version: Some("1".into()),
-                });
-            }
-        }
-    }
-    Scenario {
-        receivables,
-        submissions,
-        ..Scenario::default()
-    }
-}
-
-/// The person reference of the `n`-th person of [`synthetic_scenario`].
-pub fn synthetic_person(n: usize) -> String {
-    format!("SYN-{n:07}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[tokio::test]
     async fn the_registry_finds_a_person_only_with_a_purpose_and_matching_attributes() {
-        use crate::source::{MatchRequest, RegistrySource};
+        use hlidac_adapters::source::{MatchRequest, RegistrySource};
         let identity =
             serde_json::json!({"family_name": "Nováková", "date_of_birth": "1980-02-03"});
         let person = RegistryPerson {
@@ -1111,9 +609,13 @@ mod tests {
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         tokio::spawn(sim.clone().serve(listener));
-        let adapter =
-            crate::http::HttpAdapter::new(&url, Some("t".into()), Duration::from_secs(5), 10)
-                .expect("adapter");
+        let adapter = hlidac_adapters::http::HttpAdapter::new(
+            &url,
+            Some("t".into()),
+            Duration::from_secs(5),
+            10,
+        )
+        .expect("adapter");
         let ask = |identity: serde_json::Value, purpose: &str| MatchRequest {
             purpose: purpose.into(),
             legal_basis: "§ 14 zákona č. 111/2009 Sb.".into(),
@@ -1138,7 +640,7 @@ mod tests {
         assert!(
             matches!(
                 refused,
-                Err(crate::AdapterError::Status { status: 400, .. })
+                Err(hlidac_adapters::AdapterError::Status { status: 400, .. })
             ),
             "{refused:?}"
         );

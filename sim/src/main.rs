@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use hlidac_adapters::sim::{demo_scenario, synthetic_scenario, Scenario, Sim};
+use hlidac_sim::{demo_scenario, synthetic_scenario, Scenario, Sim};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -85,7 +85,7 @@ async fn main() -> anyhow::Result<()> {
     }
     match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => {
-            let config = hlidac_adapters::sim::tls_config(cert, key, args.client_ca.as_deref())
+            let config = hlidac_sim::tls_config(cert, key, args.client_ca.as_deref())
                 .context("while loading the TLS certificate")?;
             sim.serve_tls(listener, std::sync::Arc::new(config)).await?
         }

@@ -1,0 +1,317 @@
+//! What the simulator serves: a scenario (records, the base registry, access codes and a
+//! timeline of changes), the faults it can inject, and the built-in scenarios (the demo
+//! town, and a synthetic town of any size for the benchmarks).
+
+use chrono::{Days, NaiveDate};
+use hlidac_adapters::records::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A dataset and the changes that happen to it, in order.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    #[serde(default)]
+    pub receivables: Vec<Receivable>,
+    #[serde(default)]
+    pub submissions: Vec<Submission>,
+    #[serde(default)]
+    pub timeline: Vec<Step>,
+    /// Access codes of Bulgarian document tracking, by submission key; such a submission
+    /// is found by its `reference.registration_index` and this code.
+    #[serde(default)]
+    pub access_codes: BTreeMap<String, String>,
+    /// The base registry: a person is found when every field of `identity` equals the
+    /// same field of the identity asked about.
+    #[serde(default)]
+    pub registry: Vec<RegistryEntry>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryEntry {
+    pub identity: serde_json::Map<String, serde_json::Value>,
+    pub person: RegistryPerson,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// In `--auto` mode, seconds after the simulator started at which the step applies.
+    pub at_secs: u64,
+    pub label: String,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Change {
+    PutReceivable {
+        record: Receivable,
+    },
+    PutSubmission {
+        record: Submission,
+    },
+    PayReceivable {
+        key: String,
+    },
+    SetSubmissionStatus {
+        key: String,
+        status: SubmissionStatus,
+        #[serde(default)]
+        status_native: Option<String>,
+        #[serde(default)]
+        assigned_to: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    Http500,
+    Timeout,
+    Empty,
+    Malformed,
+    Shrink,
+    Incomplete,
+    /// The first record lacks `currency` (receivables) or `matter` (submissions).
+    MissingField,
+    /// The first record's amount (or status) has the wrong JSON type.
+    WrongType,
+    /// The capabilities announce another protocol version (consumed by /v1/capabilities).
+    WrongVersion,
+    /// Answers correctly, two seconds late.
+    Slow,
+    /// The change feed answers an unknown cursor with an empty page instead of 410 Gone,
+    /// which would silently lose changes (consumed by /v1/changes).
+    BadCursor,
+    /// Answers normally: queued before another fault, it aims that one at a later call.
+    Pass,
+}
+
+impl FaultKind {
+    /// Which endpoint consumes the fault.
+    pub(crate) fn endpoint(self) -> &'static str {
+        match self {
+            FaultKind::WrongVersion => "capabilities",
+            FaultKind::BadCursor => "changes",
+            _ => "list",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct FaultRequest {
+    pub(crate) kind: FaultKind,
+    #[serde(default = "one")]
+    pub(crate) times: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Person references of the built-in demo scenario.
+pub const DEMO_PERSON_JANA: &str = "CZ-DEMO-0001";
+pub const DEMO_PERSON_PETR: &str = "CZ-DEMO-0002";
+
+fn day(today: NaiveDate, offset: i64) -> NaiveDate {
+    if offset >= 0 {
+        today + Days::new(offset as u64)
+    } else {
+        today - Days::new(offset.unsigned_abs())
+    }
+}
+
+fn fee(
+    key: &str,
+    person: &str,
+    kind: ReceivableKind,
+    title: &str,
+    amount: i64,
+    due: NaiveDate,
+    vs: &str,
+) -> Receivable {
+    Receivable {
+        key: key.into(),
+        person_ref: person.into(),
+        kind,
+        title: title.into(),
+        period: Some(due.format("%Y").to_string()),
+        currency: "CZK".into(),
+        amount_due: Money(amount),
+        amount_outstanding: Money(amount),
+        instalments: vec![Instalment {
+            no: 1,
+            due_date: due,
+            amount: Money(amount),
+            paid: false,
+        }],
+        early_discount: None,
+        payment: Some(PaymentInfo {
+            account: Some("19-1234567/0100".into()),
+            iban: None,
+            variable_symbol: Some(vs.into()),
+            reference: None,
+        }),
+        status: ReceivableStatus::Open,
+        updated_at: None,
+        version: Some("1".into()),
+    }
+}
+
+/// The demo town's data with dates relative to `today`: Jana (Czech) has a waste fee due in
+/// 3 days, a dog fee due in 20 days and a building-permit request; Petr (English) has a
+/// property tax due in 14 days. The timeline pays the waste fee, assigns and then resolves
+/// the request, and adds a new parking permit fee for Petr.
+pub fn demo_scenario(today: NaiveDate) -> Scenario {
+    let waste = fee(
+        "R-2026-000123",
+        DEMO_PERSON_JANA,
+        ReceivableKind::WasteFee,
+        "Poplatek za obecní systém odpadového hospodářství",
+        90000,
+        day(today, 3),
+        "1337000123",
+    );
+    let dog = fee(
+        "R-2026-000124",
+        DEMO_PERSON_JANA,
+        ReceivableKind::DogFee,
+        "Poplatek ze psů",
+        60000,
+        day(today, 20),
+        "1337000124",
+    );
+    let property = fee(
+        "R-2026-000200",
+        DEMO_PERSON_PETR,
+        ReceivableKind::PropertyTax,
+        "Property tax",
+        245000,
+        day(today, 14),
+        "1337000200",
+    );
+    let parking = fee(
+        "R-2026-000201",
+        DEMO_PERSON_PETR,
+        ReceivableKind::Parking,
+        "Residential parking permit",
+        120000,
+        day(today, 30),
+        "1337000201",
+    );
+    let request = Submission {
+        key: "MUDE-2026-1234".into(),
+        person_ref: DEMO_PERSON_JANA.into(),
+        reference: SubmissionReference {
+            filing_number: Some("MUDE 1234/2026".into()),
+            case_number: None,
+            registration_index: None,
+        },
+        matter: "Žádost o vydání stavebního povolení".into(),
+        received_at: None,
+        status: SubmissionStatus::Received,
+        status_native: Some("nevyrizen".into()),
+        assigned_to: None,
+        deadline: Some(day(today, 30)),
+        history: Vec::new(),
+        updated_at: None,
+        version: Some("1".into()),
+    };
+    Scenario {
+        access_codes: BTreeMap::new(),
+        registry: Vec::new(),
+        receivables: vec![waste.clone(), dog, property],
+        submissions: vec![request],
+        timeline: vec![
+            Step {
+                at_secs: 15,
+                label: "Jana pays the waste fee".into(),
+                changes: vec![Change::PayReceivable {
+                    key: waste.key.clone(),
+                }],
+            },
+            Step {
+                at_secs: 25,
+                label: "Jana's request is assigned to the building office".into(),
+                changes: vec![Change::SetSubmissionStatus {
+                    key: "MUDE-2026-1234".into(),
+                    status: SubmissionStatus::Assigned,
+                    status_native: Some("nevyrizen".into()),
+                    assigned_to: Some("Stavební úřad".into()),
+                }],
+            },
+            Step {
+                at_secs: 35,
+                label: "Petr gets a parking permit fee".into(),
+                changes: vec![Change::PutReceivable { record: parking }],
+            },
+            Step {
+                at_secs: 45,
+                label: "Jana's request is resolved".into(),
+                changes: vec![Change::SetSubmissionStatus {
+                    key: "MUDE-2026-1234".into(),
+                    status: SubmissionStatus::Resolved,
+                    status_native: Some("vyrizen".into()),
+                    assigned_to: None,
+                }],
+            },
+        ],
+    }
+}
+
+/// A large made-up town for benchmarks: `persons` people (`SYN-0000001`, …), each with
+/// `per_person` records, half receivables and half submissions, all with versions.
+pub fn synthetic_scenario(persons: usize, per_person: usize, today: NaiveDate) -> Scenario {
+    let mut receivables = Vec::with_capacity(persons * per_person / 2);
+    let mut submissions = Vec::with_capacity(persons * per_person / 2);
+    for p in 0..persons {
+        let person = synthetic_person(p);
+        for n in 0..per_person {
+            let key = format!("{person}-{n:03}");
+            if n % 2 == 0 {
+                let mut r = fee(
+                    &format!("R-{key}"),
+                    &person,
+                    ReceivableKind::WasteFee,
+                    "Poplatek za obecní systém odpadového hospodářství",
+                    90000 + (n as i64) * 100,
+                    day(today, 10 + (n as i64 % 60)),
+                    &format!("{:010}", p * per_person + n),
+                );
+                r.version = Some("1".into());
+                receivables.push(r);
+            } else {
+                submissions.push(Submission {
+                    key: format!("S-{key}"),
+                    person_ref: person.clone(),
+                    reference: SubmissionReference {
+                        filing_number: Some(format!("MUSYN {}/2026", p * per_person + n)),
+                        case_number: None,
+                        registration_index: None,
+                    },
+                    matter: "Žádost o vydání rozhodnutí".into(),
+                    received_at: None,
+                    status: SubmissionStatus::Received,
+                    status_native: Some("nevyrizen".into()),
+                    assigned_to: None,
+                    deadline: Some(day(today, 30)),
+                    history: Vec::new(),
+                    updated_at: None,
+                    version: Some("1".into()),
+                });
+            }
+        }
+    }
+    Scenario {
+        receivables,
+        submissions,
+        ..Scenario::default()
+    }
+}
+
+/// The person reference of the `n`-th person of [`synthetic_scenario`].
+pub fn synthetic_person(n: usize) -> String {
+    format!("SYN-{n:07}")
+}
