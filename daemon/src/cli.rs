@@ -1,4 +1,6 @@
-//! The command line: `run`, `check-config`, `migrate`, `citizen add|list|remove`, `version`.
+//! The command line: `run`, `check-config`, `migrate`, `citizen add|list|remove|import|track`,
+//! `source pause|resume|poll`, `outbox list|resend`, `contact suppress`, `report`,
+//! `adapter check`, `audit`, `version`.
 
 use crate::clock::SystemClock;
 use crate::config::{self, Config, LogFormat, Overrides};

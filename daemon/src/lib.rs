@@ -1,6 +1,6 @@
 //! hlidac ("watchman"): watches a municipality's internal systems and tells citizens, by
-//! e-mail, when a fee is due or overdue, when it has been paid, and when a submission
-//! changes state.
+//! e-mail and SMS, when a fee is due or overdue, when it has been paid, when a submission
+//! changes state, and when a document is about to expire.
 //!
 //! # Layout
 //! Modules follow the path of the data:
@@ -9,8 +9,12 @@
 //!   clock-driven reminder rules;
 //! - [`notify`]: the dispatcher that renders alerts and sends them;
 //! - [`store`]: SQLite or PostgreSQL behind one interface, with embedded migrations;
-//! - [`web`]: health and metrics over HTTP;
-//! - [`ops`]: signals, metrics, the task set of `hlidac run`;
+//! - [`identity`]: eID login (SAML 2.0, OpenID Connect), linking to the base registry,
+//!   sessions and logout;
+//! - [`web`]: the HTTP side: health, metrics, the admin API, pushes, login and the
+//!   citizen's pages;
+//! - [`ops`]: health and readiness, metrics, the admin operations, systemd, log format;
+//! - [`i18n`]: the citizen's languages;
 //! - [`app`]: everything assembled, with each stage callable on its own for tests;
 //! - [`clock`], [`crypto`]: injectable time; keyed hashes and sealed values.
 //!

@@ -16,8 +16,12 @@ mod identity;
 mod outbox;
 mod priors;
 pub mod single;
+mod sql;
+use sql::{marks, on_sqlite, positional, value_rows};
 mod staging;
 mod tracking;
+#[cfg(test)]
+mod twins;
 pub use identity::{DocumentIn, DocumentRow, FlowRow, LinkIn, NewSession, SessionRow};
 
 pub use admin::*;
@@ -728,9 +732,6 @@ pub enum CountOf {
     Citizens,
 }
 
-/// `($1, $2, …), ($n+1, …)`: the VALUES of a multi-row statement with `rows` rows of
-/// `cols` parameters. One statement per batch instead of one per row: SQLite runs each
-/// statement on its worker thread, and the thread hand-offs, not SQLite, are the cost.
 /// Adds a verified contact on `channel` (unless the citizen has that address already),
 /// subscribed to every topic on it. Runs inside the caller's transaction.
 async fn insert_contact(
@@ -767,30 +768,6 @@ async fn insert_contact(
         .await?;
     }
     Ok(())
-}
-
-/// `$start, $start+1, …`: `n` placeholders for an `IN (…)` list.
-fn marks(start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn value_rows(rows: usize, cols: usize) -> String {
-    let mut out = String::with_capacity(rows * cols * 5);
-    for r in 0..rows {
-        out.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 0..cols {
-            if c > 0 {
-                out.push_str(", ");
-            }
-            out.push('$');
-            out.push_str(&(r * cols + c + 1).to_string());
-        }
-        out.push(')');
-    }
-    out
 }
 
 /// A subscribed citizen with a usable contact: (citizen id, topic, channel).
@@ -835,6 +812,7 @@ async fn upsert_observations(
                 rules_day = NULL",
             value_rows(chunk.len(), 12)
         );
+        let sql = positional(sql, on_sqlite(tx));
         let mut q = sqlx::query(&sql);
         for w in chunk {
             q = q
@@ -873,6 +851,7 @@ async fn insert_events(
              VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
             value_rows(chunk.len(), 8)
         );
+        let sql = positional(sql, on_sqlite(tx));
         let mut q = sqlx::query(&sql);
         for e in chunk {
             q = q
@@ -912,6 +891,7 @@ async fn insert_events(
                                AND k.suppressed_at IS NULL)",
                 marks(2, people.len())
             );
+            let sql = positional(sql, on_sqlite(tx));
             let mut q = sqlx::query(&sql).bind(tenant);
             for p in &people {
                 q = q.bind(*p);
@@ -950,6 +930,7 @@ async fn insert_events(
                  VALUES {} ON CONFLICT (dedupe_key) DO NOTHING",
                 value_rows(part.len(), 13)
             );
+            let sql = positional(sql, on_sqlite(tx));
             let mut q = sqlx::query(&sql);
             for (key, e, citizen, channel) in part {
                 q = q

@@ -187,6 +187,7 @@ impl Store {
              RETURNING id, event_id, tenant_id, citizen_id, channel, kind, attempts, expires_at, dry_run,
                 next_attempt_at"
         );
+        let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
         let rows = sqlx::query(&sql)
             .bind(lease_until)
             .bind(now)
@@ -256,6 +257,7 @@ impl Store {
                    AND outbox.attempts = v.column10",
                 value_rows(chunk.len(), 11)
             );
+            let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
             let mut q = sqlx::query(&sql);
             for f in chunk {
                 let sent = matches!(f.finish.state, AlertState::Sent);
@@ -280,6 +282,7 @@ impl Store {
                         finished_at, outcome, detail) VALUES {}",
                     value_rows(counted.len(), 7)
                 );
+                let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
                 let mut q = sqlx::query(&sql);
                 for f in &counted {
                     q = q
@@ -303,6 +306,7 @@ impl Store {
                      VALUES {} ON CONFLICT (provider, ref) DO NOTHING",
                     value_rows(part.len(), 5)
                 );
+                let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
                 let mut q = sqlx::query(&sql);
                 for (id, (provider, r)) in part {
                     q = q.bind(*id).bind(provider).bind(r).bind("sent").bind(now);
@@ -499,6 +503,7 @@ impl Store {
                 "SELECT id, source_id, kind, record_key, payload FROM events WHERE id IN ({})",
                 marks(1, chunk.len())
             );
+            let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
             let mut q = sqlx::query_as::<_, EventRow>(&sql);
             for id in chunk {
                 q = q.bind(id);
@@ -546,6 +551,7 @@ impl Store {
                  ORDER BY k.created_at, k.id",
                 marks(1, chunk.len())
             );
+            let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
             let mut q = sqlx::query_as::<_, RecipientRow>(&sql);
             for c in chunk {
                 q = q.bind(*c);
@@ -620,6 +626,7 @@ impl Store {
                    AND outbox.attempts = v.column2",
                 value_rows(chunk.len(), 2)
             );
+            let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
             let mut q = sqlx::query(&sql);
             for a in chunk {
                 q = q.bind(&a.id).bind(a.attempts);

@@ -189,6 +189,7 @@ impl Store {
                    AND record_key IN ({})",
                 super::marks(4, chunk.len())
             );
+            let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
             let mut query = sqlx::query(&sql).bind(tenant).bind(source).bind(kind);
             for key in chunk {
                 query = query.bind(*key);

@@ -5,9 +5,8 @@
 //! transaction as the rest of the poll; a poll that fails or is rejected deletes them.
 //! Until then they are invisible: no page, rule, export or alert sees a staged row.
 
-use super::{
-    insert_events, value_rows, NewEvent, ObservationWrite, Result, Store, StoreError, BATCH,
-};
+use super::sql::value_rows;
+use super::{insert_events, NewEvent, ObservationWrite, Result, Store, StoreError, BATCH};
 use sqlx::Row;
 
 /// Events read back per statement when a staged poll is committed.
@@ -36,6 +35,7 @@ impl Store {
                  VALUES {}",
                 value_rows(chunk.len(), 12)
             );
+            let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
             let mut q = sqlx::query(&sql);
             for w in chunk {
                 q = q
@@ -61,6 +61,7 @@ impl Store {
                  VALUES {}",
                 value_rows(chunk.len(), 12)
             );
+            let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
             let mut q = sqlx::query(&sql);
             for (i, e) in chunk.iter().enumerate() {
                 q = q

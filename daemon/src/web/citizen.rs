@@ -43,7 +43,7 @@ const RESEND_AFTER_MS: i64 = 60 * 1000;
 const SENDS_PER_DAY: i64 = 5;
 const CONTACTS_MAX: usize = 10;
 /// Topics a citizen can choose, in the order shown.
-const TOPICS: &[&str] = &["receivables", "submissions", "documents", "reminders"];
+use crate::store::TOPICS;
 const CHANNELS: &[&str] = &["email", "sms"];
 
 pub fn routes() -> Router<CurrentApp> {
