@@ -236,6 +236,10 @@ impl Store {
                             "PRAGMA synchronous = NORMAL",
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA busy_timeout = 10000",
+                            // 32 MiB of pages per connection (the default is 2 MiB): a
+                            // large poll's transaction otherwise reads most pages back
+                            // through the write-ahead log's index.
+                            "PRAGMA cache_size = -32768",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
@@ -653,6 +657,24 @@ impl Store {
         };
         health.execute(&mut *tx).await?;
         tx.commit().await?;
+        if self.backend == Backend::Sqlite
+            && matches!(
+                commit,
+                Commit::Snapshot {
+                    staged: Some(_),
+                    ..
+                }
+            )
+        {
+            // A staged poll wrote its changes twice: fold the write-ahead log into the
+            // database and empty it, or every later read searches a log of gigabytes.
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await
+            {
+                tracing::debug!(error = %e, "checkpoint after a large poll");
+            }
+        }
         Ok(alerts)
     }
 
