@@ -250,10 +250,16 @@ impl Health {
     }
 }
 
-/// Whether a store error means the database is gone or only refuses writes.
+/// Whether a store error means the database is gone or only refuses writes. PostgreSQL
+/// going down answers its open connections with an error of its own (SQLSTATE class 57,
+/// "operator intervention", or 08, a connection exception): that is the database gone,
+/// and the admin API must not wait for it.
 pub fn classify(e: &StoreError) -> Trouble {
     match e {
-        StoreError::Db(sqlx::Error::Database(_)) => Trouble::Unwritable,
+        StoreError::Db(sqlx::Error::Database(db)) => match db.code() {
+            Some(code) if code.starts_with("57") || code.starts_with("08") => Trouble::Unreachable,
+            _ => Trouble::Unwritable,
+        },
         _ => Trouble::Unreachable,
     }
 }
