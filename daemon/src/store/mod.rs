@@ -813,6 +813,20 @@ fn reminder_day_wanted(e: &NewEvent, own: Option<&str>) -> bool {
 /// Rows per multi-row statement (well under both engines' parameter limits).
 const BATCH: usize = 200;
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds what an observation write says of its record, from `kind` to `data`, in the
+/// order both the observations and the staging table list those columns.
+fn bind_write<'q>(q: AnyQuery<'q>, w: &'q ObservationWrite) -> AnyQuery<'q> {
+    q.bind(w.kind)
+        .bind(&w.record_key)
+        .bind(&w.person_hash)
+        .bind(&w.content_hash)
+        .bind(w.version.clone())
+        .bind(&w.status)
+        .bind(&w.data)
+}
+
 /// Inserts or replaces observations, a batch per statement. Runs inside the caller's
 /// transaction.
 async fn upsert_observations(
@@ -837,16 +851,7 @@ async fn upsert_observations(
         let sql = positional(sql, on_sqlite(tx));
         let mut q = sqlx::query(&sql);
         for w in chunk {
-            q = q
-                .bind(tenant)
-                .bind(source)
-                .bind(w.kind)
-                .bind(&w.record_key)
-                .bind(&w.person_hash)
-                .bind(&w.content_hash)
-                .bind(w.version.clone())
-                .bind(&w.status)
-                .bind(&w.data)
+            q = bind_write(q.bind(tenant).bind(source), w)
                 .bind(now)
                 .bind(now)
                 .bind(w.due_next.clone());

@@ -38,17 +38,7 @@ impl Store {
             let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
             let mut q = sqlx::query(&sql);
             for w in chunk {
-                q = q
-                    .bind(poll_id)
-                    .bind(tenant)
-                    .bind(source)
-                    .bind(w.kind)
-                    .bind(&w.record_key)
-                    .bind(&w.person_hash)
-                    .bind(&w.content_hash)
-                    .bind(w.version.clone())
-                    .bind(&w.status)
-                    .bind(&w.data)
+                q = super::bind_write(q.bind(poll_id).bind(tenant).bind(source), w)
                     .bind(w.due_next.clone())
                     .bind(now);
             }
