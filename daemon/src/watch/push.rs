@@ -6,7 +6,8 @@
 use crate::app::App;
 use crate::config::{SourceConfig, SourceKind, TenantConfig};
 use crate::store::{Commit, StoreError};
-use crate::watch::poll::{Diff, Old, Watched};
+use crate::watch::diff::{Diff, Old};
+use crate::watch::poll::Watched;
 use hlidac_adapters::Record;
 use std::collections::HashSet;
 
