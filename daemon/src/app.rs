@@ -37,7 +37,7 @@ pub struct App {
     /// Messages a second per channel.
     pub limits: Limits,
     pub templates: Templates,
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
     pub heartbeats: Heartbeats,
     /// The database's and the SMTP relay's state, kept across reloads.
     pub health: Arc<crate::ops::health::Health>,
@@ -157,6 +157,16 @@ impl App {
         )
         .await
         .context("while setting up eID login ([identity])")?;
+        let health: Arc<crate::ops::health::Health> =
+            running.map(|a| a.health.clone()).unwrap_or_default();
+        // Counters run on across a reload, as the health does.
+        let metrics = match running {
+            Some(a) => a.metrics.clone(),
+            None => Arc::new(Metrics::new(crate::ops::gauges::Gauges::new(
+                health.clone(),
+                clock.clone(),
+            ))),
+        };
         let now = clock.now_ms();
         for t in &config.tenants {
             store.upsert_tenant(&t.id, &t.name, now).await?;
@@ -173,9 +183,9 @@ impl App {
             sms,
             limits,
             templates,
-            metrics: Metrics::default(),
+            metrics,
             heartbeats: Heartbeats::default(),
-            health: running.map(|a| a.health.clone()).unwrap_or_default(),
+            health,
             instance: format!("{}-{}", std::process::id(), &crate::store::new_id()[..8]),
             admin_tokens,
             push_secrets,

@@ -34,6 +34,9 @@ pub mod store;
 pub mod watch;
 pub mod web;
 
+#[cfg(test)]
+mod layout;
+
 use anyhow::Context;
 use std::sync::Arc;
 use std::time::Duration;

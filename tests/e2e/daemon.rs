@@ -69,12 +69,13 @@ async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
         "hlidac_outbox_depth 0",
         "hlidac_outbox_oldest_pending_age_seconds 0",
         "hlidac_send_duration_seconds_count{channel=\"email\"} 4",
-        "hlidac_alert_latency_seconds_bucket{channel=\"email\",le=\"+Inf\"} 4",
+        "hlidac_alert_latency_seconds_bucket{le=\"+Inf\",channel=\"email\"} 4",
         "hlidac_source_quarantined{tenant=\"lhota\",source=\"agenda\"} 0",
         "hlidac_alerts_sent_within_10s_ratio{channel=\"email\"} 1",
     ] {
         assert!(metrics.contains(family), "{family} missing in:\n{metrics}");
     }
+    assert_metric_families(&metrics);
     let stopped = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -240,4 +241,100 @@ async fn a_second_run_on_the_same_sqlite_database_refuses_to_start_and_names_the
     );
     let _ = third.kill();
     let _ = third.wait();
+}
+
+/// `/metrics` read by the Prometheus client library's parser: every family has the type
+/// and unit an operator's dashboards rely on, and the values match what happened.
+fn assert_metric_families(text: &str) {
+    let families = parse_metrics(text);
+    let family = |name: &str| {
+        families
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("no family {name} in {families:?}"))
+    };
+    let value = |name: &str, sample: &str, labels: &[(&str, &str)]| {
+        family(name)
+            .samples
+            .iter()
+            .find(|(n, l, _)| {
+                n == sample
+                    && labels
+                        .iter()
+                        .all(|(k, v)| l.get(*k).map(String::as_str) == Some(v))
+            })
+            .map(|s| s.2)
+            .unwrap_or_else(|| panic!("no {sample}{labels:?} in {:?}", family(name)))
+    };
+    for (name, kind, unit) in [
+        ("hlidac_polls", "counter", ""),
+        ("hlidac_poll_duration_seconds", "histogram", "seconds"),
+        ("hlidac_alerts_finished", "counter", ""),
+        ("hlidac_send_duration_seconds", "histogram", "seconds"),
+        ("hlidac_alert_latency_seconds", "histogram", "seconds"),
+        ("hlidac_alerts_sent_within_10s_ratio", "gauge", ""),
+        ("hlidac_database_up", "gauge", ""),
+        ("hlidac_database_writable", "gauge", ""),
+        ("hlidac_smtp_up", "gauge", ""),
+        ("hlidac_alerts", "gauge", ""),
+        ("hlidac_outbox_depth", "gauge", ""),
+        ("hlidac_logins", "counter", ""),
+        (
+            "hlidac_outbox_oldest_pending_age_seconds",
+            "gauge",
+            "seconds",
+        ),
+        ("hlidac_source_failures", "counter", ""),
+        ("hlidac_source_consecutive_failures", "gauge", ""),
+        ("hlidac_source_quarantined", "gauge", ""),
+    ] {
+        let f = family(name);
+        assert_eq!((f.kind.as_str(), f.unit.as_str()), (kind, unit), "{name}");
+    }
+    let source = [("tenant", "lhota"), ("source", "agenda")];
+    assert!(
+        value(
+            "hlidac_polls",
+            "hlidac_polls_total",
+            &[source[0], source[1], ("outcome", "ok")]
+        ) >= 1.0
+    );
+    assert_eq!(
+        value(
+            "hlidac_source_failures",
+            "hlidac_source_failures_total",
+            &source
+        ),
+        0.0
+    );
+    let email = [("channel", "email")];
+    assert_eq!(
+        value(
+            "hlidac_alerts_finished",
+            "hlidac_alerts_finished_total",
+            &[email[0], ("state", "sent")]
+        ),
+        4.0
+    );
+    assert_eq!(
+        value(
+            "hlidac_alerts",
+            "hlidac_alerts",
+            &[email[0], ("state", "sent")]
+        ),
+        4.0
+    );
+    assert_eq!(
+        value(
+            "hlidac_alert_latency_seconds",
+            "hlidac_alert_latency_seconds_count",
+            &email
+        ),
+        4.0
+    );
+    assert_eq!(value("hlidac_database_up", "hlidac_database_up", &[]), 1.0);
+    assert_eq!(
+        value("hlidac_outbox_depth", "hlidac_outbox_depth", &[]),
+        0.0
+    );
 }

@@ -547,3 +547,44 @@ pub fn expect_mails(mails: &[Mail], expected: &[(&str, &str)]) -> Vec<Mail> {
     }
     out
 }
+
+/// One metric family as the Prometheus project's parser read it from `/metrics`.
+#[derive(Debug, serde::Deserialize)]
+pub struct MetricFamily {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub unit: String,
+    /// (sample name, labels, value)
+    pub samples: Vec<(String, std::collections::BTreeMap<String, String>, f64)>,
+}
+
+/// Parses `/metrics` text with the Prometheus client library's strict OpenMetrics parser
+/// (`tests/peers/metrics_parse.py`); panics with the parser's error on any bad line.
+pub fn parse_metrics(text: &str) -> Vec<MetricFamily> {
+    use std::io::Write;
+    let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut child = Command::new(python)
+        .arg(repo_root().join("tests/peers/metrics_parse.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("metrics_parse.py");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write metrics");
+    let out = child.wait_with_output().expect("metrics_parse.py");
+    assert!(
+        out.status.success(),
+        "the metrics do not parse: {}\n{text}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("metrics_parse.py output"))
+        .collect()
+}

@@ -287,7 +287,7 @@ async fn every_response_carries_the_security_headers() {
     assert_eq!(text.status, 200);
     assert!(text
         .header("content-type")
-        .is_some_and(|c| c.starts_with("text/plain")));
+        .is_some_and(|c| c.starts_with("application/openmetrics-text")));
     assert_secure("metrics", &text, false);
     assert_eq!(text.header("cache-control"), Some("no-store"));
     let health = get("/healthz", vec![]).await;

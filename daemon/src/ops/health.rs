@@ -9,7 +9,6 @@
 
 use crate::app::App;
 use crate::store::{LoginRow, SourceHealth, Store, StoreError};
-use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
@@ -217,36 +216,12 @@ impl Health {
         *self.sample.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), s));
     }
 
-    /// The troubles and the last sample of the database's gauges, as Prometheus text.
-    pub fn render(&self, out: &mut String, now_ms: i64) {
-        for (trouble, help) in [
-            (Trouble::Unreachable, "1 while the database answers."),
-            (
-                Trouble::Unwritable,
-                "1 while writes to the database succeed.",
-            ),
-            (Trouble::Smtp, "1 while the SMTP relay takes messages."),
-        ] {
-            let name = trouble.metric();
-            let _ = writeln!(out, "# HELP {name} {help}");
-            let _ = writeln!(out, "# TYPE {name} gauge");
-            let _ = writeln!(out, "{name} {}", u8::from(!self.is(trouble)));
-        }
-        let sample = self.sample.lock().unwrap_or_else(|p| p.into_inner());
-        let Some((at, s)) = sample.as_ref() else {
-            return;
-        };
-        gauge(
-            out,
-            "hlidac_database_sample_age_seconds",
-            "Age of the database gauges below (sampled in the background).",
-        );
-        let _ = writeln!(
-            out,
-            "hlidac_database_sample_age_seconds {:.1}",
-            at.elapsed().as_secs_f64()
-        );
-        s.render(out, now_ms);
+    /// The last sample of the database's gauges, and when it was read.
+    pub fn sample(&self) -> Option<(Instant, Sample)> {
+        self.sample
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
@@ -264,26 +239,6 @@ pub fn classify(e: &StoreError) -> Trouble {
     }
 }
 
-fn gauge(out: &mut String, name: &str, help: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}");
-    let _ = writeln!(out, "# TYPE {name} gauge");
-}
-
-/// A label value as Prometheus text needs it.
-fn label(v: &str) -> String {
-    v.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
-
-/// A per-source series: name, type, help, and its value from the source's health.
-type SourceGauge = (
-    &'static str,
-    &'static str,
-    &'static str,
-    fn(&SourceHealth) -> i64,
-);
-
 impl Sample {
     async fn read(store: &Store) -> Result<Sample, StoreError> {
         Ok(Sample {
@@ -292,84 +247,6 @@ impl Sample {
             logins: store.login_rows(None, 0, i64::MAX).await?,
             sources: store.list_sources().await?,
         })
-    }
-
-    fn render(&self, out: &mut String, now_ms: i64) {
-        gauge(
-            out,
-            "hlidac_alerts",
-            "Alerts in the outbox by channel and state.",
-        );
-        let mut depth = 0;
-        for (channel, state, n) in &self.counts {
-            let _ = writeln!(
-                out,
-                "hlidac_alerts{{channel=\"{}\",state=\"{}\"}} {n}",
-                label(channel),
-                label(state)
-            );
-            if state == "queued" || state == "sending" {
-                depth += n;
-            }
-        }
-        gauge(out, "hlidac_outbox_depth", "Alerts waiting to be sent.");
-        let _ = writeln!(out, "hlidac_outbox_depth {depth}");
-        let _ = writeln!(
-            out,
-            "# HELP hlidac_logins_total eID logins by identity provider and outcome."
-        );
-        let _ = writeln!(out, "# TYPE hlidac_logins_total counter");
-        for l in &self.logins {
-            let _ = writeln!(
-                out,
-                "hlidac_logins_total{{idp=\"{}\",outcome=\"{}\"}} {}",
-                label(&l.idp),
-                label(&l.outcome),
-                l.count
-            );
-        }
-        let age = self
-            .oldest_due
-            .map_or(0.0, |t| ((now_ms - t).max(0) as f64) / 1000.0);
-        gauge(
-            out,
-            "hlidac_outbox_oldest_pending_age_seconds",
-            "How long the oldest waiting alert has been due (since it first became due, across retries).",
-        );
-        let _ = writeln!(out, "hlidac_outbox_oldest_pending_age_seconds {age}");
-        let per_source: [SourceGauge; 3] = [
-            (
-                "hlidac_source_failures_total",
-                "counter",
-                "Failed polls per source since it was first seen.",
-                |h| h.total_failures,
-            ),
-            (
-                "hlidac_source_consecutive_failures",
-                "gauge",
-                "Failed polls in a row.",
-                |h| h.consecutive_failures,
-            ),
-            (
-                "hlidac_source_quarantined",
-                "gauge",
-                "1 while a source's last poll was rejected as suspicious.",
-                |h| i64::from(h.state == "quarantined"),
-            ),
-        ];
-        for (name, kind, help, value) in per_source {
-            let _ = writeln!(out, "# HELP {name} {help}");
-            let _ = writeln!(out, "# TYPE {name} {kind}");
-            for (t, s, h) in &self.sources {
-                let _ = writeln!(
-                    out,
-                    "{name}{{tenant=\"{}\",source=\"{}\"}} {}",
-                    label(t),
-                    label(s),
-                    value(h)
-                );
-            }
-        }
     }
 }
 

@@ -1,81 +1,168 @@
-//! In-process counters, rendered with the database's gauges as Prometheus text.
+//! The daemon's metrics on the `prometheus-client` crate: a registry of typed families
+//! (counters and histograms the poller and the dispatcher update as they work) and the
+//! collector of [`super::gauges`], which adds the health and the database's gauges as last
+//! sampled. `/metrics` serves [`Metrics::encode`] (OpenMetrics text).
 
-use std::collections::BTreeMap;
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::{Registry, Unit};
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
-
-#[derive(Debug, Default)]
-pub struct Metrics {
-    inner: Mutex<Inner>,
-}
-
-#[derive(Debug, Default)]
-struct Inner {
-    /// (tenant, source, outcome) → polls
-    polls: BTreeMap<(String, String, &'static str), u64>,
-    /// (tenant, source) → (seconds summed, count)
-    poll_seconds: BTreeMap<(String, String), (f64, u64)>,
-    /// (channel, state) → alerts finished
-    alerts: BTreeMap<(String, String), u64>,
-    /// channel → time spent in one send attempt
-    send_seconds: BTreeMap<String, Histogram>,
-    /// channel → time from an alert becoming due to its acceptance by the server
-    due_to_sent_seconds: BTreeMap<String, Histogram>,
-}
 
 /// Upper bounds of the latency histograms, in seconds.
 const BUCKETS: [f64; 11] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0];
 
-#[derive(Debug, Default, Clone)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum: f64,
-    count: u64,
-}
+/// The content type of [`Metrics::encode`].
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-impl Histogram {
-    fn observe(&mut self, secs: f64) {
-        for (i, le) in BUCKETS.iter().enumerate() {
-            if secs <= *le {
-                self.counts[i] += 1;
+/// A label value from configuration or the database, escaped as the text format needs
+/// (`\`, `"` and line feeds): the encoder writes label values as they are.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl EncodeLabelValue for Text {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
+        for c in self.0.chars() {
+            match c {
+                '\\' => encoder.write_str("\\\\")?,
+                '"' => encoder.write_str("\\\"")?,
+                '\n' => encoder.write_str("\\n")?,
+                c => encoder.write_char(c)?,
             }
         }
-        self.sum += secs;
-        self.count += 1;
+        Ok(())
     }
+}
 
-    fn render(&self, out: &mut String, name: &str, labels: &str) {
-        for (i, le) in BUCKETS.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "{name}_bucket{{{labels},le=\"{le}\"}} {}",
-                self.counts[i]
-            );
-        }
-        let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {}", self.count);
-        let _ = writeln!(out, "{name}_sum{{{labels}}} {}", self.sum);
-        let _ = writeln!(out, "{name}_count{{{labels}}} {}", self.count);
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text(s.to_string())
     }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PollLabels {
+    tenant: Text,
+    source: Text,
+    outcome: Text,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SourceLabels {
+    tenant: Text,
+    source: Text,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AlertLabels {
+    channel: Text,
+    state: Text,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ChannelLabels {
+    channel: Text,
+}
+
+type Histograms<L> = Family<L, Histogram, fn() -> Histogram>;
+
+fn histogram() -> Histogram {
+    Histogram::new(BUCKETS)
+}
+
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    polls: Family<PollLabels, Counter>,
+    poll_seconds: Histograms<SourceLabels>,
+    alerts: Family<AlertLabels, Counter>,
+    send_seconds: Histograms<ChannelLabels>,
+    latency: Histograms<ChannelLabels>,
+    /// Sent alerts per channel, and those accepted within 10 s of becoming due: the
+    /// ratio gauge is set from them.
+    sent: Family<ChannelLabels, Counter>,
+    sent_within_10s: Family<ChannelLabels, Counter>,
+    within_10s_ratio: Family<ChannelLabels, Gauge<f64, AtomicU64>>,
 }
 
 impl Metrics {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    /// The families, registered with `gauges` (the collector of what is not counted
+    /// here).
+    pub fn new(gauges: super::gauges::Gauges) -> Metrics {
+        let mut registry = Registry::default();
+        let polls = Family::<PollLabels, Counter>::default();
+        registry.register(
+            "hlidac_polls",
+            "Polls per source and outcome",
+            polls.clone(),
+        );
+        let poll_seconds = Histograms::<SourceLabels>::new_with_constructor(histogram);
+        registry.register_with_unit(
+            "hlidac_poll_duration",
+            "Time spent polling",
+            Unit::Seconds,
+            poll_seconds.clone(),
+        );
+        let alerts = Family::<AlertLabels, Counter>::default();
+        registry.register(
+            "hlidac_alerts_finished",
+            "Alert attempts by channel and resulting state",
+            alerts.clone(),
+        );
+        let send_seconds = Histograms::<ChannelLabels>::new_with_constructor(histogram);
+        registry.register_with_unit(
+            "hlidac_send_duration",
+            "One send attempt, by channel",
+            Unit::Seconds,
+            send_seconds.clone(),
+        );
+        let latency = Histograms::<ChannelLabels>::new_with_constructor(histogram);
+        registry.register_with_unit(
+            "hlidac_alert_latency",
+            "From an alert becoming due to its acceptance by the server",
+            Unit::Seconds,
+            latency.clone(),
+        );
+        let within_10s_ratio = Family::<ChannelLabels, Gauge<f64, AtomicU64>>::default();
+        // A ratio with no unit suffix: the name is kept from before the registry.
+        registry.register(
+            "hlidac_alerts_sent_within_10s_ratio",
+            "Share of sent alerts accepted within 10 s of becoming due",
+            within_10s_ratio.clone(),
+        );
+        registry.register_collector(Box::new(gauges));
+        Metrics {
+            registry,
+            polls,
+            poll_seconds,
+            alerts,
+            send_seconds,
+            latency,
+            sent: Family::default(),
+            sent_within_10s: Family::default(),
+            within_10s_ratio,
+        }
     }
 
     pub fn observe_poll(&self, tenant: &str, source: &str, took: Duration, ok: bool) {
-        let mut m = self.lock();
         let outcome = if ok { "ok" } else { "error" };
-        *m.polls
-            .entry((tenant.into(), source.into(), outcome))
-            .or_default() += 1;
-        let e = m
-            .poll_seconds
-            .entry((tenant.into(), source.into()))
-            .or_default();
-        e.0 += took.as_secs_f64();
-        e.1 += 1;
+        self.polls
+            .get_or_create(&PollLabels {
+                tenant: tenant.into(),
+                source: source.into(),
+                outcome: outcome.into(),
+            })
+            .inc();
+        self.poll_seconds
+            .get_or_create(&SourceLabels {
+                tenant: tenant.into(),
+                source: source.into(),
+            })
+            .observe(took.as_secs_f64());
     }
 
     /// One attempt ended in `state` after `took`; `due_for` is how long the alert had
@@ -87,110 +174,85 @@ impl Metrics {
         took: Duration,
         due_for: Option<Duration>,
     ) {
-        let mut m = self.lock();
-        *m.alerts.entry((channel.into(), state.into())).or_default() += 1;
-        m.send_seconds
-            .entry(channel.into())
-            .or_default()
+        self.alerts
+            .get_or_create(&AlertLabels {
+                channel: channel.into(),
+                state: state.into(),
+            })
+            .inc();
+        let c = ChannelLabels {
+            channel: channel.into(),
+        };
+        self.send_seconds
+            .get_or_create(&c)
             .observe(took.as_secs_f64());
         if let Some(d) = due_for {
-            m.due_to_sent_seconds
-                .entry(channel.into())
-                .or_default()
-                .observe(d.as_secs_f64());
+            self.latency.get_or_create(&c).observe(d.as_secs_f64());
+            let sent = self.sent.get_or_create(&c).inc() + 1;
+            let within = if d <= Duration::from_secs(10) {
+                self.sent_within_10s.get_or_create(&c).inc() + 1
+            } else {
+                self.sent_within_10s.get_or_create(&c).get()
+            };
+            self.within_10s_ratio
+                .get_or_create(&c)
+                .set(within as f64 / sent as f64);
         }
     }
 
     /// Polls that ended with `outcome` ("ok" or "error") for one source.
     pub fn polls(&self, tenant: &str, source: &str, outcome: &str) -> u64 {
-        self.lock()
-            .polls
-            .iter()
-            .filter(|((t, s, o), _)| t == tenant && s == source && *o == outcome)
-            .map(|(_, n)| *n)
-            .sum()
+        self.polls
+            .get(&PollLabels {
+                tenant: tenant.into(),
+                source: source.into(),
+                outcome: outcome.into(),
+            })
+            .map_or(0, |c| c.get())
     }
 
-    /// The counters in Prometheus text format.
-    pub fn render(&self, out: &mut String) {
-        let m = self.lock();
-        let _ = writeln!(
-            out,
-            "# HELP hlidac_polls_total Polls per source and outcome."
-        );
-        let _ = writeln!(out, "# TYPE hlidac_polls_total counter");
-        for ((t, s, o), n) in &m.polls {
-            let _ = writeln!(
-                out,
-                "hlidac_polls_total{{tenant=\"{t}\",source=\"{s}\",outcome=\"{o}\"}} {n}"
-            );
+    /// Everything, in the OpenMetrics text format.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
+            tracing::error!(error = %e, "metrics could not be encoded");
         }
-        let _ = writeln!(
-            out,
-            "# HELP hlidac_poll_duration_seconds Time spent polling."
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_values_are_escaped() {
+        let m = Metrics::new(super::super::gauges::Gauges::detached());
+        m.observe_poll("a\"b", "c\\d\ne", Duration::from_millis(5), true);
+        let text = m.encode();
+        assert!(
+            text.contains(r#"hlidac_polls_total{tenant="a\"b",source="c\\d\ne",outcome="ok"} 1"#),
+            "{text}"
         );
-        let _ = writeln!(out, "# TYPE hlidac_poll_duration_seconds summary");
-        for ((t, s), (sum, count)) in &m.poll_seconds {
-            let _ = writeln!(
-                out,
-                "hlidac_poll_duration_seconds_sum{{tenant=\"{t}\",source=\"{s}\"}} {sum}"
-            );
-            let _ = writeln!(
-                out,
-                "hlidac_poll_duration_seconds_count{{tenant=\"{t}\",source=\"{s}\"}} {count}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP hlidac_alerts_finished_total Alert attempts by channel and resulting state."
+        assert_eq!(m.polls("a\"b", "c\\d\ne", "ok"), 1);
+        assert!(text.ends_with("# EOF\n"), "{text}");
+    }
+
+    #[test]
+    fn the_ratio_counts_alerts_sent_within_ten_seconds() {
+        let m = Metrics::new(super::super::gauges::Gauges::detached());
+        let ms = Duration::from_millis;
+        m.alert_finished("email", "sent", ms(10), Some(ms(900)));
+        m.alert_finished("email", "sent", ms(10), Some(ms(20_000)));
+        m.alert_finished("email", "failed", ms(10), None);
+        let text = m.encode();
+        assert!(
+            text.contains("hlidac_alerts_sent_within_10s_ratio{channel=\"email\"} 0.5"),
+            "{text}"
         );
-        let _ = writeln!(out, "# TYPE hlidac_alerts_finished_total counter");
-        for ((c, s), n) in &m.alerts {
-            let _ = writeln!(
-                out,
-                "hlidac_alerts_finished_total{{channel=\"{c}\",state=\"{s}\"}} {n}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP hlidac_send_duration_seconds One send attempt, by channel."
+        assert!(
+            text.contains("hlidac_send_duration_seconds_count{channel=\"email\"} 3"),
+            "{text}"
         );
-        let _ = writeln!(out, "# TYPE hlidac_send_duration_seconds histogram");
-        for (c, h) in &m.send_seconds {
-            h.render(
-                out,
-                "hlidac_send_duration_seconds",
-                &format!("channel=\"{c}\""),
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP hlidac_alert_latency_seconds From an alert becoming due to its acceptance by the server."
-        );
-        let _ = writeln!(out, "# TYPE hlidac_alert_latency_seconds histogram");
-        for (c, h) in &m.due_to_sent_seconds {
-            h.render(
-                out,
-                "hlidac_alert_latency_seconds",
-                &format!("channel=\"{c}\""),
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP hlidac_alerts_sent_within_10s_ratio Share of sent alerts accepted within 10 s of becoming due."
-        );
-        let _ = writeln!(out, "# TYPE hlidac_alerts_sent_within_10s_ratio gauge");
-        let ten = BUCKETS.iter().position(|le| *le == 10.0).unwrap_or(0);
-        for (c, h) in &m.due_to_sent_seconds {
-            let ratio = if h.count == 0 {
-                1.0
-            } else {
-                h.counts[ten] as f64 / h.count as f64
-            };
-            let _ = writeln!(
-                out,
-                "hlidac_alerts_sent_within_10s_ratio{{channel=\"{c}\"}} {ratio}"
-            );
-        }
     }
 }

@@ -4,6 +4,7 @@
 //! a bounded wait for in-flight work. It must never leave a worker loop with no way to stop.
 
 pub mod admin;
+pub mod gauges;
 pub mod health;
 pub mod logfmt;
 pub mod metrics;

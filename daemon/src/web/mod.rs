@@ -102,14 +102,11 @@ async fn readyz(State(current): State<CurrentApp>) -> impl IntoResponse {
 /// database.
 async fn metrics(State(current): State<CurrentApp>) -> impl IntoResponse {
     let app = current.borrow().clone();
-    let mut out = String::new();
-    app.metrics.render(&mut out);
-    app.health.render(&mut out, app.clock.now_ms());
     (
         [(
             axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4",
+            crate::ops::metrics::CONTENT_TYPE,
         )],
-        out,
+        app.metrics.encode(),
     )
 }
