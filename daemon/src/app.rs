@@ -40,7 +40,7 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     pub heartbeats: Heartbeats,
     /// The database's and the SMTP relay's state, kept across reloads.
-    pub health: Arc<crate::ops::health::Health>,
+    pub health: Arc<crate::health::Health>,
     /// This process among the instances sharing the database (for tick claims).
     pub instance: String,
     /// (name, role, SHA-256 of the token) of each admin token.
@@ -157,7 +157,7 @@ impl App {
         )
         .await
         .context("while setting up eID login ([identity])")?;
-        let health: Arc<crate::ops::health::Health> =
+        let health: Arc<crate::health::Health> =
             running.map(|a| a.health.clone()).unwrap_or_default();
         // Counters run on across a reload, as the health does.
         let metrics = match running {

@@ -32,10 +32,7 @@ const BACK_EDGES: &[(&str, &str)] = &[
     ("config", "notify"),
     ("identity", "app"),
     ("notify", "app"),
-    ("notify", "ops"),
-    ("notify", "web"),
     ("ops", "app"),
-    ("store", "watch"),
     ("watch", "app"),
 ];
 
@@ -139,7 +136,13 @@ fn import_graph() -> BTreeMap<String, BTreeSet<String>> {
             .split("#[cfg(test)]\nmod tests {")
             .next()
             .unwrap_or(&text);
-        for to in crate_imports(code) {
+        // Doc links name a module without depending on it.
+        let code: String = code
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for to in crate_imports(&code) {
             if to != from && modules.contains(&to) {
                 graph.entry(from.clone()).or_default().insert(to);
             }

@@ -26,6 +26,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod health;
 pub mod i18n;
 pub mod identity;
 pub mod notify;
@@ -207,7 +208,7 @@ fn spawn_workers(app: &Arc<App>, stop: &CancellationToken) -> Workers {
     ));
     tasks.push((
         "health".into(),
-        tokio::spawn(ops::health::run_probe(app.clone(), stop.clone())),
+        tokio::spawn(ops::probe::run_probe(app.clone(), stop.clone())),
     ));
     tasks.push((
         "rules".into(),

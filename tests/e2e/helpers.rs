@@ -378,7 +378,7 @@ impl TestApp {
         let (_tx, rx) = tokio::sync::watch::channel(self.app.clone());
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         // As in `hlidac run`: the probe keeps the health and the gauges /metrics shows.
-        tokio::spawn(hlidac::ops::health::run_probe(
+        tokio::spawn(hlidac::ops::probe::run_probe(
             self.app.clone(),
             tokio_util::sync::CancellationToken::new(),
         ));

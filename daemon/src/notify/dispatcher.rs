@@ -12,9 +12,9 @@
 //! alert's id, so a duplicate after a crash is recognisable.
 
 use crate::app::App;
+use crate::health::Trouble;
 use crate::notify::render::{prepare_batch, Outgoing};
 use crate::notify::SendError;
-use crate::ops::health::Trouble;
 use crate::store::{AlertState, ClaimedAlert, Finish, Finished, StoreError};
 use futures::StreamExt;
 use rand::Rng;

@@ -14,6 +14,7 @@ pub mod smpp;
 pub mod sms;
 pub mod sms_http;
 pub mod templates;
+pub mod unsubscribe;
 
 pub use dispatcher::{dispatch_pending, dispatch_pending_until, DispatchReport};
 pub use email::{Mailer, SendError};

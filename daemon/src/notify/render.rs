@@ -163,7 +163,7 @@ fn template_context(app: &App, alert: &ClaimedAlert, tenant: &TenantConfig) -> s
 }
 
 fn unsubscribe_url(app: &App, citizen: &str, topic: Option<&str>) -> String {
-    let token = crate::web::unsubscribe::token(&app.crypto, citizen, topic);
+    let token = super::unsubscribe::token(&app.crypto, citizen, topic);
     format!("{}/unsubscribe/{token}", app.config.web.public_url())
 }
 

@@ -2,9 +2,9 @@
 //! database and the SMTP relay are up (from [`Health`]), and the database's gauges as the
 //! probe last sampled them. It reads only memory, so a scrape never waits on the database.
 
-use super::health::{Health, Sample, Trouble};
 use super::metrics::Text;
 use crate::clock::Clock;
+use crate::health::{Health, Sample, Trouble};
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
 use prometheus_client::metrics::counter::ConstCounter;

@@ -5,9 +5,9 @@
 
 pub mod admin;
 pub mod gauges;
-pub mod health;
 pub mod logfmt;
 pub mod metrics;
+pub mod probe;
 pub mod systemd;
 
 use tokio_util::sync::CancellationToken;

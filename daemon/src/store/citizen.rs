@@ -6,6 +6,22 @@
 use super::{new_id, Result, Store};
 use sqlx::Row;
 
+/// A citizen's own reminder days ("14,3,0"): at most six, each 0 to 90 days, no repeats.
+pub fn parse_offsets(text: &str) -> Option<Vec<u32>> {
+    let mut list = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let n: u32 = part.parse().ok().filter(|n| *n <= 90)?;
+        if list.contains(&n) {
+            return None;
+        }
+        list.push(n);
+    }
+    (!list.is_empty() && list.len() <= 6).then(|| {
+        list.sort_unstable_by(|a, b| b.cmp(a));
+        list
+    })
+}
+
 /// A citizen as the pages see them.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CitizenInfo {

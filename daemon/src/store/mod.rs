@@ -25,7 +25,9 @@ mod twins;
 pub use identity::{DocumentIn, DocumentRow, FlowRow, LinkIn, NewSession, SessionRow};
 
 pub use admin::*;
-pub use citizen::{AlertRow, Challenge, CitizenInfo, ContactRow, ReminderRow, SettingsIn};
+pub use citizen::{
+    parse_offsets, AlertRow, Challenge, CitizenInfo, ContactRow, ReminderRow, SettingsIn,
+};
 pub use priors::*;
 pub use tracking::*;
 
@@ -802,7 +804,7 @@ fn reminder_day_wanted(e: &NewEvent, own: Option<&str>) -> bool {
     let Some(day) = e.payload.get("offset").and_then(|o| o.as_u64()) else {
         return true;
     };
-    match own.and_then(crate::watch::rules::parse_offsets) {
+    match own.and_then(crate::store::parse_offsets) {
         Some(list) => list.contains(&(day as u32)),
         None => e.payload["tenant_offsets"]
             .as_array()

@@ -9,7 +9,7 @@
 
 use crate::app::App;
 use crate::config::TenantConfig;
-use crate::store::{stable_id, NewEvent, Observation, StoreError};
+use crate::store::{parse_offsets, stable_id, NewEvent, Observation, StoreError};
 use chrono::{Days, NaiveDate, TimeZone};
 use hlidac_adapters::Receivable;
 
@@ -314,22 +314,6 @@ fn reminder_offset(
                 .is_some_and(|d| d > first_seen)
         })
         .min()
-}
-
-/// A citizen's own reminder days ("14,3,0"): at most six, each 0 to 90 days, no repeats.
-pub fn parse_offsets(text: &str) -> Option<Vec<u32>> {
-    let mut list = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let n: u32 = part.parse().ok().filter(|n| *n <= 90)?;
-        if list.contains(&n) {
-            return None;
-        }
-        list.push(n);
-    }
-    (!list.is_empty() && list.len() <= 6).then(|| {
-        list.sort_unstable_by(|a, b| b.cmp(a));
-        list
-    })
 }
 
 /// The end of `date` in the tenant's time zone: an alert about that day is useless after.

@@ -90,7 +90,7 @@ macro_rules! with_admin {
                 "unauthorized",
                 "a valid admin bearer token is required",
             ),
-            Some(_) if app.health.is(crate::ops::health::Trouble::Unreachable) => unavailable(),
+            Some(_) if app.health.is(crate::health::Trouble::Unreachable) => unavailable(),
             Some(c) => {
                 let $admin = Admin {
                     app: &app,

@@ -652,7 +652,7 @@ async fn settings_save(
     let offsets = if offsets_text.is_empty() {
         None
     } else {
-        match crate::watch::rules::parse_offsets(offsets_text) {
+        match crate::store::parse_offsets(offsets_text) {
             Some(list) => Some(
                 list.iter()
                     .map(u32::to_string)

@@ -92,7 +92,7 @@ async fn readyz(State(current): State<CurrentApp>) -> impl IntoResponse {
     {
         return unavailable("the dispatcher makes no progress while alerts wait");
     }
-    match tokio::time::timeout(crate::ops::health::PROBE_TIMEOUT, app.store.ping()).await {
+    match tokio::time::timeout(crate::health::PROBE_TIMEOUT, app.store.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ok\n".to_string()),
         _ => unavailable("database unreachable"),
     }

@@ -2,23 +2,18 @@
 //! database answers and takes writes, whether the SMTP relay takes messages, and the last
 //! sample of the database's gauges for `/metrics`.
 //!
-//! What comes in: outcomes reported by the probe task ([`run_probe`]), the dispatcher's
-//! recorder and its senders. What goes out: readiness, gauges, and a notice when a trouble
-//! starts and when it ends (one log line each, and the operator e-mail where configured).
+//! What comes in: outcomes reported by the probe task ([`crate::ops::probe`]), the
+//! dispatcher's recorder and its senders. What goes out: readiness, the state behind the
+//! gauges, and a notice when a trouble starts and when it ends (one log line each; the
+//! probe e-mails the operator).
 //! It must never block: every reader gets the last known state at once.
 
-use crate::app::App;
 use crate::store::{LoginRow, SourceHealth, Store, StoreError};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use tokio_util::sync::CancellationToken;
 
-/// How often the probe asks the database whether it answers.
-const PROBE_EVERY: Duration = Duration::from_secs(1);
 /// How long one probe or one readiness check may wait for the database.
 pub const PROBE_TIMEOUT: Duration = Duration::from_millis(900);
-/// How often the gauges are sampled from the database.
-const SAMPLE_EVERY: Duration = Duration::from_secs(5);
 /// Temporary SMTP failures in a row (no success between) that make the relay "failing".
 const SMTP_FAILURES: u32 = 3;
 
@@ -34,7 +29,7 @@ pub enum Trouble {
 }
 
 impl Trouble {
-    fn begins(self) -> &'static str {
+    pub fn begins(self) -> &'static str {
         match self {
             Trouble::Unreachable => {
                 "database unreachable: polls, reminders and sending wait until it answers"
@@ -46,7 +41,7 @@ impl Trouble {
         }
     }
 
-    fn ends(self) -> &'static str {
+    pub fn ends(self) -> &'static str {
         match self {
             Trouble::Unreachable => "database answers again",
             Trouble::Unwritable => "database writes succeed again",
@@ -199,7 +194,7 @@ impl Health {
             .push(n);
     }
 
-    fn take_notices(&self) -> Vec<Notice> {
+    pub fn take_notices(&self) -> Vec<Notice> {
         std::mem::take(&mut *self.notices.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
@@ -212,7 +207,7 @@ impl Health {
             .is_some_and(|t| now_ms - t > limit.as_millis() as i64)
     }
 
-    fn set_sample(&self, s: Sample) {
+    pub fn set_sample(&self, s: Sample) {
         *self.sample.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), s));
     }
 
@@ -240,76 +235,12 @@ pub fn classify(e: &StoreError) -> Trouble {
 }
 
 impl Sample {
-    async fn read(store: &Store) -> Result<Sample, StoreError> {
+    pub async fn read(store: &Store) -> Result<Sample, StoreError> {
         Ok(Sample {
             counts: store.alert_counts_by_channel().await?,
             oldest_due: store.oldest_pending_due().await?,
             logins: store.login_rows(None, 0, i64::MAX).await?,
             sources: store.list_sources().await?,
         })
-    }
-}
-
-/// Asks the database every second whether it answers (within [`PROBE_TIMEOUT`]), samples
-/// its gauges every few seconds, and e-mails the operator each notice.
-pub async fn run_probe(app: std::sync::Arc<App>, stop: CancellationToken) {
-    let mut last_sample: Option<Instant> = None;
-    loop {
-        match tokio::time::timeout(PROBE_TIMEOUT, app.store.ping()).await {
-            Ok(Ok(())) => app.health.ok(Trouble::Unreachable),
-            Ok(Err(e)) => app.health.failed(Trouble::Unreachable, &e.to_string()),
-            Err(_) => app.health.failed(
-                Trouble::Unreachable,
-                &format!("no answer within {} ms", PROBE_TIMEOUT.as_millis()),
-            ),
-        }
-        if !app.health.is(Trouble::Unreachable)
-            && last_sample.is_none_or(|t| t.elapsed() >= SAMPLE_EVERY)
-        {
-            if let Ok(Ok(s)) = tokio::time::timeout(SAMPLE_EVERY, Sample::read(&app.store)).await {
-                app.health.set_sample(s);
-                last_sample = Some(Instant::now());
-            }
-        }
-        for n in app.health.take_notices() {
-            tell_operator(&app, &n).await;
-        }
-        tokio::select! {
-            _ = stop.cancelled() => return,
-            _ = tokio::time::sleep(PROBE_EVERY) => {}
-        }
-    }
-}
-
-/// E-mails the operator (`watch.operator_email`) that a trouble began or ended.
-async fn tell_operator(app: &App, n: &Notice) {
-    if n.trouble == Trouble::Smtp && n.lasted.is_none() {
-        return; // it would go through the relay that is failing
-    }
-    let (subject, body) = match n.lasted {
-        None => (
-            format!("hlidac: {}", n.trouble.begins()),
-            format!(
-                "{}.\n\nDetail: {}\n\nReadiness (/readyz) answers 503 while this lasts; the \
-                 metric {} is 0. Another e-mail follows when it is over.\n",
-                n.trouble.begins(),
-                n.detail,
-                n.trouble.metric()
-            ),
-        ),
-        Some(lasted) => (
-            format!("hlidac: {}", n.trouble.ends()),
-            format!(
-                "{} after {} s. Waiting alerts go out now.\n",
-                n.trouble.ends(),
-                lasted.as_secs()
-            ),
-        ),
-    };
-    let Some(from) = app.config.tenants.first().map(|t| t.sender.email.clone()) else {
-        return;
-    };
-    if let Err(e) = crate::notify::email::to_operator(app, &from, &subject, &body).await {
-        tracing::error!(error = %e, "could not e-mail the operator");
     }
 }
