@@ -20,7 +20,6 @@ const LONG_FILES: &[&str] = &[
     "daemon/src/notify/smpp.rs",
     "daemon/src/store/mod.rs",
     "daemon/src/watch/poll.rs",
-    "daemon/src/web/citizen.rs",
 ];
 
 /// Files other than `app.rs` that still add to `impl App`.

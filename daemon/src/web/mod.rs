@@ -5,8 +5,8 @@
 //!
 //! What comes in: HTTP requests. What goes out: status, never personal data.
 
+pub mod account;
 pub mod admin;
-pub mod citizen;
 pub mod ingest;
 pub mod layers;
 pub mod login;
@@ -41,7 +41,7 @@ pub fn router(app: CurrentApp) -> Router {
         .merge(layers::limit_in_handler(login::acs_routes()))
         .merge(layers::body_limit(login::slo_routes(), layers::SAML_BYTES))
         .merge(layers::body_limit(login::routes(), layers::FORM_BYTES))
-        .merge(layers::body_limit(citizen::routes(), layers::FORM_BYTES));
+        .merge(layers::body_limit(account::routes(), layers::FORM_BYTES));
     let ops = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -221,15 +221,15 @@ mod tests {
                 }
             }
         }
-        for f in [
-            "src/web/citizen.rs",
-            "src/web/login.rs",
-            "src/web/unsubscribe.rs",
-        ] {
-            quoted(
-                &std::fs::read_to_string(root.join(f)).expect("source"),
-                &mut used,
-            );
+        let mut files: Vec<std::path::PathBuf> = ["src/web/login.rs", "src/web/unsubscribe.rs"]
+            .iter()
+            .map(|f| root.join(f))
+            .collect();
+        for entry in std::fs::read_dir(root.join("src/web/account")).expect("account pages") {
+            files.push(entry.expect("entry").path());
+        }
+        for f in files {
+            quoted(&std::fs::read_to_string(f).expect("source"), &mut used);
         }
         // Header names and notices (`notice-<name>`) are not message ids themselves.
         let not_ids = [

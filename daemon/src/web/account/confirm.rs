@@ -1,0 +1,348 @@
+//! Confirming a contact: the e-mailed link and the SMS code, how often they may be sent
+//! and tried, and the link's landing page.
+
+use super::*;
+
+/// Sends a contact of the visiting citizen its confirmation: a signed link by e-mail or
+/// a 6-digit code by SMS, at most once a minute. Returns the notice to show (None when
+/// there is nothing to confirm).
+pub(super) async fn send_confirmation(
+    v: &Visit,
+    contact_id: &str,
+) -> Result<Option<&'static str>, Response> {
+    let app = &v.app;
+    let now = v.now();
+    let contact = match app.store.contact_of(&v.citizen.id, contact_id).await {
+        Ok(Some(c)) if c.verified_at.is_none() => c,
+        Ok(_) => return Ok(None),
+        Err(e) => return Err(v.failed(e)),
+    };
+    match app.store.challenge(contact_id).await {
+        Ok(Some(ch)) if now - ch.sent_at < RESEND_AFTER_MS => return Ok(Some("wait")),
+        // Tried too often: this contact takes no more codes (remove it and add it again,
+        // within the day's allowance of confirmations).
+        Ok(Some(ch)) if ch.attempts >= CODE_ATTEMPTS => return Ok(Some("locked")),
+        Ok(_) => {}
+        Err(e) => return Err(v.failed(e)),
+    }
+    let today = app.today(&v.tenant).to_string();
+    match app
+        .store
+        .count_confirmation_send(&v.citizen.id, &today)
+        .await
+    {
+        Ok(n) if n > SENDS_PER_DAY => return Ok(Some("send-limit")),
+        Ok(_) => {}
+        Err(e) => return Err(v.failed(e)),
+    }
+    let address = app.crypto.open(&contact.address_enc).unwrap_or_default();
+    let tenant = &v.tenant;
+    let lang = v.lang;
+    let args = |extra: Vec<(&'static str, i18n::Arg)>| {
+        let mut a = vec![("tenant", i18n::Arg::from(tenant.name.as_str()))];
+        a.extend(extra);
+        a
+    };
+    if contact.channel == "email" {
+        let expires = now + LINK_VALID_MS;
+        let url = format!(
+            "{}/verify/{}",
+            app.config.web.public_url(),
+            link_token(app, contact_id, expires)
+        );
+        let subject = i18n::t(lang, "verify-email-subject", &args(vec![]));
+        let body = format!(
+            "{}\n\n{}\n\n{}\n",
+            i18n::t(lang, "alert-hello", &[]),
+            i18n::t(lang, "verify-email-body", &args(vec![("url", url.into())])),
+            i18n::t(lang, "verify-email-ignore", &[]),
+        );
+        if let Err(e) = send_email(app, tenant, &address, &subject, &body).await {
+            tracing::warn!(error = %e, "contact confirmation e-mail not sent");
+            return Err(pages::message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                lang,
+                "try-later",
+                "try-later-text",
+            ));
+        }
+        if let Err(e) = app
+            .store
+            .set_challenge(contact_id, LINK_MARK, expires, now)
+            .await
+        {
+            return Err(v.failed(e));
+        }
+        Ok(Some("link-sent"))
+    } else {
+        let code = format!(
+            "{:06}",
+            rand::Rng::gen_range(&mut rand::rngs::OsRng, 0..1_000_000u32)
+        );
+        let text = i18n::t(
+            lang,
+            "verify-sms-text",
+            &args(vec![("code", code.clone().into())]),
+        );
+        let Some(sms) = app.sms.as_ref() else {
+            return Err(pages::message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                lang,
+                "try-later",
+                "try-later-text",
+            ));
+        };
+        let (sender, text) = crate::notify::sms::outgoing(&app.config, tenant, text);
+        let id = crate::store::new_id();
+        if let Err(e) = sms.send(&id, &sender, &address, &text).await {
+            tracing::warn!(error = %e, "contact confirmation SMS not sent");
+            return Err(pages::message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                lang,
+                "try-later",
+                "try-later-text",
+            ));
+        }
+        let hash = code_hash(app, contact_id, &code);
+        if let Err(e) = app
+            .store
+            .set_challenge(contact_id, &hash, now + CODE_VALID_MS, now)
+            .await
+        {
+            return Err(v.failed(e));
+        }
+        Ok(Some("code-sent"))
+    }
+}
+
+pub(super) fn code_hash(app: &App, contact_id: &str, code: &str) -> String {
+    app.crypto
+        .hash("sms_code", &format!("{contact_id}\0{code}"))
+}
+
+/// `<contact>.<expires>.<mac>`: a confirmation link that holds until `expires`.
+pub(super) fn link_token(app: &App, contact_id: &str, expires: i64) -> String {
+    let mac = &app
+        .crypto
+        .hash("verify_link", &format!("{contact_id}.{expires}"))[..32];
+    format!("{contact_id}.{expires}.{mac}")
+}
+
+/// Sends one e-mail from the municipality, outside the alert queue (the citizen waits
+/// for it on the page).
+pub(super) async fn send_email(
+    app: &App,
+    tenant: &TenantConfig,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), String> {
+    use lettre::message::Mailbox;
+    let from = Mailbox::new(
+        Some(
+            tenant
+                .sender
+                .name
+                .clone()
+                .unwrap_or_else(|| tenant.name.clone()),
+        ),
+        tenant
+            .sender
+            .email
+            .parse()
+            .map_err(|_| "bad sender address")?,
+    );
+    let to: Mailbox = to.parse().map_err(|_| "bad recipient address")?;
+    let mut message = lettre::Message::builder()
+        .from(from)
+        .to(to)
+        .subject(subject)
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .body(body.to_string())
+        .map_err(|e| e.to_string())?;
+    if let Some(dkim) = app.dkim(&tenant.id) {
+        message.sign(dkim);
+    }
+    app.mailer
+        .send(&message, &crate::store::new_id())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+pub(super) async fn contact_code(
+    State(current): State<CurrentApp>,
+    Path((tenant, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (v, form) = match posted(&current, &tenant, &headers, &body, true).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let code = form.get("code").unwrap_or("").trim().to_string();
+    let contact = match v.app.store.contact_of(&v.citizen.id, &id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return v.not_found(),
+        Err(e) => return v.failed(e),
+    };
+    if contact.verified_at.is_some() {
+        return redirect(&format!("/t/{}/contacts?done=verified", v.tenant.id));
+    }
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return code_refused(&v, &id, "error-code").await;
+    }
+    let challenge = match v.app.store.challenge(&id).await {
+        Ok(c) => c,
+        Err(e) => return v.failed(e),
+    };
+    let now = v.now();
+    let Some(ch) = challenge.filter(|c| c.code_hash != LINK_MARK) else {
+        return code_refused(&v, &id, "error-code-expired").await;
+    };
+    if now >= ch.expires_at || ch.attempts >= CODE_ATTEMPTS {
+        return code_refused(&v, &id, "error-code-expired").await;
+    }
+    let attempts = match v.app.store.count_attempt(&id).await {
+        Ok(a) => a,
+        Err(e) => return v.failed(e),
+    };
+    let given = code_hash(&v.app, &id, &code);
+    if attempts > CODE_ATTEMPTS
+        || given.len() != ch.code_hash.len()
+        || !openssl::memcmp::eq(given.as_bytes(), ch.code_hash.as_bytes())
+    {
+        let key = if attempts >= CODE_ATTEMPTS {
+            "error-code-expired"
+        } else {
+            "error-code-wrong"
+        };
+        return code_refused(&v, &id, key).await;
+    }
+    match v.app.store.verify_contact(&id, now).await {
+        Ok(_) => redirect(&format!("/t/{}/contacts?done=verified", v.tenant.id)),
+        Err(e) => v.failed(e),
+    }
+}
+
+/// The contacts page again, the code's message next to that contact's code field.
+pub(super) async fn code_refused(v: &Visit, contact_id: &str, key: &str) -> Response {
+    contacts_view(
+        v,
+        StatusCode::BAD_REQUEST,
+        None,
+        json!({}),
+        json!({"code": v.t(key), "code_for": contact_id}),
+    )
+    .await
+}
+
+/// The link from the confirmation e-mail, without logging in: the page asks to confirm
+/// with a button (a mail scanner fetching the link confirms nothing); the button's POST
+/// confirms.
+pub(super) async fn verify_page(
+    State(current): State<CurrentApp>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    verify_link(&current, &token, &headers, false).await
+}
+
+pub(super) async fn verify_confirm(
+    State(current): State<CurrentApp>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    verify_link(&current, &token, &headers, true).await
+}
+
+pub(super) async fn verify_link(
+    current: &CurrentApp,
+    token: &str,
+    headers: &HeaderMap,
+    confirm: bool,
+) -> Response {
+    let app = current.borrow().clone();
+    let now = app.clock.now_ms();
+    let parts: Vec<&str> = token.split('.').collect();
+    let valid = match parts.as_slice() {
+        [contact, expires, mac] if mac.len() == 32 && contact.len() <= 64 => {
+            let expires: i64 = expires.parse().unwrap_or(0);
+            let want = link_token(&app, contact, expires);
+            now < expires
+                && want.len() == token.len()
+                && openssl::memcmp::eq(want.as_bytes(), token.as_bytes())
+        }
+        _ => false,
+    };
+    let failed = |lang: &str, e: crate::store::StoreError| {
+        tracing::error!(error = %e, "verify link: database error");
+        pages::message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            lang,
+            "try-later",
+            "try-later-text",
+        )
+    };
+    let owner = if valid {
+        match app.store.contact_owner(parts[0]).await {
+            Ok(o) => o,
+            Err(e) => return failed(i18n::REFERENCE, e),
+        }
+    } else {
+        None
+    };
+    let citizen = match &owner {
+        Some((citizen, _)) => app.store.citizen(citizen).await.ok().flatten(),
+        None => None,
+    };
+    let lang = pages::language(
+        None,
+        headers,
+        citizen.as_ref().and_then(|c| c.locale.as_deref()),
+        citizen
+            .as_ref()
+            .and_then(|c| app.config.tenant(&c.tenant_id))
+            .map(|t| t.locale.as_str())
+            .unwrap_or(i18n::REFERENCE),
+    );
+    let bad = || {
+        pages::message(
+            StatusCode::BAD_REQUEST,
+            lang,
+            "verify-bad",
+            "verify-bad-text",
+        )
+    };
+    let (Some((citizen_id, None)), Some(c)) = (owner, citizen) else {
+        return bad();
+    };
+    if !confirm {
+        let address = match app.store.contact_of(&citizen_id, parts[0]).await {
+            Ok(Some(k)) => app.crypto.open(&k.address_enc).unwrap_or_default(),
+            Ok(None) => return bad(),
+            Err(e) => return failed(lang, e),
+        };
+        let tenant = app.config.tenant(&c.tenant_id);
+        return pages::respond(
+            StatusCode::OK,
+            "verify.html",
+            lang,
+            json!({
+                "title": i18n::t(lang, "verify-confirm", &[]),
+                "tenant": tenant.map(|t| json!({"id": t.id, "name": t.name})),
+                "address": address,
+                "here": format!("/verify/{token}"),
+            }),
+        );
+    }
+    match app.store.verify_contact(parts[0], now).await {
+        Ok(true) => {
+            tracing::info!("a contact was confirmed by its link");
+            pages::message(StatusCode::OK, lang, "verify-ok", "verify-ok-text")
+        }
+        Ok(false) => bad(),
+        Err(e) => failed(lang, e),
+    }
+}
+
+// ----- personal reminders --------------------------------------------------------------

@@ -1,0 +1,160 @@
+//! The overview: fees with how to pay and a payment QR code, submissions with their
+//! history, documents, and the alerts sent.
+
+use super::*;
+
+pub(super) async fn overview(
+    State(current): State<CurrentApp>,
+    Path(tenant): Path<String>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let v = match visit(&current, &tenant, &headers, q.lang.as_deref(), true).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let mut municipalities = Vec::new();
+    let citizens = match &v.citizen.subject_hash {
+        Some(s) => v.app.store.citizens_of_subject(s).await,
+        None => Ok(vec![v.citizen.clone()]),
+    };
+    let citizens = match citizens {
+        Ok(c) => c,
+        Err(e) => return v.failed(e),
+    };
+    // This municipality first, then the others the person logged in to.
+    let (here, others): (Vec<_>, Vec<_>) = citizens
+        .into_iter()
+        .partition(|c| c.tenant_id == v.tenant.id);
+    for c in here.into_iter().chain(others) {
+        let Some(t) = v.app.config.tenant(&c.tenant_id) else {
+            continue;
+        };
+        match municipality(&v, t, &c).await {
+            Ok(m) => municipalities.push(m),
+            Err(e) => return v.failed(e),
+        }
+    }
+    let mut ctx = v.base("title-overview", "me", q.done.as_deref());
+    ctx["name"] = v.profile.name.clone().into();
+    ctx["municipalities"] = municipalities.into();
+    v.page(StatusCode::OK, "dashboard.html", ctx)
+}
+
+/// What one municipality knows about the citizen, for the overview.
+pub(super) async fn municipality(
+    v: &Visit,
+    t: &TenantConfig,
+    c: &CitizenInfo,
+) -> Result<Value, crate::store::StoreError> {
+    let app = &v.app;
+    let mut receivables = Vec::new();
+    let mut submissions = Vec::new();
+    for (kind, data) in app.store.person_records(&t.id, &c.person_hash).await? {
+        match kind.as_str() {
+            "receivable" => {
+                if let Ok(r) = serde_json::from_str::<Receivable>(&data) {
+                    receivables.push(receivable_view(&r, &t.name));
+                }
+            }
+            "submission" => {
+                if let Ok(s) = serde_json::from_str::<Submission>(&data) {
+                    submissions.push(submission_view(&s));
+                }
+            }
+            _ => {}
+        }
+    }
+    let documents: Vec<Value> = app
+        .store
+        .citizen_documents(&c.id)
+        .await?
+        .into_iter()
+        .map(|d| {
+            json!({
+                "kind": d.kind,
+                "number": d.number_enc.as_deref().and_then(|n| app.crypto.open(n).ok()),
+                "valid_until": d.valid_until,
+            })
+        })
+        .collect();
+    let alerts: Vec<Value> = app
+        .store
+        .citizen_alerts(&c.id, 30)
+        .await?
+        .into_iter()
+        .map(|a| {
+            json!({
+                "date": v.date_of(a.sent_at.unwrap_or(a.created_at)),
+                // Catalogue variants cannot hold a dot.
+                "kind": a.kind.replace('.', "_"),
+                "channel": a.channel,
+                "state": a.state,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "id": t.id,
+        "name": t.name,
+        "receivables": receivables,
+        "submissions": submissions,
+        "documents": documents,
+        "alerts": alerts,
+    }))
+}
+
+pub(super) fn receivable_view(r: &Receivable, beneficiary: &str) -> Value {
+    let next_due = r.unpaid_instalments().map(|i| i.due_date).min();
+    let outstanding: f64 = r.amount_outstanding.to_string().parse().unwrap_or_default();
+    let payable = !r.status.is_settled() && outstanding > 0.0;
+    let qr = payable
+        .then(|| super::super::pay::payment_code(r, beneficiary))
+        .flatten()
+        .and_then(|(code, caption)| {
+            super::super::pay::qr_png(&code, 4).map(|png| {
+                (
+                    format!(
+                        "data:image/png;base64,{}",
+                        base64::engine::general_purpose::STANDARD.encode(png)
+                    ),
+                    caption,
+                )
+            })
+        });
+    json!({
+        "title": r.title,
+        "period": r.period,
+        "currency": r.currency,
+        "amount_outstanding": r.amount_outstanding.to_string(),
+        "due_date": next_due,
+        "status": r.status.as_str(),
+        "instalments": r.instalments.iter().map(|i| json!({
+            "no": i.no, "due_date": i.due_date, "amount": i.amount.to_string(), "paid": i.paid,
+        })).collect::<Vec<_>>(),
+        "payment": r.payment,
+        "payable": payable,
+        "qr": qr.as_ref().map(|(url, _)| url.clone()),
+        "qr_caption": qr.map(|(_, c)| c),
+    })
+}
+
+pub(super) fn submission_view(s: &Submission) -> Value {
+    let reference = s
+        .reference
+        .filing_number
+        .clone()
+        .or_else(|| s.reference.case_number.clone())
+        .or_else(|| s.reference.registration_index.clone())
+        .unwrap_or_else(|| s.key.clone());
+    json!({
+        "matter": s.matter,
+        "reference": reference,
+        "status": s.status.as_str(),
+        "deadline": s.deadline,
+        "history": s.history.iter().map(|h| json!({
+            "date": h.at.date_naive().to_string(), "status": h.status.as_str(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+// ----- settings ----------------------------------------------------------------------
