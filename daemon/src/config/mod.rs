@@ -7,8 +7,16 @@
 //! hint. It must never start the daemon on a config it only half understood: unknown keys
 //! are errors.
 
+mod delivery;
+mod identity;
 mod load;
 mod model;
+mod tenant;
+mod validate;
+mod validate_identity;
 
+pub use delivery::*;
+pub use identity::*;
 pub use load::{load, load_str, ConfigError, ConfigErrors, Overrides};
 pub use model::*;
+pub use tenant::*;

@@ -1,0 +1,336 @@
+//! The delivery sections: `[email]` (an SMTP relay or a folder), `[sms]` (SMPP or an
+//! HTTP gateway) and `[dispatch]` (batches, retries, leases, concurrency).
+
+use serde::Deserialize;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EmailConfig {
+    Smtp(SmtpConfig),
+    File(FileMailConfig),
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        EmailConfig::Smtp(SmtpConfig::default())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    /// Plain SMTP, for a relay on the same machine or network only.
+    None,
+    Starttls,
+    /// Implicit TLS ("SMTPS", usually port 465).
+    Tls,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    #[serde(default = "default_smtp_host")]
+    pub host: String,
+    /// Default: 25 for `none`, 587 for `starttls`, 465 for `tls`.
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default = "default_smtp_tls")]
+    pub tls: SmtpTls,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout_secs: u64,
+    #[serde(default = "default_pool_size")]
+    pub pool_size: u32,
+    /// At most this many messages a second to this server (token bucket; unset = no limit).
+    #[serde(default)]
+    pub rate_per_sec: Option<f64>,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        SmtpConfig {
+            host: default_smtp_host(),
+            port: None,
+            tls: default_smtp_tls(),
+            username: None,
+            password_file: None,
+            timeout_secs: default_smtp_timeout(),
+            pool_size: default_pool_size(),
+            rate_per_sec: None,
+        }
+    }
+}
+
+impl SmtpConfig {
+    pub fn effective_port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            SmtpTls::None => 25,
+            SmtpTls::Starttls => 587,
+            SmtpTls::Tls => 465,
+        })
+    }
+}
+
+fn default_smtp_host() -> String {
+    "localhost".into()
+}
+fn default_smtp_tls() -> SmtpTls {
+    SmtpTls::None
+}
+fn default_smtp_timeout() -> u64 {
+    30
+}
+fn default_pool_size() -> u32 {
+    4
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileMailConfig {
+    /// Each message is written here as `<alert id>.eml`.
+    pub dir: PathBuf,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WatchConfig {
+    /// How often reminder and overdue rules are evaluated against the clock.
+    #[serde(default = "default_rules_interval")]
+    pub rules_interval_secs: u64,
+    /// After this many failed polls in a row, the operator is told (an error in the log,
+    /// and an e-mail when `operator_email` is set), once per run of failures.
+    #[serde(default = "default_operator_after")]
+    pub operator_alert_after: u32,
+    /// Where to send that e-mail.
+    #[serde(default)]
+    pub operator_email: Option<String>,
+    /// Changes (records and events) a full poll keeps in memory before it writes them to
+    /// its staging area; they become visible only with the poll's final commit.
+    #[serde(default = "default_poll_batch")]
+    pub poll_batch: usize,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        WatchConfig {
+            rules_interval_secs: default_rules_interval(),
+            operator_alert_after: default_operator_after(),
+            operator_email: None,
+            poll_batch: default_poll_batch(),
+        }
+    }
+}
+
+fn default_poll_batch() -> usize {
+    5000
+}
+
+fn default_operator_after() -> u32 {
+    3
+}
+
+fn default_rules_interval() -> u64 {
+    60
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispatchConfig {
+    #[serde(default = "default_batch")]
+    pub batch_size: u32,
+    /// Attempts before an alert is dead-lettered.
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: u32,
+    #[serde(default = "default_backoff_initial")]
+    pub backoff_initial_secs: u64,
+    #[serde(default = "default_backoff_max")]
+    pub backoff_max_secs: u64,
+    /// How long a claimed alert stays with its dispatcher before others may take it back.
+    #[serde(default = "default_lease")]
+    pub lease_secs: u64,
+    /// How often the dispatcher looks for due alerts when nothing wakes it.
+    #[serde(default = "default_interval_ms")]
+    pub interval_ms: u64,
+    /// On shutdown, how long in-flight sends may take to finish.
+    #[serde(default = "default_grace")]
+    pub shutdown_grace_secs: u64,
+    /// Messages being sent at the same time (over the SMTP pool and the SMS window).
+    #[serde(default = "default_concurrency")]
+    pub concurrency: u32,
+    /// At most this many messages may be with the server while their record is not yet
+    /// written: the most duplicates a crash can cause. The last step of each send (the
+    /// end of the e-mail's data, an SMS submit) waits for room. Unset: one per connection
+    /// ([`DispatchConfig::in_doubt`]).
+    #[serde(default)]
+    pub max_in_doubt: Option<u32>,
+    /// Readiness fails when alerts have been due this long and the dispatcher has made no
+    /// progress for as long (a wedged send, a hung relay).
+    #[serde(default = "default_stall")]
+    pub stall_secs: u64,
+}
+
+impl DispatchConfig {
+    /// The in-doubt bound in effect: `max_in_doubt`, or one per connection.
+    pub fn in_doubt(&self) -> u32 {
+        self.max_in_doubt.unwrap_or(self.concurrency).max(1)
+    }
+}
+
+impl Default for DispatchConfig {
+    fn default() -> Self {
+        DispatchConfig {
+            batch_size: default_batch(),
+            max_attempts: default_max_attempts(),
+            backoff_initial_secs: default_backoff_initial(),
+            backoff_max_secs: default_backoff_max(),
+            lease_secs: default_lease(),
+            interval_ms: default_interval_ms(),
+            shutdown_grace_secs: default_grace(),
+            concurrency: default_concurrency(),
+            max_in_doubt: None,
+            stall_secs: default_stall(),
+        }
+    }
+}
+
+fn default_stall() -> u64 {
+    300
+}
+fn default_batch() -> u32 {
+    100
+}
+fn default_max_attempts() -> u32 {
+    10
+}
+fn default_backoff_initial() -> u64 {
+    30
+}
+fn default_backoff_max() -> u64 {
+    3600
+}
+fn default_lease() -> u64 {
+    120
+}
+fn default_interval_ms() -> u64 {
+    1000
+}
+fn default_grace() -> u64 {
+    10
+}
+fn default_concurrency() -> u32 {
+    8
+}
+
+/// The SMS provider: exactly one of `smpp` and `http`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsConfig {
+    /// The sender shown on phones (an alphanumeric name of up to 11 characters, or a
+    /// number); a tenant's `sms_sender` replaces it.
+    pub sender: String,
+    /// At most this many messages (parts count one each) a second (unset = no limit).
+    #[serde(default)]
+    pub rate_per_sec: Option<f64>,
+    #[serde(default)]
+    pub smpp: Option<SmppConfig>,
+    #[serde(default)]
+    pub http: Option<SmsHttpConfig>,
+}
+
+/// An SMPP 3.4 SMSC, bound as a transceiver (sends and receives receipts on one link).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmppConfig {
+    pub host: String,
+    #[serde(default = "default_smpp_port")]
+    pub port: u16,
+    pub system_id: String,
+    /// A file holding the bind password; unset: the systemd credential `smpp.password`
+    /// (`$CREDENTIALS_DIRECTORY/smpp.password`).
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
+    #[serde(default)]
+    pub system_type: String,
+    /// submit_sm requests awaiting their response at once.
+    #[serde(default = "default_smpp_window")]
+    pub window: u32,
+    /// enquire_link every so often on an idle link.
+    #[serde(default = "default_enquire_link")]
+    pub enquire_link_secs: u64,
+    /// How long a response may take.
+    #[serde(default = "default_smpp_timeout")]
+    pub timeout_secs: u64,
+    /// The longest wait between reconnection attempts (doubling from 1 s).
+    #[serde(default = "default_reconnect_max")]
+    pub reconnect_max_secs: u64,
+    /// Ask for delivery receipts (registered_delivery = 1).
+    #[serde(default = "default_true")]
+    pub delivery_receipts: bool,
+}
+
+fn default_smpp_port() -> u16 {
+    2775
+}
+fn default_smpp_window() -> u32 {
+    10
+}
+fn default_enquire_link() -> u64 {
+    30
+}
+fn default_smpp_timeout() -> u64 {
+    10
+}
+fn default_reconnect_max() -> u64 {
+    60
+}
+pub(super) fn default_true() -> bool {
+    true
+}
+
+/// A provider with an HTTP API: one request per message, built from templates.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsHttpConfig {
+    pub url: String,
+    #[serde(default = "default_http_method")]
+    pub method: String,
+    /// Request headers; values are templates like the body (e.g. `Bearer {{ token }}`).
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// A file whose content is `{{ token }}` in the headers and the body.
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
+    /// The request body (minijinja): `to`, `text`, `sender`, `id` (the alert's id, for
+    /// idempotency), `token`. JSON-escape with `|tojson`.
+    pub body: String,
+    #[serde(default = "default_content_type")]
+    pub content_type: String,
+    /// Statuses meaning "accepted".
+    #[serde(default = "default_http_success")]
+    pub success: Vec<u16>,
+    /// Statuses meaning "try again later"; any other status is a permanent refusal.
+    #[serde(default = "default_http_temporary")]
+    pub temporary: Vec<u16>,
+    /// A JSON pointer to the provider's message id in the response (e.g. `/id`).
+    #[serde(default)]
+    pub message_id_pointer: Option<String>,
+    #[serde(default = "default_smpp_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_http_method() -> String {
+    "POST".into()
+}
+fn default_content_type() -> String {
+    "application/json".into()
+}
+fn default_http_success() -> Vec<u16> {
+    vec![200, 201, 202]
+}
+fn default_http_temporary() -> Vec<u16> {
+    vec![408, 425, 429, 500, 502, 503, 504]
+}

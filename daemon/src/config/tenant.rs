@@ -1,0 +1,282 @@
+//! One municipality (`[[tenant]]`): its sender, branding, reminder days, DKIM key and
+//! sources with their adapters and schedules.
+
+use super::*;
+use serde::Deserialize;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sender {
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// One municipality.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantConfig {
+    pub id: String,
+    pub name: String,
+    #[serde(default = "default_locale")]
+    pub locale: String,
+    #[serde(default = "default_time_zone")]
+    pub time_zone: String,
+    pub sender: Sender,
+    /// Days before a due date on which a reminder goes out (0 = on the day).
+    #[serde(default = "default_offsets")]
+    pub reminder_offsets_days: Vec<u32>,
+    /// Poll, diff and render everything, but record alerts as "would send" instead of
+    /// sending them: for trying a new municipality before it reaches citizens.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// DKIM-sign this municipality's e-mails.
+    #[serde(default)]
+    pub dkim: Option<DkimConfig>,
+    /// The municipality's own wording: `<locale>/<kind>.txt` files here replace the
+    /// built-in templates of that kind and language (the same variables and filters; the
+    /// first line is `Subject: …`). What the folder lacks comes from the built-in ones.
+    #[serde(default)]
+    pub templates_dir: Option<PathBuf>,
+    /// How the municipality's e-mails look.
+    #[serde(default)]
+    pub branding: Branding,
+    /// No SMS goes out between these local times ("HH:MM-HH:MM"); one due then waits for
+    /// the end. A citizen's own setting replaces it. E-mail goes out at any time.
+    #[serde(default = "default_quiet_hours")]
+    pub quiet_hours: String,
+    /// When citizens who chose a daily digest get it (local "HH:MM").
+    #[serde(default = "default_digest_time")]
+    pub digest_time: String,
+    /// The sender shown on phones for this municipality (else `sms.sender`).
+    #[serde(default)]
+    pub sms_sender: Option<String>,
+    /// Rewrite SMS text into the GSM alphabet (no diacritics, Cyrillic transliterated):
+    /// 160 characters a message instead of 70.
+    #[serde(default)]
+    pub sms_transliterate: bool,
+    /// The lowest eID level of assurance accepted for this municipality's citizens
+    /// ("low", "substantial", "high"); a login below it is refused.
+    #[serde(default = "default_min_loa")]
+    pub min_loa: Loa,
+    /// Days before a document (identity card, passport) expires on which the citizen is
+    /// reminded (0 = on the day).
+    #[serde(default = "default_document_offsets")]
+    pub document_offsets_days: Vec<u32>,
+    #[serde(skip)]
+    pub sources: Vec<SourceConfig>,
+}
+
+fn default_min_loa() -> Loa {
+    Loa::Substantial
+}
+fn default_document_offsets() -> Vec<u32> {
+    vec![90, 30, 7, 0]
+}
+
+/// A municipality's look in its e-mails: an accent colour for the HTML part's heading, a
+/// footer under every message (text and HTML), and the address of its web site.
+#[derive(Clone, Debug, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branding {
+    /// `#rrggbb`.
+    #[serde(default)]
+    pub color: Option<String>,
+    #[serde(default)]
+    pub footer: Option<String>,
+    #[serde(default)]
+    pub web: Option<String>,
+}
+
+fn default_quiet_hours() -> String {
+    "20:00-08:00".into()
+}
+fn default_digest_time() -> String {
+    "07:00".into()
+}
+
+impl TenantConfig {
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Europe::Prague)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&SourceConfig> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+/// DKIM signing for a tenant's sender domain.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DkimConfig {
+    /// The selector: the public key is published at `<selector>._domainkey.<domain>`.
+    pub selector: String,
+    /// The signing domain; the sender address's domain when unset.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// An RSA private key in PKCS#1 PEM ("BEGIN RSA PRIVATE KEY").
+    pub key_file: PathBuf,
+}
+
+fn default_locale() -> String {
+    "cs".into()
+}
+fn default_time_zone() -> String {
+    "Europe/Prague".into()
+}
+fn default_offsets() -> Vec<u32> {
+    vec![14, 3, 0]
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Receivables,
+    Submissions,
+    /// The base registry of persons: links a citizen who logged in (HTTP adapters only).
+    Registry,
+}
+
+/// One internal system of a municipality, polled on a schedule.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    pub id: String,
+    pub kinds: Vec<SourceKind>,
+    /// Cron with seconds (`0 */5 * * * *`) or the classic five fields (`*/5 * * * *`).
+    /// Required for polled sources; a `push` source has none.
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// A snapshot that loses more than this share of the records seen last time is
+    /// treated as a failed poll: nothing is changed or sent.
+    #[serde(default = "default_max_drop_share")]
+    pub max_drop_share: f64,
+    /// Like the tenant's `dry_run`, for this source only.
+    #[serde(default)]
+    pub dry_run: bool,
+    pub adapter: AdapterConfig,
+}
+
+impl SourceConfig {
+    pub fn serves(&self, kind: SourceKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
+    /// Records arrive by `POST /ingest/…`; the source is never polled.
+    pub fn is_push(&self) -> bool {
+        matches!(self.adapter, AdapterConfig::Push(_))
+    }
+}
+
+fn default_max_drop_share() -> f64 {
+    0.25
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AdapterConfig {
+    File(FileAdapterConfig),
+    Http(HttpAdapterConfig),
+    Exec(ExecAdapterConfig),
+    Push(PushAdapterConfig),
+}
+
+/// A program of the municipality's that prints records as JSON lines (see
+/// `adapters/PROTOCOL.md`, "Exec adapters").
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecAdapterConfig {
+    /// The program and its arguments; run directly, never through a shell.
+    pub command: Vec<String>,
+    #[serde(default = "default_exec_timeout")]
+    pub timeout_secs: u64,
+    /// The program's address-space limit.
+    #[serde(default = "default_exec_memory")]
+    pub memory_limit_mb: u64,
+    /// Person references per run.
+    #[serde(default = "default_max_page")]
+    pub max_page: usize,
+}
+
+fn default_exec_timeout() -> u64 {
+    60
+}
+fn default_exec_memory() -> u64 {
+    512
+}
+
+/// A source that sends its changes to `POST /ingest/{tenant}/{source}`, signed with
+/// HMAC-SHA-256 under a shared secret.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushAdapterConfig {
+    /// A file holding the shared secret (at least 32 characters).
+    pub secret_file: PathBuf,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileAdapterConfig {
+    pub path: PathBuf,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpAdapterConfig {
+    pub base_url: String,
+    /// A file holding the bearer token (a systemd credential, for instance).
+    #[serde(default)]
+    pub token_file: Option<PathBuf>,
+    #[serde(default = "default_http_timeout")]
+    pub timeout_secs: u64,
+    /// Person references per request.
+    #[serde(default = "default_max_page")]
+    pub max_page: usize,
+    /// Read the source's change feed (`GET /v1/changes?cursor=…`) instead of every
+    /// person's records at each poll; the first poll, and any poll after the source
+    /// forgot the cursor (410 Gone), reads everything.
+    #[serde(default)]
+    pub changes: bool,
+    /// Mutual TLS: the client certificate (PEM) hlidac presents, and its private key.
+    #[serde(default)]
+    pub client_cert_file: Option<PathBuf>,
+    #[serde(default)]
+    pub client_key_file: Option<PathBuf>,
+    /// A CA (PEM) to trust for the source's server certificate, besides the public roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+}
+
+fn default_http_timeout() -> u64 {
+    10
+}
+fn default_max_page() -> usize {
+    1000
+}
+
+/// Parses a schedule, accepting classic five-field cron by adding a seconds field.
+pub fn parse_schedule(text: &str) -> Result<cron::Schedule, String> {
+    let fields = text.split_whitespace().count();
+    let full = if fields == 5 {
+        format!("0 {text}")
+    } else {
+        text.to_string()
+    };
+    full.parse::<cron::Schedule>().map_err(|e| e.to_string())
+}
+
+/// The latest time at or before `now` at which `schedule` fired, for periodic schedules:
+/// looks back two periods (the gap between the next two fires).
+pub fn previous_fire(
+    schedule: &cron::Schedule,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let mut next = schedule.after(&now);
+    let (a, b) = (next.next()?, next.next()?);
+    let gap = b - a;
+    schedule
+        .after(&(now - gap - gap))
+        .take_while(|t| *t <= now)
+        .last()
+}

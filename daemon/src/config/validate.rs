@@ -1,0 +1,592 @@
+//! The checks a parsed configuration must pass, section by section: the database, the
+//! web side, e-mail and SMS, the dispatcher, the tenants and their sources. Each problem
+//! is reported with its key path and a hint; none hides the next. The identity
+//! providers are checked in [`super::validate_identity`].
+
+use super::load::{valid_id, Errors};
+use super::validate_identity::validate_identity;
+use super::*;
+use std::path::Path;
+
+/// Every check, in the order of the file's sections.
+pub(super) fn validate(c: &Config, errs: &mut Errors) {
+    validate_identity(c, errs);
+    templates(c, errs);
+    database(c, errs);
+    web(c, errs);
+    email(c, errs);
+    dispatch(c, errs);
+    watch(c, errs);
+    log_and_admin(c, errs);
+    tenants(c, errs);
+}
+
+/// The tenants' templates, through the module that renders them.
+fn templates(c: &Config, errs: &mut Errors) {
+    if let Err(errors) = crate::notify::Templates::load(c) {
+        for (key, why) in errors {
+            errs.push(key, why, None);
+        }
+    }
+}
+
+/// `[database]`.
+fn database(c: &Config, errs: &mut Errors) {
+    if let Some(url) = &c.database.url {
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            errs.push(
+                "database.url",
+                "must start with sqlite: or postgres://",
+                Some("leave it unset for a SQLite file in state_dir"),
+            );
+        }
+    }
+    if c.database.max_connections == 0 {
+        errs.push("database.max_connections", "must be at least 1", None);
+    }
+}
+
+/// `[web]`, and the login rate limits that guard it.
+fn web(c: &Config, errs: &mut Errors) {
+    if c.web.listen.parse::<std::net::SocketAddr>().is_err() {
+        errs.push(
+            "web.listen",
+            format!("{:?} is not an address and port", c.web.listen),
+            Some("for example \"127.0.0.1:8080\" or \"[::1]:8080\""),
+        );
+    }
+    for (i, p) in c.web.trusted_proxies.iter().enumerate() {
+        if crate::config::model::parse_net(p).is_none() {
+            errs.push(
+                format!("web.trusted_proxies[{i}]"),
+                format!("{p:?} is not an address or network"),
+                Some("for example \"127.0.0.1\" or \"10.0.0.0/8\""),
+            );
+        }
+    }
+    if c.web.request_timeout_secs == 0 {
+        errs.push("web.request_timeout_secs", "must be at least 1", None);
+    }
+    if c.web.max_concurrent_requests == 0 {
+        errs.push("web.max_concurrent_requests", "must be at least 1", None);
+    }
+    if c.identity.login_rate_per_minute == 0 {
+        errs.push(
+            "identity.login_rate_per_minute",
+            "must be at least 1",
+            Some("to offer no eID login, configure no identity provider"),
+        );
+    }
+    if c.identity.login_rate_clients_max == 0 {
+        errs.push(
+            "identity.login_rate_clients_max",
+            "must be at least 1",
+            None,
+        );
+    }
+    if let Some(u) = &c.web.public_url {
+        let ok = u.parse::<axum::http::Uri>().ok().is_some_and(|u| {
+            matches!(u.scheme_str(), Some("http" | "https")) && u.authority().is_some()
+        });
+        if !ok {
+            errs.push(
+                "web.public_url",
+                format!("{u:?} is not an http(s) URL"),
+                Some("the address citizens use, for example \"https://hlidac.kraj.example\""),
+            );
+        }
+    }
+}
+
+/// `[email]` and `[secrets]`.
+fn email(c: &Config, errs: &mut Errors) {
+    match &c.email {
+        EmailConfig::Smtp(s) => {
+            if s.host.trim().is_empty() {
+                errs.push(
+                    "email.host",
+                    "must not be empty",
+                    Some("the SMTP relay's host name"),
+                );
+            }
+            if s.password_file.is_some() && s.username.is_none() {
+                errs.push(
+                    "email.username",
+                    "password_file is set but username is not",
+                    Some("set both, or neither for an unauthenticated relay"),
+                );
+            }
+            if let Some(p) = &s.password_file {
+                check_readable(p, "email.password_file", errs);
+            }
+            if s.pool_size == 0 {
+                errs.push("email.pool_size", "must be at least 1", None);
+            }
+            if s.rate_per_sec.is_some_and(|r| r.is_nan() || r <= 0.0) {
+                errs.push("email.rate_per_sec", "must be more than 0", None);
+            }
+            if s.timeout_secs == 0 {
+                errs.push("email.timeout_secs", "must be at least 1", None);
+            }
+        }
+        EmailConfig::File(f) => {
+            if f.dir.as_os_str().is_empty() {
+                errs.push("email.dir", "must not be empty", None);
+            }
+        }
+    }
+    if let Some(p) = &c.secrets.key_file {
+        check_readable(p, "secrets.key_file", errs);
+    }
+}
+
+/// `[dispatch]`, with the relay's pool that bounds it, and `[sms]`.
+fn dispatch(c: &Config, errs: &mut Errors) {
+    let d = &c.dispatch;
+    if d.max_attempts == 0 {
+        errs.push("dispatch.max_attempts", "must be at least 1", None);
+    }
+    if d.batch_size == 0 {
+        errs.push("dispatch.batch_size", "must be at least 1", None);
+    }
+    if d.backoff_initial_secs == 0 || d.backoff_initial_secs > d.backoff_max_secs {
+        errs.push(
+            "dispatch.backoff_initial_secs",
+            "must be at least 1 and at most backoff_max_secs",
+            None,
+        );
+    }
+    if let EmailConfig::Smtp(smtp) = &c.email {
+        if d.lease_secs <= 2 * smtp.timeout_secs {
+            errs.push(
+                "dispatch.lease_secs",
+                format!(
+                    "must be more than twice email.timeout_secs ({}), the longest a send can take",
+                    smtp.timeout_secs
+                ),
+                Some(
+                    "otherwise another dispatcher could take an alert back while it is being sent",
+                ),
+            );
+        }
+    }
+    if d.lease_secs < 10 {
+        errs.push(
+            "dispatch.lease_secs",
+            "must be at least 10",
+            Some("a lease shorter than an SMTP time-out would let two senders take one alert"),
+        );
+    }
+    if d.concurrency == 0 {
+        errs.push("dispatch.concurrency", "must be at least 1", None);
+    }
+    if d.max_in_doubt == Some(0) {
+        errs.push("dispatch.max_in_doubt", "must be at least 1", None);
+    }
+    if d.stall_secs == 0 {
+        errs.push("dispatch.stall_secs", "must be at least 1", None);
+    }
+    if let Some(sms) = &c.sms {
+        validate_sms(sms, errs);
+    }
+}
+
+/// `[watch]`.
+fn watch(c: &Config, errs: &mut Errors) {
+    if c.watch.poll_batch == 0 {
+        errs.push("watch.poll_batch", "must be at least 1", None);
+    }
+    if c.watch.operator_alert_after == 0 {
+        errs.push("watch.operator_alert_after", "must be at least 1", None);
+    }
+    if let Some(e) = &c.watch.operator_email {
+        if e.parse::<lettre::Address>().is_err() {
+            errs.push(
+                "watch.operator_email",
+                format!("{e:?} is not an e-mail address"),
+                None,
+            );
+        }
+    }
+    if c.watch.rules_interval_secs == 0 {
+        errs.push("watch.rules_interval_secs", "must be at least 1", None);
+    }
+}
+
+/// `[log]` and `[admin]`.
+fn log_and_admin(c: &Config, errs: &mut Errors) {
+    if tracing_subscriber::EnvFilter::try_new(&c.log.level).is_err() {
+        errs.push(
+            "log.level",
+            format!("{:?} is not a log filter", c.log.level),
+            Some("for example \"info\" or \"hlidac=debug,info\""),
+        );
+    }
+    let mut names = std::collections::HashSet::new();
+    for (i, t) in c.admin.token.iter().enumerate() {
+        let p = format!("admin.token[{i}]");
+        if !names.insert(t.name.clone()) {
+            errs.push(
+                format!("{p}.name"),
+                format!("{:?} is used twice", t.name),
+                None,
+            );
+        }
+        check_secret(&t.token_file, &format!("{p}.token_file"), errs);
+    }
+}
+
+/// `[[tenant]]`: ids, senders, schedules, templates' settings and each source.
+fn tenants(c: &Config, errs: &mut Errors) {
+    if c.tenants.is_empty() && !errs.0.iter().any(|e| e.path.starts_with("tenant")) {
+        errs.push(
+            "tenant",
+            "no municipality is configured",
+            Some("add a [[tenant]] section; see config/demo.toml"),
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, t) in c.tenants.iter().enumerate() {
+        let p = format!("tenant[{i}]");
+        if !valid_id(&t.id) {
+            errs.push(
+                format!("{p}.id"),
+                format!("{:?} is not a valid id", t.id),
+                Some("use lower-case letters, digits and '-', at most 63 characters"),
+            );
+        } else if !seen.insert(t.id.clone()) {
+            errs.push(format!("{p}.id"), format!("{:?} is used twice", t.id), None);
+        }
+        if t.name.trim().is_empty() {
+            errs.push(format!("{p}.name"), "must not be empty", None);
+        }
+        if !SUPPORTED_LOCALES.contains(&t.locale.as_str()) {
+            errs.push(
+                format!("{p}.locale"),
+                format!("{:?} has no templates", t.locale),
+                Some(&format!("use one of: {}", SUPPORTED_LOCALES.join(", "))),
+            );
+        }
+        if let Some(color) = &t.branding.color {
+            let ok = color.len() == 7
+                && color.starts_with('#')
+                && color[1..].bytes().all(|b| b.is_ascii_hexdigit());
+            if !ok {
+                errs.push(
+                    format!("{p}.branding.color"),
+                    format!("{color:?} is not a colour"),
+                    Some("write it as #rrggbb, for example \"#1f5aa6\""),
+                );
+            }
+        }
+        if t.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            errs.push(
+                format!("{p}.time_zone"),
+                format!("{:?} is not a known time zone", t.time_zone),
+                Some("use an IANA name such as \"Europe/Prague\", \"Europe/Belgrade\", \"Europe/Sofia\""),
+            );
+        }
+        if crate::notify::schedule::Window::parse(&t.quiet_hours).is_none() {
+            errs.push(
+                format!("{p}.quiet_hours"),
+                format!("{:?} is not a span of local times", t.quiet_hours),
+                Some("write it as \"HH:MM-HH:MM\", for example \"20:00-08:00\""),
+            );
+        }
+        if crate::notify::schedule::parse_hhmm(&t.digest_time).is_none() {
+            errs.push(
+                format!("{p}.digest_time"),
+                format!("{:?} is not a local time", t.digest_time),
+                Some("write it as \"HH:MM\", for example \"07:00\""),
+            );
+        }
+        if let Some(sender) = &t.sms_sender {
+            if let Err(why) = crate::notify::sms::check_sender(sender) {
+                errs.push(format!("{p}.sms_sender"), why, None);
+            }
+        }
+        if t.sender.email.parse::<lettre::Address>().is_err() {
+            errs.push(
+                format!("{p}.sender.email"),
+                format!("{:?} is not an e-mail address", t.sender.email),
+                None,
+            );
+        }
+        if let Some(d) = &t.dkim {
+            if let Err(e) = crate::notify::email::dkim_key(&d.key_file) {
+                errs.push(
+                    format!("{p}.dkim.key_file"),
+                    e,
+                    Some("make one with `openssl genrsa -traditional -out dkim.pem 2048`"),
+                );
+            }
+            if d.selector.is_empty()
+                || !d
+                    .selector
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            {
+                errs.push(
+                    format!("{p}.dkim.selector"),
+                    format!("{:?} is not a DKIM selector", d.selector),
+                    None,
+                );
+            }
+        }
+        let mut offsets = t.reminder_offsets_days.clone();
+        offsets.sort_unstable();
+        offsets.dedup();
+        if offsets.len() != t.reminder_offsets_days.len() {
+            errs.push(
+                format!("{p}.reminder_offsets_days"),
+                "lists a day twice",
+                None,
+            );
+        }
+        if t.reminder_offsets_days.iter().any(|&d| d > 366) {
+            errs.push(
+                format!("{p}.reminder_offsets_days"),
+                "offsets are days before the due date, at most 366",
+                None,
+            );
+        }
+        let mut source_ids = std::collections::HashSet::new();
+        for (j, s) in t.sources.iter().enumerate() {
+            let sp = format!("{p}.source[{j}]");
+            if !valid_id(&s.id) {
+                errs.push(
+                    format!("{sp}.id"),
+                    format!("{:?} is not a valid id", s.id),
+                    Some("use lower-case letters, digits and '-', at most 63 characters"),
+                );
+            } else if !source_ids.insert(s.id.clone()) {
+                errs.push(
+                    format!("{sp}.id"),
+                    format!("{:?} is used twice", s.id),
+                    None,
+                );
+            }
+            if s.kinds.is_empty() {
+                errs.push(
+                    format!("{sp}.kinds"),
+                    "must name at least one kind",
+                    Some("\"receivables\", \"submissions\" and/or \"registry\""),
+                );
+            }
+            let polled = s.serves(SourceKind::Receivables) || s.serves(SourceKind::Submissions);
+            if s.serves(SourceKind::Registry) && !matches!(s.adapter, AdapterConfig::Http(_)) {
+                errs.push(
+                    format!("{sp}.adapter"),
+                    "the registry is reached over the HTTP protocol only",
+                    Some(
+                        "use adapter = { type = \"http\", … } for a source with kind \"registry\"",
+                    ),
+                );
+            }
+            match (&s.schedule, s.is_push()) {
+                (None, false) if !polled => {}
+                (None, false) => errs.push(
+                    format!("{sp}.schedule"),
+                    "a polled source needs a schedule",
+                    Some("for example \"0 */5 * * * *\" (every 5 minutes) or \"*/5 * * * *\""),
+                ),
+                (Some(_), true) => errs.push(
+                    format!("{sp}.schedule"),
+                    "a push source is not polled",
+                    Some("remove the schedule, or use an http or file adapter"),
+                ),
+                (None, true) => {}
+                (Some(schedule), false) => match parse_schedule(schedule) {
+                    Err(e) => errs.push(
+                        format!("{sp}.schedule"),
+                        format!("{schedule:?} is not a cron expression: {e}"),
+                        Some("for example \"0 */5 * * * *\" (every 5 minutes) or \"*/5 * * * *\""),
+                    ),
+                    Ok(sched) => {
+                        if sched.upcoming(chrono::Utc).next().is_none() {
+                            errs.push(
+                                format!("{sp}.schedule"),
+                                format!("{schedule:?} never fires"),
+                                Some("check the day and month fields (there is no 30 February)"),
+                            );
+                        }
+                    }
+                },
+            }
+            if let AdapterConfig::Push(p) = &s.adapter {
+                check_secret(&p.secret_file, &format!("{sp}.adapter.secret_file"), errs);
+            }
+            if let AdapterConfig::Exec(e) = &s.adapter {
+                match e.command.first() {
+                    None => errs.push(
+                        format!("{sp}.adapter.command"),
+                        "names no program",
+                        Some("for example [\"/usr/local/lib/hlidac/poplatky.py\", \"--export\", \"/srv/export.csv\"]"),
+                    ),
+                    Some(p) => check_readable(Path::new(p), &format!("{sp}.adapter.command"), errs),
+                }
+                if e.timeout_secs == 0 || e.memory_limit_mb < 16 || e.max_page == 0 {
+                    errs.push(
+                        format!("{sp}.adapter"),
+                        "timeout_secs and max_page must be at least 1, memory_limit_mb at least 16",
+                        None,
+                    );
+                }
+            }
+            if !(0.0..=1.0).contains(&s.max_drop_share) {
+                errs.push(
+                    format!("{sp}.max_drop_share"),
+                    "must be between 0.0 and 1.0",
+                    Some(
+                        "0.25 treats a snapshot that lost over a quarter of its records as failed",
+                    ),
+                );
+            }
+            if let AdapterConfig::Http(h) = &s.adapter {
+                let ok = h
+                    .base_url
+                    .parse::<axum::http::Uri>()
+                    .ok()
+                    .filter(|u| {
+                        matches!(u.scheme_str(), Some("http") | Some("https"))
+                            && u.authority().is_some()
+                    })
+                    .is_some();
+                if !ok {
+                    errs.push(
+                        format!("{sp}.adapter.base_url"),
+                        format!("{:?} is not an http(s) URL", h.base_url),
+                        Some("for example \"https://agenda.mesto.example/hlidac\""),
+                    );
+                }
+                if h.timeout_secs == 0 {
+                    errs.push(
+                        format!("{sp}.adapter.timeout_secs"),
+                        "must be at least 1",
+                        None,
+                    );
+                }
+                if h.max_page == 0 {
+                    errs.push(format!("{sp}.adapter.max_page"), "must be at least 1", None);
+                }
+                for (name, file) in [
+                    ("token_file", &h.token_file),
+                    ("client_cert_file", &h.client_cert_file),
+                    ("client_key_file", &h.client_key_file),
+                    ("ca_file", &h.ca_file),
+                ] {
+                    if let Some(p) = file {
+                        check_readable(p, &format!("{sp}.adapter.{name}"), errs);
+                    }
+                }
+                if h.client_cert_file.is_some() != h.client_key_file.is_some() {
+                    errs.push(
+                        format!("{sp}.adapter.client_key_file"),
+                        "client_cert_file and client_key_file go together",
+                        Some("give both for mutual TLS, or neither"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `[sms]`: the sender, the rate, and the SMPP or HTTP gateway.
+pub(super) fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors) {
+    if let Err(why) = crate::notify::sms::check_sender(&sms.sender) {
+        errs.push("sms.sender", why, None);
+    }
+    if sms.rate_per_sec.is_some_and(|r| r.is_nan() || r <= 0.0) {
+        errs.push("sms.rate_per_sec", "must be more than 0", None);
+    }
+    match (&sms.smpp, &sms.http) {
+        (Some(_), Some(_)) | (None, None) => errs.push(
+            "sms",
+            "needs exactly one provider",
+            Some("add either [sms.smpp] or [sms.http]"),
+        ),
+        _ => {}
+    }
+    if let Some(smpp) = &sms.smpp {
+        if let Some(p) = &smpp.password_file {
+            check_readable(p, "sms.smpp.password_file", errs);
+        }
+        if smpp.window == 0 {
+            errs.push("sms.smpp.window", "must be at least 1", None);
+        }
+        if smpp.system_id.is_empty() || smpp.system_id.len() > 15 {
+            errs.push("sms.smpp.system_id", "must be 1 to 15 characters", None);
+        }
+        if smpp.timeout_secs == 0 || smpp.enquire_link_secs == 0 {
+            errs.push(
+                "sms.smpp.timeout_secs",
+                "timeout_secs and enquire_link_secs must be at least 1",
+                None,
+            );
+        }
+    }
+    if let Some(http) = &sms.http {
+        if !(http.url.starts_with("https://") || http.url.starts_with("http://")) {
+            errs.push(
+                "sms.http.url",
+                format!("{:?} is not an http(s) URL", http.url),
+                None,
+            );
+        }
+        if !matches!(http.method.as_str(), "GET" | "POST" | "PUT") {
+            errs.push(
+                "sms.http.method",
+                format!("{:?} is not an HTTP method", http.method),
+                Some("GET, POST or PUT"),
+            );
+        }
+        if let Some(p) = &http.token_file {
+            check_readable(p, "sms.http.token_file", errs);
+        }
+        if let Err(e) = crate::notify::sms_http::check_templates(http) {
+            errs.push("sms.http.body", e, None);
+        }
+        if http
+            .message_id_pointer
+            .as_ref()
+            .is_some_and(|p| !p.starts_with('/'))
+        {
+            errs.push(
+                "sms.http.message_id_pointer",
+                "must be a JSON pointer such as \"/id\"",
+                None,
+            );
+        }
+    }
+}
+
+/// A file holding a secret of at least 32 characters.
+pub(super) fn check_secret(path: &Path, key: &str, errs: &mut Errors) {
+    match std::fs::read_to_string(path) {
+        Ok(secret) if secret.trim().len() >= 32 => {}
+        Ok(_) => errs.push(
+            key,
+            "the secret is shorter than 32 characters",
+            Some("make one with `openssl rand -hex 32`"),
+        ),
+        Err(e) => errs.push(
+            key,
+            format!("cannot read {}: {e}", path.display()),
+            Some("give a path the daemon's user can read"),
+        ),
+    }
+}
+
+/// A file the daemon's user can read.
+pub(super) fn check_readable(p: &Path, key: &str, errs: &mut Errors) {
+    if let Err(e) = std::fs::metadata(p) {
+        errs.push(
+            key,
+            format!("cannot read {}: {e}", p.display()),
+            Some("give a path the daemon's user can read"),
+        );
+    }
+}
