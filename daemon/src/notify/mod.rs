@@ -11,6 +11,7 @@ pub mod limit;
 mod render;
 pub mod schedule;
 pub mod smpp;
+mod smpp_pdu;
 pub mod sms;
 pub mod sms_http;
 pub mod templates;
