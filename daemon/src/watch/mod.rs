@@ -5,6 +5,7 @@
 //! and events, each written in one transaction with the alerts it causes. What it must
 //! never do: emit anything from a failed or suspicious poll, or from a record's absence.
 
+mod changes;
 pub(crate) mod diff;
 pub mod poll;
 pub mod push;

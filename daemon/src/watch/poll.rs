@@ -14,7 +14,6 @@ use crate::app::App;
 use crate::config::{AdapterConfig, SourceConfig, SourceKind, TenantConfig};
 use crate::store::{stable_id, Commit, PriorIndex, StoreError};
 use crate::watch::diff::{Diff, Old};
-use hlidac_adapters::http::Changes;
 use hlidac_adapters::{sane_key, Adapter, AdapterError, Page, Receivable, Record, Submission};
 use std::collections::{HashMap, HashSet};
 
@@ -145,9 +144,9 @@ async fn tell_operator(
 }
 
 /// The tenant's enrolled people: their references (sorted) and keyed hashes.
-struct People {
+pub(super) struct People {
     refs: Vec<String>,
-    hash_of: HashMap<String, String>,
+    pub(super) hash_of: HashMap<String, String>,
 }
 
 impl People {
@@ -303,7 +302,7 @@ async fn poll_inner(
     };
     if let Some(http) = feed {
         if let Some(cursor) = app.store.change_cursor(&tenant.id, &source.id).await? {
-            match poll_changes(app, tenant, source, http, &people, &cursor).await? {
+            match super::changes::poll_changes(app, tenant, source, http, &people, &cursor).await? {
                 Some(outcome) => return Ok(outcome),
                 None => tracing::warn!(
                     "the source no longer knows hlidac's change-feed cursor (410 Gone); reading everything again"
@@ -597,107 +596,10 @@ fn diff_one<R: Watched>(
     Ok(true)
 }
 
-/// Reads the change feed from `cursor` and applies what changed for enrolled people;
-/// `None` when the source no longer knows the cursor.
-async fn poll_changes(
-    app: &App,
-    tenant: &TenantConfig,
-    source: &SourceConfig,
-    http: &hlidac_adapters::http::HttpAdapter,
-    people: &People,
-    cursor: &str,
-) -> Result<Option<PollOutcome>, PollError> {
-    let (receivables, submissions, next) = match http.changes_since(cursor).await? {
-        Changes::Gone => return Ok(None),
-        Changes::Since {
-            receivables,
-            submissions,
-            cursor,
-        } => (receivables, submissions, cursor),
-    };
-    let tracked = tracked_submissions(app, tenant, source, Some(http)).await?;
-    let today = app.today(tenant);
-    let mut diff = Diff::default();
-    let mut records = 0;
-    if source.serves(SourceKind::Receivables) {
-        let mine = enrolled_only(receivables, people);
-        records += apply_changed(app, tenant, source, mine, today, &mut diff).await?;
-    }
-    if source.serves(SourceKind::Submissions) {
-        let mut mine = enrolled_only(submissions, people);
-        mine.extend(tracked);
-        records += apply_changed(app, tenant, source, mine, today, &mut diff).await?;
-    }
-    let alerts = diff
-        .commit(app, tenant, source, Commit::Changes { cursor: &next })
-        .await?;
-    Ok(Some(PollOutcome {
-        paused: false,
-        records,
-        changed: diff.writes.len(),
-        events: diff.events.len(),
-        alerts,
-    }))
-}
-
-/// The records of enrolled people, with their hashes; a change feed covers everyone.
-fn enrolled_only<R: Record>(records: Vec<R>, people: &People) -> Vec<(R, String)> {
-    records
-        .into_iter()
-        .filter_map(|r| {
-            let hash = people.hash_of.get(r.person_ref())?.clone();
-            Some((r, hash))
-        })
-        .collect()
-}
-
-/// Diffs changed records against what is stored for their keys. A feed may repeat a record
-/// (pages overlap): the last copy of each key counts.
-async fn apply_changed<R: Watched>(
-    app: &App,
-    tenant: &TenantConfig,
-    source: &SourceConfig,
-    records: Vec<(R, String)>,
-    today: chrono::NaiveDate,
-    diff: &mut Diff,
-) -> Result<usize, PollError> {
-    let mut latest: HashMap<String, usize> = HashMap::new();
-    for (i, (r, _)) in records.iter().enumerate() {
-        if !sane_key(r.key()) {
-            return Err(AdapterError::Malformed(format!(
-                "a {} key is empty or has control characters",
-                R::KIND
-            ))
-            .into());
-        }
-        latest.insert(r.key().to_string(), i);
-    }
-    let keys: Vec<&str> = latest.keys().map(String::as_str).collect();
-    let index = app
-        .store
-        .prior_index_of(&tenant.id, &source.id, R::KIND, &keys)
-        .await?;
-    let mut taken = 0;
-    for (i, (r, hash)) in records.iter().enumerate() {
-        if latest.get(r.key()) != Some(&i) {
-            continue;
-        }
-        let old = index.get(r.key());
-        let old = old.as_ref().map(|p| Old {
-            status: index.status(p),
-            content: p.content,
-            version: p.version,
-        });
-        r.diff_into(diff, tenant, source, old, hash, today);
-        taken += 1;
-    }
-    Ok(taken)
-}
-
 /// The documents citizens follow by registration index and access code through this
 /// source, as the source has them now, each with its follower's person hash. A document
 /// the source no longer finds is left as it was.
-async fn tracked_submissions(
+pub(super) async fn tracked_submissions(
     app: &App,
     tenant: &TenantConfig,
     source: &SourceConfig,

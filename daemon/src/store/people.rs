@@ -1,0 +1,190 @@
+//! Citizens as the operator manages them (`hlidac citizen …` and the admin API): adding
+//! one with a verified contact, delivery preferences, listing and removing.
+
+use super::*;
+use sqlx::Row;
+
+impl Store {
+    /// Enrols a citizen with a verified e-mail contact and every topic subscribed on it.
+    /// Returns the citizen's id, and false when the person was already enrolled.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_citizen(
+        &self,
+        tenant: &str,
+        person_hash: &str,
+        person_ref_enc: &str,
+        locale: Option<&str>,
+        email_enc: &str,
+        email_hash: &str,
+        now: i64,
+    ) -> Result<(String, bool)> {
+        let mut tx = self.pool.begin().await?;
+        let existing =
+            sqlx::query("SELECT id FROM citizens WHERE tenant_id = $1 AND person_hash = $2")
+                .bind(tenant)
+                .bind(person_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (id, created) = match existing {
+            Some(row) => (row.try_get::<String, _>("id")?, false),
+            None => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO citizens (id, tenant_id, person_hash, person_ref_enc, locale, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&id)
+                .bind(tenant)
+                .bind(person_hash)
+                .bind(person_ref_enc)
+                .bind(locale.map(str::to_string))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                (id, true)
+            }
+        };
+        insert_contact(&mut tx, &id, "email", email_enc, email_hash, now).await?;
+        tx.commit().await?;
+        Ok((id, created))
+    }
+
+    /// Adds a verified contact on another channel (an SMS number) to a citizen, subscribed
+    /// to every topic on it. Returns false when the citizen does not exist.
+    pub async fn add_contact(
+        &self,
+        citizen_id: &str,
+        channel: &str,
+        address_enc: &str,
+        address_hash: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let exists = sqlx::query("SELECT 1 FROM citizens WHERE id = $1")
+            .bind(citizen_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !exists {
+            return Ok(false);
+        }
+        insert_contact(&mut tx, citizen_id, channel, address_enc, address_hash, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Sets how a citizen is told: their own SMS quiet hours (`None` keeps the current
+    /// setting, `Some("")` returns to the municipality's) and `immediate` or `daily`.
+    pub async fn set_delivery_preferences(
+        &self,
+        citizen_id: &str,
+        quiet_hours: Option<&str>,
+        delivery: Option<&str>,
+    ) -> Result<bool> {
+        let empty_to_null = |v: Option<&str>| v.map(|s| (!s.is_empty()).then(|| s.to_string()));
+        Ok(sqlx::query(
+            "UPDATE citizens SET
+                quiet_hours = CASE WHEN $2 = 1 THEN $3 ELSE quiet_hours END,
+                delivery = CASE WHEN $4 = 1 THEN $5 ELSE delivery END
+             WHERE id = $1",
+        )
+        .bind(citizen_id)
+        .bind(i64::from(quiet_hours.is_some()))
+        .bind(empty_to_null(quiet_hours).flatten())
+        .bind(i64::from(delivery.is_some()))
+        .bind(empty_to_null(delivery).flatten())
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    pub async fn list_citizens(&self, tenant: Option<&str>) -> Result<Vec<CitizenRow>> {
+        Ok(sqlx::query_as::<_, CitizenRow>(
+            "SELECT c.id, c.tenant_id, c.person_ref_enc, c.locale, c.created_at,
+                    (SELECT k.address_enc FROM contacts k WHERE k.citizen_id = c.id
+                       AND k.channel = 'email' AND k.verified_at IS NOT NULL
+                     ORDER BY k.created_at LIMIT 1) AS email_enc
+             FROM citizens c WHERE ($1 = '' OR c.tenant_id = $1) ORDER BY c.created_at, c.id",
+        )
+        .bind(tenant.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Removes a citizen and everything personal; alerts not yet sent are suppressed.
+    pub async fn remove_citizen(&self, id: &str, now: i64) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE outbox SET state = 'suppressed', last_error = 'citizen removed', updated_at = $2
+             WHERE citizen_id = $1 AND state IN ('queued', 'sending', 'held', 'digested')",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        // The citizen's own reminders live on in their events (the note sealed): gone too.
+        for sql in [
+            "DELETE FROM delivery_attempts WHERE outbox_id IN (SELECT o.id FROM outbox o
+               JOIN events e ON e.id = o.event_id
+               WHERE o.citizen_id = $1 AND e.source_id = 'personal')",
+            "DELETE FROM outbox WHERE citizen_id = $1 AND event_id IN
+               (SELECT id FROM events WHERE source_id = 'personal')",
+            "DELETE FROM events WHERE source_id = 'personal' AND person_hash =
+               (SELECT person_hash FROM citizens WHERE id = $1)
+               AND tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)",
+            "DELETE FROM subscriptions WHERE citizen_id = $1",
+            "DELETE FROM contacts WHERE citizen_id = $1",
+            "DELETE FROM tracked_submissions WHERE citizen_id = $1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+        }
+        let n = sqlx::query("DELETE FROM citizens WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
+    // ----- sources --------------------------------------------------------------------
+}
+
+/// Adds a verified contact on `channel` (unless the citizen has that address already),
+/// subscribed to every topic on it. Runs inside the caller's transaction.
+async fn insert_contact(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    citizen_id: &str,
+    channel: &str,
+    address_enc: &str,
+    address_hash: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)
+         ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(citizen_id)
+    .bind(channel)
+    .bind(address_enc)
+    .bind(address_hash)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    for topic in TOPICS {
+        sqlx::query(
+            "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(citizen_id)
+        .bind(*topic)
+        .bind(channel)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}

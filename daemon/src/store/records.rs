@@ -1,0 +1,408 @@
+//! What the watch stage writes and reads: observations (the last known state of each
+//! record), the poll's and the rules' commits with their events and alerts, and the
+//! recipients an event's alerts go to.
+
+use super::*;
+use sqlx::{FromRow, Row};
+
+impl Store {
+    pub async fn observations(
+        &self,
+        tenant: &str,
+        source: &str,
+        kind: &str,
+    ) -> Result<HashMap<String, Observation>> {
+        let rows = sqlx::query(
+            "SELECT record_key, person_hash, content_hash, version, status, data, first_seen_at
+             FROM observations WHERE tenant_id = $1 AND source_id = $2 AND kind = $3",
+        )
+        .bind(tenant)
+        .bind(source)
+        .bind(kind)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let o = Observation::from_row(r)?;
+                Ok((o.record_key.clone(), o))
+            })
+            .collect()
+    }
+
+    pub async fn observation(
+        &self,
+        tenant: &str,
+        source: &str,
+        kind: &str,
+        key: &str,
+    ) -> Result<Option<Observation>> {
+        let row = sqlx::query(
+            "SELECT record_key, person_hash, content_hash, version, status, data, first_seen_at
+             FROM observations
+             WHERE tenant_id = $1 AND source_id = $2 AND kind = $3 AND record_key = $4",
+        )
+        .bind(tenant)
+        .bind(source)
+        .bind(kind)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(Observation::from_row).transpose()?)
+    }
+
+    /// Receivables not settled, due by `horizon` (YYYY-MM-DD) and not yet evaluated on
+    /// `today`, from sources whose last poll succeeded and that are not paused: the input of
+    /// the reminder and overdue rules. A failing source's stale data never reminds anyone.
+    pub async fn open_receivables(
+        &self,
+        tenant: &str,
+        today: &str,
+        horizon: &str,
+    ) -> Result<Vec<(String, Observation)>> {
+        let rows = sqlx::query(
+            "SELECT o.source_id, o.record_key, o.person_hash, o.content_hash, o.version,
+                    o.status, o.data, o.first_seen_at
+             FROM observations o JOIN sources s
+               ON s.tenant_id = o.tenant_id AND s.source_id = o.source_id
+             WHERE o.tenant_id = $1 AND o.kind = 'receivable' AND s.state = 'ok' AND s.paused = 0
+               AND o.status NOT IN ('paid', 'written_off')
+               AND o.due_next IS NOT NULL AND o.due_next <= $3
+               AND (o.rules_day IS NULL OR o.rules_day < $2)",
+        )
+        .bind(tenant)
+        .bind(today)
+        .bind(horizon)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("source_id")?, Observation::from_row(r)?)))
+            .collect()
+    }
+
+    /// Writes a successful poll or push in one transaction: the changed observations (with
+    /// what the poll staged before), the events they produced with their alerts, and the
+    /// source's health and cursor.
+    pub async fn commit_poll(
+        &self,
+        tenant: &str,
+        source: &str,
+        writes: &[ObservationWrite],
+        events: &[NewEvent],
+        commit: Commit<'_>,
+        now: i64,
+    ) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        let mut alerts = 0;
+        if let Commit::Snapshot {
+            staged: Some(poll_id),
+            ..
+        } = commit
+        {
+            alerts += staging::apply_staged(&mut tx, poll_id, now).await?;
+        }
+        upsert_observations(&mut tx, tenant, source, writes, now).await?;
+        alerts += insert_events(&mut tx, events, now).await?;
+        // The source's health: which statement depends on how the records came.
+        let health = match commit {
+            Commit::Snapshot {
+                records, cursor, ..
+            } => sqlx::query(
+                "INSERT INTO sources (tenant_id, source_id, state, total_polls, last_poll_at,
+                    last_success_at, record_count, change_cursor)
+                 VALUES ($1, $2, 'ok', 1, $3, $3, $4, $5)
+                 ON CONFLICT (tenant_id, source_id) DO UPDATE SET state = 'ok',
+                    consecutive_failures = 0, total_polls = sources.total_polls + 1,
+                    last_poll_at = $3, last_success_at = $3, last_error = NULL,
+                    record_count = $4, change_cursor = $5",
+            )
+            .bind(tenant)
+            .bind(source)
+            .bind(now)
+            .bind(records)
+            .bind(cursor),
+            Commit::Changes { cursor } => sqlx::query(
+                "UPDATE sources SET state = 'ok', consecutive_failures = 0,
+                    total_polls = total_polls + 1, last_poll_at = $3, last_success_at = $3,
+                    last_error = NULL, change_cursor = $4
+                 WHERE tenant_id = $1 AND source_id = $2",
+            )
+            .bind(tenant)
+            .bind(source)
+            .bind(now)
+            .bind(cursor),
+            // A push: the source delivers, so its data may drive reminders.
+            Commit::Push => sqlx::query(
+                "UPDATE sources SET state = 'ok', last_success_at = $3, last_error = NULL,
+                    consecutive_failures = 0
+                 WHERE tenant_id = $1 AND source_id = $2",
+            )
+            .bind(tenant)
+            .bind(source)
+            .bind(now),
+        };
+        health.execute(&mut *tx).await?;
+        tx.commit().await?;
+        if self.backend == Backend::Sqlite
+            && matches!(
+                commit,
+                Commit::Snapshot {
+                    staged: Some(_),
+                    ..
+                }
+            )
+        {
+            // A staged poll wrote its changes twice: fold the write-ahead log into the
+            // database and empty it, or every later read searches a log of gigabytes.
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await
+            {
+                tracing::debug!(error = %e, "checkpoint after a large poll");
+            }
+        }
+        Ok(alerts)
+    }
+
+    /// Inserts the rules' events and marks the evaluated receivables as done for `today`,
+    /// in one transaction; returns the number of alerts queued.
+    pub async fn commit_rules(
+        &self,
+        tenant: &str,
+        evaluated: &[(String, String)],
+        today: &str,
+        events: &[NewEvent],
+        now: i64,
+    ) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        let alerts = insert_events(&mut tx, events, now).await?;
+        for (source, key) in evaluated {
+            sqlx::query(
+                "UPDATE observations SET rules_day = $4
+                 WHERE tenant_id = $1 AND source_id = $2 AND kind = 'receivable' AND record_key = $3",
+            )
+            .bind(tenant)
+            .bind(source)
+            .bind(key)
+            .bind(today)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(alerts)
+    }
+
+    /// Inserts events not seen before and their alerts, in one transaction; returns the
+    /// number of alerts queued.
+    pub async fn insert_events(&self, events: &[NewEvent], now: i64) -> Result<usize> {
+        if events.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin().await?;
+        let alerts = insert_events(&mut tx, events, now).await?;
+        tx.commit().await?;
+        Ok(alerts)
+    }
+
+    /// The keyed hashes of the people enrolled in a tenant.
+    pub async fn person_hashes(&self, tenant: &str) -> Result<std::collections::HashSet<String>> {
+        let rows = sqlx::query("SELECT person_hash FROM citizens WHERE tenant_id = $1")
+            .bind(tenant)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("person_hash")?)).collect()
+    }
+
+    pub async fn event_exists(&self, id: &str) -> Result<bool> {
+        Ok(sqlx::query("SELECT 1 AS one FROM events WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+}
+
+/// A subscribed citizen with a usable contact: (citizen id, topic, channel).
+/// (citizen, topic, channel, the citizen's own reminder days).
+type Recipient = (String, String, String, Option<String>);
+
+/// A reminder made for a day some citizen chose goes only to those whose days (their own,
+/// else the municipality's) include it.
+fn reminder_day_wanted(e: &NewEvent, own: Option<&str>) -> bool {
+    let Some(day) = e.payload.get("offset").and_then(|o| o.as_u64()) else {
+        return true;
+    };
+    match own.and_then(crate::store::parse_offsets) {
+        Some(list) => list.contains(&(day as u32)),
+        None => e.payload["tenant_offsets"]
+            .as_array()
+            .is_none_or(|a| a.iter().any(|o| o.as_u64() == Some(day))),
+    }
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds what an observation write says of its record, from `kind` to `data`, in the
+/// order both the observations and the staging table list those columns.
+pub(super) fn bind_write<'q>(q: AnyQuery<'q>, w: &'q ObservationWrite) -> AnyQuery<'q> {
+    q.bind(w.kind)
+        .bind(&w.record_key)
+        .bind(&w.person_hash)
+        .bind(&w.content_hash)
+        .bind(w.version.clone())
+        .bind(&w.status)
+        .bind(&w.data)
+}
+
+/// Inserts or replaces observations, a batch per statement. Runs inside the caller's
+/// transaction.
+async fn upsert_observations(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tenant: &str,
+    source: &str,
+    writes: &[ObservationWrite],
+    now: i64,
+) -> Result<()> {
+    for chunk in writes.chunks(BATCH) {
+        let sql = format!(
+            "INSERT INTO observations (tenant_id, source_id, kind, record_key, person_hash,
+                content_hash, version, status, data, first_seen_at, updated_at, due_next)
+             VALUES {}
+             ON CONFLICT (tenant_id, source_id, kind, record_key) DO UPDATE SET
+                person_hash = excluded.person_hash, content_hash = excluded.content_hash,
+                version = excluded.version, status = excluded.status, data = excluded.data,
+                updated_at = excluded.updated_at, due_next = excluded.due_next,
+                rules_day = NULL",
+            value_rows(chunk.len(), 12)
+        );
+        let sql = positional(sql, on_sqlite(tx));
+        let mut q = sqlx::query(&sql);
+        for w in chunk {
+            q = bind_write(q.bind(tenant).bind(source), w)
+                .bind(now)
+                .bind(now)
+                .bind(w.due_next.clone());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Inserts the events that do not exist yet, and one alert per subscribed citizen with a
+/// verified, unsuppressed contact on the channel for each of them, a batch per statement.
+/// An event that existed already gets no alert. Runs inside the caller's transaction;
+/// returns the number of alerts queued.
+pub(super) async fn insert_events(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    events: &[NewEvent],
+    now: i64,
+) -> Result<usize> {
+    let mut alerts = 0;
+    for chunk in events.chunks(BATCH) {
+        let sql = format!(
+            "INSERT INTO events (id, tenant_id, source_id, kind, record_key, person_hash,
+                payload, created_at)
+             VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+            value_rows(chunk.len(), 8)
+        );
+        let sql = positional(sql, on_sqlite(tx));
+        let mut q = sqlx::query(&sql);
+        for e in chunk {
+            q = q
+                .bind(&e.id)
+                .bind(&e.tenant_id)
+                .bind(&e.source_id)
+                .bind(&e.kind)
+                .bind(&e.record_key)
+                .bind(&e.person_hash)
+                .bind(e.payload.to_string())
+                .bind(now);
+        }
+        let mut inserted = std::collections::HashSet::new();
+        for r in q.fetch_all(&mut **tx).await? {
+            inserted.insert(r.try_get::<String, _>(0)?);
+        }
+        let fresh: Vec<&NewEvent> = chunk.iter().filter(|e| inserted.remove(&e.id)).collect();
+        if fresh.is_empty() {
+            continue;
+        }
+        // Who is told: (citizen, topic, channel) by tenant and person hash.
+        let mut recipients: HashMap<(&str, &str), Vec<Recipient>> = HashMap::new();
+        let mut by_tenant: HashMap<&str, Vec<&str>> = HashMap::new();
+        for e in &fresh {
+            let people = by_tenant.entry(e.tenant_id.as_str()).or_default();
+            if !people.contains(&e.person_hash.as_str()) {
+                people.push(&e.person_hash);
+            }
+        }
+        for (tenant, people) in by_tenant {
+            let sql = format!(
+                "SELECT c.id, c.person_hash, s.topic, s.channel, c.reminder_offsets
+                 FROM citizens c JOIN subscriptions s ON s.citizen_id = c.id
+                 WHERE c.tenant_id = $1 AND c.person_hash IN ({})
+                   AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
+                               AND k.channel = s.channel AND k.verified_at IS NOT NULL
+                               AND k.suppressed_at IS NULL)",
+                marks(2, people.len())
+            );
+            let sql = positional(sql, on_sqlite(tx));
+            let mut q = sqlx::query(&sql).bind(tenant);
+            for p in &people {
+                q = q.bind(*p);
+            }
+            for r in q.fetch_all(&mut **tx).await? {
+                let person: String = r.try_get(1)?;
+                let person = people
+                    .iter()
+                    .find(|p| **p == person)
+                    .copied()
+                    .unwrap_or_default();
+                recipients.entry((tenant, person)).or_default().push((
+                    r.try_get(0)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                ));
+            }
+        }
+        let mut rows = Vec::new();
+        for e in fresh {
+            let Some(list) = recipients.get(&(e.tenant_id.as_str(), e.person_hash.as_str())) else {
+                continue;
+            };
+            for (citizen, topic, channel, own_offsets) in list {
+                if topic == e.topic() && reminder_day_wanted(e, own_offsets.as_deref()) {
+                    let key = stable_id(&["alert", &e.id, channel, citizen]);
+                    rows.push((key, e, citizen, channel));
+                }
+            }
+        }
+        for part in rows.chunks(BATCH) {
+            let sql = format!(
+                "INSERT INTO outbox (id, dedupe_key, event_id, tenant_id, citizen_id, channel,
+                    kind, state, next_attempt_at, expires_at, created_at, updated_at, dry_run)
+                 VALUES {} ON CONFLICT (dedupe_key) DO NOTHING",
+                value_rows(part.len(), 13)
+            );
+            let sql = positional(sql, on_sqlite(tx));
+            let mut q = sqlx::query(&sql);
+            for (key, e, citizen, channel) in part {
+                q = q
+                    .bind(key)
+                    .bind(key)
+                    .bind(&e.id)
+                    .bind(&e.tenant_id)
+                    .bind(*citizen)
+                    .bind(*channel)
+                    .bind(&e.kind)
+                    .bind("queued")
+                    .bind(now)
+                    .bind(e.expires_at)
+                    .bind(now)
+                    .bind(now)
+                    .bind(i64::from(e.dry_run));
+            }
+            alerts += q.execute(&mut **tx).await?.rows_affected() as usize;
+        }
+    }
+    Ok(alerts)
+}

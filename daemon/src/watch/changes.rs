@@ -1,0 +1,109 @@
+//! A poll through the source's change feed: what changed since the stored cursor, for
+//! enrolled people and tracked documents, diffed against what is stored for those keys
+//! alone, and committed with the new cursor.
+
+use super::diff::{Diff, Old};
+use super::poll::{tracked_submissions, People, PollError, PollOutcome, Watched};
+use crate::app::App;
+use crate::config::{SourceConfig, SourceKind, TenantConfig};
+use crate::store::Commit;
+use hlidac_adapters::http::Changes;
+use hlidac_adapters::{sane_key, AdapterError, Record};
+use std::collections::HashMap;
+
+/// Reads the change feed from `cursor` and applies what changed for enrolled people;
+/// `None` when the source no longer knows the cursor.
+pub(super) async fn poll_changes(
+    app: &App,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    http: &hlidac_adapters::http::HttpAdapter,
+    people: &People,
+    cursor: &str,
+) -> Result<Option<PollOutcome>, PollError> {
+    let (receivables, submissions, next) = match http.changes_since(cursor).await? {
+        Changes::Gone => return Ok(None),
+        Changes::Since {
+            receivables,
+            submissions,
+            cursor,
+        } => (receivables, submissions, cursor),
+    };
+    let tracked = tracked_submissions(app, tenant, source, Some(http)).await?;
+    let today = app.today(tenant);
+    let mut diff = Diff::default();
+    let mut records = 0;
+    if source.serves(SourceKind::Receivables) {
+        let mine = enrolled_only(receivables, people);
+        records += apply_changed(app, tenant, source, mine, today, &mut diff).await?;
+    }
+    if source.serves(SourceKind::Submissions) {
+        let mut mine = enrolled_only(submissions, people);
+        mine.extend(tracked);
+        records += apply_changed(app, tenant, source, mine, today, &mut diff).await?;
+    }
+    let alerts = diff
+        .commit(app, tenant, source, Commit::Changes { cursor: &next })
+        .await?;
+    Ok(Some(PollOutcome {
+        paused: false,
+        records,
+        changed: diff.writes.len(),
+        events: diff.events.len(),
+        alerts,
+    }))
+}
+
+/// The records of enrolled people, with their hashes; a change feed covers everyone.
+fn enrolled_only<R: Record>(records: Vec<R>, people: &People) -> Vec<(R, String)> {
+    records
+        .into_iter()
+        .filter_map(|r| {
+            let hash = people.hash_of.get(r.person_ref())?.clone();
+            Some((r, hash))
+        })
+        .collect()
+}
+
+/// Diffs changed records against what is stored for their keys. A feed may repeat a record
+/// (pages overlap): the last copy of each key counts.
+async fn apply_changed<R: Watched>(
+    app: &App,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    records: Vec<(R, String)>,
+    today: chrono::NaiveDate,
+    diff: &mut Diff,
+) -> Result<usize, PollError> {
+    let mut latest: HashMap<String, usize> = HashMap::new();
+    for (i, (r, _)) in records.iter().enumerate() {
+        if !sane_key(r.key()) {
+            return Err(AdapterError::Malformed(format!(
+                "a {} key is empty or has control characters",
+                R::KIND
+            ))
+            .into());
+        }
+        latest.insert(r.key().to_string(), i);
+    }
+    let keys: Vec<&str> = latest.keys().map(String::as_str).collect();
+    let index = app
+        .store
+        .prior_index_of(&tenant.id, &source.id, R::KIND, &keys)
+        .await?;
+    let mut taken = 0;
+    for (i, (r, hash)) in records.iter().enumerate() {
+        if latest.get(r.key()) != Some(&i) {
+            continue;
+        }
+        let old = index.get(r.key());
+        let old = old.as_ref().map(|p| Old {
+            status: index.status(p),
+            content: p.content,
+            version: p.version,
+        });
+        r.diff_into(diff, tenant, source, old, hash, today);
+        taken += 1;
+    }
+    Ok(taken)
+}
