@@ -54,7 +54,7 @@ pub struct App {
     /// `watch::poll`).
     etags: std::sync::Mutex<PageTags>,
     /// eID login: the SP, identity providers and the login rate limit.
-    pub logins: crate::identity::login::Logins,
+    pub identity: Arc<crate::identity::login::Identity>,
 }
 
 impl App {
@@ -153,7 +153,7 @@ impl App {
         let logins = crate::identity::login::Logins::build(
             &config,
             clock.now_ms(),
-            running.map(|a| &a.logins),
+            running.map(|a| &a.identity.logins),
         )
         .await
         .context("while setting up eID login ([identity])")?;
@@ -174,8 +174,17 @@ impl App {
                 store.ensure_source(&t.id, &s.id).await?;
             }
         }
+        let config = Arc::new(config);
+        let identity = Arc::new(crate::identity::login::Identity::new(
+            config.clone(),
+            store.clone(),
+            clock.clone(),
+            crypto.clone(),
+            logins,
+            |t, s| adapters.get(&(t.to_string(), s.to_string())),
+        ));
         Ok(App {
-            config: Arc::new(config),
+            config,
             store,
             clock,
             crypto,
@@ -192,7 +201,7 @@ impl App {
             dkim,
             adapters,
             etags: Default::default(),
-            logins,
+            identity,
         })
     }
 
@@ -251,7 +260,7 @@ impl App {
 
     /// The keyed hash under which a person reference is stored.
     pub fn person_hash(&self, person_ref: &str) -> String {
-        self.crypto.hash("person_ref", person_ref)
+        self.crypto.person_hash(person_ref)
     }
 
     /// Today in the tenant's time zone, by the injected clock.
@@ -480,20 +489,6 @@ pub fn client_tls(
 }
 
 /// The key file: configured, a systemd credential, or one created in the state directory.
-/// A secret from its configured file, else from the systemd credential `credential`.
-pub fn read_secret(file: Option<&std::path::Path>, credential: &str) -> anyhow::Result<String> {
-    let path = match (file, std::env::var_os("CREDENTIALS_DIRECTORY")) {
-        (Some(p), _) => p.to_path_buf(),
-        (None, Some(dir)) => std::path::Path::new(&dir).join(credential),
-        (None, None) => {
-            anyhow::bail!("no file is configured and systemd passed no credential {credential}")
-        }
-    };
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("while reading the secret {}", path.display()))?;
-    Ok(text.trim().to_string())
-}
-
 fn load_key(config: &Config) -> anyhow::Result<Crypto> {
     if let Some(path) = &config.secrets.key_file {
         return Ok(Crypto::load(path, false)?);

@@ -95,6 +95,11 @@ impl Crypto {
     }
 
     /// A MAC over `message` within `domain`, for links that must not be forged.
+    /// The keyed hash under which a person reference is stored.
+    pub fn person_hash(&self, person_ref: &str) -> String {
+        self.hash("person_ref", person_ref)
+    }
+
     pub fn sign(&self, domain: &str, message: &str) -> String {
         self.hash(&format!("sign:{domain}"), message)
     }

@@ -204,7 +204,10 @@ fn spawn_workers(app: &Arc<App>, stop: &CancellationToken) -> Workers {
     }
     tasks.push((
         "metadata".into(),
-        tokio::spawn(identity::login::refresh_metadata(app.clone(), stop.clone())),
+        tokio::spawn(identity::login::refresh_metadata(
+            app.identity.clone(),
+            stop.clone(),
+        )),
     ));
     tasks.push((
         "health".into(),

@@ -123,6 +123,7 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     let citizen = {
         let session = b.cookie("__Host-hlidac_session").expect("session");
         e.t.app
+            .identity
             .current_session(&session)
             .await
             .expect("live")

@@ -556,7 +556,7 @@ impl Eid {
     /// Posts a crafted response through a fresh flow; returns the refusal's reason.
     async fn refused(&self, xml: &str, cookie: Option<&str>) -> String {
         let b64 = base64::engine::general_purpose::STANDARD.encode(xml);
-        let (_, result) = self.t.app.saml_acs(cookie, &b64).await;
+        let (_, result) = self.t.app.identity.saml_acs(cookie, &b64).await;
         match result {
             Ok(_) => panic!("a crafted response was accepted"),
             Err(Failure::Refused(r)) => r,
@@ -566,7 +566,13 @@ impl Eid {
 
     /// A fresh login flow at the app: (flow cookie, request id).
     async fn flow(&self) -> (String, String) {
-        let (cookie, out) = self.t.app.login_start("lhota", "nia").await.expect("start");
+        let (cookie, out) = self
+            .t
+            .app
+            .identity
+            .login_start("lhota", "nia")
+            .await
+            .expect("start");
         let Outgoing::Redirect(url) = out else {
             panic!("redirect binding")
         };
@@ -1178,6 +1184,7 @@ async fn crafted_saml_responses_are_refused_each_for_its_own_reason() {
     let b64 = base64::engine::general_purpose::STANDARD.encode(&good);
     let (_, ok) =
         e.t.app
+            .identity
             .saml_acs(b.cookie("__Host-hlidac_flow").as_deref(), &b64)
             .await;
     assert!(ok.is_ok(), "{ok:?}");
@@ -1367,7 +1374,7 @@ async fn crafted_saml_responses_are_refused_each_for_its_own_reason() {
         let mut f = Forge::new(&e, &id);
         f.loa = "http://eidas.europa.eu/LoA/low".into();
         let b64 = base64::engine::general_purpose::STANDARD.encode(f.build(&e));
-        let (_, r) = e.t.app.saml_acs(Some(&cookie), &b64).await;
+        let (_, r) = e.t.app.identity.saml_acs(Some(&cookie), &b64).await;
         assert!(matches!(r, Err(Failure::LowLoa)), "{r:?}");
         cases += 1;
     }
@@ -1392,7 +1399,7 @@ async fn crafted_saml_responses_are_refused_each_for_its_own_reason() {
             ..Forge::new(&e, &id)
         };
         let b64 = base64::engine::general_purpose::STANDARD.encode(f.build(&e));
-        let (_, r) = e.t.app.saml_acs(Some(&cookie), &b64).await;
+        let (_, r) = e.t.app.identity.saml_acs(Some(&cookie), &b64).await;
         assert!(r.is_ok(), "{r:?}");
     }
     assert_eq!(
@@ -1626,7 +1633,12 @@ async fn evil_login(
     idp: &str,
     make: impl FnOnce(&str) -> String,
 ) -> Result<hlidac::identity::login::Opened, Failure> {
-    let (cookie, out) = e.t.app.login_start("lhota", idp).await.expect("start");
+    let (cookie, out) =
+        e.t.app
+            .identity
+            .login_start("lhota", idp)
+            .await
+            .expect("start");
     let Outgoing::Redirect(url) = out else {
         panic!("redirect")
     };
@@ -1641,7 +1653,11 @@ async fn evil_login(
         ("state".into(), q["state"].clone()),
     ]
     .into();
-    e.t.app.oidc_callback(idp, Some(&cookie), &params).await.1
+    e.t.app
+        .identity
+        .oidc_callback(idp, Some(&cookie), &params)
+        .await
+        .1
 }
 
 #[tokio::test]
@@ -1745,7 +1761,12 @@ async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
         ),
     ];
     for (case, spoil, want) in list {
-        let (cookie, out) = e.t.app.login_start("lhota", "evil").await.expect("start");
+        let (cookie, out) =
+            e.t.app
+                .identity
+                .login_start("lhota", "evil")
+                .await
+                .expect("start");
         let Outgoing::Redirect(url) = out else {
             panic!("redirect")
         };
@@ -1768,7 +1789,11 @@ async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
             token.push_str("AAAA");
         }
         *op.token.lock().expect("lock") = token;
-        let (_, r) = e.t.app.oidc_callback("evil", Some(&cookie), &params).await;
+        let (_, r) =
+            e.t.app
+                .identity
+                .oidc_callback("evil", Some(&cookie), &params)
+                .await;
         match r {
             Err(Failure::Refused(reason)) => assert!(
                 reason.contains(want),
@@ -1783,7 +1808,12 @@ async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
 
     // A forged callback (wrong state) leaves the pending login alone: the real answer
     // still finds it afterwards (and is then told the registry does not know "x1").
-    let (cookie, out) = e.t.app.login_start("lhota", "evil").await.expect("start");
+    let (cookie, out) =
+        e.t.app
+            .identity
+            .login_start("lhota", "evil")
+            .await
+            .expect("start");
     let Outgoing::Redirect(url) = out else {
         panic!("redirect")
     };
@@ -1797,7 +1827,11 @@ async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
         ("state".into(), "forged".into()),
     ]
     .into();
-    let (_, r) = e.t.app.oidc_callback("evil", Some(&cookie), &forged).await;
+    let (_, r) =
+        e.t.app
+            .identity
+            .oidc_callback("evil", Some(&cookie), &forged)
+            .await;
     assert!(
         matches!(&r, Err(Failure::Refused(m)) if m.contains("wrong state")),
         "{r:?}"
@@ -1813,12 +1847,21 @@ async fn crafted_id_tokens_and_callbacks_are_refused_each_for_its_own_reason() {
         ("state".into(), q["state"].clone()),
     ]
     .into();
-    let (_, r) = e.t.app.oidc_callback("evil", Some(&cookie), &real).await;
+    let (_, r) =
+        e.t.app
+            .identity
+            .oidc_callback("evil", Some(&cookie), &real)
+            .await;
     assert!(matches!(r, Err(Failure::NotLinked(_))), "{r:?}");
 
     // The login asks for the levels the municipality accepts (substantial by default), as
     // acr_values and as an essential acr claim.
-    let (_, out) = e.t.app.login_start("lhota", "evil").await.expect("start");
+    let (_, out) =
+        e.t.app
+            .identity
+            .login_start("lhota", "evil")
+            .await
+            .expect("start");
     let Outgoing::Redirect(url) = out else {
         panic!("redirect")
     };
@@ -2292,6 +2335,7 @@ async fn an_idp_known_by_its_signed_metadata_is_trusted_through_it_and_refreshed
     assert_eq!(refused, 1, "{rows:?}");
     assert!(
         e.t.app
+            .identity
             .logins
             .refresh_saml(&config, e.t.clock.now_ms())
             .await
@@ -2324,6 +2368,7 @@ async fn an_idp_known_by_its_signed_metadata_is_trusted_through_it_and_refreshed
             .expect("put");
         assert!(
             !e.t.app
+                .identity
                 .logins
                 .refresh_saml(&config, e.t.clock.now_ms())
                 .await
@@ -2338,12 +2383,19 @@ async fn an_idp_known_by_its_signed_metadata_is_trusted_through_it_and_refreshed
     e.t.clock.set(e.t.clock.now() + chrono::Duration::hours(25));
     assert!(
         !e.t.app
+            .identity
             .logins
             .refresh_saml(&config, e.t.clock.now_ms())
             .await
     );
-    assert!(e.t.app.logins.saml_idp("nia", e.t.clock.now_ms()).is_none());
-    let r = e.t.app.login_start("lhota", "nia").await;
+    assert!(e
+        .t
+        .app
+        .identity
+        .logins
+        .saml_idp("nia", e.t.clock.now_ms())
+        .is_none());
+    let r = e.t.app.identity.login_start("lhota", "nia").await;
     assert!(
         matches!(&r, Err(Failure::Error(m)) if m.contains("metadata is not available")),
         "{:?}",

@@ -3,6 +3,7 @@
 //! their own files. Every struct denies unknown fields; defaults live beside each struct.
 
 use super::*;
+use anyhow::Context;
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -273,4 +274,18 @@ pub struct AdminToken {
     pub role: Role,
     /// A file holding the bearer token (at least 32 characters).
     pub token_file: PathBuf,
+}
+
+/// A secret from its configured file, else from the systemd credential `credential`.
+pub fn read_secret(file: Option<&std::path::Path>, credential: &str) -> anyhow::Result<String> {
+    let path = match (file, std::env::var_os("CREDENTIALS_DIRECTORY")) {
+        (Some(p), _) => p.to_path_buf(),
+        (None, Some(dir)) => std::path::Path::new(&dir).join(credential),
+        (None, None) => {
+            anyhow::bail!("no file is configured and systemd passed no credential {credential}")
+        }
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("while reading the secret {}", path.display()))?;
+    Ok(text.trim().to_string())
 }

@@ -3,9 +3,9 @@
 //! providers, the login buttons, the per-client login rate limit, and the worker that
 //! keeps SAML metadata and OIDC keys fresh.
 
+use super::login::Identity;
 use super::oidc::OidcIdp;
 use super::saml::{SamlIdp, Sp};
-use crate::app::App;
 use crate::config::{Config, SamlIdpConfig};
 use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
@@ -64,7 +64,7 @@ impl Logins {
             .build()?;
         let mut oidc = Vec::new();
         for o in &id.oidc {
-            let secret = crate::app::read_secret(
+            let secret = crate::config::read_secret(
                 o.client_secret_file.as_deref(),
                 &format!("oidc-{}.secret", o.id),
             )?;
@@ -231,16 +231,16 @@ impl Logins {
 /// Keeps the metadata of every IdP described by it fresh: each on its own interval, a
 /// failed read again after a minute; and the discovery document and keys of every OIDC
 /// provider once they are older than its `jwks_refresh_secs`.
-pub async fn refresh_metadata(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
+pub async fn refresh_metadata(identity: Arc<Identity>, stop: tokio_util::sync::CancellationToken) {
     tokio::join!(
-        refresh_saml_metadata(app.clone(), stop.clone()),
-        refresh_oidc_keys(app, stop)
+        refresh_saml_metadata(identity.clone(), stop.clone()),
+        refresh_oidc_keys(identity, stop)
     );
 }
 
 /// Looks every minute whether an OIDC provider's keys are due, and reads them when so.
-async fn refresh_oidc_keys(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
-    if app.logins.oidc.is_empty() {
+async fn refresh_oidc_keys(identity: Arc<Identity>, stop: tokio_util::sync::CancellationToken) {
+    if identity.logins.oidc.is_empty() {
         return;
     }
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -249,17 +249,17 @@ async fn refresh_oidc_keys(app: Arc<App>, stop: tokio_util::sync::CancellationTo
             _ = stop.cancelled() => return,
             _ = tick.tick() => {}
         }
-        for oidc in &app.logins.oidc {
-            if let Err(e) = oidc.keep_fresh(app.clock.now_ms()).await {
+        for oidc in &identity.logins.oidc {
+            if let Err(e) = oidc.keep_fresh(identity.clock.now_ms()).await {
                 tracing::warn!(idp = %oidc.config.id, error = %e, "the OpenID Connect provider could not be read");
             }
         }
     }
 }
 
-async fn refresh_saml_metadata(app: Arc<App>, stop: tokio_util::sync::CancellationToken) {
+async fn refresh_saml_metadata(identity: Arc<Identity>, stop: tokio_util::sync::CancellationToken) {
     use tokio::time::{Duration, Instant};
-    let configs: Vec<SamlIdpConfig> = app
+    let configs: Vec<SamlIdpConfig> = identity
         .config
         .identity
         .saml
@@ -276,11 +276,11 @@ async fn refresh_saml_metadata(app: Arc<App>, stop: tokio_util::sync::Cancellati
     let after = |from: Instant, now_ms: i64, at_ms: i64| {
         from + Duration::from_millis(at_ms.saturating_sub(now_ms).max(0) as u64)
     };
-    let now_ms = app.clock.now_ms();
+    let now_ms = identity.clock.now_ms();
     let mut due: Vec<Instant> = configs
         .iter()
-        .map(|c| match app.logins.saml_idp(&c.id, now_ms) {
-            Some(_) => after(start, now_ms, app.logins.next_refresh_ms(c, now_ms)),
+        .map(|c| match identity.logins.saml_idp(&c.id, now_ms) {
+            Some(_) => after(start, now_ms, identity.logins.next_refresh_ms(c, now_ms)),
             None => start + retry,
         })
         .collect();
@@ -293,9 +293,9 @@ async fn refresh_saml_metadata(app: Arc<App>, stop: tokio_util::sync::Cancellati
         let now = Instant::now();
         for (c, d) in configs.iter().zip(due.iter_mut()) {
             if *d <= now {
-                let now_ms = app.clock.now_ms();
-                *d = if app.logins.refresh_saml(c, now_ms).await {
-                    after(now, now_ms, app.logins.next_refresh_ms(c, now_ms))
+                let now_ms = identity.clock.now_ms();
+                *d = if identity.logins.refresh_saml(c, now_ms).await {
+                    after(now, now_ms, identity.logins.next_refresh_ms(c, now_ms))
                 } else {
                     now + retry
                 };

@@ -6,11 +6,14 @@
 use super::oidc::Pending;
 use super::saml::{Answer, Outgoing, Refused};
 use super::{map_profile, VerifiedIdentity};
-use crate::app::App;
-use crate::config::SourceKind;
-use crate::store::{DocumentIn, LinkIn, NewSession};
+use crate::clock::Clock;
+use crate::config::{Config, SourceKind};
+use crate::crypto::Crypto;
+use crate::store::{DocumentIn, LinkIn, NewSession, Store};
 use hlidac_adapters::source::{MatchRequest, RegistrySource};
+use hlidac_adapters::Adapter;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub use super::idps::{refresh_metadata, Logins};
 
@@ -81,7 +84,47 @@ impl std::fmt::Debug for Opened {
     }
 }
 
-impl App {
+/// The login service: eID flows, linking a verified identity to the registry, sessions
+/// and logout. It holds only what it needs: the config, the store, the clock, the keys,
+/// the identity providers, and the tenants' registry sources.
+pub struct Identity {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub crypto: Crypto,
+    pub logins: Logins,
+    /// Each tenant's registry source, by tenant id.
+    registries: HashMap<String, Adapter>,
+}
+
+impl Identity {
+    /// The service for `config`; `adapter` gives the built adapter of a tenant's source.
+    pub fn new<'a>(
+        config: Arc<Config>,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        crypto: Crypto,
+        logins: Logins,
+        adapter: impl Fn(&str, &str) -> Option<&'a Adapter>,
+    ) -> Identity {
+        let registries = config
+            .tenants
+            .iter()
+            .filter_map(|t| {
+                let s = t.sources.iter().find(|s| s.serves(SourceKind::Registry))?;
+                Some((t.id.clone(), adapter(&t.id, &s.id)?.clone()))
+            })
+            .collect();
+        Identity {
+            config,
+            store,
+            clock,
+            crypto,
+            logins,
+            registries,
+        }
+    }
+
     pub fn flow_hash(&self, cookie: &str) -> String {
         self.crypto.hash("login_flow", cookie)
     }
@@ -90,45 +133,8 @@ impl App {
         self.crypto.hash("session", cookie)
     }
 
-    fn name_id_hash(&self, idp: &str, name_id: &str) -> String {
+    pub(super) fn name_id_hash(&self, idp: &str, name_id: &str) -> String {
         self.crypto.hash("name_id", &format!("{idp}\0{name_id}"))
-    }
-
-    /// A LogoutRequest from an IdP: verified, not replayed; the sessions of that NameID
-    /// at that IdP end. Returns where to send the browser with the signed LogoutResponse
-    /// (None when the IdP names no single logout endpoint to answer at).
-    pub async fn idp_logout(&self, raw_query: &str) -> Result<Option<String>, Failure> {
-        let now = self.clock.now_ms();
-        let sp = self.logins.sp.as_ref().ok_or(Failure::Unknown)?;
-        let idps = self.logins.saml(now);
-        let request = sp.check_logout_request(&idps, raw_query, now)?;
-        let key = self.crypto.hash(
-            "logout_request",
-            &format!("{}\0{}", request.idp, request.id),
-        );
-        if !self
-            .store
-            .remember_assertion(&key, request.valid_until_ms)
-            .await?
-        {
-            return Err(Failure::Refused("replayed LogoutRequest".into()));
-        }
-        let idp = idps
-            .iter()
-            .find(|i| i.config.id == request.idp)
-            .ok_or(Failure::Unknown)?;
-        let answer = sp
-            .logout_response(idp, &request.id, request.relay_state.as_deref(), now)
-            .ok();
-        let ended = self
-            .store
-            .end_sessions_of_login(
-                &request.idp,
-                &self.name_id_hash(&request.idp, &request.name_id),
-            )
-            .await?;
-        tracing::info!(idp = %request.idp, sessions = ended, "the identity provider logged the citizen out");
-        Ok(answer)
     }
 
     /// The CSRF token of a session: derived from its cookie, so nothing is stored.
@@ -415,11 +421,9 @@ impl App {
         if loa < t.min_loa {
             return Err(Failure::LowLoa);
         }
-        let registry = t
-            .sources
-            .iter()
-            .find(|s| s.serves(SourceKind::Registry))
-            .and_then(|s| self.adapter(tenant, &s.id))
+        let registry = self
+            .registries
+            .get(&t.id)
             .ok_or_else(|| Failure::NotLinked("the municipality has no registry source".into()))?;
         let request = MatchRequest {
             purpose: self.config.identity.registry_purpose.clone(),
@@ -491,7 +495,7 @@ impl App {
             .link_citizen(
                 &LinkIn {
                     tenant,
-                    person_hash: &self.person_hash(&person.person_ref),
+                    person_hash: &self.crypto.person_hash(&person.person_ref),
                     person_ref_enc: &self.crypto.seal(&person.person_ref),
                     subject_hash: &subject_hash,
                     locale: &t.locale,
@@ -529,55 +533,6 @@ impl App {
             tenant: tenant.to_string(),
             cookie,
         })
-    }
-
-    /// The live session behind a cookie, with its sealed profile opened.
-    pub async fn current_session(
-        &self,
-        cookie: &str,
-    ) -> Option<(crate::store::SessionRow, SessionProfile)> {
-        let now = self.clock.now_ms();
-        let idle = self.config.identity.session_idle_secs as i64 * 1000;
-        let row = self
-            .store
-            .session(&self.session_hash(cookie), now, idle)
-            .await
-            .ok()??;
-        let profile = self
-            .crypto
-            .open(&row.profile_enc)
-            .ok()
-            .and_then(|s| serde_json::from_str(&s).ok())
-            .unwrap_or_default();
-        Some((row, profile))
-    }
-
-    /// Ends the session; returns where to send the browser for single logout, if the IdP
-    /// offers it.
-    pub async fn logout(&self, cookie: &str) -> Option<String> {
-        let row = self
-            .store
-            .end_session(&self.session_hash(cookie))
-            .await
-            .ok()??;
-        let profile: SessionProfile = self
-            .crypto
-            .open(&row.profile_enc)
-            .ok()
-            .and_then(|s| serde_json::from_str(&s).ok())?;
-        let idp = self.logins.saml_idp(&row.idp, self.clock.now_ms())?;
-        let sp = self.logins.sp.as_ref()?;
-        let (_, url) = sp
-            .logout_request(
-                &idp,
-                profile.name_id.as_deref()?,
-                profile.name_id_format.as_deref(),
-                profile.session_index.as_deref(),
-                &row.tenant_id,
-                self.clock.now_ms(),
-            )
-            .ok()?;
-        Some(url)
     }
 
     /// Records how a login ended: one row in `logins`, one log line with the reason.

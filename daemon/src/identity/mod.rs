@@ -15,6 +15,7 @@ pub mod oidc_loa;
 pub mod oidc_token;
 pub mod ratelimit;
 pub mod saml;
+mod sessions;
 pub mod xenc;
 pub mod xml;
 

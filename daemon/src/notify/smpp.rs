@@ -103,7 +103,7 @@ impl SmppClient {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<SmppClient> {
         use anyhow::Context;
-        let password = crate::app::read_secret(config.password_file.as_deref(), "smpp.password")
+        let password = crate::config::read_secret(config.password_file.as_deref(), "smpp.password")
             .context("while reading the SMPP password (sms.smpp.password_file)")?;
         let (tx, rx) = watch::channel(None);
         let shutdown = CancellationToken::new();

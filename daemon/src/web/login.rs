@@ -88,6 +88,7 @@ fn lang_of(app: &App, tenant: &str) -> String {
 async fn session_tenant(app: &App, headers: &HeaderMap) -> String {
     match cookie(headers, SESSION_COOKIE) {
         Some(c) => app
+            .identity
             .current_session(c)
             .await
             .map(|(row, _)| row.tenant_id)
@@ -99,7 +100,8 @@ async fn session_tenant(app: &App, headers: &HeaderMap) -> String {
 /// The tenant of the login this browser has in progress ("" when none): a refusal decided
 /// before the answer is checked is still shown in the tenant's language.
 async fn flow_tenant(app: &App, headers: &HeaderMap) -> String {
-    app.flow_of(cookie(headers, FLOW_COOKIE))
+    app.identity
+        .flow_of(cookie(headers, FLOW_COOKIE))
         .await
         .map(|(tenant, _)| tenant)
         .unwrap_or_default()
@@ -112,7 +114,7 @@ fn tr(lang: &str, id: &str) -> String {
 
 async fn metadata(State(current): State<CurrentApp>) -> Response {
     let app = current.borrow().clone();
-    let Some(sp) = app.logins.sp.as_ref() else {
+    let Some(sp) = app.identity.logins.sp.as_ref() else {
         return (StatusCode::NOT_FOUND, "SAML is not configured\n").into_response();
     };
     match sp.metadata(app.clock.now_ms()) {
@@ -151,12 +153,13 @@ async fn landing(
         );
     };
     let session = match cookie(&headers, SESSION_COOKIE) {
-        Some(c) => app.current_session(c).await,
+        Some(c) => app.identity.current_session(c).await,
         None => None,
     };
     let logged_in = session.is_some_and(|(row, _)| row.tenant_id == t.id);
     let lang = super::pages::language(q.lang.as_deref(), &headers, None, &t.locale);
     let idps: Vec<serde_json::Value> = app
+        .identity
         .logins
         .buttons()
         .into_iter()
@@ -205,7 +208,7 @@ fn admitted(app: &App, peer: SocketAddr, headers: &HeaderMap) -> bool {
         .filter_map(|v| v.to_str().ok())
         .collect();
     let forwarded = forwarded.join(",");
-    app.logins.admit(
+    app.identity.logins.admit(
         app.config.web.client_addr(
             peer.ip(),
             Some(forwarded.as_str()).filter(|f| !f.is_empty()),
@@ -223,11 +226,12 @@ async fn login_start(
     let app = current.borrow().clone();
     let lang = lang_of(&app, &tenant);
     if !admitted(&app, peer, &headers) {
-        app.record_login_outcome(&tenant, &idp, &Err(Failure::TooMany))
+        app.identity
+            .record_login_outcome(&tenant, &idp, &Err(Failure::TooMany))
             .await;
         return too_many(&lang);
     }
-    match app.login_start(&tenant, &idp).await {
+    match app.identity.login_start(&tenant, &idp).await {
         Ok((flow, out)) => {
             let age = app.config.identity.login_timeout_secs;
             let mut r = match out {
@@ -260,7 +264,9 @@ async fn login_start(
             "page-not-found-text",
         ),
         Err(f) => {
-            app.record_login_outcome(&tenant, &idp, &Err(f)).await;
+            app.identity
+                .record_login_outcome(&tenant, &idp, &Err(f))
+                .await;
             super::pages::message(
                 StatusCode::SERVICE_UNAVAILABLE,
                 &lang,
@@ -283,7 +289,8 @@ async fn acs(
     let app = current.borrow().clone();
     let flow = flow_tenant(&app, &headers).await;
     if !admitted(&app, peer, &headers) {
-        app.record_login_outcome(&flow, "saml", &Err(Failure::TooMany))
+        app.identity
+            .record_login_outcome(&flow, "saml", &Err(Failure::TooMany))
             .await;
         return too_many(&lang_of(&app, &flow));
     }
@@ -300,7 +307,7 @@ async fn acs(
         let r = Err(Failure::Refused(
             "the ACS was posted too large a body".into(),
         ));
-        app.record_login_outcome(&flow, "saml", &r).await;
+        app.identity.record_login_outcome(&flow, "saml", &r).await;
         return super::pages::message(
             StatusCode::PAYLOAD_TOO_LARGE,
             &lang_of(&app, &flow),
@@ -315,15 +322,18 @@ async fn acs(
         let r = Err(Failure::Refused(
             "the ACS was posted no SAMLResponse".into(),
         ));
-        app.record_login_outcome(&flow, "saml", &r).await;
+        app.identity.record_login_outcome(&flow, "saml", &r).await;
         return finish(&app, &flow, r);
     };
     let (who, result) = app
+        .identity
         .saml_acs(cookie(&headers, FLOW_COOKIE), &saml_response)
         .await;
     let (tenant, idp) = who.unwrap_or_else(|| (String::new(), "saml".into()));
     let tenant = if tenant.is_empty() { flow } else { tenant };
-    app.record_login_outcome(&tenant, &idp, &result).await;
+    app.identity
+        .record_login_outcome(&tenant, &idp, &result)
+        .await;
     finish(&app, &tenant, result)
 }
 
@@ -337,18 +347,22 @@ async fn oidc_callback(
     let app = current.borrow().clone();
     let flow = flow_tenant(&app, &headers).await;
     if !admitted(&app, peer, &headers) {
-        app.record_login_outcome(&flow, &idp, &Err(Failure::TooMany))
+        app.identity
+            .record_login_outcome(&flow, &idp, &Err(Failure::TooMany))
             .await;
         return too_many(&lang_of(&app, &flow));
     }
     let (who, result) = app
+        .identity
         .oidc_callback(&idp, cookie(&headers, FLOW_COOKIE), &params)
         .await;
     let tenant = who
         .map(|(t, _)| t)
         .filter(|t| !t.is_empty())
         .unwrap_or(flow);
-    app.record_login_outcome(&tenant, &idp, &result).await;
+    app.identity
+        .record_login_outcome(&tenant, &idp, &result)
+        .await;
     finish(&app, &tenant, result)
 }
 
@@ -432,7 +446,7 @@ async fn logout(
     let tenant = session_tenant(&app, &headers).await;
     let lang = lang_of(&app, &tenant);
     let given = form.map(|Form(f)| f.csrf).unwrap_or_default();
-    let expected = app.csrf_token(session);
+    let expected = app.identity.csrf_token(session);
     if given.len() != expected.len() || !openssl::memcmp::eq(given.as_bytes(), expected.as_bytes())
     {
         return super::pages::message(
@@ -442,7 +456,7 @@ async fn logout(
             "form-expired-text",
         );
     }
-    let slo = app.logout(session).await;
+    let slo = app.identity.logout(session).await;
     let mut r = match slo {
         Some(url) => see_other(&url),
         None => logged_out(&lang),
@@ -465,7 +479,7 @@ async fn slo(
     RawQuery(q): RawQuery,
 ) -> Response {
     let app = current.borrow().clone();
-    let Some(sp) = app.logins.sp.as_ref() else {
+    let Some(sp) = app.identity.logins.sp.as_ref() else {
         return (StatusCode::NOT_FOUND, "SAML is not configured\n").into_response();
     };
     let q = q.unwrap_or_default();
@@ -483,7 +497,7 @@ async fn slo(
     }
     let is_request = url::form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "SAMLRequest");
     if is_request {
-        return match app.idp_logout(&q).await {
+        return match app.identity.idp_logout(&q).await {
             Ok(answer) => {
                 let mut r = match answer {
                     Some(url) => see_other(&url),
@@ -504,7 +518,7 @@ async fn slo(
             }
         };
     }
-    match sp.check_logout_response(&app.logins.saml(app.clock.now_ms()), &q) {
+    match sp.check_logout_response(&app.identity.logins.saml(app.clock.now_ms()), &q) {
         Ok((_, idp)) => {
             tracing::info!(idp, "single logout completed");
             logged_out(&lang)

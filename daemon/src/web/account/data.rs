@@ -187,7 +187,7 @@ pub(super) async fn forget_here(v: &Visit) -> Result<(), crate::store::StoreErro
     let _ = v
         .app
         .store
-        .end_session(&v.app.session_hash(&v.cookie))
+        .end_session(&v.app.identity.session_hash(&v.cookie))
         .await;
     Ok(())
 }
@@ -205,7 +205,7 @@ pub(super) async fn forget(v: &Visit) -> Result<(), crate::store::StoreError> {
     let _ = v
         .app
         .store
-        .end_session(&v.app.session_hash(&v.cookie))
+        .end_session(&v.app.identity.session_hash(&v.cookie))
         .await;
     Ok(())
 }

@@ -151,7 +151,7 @@ async fn visit(
     let Some(cookie_value) = cookie(headers, SESSION_COOKIE).map(str::to_string) else {
         return Err(redirect(&landing));
     };
-    let Some((row, profile)) = app.current_session(&cookie_value).await else {
+    let Some((row, profile)) = app.identity.current_session(&cookie_value).await else {
         return Err(redirect(&landing));
     };
     if row.tenant_id != t.id {
@@ -174,7 +174,7 @@ async fn visit(
         return Err(redirect(&format!("/t/{}/consent", t.id)));
     }
     let lang = pages::language(query_lang, headers, citizen.locale.as_deref(), &t.locale);
-    let csrf = app.csrf_token(&cookie_value);
+    let csrf = app.identity.csrf_token(&cookie_value);
     Ok(Visit {
         app,
         tenant: t,
