@@ -6,8 +6,8 @@ use crate::config::{AdapterConfig, Config, TenantConfig};
 use crate::crypto::Crypto;
 use crate::notify::limit::TokenBucket;
 use crate::notify::{DispatchReport, Mailer, Templates};
-use crate::ops::metrics::Metrics;
-use crate::ops::systemd::Heartbeats;
+use crate::health::metrics::Metrics;
+use crate::health::Heartbeats;
 use crate::store::{Store, StoreError};
 use crate::watch::poll::{PollError, PollOutcome};
 use anyhow::Context;
@@ -162,7 +162,7 @@ impl App {
         // Counters run on across a reload, as the health does.
         let metrics = match running {
             Some(a) => a.metrics.clone(),
-            None => Arc::new(Metrics::new(crate::ops::gauges::Gauges::new(
+            None => Arc::new(Metrics::new(crate::health::gauges::Gauges::new(
                 health.clone(),
                 clock.clone(),
             ))),

@@ -223,3 +223,11 @@ fn the_import_reader_sees_groups_and_paths() {
         Some(vec!["a".into(), "b".into(), "a".into()])
     );
 }
+
+#[test]
+#[ignore]
+fn print_graph() {
+    for (from, to) in import_graph() {
+        println!("{from} -> {to:?}");
+    }
+}

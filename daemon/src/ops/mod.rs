@@ -1,12 +1,11 @@
-//! Running as a service: signals, the task set of `hlidac run`, and metrics.
+//! Running as a service: signals, the probe, the admin operations, systemd and the log
+//! format.
 //!
 //! What comes in: SIGTERM/SIGINT. What goes out: a cancellation every task listens to, and
 //! a bounded wait for in-flight work. It must never leave a worker loop with no way to stop.
 
 pub mod admin;
-pub mod gauges;
 pub mod logfmt;
-pub mod metrics;
 pub mod probe;
 pub mod systemd;
 

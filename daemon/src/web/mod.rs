@@ -105,7 +105,7 @@ async fn metrics(State(current): State<CurrentApp>) -> impl IntoResponse {
     (
         [(
             axum::http::header::CONTENT_TYPE,
-            crate::ops::metrics::CONTENT_TYPE,
+            crate::health::metrics::CONTENT_TYPE,
         )],
         app.metrics.encode(),
     )

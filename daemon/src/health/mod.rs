@@ -1,12 +1,21 @@
-//! What the daemon knows of its own health without waiting on the database: whether the
-//! database answers and takes writes, whether the SMTP relay takes messages, and the last
-//! sample of the database's gauges for `/metrics`.
+//! What the daemon knows of itself without waiting on the database: whether the database
+//! answers and takes writes, whether the SMTP relay takes messages, and the last sample of
+//! the database's gauges (this file); the metrics' registry ([`metrics`]) and its
+//! collector ([`gauges`]); the workers' heartbeats ([`heartbeats`]). Every service
+//! reports here, so it depends on nothing but the store.
 //!
 //! What comes in: outcomes reported by the probe task ([`crate::ops::probe`]), the
 //! dispatcher's recorder and its senders. What goes out: readiness, the state behind the
 //! gauges, and a notice when a trouble starts and when it ends (one log line each; the
 //! probe e-mails the operator).
 //! It must never block: every reader gets the last known state at once.
+
+pub mod gauges;
+pub mod heartbeats;
+pub mod metrics;
+
+pub use heartbeats::Heartbeats;
+pub use metrics::Metrics;
 
 use crate::store::{LoginRow, SourceHealth, Store, StoreError};
 use std::sync::Mutex;
