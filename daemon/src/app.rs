@@ -4,10 +4,10 @@
 use crate::clock::Clock;
 use crate::config::{AdapterConfig, Config, TenantConfig};
 use crate::crypto::Crypto;
-use crate::notify::limit::TokenBucket;
-use crate::notify::{DispatchReport, Mailer, Templates};
 use crate::health::metrics::Metrics;
 use crate::health::Heartbeats;
+use crate::notify::limit::TokenBucket;
+use crate::notify::{DispatchReport, Mailer, Templates};
 use crate::store::{Store, StoreError};
 use crate::watch::poll::{PollError, PollOutcome};
 use anyhow::Context;
@@ -15,13 +15,6 @@ use hlidac_adapters::{file::FileAdapter, http::HttpAdapter, Adapter};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Token buckets per channel (`None`: no limit).
-#[derive(Debug, Default)]
-pub struct Limits {
-    pub email: Option<TokenBucket>,
-    pub sms: Option<TokenBucket>,
-}
 
 /// `ETag`s by (tenant, source), then by page.
 type PageTags = HashMap<(String, String), HashMap<String, String>>;
@@ -31,22 +24,16 @@ pub struct App {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub crypto: Crypto,
-    pub mailer: Mailer,
-    /// The SMS provider, when one is configured.
-    pub sms: Option<crate::notify::sms::SmsSender>,
-    /// Messages a second per channel.
-    pub limits: Limits,
-    pub templates: Templates,
+    /// Rendering and sending alerts: templates, the mailer, the SMS gateway, rate limits.
+    pub dispatch: Arc<crate::notify::Dispatch>,
     pub metrics: Arc<Metrics>,
-    pub heartbeats: Heartbeats,
+    pub heartbeats: Arc<Heartbeats>,
     /// The database's and the SMTP relay's state, kept across reloads.
     pub health: Arc<crate::health::Health>,
     /// This process among the instances sharing the database (for tick claims).
     pub instance: String,
     /// (name, role, SHA-256 of the token) of each admin token.
     admin_tokens: Vec<(String, crate::config::Role, [u8; 32])>,
-    /// DKIM signing per tenant.
-    dkim: HashMap<String, lettre::message::dkim::DkimConfig>,
     /// The shared secret of each push source.
     push_secrets: HashMap<(String, String), Vec<u8>>,
     adapters: HashMap<(String, String), Adapter>,
@@ -125,7 +112,7 @@ impl App {
                 (None, None) => anyhow::bail!("sms needs [sms.smpp] or [sms.http]"),
             }),
         };
-        let limits = Limits {
+        let limits = crate::notify::Limits {
             email: match &config.email {
                 crate::config::EmailConfig::Smtp(s) => s.rate_per_sec,
                 crate::config::EmailConfig::File(_) => None,
@@ -183,22 +170,35 @@ impl App {
             logins,
             |t, s| adapters.get(&(t.to_string(), s.to_string())),
         ));
+        let heartbeats = Arc::new(Heartbeats::default());
+        let instance = format!("{}-{}", std::process::id(), &crate::store::new_id()[..8]);
+        let dispatch = Arc::new(crate::notify::Dispatch {
+            config: config.clone(),
+            store: store.clone(),
+            clock: clock.clone(),
+            crypto: crypto.clone(),
+            mailer,
+            sms,
+            limits,
+            templates,
+            metrics: metrics.clone(),
+            heartbeats: heartbeats.clone(),
+            health: health.clone(),
+            instance: instance.clone(),
+            dkim,
+        });
         Ok(App {
             config,
             store,
             clock,
             crypto,
-            mailer,
-            sms,
-            limits,
-            templates,
+            dispatch,
             metrics,
-            heartbeats: Heartbeats::default(),
+            heartbeats,
             health,
-            instance: format!("{}-{}", std::process::id(), &crate::store::new_id()[..8]),
+            instance,
             admin_tokens,
             push_secrets,
-            dkim,
             adapters,
             etags: Default::default(),
             identity,
@@ -222,10 +222,6 @@ impl App {
             }
         }
         found
-    }
-
-    pub fn dkim(&self, tenant: &str) -> Option<&lettre::message::dkim::DkimConfig> {
-        self.dkim.get(tenant)
     }
 
     /// The shared secret of a push source, if `tenant/source` is one.
@@ -293,7 +289,7 @@ impl App {
     }
 
     pub async fn dispatch_pending(&self) -> Result<DispatchReport, StoreError> {
-        crate::notify::dispatch_pending(self).await
+        crate::notify::dispatch_pending(&self.dispatch).await
     }
 
     /// Enrols a citizen (until eID login exists): the person reference and the address are

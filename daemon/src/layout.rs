@@ -17,7 +17,6 @@ const MAX_LINES: usize = 700;
 const BACK_EDGES: &[(&str, &str)] = &[
     ("config", "identity"),
     ("config", "notify"),
-    ("notify", "app"),
     ("ops", "app"),
     ("watch", "app"),
 ];

@@ -268,7 +268,7 @@ async fn watchdog(
 async fn run_dispatcher(app: Arc<App>, shutdown: CancellationToken, wake: Arc<Notify>) {
     let interval = Duration::from_millis(app.config.dispatch.interval_ms.max(10));
     // Bind to the SMSC now, so receipts for earlier messages come in.
-    if let Some(crate::notify::sms::SmsSender::Smpp(smpp)) = &app.sms {
+    if let Some(crate::notify::sms::SmsSender::Smpp(smpp)) = &app.dispatch.sms {
         smpp.start();
     }
     // Rounds that failed in a row: the first is logged, the next wait longer (up to 2 s,
@@ -276,7 +276,7 @@ async fn run_dispatcher(app: Arc<App>, shutdown: CancellationToken, wake: Arc<No
     let mut failing = 0u32;
     loop {
         let mut pause = interval;
-        match notify::dispatch_pending_until(&app, &shutdown).await {
+        match notify::dispatch_pending_until(&app.dispatch, &shutdown).await {
             Ok(r) => {
                 if failing > 0 {
                     tracing::info!(failed_rounds = failing, "dispatcher: working again");

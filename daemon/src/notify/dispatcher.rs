@@ -11,7 +11,7 @@
 //! until its lease runs out and another takes it; the Message-ID is derived from the
 //! alert's id, so a duplicate after a crash is recognisable.
 
-use crate::app::App;
+use super::Dispatch;
 use crate::health::Trouble;
 use crate::notify::render::{prepare_batch, Outgoing};
 use crate::notify::SendError;
@@ -54,8 +54,8 @@ impl DispatchReport {
 }
 
 /// Sends every alert due now; for tests and one-shot runs.
-pub async fn dispatch_pending(app: &App) -> Result<DispatchReport, StoreError> {
-    dispatch_pending_until(app, &CancellationToken::new()).await
+pub async fn dispatch_pending(dispatch: &Dispatch) -> Result<DispatchReport, StoreError> {
+    dispatch_pending_until(dispatch, &CancellationToken::new()).await
 }
 
 enum Done {
@@ -77,13 +77,13 @@ enum Done {
 /// shortly after `stop`), and while it cannot write, no new message is started and no
 /// end of data is sent beyond the in-doubt bound.
 pub async fn dispatch_pending_until(
-    app: &App,
+    dispatch: &Dispatch,
     stop: &CancellationToken,
 ) -> Result<DispatchReport, StoreError> {
-    let cfg = &app.config.dispatch;
-    let now = app.clock.now_ms();
-    app.store.requeue_expired_leases(now).await?;
-    app.store.gather_digests(now).await?;
+    let cfg = &dispatch.config.dispatch;
+    let now = dispatch.clock.now_ms();
+    dispatch.store.requeue_expired_leases(now).await?;
+    dispatch.store.gather_digests(now).await?;
     let lease_ms = (cfg.lease_secs as i64) * 1000;
     let (work_tx, mut work_rx) = mpsc::channel::<(ClaimedAlert, Outgoing)>(cfg.batch_size as usize);
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Done>();
@@ -93,14 +93,14 @@ pub async fn dispatch_pending_until(
     let claim = async {
         let result: Result<(), StoreError> = async {
             while !stop.is_cancelled() && !blocked.load(Ordering::Acquire) {
-                let lease_until = app.clock.now_ms() + lease_ms;
+                let lease_until = dispatch.clock.now_ms() + lease_ms;
                 let batch = tokio::select! {
                     biased;
                     _ = stop.cancelled() => break,
-                    b = app.store.claim_due(now, lease_until, cfg.batch_size) => b?,
+                    b = dispatch.store.claim_due(now, lease_until, cfg.batch_size) => b?,
                 };
                 let full = batch.len() as u32 == cfg.batch_size;
-                let prepared = match prepare_batch(app, batch.clone()).await {
+                let prepared = match prepare_batch(dispatch, batch.clone()).await {
                     Ok(p) => p,
                     Err(e) => {
                         for alert in batch {
@@ -123,7 +123,7 @@ pub async fn dispatch_pending_until(
                                 Box::new(Finished {
                                     alert,
                                     finish,
-                                    started_at: app.clock.now_ms(),
+                                    started_at: dispatch.clock.now_ms(),
                                 }),
                                 None,
                             ));
@@ -153,7 +153,7 @@ pub async fn dispatch_pending_until(
                     let _ = done_tx.send(Done::Release(alert));
                     return;
                 }
-                let _ = done_tx.send(send_one(app, alert, out, in_doubt).await);
+                let _ = done_tx.send(send_one(dispatch, alert, out, in_doubt).await);
             }
         })
         .await;
@@ -193,7 +193,7 @@ pub async fn dispatch_pending_until(
                         "alert not delivered");
                 }
             }
-            if let Err(e) = write_until_done(app, stop, &blocked, &finished, &released).await {
+            if let Err(e) = write_until_done(dispatch, stop, &blocked, &finished, &released).await {
                 // Given up at shutdown: whatever waits at the gate must not complete its
                 // message now, or more would be in doubt than the bound allows.
                 in_doubt.close();
@@ -220,7 +220,7 @@ pub async fn dispatch_pending_until(
 /// database refuses; `blocked` is set meanwhile. After `stop` it tries a few more times,
 /// then gives up (what it held is in doubt or comes back when its lease runs out).
 async fn write_until_done(
-    app: &App,
+    dispatch: &Dispatch,
     stop: &CancellationToken,
     blocked: &AtomicBool,
     finished: &[Finished],
@@ -239,13 +239,14 @@ async fn write_until_done(
         };
         let written = async {
             if !finished.is_empty() {
-                app.store
-                    .finish_alerts(finished, app.clock.now_ms())
+                dispatch
+                    .store
+                    .finish_alerts(finished, dispatch.clock.now_ms())
                     .await?;
                 finished = &[];
             }
             if !released.is_empty() {
-                app.store.release(released).await?;
+                dispatch.store.release(released).await?;
                 released = &[];
             }
             Ok::<_, StoreError>(())
@@ -256,13 +257,13 @@ async fn write_until_done(
         };
         match written {
             Ok(()) => {
-                app.health.ok(Trouble::Unwritable);
+                dispatch.health.ok(Trouble::Unwritable);
                 blocked.store(false, Ordering::Release);
-                app.heartbeats.dispatcher();
+                dispatch.heartbeats.dispatcher();
                 return Ok(());
             }
             Err(e) => {
-                app.health.write_failed(&e);
+                dispatch.health.write_failed(&e);
                 blocked.store(true, Ordering::Release);
                 if stop.is_cancelled() {
                     tries_after_stop += 1;
@@ -274,7 +275,7 @@ async fn write_until_done(
                     }
                 }
                 // Waiting on the database is not a wedged dispatcher: readiness tells it.
-                app.heartbeats.dispatcher();
+                dispatch.heartbeats.dispatcher();
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(std::time::Duration::from_secs(2));
             }
@@ -286,16 +287,16 @@ async fn write_until_done(
 /// dispatcher has it) or cannot be renewed; the in-doubt permit, if the send took one,
 /// comes back with the result.
 async fn send_one(
-    app: &App,
+    dispatch: &Dispatch,
     mut alert: ClaimedAlert,
     out: Outgoing,
     in_doubt: &Arc<Semaphore>,
 ) -> Done {
-    let lease_ms = (app.config.dispatch.lease_secs as i64) * 1000;
-    let started = app.clock.now_ms();
+    let lease_ms = (dispatch.config.dispatch.lease_secs as i64) * 1000;
+    let started = dispatch.clock.now_ms();
     if alert.lease_until - started < lease_ms / 2 {
         let until = started + lease_ms;
-        match app.store.renew_lease(&alert, until).await {
+        match dispatch.store.renew_lease(&alert, until).await {
             Ok(true) => alert.lease_until = until,
             Ok(false) => {
                 tracing::warn!(alert = %alert.id, "lease ran out before sending; another dispatcher has it");
@@ -311,18 +312,18 @@ async fn send_one(
     let mut permit = None;
     let finish = match out {
         Outgoing::Email(message) => {
-            if let Some(bucket) = &app.limits.email {
+            if let Some(bucket) = &dispatch.limits.email {
                 bucket.take(1.0).await;
             }
-            let sent = app
+            let sent = dispatch
                 .mailer
                 .send_gated(&message, &alert.id, Some(in_doubt))
                 .await;
             match &sent {
-                Ok(_) | Err(SendError::Permanent(_)) => app.health.ok(Trouble::Smtp),
+                Ok(_) | Err(SendError::Permanent(_)) => dispatch.health.ok(Trouble::Smtp),
                 // A send cut short while the database fails says nothing of the relay.
-                Err(SendError::Temporary(d)) if app.health.not_ready().is_none() => {
-                    app.health.failed(Trouble::Smtp, d)
+                Err(SendError::Temporary(d)) if dispatch.health.not_ready().is_none() => {
+                    dispatch.health.failed(Trouble::Smtp, d)
                 }
                 Err(SendError::Temporary(_)) => {}
             }
@@ -332,17 +333,17 @@ async fn send_one(
                     Finish::new(AlertState::Sent, None)
                 }
                 Err(SendError::Permanent(d)) => Finish::new(AlertState::Dead, d),
-                Err(SendError::Temporary(d)) => retry(app, &alert, d),
+                Err(SendError::Temporary(d)) => retry(dispatch, &alert, d),
             }
         }
-        Outgoing::Sms { from, to, text } => match &app.sms {
+        Outgoing::Sms { from, to, text } => match &dispatch.sms {
             None => Finish::new(
                 AlertState::Dead,
                 "no SMS provider is configured ([sms])".to_string(),
             ),
             Some(sms) => {
                 let parts = crate::notify::sms::plan(&text).parts as i64;
-                if let Some(bucket) = &app.limits.sms {
+                if let Some(bucket) = &dispatch.limits.sms {
                     bucket.take(parts as f64).await;
                 }
                 permit = match in_doubt.clone().acquire_owned().await {
@@ -363,15 +364,15 @@ async fn send_one(
                         parts: Some(parts),
                         ..Finish::new(AlertState::Dead, d)
                     },
-                    Err(SendError::Temporary(d)) => retry(app, &alert, d),
+                    Err(SendError::Temporary(d)) => retry(dispatch, &alert, d),
                 }
             }
         },
     };
     let due_for = (finish.state == AlertState::Sent).then(|| {
-        std::time::Duration::from_millis((app.clock.now_ms() - alert.due_at).max(0) as u64)
+        std::time::Duration::from_millis((dispatch.clock.now_ms() - alert.due_at).max(0) as u64)
     });
-    app.metrics.alert_finished(
+    dispatch.metrics.alert_finished(
         &alert.channel,
         finish.state.as_str(),
         timer.elapsed(),
@@ -388,8 +389,8 @@ async fn send_one(
 }
 
 /// Schedules another attempt with exponential backoff and jitter, or dead-letters.
-fn retry(app: &App, alert: &ClaimedAlert, detail: String) -> Finish {
-    let cfg = &app.config.dispatch;
+fn retry(dispatch: &Dispatch, alert: &ClaimedAlert, detail: String) -> Finish {
+    let cfg = &dispatch.config.dispatch;
     if alert.attempts >= i64::from(cfg.max_attempts) {
         return Finish::new(
             AlertState::Dead,
@@ -403,7 +404,7 @@ fn retry(app: &App, alert: &ClaimedAlert, detail: String) -> Finish {
         .min(cfg.backoff_max_secs) as f64;
     let jittered = base * rand::thread_rng().gen_range(0.8..=1.2);
     Finish {
-        next_attempt_at: Some(app.clock.now_ms() + (jittered * 1000.0) as i64),
+        next_attempt_at: Some(dispatch.clock.now_ms() + (jittered * 1000.0) as i64),
         ..Finish::new(AlertState::Queued, detail)
     }
 }

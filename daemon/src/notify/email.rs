@@ -100,12 +100,13 @@ impl Mailer {
 /// E-mails the operator (`watch.operator_email`, when set) from `from`: plain text, sent
 /// at once and not through the outbox, since it may tell of the outbox's own trouble.
 pub async fn to_operator(
-    app: &crate::app::App,
+    config: &crate::config::Config,
+    mailer: &Mailer,
     from: &str,
     subject: &str,
     body: &str,
 ) -> Result<(), String> {
-    let Some(to) = &app.config.watch.operator_email else {
+    let Some(to) = &config.watch.operator_email else {
         return Ok(());
     };
     let message = Message::builder()
@@ -117,7 +118,7 @@ pub async fn to_operator(
         .header(lettre::message::header::ContentType::TEXT_PLAIN)
         .body(body.to_string())
         .map_err(|e| format!("cannot build the message: {e}"))?;
-    app.mailer
+    mailer
         .send(&message, &format!("operator-{}", crate::store::new_id()))
         .await
         .map_err(|e| e.to_string())

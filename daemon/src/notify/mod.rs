@@ -10,6 +10,7 @@ pub mod email;
 pub mod limit;
 mod render;
 pub mod schedule;
+mod service;
 pub mod smpp;
 mod smpp_pdu;
 pub mod sms;
@@ -19,4 +20,5 @@ pub mod unsubscribe;
 
 pub use dispatcher::{dispatch_pending, dispatch_pending_until, DispatchReport};
 pub use email::{Mailer, SendError};
+pub use service::{Dispatch, Limits};
 pub use templates::Templates;

@@ -3,7 +3,7 @@
 //! (text and HTML from one template, footer, one-click unsubscribe, DKIM) or the SMS text.
 //! A batch's events and recipients are loaded in two queries.
 
-use crate::app::App;
+use super::Dispatch;
 use crate::config::TenantConfig;
 use crate::notify::schedule::{self, Window};
 use crate::store::{AlertState, ClaimedAlert, EventRow, Finish, RecipientRow, StoreError, DIGEST};
@@ -27,22 +27,22 @@ type Prepared = Result<Outgoing, Finish>;
 /// Loads what a batch needs in two queries, then renders each alert or says why it ends
 /// (or waits) without a message.
 pub(crate) async fn prepare_batch(
-    app: &App,
+    dispatch: &Dispatch,
     alerts: Vec<ClaimedAlert>,
 ) -> Result<Vec<(ClaimedAlert, Prepared)>, StoreError> {
     let mut event_ids: Vec<String> = alerts.iter().map(|a| a.event_id.clone()).collect();
     event_ids.sort();
     event_ids.dedup();
-    let events = app.store.events_by_id(&event_ids).await?;
+    let events = dispatch.store.events_by_id(&event_ids).await?;
     let pairs: Vec<(String, String)> = alerts
         .iter()
         .map(|a| (a.citizen_id.clone(), a.channel.clone()))
         .collect();
-    let recipients = app.store.recipients(&pairs).await?;
+    let recipients = dispatch.store.recipients(&pairs).await?;
     let mut out = Vec::with_capacity(alerts.len());
     for alert in alerts {
         let recipient = recipients.get(&(alert.citizen_id.clone(), alert.channel.clone()));
-        let prepared = prepare(app, &alert, events.get(&alert.event_id), recipient).await?;
+        let prepared = prepare(dispatch, &alert, events.get(&alert.event_id), recipient).await?;
         out.push((alert, prepared));
     }
     Ok(out)
@@ -58,19 +58,19 @@ struct Content {
 }
 
 async fn prepare(
-    app: &App,
+    dispatch: &Dispatch,
     alert: &ClaimedAlert,
     event: Option<&EventRow>,
     recipient: Option<&RecipientRow>,
 ) -> Result<Prepared, StoreError> {
-    let now = app.clock.now_ms();
+    let now = dispatch.clock.now_ms();
     if alert.expires_at.is_some_and(|t| t <= now) {
         return Ok(Err(Finish::new(
             AlertState::Expired,
             "its date has passed".to_string(),
         )));
     }
-    let Some(tenant) = app.config.tenant(&alert.tenant_id) else {
+    let Some(tenant) = dispatch.config.tenant(&alert.tenant_id) else {
         return Ok(Err(Finish::new(
             AlertState::Suppressed,
             "tenant no longer configured".to_string(),
@@ -107,7 +107,7 @@ async fn prepare(
         .clone()
         .unwrap_or_else(|| tenant.locale.clone());
     let content = if alert.kind == DIGEST {
-        match digest_content(app, alert, tenant, &locale).await? {
+        match digest_content(dispatch, alert, tenant, &locale).await? {
             Ok(c) => c,
             Err(done) => return Ok(Err(done)),
         }
@@ -118,12 +118,12 @@ async fn prepare(
                 "its event is missing".to_string(),
             )));
         };
-        match event_content(app, alert, tenant, &locale, event).await? {
+        match event_content(dispatch, alert, tenant, &locale, event).await? {
             Ok(c) => c,
             Err(done) => return Ok(Err(done)),
         }
     };
-    let Ok(address) = app.crypto.open(&recipient.address_enc) else {
+    let Ok(address) = dispatch.crypto.open(&recipient.address_enc) else {
         return Ok(Err(Finish::new(
             AlertState::Failed,
             "contact cannot be decrypted".to_string(),
@@ -138,10 +138,11 @@ async fn prepare(
         ))));
     }
     match alert.channel.as_str() {
-        "email" => Ok(email(app, alert, tenant, &address, content)
+        "email" => Ok(email(dispatch, alert, tenant, &address, content)
             .map_err(|why| with_dropped(Finish::new(AlertState::Failed, why)))),
         "sms" => {
-            let (from, text) = crate::notify::sms::outgoing(&app.config, tenant, content.subject);
+            let (from, text) =
+                crate::notify::sms::outgoing(&dispatch.config, tenant, content.subject);
             Ok(Ok(Outgoing::Sms {
                 from,
                 to: address,
@@ -155,28 +156,32 @@ async fn prepare(
     }
 }
 
-fn template_context(app: &App, alert: &ClaimedAlert, tenant: &TenantConfig) -> serde_json::Value {
+fn template_context(
+    dispatch: &Dispatch,
+    alert: &ClaimedAlert,
+    tenant: &TenantConfig,
+) -> serde_json::Value {
     serde_json::json!({
         "tenant": {"id": tenant.id, "name": tenant.name, "web": tenant.branding.web},
-        "unsubscribe_url": unsubscribe_url(app, &alert.citizen_id, None),
+        "unsubscribe_url": unsubscribe_url(dispatch, &alert.citizen_id, None),
     })
 }
 
-fn unsubscribe_url(app: &App, citizen: &str, topic: Option<&str>) -> String {
-    let token = super::unsubscribe::token(&app.crypto, citizen, topic);
-    format!("{}/unsubscribe/{token}", app.config.web.public_url())
+fn unsubscribe_url(dispatch: &Dispatch, citizen: &str, topic: Option<&str>) -> String {
+    let token = super::unsubscribe::token(&dispatch.crypto, citizen, topic);
+    format!("{}/unsubscribe/{token}", dispatch.config.web.public_url())
 }
 
 /// One event's message, unless the reason for it went away.
 async fn event_content(
-    app: &App,
+    dispatch: &Dispatch,
     alert: &ClaimedAlert,
     tenant: &TenantConfig,
     locale: &str,
     event: &EventRow,
 ) -> Result<Result<Content, Finish>, StoreError> {
     let payload: serde_json::Value = serde_json::from_str(&event.payload).unwrap_or_default();
-    if let Some(reason) = settled_since(app, &alert.tenant_id, event, &payload).await? {
+    if let Some(reason) = settled_since(dispatch, &alert.tenant_id, event, &payload).await? {
         return Ok(Err(Finish::new(AlertState::Suppressed, reason)));
     }
     let mut payload = payload;
@@ -186,15 +191,18 @@ async fn event_content(
         .and_then(|v| v.as_str())
         .map(str::to_string)
     {
-        let note = app.crypto.open(&sealed).unwrap_or_default();
+        let note = dispatch.crypto.open(&sealed).unwrap_or_default();
         if let Some(o) = payload.as_object_mut() {
             o.remove("note_enc");
             o.insert("note".into(), note.into());
         }
     }
-    let mut ctx = template_context(app, alert, tenant);
+    let mut ctx = template_context(dispatch, alert, tenant);
     ctx["alert"] = payload;
-    match app.templates.render(&tenant.id, locale, &event.kind, &ctx) {
+    match dispatch
+        .templates
+        .render(&tenant.id, locale, &event.kind, &ctx)
+    {
         Ok(r) => Ok(Ok(Content {
             subject: r.subject,
             body: r.body,
@@ -208,15 +216,15 @@ async fn event_content(
 /// A digest: each member still worth telling, rendered, under one subject. Members that
 /// expired or were settled meanwhile are left out and end with their own reason.
 async fn digest_content(
-    app: &App,
+    dispatch: &Dispatch,
     alert: &ClaimedAlert,
     tenant: &TenantConfig,
     locale: &str,
 ) -> Result<Result<Content, Finish>, StoreError> {
-    let now = app.clock.now_ms();
-    let members = app.store.digest_members(&alert.id).await?;
+    let now = dispatch.clock.now_ms();
+    let members = dispatch.store.digest_members(&alert.id).await?;
     let ids: Vec<String> = members.iter().map(|m| m.event_id.clone()).collect();
-    let events = app.store.events_by_id(&ids).await?;
+    let events = dispatch.store.events_by_id(&ids).await?;
     let mut items = Vec::new();
     let mut dropped = Vec::new();
     for m in &members {
@@ -236,7 +244,7 @@ async fn digest_content(
             ));
             continue;
         };
-        match event_content(app, alert, tenant, locale, event).await? {
+        match event_content(dispatch, alert, tenant, locale, event).await? {
             Ok(c) => {
                 // The item without its own footer: the digest has one.
                 let body = c.body.split("\n--\n").next().unwrap_or_default();
@@ -251,10 +259,10 @@ async fn digest_content(
             ..Finish::new(AlertState::Suppressed, "nothing left to tell".to_string())
         }));
     }
-    let mut ctx = template_context(app, alert, tenant);
+    let mut ctx = template_context(dispatch, alert, tenant);
     ctx["count"] = items.len().into();
     ctx["items"] = items.into();
-    match app.templates.render(&tenant.id, locale, DIGEST, &ctx) {
+    match dispatch.templates.render(&tenant.id, locale, DIGEST, &ctx) {
         Ok(r) => Ok(Ok(Content {
             subject: r.subject,
             body: r.body,
@@ -271,7 +279,7 @@ async fn digest_content(
 /// Builds the e-mail: text and HTML from one template, the municipality's footer,
 /// one-click unsubscribe, a Message-ID derived from the alert, DKIM when configured.
 fn email(
-    app: &App,
+    dispatch: &Dispatch,
     alert: &ClaimedAlert,
     tenant: &TenantConfig,
     address: &str,
@@ -304,7 +312,7 @@ fn email(
         .rsplit('@')
         .next()
         .unwrap_or("hlidac.invalid");
-    let now = app.clock.now_ms();
+    let now = dispatch.clock.now_ms();
     let date =
         std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(now.max(0) as u64);
     let html = crate::notify::templates::to_html(
@@ -316,7 +324,7 @@ fn email(
     // RFC 8058 one-click: this topic only; the footer's link stops everything.
     let list_unsubscribe = format!(
         "<{}>",
-        unsubscribe_url(app, &alert.citizen_id, content.topic)
+        unsubscribe_url(dispatch, &alert.citizen_id, content.topic)
     );
     let mut message = Message::builder()
         .from(from)
@@ -334,7 +342,7 @@ fn email(
         ))
         .multipart(MultiPart::alternative_plain_html(body, html))
         .map_err(|e| failed(&format!("cannot build the message: {e}")))?;
-    if let Some(dkim) = app.dkim(&tenant.id) {
+    if let Some(dkim) = dispatch.dkim(&tenant.id) {
         message.sign(dkim);
     }
     Ok(Outgoing::Email(Box::new(message)))
@@ -342,7 +350,7 @@ fn email(
 
 /// Re-checks a reminder's condition at send time: says why it no longer applies, if so.
 async fn settled_since(
-    app: &App,
+    dispatch: &Dispatch,
     tenant: &str,
     event: &EventRow,
     payload: &serde_json::Value,
@@ -353,7 +361,7 @@ async fn settled_since(
     ) {
         return Ok(None);
     }
-    let obs = app
+    let obs = dispatch
         .store
         .observation(tenant, &event.source_id, "receivable", &event.record_key)
         .await?;

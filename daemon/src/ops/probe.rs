@@ -71,7 +71,10 @@ async fn tell_operator(app: &App, n: &Notice) {
     let Some(from) = app.config.tenants.first().map(|t| t.sender.email.clone()) else {
         return;
     };
-    if let Err(e) = crate::notify::email::to_operator(app, &from, &subject, &body).await {
+    if let Err(e) =
+        crate::notify::email::to_operator(&app.config, &app.dispatch.mailer, &from, &subject, &body)
+            .await
+    {
         tracing::error!(error = %e, "could not e-mail the operator");
     }
 }

@@ -84,4 +84,3 @@ fn monotonic_usec() -> u128 {
         .map(|secs| (secs * 1_000_000.0) as u128)
         .unwrap_or(0)
 }
-

@@ -136,8 +136,14 @@ async fn tell_operator(
         tenant.id, source.id, tenant.name
     );
     let subject = format!("hlidac: {}/{} is failing", tenant.id, source.id);
-    if let Err(e) =
-        crate::notify::email::to_operator(app, &tenant.sender.email, &subject, &body).await
+    if let Err(e) = crate::notify::email::to_operator(
+        &app.config,
+        &app.dispatch.mailer,
+        &tenant.sender.email,
+        &subject,
+        &body,
+    )
+    .await
     {
         tracing::error!(error = %e, "could not e-mail the operator about the failing source");
     }

@@ -84,7 +84,7 @@ pub(super) async fn send_confirmation(
             "verify-sms-text",
             &args(vec![("code", code.clone().into())]),
         );
-        let Some(sms) = app.sms.as_ref() else {
+        let Some(sms) = app.dispatch.sms.as_ref() else {
             return Err(pages::message(
                 StatusCode::SERVICE_UNAVAILABLE,
                 lang,
@@ -160,10 +160,11 @@ pub(super) async fn send_email(
         .header(lettre::message::header::ContentType::TEXT_PLAIN)
         .body(body.to_string())
         .map_err(|e| e.to_string())?;
-    if let Some(dkim) = app.dkim(&tenant.id) {
+    if let Some(dkim) = app.dispatch.dkim(&tenant.id) {
         message.sign(dkim);
     }
-    app.mailer
+    app.dispatch
+        .mailer
         .send(&message, &crate::store::new_id())
         .await
         .map_err(|e| e.to_string())
