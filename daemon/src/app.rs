@@ -16,9 +16,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// `ETag`s by (tenant, source), then by page.
-type PageTags = HashMap<(String, String), HashMap<String, String>>;
-
 pub struct App {
     pub config: Arc<Config>,
     pub store: Store,
@@ -36,10 +33,8 @@ pub struct App {
     admin_tokens: Vec<(String, crate::config::Role, [u8; 32])>,
     /// The shared secret of each push source.
     push_secrets: HashMap<(String, String), Vec<u8>>,
-    adapters: HashMap<(String, String), Adapter>,
-    /// The `ETag` of each page a full read last committed, by source and page (see
-    /// `watch::poll`).
-    etags: std::sync::Mutex<PageTags>,
+    /// Polls, pushes and the reminder rules.
+    pub watch: Arc<crate::watch::Watch>,
     /// eID login: the SP, identity providers and the login rate limit.
     pub identity: Arc<crate::identity::login::Identity>,
 }
@@ -187,6 +182,18 @@ impl App {
             instance: instance.clone(),
             dkim,
         });
+        let watch = Arc::new(crate::watch::Watch::new(
+            config.clone(),
+            store.clone(),
+            clock.clone(),
+            crypto.clone(),
+            metrics.clone(),
+            health.clone(),
+            heartbeats.clone(),
+            instance.clone(),
+            dispatch.clone(),
+            adapters,
+        ));
         Ok(App {
             config,
             store,
@@ -199,8 +206,7 @@ impl App {
             instance,
             admin_tokens,
             push_secrets,
-            adapters,
-            etags: Default::default(),
+            watch,
             identity,
         })
     }
@@ -231,29 +237,6 @@ impl App {
             .map(Vec::as_slice)
     }
 
-    pub fn adapter(&self, tenant: &str, source: &str) -> Option<&Adapter> {
-        self.adapters.get(&(tenant.to_string(), source.to_string()))
-    }
-
-    /// The `ETag` of a page of a source, as last committed.
-    pub fn etag(&self, tenant: &str, source: &str, page: &str) -> Option<String> {
-        self.etags
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&(tenant.to_string(), source.to_string()))
-            .and_then(|pages| pages.get(page))
-            .cloned()
-    }
-
-    /// Keeps the `ETag`s of a committed full read of a source, in place of the ones before:
-    /// pages that no longer exist (people enrolled or removed) are forgotten.
-    pub fn remember_etags(&self, tenant: &str, source: &str, tags: Vec<(String, String)>) {
-        self.etags.lock().unwrap_or_else(|p| p.into_inner()).insert(
-            (tenant.to_string(), source.to_string()),
-            tags.into_iter().collect(),
-        );
-    }
-
     /// The keyed hash under which a person reference is stored.
     pub fn person_hash(&self, person_ref: &str) -> String {
         self.crypto.person_hash(person_ref)
@@ -261,7 +244,7 @@ impl App {
 
     /// Today in the tenant's time zone, by the injected clock.
     pub fn today(&self, tenant: &TenantConfig) -> chrono::NaiveDate {
-        self.clock.now().with_timezone(&tenant.tz()).date_naive()
+        tenant.today(self.clock.now())
     }
 
     pub async fn poll_source(&self, tenant: &str, source: &str) -> Result<PollOutcome, PollError> {
@@ -272,20 +255,20 @@ impl App {
         let s = t
             .source(source)
             .ok_or_else(|| PollError::Suspicious(format!("unknown source {source}")))?;
-        crate::watch::poll::poll_source(self, t, s).await
+        crate::watch::poll::poll_source(&self.watch, t, s).await
     }
 
     /// Polls every polled source once, in order; failures are recorded on their sources.
     pub async fn poll_all(&self) {
         for t in &self.config.tenants {
             for s in t.sources.iter().filter(|s| !s.is_push()) {
-                let _ = crate::watch::poll::poll_source(self, t, s).await;
+                let _ = crate::watch::poll::poll_source(&self.watch, t, s).await;
             }
         }
     }
 
     pub async fn evaluate_rules(&self) -> Result<usize, StoreError> {
-        crate::watch::rules::evaluate(self).await
+        crate::watch::rules::evaluate(&self.watch).await
     }
 
     pub async fn dispatch_pending(&self) -> Result<DispatchReport, StoreError> {

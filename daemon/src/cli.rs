@@ -452,7 +452,10 @@ async fn admin(command: Command, config: Config) -> anyhow::Result<()> {
     let app = App::new(config, Arc::new(SystemClock)).await?;
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
     let admin = Admin {
-        app: &app,
+        config: &app.config,
+        store: &app.store,
+        clock: app.clock.as_ref(),
+        crypto: &app.crypto,
         caller: Caller {
             name: format!("cli:{user}"),
             role: crate::config::Role::Admin,

@@ -193,7 +193,7 @@ fn spawn_workers(app: &Arc<App>, stop: &CancellationToken) -> Workers {
             tasks.push((
                 format!("source {}/{}", t.id, s.id),
                 tokio::spawn(watch::run_source(
-                    app.clone(),
+                    app.watch.clone(),
                     t.id.clone(),
                     s.id.clone(),
                     stop.clone(),
@@ -211,11 +211,15 @@ fn spawn_workers(app: &Arc<App>, stop: &CancellationToken) -> Workers {
     ));
     tasks.push((
         "health".into(),
-        tokio::spawn(ops::probe::run_probe(app.clone(), stop.clone())),
+        tokio::spawn(ops::probe::run_probe(app.dispatch.clone(), stop.clone())),
     ));
     tasks.push((
         "rules".into(),
-        tokio::spawn(watch::run_rules(app.clone(), stop.clone(), wake.clone())),
+        tokio::spawn(watch::run_rules(
+            app.watch.clone(),
+            stop.clone(),
+            wake.clone(),
+        )),
     ));
     tasks.push((
         "dispatcher".into(),

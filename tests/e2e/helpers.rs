@@ -379,7 +379,7 @@ impl TestApp {
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         // As in `hlidac run`: the probe keeps the health and the gauges /metrics shows.
         tokio::spawn(hlidac::ops::probe::run_probe(
-            self.app.clone(),
+            self.app.dispatch.clone(),
             tokio_util::sync::CancellationToken::new(),
         ));
         tokio::spawn(async move {

@@ -101,6 +101,11 @@ impl TenantConfig {
         self.time_zone.parse().unwrap_or(chrono_tz::Europe::Prague)
     }
 
+    /// The date at `now` in the tenant's time zone.
+    pub fn today(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.tz()).date_naive()
+    }
+
     pub fn source(&self, id: &str) -> Option<&SourceConfig> {
         self.sources.iter().find(|s| s.id == id)
     }

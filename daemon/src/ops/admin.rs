@@ -1,8 +1,10 @@
 //! Administration shared by the admin API and the CLI: every action checks the caller's
 //! role and is written to the audit log, whatever its outcome.
 
-use crate::app::App;
+use crate::clock::Clock;
 use crate::config::Role;
+use crate::crypto::Crypto;
+use crate::store::Store;
 use crate::store::{AuditEntry, LoginRow, OutboxEntry, ReportRow, StoreError};
 use chrono::{NaiveDate, TimeZone};
 
@@ -63,8 +65,13 @@ impl Report {
     }
 }
 
+/// The admin operations for one caller, with what they need: the config, the store, the
+/// clock and the keys.
 pub struct Admin<'a> {
-    pub app: &'a App,
+    pub config: &'a crate::config::Config,
+    pub store: &'a Store,
+    pub clock: &'a dyn Clock,
+    pub crypto: &'a Crypto,
     pub caller: Caller,
 }
 
@@ -85,23 +92,21 @@ impl Admin<'_> {
             Ok(_) => "ok".to_string(),
             Err(e) => format!("refused: {e}"),
         };
-        self.app
-            .store
+        self.store
             .audit(
                 &self.caller.name,
                 self.caller.role.as_str(),
                 action,
                 target,
                 &outcome,
-                self.app.clock.now_ms(),
+                self.clock.now_ms(),
             )
             .await?;
         result
     }
 
     fn tenant(&self, tenant: &str) -> Result<&crate::config::TenantConfig, AdminError> {
-        self.app
-            .config
+        self.config
             .tenant(tenant)
             .ok_or_else(|| AdminError::NotFound(format!("no tenant {tenant:?}")))
     }
@@ -109,10 +114,10 @@ impl Admin<'_> {
     pub async fn status(&self) -> Result<serde_json::Value, AdminError> {
         self.act(Role::Support, "status", "-", async {
             let mut sources = Vec::new();
-            for (t, s, h) in self.app.store.list_sources().await? {
+            for (t, s, h) in self.store.list_sources().await? {
                 sources.push(serde_json::json!({
                     "tenant": t, "source": s, "state": h.state,
-                    "paused": self.app.store.source_paused(&t, &s).await?,
+                    "paused": self.store.source_paused(&t, &s).await?,
                     "consecutive_failures": h.consecutive_failures,
                     "total_failures": h.total_failures, "total_polls": h.total_polls,
                     "records": h.record_count, "last_success_at": h.last_success_at,
@@ -120,7 +125,6 @@ impl Admin<'_> {
                 }));
             }
             let alerts: serde_json::Map<String, serde_json::Value> = self
-                .app
                 .store
                 .alert_counts()
                 .await?
@@ -148,12 +152,7 @@ impl Admin<'_> {
             action,
             &format!("{tenant}/{source}"),
             async {
-                if self
-                    .app
-                    .store
-                    .set_source_paused(tenant, source, paused)
-                    .await?
-                {
+                if self.store.set_source_paused(tenant, source, paused).await? {
                     Ok(())
                 } else {
                     Err(AdminError::NotFound(format!("no source {tenant}/{source}")))
@@ -171,7 +170,6 @@ impl Admin<'_> {
     ) -> Result<Vec<OutboxEntry>, AdminError> {
         self.act(Role::Support, "outbox.list", tenant.unwrap_or("*"), async {
             Ok(self
-                .app
                 .store
                 .outbox_entries(tenant, state, limit.clamp(1, 1000))
                 .await?)
@@ -181,7 +179,7 @@ impl Admin<'_> {
 
     pub async fn resend(&self, id: &str) -> Result<(), AdminError> {
         self.act(Role::Operator, "outbox.resend", id, async {
-            if self.app.store.resend(id, self.app.clock.now_ms()).await? {
+            if self.store.resend(id, self.clock.now_ms()).await? {
                 Ok(())
             } else {
                 Err(AdminError::NotFound(format!(
@@ -196,11 +194,10 @@ impl Admin<'_> {
     pub async fn suppress(&self, tenant: &str, email: &str) -> Result<u64, AdminError> {
         self.act(Role::Support, "contact.suppress", tenant, async {
             self.tenant(tenant)?;
-            let hash = self.app.crypto.hash("email", &email.trim().to_lowercase());
+            let hash = self.crypto.hash("email", &email.trim().to_lowercase());
             Ok(self
-                .app
                 .store
-                .suppress_contact(tenant, &hash, self.app.clock.now_ms())
+                .suppress_contact(tenant, &hash, self.clock.now_ms())
                 .await?)
         })
         .await
@@ -232,9 +229,8 @@ impl Admin<'_> {
                     .succ_opt()
                     .ok_or_else(|| AdminError::Invalid("date out of range".into()))?;
                 let (start_ms, end_ms) = (start(from)?, start(next)?);
-                let alerts = self.app.store.report_rows(tenant, start_ms, end_ms).await?;
+                let alerts = self.store.report_rows(tenant, start_ms, end_ms).await?;
                 let logins = self
-                    .app
                     .store
                     .login_rows(Some(tenant), start_ms, end_ms)
                     .await?;
@@ -243,7 +239,7 @@ impl Admin<'_> {
                     name: t.name.clone(),
                     from,
                     to,
-                    subscribed_citizens: self.app.store.subscribed_citizens(tenant).await?,
+                    subscribed_citizens: self.store.subscribed_citizens(tenant).await?,
                     alerts_total: alerts.iter().map(|r| r.count).sum(),
                     alerts,
                     logins,
@@ -255,7 +251,7 @@ impl Admin<'_> {
 
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, AdminError> {
         self.act(Role::Admin, "audit.list", "-", async {
-            Ok(self.app.store.audit_entries(limit.clamp(1, 10_000)).await?)
+            Ok(self.store.audit_entries(limit.clamp(1, 10_000)).await?)
         })
         .await
     }

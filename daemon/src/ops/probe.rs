@@ -2,8 +2,8 @@
 //! for `/metrics` every few seconds, and e-mails the operator when a trouble that
 //! [`crate::health::Health`] recorded begins or ends.
 
-use crate::app::App;
 use crate::health::{Notice, Sample, Trouble, PROBE_TIMEOUT};
+use crate::notify::Dispatch;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
@@ -14,27 +14,29 @@ const SAMPLE_EVERY: Duration = Duration::from_secs(5);
 
 /// Asks the database every second whether it answers (within [`PROBE_TIMEOUT`]), samples
 /// its gauges every few seconds, and e-mails the operator each notice.
-pub async fn run_probe(app: std::sync::Arc<App>, stop: CancellationToken) {
+pub async fn run_probe(dispatch: std::sync::Arc<Dispatch>, stop: CancellationToken) {
     let mut last_sample: Option<Instant> = None;
     loop {
-        match tokio::time::timeout(PROBE_TIMEOUT, app.store.ping()).await {
-            Ok(Ok(())) => app.health.ok(Trouble::Unreachable),
-            Ok(Err(e)) => app.health.failed(Trouble::Unreachable, &e.to_string()),
-            Err(_) => app.health.failed(
+        match tokio::time::timeout(PROBE_TIMEOUT, dispatch.store.ping()).await {
+            Ok(Ok(())) => dispatch.health.ok(Trouble::Unreachable),
+            Ok(Err(e)) => dispatch.health.failed(Trouble::Unreachable, &e.to_string()),
+            Err(_) => dispatch.health.failed(
                 Trouble::Unreachable,
                 &format!("no answer within {} ms", PROBE_TIMEOUT.as_millis()),
             ),
         }
-        if !app.health.is(Trouble::Unreachable)
+        if !dispatch.health.is(Trouble::Unreachable)
             && last_sample.is_none_or(|t| t.elapsed() >= SAMPLE_EVERY)
         {
-            if let Ok(Ok(s)) = tokio::time::timeout(SAMPLE_EVERY, Sample::read(&app.store)).await {
-                app.health.set_sample(s);
+            if let Ok(Ok(s)) =
+                tokio::time::timeout(SAMPLE_EVERY, Sample::read(&dispatch.store)).await
+            {
+                dispatch.health.set_sample(s);
                 last_sample = Some(Instant::now());
             }
         }
-        for n in app.health.take_notices() {
-            tell_operator(&app, &n).await;
+        for n in dispatch.health.take_notices() {
+            tell_operator(&dispatch, &n).await;
         }
         tokio::select! {
             _ = stop.cancelled() => return,
@@ -44,7 +46,7 @@ pub async fn run_probe(app: std::sync::Arc<App>, stop: CancellationToken) {
 }
 
 /// E-mails the operator (`watch.operator_email`) that a trouble began or ended.
-async fn tell_operator(app: &App, n: &Notice) {
+async fn tell_operator(dispatch: &Dispatch, n: &Notice) {
     if n.trouble == Trouble::Smtp && n.lasted.is_none() {
         return; // it would go through the relay that is failing
     }
@@ -68,12 +70,22 @@ async fn tell_operator(app: &App, n: &Notice) {
             ),
         ),
     };
-    let Some(from) = app.config.tenants.first().map(|t| t.sender.email.clone()) else {
+    let Some(from) = dispatch
+        .config
+        .tenants
+        .first()
+        .map(|t| t.sender.email.clone())
+    else {
         return;
     };
-    if let Err(e) =
-        crate::notify::email::to_operator(&app.config, &app.dispatch.mailer, &from, &subject, &body)
-            .await
+    if let Err(e) = crate::notify::email::to_operator(
+        &dispatch.config,
+        &dispatch.mailer,
+        &from,
+        &subject,
+        &body,
+    )
+    .await
     {
         tracing::error!(error = %e, "could not e-mail the operator");
     }

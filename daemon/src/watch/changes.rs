@@ -4,7 +4,7 @@
 
 use super::diff::{Diff, Old};
 use super::poll::{tracked_submissions, People, PollError, PollOutcome, Watched};
-use crate::app::App;
+use super::Watch;
 use crate::config::{SourceConfig, SourceKind, TenantConfig};
 use crate::store::Commit;
 use hlidac_adapters::http::Changes;
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 /// Reads the change feed from `cursor` and applies what changed for enrolled people;
 /// `None` when the source no longer knows the cursor.
 pub(super) async fn poll_changes(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
     http: &hlidac_adapters::http::HttpAdapter,
@@ -29,21 +29,21 @@ pub(super) async fn poll_changes(
             cursor,
         } => (receivables, submissions, cursor),
     };
-    let tracked = tracked_submissions(app, tenant, source, Some(http)).await?;
-    let today = app.today(tenant);
+    let tracked = tracked_submissions(watch, tenant, source, Some(http)).await?;
+    let today = watch.today(tenant);
     let mut diff = Diff::default();
     let mut records = 0;
     if source.serves(SourceKind::Receivables) {
         let mine = enrolled_only(receivables, people);
-        records += apply_changed(app, tenant, source, mine, today, &mut diff).await?;
+        records += apply_changed(watch, tenant, source, mine, today, &mut diff).await?;
     }
     if source.serves(SourceKind::Submissions) {
         let mut mine = enrolled_only(submissions, people);
         mine.extend(tracked);
-        records += apply_changed(app, tenant, source, mine, today, &mut diff).await?;
+        records += apply_changed(watch, tenant, source, mine, today, &mut diff).await?;
     }
     let alerts = diff
-        .commit(app, tenant, source, Commit::Changes { cursor: &next })
+        .commit(watch, tenant, source, Commit::Changes { cursor: &next })
         .await?;
     Ok(Some(PollOutcome {
         paused: false,
@@ -68,7 +68,7 @@ fn enrolled_only<R: Record>(records: Vec<R>, people: &People) -> Vec<(R, String)
 /// Diffs changed records against what is stored for their keys. A feed may repeat a record
 /// (pages overlap): the last copy of each key counts.
 async fn apply_changed<R: Watched>(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
     records: Vec<(R, String)>,
@@ -87,7 +87,7 @@ async fn apply_changed<R: Watched>(
         latest.insert(r.key().to_string(), i);
     }
     let keys: Vec<&str> = latest.keys().map(String::as_str).collect();
-    let index = app
+    let index = watch
         .store
         .prior_index_of(&tenant.id, &source.id, R::KIND, &keys)
         .await?;

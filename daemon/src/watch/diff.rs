@@ -2,7 +2,7 @@
 //! poll and a push alike. A record whose source version is unchanged is not even
 //! serialised; the stored form keeps a keyed hash in place of the person reference.
 
-use crate::app::App;
+use super::Watch;
 use crate::config::{SourceConfig, TenantConfig};
 use crate::store::{
     content_fingerprint, fingerprint, stable_id, Commit, NewEvent, ObservationWrite, StoreError,
@@ -54,19 +54,20 @@ impl Diff {
     /// returns the number of alerts queued.
     pub(crate) async fn commit(
         &self,
-        app: &App,
+        watch: &Watch,
         tenant: &TenantConfig,
         source: &SourceConfig,
         commit: Commit<'_>,
     ) -> Result<usize, StoreError> {
-        app.store
+        watch
+            .store
             .commit_poll(
                 &tenant.id,
                 &source.id,
                 &self.writes,
                 &self.events,
                 commit,
-                app.clock.now_ms(),
+                watch.clock.now_ms(),
             )
             .await
     }

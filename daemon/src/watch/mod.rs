@@ -10,9 +10,10 @@ pub(crate) mod diff;
 pub mod poll;
 pub mod push;
 pub mod rules;
+mod service;
 
-use crate::app::App;
 use crate::config::{parse_schedule, previous_fire};
+pub use service::Watch;
 use std::sync::Arc;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -22,13 +23,13 @@ use tokio_util::sync::CancellationToken;
 /// instances share it, exactly one of them polls. After each successful poll the tenant's
 /// rules run and the dispatcher is woken.
 pub async fn run_source(
-    app: Arc<App>,
+    watch: Arc<Watch>,
     tenant_id: String,
     source_id: String,
     shutdown: CancellationToken,
     wake: Arc<Notify>,
 ) {
-    let Some(tenant) = app.config.tenant(&tenant_id).cloned() else {
+    let Some(tenant) = watch.config.tenant(&tenant_id).cloned() else {
         return;
     };
     let Some(source) = tenant.source(&source_id).cloned() else {
@@ -44,12 +45,12 @@ pub async fn run_source(
             return;
         }
     };
-    let mut tick = previous_fire(&schedule, app.clock.now());
+    let mut tick = previous_fire(&schedule, watch.clock.now());
     loop {
         let at = match tick.take() {
             Some(at) => at,
             None => {
-                let now = app.clock.now();
+                let now = watch.clock.now();
                 let Some(next) = schedule.after(&now).next() else {
                     tracing::warn!(tenant = %tenant_id, source = %source_id, "schedule has no further ticks");
                     return;
@@ -62,14 +63,14 @@ pub async fn run_source(
                 next
             }
         };
-        let claimed = app
+        let claimed = watch
             .store
             .claim_tick(
                 &tenant_id,
                 &source_id,
                 at.timestamp_millis(),
-                &app.instance,
-                app.clock.now_ms(),
+                &watch.instance,
+                watch.clock.now_ms(),
             )
             .await;
         match claimed {
@@ -81,16 +82,16 @@ pub async fn run_source(
             Err(e) => {
                 let _span = tracing::info_span!("source", tenant = %tenant_id, source = %source_id)
                     .entered();
-                app.health.db_error("cannot claim the tick; skipped", &e);
+                watch.health.db_error("cannot claim the tick; skipped", &e);
                 continue;
             }
         }
         let polled = tokio::select! {
             _ = shutdown.cancelled() => return,
-            r = poll::poll_source(&app, &tenant, &source) => r,
+            r = poll::poll_source(&watch, &tenant, &source) => r,
         };
         if polled.is_ok() {
-            if let Err(e) = rules::evaluate_tenant(&app, &tenant).await {
+            if let Err(e) = rules::evaluate_tenant(&watch, &tenant).await {
                 tracing::error!(tenant = %tenant_id, error = %e, "reminder rules failed");
             }
             wake.notify_one();
@@ -99,8 +100,8 @@ pub async fn run_source(
 }
 
 /// Evaluates the reminder and overdue rules for every tenant at a fixed pace.
-pub async fn run_rules(app: Arc<App>, shutdown: CancellationToken, wake: Arc<Notify>) {
-    let period = std::time::Duration::from_secs(app.config.watch.rules_interval_secs.max(1));
+pub async fn run_rules(watch: Arc<Watch>, shutdown: CancellationToken, wake: Arc<Notify>) {
+    let period = std::time::Duration::from_secs(watch.config.watch.rules_interval_secs.max(1));
     let mut ticker = tokio::time::interval(period);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -108,19 +109,19 @@ pub async fn run_rules(app: Arc<App>, shutdown: CancellationToken, wake: Arc<Not
             _ = shutdown.cancelled() => return,
             _ = ticker.tick() => {}
         }
-        app.heartbeats.rules();
-        let day_ago = app.clock.now_ms() - 86_400_000;
-        if let Err(e) = app.store.prune_ticks(day_ago).await {
-            app.health.db_error("cannot prune old tick claims", &e);
+        watch.heartbeats.rules();
+        let day_ago = watch.clock.now_ms() - 86_400_000;
+        if let Err(e) = watch.store.prune_ticks(day_ago).await {
+            watch.health.db_error("cannot prune old tick claims", &e);
         }
         let evaluated = tokio::select! {
             _ = shutdown.cancelled() => return,
-            r = rules::evaluate(&app) => r,
+            r = rules::evaluate(&watch) => r,
         };
         match evaluated {
             Ok(n) if n > 0 => wake.notify_one(),
             Ok(_) => {}
-            Err(e) => app.health.db_error("reminder rules failed", &e),
+            Err(e) => watch.health.db_error("reminder rules failed", &e),
         }
     }
 }

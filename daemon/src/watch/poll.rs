@@ -10,7 +10,7 @@
 //! than the source's `max_drop_share` — changes no observation and emits nothing; the
 //! source's failure counter goes up and one log line says why.
 
-use crate::app::App;
+use super::Watch;
 use crate::config::{AdapterConfig, SourceConfig, SourceKind, TenantConfig};
 use crate::store::{stable_id, Commit, PriorIndex, StoreError};
 use crate::watch::diff::{Diff, Old};
@@ -53,11 +53,11 @@ pub struct PollOutcome {
 
 #[tracing::instrument(skip_all, fields(tenant = %tenant.id, source = %source.id))]
 pub async fn poll_source(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
 ) -> Result<PollOutcome, PollError> {
-    match app.store.source_paused(&tenant.id, &source.id).await {
+    match watch.store.source_paused(&tenant.id, &source.id).await {
         Ok(true) => {
             tracing::debug!("paused; not polled");
             return Ok(PollOutcome {
@@ -69,8 +69,9 @@ pub async fn poll_source(
         Err(e) => return Err(e.into()),
     }
     let started = std::time::Instant::now();
-    let result = poll_inner(app, tenant, source).await;
-    app.metrics
+    let result = poll_inner(watch, tenant, source).await;
+    watch
+        .metrics
         .observe_poll(&tenant.id, &source.id, started.elapsed(), result.is_ok());
     match &result {
         Ok(o) if o.changed > 0 => tracing::info!(
@@ -82,8 +83,8 @@ pub async fn poll_source(
         ),
         Ok(o) => tracing::debug!(records = o.records, "poll succeeded, nothing changed"),
         Err(e) => {
-            let now = app.clock.now_ms();
-            let failures = app
+            let now = watch.clock.now_ms();
+            let failures = watch
                 .store
                 .record_poll_failure(
                     &tenant.id,
@@ -100,11 +101,11 @@ pub async fn poll_source(
                         consecutive_failures = n,
                         "poll failed; nothing was changed or sent"
                     );
-                    if n == i64::from(app.config.watch.operator_alert_after) {
-                        tell_operator(app, tenant, source, n, e).await;
+                    if n == i64::from(watch.config.watch.operator_alert_after) {
+                        tell_operator(watch, tenant, source, n, e).await;
                     }
                 }
-                Err(se) => app.health.db_error(
+                Err(se) => watch.health.db_error(
                     "poll failed and could not be recorded",
                     &format_args!("{e}; recording it: {se}"),
                 ),
@@ -117,7 +118,7 @@ pub async fn poll_source(
 /// Tells the operator that a source keeps failing: an error in the log and, when
 /// `watch.operator_email` is set, an e-mail. Once per run of failures.
 async fn tell_operator(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
     failures: i64,
@@ -137,8 +138,8 @@ async fn tell_operator(
     );
     let subject = format!("hlidac: {}/{} is failing", tenant.id, source.id);
     if let Err(e) = crate::notify::email::to_operator(
-        &app.config,
-        &app.dispatch.mailer,
+        &watch.config,
+        &watch.dispatch.mailer,
         &tenant.sender.email,
         &subject,
         &body,
@@ -156,15 +157,15 @@ pub(super) struct People {
 }
 
 impl People {
-    async fn load(app: &App, tenant: &TenantConfig) -> Result<People, PollError> {
+    async fn load(watch: &Watch, tenant: &TenantConfig) -> Result<People, PollError> {
         let mut refs = Vec::new();
         let mut hash_of = HashMap::new();
-        for c in app.store.list_citizens(Some(&tenant.id)).await? {
-            let person_ref = app
+        for c in watch.store.list_citizens(Some(&tenant.id)).await? {
+            let person_ref = watch
                 .crypto
                 .open(&c.person_ref_enc)
                 .map_err(|_| PollError::Crypto)?;
-            hash_of.insert(person_ref.clone(), app.person_hash(&person_ref));
+            hash_of.insert(person_ref.clone(), watch.crypto.person_hash(&person_ref));
             refs.push(person_ref);
         }
         refs.sort();
@@ -267,15 +268,16 @@ impl Gathered {
     /// changes, so that memory stays bounded whatever the size of the source.
     async fn stage_if_full(
         &mut self,
-        app: &App,
+        watch: &Watch,
         tenant: &TenantConfig,
         source: &SourceConfig,
     ) -> Result<(), PollError> {
         let held = self.diff.writes.len() + self.diff.events.len();
-        if held < app.config.watch.poll_batch {
+        if held < watch.config.watch.poll_batch {
             return Ok(());
         }
-        app.store
+        watch
+            .store
             .stage_poll(
                 &self.poll_id,
                 &tenant.id,
@@ -283,7 +285,7 @@ impl Gathered {
                 &self.diff.writes,
                 &self.diff.events,
                 self.staged_events as i64,
-                app.clock.now_ms(),
+                watch.clock.now_ms(),
             )
             .await?;
         self.staged_writes += self.diff.writes.len();
@@ -294,21 +296,21 @@ impl Gathered {
 }
 
 async fn poll_inner(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
 ) -> Result<PollOutcome, PollError> {
-    let adapter = app
+    let adapter = watch
         .adapter(&tenant.id, &source.id)
         .ok_or(PollError::Suspicious("no adapter is configured".into()))?;
-    let people = People::load(app, tenant).await?;
+    let people = People::load(watch, tenant).await?;
     let feed = match (&source.adapter, adapter.http()) {
         (AdapterConfig::Http(h), Some(http)) if h.changes => Some(http),
         _ => None,
     };
     if let Some(http) = feed {
-        if let Some(cursor) = app.store.change_cursor(&tenant.id, &source.id).await? {
-            match super::changes::poll_changes(app, tenant, source, http, &people, &cursor).await? {
+        if let Some(cursor) = watch.store.change_cursor(&tenant.id, &source.id).await? {
+            match super::changes::poll_changes(watch, tenant, source, http, &people, &cursor).await? {
                 Some(outcome) => return Ok(outcome),
                 None => tracing::warn!(
                     "the source no longer knows hlidac's change-feed cursor (410 Gone); reading everything again"
@@ -322,16 +324,18 @@ async fn poll_inner(
         None => None,
     };
     // What a poll that died left in the staging area (a day is longer than any poll).
-    let stale = app.clock.now_ms() - 24 * 3600 * 1000;
-    app.store
+    let stale = watch.clock.now_ms() - 24 * 3600 * 1000;
+    watch
+        .store
         .discard_stale_staging(&tenant.id, &source.id, stale)
         .await?;
     let mut gathered = Gathered::new();
-    let result = full_poll(app, tenant, source, adapter, &people, head, &mut gathered).await;
+    let result = full_poll(watch, tenant, source, adapter, &people, head, &mut gathered).await;
     if result.is_err() && gathered.staged() {
         // Best effort: rows left behind are invisible, and the age rule takes them later.
-        if let Err(e) = app.store.discard_staged(&gathered.poll_id).await {
-            app.health
+        if let Err(e) = watch.store.discard_staged(&gathered.poll_id).await {
+            watch
+                .health
                 .db_error("a failed poll's staged changes were not deleted", &e);
         }
     }
@@ -342,7 +346,7 @@ async fn poll_inner(
 /// commits the poll.
 #[allow(clippy::too_many_arguments)]
 async fn full_poll(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
     adapter: &Adapter,
@@ -350,11 +354,11 @@ async fn full_poll(
     head: Option<String>,
     gathered: &mut Gathered,
 ) -> Result<PollOutcome, PollError> {
-    let tracked = tracked_submissions(app, tenant, source, adapter.http()).await?;
-    let today = app.today(tenant);
+    let tracked = tracked_submissions(watch, tenant, source, adapter.http()).await?;
+    let today = watch.today(tenant);
     if source.serves(SourceKind::Receivables) {
         snapshot::<Receivable>(
-            app,
+            watch,
             tenant,
             source,
             adapter,
@@ -367,7 +371,7 @@ async fn full_poll(
     }
     if source.serves(SourceKind::Submissions) {
         snapshot::<Submission>(
-            app, tenant, source, adapter, people, today, tracked, gathered,
+            watch, tenant, source, adapter, people, today, tracked, gathered,
         )
         .await?;
     }
@@ -376,7 +380,7 @@ async fn full_poll(
     let diff = &gathered.diff;
     let alerts = diff
         .commit(
-            app,
+            watch,
             tenant,
             source,
             Commit::Snapshot {
@@ -394,7 +398,7 @@ async fn full_poll(
         ms = committing.elapsed().as_millis() as u64,
         "committed"
     );
-    app.remember_etags(&tenant.id, &source.id, std::mem::take(&mut gathered.etags));
+    watch.remember_etags(&tenant.id, &source.id, std::mem::take(&mut gathered.etags));
     Ok(PollOutcome {
         paused: false,
         records: gathered.records,
@@ -410,7 +414,7 @@ async fn full_poll(
 /// of the person they belong to in hlidac.
 #[allow(clippy::too_many_arguments)]
 async fn snapshot<R: Watched>(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
     adapter: &Adapter,
@@ -423,7 +427,7 @@ async fn snapshot<R: Watched>(
     // The index loads on one task while the first page is fetched on another, and each
     // next page is fetched while the current one is diffed: at most two pages in memory.
     let index = AbortOnDrop(tokio::spawn({
-        let store = app.store.clone();
+        let store = watch.store.clone();
         let (t, s) = (tenant.id.clone(), source.id.clone());
         async move { store.prior_index(&t, &s, R::KIND).await }
     }));
@@ -439,7 +443,7 @@ async fn snapshot<R: Watched>(
     let fetch = |i: usize| {
         let adapter = adapter.clone();
         let chunk = chunks[i].to_vec();
-        let known = app.etag(&tenant.id, &source.id, &tag_keys[i]);
+        let known = watch.etag(&tenant.id, &source.id, &tag_keys[i]);
         AbortOnDrop(tokio::spawn(async move {
             let page = R::page(&adapter, &chunk, known.as_deref()).await;
             (page, known)
@@ -501,7 +505,7 @@ async fn snapshot<R: Watched>(
                 }
             }
         }
-        out.stage_if_full(app, tenant, source).await?;
+        out.stage_if_full(watch, tenant, source).await?;
     }
     for (r, hash) in &extra {
         if diff_one(
@@ -517,7 +521,7 @@ async fn snapshot<R: Watched>(
         )? {
             records += 1;
         }
-        out.stage_if_full(app, tenant, source).await?;
+        out.stage_if_full(watch, tenant, source).await?;
     }
     tracing::debug!(
         kind = R::KIND,
@@ -606,7 +610,7 @@ fn diff_one<R: Watched>(
 /// source, as the source has them now, each with its follower's person hash. A document
 /// the source no longer finds is left as it was.
 pub(super) async fn tracked_submissions(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
     http: Option<&hlidac_adapters::http::HttpAdapter>,
@@ -615,16 +619,16 @@ pub(super) async fn tracked_submissions(
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
-    for t in app
+    for t in watch
         .store
         .tracked_submissions(&tenant.id, &source.id)
         .await?
     {
-        let index = app
+        let index = watch
             .crypto
             .open(&t.index_enc)
             .map_err(|_| PollError::Crypto)?;
-        let code = app
+        let code = watch
             .crypto
             .open(&t.code_enc)
             .map_err(|_| PollError::Crypto)?;

@@ -3,7 +3,7 @@
 //! transaction. A push carries changes, not a snapshot: records of people who are not
 //! enrolled are skipped, and nothing is ever concluded from a record that is not there.
 
-use crate::app::App;
+use super::Watch;
 use crate::config::{SourceConfig, SourceKind, TenantConfig};
 use crate::store::{Commit, StoreError};
 use crate::watch::diff::{Diff, Old};
@@ -43,7 +43,7 @@ fn check_served<R: Record>(records: &[R], served: bool) -> Result<(), PushError>
 /// Diffs the pushed records of one kind against what is stored for their keys.
 #[allow(clippy::too_many_arguments)]
 async fn push_kind<R: Watched>(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
     records: &[R],
@@ -56,12 +56,12 @@ async fn push_kind<R: Watched>(
         return Ok(());
     }
     let keys: Vec<&str> = records.iter().map(|r| r.key()).collect();
-    let index = app
+    let index = watch
         .store
         .prior_index_of(&tenant.id, &source.id, R::KIND, &keys)
         .await?;
     for r in records {
-        let hash = app.person_hash(r.person_ref());
+        let hash = watch.crypto.person_hash(r.person_ref());
         if !enrolled.contains(&hash) {
             outcome.skipped_not_enrolled += 1;
             continue;
@@ -80,19 +80,19 @@ async fn push_kind<R: Watched>(
 
 #[tracing::instrument(skip_all, fields(tenant = %tenant.id, source = %source.id))]
 pub async fn apply_push(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
     body: PushBody,
 ) -> Result<PushOutcome, PushError> {
     check_served(&body.receivables, source.serves(SourceKind::Receivables))?;
     check_served(&body.submissions, source.serves(SourceKind::Submissions))?;
-    let enrolled = app.store.person_hashes(&tenant.id).await?;
-    let today = app.today(tenant);
+    let enrolled = watch.store.person_hashes(&tenant.id).await?;
+    let today = watch.today(tenant);
     let mut diff = Diff::default();
     let mut outcome = PushOutcome::default();
     push_kind(
-        app,
+        watch,
         tenant,
         source,
         &body.receivables,
@@ -103,7 +103,7 @@ pub async fn apply_push(
     )
     .await?;
     push_kind(
-        app,
+        watch,
         tenant,
         source,
         &body.submissions,
@@ -114,7 +114,7 @@ pub async fn apply_push(
     )
     .await?;
     outcome.changed = diff.writes.len();
-    outcome.alerts = diff.commit(app, tenant, source, Commit::Push).await?;
+    outcome.alerts = diff.commit(watch, tenant, source, Commit::Push).await?;
     tracing::info!(
         accepted = outcome.accepted,
         changed = outcome.changed,

@@ -7,32 +7,33 @@
 //! before a due date is not sent the fourteen-day reminder. Event ids are deterministic, so
 //! evaluating the rules again never sends anything twice.
 
-use crate::app::App;
+use super::Watch;
 use crate::config::TenantConfig;
 use crate::store::{parse_offsets, stable_id, NewEvent, Observation, StoreError};
 use chrono::{Days, NaiveDate, TimeZone};
 use hlidac_adapters::Receivable;
 
 /// Evaluates the rules for every tenant; returns the number of alerts queued.
-pub async fn evaluate(app: &App) -> Result<usize, StoreError> {
+pub async fn evaluate(watch: &Watch) -> Result<usize, StoreError> {
     // Login flows, sessions and replay entries past their end are forgotten here.
-    let idle_ms = app.config.identity.session_idle_secs as i64 * 1000;
-    app.store
-        .purge_identity(app.clock.now_ms(), idle_ms)
+    let idle_ms = watch.config.identity.session_idle_secs as i64 * 1000;
+    watch
+        .store
+        .purge_identity(watch.clock.now_ms(), idle_ms)
         .await?;
     let mut alerts = 0;
-    for tenant in &app.config.tenants {
-        alerts += evaluate_tenant(app, tenant).await?;
+    for tenant in &watch.config.tenants {
+        alerts += evaluate_tenant(watch, tenant).await?;
     }
     Ok(alerts)
 }
 
-pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, StoreError> {
-    let today = app.today(tenant);
+pub async fn evaluate_tenant(watch: &Watch, tenant: &TenantConfig) -> Result<usize, StoreError> {
+    let today = watch.today(tenant);
     // Citizens' own reminder days, by person: reminders are made for those too, and
     // each citizen gets only the ones of their own days.
     let mut custom: std::collections::HashMap<String, Vec<Vec<u32>>> = Default::default();
-    for (person, offsets) in app.store.custom_offsets(&tenant.id).await? {
+    for (person, offsets) in watch.store.custom_offsets(&tenant.id).await? {
         if let Some(list) = parse_offsets(&offsets) {
             custom.entry(person).or_default().push(list);
         }
@@ -51,7 +52,7 @@ pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, 
     let today_text = today.to_string();
     let mut events = Vec::new();
     let mut evaluated = Vec::new();
-    for (source_id, obs) in app
+    for (source_id, obs) in watch
         .store
         .open_receivables(&tenant.id, &today_text, &horizon)
         .await?
@@ -68,41 +69,41 @@ pub async fn evaluate_tenant(app: &App, tenant: &TenantConfig) -> Result<usize, 
             .unwrap_or(&[]);
         for mut e in receivable_events(tenant, &source_id, &obs, &r, today, own) {
             e.dry_run = dry_run;
-            if !app.store.event_exists(&e.id).await? {
+            if !watch.store.event_exists(&e.id).await? {
                 events.push(e);
             }
         }
     }
-    let alerts = app
+    let alerts = watch
         .store
         .commit_rules(
             &tenant.id,
             &evaluated,
             &today_text,
             &events,
-            app.clock.now_ms(),
+            watch.clock.now_ms(),
         )
         .await?;
     Ok(alerts
-        + document_reminders(app, tenant, today).await?
-        + personal_reminders(app, tenant, today).await?)
+        + document_reminders(watch, tenant, today).await?
+        + personal_reminders(watch, tenant, today).await?)
 }
 
 /// The reminders citizens set themselves, on their day: one event each (its note still
 /// sealed), then the reminder is gone.
 async fn personal_reminders(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     today: NaiveDate,
 ) -> Result<usize, StoreError> {
     let mut events = Vec::new();
-    let due = app
+    let due = watch
         .store
         .reminders_due(&tenant.id, &today.to_string())
         .await?;
     for (r, person_hash) in &due {
         let id = stable_id(&[&tenant.id, &r.id, "personal"]);
-        if app.store.event_exists(&id).await? {
+        if watch.store.event_exists(&id).await? {
             continue;
         }
         events.push(NewEvent {
@@ -117,9 +118,12 @@ async fn personal_reminders(
             dry_run: tenant.dry_run,
         });
     }
-    let alerts = app.store.insert_events(&events, app.clock.now_ms()).await?;
+    let alerts = watch
+        .store
+        .insert_events(&events, watch.clock.now_ms())
+        .await?;
     for (r, _) in &due {
-        app.store.remove_reminder(&r.citizen_id, &r.id).await?;
+        watch.store.remove_reminder(&r.citizen_id, &r.id).await?;
     }
     Ok(alerts)
 }
@@ -128,7 +132,7 @@ async fn personal_reminders(
 /// `document_offsets_days`: the nearest offset reached whose day was not before hlidac
 /// first saw the document (the registry reports documents at each login).
 async fn document_reminders(
-    app: &App,
+    watch: &Watch,
     tenant: &TenantConfig,
     today: NaiveDate,
 ) -> Result<usize, StoreError> {
@@ -143,7 +147,7 @@ async fn document_reminders(
         .unwrap_or(today);
     let tz = tenant.tz();
     let mut events = Vec::new();
-    for d in app
+    for d in watch
         .store
         .documents_expiring(&tenant.id, &today.to_string(), &horizon.to_string())
         .await?
@@ -177,13 +181,13 @@ async fn document_reminders(
             &d.valid_until,
             &o.to_string(),
         ]);
-        if app.store.event_exists(&id).await? {
+        if watch.store.event_exists(&id).await? {
             continue;
         }
         let number = d
             .number_enc
             .as_deref()
-            .and_then(|n| app.crypto.open(n).ok());
+            .and_then(|n| watch.crypto.open(n).ok());
         events.push(NewEvent {
             id,
             tenant_id: tenant.id.clone(),
@@ -203,7 +207,10 @@ async fn document_reminders(
             dry_run: tenant.dry_run,
         });
     }
-    app.store.insert_events(&events, app.clock.now_ms()).await
+    watch
+        .store
+        .insert_events(&events, watch.clock.now_ms())
+        .await
 }
 
 /// The reminder and overdue events that apply to one receivable on `today`.

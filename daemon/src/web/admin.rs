@@ -93,7 +93,10 @@ macro_rules! with_admin {
             Some(_) if app.health.is(crate::health::Trouble::Unreachable) => unavailable(),
             Some(c) => {
                 let $admin = Admin {
-                    app: &app,
+                    config: &app.config,
+                    store: &app.store,
+                    clock: app.clock.as_ref(),
+                    crypto: &app.crypto,
                     caller: c,
                 };
                 tokio::time::timeout(DATABASE_WAIT, async { $work })

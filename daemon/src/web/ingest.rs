@@ -101,7 +101,7 @@ async fn ingest(
             return error(status, code, &msg);
         }
     };
-    match apply_push(&app, tenant, source, parsed).await {
+    match apply_push(&app.watch, tenant, source, parsed).await {
         Ok(outcome) => (StatusCode::OK, Json(outcome)).into_response(),
         Err(PushError::Invalid(why)) => {
             tracing::warn!(tenant = %tenant_id, source = %source_id, reason = %why, "push refused");
