@@ -3,7 +3,7 @@
 //! `adapter check`, `audit`, `version`.
 
 use crate::clock::SystemClock;
-use crate::config::{self, Config, LogFormat, Overrides};
+use crate::config::{Config, LogFormat, Overrides};
 use crate::store::Store;
 use crate::App;
 use anyhow::Context;
@@ -232,7 +232,7 @@ pub fn main(cli: Cli) -> ExitCode {
         listen: cli.listen.clone(),
         ..Overrides::from_env()
     };
-    let config = match config::load(&cli.config, &overrides) {
+    let config = match crate::settings::load(&cli.config, &overrides) {
         Ok(c) => c,
         Err(errors) => {
             eprint!("{errors}");
@@ -268,8 +268,9 @@ pub fn main(cli: Cli) -> ExitCode {
     };
     let reload_path = cli.config.clone();
     let reload_overrides = overrides.clone();
-    let reload =
-        move || config::load(&reload_path, &reload_overrides).map_err(|e| anyhow::anyhow!("{e}"));
+    let reload = move || {
+        crate::settings::load(&reload_path, &reload_overrides).map_err(|e| anyhow::anyhow!("{e}"))
+    };
     match runtime.block_on(execute(cli.command, config, Box::new(reload))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

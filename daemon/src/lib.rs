@@ -31,6 +31,7 @@ pub mod i18n;
 pub mod identity;
 pub mod notify;
 pub mod ops;
+pub mod settings;
 pub mod store;
 pub mod watch;
 pub mod web;

@@ -5,7 +5,8 @@
 
 use crate::helpers::{fresh_database, Engine};
 use hlidac::clock::SystemClock;
-use hlidac::config::{load_str, Overrides};
+use hlidac::config::Overrides;
+use hlidac::settings::load_str;
 use hlidac::store::NewEvent;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

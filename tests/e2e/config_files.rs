@@ -1,7 +1,8 @@
 //! Every example in config/ loads, and `hlidac check-config` reports all mistakes at once.
 
 use crate::helpers::repo_root;
-use hlidac::config::{load, Overrides};
+use hlidac::config::Overrides;
+use hlidac::settings::load;
 
 #[test]
 fn every_file_in_config_loads() {

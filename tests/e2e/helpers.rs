@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hlidac::clock::ManualClock;
-use hlidac::config::{load_str, Overrides};
+use hlidac::config::Overrides;
+use hlidac::settings::load_str;
 use hlidac::App;
 use hlidac_adapters::*;
 use hlidac_sim::{Scenario, Sim};

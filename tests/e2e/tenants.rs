@@ -187,7 +187,7 @@ async fn each_town_speaks_in_its_own_words_and_colours() {
         "Predmet: {{ alert.title }}\n",
     )
     .expect("write");
-    let err = hlidac::config::load_str(
+    let err = hlidac::settings::load_str(
         &config,
         std::path::Path::new("/test/hlidac.toml"),
         &hlidac::config::Overrides::default(),

@@ -2,6 +2,7 @@
 //! checks. Each section is parsed on its own so one mistake does not hide the next; all
 //! errors come back together, each with its key path and a hint.
 
+use super::checks::Checks;
 use super::*;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -97,9 +98,13 @@ impl Errors {
     }
 }
 
-pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, ConfigErrors> {
+pub fn load(
+    path: &Path,
+    overrides: &Overrides,
+    checks: &dyn Checks,
+) -> Result<Config, ConfigErrors> {
     match std::fs::read_to_string(path) {
-        Ok(text) => load_str(&text, path, overrides),
+        Ok(text) => load_str(&text, path, overrides, checks),
         Err(e) => Err(ConfigErrors {
             file: path.to_path_buf(),
             errors: vec![ConfigError {
@@ -111,7 +116,12 @@ pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, ConfigErrors> 
     }
 }
 
-pub fn load_str(text: &str, path: &Path, overrides: &Overrides) -> Result<Config, ConfigErrors> {
+pub fn load_str(
+    text: &str,
+    path: &Path,
+    overrides: &Overrides,
+    checks: &dyn Checks,
+) -> Result<Config, ConfigErrors> {
     let mut errs = Errors::default();
     let fail = |errs: Errors| ConfigErrors {
         file: path.to_path_buf(),
@@ -178,7 +188,7 @@ pub fn load_str(text: &str, path: &Path, overrides: &Overrides) -> Result<Config
         tenants: tenants(table.remove("tenant"), &mut errs),
     };
     resolve_paths(&mut config, &base);
-    super::validate::validate(&config, &mut errs);
+    super::validate::validate(&config, &mut errs, checks);
     if errs.0.is_empty() {
         Ok(config)
     } else {
@@ -469,6 +479,7 @@ pub(super) fn valid_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::load_str;
 
     const MINIMAL: &str = r#"
 state_dir = "/tmp/x"

@@ -7,6 +7,7 @@
 //! hint. It must never start the daemon on a config it only half understood: unknown keys
 //! are errors.
 
+mod checks;
 mod delivery;
 mod identity;
 mod load;
@@ -15,6 +16,7 @@ mod tenant;
 mod validate;
 mod validate_identity;
 
+pub use checks::Checks;
 pub use delivery::*;
 pub use identity::*;
 pub use load::{load, load_str, ConfigError, ConfigErrors, Overrides};

@@ -3,27 +3,28 @@
 //! is reported with its key path and a hint; none hides the next. The identity
 //! providers are checked in [`super::validate_identity`].
 
+use super::checks::Checks;
 use super::load::{valid_id, Errors};
 use super::validate_identity::validate_identity;
 use super::*;
 use std::path::Path;
 
 /// Every check, in the order of the file's sections.
-pub(super) fn validate(c: &Config, errs: &mut Errors) {
-    validate_identity(c, errs);
-    templates(c, errs);
+pub(super) fn validate(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
+    validate_identity(c, errs, checks);
+    templates(c, errs, checks);
     database(c, errs);
     web(c, errs);
     email(c, errs);
-    dispatch(c, errs);
+    dispatch(c, errs, checks);
     watch(c, errs);
     log_and_admin(c, errs);
-    tenants(c, errs);
+    tenants(c, errs, checks);
 }
 
 /// The tenants' templates, through the module that renders them.
-fn templates(c: &Config, errs: &mut Errors) {
-    if let Err(errors) = crate::notify::Templates::load(c) {
+fn templates(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
+    if let Err(errors) = checks.templates(c) {
         for (key, why) in errors {
             errs.push(key, why, None);
         }
@@ -144,7 +145,7 @@ fn email(c: &Config, errs: &mut Errors) {
 }
 
 /// `[dispatch]`, with the relay's pool that bounds it, and `[sms]`.
-fn dispatch(c: &Config, errs: &mut Errors) {
+fn dispatch(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
     let d = &c.dispatch;
     if d.max_attempts == 0 {
         errs.push("dispatch.max_attempts", "must be at least 1", None);
@@ -190,7 +191,7 @@ fn dispatch(c: &Config, errs: &mut Errors) {
         errs.push("dispatch.stall_secs", "must be at least 1", None);
     }
     if let Some(sms) = &c.sms {
-        validate_sms(sms, errs);
+        validate_sms(sms, errs, checks);
     }
 }
 
@@ -240,7 +241,7 @@ fn log_and_admin(c: &Config, errs: &mut Errors) {
 }
 
 /// `[[tenant]]`: ids, senders, schedules, templates' settings and each source.
-fn tenants(c: &Config, errs: &mut Errors) {
+fn tenants(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
     if c.tenants.is_empty() && !errs.0.iter().any(|e| e.path.starts_with("tenant")) {
         errs.push(
             "tenant",
@@ -289,14 +290,14 @@ fn tenants(c: &Config, errs: &mut Errors) {
                 Some("use an IANA name such as \"Europe/Prague\", \"Europe/Belgrade\", \"Europe/Sofia\""),
             );
         }
-        if crate::notify::schedule::Window::parse(&t.quiet_hours).is_none() {
+        if !checks.local_times(&t.quiet_hours) {
             errs.push(
                 format!("{p}.quiet_hours"),
                 format!("{:?} is not a span of local times", t.quiet_hours),
                 Some("write it as \"HH:MM-HH:MM\", for example \"20:00-08:00\""),
             );
         }
-        if crate::notify::schedule::parse_hhmm(&t.digest_time).is_none() {
+        if !checks.local_time(&t.digest_time) {
             errs.push(
                 format!("{p}.digest_time"),
                 format!("{:?} is not a local time", t.digest_time),
@@ -304,7 +305,7 @@ fn tenants(c: &Config, errs: &mut Errors) {
             );
         }
         if let Some(sender) = &t.sms_sender {
-            if let Err(why) = crate::notify::sms::check_sender(sender) {
+            if let Err(why) = checks.sms_sender(sender) {
                 errs.push(format!("{p}.sms_sender"), why, None);
             }
         }
@@ -316,7 +317,7 @@ fn tenants(c: &Config, errs: &mut Errors) {
             );
         }
         if let Some(d) = &t.dkim {
-            if let Err(e) = crate::notify::email::dkim_key(&d.key_file) {
+            if let Err(e) = checks.dkim_key(&d.key_file) {
                 errs.push(
                     format!("{p}.dkim.key_file"),
                     e,
@@ -495,8 +496,8 @@ fn tenants(c: &Config, errs: &mut Errors) {
 }
 
 /// `[sms]`: the sender, the rate, and the SMPP or HTTP gateway.
-pub(super) fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors) {
-    if let Err(why) = crate::notify::sms::check_sender(&sms.sender) {
+pub(super) fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors, checks: &dyn Checks) {
+    if let Err(why) = checks.sms_sender(&sms.sender) {
         errs.push("sms.sender", why, None);
     }
     if sms.rate_per_sec.is_some_and(|r| r.is_nan() || r <= 0.0) {
@@ -546,7 +547,7 @@ pub(super) fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors) {
         if let Some(p) = &http.token_file {
             check_readable(p, "sms.http.token_file", errs);
         }
-        if let Err(e) = crate::notify::sms_http::check_templates(http) {
+        if let Err(e) = checks.sms_http_templates(http) {
             errs.push("sms.http.body", e, None);
         }
         if http

@@ -1,6 +1,7 @@
 //! The checks of `[identity]` and each identity provider: ids, keys and certificates,
 //! algorithms, endpoints, and the SAML metadata as far as it can be read at load time.
 
+use super::checks::Checks;
 use super::load::{valid_id, Errors};
 use super::validate::check_readable;
 use super::*;
@@ -22,7 +23,7 @@ pub(super) fn check_idp_id(
 }
 
 /// eID login: the SP key and certificate, and each identity provider's trust anchors.
-pub(super) fn validate_identity(c: &Config, errs: &mut Errors) {
+pub(super) fn validate_identity(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
     let id = &c.identity;
     let mut ids = std::collections::HashSet::new();
     for (i, idp) in id.saml.iter().enumerate() {
@@ -59,7 +60,7 @@ pub(super) fn validate_identity(c: &Config, errs: &mut Errors) {
                 let key = format!("{p}.{field}[{j}]");
                 match std::fs::read(f) {
                     Ok(pem) => {
-                        if let Err(e) = crate::identity::dsig::load_certs(&pem) {
+                        if let Err(e) = checks.certificates(&pem) {
                             errs.push(key, format!("{}: {e}", f.display()), None);
                             certs_ok = false;
                         }
@@ -71,7 +72,7 @@ pub(super) fn validate_identity(c: &Config, errs: &mut Errors) {
                 }
             }
         }
-        validate_idp_metadata(idp, &p, certs_ok, errs);
+        validate_idp_metadata(idp, &p, certs_ok, errs, checks);
         if idp.sp_type != id.saml[0].sp_type {
             errs.push(
                 format!("{p}.sp_type"),
@@ -117,7 +118,7 @@ pub(super) fn validate_identity(c: &Config, errs: &mut Errors) {
             }
         }
         if let (Some(k), Some(cert)) = (&id.key_file, &id.cert_file) {
-            if let Err(e) = crate::identity::SpKeys::load(k, cert) {
+            if let Err(e) = checks.sp_keys(k, cert) {
                 errs.push("identity.key_file", e, None);
             }
         }
@@ -204,7 +205,7 @@ pub(super) fn validate_identity(c: &Config, errs: &mut Errors) {
             }
         }
         for a in &idp.algorithms {
-            if !crate::identity::oidc::ACCEPTED_ALGS.contains(&a.as_str()) {
+            if !checks.oidc_algorithm(a) {
                 errs.push(
                     format!("{p}.algorithms"),
                     format!("{a:?} is not accepted"),
@@ -228,6 +229,7 @@ pub(super) fn validate_idp_metadata(
     p: &str,
     certs_ok: bool,
     errs: &mut Errors,
+    checks: &dyn Checks,
 ) {
     if idp.metadata_file.is_some() && idp.metadata_url.is_some() {
         errs.push(
@@ -251,7 +253,7 @@ pub(super) fn validate_idp_metadata(
         );
     }
     if let Some(u) = &idp.metadata_url {
-        if let Err(e) = crate::identity::oidc::check_endpoint(u) {
+        if let Err(e) = checks.oidc_endpoint(u) {
             errs.push(
                 format!("{p}.metadata_url"),
                 e,
@@ -272,7 +274,7 @@ pub(super) fn validate_idp_metadata(
             Ok(text) => {
                 // Its validUntil is judged when it is used: an expiring file takes only
                 // its IdP out of use, not the whole daemon.
-                if let Err(e) = crate::identity::saml::SamlIdp::assemble(idp, Some(&text), None) {
+                if let Err(e) = checks.saml_metadata(idp, &text) {
                     errs.push(key, format!("{}: {e}", f.display()), None);
                 }
             }
