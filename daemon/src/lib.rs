@@ -3,20 +3,22 @@
 //! changes state, and when a document is about to expire.
 //!
 //! # Layout
-//! Modules follow the path of the data:
+//! One folder, one job, from the bottom up (no folder imports one above it; the `layout`
+//! test checks):
+//! - [`clock`], [`crypto`], [`i18n`]: injectable time; keyed hashes and sealed values; the
+//!   citizen's languages;
 //! - [`config`]: the typed configuration, loaded with every error reported at once;
-//! - [`watch`]: polling sources on their schedules, diffing records into events, and the
-//!   clock-driven reminder rules;
-//! - [`notify`]: the dispatcher that renders alerts and sends them;
 //! - [`store`]: SQLite or PostgreSQL behind one interface, with embedded migrations;
-//! - [`identity`]: eID login (SAML 2.0, OpenID Connect), linking to the base registry,
-//!   sessions and logout;
-//! - [`web`]: the HTTP side: health, metrics, the admin API, pushes, login and the
-//!   citizen's pages;
-//! - [`ops`]: health and readiness, metrics, the admin operations, systemd, log format;
-//! - [`i18n`]: the citizen's languages;
-//! - [`app`]: everything assembled, with each stage callable on its own for tests;
-//! - [`clock`], [`crypto`]: injectable time; keyed hashes and sealed values.
+//! - [`health`]: what the daemon knows of itself: troubles, metrics, heartbeats;
+//! - [`notify`]: the dispatch service: renders alerts and sends them;
+//! - [`identity`]: the login service: eID login (SAML 2.0, OpenID Connect), linking to
+//!   the base registry, sessions and logout;
+//! - [`watch`]: the watch service: polls and pushes diffed into events, the reminder rules;
+//! - [`ops`]: the probe, the admin operations, systemd, the log format;
+//! - [`app`]: assembles the services from one configuration; [`settings`]: loads it with
+//!   every check;
+//! - [`web`]: translates HTTP: health, metrics, the admin API, pushes, login, the
+//!   citizen's pages.
 //!
 //! `main.rs` only parses the command line; [`cli`] carries out each command and [`run`]
 //! is the daemon.
