@@ -171,15 +171,9 @@ pub(super) async fn send_email(
 }
 
 pub(super) async fn contact_code(
-    State(current): State<CurrentApp>,
-    Path((tenant, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    Path((_, id)): Path<(String, String)>,
+    Posted(v, form): Posted<true>,
 ) -> Response {
-    let (v, form) = match posted(&current, &tenant, &headers, &body, true).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let code = form.get("code").unwrap_or("").trim().to_string();
     let contact = match v.app.store.contact_of(&v.citizen.id, &id).await {
         Ok(Some(c)) => c,

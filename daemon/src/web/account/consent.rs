@@ -2,31 +2,13 @@
 
 use super::*;
 
-pub(super) async fn consent_page(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let v = match visit(&current, &tenant, &headers, q.lang.as_deref(), false).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub(super) async fn consent_page(Visitor(v): Visitor<false>) -> Response {
     let mut ctx = v.base("title-consent", "", None);
     ctx["nav"] = Value::Null;
     v.page(StatusCode::OK, "consent.html", ctx)
 }
 
-pub(super) async fn consent_answer(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let (v, form) = match posted(&current, &tenant, &headers, &body, false).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn consent_answer(Posted(v, form): Posted<false>) -> Response {
     match form.get("answer") {
         Some("yes") => {
             // Agreeing to be told: by e-mail about every topic, until the citizen

@@ -3,16 +3,7 @@
 
 use super::*;
 
-pub(super) async fn contacts_page(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let v = match visit(&current, &tenant, &headers, q.lang.as_deref(), true).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub(super) async fn contacts_page(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Response {
     contacts_view(&v, StatusCode::OK, q.done.as_deref(), json!({}), json!({})).await
 }
 
@@ -51,16 +42,7 @@ pub(super) async fn contacts_view(
 /// What a contact challenge row holds for an e-mail link (its resend time only).
 pub(super) const LINK_MARK: &str = "link";
 
-pub(super) async fn contact_add(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let (v, form) = match posted(&current, &tenant, &headers, &body, true).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn contact_add(Posted(v, form): Posted<true>) -> Response {
     let email = form.get("email").unwrap_or("").trim().to_string();
     let phone: String = form
         .get("phone")
@@ -145,15 +127,9 @@ pub(super) async fn contact_add(
 }
 
 pub(super) async fn contact_send(
-    State(current): State<CurrentApp>,
-    Path((tenant, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    Path((_, id)): Path<(String, String)>,
+    Posted(v, _): Posted<true>,
 ) -> Response {
-    let (v, _) = match posted(&current, &tenant, &headers, &body, true).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     match v.app.store.contact_of(&v.citizen.id, &id).await {
         Ok(Some(_)) => {}
         Ok(None) => return v.not_found(),
@@ -167,15 +143,9 @@ pub(super) async fn contact_send(
 }
 
 pub(super) async fn contact_remove(
-    State(current): State<CurrentApp>,
-    Path((tenant, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    Path((_, id)): Path<(String, String)>,
+    Posted(v, _): Posted<true>,
 ) -> Response {
-    let (v, _) = match posted(&current, &tenant, &headers, &body, true).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     match v.app.store.remove_contact(&v.citizen.id, &id).await {
         Ok(true) => redirect(&format!("/t/{}/contacts?done=removed", v.tenant.id)),
         Ok(false) => v.not_found(),

@@ -3,15 +3,7 @@
 use super::*;
 
 /// Everything held about the citizen, as JSON, opened for them.
-pub(super) async fn export(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let v = match visit(&current, &tenant, &headers, None, true).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub(super) async fn export(Visitor(v): Citizen) -> Response {
     match export_json(&v).await {
         Ok(data) => {
             let mut r = serde_json::to_string_pretty(&data)
@@ -141,30 +133,12 @@ pub(super) async fn person_ref_of(app: &App, c: &CitizenInfo) -> Option<String> 
     app.crypto.open(&sealed).ok()
 }
 
-pub(super) async fn delete_page(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let v = match visit(&current, &tenant, &headers, q.lang.as_deref(), true).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub(super) async fn delete_page(Visitor(v): Citizen) -> Response {
     let ctx = v.base("title-delete", "delete", None);
     v.page(StatusCode::OK, "delete.html", ctx)
 }
 
-pub(super) async fn delete_account(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let (v, form) = match posted(&current, &tenant, &headers, &body, false).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn delete_account(Posted(v, form): Posted<false>) -> Response {
     if form.get("confirm") != Some("yes") {
         let mut ctx = v.base("title-delete", "delete", None);
         ctx["errors"] = json!({"confirm": v.t("error-confirm")});

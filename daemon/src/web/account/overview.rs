@@ -3,16 +3,7 @@
 
 use super::*;
 
-pub(super) async fn overview(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let v = match visit(&current, &tenant, &headers, q.lang.as_deref(), true).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub(super) async fn overview(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Response {
     let mut municipalities = Vec::new();
     let citizens = match &v.citizen.subject_hash {
         Some(s) => v.app.store.citizens_of_subject(s).await,

@@ -2,16 +2,7 @@
 
 use super::*;
 
-pub(super) async fn reminders_page(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let v = match visit(&current, &tenant, &headers, q.lang.as_deref(), true).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub(super) async fn reminders_page(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Response {
     reminders_view(&v, StatusCode::OK, q.done.as_deref(), json!({}), json!({})).await
 }
 
@@ -46,16 +37,7 @@ pub(super) async fn reminders_view(
 /// The most reminders one citizen may keep.
 pub(super) const MAX_REMINDERS: usize = 50;
 
-pub(super) async fn reminder_add(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let (v, form) = match posted(&current, &tenant, &headers, &body, true).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn reminder_add(Posted(v, form): Posted<true>) -> Response {
     let date_text = form.get("date").unwrap_or("").trim().to_string();
     let note = form.get("note").unwrap_or("").trim().to_string();
     let today = v.app.today(&v.tenant);
@@ -116,15 +98,9 @@ pub(super) async fn reminder_add(
 }
 
 pub(super) async fn reminder_remove(
-    State(current): State<CurrentApp>,
-    Path((tenant, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    Path((_, id)): Path<(String, String)>,
+    Posted(v, _): Posted<true>,
 ) -> Response {
-    let (v, _) = match posted(&current, &tenant, &headers, &body, true).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     match v.app.store.remove_reminder(&v.citizen.id, &id).await {
         Ok(true) => redirect(&format!("/t/{}/reminders?done=removed", v.tenant.id)),
         Ok(false) => v.not_found(),

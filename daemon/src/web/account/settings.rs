@@ -3,16 +3,7 @@
 
 use super::*;
 
-pub(super) async fn settings_page(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let v = match visit(&current, &tenant, &headers, q.lang.as_deref(), true).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub(super) async fn settings_page(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Response {
     let subscribed: Vec<String> = match v.app.store.subscriptions_of(&v.citizen.id).await {
         Ok(s) => s.into_iter().map(|(t, c)| format!("{t}:{c}")).collect(),
         Err(e) => return v.failed(e),
@@ -61,16 +52,7 @@ pub(super) fn settings_ctx(v: &Visit, done: Option<&str>, shown: Value, errors: 
     ctx
 }
 
-pub(super) async fn settings_save(
-    State(current): State<CurrentApp>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let (v, form) = match posted(&current, &tenant, &headers, &body, true).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn settings_save(Posted(v, form): Posted<true>) -> Response {
     let mut errors = serde_json::Map::new();
     let mut subscriptions = Vec::new();
     for s in form.all("sub") {
