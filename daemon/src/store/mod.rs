@@ -13,6 +13,7 @@
 mod admin;
 mod citizen;
 mod identity;
+mod migrations;
 mod outbox;
 mod people;
 mod priors;
@@ -23,8 +24,6 @@ mod sql;
 use sql::{marks, on_sqlite, positional, value_rows};
 mod staging;
 mod tracking;
-#[cfg(test)]
-mod twins;
 pub use identity::{DocumentIn, DocumentRow, FlowRow, LinkIn, NewSession, SessionRow};
 use records::{bind_write, insert_events};
 
@@ -268,10 +267,7 @@ impl Store {
 
     /// Applies the embedded migrations of this backend; returns how many were new.
     pub async fn migrate(&self) -> Result<usize> {
-        let migrator = match self.backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
-            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
-        };
+        let migrator = migrations::migrator(self.backend).await?;
         let before = self.applied_migrations().await.unwrap_or(0);
         migrator.run(&self.pool).await?;
         let after = self.applied_migrations().await?;

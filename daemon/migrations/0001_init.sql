@@ -1,4 +1,4 @@
--- hlidac schema, PostgreSQL. Times are Unix milliseconds (BIGINT); identifiers of persons are
+-- hlidac schema, ENGINE. Times are Unix milliseconds (BIGINT); identifiers of persons are
 -- keyed hashes (HMAC-SHA-256, hex) and anything that must be read back is AES-GCM sealed.
 CREATE TABLE tenants (
     id          TEXT PRIMARY KEY,
