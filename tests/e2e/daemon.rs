@@ -15,16 +15,10 @@ fn hlidac(config: &std::path::Path) -> Command {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let today = chrono::Local::now().date_naive();
     let (_sim, sim_url) = start_sim(demo_scenario(today)).await;
     let smtp = SmtpSink::start();
-    let db = fresh_database(Engine::Sqlite, dir.path())
-        .await
-        .expect("sqlite");
-    let text = config_text(&dir.path().join("state"), &db, &sim_url, smtp.port);
-    let config = dir.path().join("hlidac.toml");
-    std::fs::write(&config, text).expect("write config");
+    let (dir, config, _db) = sqlite_config(&sim_url, smtp.port).await;
 
     for (person, mail, locale) in [
         (DEMO_PERSON_JANA, "jana@lhota.example", "cs"),
@@ -183,19 +177,10 @@ async fn probe_all(log: &std::path::Path) -> (String, String, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_run_on_the_same_sqlite_database_refuses_to_start_and_names_the_first() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let today = chrono::Local::now().date_naive();
     let (_sim, sim_url) = start_sim(demo_scenario(today)).await;
     let smtp = SmtpSink::start();
-    let db = fresh_database(Engine::Sqlite, dir.path())
-        .await
-        .expect("sqlite");
-    let config = dir.path().join("hlidac.toml");
-    std::fs::write(
-        &config,
-        config_text(&dir.path().join("state"), &db, &sim_url, smtp.port),
-    )
-    .expect("write config");
+    let (_dir, config, db) = sqlite_config(&sim_url, smtp.port).await;
     let mut first = hlidac(&config)
         .arg("run")
         .stdout(Stdio::null())

@@ -589,3 +589,20 @@ pub fn parse_metrics(text: &str) -> Vec<MetricFamily> {
         .map(|l| serde_json::from_str(l).expect("metrics_parse.py output"))
         .collect()
 }
+
+/// A temporary folder with a fresh SQLite database and `hlidac.toml` for it, polling
+/// `sim_url` and sending to `smtp_port`: the folder, the config's path and the database
+/// URL.
+pub async fn sqlite_config(sim_url: &str, smtp_port: u16) -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = fresh_database(Engine::Sqlite, dir.path())
+        .await
+        .expect("sqlite");
+    let config = dir.path().join("hlidac.toml");
+    std::fs::write(
+        &config,
+        config_text(&dir.path().join("state"), &db, sim_url, smtp_port),
+    )
+    .expect("write config");
+    (dir, config, db)
+}

@@ -432,18 +432,9 @@ async fn listening(log: &std::path::Path) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_trace_names_the_route_never_the_path_or_query() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let (_sim, sim_url) = start_sim(Scenario::default()).await;
     let smtp = SmtpSink::start();
-    let db = fresh_database(Engine::Sqlite, dir.path())
-        .await
-        .expect("sqlite");
-    let config = dir.path().join("hlidac.toml");
-    std::fs::write(
-        &config,
-        config_text(&dir.path().join("state"), &db, &sim_url, smtp.port),
-    )
-    .expect("write config");
+    let (dir, config, _db) = sqlite_config(&sim_url, smtp.port).await;
     let log = dir.path().join("daemon.log");
     let mut child = crate::helpers::hlidac_command()
         .arg("--config")

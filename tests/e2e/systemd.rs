@@ -122,16 +122,7 @@ impl Daemon {
     /// Starts `hlidac run` with a notify socket and a 1 s watchdog, Jana enrolled in the
     /// demo town, and `smtp_port` as the mail server.
     async fn start(sim_url: &str, smtp_port: u16, env: &[(&str, &str)]) -> Daemon {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = fresh_database(Engine::Sqlite, dir.path())
-            .await
-            .expect("sqlite");
-        let config = dir.path().join("hlidac.toml");
-        std::fs::write(
-            &config,
-            config_text(&dir.path().join("state"), &db, sim_url, smtp_port),
-        )
-        .expect("config");
+        let (dir, config, _db) = sqlite_config(sim_url, smtp_port).await;
         enrol_cli(
             &config,
             hlidac_sim::DEMO_PERSON_JANA,

@@ -253,6 +253,18 @@ pub(super) fn bind_write<'q>(q: AnyQuery<'q>, w: &'q ObservationWrite) -> AnyQue
         .bind(&w.data)
 }
 
+/// Binds what an event says of itself, from `id` to `payload`, in the order both the
+/// events and the staging table list those columns.
+pub(super) fn bind_event<'q>(q: AnyQuery<'q>, e: &'q NewEvent) -> AnyQuery<'q> {
+    q.bind(&e.id)
+        .bind(&e.tenant_id)
+        .bind(&e.source_id)
+        .bind(&e.kind)
+        .bind(&e.record_key)
+        .bind(&e.person_hash)
+        .bind(e.payload.to_string())
+}
+
 /// Inserts or replaces observations, a batch per statement. Runs inside the caller's
 /// transaction.
 async fn upsert_observations(
@@ -307,15 +319,7 @@ pub(super) async fn insert_events(
         let sql = positional(sql, on_sqlite(tx));
         let mut q = sqlx::query(&sql);
         for e in chunk {
-            q = q
-                .bind(&e.id)
-                .bind(&e.tenant_id)
-                .bind(&e.source_id)
-                .bind(&e.kind)
-                .bind(&e.record_key)
-                .bind(&e.person_hash)
-                .bind(e.payload.to_string())
-                .bind(now);
+            q = bind_event(q, e).bind(now);
         }
         let mut inserted = std::collections::HashSet::new();
         for r in q.fetch_all(&mut **tx).await? {

@@ -54,19 +54,13 @@ impl Store {
             let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
             let mut q = sqlx::query(&sql);
             for (i, e) in chunk.iter().enumerate() {
-                q = q
-                    .bind(poll_id)
-                    .bind(first_seq + (n * BATCH + i) as i64)
-                    .bind(&e.id)
-                    .bind(&e.tenant_id)
-                    .bind(&e.source_id)
-                    .bind(&e.kind)
-                    .bind(&e.record_key)
-                    .bind(&e.person_hash)
-                    .bind(e.payload.to_string())
-                    .bind(e.expires_at)
-                    .bind(i64::from(e.dry_run))
-                    .bind(now);
+                q = super::records::bind_event(
+                    q.bind(poll_id).bind(first_seq + (n * BATCH + i) as i64),
+                    e,
+                )
+                .bind(e.expires_at)
+                .bind(i64::from(e.dry_run))
+                .bind(now);
             }
             q.execute(&mut *tx).await?;
         }

@@ -40,22 +40,36 @@ async fn language_of(
     )
 }
 
+/// The citizen, topic and page language of a valid token; else the page saying the link
+/// is not valid.
+async fn checked(
+    app: &crate::app::App,
+    token: &str,
+    headers: &HeaderMap,
+) -> Result<(String, Option<String>, &'static str), Response> {
+    let Some((citizen, topic)) = check(&app.crypto, token) else {
+        let lang = language_of(app, headers, None).await;
+        return Err(pages::message(
+            StatusCode::NOT_FOUND,
+            lang,
+            "unsubscribe-bad",
+            "unsubscribe-bad-text",
+        ));
+    };
+    let lang = language_of(app, headers, Some(&citizen)).await;
+    Ok((citizen, topic, lang))
+}
+
 async fn page(
     State(current): State<CurrentApp>,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Response {
     let app = current.borrow().clone();
-    let Some((citizen, topic)) = check(&app.crypto, &token) else {
-        let lang = language_of(&app, &headers, None).await;
-        return pages::message(
-            StatusCode::NOT_FOUND,
-            lang,
-            "unsubscribe-bad",
-            "unsubscribe-bad-text",
-        );
+    let (_, topic, lang) = match checked(&app, &token, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
     };
-    let lang = language_of(&app, &headers, Some(&citizen)).await;
     pages::respond(
         StatusCode::OK,
         "unsubscribe.html",
@@ -74,16 +88,10 @@ async fn confirm(
     headers: HeaderMap,
 ) -> Response {
     let app = current.borrow().clone();
-    let Some((citizen, topic)) = check(&app.crypto, &token) else {
-        let lang = language_of(&app, &headers, None).await;
-        return pages::message(
-            StatusCode::NOT_FOUND,
-            lang,
-            "unsubscribe-bad",
-            "unsubscribe-bad-text",
-        );
+    let (citizen, topic, lang) = match checked(&app, &token, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
     };
-    let lang = language_of(&app, &headers, Some(&citizen)).await;
     match app
         .store
         .unsubscribe(&citizen, topic.as_deref(), app.clock.now_ms())
