@@ -1,4 +1,4 @@
-//! The config loader as `check-config` and `run` use it (`config::load_str`: TOML, then
+//! The config loader as `check-config` and `run` use it (`settings::load_str`: TOML, then
 //! every check), on a worker's stack: never a crash, whatever the file says.
 //!
 //! Relative paths in the file resolve under a directory that does not exist, so the
@@ -6,7 +6,8 @@
 //! never end, like /dev/zero) or spells a path with a TOML unicode escape is not tried.
 #![no_main]
 
-use hlidac::config::{load_str, Overrides};
+use hlidac::config::Overrides;
+use hlidac::settings::load_str;
 use hlidac_fuzz::on_worker_stack;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
