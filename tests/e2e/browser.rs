@@ -6,7 +6,6 @@
 //! an e-mail's own unsubscribe link.
 
 use crate::citizen::janas_records;
-use crate::eid::setup_citizen;
 use crate::helpers::*;
 use serde_json::{json, Value};
 use std::process::Stdio;

@@ -4,7 +4,6 @@
 //! the SMSC received, set a personal reminder that becomes an alert on its day, export,
 //! delete; and every form and endpoint fed malformed, oversized and hostile input.
 
-use crate::eid::{form_of, setup_citizen, unescape, Browser, Page};
 use crate::helpers::*;
 use crate::sms::{text_of, SmppPeer};
 use hlidac::clock::Clock;

@@ -9,7 +9,6 @@
 //! and the run goes on, so one run lists every failing case. Times are recorded (for
 //! `scripts/bench hostile`), never asserted.
 
-use crate::eid::{form_of, keypair, Browser, Peer};
 use crate::helpers::*;
 use crate::hostile_cases::{all_cases, Ctx, Expect};
 use crate::hostile_wire::{exchange, replace_bytes};

@@ -3,7 +3,6 @@
 //! succeeded" line, and NUL and ANSI escapes. Each refusal must be exactly one log line,
 //! holding its marker escaped; no line may start with the forged text.
 
-use crate::eid::keypair;
 use crate::helpers::*;
 use base64::Engine as _;
 use std::io::Write as _;

@@ -18,8 +18,6 @@
 //!
 //! Without the tools the tests are skipped, and fail when `HLIDAC_TEST_REQUIRE_PEERS` is set.
 
-#![allow(dead_code)]
-
 use crate::helpers::repo_root;
 use hlidac::identity::{dsig, xml};
 use openssl::x509::X509;

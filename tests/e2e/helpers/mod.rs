@@ -1,7 +1,18 @@
 //! The harness: real peers started per test on free loopback ports, a fresh database per
-//! test, and the daemon assembled with a manual clock so tests move time.
+//! test, and the daemon assembled with a manual clock so tests move time. Peer processes,
+//! keys, the scripted browser and the eID login harness are in the files beside this.
 
-#![allow(dead_code)]
+mod browser;
+mod certs;
+mod login;
+mod peers;
+
+pub(crate) use browser::*;
+// The browser's page, not the adapters' page of records.
+pub(crate) use browser::Page;
+pub(crate) use certs::*;
+pub(crate) use login::*;
+pub(crate) use peers::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hlidac::clock::ManualClock;
@@ -29,7 +40,6 @@ fn require_peers() -> bool {
 /// A received e-mail, decoded by the SMTP server.
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct Mail {
-    pub mail_from: String,
     pub rcpt_tos: Vec<String>,
     pub from: String,
     pub to: String,
@@ -140,14 +150,6 @@ impl SmtpSink {
                     .count()
             })
             .unwrap_or(0)
-    }
-
-    /// Mails received since `seen` mails had been read.
-    pub fn new_mails(&self, seen: &mut usize) -> Vec<Mail> {
-        let all = self.mails();
-        let new = all[*seen..].to_vec();
-        *seen = all.len();
-        new
     }
 
     /// Waits until at least `n` mails arrived or `limit` passed; returns what arrived.
