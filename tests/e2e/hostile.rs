@@ -218,22 +218,7 @@ impl Stage {
             }
         });
         std::fs::write(dir.path().join("user.json"), user.to_string()).expect("user");
-        let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-        let mut cmd = Command::new(python);
-        cmd.arg(repo_root().join("tests/peers/saml_idp.py"))
-            .args(["--port", "0", "--key"])
-            .arg(&idp_key)
-            .arg("--cert")
-            .arg(&idp_cert)
-            .arg("--sp-metadata")
-            .arg(dir.path().join("sp.xml"))
-            .arg("--user")
-            .arg(dir.path().join("user.json"))
-            .arg("--metadata-key")
-            .arg(&fed_key)
-            .arg("--metadata-cert")
-            .arg(&fed_cert);
-        let idp = Peer::start(cmd, "the SAML IdP (pysaml2)");
+        let idp = start_saml_idp(dir.path(), (&idp_key, &idp_cert), (&fed_key, &fed_cert));
         let idp_url = format!("http://127.0.0.1:{}", idp.port);
 
         // The OpenID Connect provider, told the daemon's redirect URI.

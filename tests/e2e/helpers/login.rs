@@ -9,6 +9,8 @@ use hlidac_adapters::{Document, RegistryPerson};
 use hlidac_sim::{RegistryEntry, Scenario};
 use openssl::pkey::{PKey, Private};
 use openssl::x509::X509;
+use std::path::Path;
+use std::process::Command;
 
 pub(crate) const PID: &str = "CZ/CZ/6f3a9c1e-2b7d-4c1a-9e1f-123456789abc";
 pub(crate) const EIDAS: &str = "http://eidas.europa.eu/attributes/naturalperson/";
@@ -156,22 +158,11 @@ pub(crate) async fn setup_with(
         }
     });
     std::fs::write(dir.path().join("user.json"), user.to_string()).expect("user");
-    let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let mut cmd = Command::new(python);
-    cmd.arg(repo_root().join("tests/peers/saml_idp.py"))
-        .args(["--port", "0", "--key"])
-        .arg(&idp_key_file)
-        .arg("--cert")
-        .arg(&idp_cert_file)
-        .arg("--sp-metadata")
-        .arg(dir.path().join("sp.xml"))
-        .arg("--user")
-        .arg(dir.path().join("user.json"))
-        .arg("--metadata-key")
-        .arg(&fed_key_file)
-        .arg("--metadata-cert")
-        .arg(&fed_cert_file);
-    let idp = Peer::start(cmd, "the SAML IdP (pysaml2)");
+    let idp = start_saml_idp(
+        dir.path(),
+        (&idp_key_file, &idp_cert_file),
+        (&fed_key_file, &fed_cert_file),
+    );
     let idp_url = format!("http://127.0.0.1:{}", idp.port);
     // Real identity providers stamp their messages with the real time, so the daemon's
     // clock starts at it; the document expires 45 days after today in Prague.
@@ -337,4 +328,26 @@ impl Eid {
     pub(crate) async fn sessions(&self) -> i64 {
         self.t.app.store.session_count().await.expect("count")
     }
+}
+
+/// The pysaml2 IdP peer, signing with `key` (its key and certificate) and its metadata
+/// with `metadata` (the federation's), for the SP described by `dir/sp.xml`, logging in
+/// the user of `dir/user.json`.
+pub(crate) fn start_saml_idp(dir: &Path, key: (&Path, &Path), metadata: (&Path, &Path)) -> Peer {
+    let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut cmd = Command::new(python);
+    cmd.arg(repo_root().join("tests/peers/saml_idp.py"))
+        .args(["--port", "0", "--key"])
+        .arg(key.0)
+        .arg("--cert")
+        .arg(key.1)
+        .arg("--sp-metadata")
+        .arg(dir.join("sp.xml"))
+        .arg("--user")
+        .arg(dir.join("user.json"))
+        .arg("--metadata-key")
+        .arg(metadata.0)
+        .arg("--metadata-cert")
+        .arg(metadata.1);
+    Peer::start(cmd, "the SAML IdP (pysaml2)")
 }

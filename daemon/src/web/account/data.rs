@@ -59,19 +59,7 @@ pub(super) async fn export_json(v: &Visit) -> Result<Value, crate::store::StoreE
             .into_iter()
             .map(|(t, ch)| json!({"topic": t, "channel": ch}))
             .collect();
-        let documents: Vec<Value> = app
-            .store
-            .citizen_documents(&c.id)
-            .await?
-            .into_iter()
-            .map(|d| {
-                json!({
-                    "kind": d.kind,
-                    "number": d.number_enc.as_deref().and_then(|n| app.crypto.open(n).ok()),
-                    "valid_until": d.valid_until,
-                })
-            })
-            .collect();
+        let documents = documents_of(app, &c.id).await?;
         let records: Vec<Value> = app
             .store
             .person_records(&c.tenant_id, &c.person_hash)

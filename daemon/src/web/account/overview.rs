@@ -56,19 +56,7 @@ pub(super) async fn municipality(
             _ => {}
         }
     }
-    let documents: Vec<Value> = app
-        .store
-        .citizen_documents(&c.id)
-        .await?
-        .into_iter()
-        .map(|d| {
-            json!({
-                "kind": d.kind,
-                "number": d.number_enc.as_deref().and_then(|n| app.crypto.open(n).ok()),
-                "valid_until": d.valid_until,
-            })
-        })
-        .collect();
+    let documents = documents_of(app, &c.id).await?;
     let alerts: Vec<Value> = app
         .store
         .citizen_alerts(&c.id, 30)
@@ -149,3 +137,23 @@ pub(super) fn submission_view(s: &Submission) -> Value {
 }
 
 // ----- settings ----------------------------------------------------------------------
+
+/// The citizen's documents from the registry, their numbers opened for the citizen.
+pub(super) async fn documents_of(
+    app: &App,
+    citizen_id: &str,
+) -> Result<Vec<Value>, crate::store::StoreError> {
+    Ok(app
+        .store
+        .citizen_documents(citizen_id)
+        .await?
+        .into_iter()
+        .map(|d| {
+            json!({
+                "kind": d.kind,
+                "number": d.number_enc.as_deref().and_then(|n| app.crypto.open(n).ok()),
+                "valid_until": d.valid_until,
+            })
+        })
+        .collect())
+}
