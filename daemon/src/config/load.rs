@@ -543,25 +543,6 @@ adapter = { type = "http", base_url = "http://127.0.0.1:9" }
     }
 
     #[test]
-    fn the_previous_fire_is_the_last_tick_at_or_before_now() {
-        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().expect("time");
-        let every_5_min = parse_schedule("*/5 * * * *").expect("cron");
-        assert_eq!(
-            previous_fire(&every_5_min, at("2026-05-01T10:07:30Z")),
-            Some(at("2026-05-01T10:05:00Z"))
-        );
-        assert_eq!(
-            previous_fire(&every_5_min, at("2026-05-01T10:05:00Z")),
-            Some(at("2026-05-01T10:05:00Z"))
-        );
-        let daily = parse_schedule("30 6 * * *").expect("cron");
-        assert_eq!(
-            previous_fire(&daily, at("2026-05-01T05:00:00Z")),
-            Some(at("2026-04-30T06:30:00Z"))
-        );
-    }
-
-    #[test]
     fn environment_overrides_nested_keys_and_array_entries() {
         let o = Overrides {
             env: vec![

@@ -1,6 +1,5 @@
-//! The configuration model: the top level, `[database]`, `[web]` (with the client address
-//! behind trusted proxies), `[secrets]`, `[log]` and `[admin]`; the other sections are in
-//! their own files. Every struct denies unknown fields; defaults live beside each struct.
+//! The configuration model: the top level, `[database]`, `[web]`, `[secrets]`, `[log]` and
+//! `[admin]`; the other sections are in their own files. Every struct denies unknown fields; defaults live beside each struct.
 
 use super::*;
 use anyhow::Context;
@@ -113,73 +112,11 @@ fn default_max_concurrent() -> usize {
     512
 }
 
-/// An `X-Forwarded-For` hop: an address, with or without a port.
-fn parse_hop(hop: &str) -> Option<std::net::IpAddr> {
-    hop.parse::<std::net::IpAddr>()
-        .or_else(|_| hop.parse::<std::net::SocketAddr>().map(|s| s.ip()))
-        .ok()
-        .map(|a| a.to_canonical())
-}
-
-/// A stand-in address for a hop that is none: a /64 of the discard-only 100::/16 made
-/// from a hash of its text.
-fn opaque_addr(hop: &str) -> std::net::IpAddr {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    hop.hash(&mut h);
-    let v = h.finish();
-    std::net::IpAddr::V6(std::net::Ipv6Addr::new(
-        0x0100,
-        (v >> 48) as u16,
-        (v >> 32) as u16,
-        (v >> 16) as u16,
-        0,
-        0,
-        0,
-        0,
-    ))
-}
-
 /// An address or network ("192.0.2.1", "10.0.0.0/8", "2001:db8::/32").
 pub fn parse_net(s: &str) -> Option<ipnet::IpNet> {
     s.parse::<ipnet::IpNet>()
         .ok()
         .or_else(|| s.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
-}
-
-impl WebConfig {
-    /// The client behind a request from `peer`: the rightmost `X-Forwarded-For` entry not
-    /// a trusted proxy, when `peer` is one; else `peer`. A hop that is no address (a
-    /// proxy may write "unknown") stands for itself, as an address made from its text,
-    /// so that such clients do not share the proxy's allowance.
-    pub fn client_addr(
-        &self,
-        peer: std::net::IpAddr,
-        forwarded_for: Option<&str>,
-    ) -> std::net::IpAddr {
-        let nets: Vec<ipnet::IpNet> = self
-            .trusted_proxies
-            .iter()
-            .filter_map(|s| parse_net(s))
-            .collect();
-        let trusted = |a: &std::net::IpAddr| nets.iter().any(|n| n.contains(a));
-        let peer = peer.to_canonical();
-        if !trusted(&peer) {
-            return peer;
-        }
-        let mut client = peer;
-        for hop in forwarded_for.unwrap_or("").rsplit(',') {
-            let hop = hop.trim();
-            if hop.is_empty() {
-                continue;
-            }
-            client = parse_hop(hop).unwrap_or_else(|| opaque_addr(hop));
-            if !trusted(&client) {
-                break;
-            }
-        }
-        client
-    }
 }
 
 impl WebConfig {

@@ -270,18 +270,3 @@ pub fn parse_schedule(text: &str) -> Result<cron::Schedule, String> {
     };
     full.parse::<cron::Schedule>().map_err(|e| e.to_string())
 }
-
-/// The latest time at or before `now` at which `schedule` fired, for periodic schedules:
-/// looks back two periods (the gap between the next two fires).
-pub fn previous_fire(
-    schedule: &cron::Schedule,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Option<chrono::DateTime<chrono::Utc>> {
-    let mut next = schedule.after(&now);
-    let (a, b) = (next.next()?, next.next()?);
-    let gap = b - a;
-    schedule
-        .after(&(now - gap - gap))
-        .take_while(|t| *t <= now)
-        .last()
-}

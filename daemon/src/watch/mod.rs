@@ -12,7 +12,7 @@ pub mod push;
 pub mod rules;
 mod service;
 
-use crate::config::{parse_schedule, previous_fire};
+use crate::config::parse_schedule;
 pub use service::Watch;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -123,5 +123,44 @@ pub async fn run_rules(watch: Arc<Watch>, shutdown: CancellationToken, wake: Arc
             Ok(_) => {}
             Err(e) => watch.health.db_error("reminder rules failed", &e),
         }
+    }
+}
+
+/// The latest time at or before `now` at which `schedule` fired, for periodic schedules:
+/// looks back two periods (the gap between the next two fires).
+pub fn previous_fire(
+    schedule: &cron::Schedule,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let mut next = schedule.after(&now);
+    let (a, b) = (next.next()?, next.next()?);
+    let gap = b - a;
+    schedule
+        .after(&(now - gap - gap))
+        .take_while(|t| *t <= now)
+        .last()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_previous_fire_is_the_last_tick_at_or_before_now() {
+        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().expect("time");
+        let every_5_min = parse_schedule("*/5 * * * *").expect("cron");
+        assert_eq!(
+            previous_fire(&every_5_min, at("2026-05-01T10:07:30Z")),
+            Some(at("2026-05-01T10:05:00Z"))
+        );
+        assert_eq!(
+            previous_fire(&every_5_min, at("2026-05-01T10:05:00Z")),
+            Some(at("2026-05-01T10:05:00Z"))
+        );
+        let daily = parse_schedule("30 6 * * *").expect("cron");
+        assert_eq!(
+            previous_fire(&daily, at("2026-05-01T05:00:00Z")),
+            Some(at("2026-04-30T06:30:00Z"))
+        );
     }
 }

@@ -209,7 +209,8 @@ fn admitted(app: &App, peer: SocketAddr, headers: &HeaderMap) -> bool {
         .collect();
     let forwarded = forwarded.join(",");
     app.identity.logins.admit(
-        app.config.web.client_addr(
+        super::client::client_addr(
+            &app.config.web,
             peer.ip(),
             Some(forwarded.as_str()).filter(|f| !f.is_empty()),
         ),

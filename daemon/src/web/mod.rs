@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod admin;
+mod client;
 pub mod ingest;
 pub mod layers;
 pub mod login;
