@@ -1,5 +1,6 @@
 //! The configuration model: the top level, `[database]`, `[web]`, `[secrets]`, `[log]` and
-//! `[admin]`; the other sections are in their own files. Every struct denies unknown fields; defaults live beside each struct.
+//! `[admin]`; the other sections are in their own files. Every struct denies unknown
+//! fields; defaults live beside each struct.
 
 use super::*;
 use anyhow::Context;
