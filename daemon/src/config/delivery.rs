@@ -29,37 +29,30 @@ pub enum SmtpTls {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(default)]
 pub struct SmtpConfig {
-    #[serde(default = "default_smtp_host")]
     pub host: String,
     /// Default: 25 for `none`, 587 for `starttls`, 465 for `tls`.
-    #[serde(default)]
     pub port: Option<u16>,
-    #[serde(default = "default_smtp_tls")]
     pub tls: SmtpTls,
-    #[serde(default)]
     pub username: Option<String>,
-    #[serde(default)]
     pub password_file: Option<PathBuf>,
-    #[serde(default = "default_smtp_timeout")]
     pub timeout_secs: u64,
-    #[serde(default = "default_pool_size")]
     pub pool_size: u32,
     /// At most this many messages a second to this server (token bucket; unset = no limit).
-    #[serde(default)]
     pub rate_per_sec: Option<f64>,
 }
 
 impl Default for SmtpConfig {
     fn default() -> Self {
         SmtpConfig {
-            host: default_smtp_host(),
+            host: "localhost".into(),
             port: None,
-            tls: default_smtp_tls(),
+            tls: SmtpTls::None,
             username: None,
             password_file: None,
-            timeout_secs: default_smtp_timeout(),
-            pool_size: default_pool_size(),
+            timeout_secs: 30,
+            pool_size: 4,
             rate_per_sec: None,
         }
     }
@@ -75,19 +68,6 @@ impl SmtpConfig {
     }
 }
 
-fn default_smtp_host() -> String {
-    "localhost".into()
-}
-fn default_smtp_tls() -> SmtpTls {
-    SmtpTls::None
-}
-fn default_smtp_timeout() -> u64 {
-    30
-}
-fn default_pool_size() -> u32 {
-    4
-}
-
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileMailConfig {
@@ -97,79 +77,55 @@ pub struct FileMailConfig {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(default)]
 pub struct WatchConfig {
     /// How often reminder and overdue rules are evaluated against the clock.
-    #[serde(default = "default_rules_interval")]
     pub rules_interval_secs: u64,
     /// After this many failed polls in a row, the operator is told (an error in the log,
     /// and an e-mail when `operator_email` is set), once per run of failures.
-    #[serde(default = "default_operator_after")]
     pub operator_alert_after: u32,
     /// Where to send that e-mail.
-    #[serde(default)]
     pub operator_email: Option<String>,
     /// Changes (records and events) a full poll keeps in memory before it writes them to
     /// its staging area; they become visible only with the poll's final commit.
-    #[serde(default = "default_poll_batch")]
     pub poll_batch: usize,
 }
 
 impl Default for WatchConfig {
     fn default() -> Self {
         WatchConfig {
-            rules_interval_secs: default_rules_interval(),
-            operator_alert_after: default_operator_after(),
+            rules_interval_secs: 60,
+            operator_alert_after: 3,
             operator_email: None,
-            poll_batch: default_poll_batch(),
+            poll_batch: 5000,
         }
     }
 }
 
-fn default_poll_batch() -> usize {
-    5000
-}
-
-fn default_operator_after() -> u32 {
-    3
-}
-
-fn default_rules_interval() -> u64 {
-    60
-}
-
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(default)]
 pub struct DispatchConfig {
-    #[serde(default = "default_batch")]
     pub batch_size: u32,
     /// Attempts before an alert is dead-lettered.
-    #[serde(default = "default_max_attempts")]
     pub max_attempts: u32,
-    #[serde(default = "default_backoff_initial")]
     pub backoff_initial_secs: u64,
-    #[serde(default = "default_backoff_max")]
     pub backoff_max_secs: u64,
     /// How long a claimed alert stays with its dispatcher before others may take it back.
-    #[serde(default = "default_lease")]
     pub lease_secs: u64,
     /// How often the dispatcher looks for due alerts when nothing wakes it.
-    #[serde(default = "default_interval_ms")]
     pub interval_ms: u64,
     /// On shutdown, how long in-flight sends may take to finish.
-    #[serde(default = "default_grace")]
     pub shutdown_grace_secs: u64,
     /// Messages being sent at the same time (over the SMTP pool and the SMS window).
-    #[serde(default = "default_concurrency")]
     pub concurrency: u32,
     /// At most this many messages may be with the server while their record is not yet
     /// written: the most duplicates a crash can cause. The last step of each send (the
     /// end of the e-mail's data, an SMS submit) waits for room. Unset: one per connection
     /// ([`DispatchConfig::in_doubt`]).
-    #[serde(default)]
     pub max_in_doubt: Option<u32>,
     /// Readiness fails when alerts have been due this long and the dispatcher has made no
     /// progress for as long (a wedged send, a hung relay).
-    #[serde(default = "default_stall")]
     pub stall_secs: u64,
 }
 
@@ -183,46 +139,18 @@ impl DispatchConfig {
 impl Default for DispatchConfig {
     fn default() -> Self {
         DispatchConfig {
-            batch_size: default_batch(),
-            max_attempts: default_max_attempts(),
-            backoff_initial_secs: default_backoff_initial(),
-            backoff_max_secs: default_backoff_max(),
-            lease_secs: default_lease(),
-            interval_ms: default_interval_ms(),
-            shutdown_grace_secs: default_grace(),
-            concurrency: default_concurrency(),
+            batch_size: 100,
+            max_attempts: 10,
+            backoff_initial_secs: 30,
+            backoff_max_secs: 3600,
+            lease_secs: 120,
+            interval_ms: 1000,
+            shutdown_grace_secs: 10,
+            concurrency: 8,
             max_in_doubt: None,
-            stall_secs: default_stall(),
+            stall_secs: 300,
         }
     }
-}
-
-fn default_stall() -> u64 {
-    300
-}
-fn default_batch() -> u32 {
-    100
-}
-fn default_max_attempts() -> u32 {
-    10
-}
-fn default_backoff_initial() -> u64 {
-    30
-}
-fn default_backoff_max() -> u64 {
-    3600
-}
-fn default_lease() -> u64 {
-    120
-}
-fn default_interval_ms() -> u64 {
-    1000
-}
-fn default_grace() -> u64 {
-    10
-}
-fn default_concurrency() -> u32 {
-    8
 }
 
 /// The SMS provider: exactly one of `smpp` and `http`.

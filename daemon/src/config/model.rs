@@ -49,11 +49,10 @@ impl Config {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(default)]
 pub struct DatabaseConfig {
     /// `sqlite://PATH` or `postgres://…`; unset = SQLite file `hlidac.db` in `state_dir`.
-    #[serde(default)]
     pub url: Option<String>,
-    #[serde(default = "default_max_connections")]
     pub max_connections: u32,
 }
 
@@ -61,56 +60,40 @@ impl Default for DatabaseConfig {
     fn default() -> Self {
         DatabaseConfig {
             url: None,
-            max_connections: default_max_connections(),
+            max_connections: 8,
         }
     }
 }
 
-fn default_max_connections() -> u32 {
-    8
-}
-
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(default)]
 pub struct WebConfig {
-    #[serde(default = "default_listen")]
     pub listen: String,
     /// How citizens reach this instance (behind a reverse proxy, usually https://…); used
     /// in the unsubscribe links of every e-mail. Default: http://<listen>.
-    #[serde(default)]
     pub public_url: Option<String>,
     /// Reverse proxies (addresses or networks, e.g. "127.0.0.1" or "10.0.0.0/8") whose
     /// `X-Forwarded-For` names the client. Empty: the connecting address is the client.
-    #[serde(default)]
     pub trusted_proxies: Vec<String>,
     /// A request not answered within this time is answered 503 (a client sending its
     /// body too slowly, or a handler stuck; each peer call has its own shorter timeout).
-    #[serde(default = "default_request_timeout")]
     pub request_timeout_secs: u64,
     /// Requests served at once (health, readiness and metrics not counted); one more is
     /// answered 503 at once.
-    #[serde(default = "default_max_concurrent")]
     pub max_concurrent_requests: usize,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
-            listen: default_listen(),
+            listen: "127.0.0.1:8080".into(),
             public_url: None,
             trusted_proxies: Vec::new(),
-            request_timeout_secs: default_request_timeout(),
-            max_concurrent_requests: default_max_concurrent(),
+            request_timeout_secs: 30,
+            max_concurrent_requests: 512,
         }
     }
-}
-
-fn default_request_timeout() -> u64 {
-    30
-}
-
-fn default_max_concurrent() -> usize {
-    512
 }
 
 /// An address or network ("192.0.2.1", "10.0.0.0/8", "2001:db8::/32").
@@ -127,10 +110,6 @@ impl WebConfig {
             None => format!("http://{}", self.listen),
         }
     }
-}
-
-fn default_listen() -> String {
-    "127.0.0.1:8080".into()
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -154,11 +133,10 @@ pub enum LogFormat {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(default)]
 pub struct LogConfig {
-    #[serde(default)]
     pub format: LogFormat,
     /// A tracing filter such as `info` or `hlidac=debug,info`; `HLIDAC_LOG` overrides it.
-    #[serde(default = "default_level")]
     pub level: String,
 }
 
@@ -166,13 +144,9 @@ impl Default for LogConfig {
     fn default() -> Self {
         LogConfig {
             format: LogFormat::default(),
-            level: default_level(),
+            level: "info".into(),
         }
     }
-}
-
-fn default_level() -> String {
-    "info".into()
 }
 
 /// Who may use the admin API (`/admin/v1/…`).
