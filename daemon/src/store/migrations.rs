@@ -20,15 +20,17 @@ fn migrations(backend: Backend) -> Vec<Migration> {
     };
     sqlx::migrate!()
         .iter()
-        .map(|m| match m.sql.contains(ENGINE) && m.version == 1 {
-            true => Migration::new(
+        .map(|m| {
+            if m.version != 1 {
+                return m.clone();
+            }
+            Migration::new(
                 m.version,
                 m.description.clone(),
                 m.migration_type,
                 Cow::Owned(m.sql.replacen(ENGINE, engine, 1)),
                 m.no_tx,
-            ),
-            false => m.clone(),
+            )
         })
         .collect()
 }
