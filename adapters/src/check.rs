@@ -5,7 +5,6 @@
 
 use crate::records::{Receivable, Submission};
 use crate::PROTOCOL;
-use serde::de::DeserializeOwned;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -313,7 +312,7 @@ async fn check_change_feed(get: &impl Fn(String, bool) -> reqwest::RequestBuilde
 }
 
 /// Parses a list and checks each record; returns how many there were.
-fn records<T: DeserializeOwned>(
+fn records<T: crate::Record>(
     body: &[u8],
     refs: &[String],
     ids: impl Fn(&T) -> (&String, &String),
@@ -328,8 +327,12 @@ fn records<T: DeserializeOwned>(
     let mut keys = HashSet::new();
     for (i, v) in list.iter().enumerate() {
         let key = v["key"].as_str().unwrap_or("?").to_string();
+        // The open vocabularies first, as a poll reads it; the value sent stays in the
+        // message, for the vendor at the terminal (a poll's log leaves it out).
+        let mut v = v.clone();
+        T::open_vocabulary(&mut v);
         let record: T =
-            serde_json::from_value(v.clone()).map_err(|e| format!("record {i} ({key}): {e}"))?;
+            serde_json::from_value(v).map_err(|e| format!("record {i} ({key}): {e}"))?;
         let (key, person) = ids(&record);
         if !wanted.contains(person.as_str()) {
             return Err(format!(

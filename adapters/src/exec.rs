@@ -12,10 +12,10 @@
 //! `"complete": false`, more output than allowed or a time-out fails the poll. The program
 //! runs under `prlimit` with an address-space limit; what it writes on stderr is logged.
 
-use crate::records::{Receivable, Submission};
+use crate::held::{read_one, Listed};
+use crate::records::{Receivable, Record, Submission};
 use crate::source::{AdapterError, FilingSource, ReceivablesSource};
 use crate::PROTOCOL;
-use serde::de::DeserializeOwned;
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -35,12 +35,12 @@ pub struct ExecAdapter {
 }
 
 impl ExecAdapter {
-    async fn run<T: DeserializeOwned>(
+    async fn run<T: Record>(
         &self,
         op: &str,
         person_refs: &[String],
-    ) -> Result<Vec<T>, AdapterError> {
-        let mut out = Vec::new();
+    ) -> Result<Listed<T>, AdapterError> {
+        let mut out = Listed::default();
         for chunk in person_refs.chunks(self.max_page.max(1)) {
             let request = serde_json::json!({"op": op, "person_refs": chunk});
             let run = self.run_once::<T>(&request);
@@ -52,10 +52,10 @@ impl ExecAdapter {
         Ok(out)
     }
 
-    async fn run_once<T: DeserializeOwned>(
+    async fn run_once<T: Record>(
         &self,
         request: &serde_json::Value,
-    ) -> Result<Vec<T>, AdapterError> {
+    ) -> Result<Listed<T>, AdapterError> {
         let Some(program) = self.argv.first() else {
             return Err(AdapterError::Transport(
                 "the exec adapter has an empty command".into(),
@@ -125,7 +125,7 @@ impl ExecAdapter {
 }
 
 /// Reads the handshake, the records and the end line.
-pub fn parse_output<T: DeserializeOwned>(raw: &[u8]) -> Result<Vec<T>, AdapterError> {
+pub fn parse_output<R: Record>(raw: &[u8]) -> Result<Listed<R>, AdapterError> {
     let text = std::str::from_utf8(raw)
         .map_err(|_| AdapterError::Malformed("output is not UTF-8".into()))?;
     let mut lines = text
@@ -145,7 +145,7 @@ pub fn parse_output<T: DeserializeOwned>(raw: &[u8]) -> Result<Vec<T>, AdapterEr
             &format!("expected the handshake {{\"protocol\": \"{PROTOCOL}\"}}"),
         ));
     }
-    let mut records = Vec::new();
+    let mut records = Listed::default();
     for (n, line) in lines {
         let value: serde_json::Value =
             serde_json::from_str(line).map_err(|_| malformed(n, "not JSON"))?;
@@ -156,7 +156,13 @@ pub fn parse_output<T: DeserializeOwned>(raw: &[u8]) -> Result<Vec<T>, AdapterEr
                 Err(AdapterError::Incomplete)
             };
         }
-        records.push(serde_json::from_value(value).map_err(|e| malformed(n, &e.to_string()))?);
+        match read_one(value) {
+            Ok(r) => records.records.push(r),
+            Err(mut held) => {
+                held.error = format!("line {}: {}", n + 1, held.error);
+                records.held.push(held);
+            }
+        }
     }
     Err(AdapterError::Malformed(
         "the output ended without {\"end\": true}".into(),
@@ -164,13 +170,19 @@ pub fn parse_output<T: DeserializeOwned>(raw: &[u8]) -> Result<Vec<T>, AdapterEr
 }
 
 impl ReceivablesSource for ExecAdapter {
-    async fn receivables(&self, person_refs: &[String]) -> Result<Vec<Receivable>, AdapterError> {
+    async fn receivables(
+        &self,
+        person_refs: &[String],
+    ) -> Result<Listed<Receivable>, AdapterError> {
         self.run("receivables", person_refs).await
     }
 }
 
 impl FilingSource for ExecAdapter {
-    async fn submissions(&self, person_refs: &[String]) -> Result<Vec<Submission>, AdapterError> {
+    async fn submissions(
+        &self,
+        person_refs: &[String],
+    ) -> Result<Listed<Submission>, AdapterError> {
         self.run("submissions", person_refs).await
     }
 }
@@ -189,6 +201,7 @@ mod tests {
         assert_eq!(
             parse_output::<Receivable>(ok.as_bytes())
                 .expect("parses")
+                .records
                 .len(),
             1
         );
@@ -210,9 +223,19 @@ mod tests {
             parse_output::<Receivable>(incomplete.as_bytes()),
             Err(AdapterError::Incomplete)
         ));
-        let bad_record = format!("{{\"protocol\": \"{PROTOCOL}\"}}\n{{\"key\": 1}}\n{{\"end\": true, \"complete\": true}}\n");
+        // A record that does not follow the protocol is held back alone, by its line.
+        let bad_record = format!("{{\"protocol\": \"{PROTOCOL}\"}}\n{{\"key\": 1}}\n{REC}\n{{\"end\": true, \"complete\": true}}\n");
+        let listed = parse_output::<Receivable>(bad_record.as_bytes()).expect("parses");
+        assert_eq!(listed.records.len(), 1);
+        assert_eq!(listed.held.len(), 1);
+        assert!(
+            listed.held[0].error.starts_with("line 2: "),
+            "{:?}",
+            listed.held
+        );
+        let not_json = format!("{{\"protocol\": \"{PROTOCOL}\"}}\n{{\"key\": \n{{\"end\": true, \"complete\": true}}\n");
         assert!(matches!(
-            parse_output::<Receivable>(bad_record.as_bytes()),
+            parse_output::<Receivable>(not_json.as_bytes()),
             Err(AdapterError::Malformed(_))
         ));
     }

@@ -4,6 +4,7 @@
 //! missing `complete` counts as true, because a file is written whole. Used by the demo and
 //! by towns that drop an export into a folder.
 
+use crate::held::{read_list, Listed};
 use crate::records::{Receivable, Submission};
 use crate::source::{AdapterError, FilingSource, ReceivablesSource};
 use serde::Deserialize;
@@ -17,10 +18,8 @@ pub struct FileAdapter {
 
 #[derive(Deserialize)]
 struct FileContents {
-    #[serde(default)]
-    receivables: Vec<Receivable>,
-    #[serde(default)]
-    submissions: Vec<Submission>,
+    #[serde(flatten)]
+    records: crate::held::RawRecords,
     #[serde(default = "yes")]
     complete: bool,
 }
@@ -47,25 +46,36 @@ impl FileAdapter {
     }
 }
 
-fn keep_for<T>(records: Vec<T>, refs: &[String], person_ref: impl Fn(&T) -> &str) -> Vec<T> {
+/// The records of the people asked about; a record held back is reported whoever it
+/// belongs to (its person is not known).
+fn keep_for<R: crate::Record>(values: Vec<serde_json::Value>, refs: &[String]) -> Listed<R> {
     let wanted: HashSet<&str> = refs.iter().map(String::as_str).collect();
-    records
-        .into_iter()
-        .filter(|r| wanted.contains(person_ref(r)))
-        .collect()
+    let mut listed = read_list::<R>(values);
+    listed.records.retain(|r| wanted.contains(r.person_ref()));
+    listed
 }
 
 impl ReceivablesSource for FileAdapter {
-    async fn receivables(&self, person_refs: &[String]) -> Result<Vec<Receivable>, AdapterError> {
-        let all = self.read().await?.receivables;
-        Ok(keep_for(all, person_refs, |r| &r.person_ref))
+    async fn receivables(
+        &self,
+        person_refs: &[String],
+    ) -> Result<Listed<Receivable>, AdapterError> {
+        Ok(keep_for(
+            self.read().await?.records.receivables,
+            person_refs,
+        ))
     }
 }
 
 impl FilingSource for FileAdapter {
-    async fn submissions(&self, person_refs: &[String]) -> Result<Vec<Submission>, AdapterError> {
-        let all = self.read().await?.submissions;
-        Ok(keep_for(all, person_refs, |r| &r.person_ref))
+    async fn submissions(
+        &self,
+        person_refs: &[String],
+    ) -> Result<Listed<Submission>, AdapterError> {
+        Ok(keep_for(
+            self.read().await?.records.submissions,
+            person_refs,
+        ))
     }
 }
 
@@ -87,12 +97,14 @@ mod tests {
         std::fs::write(&path, body.to_string()).expect("write");
         let a = FileAdapter::new(&path);
         let got = a.receivables(&["P2".into()]).await.expect("reads");
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].key, "B");
+        assert_eq!(got.records.len(), 1);
+        assert_eq!(got.records[0].key, "B");
+        assert!(got.held.is_empty());
         assert!(a
             .submissions(&["P1".into()])
             .await
             .expect("reads")
+            .records
             .is_empty());
 
         std::fs::write(&path, "{\"receivables\": [").expect("write");

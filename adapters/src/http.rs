@@ -7,10 +7,11 @@
 //! nothing changed for those people. `GET {base}/v1/changes?cursor=…` is the change feed
 //! and `GET {base}/v1/submissions/track` the Bulgarian document tracking. A non-2xx status,
 //! a time-out, a body that does not parse or `"complete": false` is an error, and the whole
-//! poll fails with it. The client authenticates with a bearer token, a client certificate
+//! poll fails with it; a record that does not follow the protocol is held back alone. The client authenticates with a bearer token, a client certificate
 //! (mutual TLS), or both.
 
-use crate::records::{Receivable, RegistryPerson, Submission};
+use crate::held::{read_list, Listed};
+use crate::records::{Receivable, Record, RegistryPerson, Submission};
 use crate::source::{
     AdapterError, FilingSource, MatchRequest, Page, ReceivablesSource, RegistrySource, Snapshot,
 };
@@ -61,9 +62,9 @@ pub fn client(timeout: Duration, tls: &ClientTls) -> Result<reqwest::Client, Ada
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ChangesPage {
     #[serde(default)]
-    pub receivables: Vec<Receivable>,
+    pub receivables: Vec<serde_json::Value>,
     #[serde(default)]
-    pub submissions: Vec<Submission>,
+    pub submissions: Vec<serde_json::Value>,
     pub next_cursor: String,
     #[serde(default)]
     pub more: bool,
@@ -74,8 +75,8 @@ pub struct ChangesPage {
 pub enum Changes {
     /// Every record changed since the cursor (repeats possible), and the cursor to keep.
     Since {
-        receivables: Vec<Receivable>,
-        submissions: Vec<Submission>,
+        receivables: Listed<Receivable>,
+        submissions: Listed<Submission>,
         cursor: String,
     },
     /// The source no longer knows the cursor (`410 Gone`): read everything again.
@@ -187,7 +188,7 @@ impl HttpAdapter {
 
     /// One page: the records of these people (at most `max_page` of them), or
     /// `NotModified` when `etag` still matches.
-    pub async fn page<T: DeserializeOwned>(
+    pub async fn page<T: Record>(
         &self,
         path: &str,
         person_refs: &[String],
@@ -206,22 +207,24 @@ impl HttpAdapter {
             .get(reqwest::header::ETAG)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let page: Snapshot<T> = self.read_json(resp).await?;
+        let page: Snapshot<serde_json::Value> = self.read_json(resp).await?;
+        let listed = read_list::<T>(page.into_complete()?);
         Ok(Page::Records {
-            records: page.into_complete()?,
+            records: listed.records,
+            held: listed.held,
             etag: new_etag,
         })
     }
 
-    async fn list<T: DeserializeOwned>(
+    async fn list<T: Record>(
         &self,
         path: &str,
         person_refs: &[String],
-    ) -> Result<Vec<T>, AdapterError> {
-        let mut out = Vec::new();
+    ) -> Result<Listed<T>, AdapterError> {
+        let mut out = Listed::default();
         for chunk in person_refs.chunks(self.max_page) {
-            if let Page::Records { records, .. } = self.page(path, chunk, None).await? {
-                out.extend(records);
+            if let Page::Records { records, held, .. } = self.page(path, chunk, None).await? {
+                out.extend(Listed { records, held });
             }
         }
         Ok(out)
@@ -236,8 +239,8 @@ impl HttpAdapter {
 
     /// Every record changed since `cursor`, following the pages to the end.
     pub async fn changes_since(&self, cursor: &str) -> Result<Changes, AdapterError> {
-        let mut receivables = Vec::new();
-        let mut submissions = Vec::new();
+        let mut receivables = Listed::default();
+        let mut submissions = Listed::default();
         let mut cursor = cursor.to_string();
         for _ in 0..MAX_CHANGE_PAGES {
             let resp = self
@@ -252,8 +255,8 @@ impl HttpAdapter {
                     "a change-feed page without next_cursor".into(),
                 ));
             }
-            receivables.extend(page.receivables);
-            submissions.extend(page.submissions);
+            receivables.extend(read_list(page.receivables));
+            submissions.extend(read_list(page.submissions));
             let stuck = page.next_cursor == cursor && page.more;
             cursor = page.next_cursor;
             if stuck {
@@ -294,8 +297,8 @@ impl HttpAdapter {
         if resp.status() == reqwest::StatusCode::NOT_FOUND {
             return Ok(None);
         }
-        let page: Snapshot<Submission> = self.read_json(resp).await?;
-        let mut records = page.into_complete()?;
+        let page: Snapshot<serde_json::Value> = self.read_json(resp).await?;
+        let mut records = read_list::<Submission>(page.into_complete()?).strict()?;
         match records.len() {
             0 => Ok(None),
             1 => Ok(records.pop()),
@@ -346,13 +349,19 @@ fn error_message(body: &[u8]) -> String {
 }
 
 impl ReceivablesSource for HttpAdapter {
-    async fn receivables(&self, person_refs: &[String]) -> Result<Vec<Receivable>, AdapterError> {
+    async fn receivables(
+        &self,
+        person_refs: &[String],
+    ) -> Result<Listed<Receivable>, AdapterError> {
         self.list("/v1/receivables", person_refs).await
     }
 }
 
 impl FilingSource for HttpAdapter {
-    async fn submissions(&self, person_refs: &[String]) -> Result<Vec<Submission>, AdapterError> {
+    async fn submissions(
+        &self,
+        person_refs: &[String],
+    ) -> Result<Listed<Submission>, AdapterError> {
         self.list("/v1/submissions", person_refs).await
     }
 }

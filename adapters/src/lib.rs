@@ -13,6 +13,8 @@
 //! - [`source`]: the three source traits and [`Adapter`], the enum of built-in adapters that
 //!   the daemon's config picks by its `type` tag. A new adapter is one file and one enum arm.
 //! - [`file`], [`http`], [`exec`]: the built-in adapters.
+//! - [`held`]: a list read record by record, a record that does not follow the protocol
+//!   held back alone; the open vocabularies.
 //! - [`json`]: the nesting limit checked before any JSON from outside is parsed.
 //! - [`vocab`]: the systems' own words (NSESSS states, events) mapped onto statuses.
 //!
@@ -22,6 +24,7 @@
 pub mod check;
 pub mod exec;
 pub mod file;
+pub mod held;
 pub mod http;
 pub mod json;
 pub mod push;
@@ -29,6 +32,7 @@ pub mod records;
 pub mod source;
 pub mod vocab;
 
+pub use held::{Held, Listed};
 pub use records::*;
 pub use source::*;
 

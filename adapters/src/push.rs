@@ -2,15 +2,13 @@
 //! the pull protocol, checked whole before anything is applied.
 
 use crate::records::{sane_key, Receivable, Record, Submission};
-use serde::Deserialize;
 use std::collections::HashSet;
 
-/// Unknown fields are ignored; unknown values of a status are errors.
-#[derive(Debug, Default, Deserialize)]
+/// Unknown fields are ignored; unknown values of a status are errors; an unknown fee
+/// kind is `other` (the open vocabularies of [`crate::held`]).
+#[derive(Debug, Default)]
 pub struct PushBody {
-    #[serde(default)]
     pub receivables: Vec<Receivable>,
-    #[serde(default)]
     pub submissions: Vec<Submission>,
 }
 
@@ -25,11 +23,13 @@ pub enum PushBodyError {
 }
 
 /// Parses a push body (after its nesting depth) and checks every record: a printable key,
-/// unique within its kind, and one-line texts without control characters. The messages
-/// name a position, a field or a record's key, never another value, so they can be logged.
+/// unique within its kind, and one-line texts without control characters. A push is
+/// answered at once, so a record that does not follow the protocol refuses the whole body
+/// (the sender fixes it and sends again). The messages name a position, a field or a
+/// record's key, never another value, so they can be logged.
 pub fn parse_push_body(body: &[u8]) -> Result<PushBody, PushBodyError> {
     crate::json::check_depth(body, crate::json::MAX_DEPTH).map_err(PushBodyError::Malformed)?;
-    let parsed: PushBody = serde_json::from_slice(body).map_err(|e| {
+    let wire: crate::held::RawRecords = serde_json::from_slice(body).map_err(|e| {
         let kind = match e.classify() {
             serde_json::error::Category::Io => "read error",
             serde_json::error::Category::Syntax => "not JSON",
@@ -38,9 +38,24 @@ pub fn parse_push_body(body: &[u8]) -> Result<PushBody, PushBodyError> {
         };
         PushBodyError::Malformed(format!("{kind} at line {} column {}", e.line(), e.column()))
     })?;
+    let parsed = PushBody {
+        receivables: read_all(wire.receivables)?,
+        submissions: read_all(wire.submissions)?,
+    };
     check_keys(&parsed.receivables)?;
     check_keys(&parsed.submissions)?;
     Ok(parsed)
+}
+
+fn read_all<R: Record>(values: Vec<serde_json::Value>) -> Result<Vec<R>, PushBodyError> {
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            crate::held::read_one(v)
+                .map_err(|h| PushBodyError::Malformed(format!("record {i}: {h}")))
+        })
+        .collect()
 }
 
 fn check_keys<R: Record>(records: &[R]) -> Result<(), PushBodyError> {
@@ -90,6 +105,16 @@ mod tests {
             parse_push_body(br#"{"receivables": [{"key": 1}]}"#),
             Err(PushBodyError::Malformed(_))
         ));
+        match parse_push_body(ok.replace("\"1.00\"", "100").as_bytes()) {
+            Err(PushBodyError::Malformed(m)) => assert_eq!(
+                m,
+                "record 0: receivable \"K\": amount_due: invalid type: integer `…`, expected a decimal string such as \"…\" (never a number)"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let unknown_kind = ok.replace("dog_fee", "communal_fee");
+        let body = parse_push_body(unknown_kind.as_bytes()).expect("an unknown kind is other");
+        assert_eq!(body.receivables[0].kind, crate::ReceivableKind::Other);
         let twice = format!(r#"{{"receivables": [{rec}, {rec}]}}"#);
         assert!(matches!(
             parse_push_body(twice.as_bytes()),

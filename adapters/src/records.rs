@@ -1,7 +1,8 @@
 //! Canonical records: the shapes every adapter delivers, whatever the source system is.
 //!
-//! Unknown fields are ignored (forward compatible); unknown enum values are errors, so a
-//! status hlidac does not understand can never be read as one it does.
+//! Unknown fields are ignored (forward compatible). Unknown statuses are errors, so a
+//! status hlidac does not understand can never be read as one it does; a fee `kind`, only
+//! a label, is an open vocabulary (an unknown one is read as `other`, see [`crate::held`]).
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -157,6 +158,9 @@ pub struct Receivable {
     pub key: String,
     pub person_ref: String,
     pub kind: ReceivableKind,
+    /// The source's own word for the kind: what an unknown `kind` said (protocol 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind_native: Option<String>,
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
@@ -248,6 +252,28 @@ pub struct SubmissionReference {
     pub registration_index: Option<String>,
 }
 
+impl SubmissionReference {
+    /// The references a citizen knows, each with its field name, in the order they are
+    /// shown (protocol 1.1): the Czech reference number (`filing_number`, "číslo
+    /// jednací"), then the case number (`case_number`: the Czech case file mark "spisová
+    /// značka", the Serbian "broj predmeta"), then the Bulgarian registration index. The
+    /// first is the one a subject line names. The record's `key` is the source's own and is
+    /// never one of them.
+    pub fn known(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("filing_number", self.filing_number.as_deref()),
+            ("case_number", self.case_number.as_deref()),
+            ("registration_index", self.registration_index.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(field, value)| {
+            let value = value?.trim();
+            (!value.is_empty()).then_some((field, value))
+        })
+        .collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub at: DateTime<FixedOffset>,
@@ -309,6 +335,8 @@ pub trait Record: Serialize + serde::de::DeserializeOwned + Clone + Send + Sync 
     fn version(&self) -> Option<&str>;
     /// The record's one-line texts by field name: none may hold a control character.
     fn texts(&self) -> Vec<(&'static str, &str)>;
+    /// Rewrites the record's JSON before it is read where a field is an open vocabulary.
+    fn open_vocabulary(_value: &mut serde_json::Value) {}
 }
 
 impl Record for Receivable {
@@ -322,6 +350,25 @@ impl Record for Receivable {
     fn version(&self) -> Option<&str> {
         self.version.as_deref()
     }
+    /// A `kind` outside the protocol's list is `other`; the word goes to `kind_native`
+    /// unless the source gave one there.
+    fn open_vocabulary(value: &mut serde_json::Value) {
+        use serde_json::Value;
+        let Some(Value::String(word)) = value.get("kind") else {
+            return;
+        };
+        if serde_json::from_value::<ReceivableKind>(Value::String(word.clone())).is_ok() {
+            return;
+        }
+        let word = word.trim().to_string();
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("kind".into(), Value::String("other".into()));
+            if !word.is_empty() && !obj.get("kind_native").is_some_and(Value::is_string) {
+                obj.insert("kind_native".into(), Value::String(word));
+            }
+        }
+    }
+
     fn texts(&self) -> Vec<(&'static str, &str)> {
         let payment = self.payment.as_ref();
         let mut texts = vec![
@@ -330,6 +377,7 @@ impl Record for Receivable {
             ("currency", self.currency.as_str()),
         ];
         for (name, value) in [
+            ("kind_native", self.kind_native.as_deref()),
             ("period", self.period.as_deref()),
             ("version", self.version.as_deref()),
             (

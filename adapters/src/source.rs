@@ -1,5 +1,6 @@
 //! The three kinds of source and the enum of built-in adapters.
 
+use crate::held::{Held, Listed};
 use crate::records::{Receivable, RegistryPerson, Submission};
 use serde::Deserialize;
 use std::future::Future;
@@ -63,6 +64,8 @@ impl<T> Snapshot<T> {
 pub enum Page<T> {
     Records {
         records: Vec<T>,
+        /// The page's records that do not follow the protocol, held back alone.
+        held: Vec<Held>,
         /// The page's `ETag`, to ask with `If-None-Match` next time.
         etag: Option<String>,
     },
@@ -89,14 +92,14 @@ pub trait ReceivablesSource {
     fn receivables(
         &self,
         person_refs: &[String],
-    ) -> impl Future<Output = Result<Vec<Receivable>, AdapterError>> + Send;
+    ) -> impl Future<Output = Result<Listed<Receivable>, AdapterError>> + Send;
 }
 
 pub trait FilingSource {
     fn submissions(
         &self,
         person_refs: &[String],
-    ) -> impl Future<Output = Result<Vec<Submission>, AdapterError>> + Send;
+    ) -> impl Future<Output = Result<Listed<Submission>, AdapterError>> + Send;
 }
 
 /// The built-in adapters; the daemon's config picks one by its `type` tag.
@@ -126,10 +129,14 @@ impl Adapter {
     ) -> Result<Page<Receivable>, AdapterError> {
         match self {
             Adapter::Http(a) => a.page("/v1/receivables", person_refs, etag).await,
-            other => Ok(Page::Records {
-                records: other.receivables(person_refs).await?,
-                etag: None,
-            }),
+            other => {
+                let listed = other.receivables(person_refs).await?;
+                Ok(Page::Records {
+                    records: listed.records,
+                    held: listed.held,
+                    etag: None,
+                })
+            }
         }
     }
 
@@ -141,10 +148,14 @@ impl Adapter {
     ) -> Result<Page<Submission>, AdapterError> {
         match self {
             Adapter::Http(a) => a.page("/v1/submissions", person_refs, etag).await,
-            other => Ok(Page::Records {
-                records: other.submissions(person_refs).await?,
-                etag: None,
-            }),
+            other => {
+                let listed = other.submissions(person_refs).await?;
+                Ok(Page::Records {
+                    records: listed.records,
+                    held: listed.held,
+                    etag: None,
+                })
+            }
         }
     }
 
@@ -158,7 +169,10 @@ impl Adapter {
 }
 
 impl ReceivablesSource for Adapter {
-    async fn receivables(&self, person_refs: &[String]) -> Result<Vec<Receivable>, AdapterError> {
+    async fn receivables(
+        &self,
+        person_refs: &[String],
+    ) -> Result<Listed<Receivable>, AdapterError> {
         match self {
             Adapter::File(a) => a.receivables(person_refs).await,
             Adapter::Http(a) => a.receivables(person_refs).await,
@@ -168,7 +182,10 @@ impl ReceivablesSource for Adapter {
 }
 
 impl FilingSource for Adapter {
-    async fn submissions(&self, person_refs: &[String]) -> Result<Vec<Submission>, AdapterError> {
+    async fn submissions(
+        &self,
+        person_refs: &[String],
+    ) -> Result<Listed<Submission>, AdapterError> {
         match self {
             Adapter::File(a) => a.submissions(person_refs).await,
             Adapter::Http(a) => a.submissions(person_refs).await,

@@ -325,13 +325,17 @@ async fn list<T: Record>(
         }
         Some(FaultKind::Incomplete) => complete = false,
         Some(FaultKind::Slow) => tokio::time::sleep(Duration::from_secs(2)).await,
-        Some(kind @ (FaultKind::MissingField | FaultKind::WrongType)) => {
+        Some(kind @ (FaultKind::MissingField | FaultKind::WrongType | FaultKind::UnknownKind)) => {
             let mut values: Vec<serde_json::Value> = records
                 .iter()
                 .filter_map(|r| serde_json::to_value(r).ok())
                 .collect();
             if let Some(first) = values.first_mut().and_then(|v| v.as_object_mut()) {
-                if kind == FaultKind::MissingField {
+                if kind == FaultKind::UnknownKind {
+                    if first.contains_key("amount_due") {
+                        first.insert("kind".into(), serde_json::json!("komunalna_taksa"));
+                    }
+                } else if kind == FaultKind::MissingField {
                     first.remove("currency");
                     first.remove("matter");
                 } else if first.contains_key("amount_due") {

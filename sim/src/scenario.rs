@@ -78,6 +78,9 @@ pub enum FaultKind {
     MissingField,
     /// The first record's amount (or status) has the wrong JSON type.
     WrongType,
+    /// The first receivable's `kind` is a word outside the protocol's list (protocol 1.1
+    /// reads it as `other`); submissions are left as they are.
+    UnknownKind,
     /// The capabilities announce another protocol version (consumed by /v1/capabilities).
     WrongVersion,
     /// Answers correctly, two seconds late.
@@ -136,6 +139,7 @@ fn fee(
         key: key.into(),
         person_ref: person.into(),
         kind,
+        kind_native: None,
         title: title.into(),
         period: Some(due.format("%Y").to_string()),
         currency: "CZK".into(),

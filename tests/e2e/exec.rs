@@ -3,7 +3,7 @@
 
 use crate::helpers::*;
 use hlidac_adapters::exec::ExecAdapter;
-use hlidac_adapters::{AdapterError, Receivable, ReceivablesSource};
+use hlidac_adapters::{AdapterError, Listed, Receivable, ReceivablesSource};
 use std::time::Duration;
 
 fn exec_source(config: String, command: &[String]) -> String {
@@ -185,7 +185,7 @@ async fn a_slow_greedy_or_sloppy_program_fails_the_poll() {
     let dir = tempfile::tempdir().expect("tempdir");
     let refs = vec!["P".to_string()];
     let slow = script(dir.path(), "slow.sh", "#!/bin/sh\nsleep 30\n");
-    let r: Result<Vec<Receivable>, _> = adapter(slow, Duration::from_millis(500), 512)
+    let r: Result<Listed<Receivable>, _> = adapter(slow, Duration::from_millis(500), 512)
         .receivables(&refs)
         .await;
     assert!(matches!(r, Err(AdapterError::Timeout(_))), "{r:?}");
@@ -196,7 +196,7 @@ async fn a_slow_greedy_or_sloppy_program_fails_the_poll() {
         "greedy.sh",
         &format!("#!/bin/sh\nexec {python} -c 'x = bytearray(400 * 1024 * 1024); print(len(x))'\n"),
     );
-    let r: Result<Vec<Receivable>, _> = adapter(greedy, Duration::from_secs(20), 128)
+    let r: Result<Listed<Receivable>, _> = adapter(greedy, Duration::from_secs(20), 128)
         .receivables(&refs)
         .await;
     assert!(
@@ -209,7 +209,7 @@ async fn a_slow_greedy_or_sloppy_program_fails_the_poll() {
         "sloppy.sh",
         "#!/bin/sh\necho '{\"protocol\": \"hlidac-adapter/1\"}'\necho 'oops' >&2\n",
     );
-    let r: Result<Vec<Receivable>, _> = adapter(sloppy, Duration::from_secs(20), 512)
+    let r: Result<Listed<Receivable>, _> = adapter(sloppy, Duration::from_secs(20), 512)
         .receivables(&refs)
         .await;
     assert!(

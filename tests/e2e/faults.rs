@@ -6,7 +6,6 @@ use crate::helpers::*;
 use hlidac::store::CountOf;
 use hlidac_adapters::{Receivable, Submission, SubmissionStatus};
 use hlidac_sim::{Change, FaultKind, Scenario, Step};
-use std::sync::{Arc, Mutex};
 
 fn scenario() -> Scenario {
     Scenario {
@@ -40,48 +39,6 @@ fn scenario() -> Scenario {
             ],
         }],
     }
-}
-
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-thread_local! {
-    /// Where this thread's log lines go, while a test captures them.
-    static CAPTURE: std::cell::RefCell<Option<LogBuffer>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Writes a log line into the capture buffer of the thread that logged it.
-struct ThreadWriter;
-
-impl std::io::Write for ThreadWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        CAPTURE.with(|c| {
-            if let Some(b) = &*c.borrow() {
-                b.0.lock().expect("log lock").extend_from_slice(buf);
-            }
-        });
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Captures this thread's log lines. One global subscriber for the whole test binary: a
-/// subscriber scoped to a thread races with tracing's per-callsite interest cache when
-/// other tests log on other threads, and lines go missing.
-fn capture_logs() -> LogBuffer {
-    static INIT: std::sync::Once = std::sync::Once::new();
-    INIT.call_once(|| {
-        let _ = tracing_subscriber::fmt()
-            .with_writer(|| ThreadWriter)
-            .with_ansi(false)
-            .with_env_filter("info")
-            .try_init();
-    });
-    let buf = LogBuffer::default();
-    CAPTURE.with(|c| *c.borrow_mut() = Some(buf.clone()));
-    buf
 }
 
 async fn snapshot(t: &TestApp) -> (Vec<String>, i64, i64) {
@@ -153,7 +110,7 @@ async fn fault_changes_nothing(kind: FaultKind) {
     );
     assert!(health.last_error.as_deref().is_some_and(|e| !e.is_empty()));
     assert_eq!(t.app.metrics.polls("lhota", "agenda", "error"), 1);
-    let log = String::from_utf8(logs.0.lock().expect("log lock").clone()).expect("utf-8");
+    let log = logs.text();
     let line = log
         .lines()
         .find(|l| l.contains("poll failed"))
@@ -184,24 +141,6 @@ async fn fault_changes_nothing(kind: FaultKind) {
         (health.state.as_str(), health.consecutive_failures),
         ("ok", 0)
     );
-}
-
-impl TestApp {
-    async fn cycle_without_poll(&mut self) -> Vec<Mail> {
-        self.app.evaluate_rules().await.expect("rules");
-        let report = self.app.dispatch_pending().await.expect("dispatch");
-        let mails = self
-            .smtp
-            .wait_for(self.seen + report.sent, std::time::Duration::from_secs(5))
-            .await;
-        self.new_since_seen(mails)
-    }
-
-    fn new_since_seen(&mut self, mails: Vec<Mail>) -> Vec<Mail> {
-        let new = mails[self.seen..].to_vec();
-        self.seen = mails.len();
-        new
-    }
 }
 
 #[tokio::test]

@@ -19,6 +19,7 @@ mod dkim;
 mod eid;
 mod exec;
 mod faults;
+mod held;
 mod helpers;
 mod hostile;
 mod hostile_cases;

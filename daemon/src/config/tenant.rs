@@ -157,6 +157,11 @@ pub struct SourceConfig {
     /// treated as a failed poll: nothing is changed or sent.
     #[serde(default = "default_max_drop_share")]
     pub max_drop_share: f64,
+    /// A record that does not follow the protocol is held back alone and the rest of the
+    /// read goes on; more than one, and more than this share of a read's records, fails
+    /// the whole poll instead (the source, not a record, is broken).
+    #[serde(default = "default_max_held_share")]
+    pub max_held_share: f64,
     /// Like the tenant's `dry_run`, for this source only.
     #[serde(default)]
     pub dry_run: bool,
@@ -176,6 +181,10 @@ impl SourceConfig {
 
 fn default_max_drop_share() -> f64 {
     0.25
+}
+
+fn default_max_held_share() -> f64 {
+    0.1
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -437,14 +437,25 @@ fn tenants(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
                     );
                 }
             }
-            if !(0.0..=1.0).contains(&s.max_drop_share) {
-                errs.push(
-                    format!("{sp}.max_drop_share"),
-                    "must be between 0.0 and 1.0",
-                    Some(
-                        "0.25 treats a snapshot that lost over a quarter of its records as failed",
-                    ),
-                );
+            for (key, value, hint) in [
+                (
+                    "max_drop_share",
+                    s.max_drop_share,
+                    "0.25 treats a snapshot that lost over a quarter of its records as failed",
+                ),
+                (
+                    "max_held_share",
+                    s.max_held_share,
+                    "0.1 fails a poll where over a tenth of the records do not follow the protocol",
+                ),
+            ] {
+                if !(0.0..=1.0).contains(&value) {
+                    errs.push(
+                        format!("{sp}.{key}"),
+                        "must be between 0.0 and 1.0",
+                        Some(hint),
+                    );
+                }
             }
             if let AdapterConfig::Http(h) = &s.adapter {
                 let ok = h

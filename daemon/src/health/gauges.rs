@@ -135,7 +135,7 @@ fn encode_sample(enc: &mut DescriptorEncoder, s: &Sample, now_ms: i64) -> Fmt {
         Some(&Unit::Seconds),
         ConstGauge::new(age),
     )?;
-    let per_source: [SourceSeries; 3] = [
+    let per_source: [SourceSeries; 4] = [
         (
             "hlidac_source_failures",
             MetricType::Counter,
@@ -153,6 +153,12 @@ fn encode_sample(enc: &mut DescriptorEncoder, s: &Sample, now_ms: i64) -> Fmt {
             MetricType::Gauge,
             "1 while a source's last poll was rejected as suspicious",
             |h| i64::from(h.state == "quarantined"),
+        ),
+        (
+            "hlidac_source_held_records",
+            MetricType::Gauge,
+            "Records the source's last read held back alone (they do not follow the protocol)",
+            |h| h.held_records,
         ),
     ];
     for (name, kind, help, value) in per_source {

@@ -336,7 +336,12 @@ mod tests {
                 "amount": "1200.00", "due_date": "2026-05-31", "days_left": 3,
                 "days_overdue": -3, "status": "open",
                 "payment": {"account": "19-1234567/0100", "variable_symbol": "1337"},
-                "matter": "Žádost", "filing_number": "MUDE 1/2026", "case_number": null,
+                "matter": "Žádost", "filing_number": "MUDE 1/2026", "case_number": "OV/55/2026",
+                "reference": "MUDE 1/2026",
+                "references": [
+                    {"label": "label-filing-number", "value": "MUDE 1/2026"},
+                    {"label": "label-case-number", "value": "OV/55/2026"}
+                ],
                 "old_status": "received", "status_native": null, "assigned_to": "Odbor",
                 "deadline": null,
                 "discount_until": "2026-04-30", "discount_percent": "5", "discount_amount": "1140.00",
@@ -344,6 +349,44 @@ mod tests {
                 "date": "2026-06-01", "note": "Vyzvednout pas"
             }
         })
+    }
+
+    #[test]
+    fn a_case_is_named_by_the_reference_the_citizen_knows() {
+        let t = Templates::built_in();
+        let mut c = ctx();
+        c["alert"] = serde_json::json!({
+            "key": "KG-ZUP-2026-0917", "matter": "Zahtev za građevinsku dozvolu",
+            "status": "assigned", "old_status": "received",
+            "reference": "351-917/2026",
+            "references": [{"label": "label-case-number", "value": "351-917/2026"}]
+        });
+        for (locale, label) in [
+            ("sr-Cyrl", "Број предмета: 351-917/2026"),
+            ("sr-Latn", "Broj predmeta: 351-917/2026"),
+            ("en", "Case number: 351-917/2026"),
+        ] {
+            let r = t
+                .render("x", locale, "submission.status_changed", &c)
+                .expect("renders");
+            assert!(
+                r.subject.contains("351-917/2026"),
+                "{locale}: {}",
+                r.subject
+            );
+            assert!(r.body.contains(label), "{locale}: {}", r.body);
+            assert!(
+                !r.subject.contains("KG-ZUP") && !r.body.contains("KG-ZUP"),
+                "{locale}: the source's own key shown as a case number"
+            );
+        }
+        // Czech: the reference number and the case file mark, each with its own label.
+        let r = t
+            .render("x", "cs", "submission.new", &ctx())
+            .expect("renders");
+        assert!(r.body.contains("Číslo jednací: MUDE 1/2026"), "{}", r.body);
+        assert!(r.body.contains("Spisová značka: OV/55/2026"), "{}", r.body);
+        assert!(r.subject.contains("MUDE 1/2026"), "{}", r.subject);
     }
 
     #[test]

@@ -122,6 +122,7 @@ impl Admin<'_> {
                     "total_failures": h.total_failures, "total_polls": h.total_polls,
                     "records": h.record_count, "last_success_at": h.last_success_at,
                     "last_error": h.last_error,
+                    "held_records": h.held_records, "held": h.held_note,
                 }));
             }
             let alerts: serde_json::Map<String, serde_json::Value> = self

@@ -109,6 +109,9 @@ pub struct SourceHealth {
     pub last_error: Option<String>,
     pub record_count: i64,
     pub last_success_at: Option<i64>,
+    /// Records its last read held back alone, and which (kind, key and what is wrong).
+    pub held_records: i64,
+    pub held_note: Option<String>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -3,6 +3,7 @@
 //! recipients an event's alerts go to.
 
 use super::*;
+use hlidac_adapters::Held;
 use sqlx::{FromRow, Row};
 
 impl Store {
@@ -52,7 +53,8 @@ impl Store {
 
     /// Receivables not settled, due by `horizon` (YYYY-MM-DD) and not yet evaluated on
     /// `today`, from sources whose last poll succeeded and that are not paused: the input of
-    /// the reminder and overdue rules. A failing source's stale data never reminds anyone.
+    /// the reminder and overdue rules. A failing source's stale data never reminds anyone,
+    /// nor does a record held back.
     pub async fn open_receivables(
         &self,
         tenant: &str,
@@ -65,7 +67,7 @@ impl Store {
              FROM observations o JOIN sources s
                ON s.tenant_id = o.tenant_id AND s.source_id = o.source_id
              WHERE o.tenant_id = $1 AND o.kind = 'receivable' AND s.state = 'ok' AND s.paused = 0
-               AND o.status NOT IN ('paid', 'written_off')
+               AND o.held = 0 AND o.status NOT IN ('paid', 'written_off')
                AND o.due_next IS NOT NULL AND o.due_next <= $3
                AND (o.rules_day IS NULL OR o.rules_day < $2)",
         )
@@ -82,12 +84,14 @@ impl Store {
     /// Writes a successful poll or push in one transaction: the changed observations (with
     /// what the poll staged before), the events they produced with their alerts, and the
     /// source's health and cursor.
+    #[allow(clippy::too_many_arguments)]
     pub async fn commit_poll(
         &self,
         tenant: &str,
         source: &str,
         writes: &[ObservationWrite],
         events: &[NewEvent],
+        held: &[Held],
         commit: Commit<'_>,
         now: i64,
     ) -> Result<usize> {
@@ -141,6 +145,7 @@ impl Store {
             .bind(now),
         };
         health.execute(&mut *tx).await?;
+        hold(&mut tx, tenant, source, held, commit).await?;
         tx.commit().await?;
         if self.backend == Backend::Sqlite
             && matches!(
@@ -265,6 +270,63 @@ pub(super) fn bind_event<'q>(q: AnyQuery<'q>, e: &'q NewEvent) -> AnyQuery<'q> {
         .bind(e.payload.to_string())
 }
 
+/// Marks the records a read held back: each keeps its last good observation, which drives
+/// no reminder (`held`) and compares unequal to anything (no version, no content hash), so
+/// the record is written again, and released, the first time it comes back well formed.
+/// The source remembers how many this read held back, and which. A push holds nothing
+/// back (a bad push is refused whole) and leaves the source's note as it was.
+async fn hold(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tenant: &str,
+    source: &str,
+    held: &[Held],
+    commit: Commit<'_>,
+) -> Result<()> {
+    if matches!(commit, Commit::Push) {
+        return Ok(());
+    }
+    for h in held {
+        let Some(key) = &h.key else { continue };
+        sqlx::query(
+            "UPDATE observations SET held = 1, version = NULL, content_hash = 'held'
+             WHERE tenant_id = $1 AND source_id = $2 AND kind = $3 AND record_key = $4",
+        )
+        .bind(tenant)
+        .bind(source)
+        .bind(h.kind)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let note = (!held.is_empty()).then(|| held_note(held));
+    sqlx::query(
+        "UPDATE sources SET held_records = $3, held_note = $4
+         WHERE tenant_id = $1 AND source_id = $2",
+    )
+    .bind(tenant)
+    .bind(source)
+    .bind(held.len() as i64)
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The first held records, one a line, in at most 2,000 characters.
+pub(crate) fn held_note(held: &[Held]) -> String {
+    let mut note = String::new();
+    for (i, h) in held.iter().enumerate() {
+        let line = h.to_string();
+        if note.len() + line.len() > 2000 {
+            note.push_str(&format!("… and {} more", held.len() - i));
+            break;
+        }
+        note.push_str(&line);
+        note.push('\n');
+    }
+    note.trim_end().to_string()
+}
+
 /// Inserts or replaces observations, a batch per statement. Runs inside the caller's
 /// transaction.
 async fn upsert_observations(
@@ -283,7 +345,7 @@ async fn upsert_observations(
                 person_hash = excluded.person_hash, content_hash = excluded.content_hash,
                 version = excluded.version, status = excluded.status, data = excluded.data,
                 updated_at = excluded.updated_at, due_next = excluded.due_next,
-                rules_day = NULL",
+                rules_day = NULL, held = 0",
             value_rows(chunk.len(), 12)
         );
         let sql = positional(sql, on_sqlite(tx));

@@ -35,7 +35,7 @@ impl Store {
     pub async fn source_health(&self, tenant: &str, source: &str) -> Result<Option<SourceHealth>> {
         let row = sqlx::query(
             "SELECT state, consecutive_failures, total_failures, total_polls, last_error,
-                    record_count, last_success_at
+                    record_count, last_success_at, held_records, held_note
              FROM sources WHERE tenant_id = $1 AND source_id = $2",
         )
         .bind(tenant)
@@ -74,7 +74,8 @@ impl Store {
     pub async fn list_sources(&self) -> Result<Vec<(String, String, SourceHealth)>> {
         let rows = sqlx::query(
             "SELECT tenant_id, source_id, state, consecutive_failures, total_failures,
-                    total_polls, last_error, record_count, last_success_at
+                    total_polls, last_error, record_count, last_success_at, held_records,
+                    held_note
              FROM sources ORDER BY tenant_id, source_id",
         )
         .fetch_all(&self.pool)

@@ -145,7 +145,7 @@ pub(super) async fn apply_staged(
             person_hash = excluded.person_hash, content_hash = excluded.content_hash,
             version = excluded.version, status = excluded.status, data = excluded.data,
             updated_at = excluded.updated_at, due_next = excluded.due_next,
-            rules_day = NULL",
+            rules_day = NULL, held = 0",
     )
     .bind(poll_id)
     .bind(now)

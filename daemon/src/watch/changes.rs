@@ -3,12 +3,13 @@
 //! alone, and committed with the new cursor.
 
 use super::diff::{Diff, Old};
+use super::held::{check_held, report_held};
 use super::poll::{tracked_submissions, People, PollError, PollOutcome, Watched};
 use super::Watch;
 use crate::config::{SourceConfig, SourceKind, TenantConfig};
 use crate::store::Commit;
 use hlidac_adapters::http::Changes;
-use hlidac_adapters::{sane_key, AdapterError, Record};
+use hlidac_adapters::{sane_key, AdapterError, Held, Record};
 use std::collections::HashMap;
 
 /// Reads the change feed from `cursor` and applies what changed for enrolled people;
@@ -34,11 +35,24 @@ pub(super) async fn poll_changes(
     let mut diff = Diff::default();
     let mut records = 0;
     if source.serves(SourceKind::Receivables) {
-        let mine = enrolled_only(receivables, people);
-        records += apply_changed(watch, tenant, source, mine, today, &mut diff).await?;
+        let held = take_held(
+            &mut diff,
+            receivables.held,
+            receivables.records.len(),
+            source,
+        )?;
+        let mine = enrolled_only(receivables.records, people);
+        records += held + apply_changed(watch, tenant, source, mine, today, &mut diff).await?;
     }
     if source.serves(SourceKind::Submissions) {
-        let mut mine = enrolled_only(submissions, people);
+        let held = take_held(
+            &mut diff,
+            submissions.held,
+            submissions.records.len(),
+            source,
+        )?;
+        let mut mine = enrolled_only(submissions.records, people);
+        records += held;
         mine.extend(tracked);
         records += apply_changed(watch, tenant, source, mine, today, &mut diff).await?;
     }
@@ -52,6 +66,23 @@ pub(super) async fn poll_changes(
         events: diff.events.len(),
         alerts,
     }))
+}
+
+/// Reports the records the feed held back and keeps them for the commit; fails the poll
+/// when too many were. Returns how many.
+fn take_held(
+    diff: &mut Diff,
+    held: Vec<Held>,
+    good: usize,
+    source: &SourceConfig,
+) -> Result<usize, PollError> {
+    let n = held.len();
+    if let Some(h) = held.first() {
+        check_held(h.kind, n, good, source)?;
+    }
+    report_held(&held);
+    diff.held.extend(held);
+    Ok(n)
 }
 
 /// The records of enrolled people, with their hashes; a change feed covers everyone.

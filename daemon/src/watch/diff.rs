@@ -14,6 +14,8 @@ use hlidac_adapters::{Receivable, Record, Submission};
 pub(crate) struct Diff {
     pub(crate) writes: Vec<ObservationWrite>,
     pub(crate) events: Vec<NewEvent>,
+    /// The records the read held back alone.
+    pub(crate) held: Vec<hlidac_adapters::Held>,
 }
 
 /// The stored form of a record: everything but the person reference, which is blanked
@@ -66,6 +68,7 @@ impl Diff {
                 &source.id,
                 &self.writes,
                 &self.events,
+                &self.held,
                 commit,
                 watch.clock.now_ms(),
             )
@@ -197,10 +200,25 @@ impl Diff {
     }
 }
 
+/// The references a citizen knows, labelled (`label-case-number`, …), in the order shown;
+/// for an alert's text and the overview page alike.
+pub(crate) fn known_references(s: &Submission) -> serde_json::Value {
+    s.reference
+        .known()
+        .into_iter()
+        .map(|(field, value)| {
+            serde_json::json!({"label": format!("label-{}", field.replace('_', "-")), "value": value})
+        })
+        .collect()
+}
+
 fn submission_payload(s: &Submission, old_status: Option<&str>) -> serde_json::Value {
     serde_json::json!({
         "key": s.key,
         "matter": s.matter,
+        // The reference a subject names, and every reference labelled (protocol 1.1).
+        "reference": s.reference.known().first().map(|(_, v)| *v),
+        "references": known_references(s),
         // A document followed by registration index has that index as its number.
         "filing_number": s.reference.filing_number.as_ref().or(s.reference.registration_index.as_ref()),
         "case_number": s.reference.case_number,

@@ -7,6 +7,7 @@
 
 mod changes;
 pub(crate) mod diff;
+mod held;
 pub mod poll;
 pub mod push;
 pub mod rules;

@@ -8,12 +8,15 @@
 //! transaction, and a failed poll deletes them. A poll that fails — an adapter error,
 //! records for people nobody asked about, duplicate keys, or a snapshot that shrank by more
 //! than the source's `max_drop_share` — changes no observation and emits nothing; the
-//! source's failure counter goes up and one log line says why.
+//! source's failure counter goes up and one log line says why. A record that does not
+//! follow the protocol is held back alone (logged by key, kept as it was, no reminder
+//! from it) and the rest goes on, unless more than `max_held_share` of the read is bad.
 
 use super::Watch;
 use crate::config::{AdapterConfig, SourceConfig, SourceKind, TenantConfig};
 use crate::store::{stable_id, Commit, PriorIndex, StoreError};
 use crate::watch::diff::{Diff, Old};
+use crate::watch::held::{check_held, report_held};
 use hlidac_adapters::{sane_key, Adapter, AdapterError, Page, Receivable, Record, Submission};
 use std::collections::{HashMap, HashSet};
 
@@ -290,7 +293,10 @@ impl Gathered {
             .await?;
         self.staged_writes += self.diff.writes.len();
         self.staged_events += self.diff.events.len();
-        self.diff = Diff::default();
+        self.diff = Diff {
+            held: std::mem::take(&mut self.diff.held),
+            ..Diff::default()
+        };
         Ok(())
     }
 }
@@ -459,6 +465,7 @@ async fn snapshot<R: Watched>(
     );
     let mut new_keys: HashSet<String> = HashSet::new();
     let mut records = 0usize;
+    let mut held = 0usize;
     for (i, chunk) in chunks.iter().enumerate() {
         let Some(current) = next.take() else { break };
         let (page, known) = current.join().await?;
@@ -475,8 +482,12 @@ async fn snapshot<R: Watched>(
             }
             Page::Records {
                 records: page,
+                held: set_aside,
                 etag,
             } => {
+                held += set_aside.len();
+                report_held(&set_aside);
+                out.diff.held.extend(set_aside);
                 let asked: HashSet<&str> = chunk.iter().map(String::as_str).collect();
                 for r in &page {
                     if !asked.contains(r.person_ref()) {
@@ -526,9 +537,13 @@ async fn snapshot<R: Watched>(
     tracing::debug!(
         kind = R::KIND,
         records,
+        held,
         ms = started.elapsed().as_millis() as u64,
         "pages read and diffed"
     );
+    check_held(R::KIND, held, records, source)?;
+    // A record held back was sent: it counts against a shrinking snapshot.
+    records += held;
     let before: usize = people
         .refs
         .iter()

@@ -393,6 +393,7 @@ mod tests {
             key: "R1".into(),
             person_ref: String::new(),
             kind: ReceivableKind::DogFee,
+            kind_native: None,
             title: "Dog fee".into(),
             period: None,
             currency: "CZK".into(),

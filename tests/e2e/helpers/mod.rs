@@ -5,6 +5,7 @@
 mod browser;
 mod certs;
 mod login;
+mod logs;
 mod peers;
 
 pub(crate) use browser::*;
@@ -12,6 +13,7 @@ pub(crate) use browser::*;
 pub(crate) use browser::Page;
 pub(crate) use certs::*;
 pub(crate) use login::*;
+pub(crate) use logs::*;
 pub(crate) use peers::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -399,6 +401,11 @@ impl TestApp {
     /// Polls, applies the rules, dispatches; returns the mails that arrived.
     pub async fn cycle(&mut self) -> Vec<Mail> {
         self.app.poll_all().await;
+        self.cycle_without_poll().await
+    }
+
+    /// Applies the rules and dispatches without polling; returns the mails that arrived.
+    pub async fn cycle_without_poll(&mut self) -> Vec<Mail> {
         self.app.evaluate_rules().await.expect("rules");
         let report = self.app.dispatch_pending().await.expect("dispatch");
         let mails = self
@@ -470,6 +477,7 @@ pub fn fee(key: &str, person: &str, title: &str, cents: i64, due: &str) -> Recei
         key: key.into(),
         person_ref: person.into(),
         kind: ReceivableKind::WasteFee,
+        kind_native: None,
         title: title.into(),
         period: Some("2026".into()),
         currency: "CZK".into(),

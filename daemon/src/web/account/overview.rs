@@ -118,16 +118,9 @@ pub(super) fn receivable_view(r: &Receivable, beneficiary: &str) -> Value {
 }
 
 pub(super) fn submission_view(s: &Submission) -> Value {
-    let reference = s
-        .reference
-        .filing_number
-        .clone()
-        .or_else(|| s.reference.case_number.clone())
-        .or_else(|| s.reference.registration_index.clone())
-        .unwrap_or_else(|| s.key.clone());
     json!({
         "matter": s.matter,
-        "reference": reference,
+        "references": crate::watch::diff::known_references(s),
         "status": s.status.as_str(),
         "deadline": s.deadline,
         "history": s.history.iter().map(|h| json!({
