@@ -134,6 +134,12 @@ pub struct Instalment {
     pub paid: bool,
 }
 
+/// How to pay a receivable, in the country's own terms (protocol 1.1 adds `bic`, the
+/// Czech and Slovak constant and specific symbols, the Serbian `model` and the payment
+/// `code`): Czech and Slovak `account`/`iban` with symbols; Serbian `account` (18 digits,
+/// `160-0000000012345-67`), `model` (`97`) and `reference` ("poziv na broj"), `code`
+/// ("šifra plaćanja"); Bulgarian `iban`, `bic`, `reference` ("основание за плащане") and
+/// `code` ("код за вид плащане").
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PaymentInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,9 +147,45 @@ pub struct PaymentInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variable_symbol: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constant_symbol: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specific_symbol: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+impl PaymentInfo {
+    /// Whether a Serbian model 97 reference's check digits hold (ISO 7064 MOD 97-10 over
+    /// the digits after the first two); `None` when the reference is not of model 97.
+    pub fn model97_ok(&self) -> Option<bool> {
+        if self.model.as_deref().map(str::trim) != Some("97") {
+            return None;
+        }
+        let digits: String = self
+            .reference
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .collect();
+        if digits.len() < 3 || digits.len() > 22 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(false);
+        }
+        let (check, rest) = digits.split_at(2);
+        let rem = rest
+            .bytes()
+            .chain(*b"00")
+            .fold(0u32, |r, b| (r * 10 + u32::from(b - b'0')) % 97);
+        Some(check.parse::<u32>().ok() == Some(98 - rem))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -393,6 +435,17 @@ impl Record for Receivable {
                 "payment.reference",
                 payment.and_then(|p| p.reference.as_deref()),
             ),
+            ("payment.bic", payment.and_then(|p| p.bic.as_deref())),
+            (
+                "payment.constant_symbol",
+                payment.and_then(|p| p.constant_symbol.as_deref()),
+            ),
+            (
+                "payment.specific_symbol",
+                payment.and_then(|p| p.specific_symbol.as_deref()),
+            ),
+            ("payment.model", payment.and_then(|p| p.model.as_deref())),
+            ("payment.code", payment.and_then(|p| p.code.as_deref())),
         ] {
             texts.extend(value.map(|v| (name, v)));
         }
@@ -437,6 +490,23 @@ impl Record for Submission {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_97_check_digits_are_verified() {
+        let p = |model: &str, reference: &str| PaymentInfo {
+            model: Some(model.into()),
+            reference: Some(reference.into()),
+            ..Default::default()
+        };
+        // 98 - (12345600 mod 97) = 98 - 22 = 76: "76 123456".
+        assert_eq!(p("97", "76123456").model97_ok(), Some(true));
+        assert_eq!(p("97", "76-1234-56").model97_ok(), Some(true));
+        assert_eq!(p("97", "77123456").model97_ok(), Some(false));
+        assert_eq!(p("97", "76x23456").model97_ok(), Some(false));
+        assert_eq!(p("97", "").model97_ok(), Some(false));
+        assert_eq!(p("00", "whatever").model97_ok(), None);
+        assert_eq!(PaymentInfo::default().model97_ok(), None);
+    }
 
     #[test]
     fn money_parses_decimal_strings_only() {

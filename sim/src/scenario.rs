@@ -157,6 +157,7 @@ fn fee(
             iban: None,
             variable_symbol: Some(vs.into()),
             reference: None,
+            ..Default::default()
         }),
         status: ReceivableStatus::Open,
         updated_at: None,

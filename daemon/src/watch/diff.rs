@@ -108,6 +108,13 @@ impl Diff {
         if old.is_some_and(|o| same_version(&o, r)) {
             return;
         }
+        if r.payment.as_ref().and_then(|p| p.model97_ok()) == Some(false) {
+            tracing::warn!(
+                source = %source.id,
+                record = ?r.key,
+                "a model 97 payment reference fails its check digits; citizens see it as the source sent it"
+            );
+        }
         let (data, hash) = stored(r);
         let status = r.status.as_str();
         // The rules look at a receivable from its next date: a due date, or the end of an

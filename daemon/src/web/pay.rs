@@ -1,5 +1,6 @@
-//! Payment QR codes for a receivable: Czech "QR Platba" (SPAYD 1.0) for CZK and the EPC
-//! QR code (SEPA credit transfer) for EUR, drawn as PNG.
+//! Payment QR codes for a receivable: Czech "QR Platba" (SPAYD 1.0) for CZK, the EPC QR
+//! code (SEPA credit transfer) for EUR (Slovak and Bulgarian fees alike), and the National
+//! Bank of Serbia's IPS QR code for RSD, drawn as PNG.
 //!
 //! What comes in: the receivable's account or IBAN, amount, currency and variable symbol
 //! or reference, as the municipality's system gave them. What goes out: the payment
@@ -133,11 +134,73 @@ pub fn epc(r: &Receivable, beneficiary: &str) -> Option<String> {
     )
 }
 
+/// A Serbian account in its 18-digit form (bank 3, number 13, check 2), from
+/// `160-0000000012345-67`, `160-12345-67` or the 18 digits; `None` when its check digits
+/// (mod 97) do not hold.
+pub fn serbian_account(account: &str) -> Option<String> {
+    let parts: Vec<&str> = account.trim().split('-').collect();
+    let digits = match parts.as_slice() {
+        [all] if all.len() == 18 => all.to_string(),
+        [bank, number, check] if bank.len() == 3 && check.len() == 2 && number.len() <= 13 => {
+            format!("{bank}{number:0>13}{check}")
+        }
+        _ => return None,
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (body, check) = digits.split_at(16);
+    let rem = body
+        .bytes()
+        .chain(*b"00")
+        .fold(0u64, |r, b| (r * 10 + u64::from(b - b'0')) % 97);
+    (check.parse::<u64>().ok()? == 98 - rem).then_some(digits)
+}
+
+/// The IPS QR code of the National Bank of Serbia ("NBS IPS QR", payment order `PR`) for
+/// an RSD receivable: `K:PR|V:01|C:1|R:<18 digits>|N:<payee>|I:RSD<amount>|SF:<code>|S:…|RO:…`.
+/// It needs the account and the payment code (`SF` is mandatory; never guessed).
+pub fn ips(r: &Receivable, beneficiary: &str) -> Option<String> {
+    if r.currency != "RSD" || r.amount_outstanding.0 <= 0 {
+        return None;
+    }
+    let p = r.payment.as_ref()?;
+    let account = serbian_account(p.account.as_deref()?)?;
+    let code = p.code.as_deref().map(str::trim)?;
+    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let text = |s: &str, max: usize| -> String {
+        s.chars()
+            .filter(|c| *c != '|' && !c.is_control())
+            .take(max)
+            .collect()
+    };
+    let amount = r.amount_outstanding.to_string().replace('.', ",");
+    let mut out = format!(
+        "K:PR|V:01|C:1|R:{account}|N:{}|I:RSD{amount}|SF:{code}|S:{}",
+        text(beneficiary, 70),
+        text(&r.title, 35)
+    );
+    if let (Some(model), Some(reference)) = (p.model.as_deref(), p.reference.as_deref()) {
+        let reference: String = reference
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .take(22)
+            .collect();
+        if model.len() == 2 && model.bytes().all(|b| b.is_ascii_digit()) && !reference.is_empty() {
+            out.push_str(&format!("|RO:{model}{reference}"));
+        }
+    }
+    Some(out)
+}
+
 /// The payment string for a receivable and which kind it is (its caption's message id).
 pub fn payment_code(r: &Receivable, beneficiary: &str) -> Option<(String, &'static str)> {
     spayd(r)
         .map(|s| (s, "qr-caption-spayd"))
         .or_else(|| epc(r, beneficiary).map(|s| (s, "qr-caption-epc")))
+        .or_else(|| ips(r, beneficiary).map(|s| (s, "qr-caption-ips")))
 }
 
 /// A QR code as a black-on-white PNG with a quiet zone, `scale` pixels per module.
@@ -216,6 +279,21 @@ mod tests {
     }
 
     #[test]
+    fn serbian_accounts_have_18_digits_and_hold_their_check() {
+        assert_eq!(
+            serbian_account("840-742351843-94").as_deref(),
+            Some("840000074235184394")
+        );
+        assert_eq!(
+            serbian_account("840000074235184394").as_deref(),
+            Some("840000074235184394")
+        );
+        assert_eq!(serbian_account("840-742351843-95"), None, "a bad check");
+        assert_eq!(serbian_account("84-742351843-94"), None);
+        assert_eq!(serbian_account("840-7423518x3-94"), None);
+    }
+
+    #[test]
     fn payment_codes_decode_back_to_the_payment() {
         let czk = receivable(
             "CZK",
@@ -260,6 +338,31 @@ mod tests {
                 "",
                 "2026/117"
             ]
+        );
+        let rsd = receivable(
+            "RSD",
+            359_613,
+            hlidac_adapters::PaymentInfo {
+                account: Some("840-742351843-94".into()),
+                model: Some("97".into()),
+                reference: Some("76123456".into()),
+                code: Some("253".into()),
+                ..Default::default()
+            },
+        );
+        let (code, caption) = payment_code(&rsd, "Grad Kragujevac").expect("IPS");
+        assert_eq!(caption, "qr-caption-ips");
+        assert_eq!(
+            scanned(&code),
+            "K:PR|V:01|C:1|R:840000074235184394|N:Grad Kragujevac|I:RSD3596,13|SF:253|S:Poplatek*za odpady|RO:9776123456"
+        );
+        let no_code = hlidac_adapters::PaymentInfo {
+            code: None,
+            ..rsd.payment.clone().expect("p")
+        };
+        assert!(
+            payment_code(&receivable("RSD", 100, no_code), "x").is_none(),
+            "no payment code, no IPS code: SF is never guessed"
         );
         // Nothing to pay, a bad account, another currency: no code at all.
         assert!(

@@ -495,6 +495,7 @@ pub fn fee(key: &str, person: &str, title: &str, cents: i64, due: &str) -> Recei
             iban: None,
             variable_symbol: Some(format!("77{}", &key[key.len() - 3..])),
             reference: None,
+            ..Default::default()
         }),
         status: ReceivableStatus::Open,
         updated_at: None,
