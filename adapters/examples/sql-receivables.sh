@@ -28,7 +28,9 @@ SELECT json_build_object(
         'no', 1, 'due_date', p.splatnost, 'amount', to_char(p.predpis, 'FM999999990.00'),
         'paid', p.zaplaceno)),
     'payment', json_build_object('variable_symbol', p.vs),
-    'status', CASE WHEN p.zaplaceno THEN 'paid' ELSE 'open' END)
+    -- The town's books say when a date was missed: only 'overdue' brings an overdue notice.
+    'status', CASE WHEN p.zaplaceno THEN 'paid'
+                   WHEN p.splatnost < current_date THEN 'overdue' ELSE 'open' END)
 FROM poplatky p
 WHERE p.osoba IN (SELECT json_array_elements_text((:'request')::json -> 'person_refs'))
 ORDER BY p.cislo;

@@ -12,7 +12,7 @@
 //! `"complete": false`, more output than allowed or a time-out fails the poll. The program
 //! runs under `prlimit` with an address-space limit; what it writes on stderr is logged.
 
-use crate::held::{read_one, Listed};
+use crate::held::{read_entry, Listed};
 use crate::records::{Receivable, Record, Submission};
 use crate::source::{AdapterError, FilingSource, ReceivablesSource};
 use crate::PROTOCOL;
@@ -156,13 +156,10 @@ pub fn parse_output<R: Record>(raw: &[u8]) -> Result<Listed<R>, AdapterError> {
                 Err(AdapterError::Incomplete)
             };
         }
-        match read_one(value) {
-            Ok(r) => records.records.push(r),
-            Err(mut held) => {
-                held.error = format!("line {}: {}", n + 1, held.error);
-                records.held.push(held);
-            }
-        }
+        records.push(read_entry(value).map_err(|mut held| {
+            held.error = format!("line {}: {}", n + 1, held.error);
+            held
+        }));
     }
     Err(AdapterError::Malformed(
         "the output ended without {\"end\": true}".into(),

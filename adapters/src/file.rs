@@ -53,6 +53,9 @@ fn keep_for<R: crate::Record>(values: Vec<serde_json::Value>, refs: &[String]) -
     let mut listed = read_list::<R>(values);
     listed.records.retain(|r| wanted.contains(r.person_ref()));
     listed
+        .withdrawn
+        .retain(|t| wanted.contains(t.person_ref.as_str()));
+    listed
 }
 
 impl ReceivablesSource for FileAdapter {

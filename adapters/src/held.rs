@@ -5,7 +5,7 @@
 //! The open vocabularies are applied here too, before a record is read: a fee `kind`
 //! outside the protocol's list becomes `other`, its word kept in `kind_native`.
 
-use crate::records::{sane_key, Record};
+use crate::records::{sane_key, Record, Tombstone};
 use crate::source::AdapterError;
 use serde_json::Value;
 
@@ -30,11 +30,13 @@ impl std::fmt::Display for Held {
     }
 }
 
-/// A list as it was read: the records that follow the protocol and those held back.
+/// A list as it was read: the records that follow the protocol, those held back, and the
+/// tombstones of records that left the source (protocol 1.1).
 #[derive(Debug)]
 pub struct Listed<T> {
     pub records: Vec<T>,
     pub held: Vec<Held>,
+    pub withdrawn: Vec<Tombstone>,
 }
 
 impl<T> Default for Listed<T> {
@@ -42,6 +44,7 @@ impl<T> Default for Listed<T> {
         Listed {
             records: Vec::new(),
             held: Vec::new(),
+            withdrawn: Vec::new(),
         }
     }
 }
@@ -55,10 +58,75 @@ impl<T> Listed<T> {
         }
     }
 
-    pub fn extend(&mut self, other: Listed<T>) {
-        self.records.extend(other.records);
-        self.held.extend(other.held);
+    /// How many entries the source sent: records, held ones and tombstones.
+    pub fn sent(&self) -> usize {
+        self.records.len() + self.held.len() + self.withdrawn.len()
     }
+}
+
+impl<T: Record> Listed<T> {
+    /// Appends a later list (the next page). Of a record and a tombstone with the same
+    /// key, the later one stands: a change feed may withdraw a record and bring it back.
+    pub fn extend(&mut self, other: Listed<T>) {
+        self.held.extend(other.held);
+        for r in other.records {
+            self.push(Ok(Entry::Record(r)));
+        }
+        for t in other.withdrawn {
+            self.push(Ok(Entry::Withdrawn(t)));
+        }
+    }
+
+    /// Adds one entry as [`read_entry`] read it; it replaces an earlier record or
+    /// tombstone of the other sort with its key (tombstones are rare: the search is short).
+    pub fn push(&mut self, entry: Result<Entry<T>, Held>) {
+        match entry {
+            Ok(Entry::Record(r)) => {
+                if !self.withdrawn.is_empty() {
+                    self.withdrawn.retain(|t| t.key != r.key());
+                }
+                self.records.push(r)
+            }
+            Ok(Entry::Withdrawn(t)) => {
+                self.records.retain(|r| r.key() != t.key);
+                self.withdrawn.push(t)
+            }
+            Err(h) => self.held.push(h),
+        }
+    }
+}
+
+/// One entry of a list: a record, or the tombstone of one (it has `withdrawn`).
+#[derive(Debug)]
+pub enum Entry<R> {
+    Record(R),
+    Withdrawn(Tombstone),
+}
+
+/// Reads one entry of a list: a tombstone when it says `withdrawn`, else a record.
+pub fn read_entry<R: Record>(value: Value) -> Result<Entry<R>, Held> {
+    if value.get("withdrawn").is_none() {
+        return read_one(value).map(Entry::Record);
+    }
+    let key = value
+        .get("key")
+        .and_then(Value::as_str)
+        .filter(|k| sane_key(k))
+        .map(str::to_string);
+    let mut t: Tombstone = serde_path_to_error::deserialize(value).map_err(|e| Held {
+        kind: R::KIND,
+        key: key.clone(),
+        error: describe(&e),
+    })?;
+    if key.is_none() || !sane_key(&t.person_ref) {
+        return Err(Held {
+            kind: R::KIND,
+            key,
+            error: "a tombstone needs a printable key and person_ref".into(),
+        });
+    }
+    t.kind = R::KIND;
+    Ok(Entry::Withdrawn(t))
 }
 
 /// Records of both kinds as JSON, before they are read one by one: the body of a push and
@@ -86,14 +154,11 @@ pub fn read_one<R: Record>(mut value: Value) -> Result<R, Held> {
     })
 }
 
-/// Reads a list record by record.
+/// Reads a list entry by entry.
 pub fn read_list<R: Record>(values: Vec<Value>) -> Listed<R> {
     let mut out = Listed::default();
     for value in values {
-        match read_one(value) {
-            Ok(r) => out.records.push(r),
-            Err(h) => out.held.push(h),
-        }
+        out.push(read_entry(value));
     }
     out
 }
@@ -143,7 +208,7 @@ fn redact(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::{Receivable, ReceivableKind, Submission};
+    use crate::records::{Receivable, ReceivableKind, Submission, Withdrawal};
     use serde_json::json;
 
     fn fee(key: &str, kind: &str, amount: Value) -> Value {
@@ -198,6 +263,40 @@ mod tests {
         let mut bad = fee("R-4", "x", json!("1"));
         bad["kind"] = json!(7);
         assert_eq!(read_list::<Receivable>(vec![bad]).held.len(), 1);
+    }
+
+    #[test]
+    fn a_tombstone_is_read_apart_from_the_records() {
+        let listed: Listed<Receivable> = read_list(vec![
+            fee("R-1", "waste_fee", json!("10.00")),
+            json!({"key": "R-2", "person_ref": "p", "withdrawn": "cancelled", "version": "9"}),
+            json!({"key": "R-3", "person_ref": "p", "withdrawn": "withdrawn"}),
+            json!({"key": "R-4", "person_ref": "p", "withdrawn": "paid"}),
+            json!({"person_ref": "p", "withdrawn": "withdrawn"}),
+            json!({"key": "R-5", "withdrawn": "withdrawn"}),
+        ]);
+        assert_eq!(listed.records.len(), 1);
+        assert_eq!(listed.sent(), 6);
+        let t: Vec<(&str, &str, Withdrawal)> = listed
+            .withdrawn
+            .iter()
+            .map(|t| (t.kind, t.key.as_str(), t.withdrawn))
+            .collect();
+        assert_eq!(
+            t,
+            [
+                ("receivable", "R-2", Withdrawal::Cancelled),
+                ("receivable", "R-3", Withdrawal::Withdrawn)
+            ]
+        );
+        assert_eq!(listed.withdrawn[0].version.as_deref(), Some("9"));
+        // Withdrawal is a closed vocabulary: "paid" there is a bad record, not a payment.
+        let held: Vec<Option<&str>> = listed.held.iter().map(|h| h.key.as_deref()).collect();
+        assert_eq!(held, [Some("R-4"), None, Some("R-5")]);
+        assert!(listed.held[0]
+            .error
+            .starts_with("withdrawn: unknown variant"));
+        assert!(listed.held[2].error.contains("missing field `person_ref`"));
     }
 
     #[test]

@@ -208,10 +208,8 @@ impl HttpAdapter {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let page: Snapshot<serde_json::Value> = self.read_json(resp).await?;
-        let listed = read_list::<T>(page.into_complete()?);
         Ok(Page::Records {
-            records: listed.records,
-            held: listed.held,
+            listed: read_list::<T>(page.into_complete()?),
             etag: new_etag,
         })
     }
@@ -223,8 +221,8 @@ impl HttpAdapter {
     ) -> Result<Listed<T>, AdapterError> {
         let mut out = Listed::default();
         for chunk in person_refs.chunks(self.max_page) {
-            if let Page::Records { records, held, .. } = self.page(path, chunk, None).await? {
-                out.extend(Listed { records, held });
+            if let Page::Records { listed, .. } = self.page(path, chunk, None).await? {
+                out.extend(listed);
             }
         }
         Ok(out)
@@ -298,7 +296,8 @@ impl HttpAdapter {
             return Ok(None);
         }
         let page: Snapshot<serde_json::Value> = self.read_json(resp).await?;
-        let mut records = read_list::<Submission>(page.into_complete()?).strict()?;
+        let values = page.into_complete()?.into_iter().map(tracked).collect();
+        let mut records = read_list::<Submission>(values).strict()?;
         match records.len() {
             0 => Ok(None),
             1 => Ok(records.pop()),
@@ -307,6 +306,16 @@ impl HttpAdapter {
             ))),
         }
     }
+}
+
+/// A tracked document as a submission: tracking finds it by its registration index and
+/// access code, so it needs no person reference (protocol 1.1); one given is kept.
+pub fn tracked(mut value: serde_json::Value) -> serde_json::Value {
+    if let Some(obj) = value.as_object_mut() {
+        obj.entry("person_ref")
+            .or_insert_with(|| serde_json::Value::String(String::new()));
+    }
+    value
 }
 
 /// An error with its causes ("error sending request: … : certificate required"), for the

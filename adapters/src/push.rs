@@ -1,7 +1,8 @@
 //! The body of a push (`POST /ingest/{tenant}/{source}`): the same canonical records as
 //! the pull protocol, checked whole before anything is applied.
 
-use crate::records::{sane_key, Receivable, Record, Submission};
+use crate::held::Entry;
+use crate::records::{sane_key, Receivable, Record, Submission, Tombstone};
 use std::collections::HashSet;
 
 /// Unknown fields are ignored; unknown values of a status are errors; an unknown fee
@@ -10,6 +11,8 @@ use std::collections::HashSet;
 pub struct PushBody {
     pub receivables: Vec<Receivable>,
     pub submissions: Vec<Submission>,
+    /// Tombstones of records the system withdrew or cancelled, of both kinds (1.1).
+    pub withdrawn: Vec<Tombstone>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -38,28 +41,45 @@ pub fn parse_push_body(body: &[u8]) -> Result<PushBody, PushBodyError> {
         };
         PushBodyError::Malformed(format!("{kind} at line {} column {}", e.line(), e.column()))
     })?;
+    let mut withdrawn = Vec::new();
     let parsed = PushBody {
-        receivables: read_all(wire.receivables)?,
-        submissions: read_all(wire.submissions)?,
+        receivables: read_all(wire.receivables, &mut withdrawn)?,
+        submissions: read_all(wire.submissions, &mut withdrawn)?,
+        withdrawn,
     };
-    check_keys(&parsed.receivables)?;
-    check_keys(&parsed.submissions)?;
+    check_keys(&parsed.receivables, &parsed.withdrawn)?;
+    check_keys(&parsed.submissions, &parsed.withdrawn)?;
     Ok(parsed)
 }
 
-fn read_all<R: Record>(values: Vec<serde_json::Value>) -> Result<Vec<R>, PushBodyError> {
-    values
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            crate::held::read_one(v)
-                .map_err(|h| PushBodyError::Malformed(format!("record {i}: {h}")))
-        })
-        .collect()
+/// Reads one kind's records; its tombstones go to `withdrawn`.
+fn read_all<R: Record>(
+    values: Vec<serde_json::Value>,
+    withdrawn: &mut Vec<Tombstone>,
+) -> Result<Vec<R>, PushBodyError> {
+    let mut records = Vec::new();
+    for (i, v) in values.into_iter().enumerate() {
+        match crate::held::read_entry(v) {
+            Ok(Entry::Record(r)) => records.push(r),
+            Ok(Entry::Withdrawn(t)) => withdrawn.push(t),
+            Err(h) => return Err(PushBodyError::Malformed(format!("record {i}: {h}"))),
+        }
+    }
+    Ok(records)
 }
 
-fn check_keys<R: Record>(records: &[R]) -> Result<(), PushBodyError> {
-    let mut keys = HashSet::new();
+fn check_keys<R: Record>(records: &[R], withdrawn: &[Tombstone]) -> Result<(), PushBodyError> {
+    let mut keys: HashSet<&str> = withdrawn
+        .iter()
+        .filter(|t| t.kind == R::KIND)
+        .map(|t| t.key.as_str())
+        .collect();
+    if keys.len() < withdrawn.iter().filter(|t| t.kind == R::KIND).count() {
+        return Err(PushBodyError::Invalid(format!(
+            "a {} key is repeated",
+            R::KIND
+        )));
+    }
     for r in records {
         if !sane_key(r.key()) || !keys.insert(r.key()) {
             return Err(PushBodyError::Invalid(format!(

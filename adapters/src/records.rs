@@ -112,6 +112,23 @@ impl ReceivableStatus {
         matches!(self, ReceivableStatus::Paid | ReceivableStatus::WrittenOff)
     }
 
+    /// The citizen may be reminded of what is ahead (protocol 1.1): `open`,
+    /// `partially_paid` and `overdue`. A `disputed` fee, and one `in_enforcement`, is out
+    /// of the citizen's hands for now: hlidac shows it but does not press.
+    pub fn reminds(self) -> bool {
+        matches!(
+            self,
+            ReceivableStatus::Open | ReceivableStatus::PartiallyPaid | ReceivableStatus::Overdue
+        )
+    }
+
+    /// The source itself says a date was missed (protocol 1.1): only `overdue` brings an
+    /// overdue notice. An `open` fee with an unpaid instalment past its date is not one: a
+    /// payment may be on its way to the municipality's books.
+    pub fn is_overdue(self) -> bool {
+        self == ReceivableStatus::Overdue
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ReceivableStatus::Open => "open",
@@ -211,6 +228,9 @@ pub struct Receivable {
     pub amount_outstanding: Money,
     #[serde(default)]
     pub instalments: Vec<Instalment>,
+    /// When a fee without instalments is due (protocol 1.1); ignored when it has some.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub early_discount: Option<EarlyDiscount>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -243,11 +263,27 @@ impl Receivable {
         Some(Money(self.amount_due.0 - off as i64))
     }
 
-    /// The unpaid instalments, or one pseudo-instalment when the source lists none but
-    /// something is outstanding and a due date is known from the first instalment.
-    pub fn unpaid_instalments(&self) -> impl Iterator<Item = &Instalment> {
+    /// What is still to be paid, and by when (protocol 1.1): nothing when the status
+    /// settles the fee (`paid`, `written_off`) or nothing is outstanding, whatever the
+    /// instalments say; otherwise the instalments not marked `paid`, or, for a fee that
+    /// lists none, one of `amount_outstanding` on its `due_date`. A fee with neither has
+    /// no date to remind of.
+    pub fn unpaid_instalments(&self) -> impl Iterator<Item = Instalment> + '_ {
         let settled = self.status.is_settled() || self.amount_outstanding.0 <= 0;
-        self.instalments.iter().filter(move |i| !settled && !i.paid)
+        let whole = (self.instalments.is_empty() && !settled)
+            .then_some(self.due_date)
+            .flatten()
+            .map(|due_date| Instalment {
+                no: 1,
+                due_date,
+                amount: self.amount_outstanding,
+                paid: false,
+            });
+        self.instalments
+            .iter()
+            .filter(move |i| !settled && !i.paid)
+            .cloned()
+            .chain(whole)
     }
 }
 
@@ -326,6 +362,8 @@ pub struct HistoryEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submission {
     pub key: String,
+    /// Required in lists and the change feed; a document found by tracking (registration
+    /// index and access code) needs none (protocol 1.1, [`crate::http::tracked`]).
     pub person_ref: String,
     #[serde(default)]
     pub reference: SubmissionReference,
@@ -362,6 +400,44 @@ pub struct RegistryPerson {
     pub person_ref: String,
     #[serde(default)]
     pub documents: Vec<Document>,
+}
+
+/// Why a record left its source (protocol 1.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Withdrawal {
+    /// Removed: entered in error, merged, moved elsewhere. hlidac forgets it silently.
+    Withdrawn,
+    /// Cancelled by the municipality (a fee waived by a decision, a submission closed
+    /// without a ruling). The citizen is told only where the municipality wants it.
+    Cancelled,
+}
+
+impl Withdrawal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Withdrawal::Withdrawn => "withdrawn",
+            Withdrawal::Cancelled => "cancelled",
+        }
+    }
+
+    /// The observation statuses a withdrawn record is stored with.
+    pub const STATUSES: [&'static str; 2] = ["withdrawn", "cancelled"];
+}
+
+/// A record that left its source, in a list or the change feed (protocol 1.1):
+/// `{"key": "R-1", "person_ref": "…", "withdrawn": "cancelled", "version": "9"}`. It is never
+/// read as paid or resolved: it only ends what hlidac knew of the record.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Tombstone {
+    /// `receivable` or `submission`: the list it came in.
+    #[serde(skip)]
+    pub kind: &'static str,
+    pub key: String,
+    pub person_ref: String,
+    pub withdrawn: Withdrawal,
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// A record key must be printable text: not empty, no control characters.

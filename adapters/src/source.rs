@@ -1,6 +1,6 @@
 //! The three kinds of source and the enum of built-in adapters.
 
-use crate::held::{Held, Listed};
+use crate::held::Listed;
 use crate::records::{Receivable, RegistryPerson, Submission};
 use serde::Deserialize;
 use std::future::Future;
@@ -63,9 +63,8 @@ impl<T> Snapshot<T> {
 #[derive(Debug)]
 pub enum Page<T> {
     Records {
-        records: Vec<T>,
-        /// The page's records that do not follow the protocol, held back alone.
-        held: Vec<Held>,
+        /// The page's records, those held back alone, and the tombstones.
+        listed: Listed<T>,
         /// The page's `ETag`, to ask with `If-None-Match` next time.
         etag: Option<String>,
     },
@@ -131,11 +130,7 @@ impl Adapter {
             Adapter::Http(a) => a.page("/v1/receivables", person_refs, etag).await,
             other => {
                 let listed = other.receivables(person_refs).await?;
-                Ok(Page::Records {
-                    records: listed.records,
-                    held: listed.held,
-                    etag: None,
-                })
+                Ok(Page::Records { listed, etag: None })
             }
         }
     }
@@ -150,11 +145,7 @@ impl Adapter {
             Adapter::Http(a) => a.page("/v1/submissions", person_refs, etag).await,
             other => {
                 let listed = other.submissions(person_refs).await?;
-                Ok(Page::Records {
-                    records: listed.records,
-                    held: listed.held,
-                    etag: None,
-                })
+                Ok(Page::Records { listed, etag: None })
             }
         }
     }

@@ -73,6 +73,8 @@ receivable-overdue-body = задължението { $title } в размер н
 receivable-overdue-outro = Моля, платете го възможно най-скоро. Вече направено плащане може да се отрази след няколко дни.
 receivable-paid-subject = { $tenant }: задължението { $title } е платено
 receivable-paid-body = { $tenant } отчете задължението { $title } в размер на { $amount } като платено. Благодарим ви.
+receivable-cancelled-subject = { $tenant }: задължението { $title } е анулирано
+receivable-cancelled-body = { $tenant } анулира задължението { $title } в размер на { $amount }. Не е нужно да го плащате; ако вече сте платили, общината ще се свърже с вас.
 receivable-discount-subject = { $tenant }: отстъпка { $percent } % за { $title } до { $until }
 receivable-discount-body = ако платите { $title } до { $until }, { $tenant } ви прави отстъпка { $percent } %:
 receivable-discount-with = Сума с отстъпка
@@ -207,6 +209,7 @@ alert-kind = { $kind ->
     [receivable_reminder] напомняне за плащане
     [receivable_overdue] просрочено задължение
     [receivable_paid] потвърждение за плащане
+    [receivable_cancelled] анулирано задължение
     [receivable_discount_ending] край на отстъпка
     [submission_new] регистрирана преписка
     [submission_status_changed] състояние на преписка

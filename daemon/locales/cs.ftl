@@ -74,6 +74,8 @@ receivable-overdue-body = platba { $title } ve výši { $amount } byla splatná 
 receivable-overdue-outro = Uhraďte ji prosím co nejdříve. Platba, kterou jste už odeslali, se může projevit až za několik dní.
 receivable-paid-subject = { $tenant }: platba { $title } je uhrazena
 receivable-paid-body = { $tenant } eviduje platbu { $title } ve výši { $amount } jako uhrazenou. Děkujeme.
+receivable-cancelled-subject = { $tenant }: poplatek { $title } byl zrušen
+receivable-cancelled-body = { $tenant } zrušil(a) poplatek { $title } ve výši { $amount }. Nic neplaťte; pokud jste už zaplatili, obec se vám ozve.
 receivable-discount-subject = { $tenant }: sleva { $percent } % na { $title } platí do { $until }
 receivable-discount-body = když zaplatíte platbu { $title } do { $until }, { $tenant } vám poskytne slevu { $percent } %:
 receivable-discount-with = Částka se slevou
@@ -208,6 +210,7 @@ alert-kind = { $kind ->
     [receivable_reminder] připomínka platby
     [receivable_overdue] platba po splatnosti
     [receivable_paid] potvrzení úhrady
+    [receivable_cancelled] zrušený poplatek
     [receivable_discount_ending] konec slevy
     [submission_new] zaevidované podání
     [submission_status_changed] stav podání

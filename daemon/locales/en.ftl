@@ -73,6 +73,8 @@ receivable-overdue-body = the payment { $title } of { $amount } was due on { $du
 receivable-overdue-outro = Please pay it as soon as possible. A payment already made may take a few days to show.
 receivable-paid-subject = { $tenant }: { $title } is paid
 receivable-paid-body = { $tenant } has registered the payment { $title } of { $amount } as paid. Thank you.
+receivable-cancelled-subject = { $tenant }: { $title } was cancelled
+receivable-cancelled-body = { $tenant } has cancelled the bill { $title } of { $amount }. You do not need to pay it; if you already have, the municipality will contact you.
 receivable-discount-subject = { $tenant }: { $percent } % off { $title } until { $until }
 receivable-discount-body = if you pay { $title } by { $until }, { $tenant } takes { $percent } % off:
 receivable-discount-with = Amount with the discount
@@ -207,6 +209,7 @@ alert-kind = { $kind ->
     [receivable_reminder] payment reminder
     [receivable_overdue] overdue payment
     [receivable_paid] payment confirmed
+    [receivable_cancelled] bill cancelled
     [receivable_discount_ending] discount ending
     [submission_new] submission registered
     [submission_status_changed] submission status

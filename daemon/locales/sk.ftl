@@ -74,6 +74,8 @@ receivable-overdue-body = platba { $title } vo výške { $amount } bola splatná
 receivable-overdue-outro = Uhraďte ju prosím čo najskôr. Platba, ktorú ste už odoslali, sa môže prejaviť až o niekoľko dní.
 receivable-paid-subject = { $tenant }: platba { $title } je uhradená
 receivable-paid-body = { $tenant } eviduje platbu { $title } vo výške { $amount } ako uhradenú. Ďakujeme.
+receivable-cancelled-subject = { $tenant }: poplatok { $title } bol zrušený
+receivable-cancelled-body = { $tenant } zrušil(a) poplatok { $title } vo výške { $amount }. Nič neplaťte; ak ste už zaplatili, obec sa vám ozve.
 receivable-discount-subject = { $tenant }: zľava { $percent } % na { $title } platí do { $until }
 receivable-discount-body = keď zaplatíte platbu { $title } do { $until }, { $tenant } vám poskytne zľavu { $percent } %:
 receivable-discount-with = Suma so zľavou
@@ -208,6 +210,7 @@ alert-kind = { $kind ->
     [receivable_reminder] pripomienka platby
     [receivable_overdue] platba po splatnosti
     [receivable_paid] potvrdenie úhrady
+    [receivable_cancelled] zrušený poplatok
     [receivable_discount_ending] koniec zľavy
     [submission_new] zaevidované podanie
     [submission_status_changed] stav podania

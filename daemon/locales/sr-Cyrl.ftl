@@ -74,6 +74,8 @@ receivable-overdue-body = задужење { $title } у износу од { $am
 receivable-overdue-outro = Молимо вас да га платите што пре. Уплата коју сте већ извршили може бити видљива тек за неколико дана.
 receivable-paid-subject = { $tenant }: задужење { $title } је плаћено
 receivable-paid-body = { $tenant } је евидентирао уплату за { $title } у износу од { $amount }. Хвала вам.
+receivable-cancelled-subject = { $tenant }: задужење { $title } је поништено
+receivable-cancelled-body = { $tenant } је поништио задужење { $title } у износу од { $amount }. Не морате га плаћати; ако сте већ платили, општина ће вас контактирати.
 receivable-discount-subject = { $tenant }: попуст { $percent } % за { $title } до { $until }
 receivable-discount-body = ако платите { $title } до { $until }, { $tenant } вам даје попуст од { $percent } %:
 receivable-discount-with = Износ са попустом
@@ -208,6 +210,7 @@ alert-kind = { $kind ->
     [receivable_reminder] подсетник за плаћање
     [receivable_overdue] задужење у доцњи
     [receivable_paid] потврда уплате
+    [receivable_cancelled] поништено задужење
     [receivable_discount_ending] крај попуста
     [submission_new] евидентиран предмет
     [submission_status_changed] статус предмета

@@ -74,6 +74,8 @@ receivable-overdue-body = zaduženje { $title } u iznosu od { $amount } dospelo 
 receivable-overdue-outro = Molimo vas da ga platite što pre. Uplata koju ste već izvršili može biti vidljiva tek za nekoliko dana.
 receivable-paid-subject = { $tenant }: zaduženje { $title } je plaćeno
 receivable-paid-body = { $tenant } je evidentirao uplatu za { $title } u iznosu od { $amount }. Hvala vam.
+receivable-cancelled-subject = { $tenant }: zaduženje { $title } je poništeno
+receivable-cancelled-body = { $tenant } je poništio zaduženje { $title } u iznosu od { $amount }. Ne morate ga plaćati; ako ste već platili, opština će vas kontaktirati.
 receivable-discount-subject = { $tenant }: popust { $percent } % za { $title } do { $until }
 receivable-discount-body = ako platite { $title } do { $until }, { $tenant } vam daje popust od { $percent } %:
 receivable-discount-with = Iznos sa popustom
@@ -208,6 +210,7 @@ alert-kind = { $kind ->
     [receivable_reminder] podsetnik za plaćanje
     [receivable_overdue] zaduženje u docnji
     [receivable_paid] potvrda uplate
+    [receivable_cancelled] poništeno zaduženje
     [receivable_discount_ending] kraj popusta
     [submission_new] evidentiran predmet
     [submission_status_changed] status predmeta

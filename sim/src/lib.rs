@@ -56,6 +56,7 @@ impl Sim {
             log: VecDeque::new(),
             seq: 0,
             calls: HashMap::new(),
+            withdrawn: HashMap::new(),
         };
         Sim {
             state: Arc::new(Mutex::new(state)),
@@ -297,11 +298,20 @@ async fn list<T: Record>(
         Ok(r) => r,
         Err(e) => return protocol_error(StatusCode::BAD_REQUEST, "bad_query", &e),
     };
-    let (fault, mut records) = {
+    let (fault, mut records, tombstones) = {
         let mut s = sim.lock();
         let fault = s.take_fault("list");
-        (fault, pick(&s, &refs))
+        let records = pick(&s, &refs);
+        // Withdrawn records go out as their tombstones (protocol 1.1).
+        let tombstones = (!s.withdrawn.is_empty())
+            .then(|| records.iter().map(|r| s.wire(r)).collect::<Vec<_>>());
+        (fault, records, tombstones)
     };
+    if let (Some(values), None) = (tombstones, fault) {
+        let body = serde_json::to_vec(&serde_json::json!({"records": values, "complete": true}))
+            .unwrap_or_default();
+        return with_etag(headers, body);
+    }
     let mut complete = true;
     match fault {
         None | Some(FaultKind::WrongVersion | FaultKind::BadCursor | FaultKind::Pass) => {}
@@ -534,9 +544,9 @@ async fn changes(State(sim): State<Sim>, headers: HeaderMap, RawQuery(q): RawQue
     let mut submissions = Vec::new();
     for (_, kind, key) in &entries {
         if *kind == Receivable::KIND {
-            receivables.extend(s.receivables.get(key).cloned());
+            receivables.extend(s.receivables.get(key).map(|r| s.wire(r)));
         } else {
-            submissions.extend(s.submissions.get(key).cloned());
+            submissions.extend(s.submissions.get(key).map(|r| s.wire(r)));
         }
     }
     Json(serde_json::json!({

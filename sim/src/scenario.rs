@@ -63,6 +63,12 @@ pub enum Change {
         #[serde(default)]
         assigned_to: Option<String>,
     },
+    /// The record (of either kind) leaves the source: from then on lists and the change
+    /// feed carry its tombstone (protocol 1.1).
+    Withdraw {
+        key: String,
+        withdrawn: Withdrawal,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,6 +157,7 @@ fn fee(
             amount: Money(amount),
             paid: false,
         }],
+        due_date: None,
         early_discount: None,
         payment: Some(PaymentInfo {
             account: Some("19-1234567/0100".into()),

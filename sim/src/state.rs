@@ -87,12 +87,25 @@ pub(crate) struct SimState {
     pub(crate) seq: u64,
     /// Requests served, by what they were ("receivables", "not_modified", "changes", …).
     pub(crate) calls: HashMap<&'static str, u64>,
+    /// Records withdrawn, by kind and key: served as their tombstones.
+    pub(crate) withdrawn: HashMap<(&'static str, String), (Withdrawal, String)>,
 }
 
 impl SimState {
     pub(crate) fn next_version(&mut self) -> String {
         self.version += 1;
         self.version.to_string()
+    }
+
+    /// A record as served: its tombstone once withdrawn.
+    pub(crate) fn wire<T: Record>(&self, record: &T) -> serde_json::Value {
+        match self.withdrawn.get(&(T::KIND, record.key().to_string())) {
+            Some((why, version)) => serde_json::json!({
+                "key": record.key(), "person_ref": record.person_ref(),
+                "withdrawn": why, "version": version,
+            }),
+            None => serde_json::to_value(record).unwrap_or_default(),
+        }
     }
 
     pub(crate) fn logged(&mut self, kind: &'static str, key: String) {
@@ -117,11 +130,27 @@ impl SimState {
         match change {
             Change::PutReceivable { record } => {
                 self.logged(Receivable::KIND, record.key.clone());
+                self.withdrawn
+                    .remove(&(Receivable::KIND, record.key.clone()));
                 self.receivables.put(record);
             }
             Change::PutSubmission { record } => {
                 self.logged(Submission::KIND, record.key.clone());
+                self.withdrawn
+                    .remove(&(Submission::KIND, record.key.clone()));
                 self.submissions.put(record);
+            }
+            Change::Withdraw { key, withdrawn } => {
+                let kind = if self.receivables.get(&key).is_some() {
+                    Receivable::KIND
+                } else if self.submissions.get(&key).is_some() {
+                    Submission::KIND
+                } else {
+                    return;
+                };
+                let v = self.next_version();
+                self.withdrawn.insert((kind, key.clone()), (withdrawn, v));
+                self.logged(kind, key);
             }
             Change::PayReceivable { key } => {
                 let v = self.next_version();

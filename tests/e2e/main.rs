@@ -44,6 +44,7 @@ mod systemd;
 mod tenants;
 mod timeline;
 mod unsubscribe;
+mod withdrawn;
 mod xmlsec;
 mod xmlsec_c14n;
 mod xmlsec_dsig;

@@ -2,7 +2,7 @@
 //! each once, on SQLite and on PostgreSQL; re-polling unchanged data sends nothing.
 
 use crate::helpers::*;
-use hlidac_adapters::SubmissionStatus;
+use hlidac_adapters::{ReceivableStatus, SubmissionStatus};
 use hlidac_sim::{Change, Scenario, Step};
 
 pub fn scenario() -> Scenario {
@@ -112,7 +112,14 @@ pub async fn run_timeline(engine: Engine, restarts: bool) {
         t.restart().await;
     }
 
+    // An open fee past its date is not yet overdue (a payment may be on its way): the
+    // town's books mark it so, and only then does the overdue notice go.
     t.set_day("2026-05-11");
+    expect_mails(&t.cycle().await, &[]);
+    let mut dog = fee("R-2026-002", PETR, "Dog fee", 60000, "2026-05-10");
+    dog.status = ReceivableStatus::Overdue;
+    dog.version = Some("2".into());
+    t.sim.apply(Change::PutReceivable { record: dog });
     let m = t.cycle().await;
     expect_mails(&m, &[(PETR_MAIL, "Dog fee is overdue")]);
 

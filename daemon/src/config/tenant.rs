@@ -64,6 +64,11 @@ pub struct TenantConfig {
     /// reminded (0 = on the day).
     #[serde(default = "default_document_offsets")]
     pub document_offsets_days: Vec<u32>,
+    /// Tell citizens when a source cancels one of their fees (a tombstone with
+    /// `"withdrawn": "cancelled"`). Off by default: the fee just leaves their overview and
+    /// its reminders stop. A record withdrawn as entered in error is never told.
+    #[serde(default)]
+    pub tell_cancelled: bool,
     #[serde(skip)]
     pub sources: Vec<SourceConfig>,
 }

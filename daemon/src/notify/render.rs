@@ -368,6 +368,9 @@ async fn settled_since(
     let Some(obs) = obs else {
         return Ok(Some("the receivable is no longer known".into()));
     };
+    if hlidac_adapters::Withdrawal::STATUSES.contains(&obs.status.as_str()) {
+        return Ok(Some(format!("the source marked it {}", obs.status)));
+    }
     let Ok(r) = serde_json::from_str::<Receivable>(&obs.data) else {
         return Ok(Some("the stored receivable does not parse".into()));
     };

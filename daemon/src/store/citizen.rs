@@ -122,14 +122,15 @@ impl Store {
         Ok(())
     }
 
-    /// (kind, data) of the records the municipality's sources hold about a person.
+    /// (kind, status, data) of the records the municipality's sources hold about a person;
+    /// a record its source withdrew has the status `withdrawn` or `cancelled`.
     pub async fn person_records(
         &self,
         tenant: &str,
         person_hash: &str,
-    ) -> Result<Vec<(String, String)>> {
+    ) -> Result<Vec<(String, String, String)>> {
         let rows = sqlx::query(
-            "SELECT kind, data FROM observations WHERE tenant_id = $1 AND person_hash = $2
+            "SELECT kind, status, data FROM observations WHERE tenant_id = $1 AND person_hash = $2
              ORDER BY kind, record_key",
         )
         .bind(tenant)
@@ -137,7 +138,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("kind")?, r.try_get("data")?)))
+            .map(|r| Ok((r.try_get("kind")?, r.try_get("status")?, r.try_get("data")?)))
             .collect()
     }
 

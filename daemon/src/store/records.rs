@@ -3,7 +3,7 @@
 //! recipients an event's alerts go to.
 
 use super::*;
-use hlidac_adapters::Held;
+use hlidac_adapters::{Held, Tombstone};
 use sqlx::{FromRow, Row};
 
 impl Store {
@@ -67,7 +67,8 @@ impl Store {
              FROM observations o JOIN sources s
                ON s.tenant_id = o.tenant_id AND s.source_id = o.source_id
              WHERE o.tenant_id = $1 AND o.kind = 'receivable' AND s.state = 'ok' AND s.paused = 0
-               AND o.held = 0 AND o.status NOT IN ('paid', 'written_off')
+               AND o.held = 0
+               AND o.status NOT IN ('paid', 'written_off', 'withdrawn', 'cancelled')
                AND o.due_next IS NOT NULL AND o.due_next <= $3
                AND (o.rules_day IS NULL OR o.rules_day < $2)",
         )
@@ -92,6 +93,7 @@ impl Store {
         writes: &[ObservationWrite],
         events: &[NewEvent],
         held: &[Held],
+        withdrawn: &[Tombstone],
         commit: Commit<'_>,
         now: i64,
     ) -> Result<usize> {
@@ -105,6 +107,7 @@ impl Store {
             alerts += staging::apply_staged(&mut tx, poll_id, now).await?;
         }
         upsert_observations(&mut tx, tenant, source, writes, now).await?;
+        withdraw(&mut tx, tenant, source, withdrawn, now).await?;
         alerts += insert_events(&mut tx, events, now).await?;
         // The source's health: which statement depends on how the records came.
         let health = match commit {
@@ -309,6 +312,36 @@ async fn hold(
     .bind(note)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Marks the records their source withdrew (protocol 1.1 tombstones): each keeps what was
+/// known of it, with the status `withdrawn` or `cancelled`, no next date (so no rule reads
+/// it) and a content hash that compares unequal to any record, so one that comes back is
+/// written again.
+async fn withdraw(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tenant: &str,
+    source: &str,
+    withdrawn: &[Tombstone],
+    now: i64,
+) -> Result<()> {
+    for t in withdrawn {
+        sqlx::query(
+            "UPDATE observations SET status = $5, version = $6, content_hash = 'withdrawn',
+                due_next = NULL, rules_day = NULL, held = 0, updated_at = $7
+             WHERE tenant_id = $1 AND source_id = $2 AND kind = $3 AND record_key = $4",
+        )
+        .bind(tenant)
+        .bind(source)
+        .bind(t.kind)
+        .bind(&t.key)
+        .bind(t.withdrawn.as_str())
+        .bind(t.version.clone())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use super::Watch;
 use crate::config::{SourceConfig, SourceKind, TenantConfig};
 use crate::store::Commit;
 use hlidac_adapters::http::Changes;
-use hlidac_adapters::{sane_key, AdapterError, Held, Record};
+use hlidac_adapters::{sane_key, AdapterError, Held, Record, Tombstone};
 use std::collections::HashMap;
 
 /// Reads the change feed from `cursor` and applies what changed for enrolled people;
@@ -41,8 +41,10 @@ pub(super) async fn poll_changes(
             receivables.records.len(),
             source,
         )?;
+        let gone = withdrawn_only(receivables.withdrawn, people);
         let mine = enrolled_only(receivables.records, people);
-        records += held + apply_changed(watch, tenant, source, mine, today, &mut diff).await?;
+        records +=
+            held + apply_changed(watch, tenant, source, mine, gone, today, &mut diff).await?;
     }
     if source.serves(SourceKind::Submissions) {
         let held = take_held(
@@ -51,10 +53,11 @@ pub(super) async fn poll_changes(
             submissions.records.len(),
             source,
         )?;
+        let gone = withdrawn_only(submissions.withdrawn, people);
         let mut mine = enrolled_only(submissions.records, people);
         records += held;
         mine.extend(tracked);
-        records += apply_changed(watch, tenant, source, mine, today, &mut diff).await?;
+        records += apply_changed(watch, tenant, source, mine, gone, today, &mut diff).await?;
     }
     let alerts = diff
         .commit(watch, tenant, source, Commit::Changes { cursor: &next })
@@ -96,13 +99,26 @@ fn enrolled_only<R: Record>(records: Vec<R>, people: &People) -> Vec<(R, String)
         .collect()
 }
 
-/// Diffs changed records against what is stored for their keys. A feed may repeat a record
-/// (pages overlap): the last copy of each key counts.
+/// The tombstones of enrolled people's records, with their hashes.
+fn withdrawn_only(withdrawn: Vec<Tombstone>, people: &People) -> Vec<(Tombstone, String)> {
+    withdrawn
+        .into_iter()
+        .filter_map(|t| {
+            let hash = people.hash_of.get(&t.person_ref)?.clone();
+            Some((t, hash))
+        })
+        .collect()
+}
+
+/// Diffs changed records, and the tombstones of withdrawn ones, against what is stored for
+/// their keys. A feed may repeat a record (pages overlap): the last copy of each key
+/// counts, and the feed's reader kept only the later of a record and its tombstone.
 async fn apply_changed<R: Watched>(
     watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
     records: Vec<(R, String)>,
+    withdrawn: Vec<(Tombstone, String)>,
     today: chrono::NaiveDate,
     diff: &mut Diff,
 ) -> Result<usize, PollError> {
@@ -117,7 +133,11 @@ async fn apply_changed<R: Watched>(
         }
         latest.insert(r.key().to_string(), i);
     }
-    let keys: Vec<&str> = latest.keys().map(String::as_str).collect();
+    let keys: Vec<&str> = latest
+        .keys()
+        .map(String::as_str)
+        .chain(withdrawn.iter().map(|(t, _)| t.key.as_str()))
+        .collect();
     let index = watch
         .store
         .prior_index_of(&tenant.id, &source.id, R::KIND, &keys)
@@ -134,6 +154,16 @@ async fn apply_changed<R: Watched>(
             version: p.version,
         });
         r.diff_into(diff, tenant, source, old, hash, today);
+        taken += 1;
+    }
+    for (t, hash) in &withdrawn {
+        let old = index.get(&t.key);
+        let old = old.as_ref().map(|p| Old {
+            status: index.status(p),
+            content: p.content,
+            version: p.version,
+        });
+        diff.withdraw(tenant, old, t, hash);
         taken += 1;
     }
     Ok(taken)

@@ -7,7 +7,7 @@ use crate::config::{SourceConfig, TenantConfig};
 use crate::store::{
     content_fingerprint, fingerprint, stable_id, Commit, NewEvent, ObservationWrite, StoreError,
 };
-use hlidac_adapters::{Receivable, Record, Submission};
+use hlidac_adapters::{Receivable, Record, Submission, Tombstone, Withdrawal};
 
 /// What a poll or a push changes: observations to write and events to emit.
 #[derive(Default)]
@@ -16,6 +16,12 @@ pub(crate) struct Diff {
     pub(crate) events: Vec<NewEvent>,
     /// The records the read held back alone.
     pub(crate) held: Vec<hlidac_adapters::Held>,
+    /// The records their source withdrew or cancelled (protocol 1.1 tombstones), each
+    /// known before and not already withdrawn.
+    pub(crate) withdrawn: Vec<Tombstone>,
+    /// Cancelled fees the citizen is to be told of (`tell_cancelled`): their keys and
+    /// person hashes; the alert is made from what was stored, when the diff is committed.
+    pub(crate) cancelled: Vec<(String, String)>,
 }
 
 /// The stored form of a record: everything but the person reference, which is blanked
@@ -55,12 +61,39 @@ impl Diff {
     /// Commits the observations and events in one transaction, recorded as `commit`;
     /// returns the number of alerts queued.
     pub(crate) async fn commit(
-        &self,
+        &mut self,
         watch: &Watch,
         tenant: &TenantConfig,
         source: &SourceConfig,
         commit: Commit<'_>,
     ) -> Result<usize, StoreError> {
+        for (key, person_hash) in std::mem::take(&mut self.cancelled) {
+            let stored = watch
+                .store
+                .observation(&tenant.id, &source.id, Receivable::KIND, &key)
+                .await?;
+            let Some(r) = stored.and_then(|o| serde_json::from_str::<Receivable>(&o.data).ok())
+            else {
+                continue;
+            };
+            let version = self
+                .withdrawn
+                .iter()
+                .find(|t| t.key == key && t.kind == Receivable::KIND)
+                .and_then(|t| t.version.clone())
+                .unwrap_or_default();
+            self.events.push(NewEvent {
+                id: stable_id(&[&tenant.id, &source.id, &key, "cancelled", &version]),
+                tenant_id: tenant.id.clone(),
+                source_id: source.id.clone(),
+                kind: "receivable.cancelled".into(),
+                record_key: key,
+                person_hash,
+                payload: super::rules::receivable_payload(&r, None),
+                expires_at: None,
+                dry_run: tenant.dry_run || source.dry_run,
+            });
+        }
         watch
             .store
             .commit_poll(
@@ -69,10 +102,35 @@ impl Diff {
                 &self.writes,
                 &self.events,
                 &self.held,
+                &self.withdrawn,
                 commit,
                 watch.clock.now_ms(),
             )
             .await
+    }
+
+    /// A record its source withdrew or cancelled: what was known of it is marked so, once;
+    /// a tombstone for a record never seen, or already withdrawn, changes nothing. It is
+    /// never read as paid or resolved.
+    pub(crate) fn withdraw(
+        &mut self,
+        tenant: &TenantConfig,
+        old: Option<Old<'_>>,
+        t: &Tombstone,
+        person_hash: &str,
+    ) {
+        let Some(old) = old else { return };
+        if Withdrawal::STATUSES.contains(&old.status) {
+            return;
+        }
+        if t.withdrawn == Withdrawal::Cancelled
+            && t.kind == Receivable::KIND
+            && tenant.tell_cancelled
+        {
+            self.cancelled
+                .push((t.key.clone(), person_hash.to_string()));
+        }
+        self.withdrawn.push(t.clone());
     }
 
     fn write<R: Record>(
@@ -148,7 +206,10 @@ impl Diff {
                 self.write(r, person_hash, status, data, hash, due_next.clone());
             }
             Some(o) if o.content != content_fingerprint(&hash) => {
-                if r.status == hlidac_adapters::ReceivableStatus::Paid && o.status != "paid" {
+                if r.status == hlidac_adapters::ReceivableStatus::Paid
+                    && o.status != "paid"
+                    && !Withdrawal::STATUSES.contains(&o.status)
+                {
                     let version = r.version.as_deref().unwrap_or(&hash);
                     let id = stable_id(&[
                         &tenant.id, &source.id, &r.key, "status", o.status, status, version,
@@ -192,7 +253,7 @@ impl Diff {
                 self.write(s, person_hash, status, data, hash, None);
             }
             Some(o) if o.content != content_fingerprint(&hash) => {
-                if o.status != status {
+                if o.status != status && !Withdrawal::STATUSES.contains(&o.status) {
                     let version = s.version.as_deref().unwrap_or(&hash);
                     let id = stable_id(&[
                         &tenant.id, &source.id, &s.key, "status", o.status, status, version,

@@ -295,6 +295,8 @@ impl Gathered {
         self.staged_events += self.diff.events.len();
         self.diff = Diff {
             held: std::mem::take(&mut self.diff.held),
+            withdrawn: std::mem::take(&mut self.diff.withdrawn),
+            cancelled: std::mem::take(&mut self.diff.cancelled),
             ..Diff::default()
         };
         Ok(())
@@ -383,7 +385,7 @@ async fn full_poll(
     }
     let committing = std::time::Instant::now();
     let staged = gathered.staged().then_some(gathered.poll_id.as_str());
-    let diff = &gathered.diff;
+    let diff = &mut gathered.diff;
     let alerts = diff
         .commit(
             watch,
@@ -480,22 +482,36 @@ async fn snapshot<R: Watched>(
                     out.etags.push((tag_keys[i].clone(), tag));
                 }
             }
-            Page::Records {
-                records: page,
-                held: set_aside,
-                etag,
-            } => {
-                held += set_aside.len();
-                report_held(&set_aside);
-                out.diff.held.extend(set_aside);
+            Page::Records { listed, etag } => {
+                let page = listed.records;
+                held += listed.held.len();
+                report_held(&listed.held);
+                out.diff.held.extend(listed.held);
                 let asked: HashSet<&str> = chunk.iter().map(String::as_str).collect();
+                let not_asked = |key: &str| {
+                    PollError::Suspicious(format!(
+                        "the {} {key:?} belongs to a person hlidac did not ask about",
+                        R::KIND
+                    ))
+                };
+                for t in &listed.withdrawn {
+                    if !asked.contains(t.person_ref.as_str()) {
+                        return Err(not_asked(&t.key));
+                    }
+                    if let Some(old) = see_key::<R>(&t.key, &mut index, &mut new_keys, false)? {
+                        let old = old.as_ref().map(|p| Old {
+                            status: index.status(p),
+                            content: p.content,
+                            version: p.version,
+                        });
+                        out.diff
+                            .withdraw(tenant, old, t, &people.hash_of[&t.person_ref]);
+                    }
+                }
+                records += listed.withdrawn.len();
                 for r in &page {
                     if !asked.contains(r.person_ref()) {
-                        return Err(PollError::Suspicious(format!(
-                            "the {} {:?} belongs to a person hlidac did not ask about",
-                            R::KIND,
-                            r.key()
-                        )));
+                        return Err(not_asked(r.key()));
                     }
                     let hash = &people.hash_of[r.person_ref()];
                     diff_one(
@@ -577,6 +593,32 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
+/// A key of this read: its stored prior (`Some(None)` for a new key), or `None` for a
+/// repeat that `may_repeat` allows. A key that is not printable, or that comes twice,
+/// fails the poll.
+fn see_key<R: Record>(
+    key: &str,
+    index: &mut PriorIndex,
+    new_keys: &mut HashSet<String>,
+    may_repeat: bool,
+) -> Result<Option<Option<crate::store::Prior>>, PollError> {
+    if !sane_key(key) {
+        return Err(AdapterError::Malformed(format!(
+            "a {} key is empty or has control characters",
+            R::KIND
+        ))
+        .into());
+    }
+    match index.see(key) {
+        Some((prior, false)) => Ok(Some(Some(prior))),
+        None if new_keys.insert(key.to_string()) => Ok(Some(None)),
+        _ if may_repeat => Ok(None),
+        _ => Err(
+            AdapterError::Malformed(format!("the {} key {key:?} appears twice", R::KIND)).into(),
+        ),
+    }
+}
+
 /// Checks one record of a snapshot and diffs it against the index. A key that comes twice
 /// fails the poll, unless `may_repeat` (a tracked document also listed for its person).
 /// Returns whether the record was taken.
@@ -592,25 +634,8 @@ fn diff_one<R: Watched>(
     diff: &mut Diff,
     may_repeat: bool,
 ) -> Result<bool, PollError> {
-    let key = r.key();
-    if !sane_key(key) {
-        return Err(AdapterError::Malformed(format!(
-            "a {} key is empty or has control characters",
-            R::KIND
-        ))
-        .into());
-    }
-    let prior = match index.see(key) {
-        Some((prior, false)) => Some(prior),
-        None if new_keys.insert(key.to_string()) => None,
-        _ if may_repeat => return Ok(false),
-        _ => {
-            return Err(AdapterError::Malformed(format!(
-                "the {} key {key:?} appears twice",
-                R::KIND
-            ))
-            .into())
-        }
+    let Some(prior) = see_key::<R>(r.key(), index, new_keys, may_repeat)? else {
+        return Ok(false);
     };
     let old = prior.as_ref().map(|p| Old {
         status: index.status(p),

@@ -8,7 +8,7 @@ use crate::config::{SourceConfig, SourceKind, TenantConfig};
 use crate::store::{Commit, StoreError};
 use crate::watch::diff::{Diff, Old};
 use crate::watch::poll::Watched;
-use hlidac_adapters::Record;
+use hlidac_adapters::{Receivable, Record, Submission, Tombstone};
 use std::collections::HashSet;
 
 pub use hlidac_adapters::push::PushBody;
@@ -78,6 +78,52 @@ async fn push_kind<R: Watched>(
     Ok(())
 }
 
+/// Marks the pushed tombstones' records withdrawn (protocol 1.1), for enrolled people.
+async fn push_withdrawn(
+    watch: &Watch,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    withdrawn: &[Tombstone],
+    enrolled: &HashSet<String>,
+    diff: &mut Diff,
+    outcome: &mut PushOutcome,
+) -> Result<(), PushError> {
+    for kind in [Receivable::KIND, Submission::KIND] {
+        let mine: Vec<(&Tombstone, String)> = withdrawn
+            .iter()
+            .filter(|t| t.kind == kind)
+            .filter_map(|t| {
+                let hash = watch.crypto.person_hash(&t.person_ref);
+                if enrolled.contains(&hash) {
+                    Some((t, hash))
+                } else {
+                    outcome.skipped_not_enrolled += 1;
+                    None
+                }
+            })
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let keys: Vec<&str> = mine.iter().map(|(t, _)| t.key.as_str()).collect();
+        let index = watch
+            .store
+            .prior_index_of(&tenant.id, &source.id, kind, &keys)
+            .await?;
+        for (t, hash) in mine {
+            outcome.accepted += 1;
+            let prior = index.get(&t.key);
+            let old = prior.as_ref().map(|p| Old {
+                status: index.status(p),
+                content: p.content,
+                version: p.version,
+            });
+            diff.withdraw(tenant, old, t, &hash);
+        }
+    }
+    Ok(())
+}
+
 #[tracing::instrument(skip_all, fields(tenant = %tenant.id, source = %source.id))]
 pub async fn apply_push(
     watch: &Watch,
@@ -113,7 +159,17 @@ pub async fn apply_push(
         &mut outcome,
     )
     .await?;
-    outcome.changed = diff.writes.len();
+    push_withdrawn(
+        watch,
+        tenant,
+        source,
+        &body.withdrawn,
+        &enrolled,
+        &mut diff,
+        &mut outcome,
+    )
+    .await?;
+    outcome.changed = diff.writes.len() + diff.withdrawn.len();
     outcome.alerts = diff.commit(watch, tenant, source, Commit::Push).await?;
     tracing::info!(
         accepted = outcome.accepted,

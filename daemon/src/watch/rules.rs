@@ -229,6 +229,10 @@ pub fn receivable_events(
         .map(|t| t.date_naive())
         .unwrap_or(today);
     let mut out = Vec::new();
+    // Protocol 1.1: the status says whether to press at all, the instalments say when.
+    if !r.status.reminds() {
+        return out;
+    }
     for inst in r.unpaid_instalments() {
         let due = inst.due_date;
         let days_left = (due - today).num_days();
@@ -244,6 +248,9 @@ pub fn receivable_events(
             dry_run: false,
         };
         if days_left < 0 {
+            if !r.status.is_overdue() {
+                continue;
+            }
             let id = stable_id(&[&tenant.id, source_id, &r.key, "overdue", &due.to_string()]);
             out.push(base("receivable.overdue", id, None));
             continue;
@@ -384,6 +391,7 @@ mod tests {
             sms_transliterate: false,
             min_loa: crate::config::Loa::Substantial,
             document_offsets_days: vec![90, 30, 7, 0],
+            tell_cancelled: false,
             sources: vec![],
         }
     }
@@ -405,6 +413,7 @@ mod tests {
                 amount: Money(60000),
                 paid: status.is_settled(),
             }],
+            due_date: None,
             early_discount: None,
             payment: None,
             status,
@@ -430,8 +439,14 @@ mod tests {
         }
     }
 
+    /// The events of a fee on `day`, its source marking it overdue once its date passed.
     fn kinds_on(day: NaiveDate, first_seen: NaiveDate, due: NaiveDate) -> Vec<String> {
-        let r = fee(due, ReceivableStatus::Open);
+        let status = if day > due {
+            ReceivableStatus::Overdue
+        } else {
+            ReceivableStatus::Open
+        };
+        let r = fee(due, status);
         receivable_events(&tenant(), "s", &obs(first_seen), &r, day, &[])
             .into_iter()
             .map(|e| format!("{}@{}", e.kind, e.payload["days_left"]))
@@ -497,6 +512,64 @@ mod tests {
         assert_eq!(parse_offsets("1,2,3,4,5,6,7"), None, "too many");
         assert_eq!(parse_offsets("x"), None);
         assert_eq!(parse_offsets(""), None);
+    }
+
+    #[test]
+    fn the_status_says_whether_to_press_and_the_instalments_when() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let seen = obs(d("2026-04-01"));
+        let kinds = |r: &Receivable, day: &str| -> Vec<String> {
+            receivable_events(&tenant(), "s", &seen, r, d(day), &[])
+                .into_iter()
+                .map(|e| {
+                    format!(
+                        "{}@{}",
+                        e.kind,
+                        e.payload["due_date"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        };
+        let due = d("2026-05-31");
+        // An open fee past its date is not overdue until its source says so.
+        assert!(kinds(&fee(due, ReceivableStatus::Open), "2026-06-02").is_empty());
+        assert_eq!(
+            kinds(&fee(due, ReceivableStatus::Overdue), "2026-06-02"),
+            ["receivable.overdue@2026-05-31"]
+        );
+        // Disputed or in enforcement: shown, never pressed.
+        for status in [ReceivableStatus::Disputed, ReceivableStatus::InEnforcement] {
+            assert!(
+                kinds(&fee(due, status), "2026-05-17").is_empty(),
+                "{status:?}"
+            );
+            assert!(
+                kinds(&fee(due, status), "2026-06-02").is_empty(),
+                "{status:?}"
+            );
+        }
+        // Paid wins over an instalment left unpaid.
+        let mut paid = fee(due, ReceivableStatus::Open);
+        paid.status = ReceivableStatus::Paid;
+        assert!(kinds(&paid, "2026-05-17").is_empty());
+        assert!(kinds(&paid, "2026-06-02").is_empty());
+        // A fee without instalments is due on its own due_date, for what is outstanding.
+        let mut whole = fee(due, ReceivableStatus::Open);
+        whole.instalments.clear();
+        assert!(
+            kinds(&whole, "2026-05-17").is_empty(),
+            "no date, no reminder"
+        );
+        whole.due_date = Some(d("2026-06-30"));
+        let e = receivable_events(&tenant(), "s", &seen, &whole, d("2026-06-16"), &[]);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].kind, "receivable.reminder");
+        assert_eq!(e[0].payload["due_date"], "2026-06-30");
+        assert_eq!(e[0].payload["amount"], "600.00");
+        // An instalment marked paid is never due, whatever the fee's status.
+        let mut first_paid = fee(due, ReceivableStatus::Overdue);
+        first_paid.instalments[0].paid = true;
+        assert!(kinds(&first_paid, "2026-06-02").is_empty());
     }
 
     #[test]

@@ -489,6 +489,7 @@ pub fn fee(key: &str, person: &str, title: &str, cents: i64, due: &str) -> Recei
             amount: Money(cents),
             paid: false,
         }],
+        due_date: None,
         early_discount: None,
         payment: Some(PaymentInfo {
             account: Some("19-1234567/0100".into()),

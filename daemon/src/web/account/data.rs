@@ -65,12 +65,13 @@ pub(super) async fn export_json(v: &Visit) -> Result<Value, crate::store::StoreE
             .person_records(&c.tenant_id, &c.person_hash)
             .await?
             .into_iter()
-            .map(|(kind, data)| {
+            .map(|(kind, status, data)| {
                 let mut record: Value = serde_json::from_str(&data).unwrap_or(Value::Null);
                 if let Some(o) = record.as_object_mut() {
                     o.remove("person_ref");
                 }
-                json!({"kind": kind, "record": record})
+                let withdrawn = hlidac_adapters::Withdrawal::STATUSES.contains(&status.as_str());
+                json!({"kind": kind, "record": record, "withdrawn": withdrawn.then_some(status)})
             })
             .collect();
         let reminders: Vec<Value> = app

@@ -41,7 +41,11 @@ pub(super) async fn municipality(
     let app = &v.app;
     let mut receivables = Vec::new();
     let mut submissions = Vec::new();
-    for (kind, data) in app.store.person_records(&t.id, &c.person_hash).await? {
+    for (kind, status, data) in app.store.person_records(&t.id, &c.person_hash).await? {
+        // A record its source withdrew or cancelled is no longer the citizen's business.
+        if hlidac_adapters::Withdrawal::STATUSES.contains(&status.as_str()) {
+            continue;
+        }
         match kind.as_str() {
             "receivable" => {
                 if let Ok(r) = serde_json::from_str::<Receivable>(&data) {
