@@ -80,7 +80,9 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
                     "protocol version",
                     version == PROTOCOL,
                     if version == PROTOCOL {
-                        version.to_string()
+                        // 1.1 adds the minor version; a server without it speaks 1.
+                        let minor = caps["version"].as_str().unwrap_or("1");
+                        format!("{version}, version {minor}")
                     } else {
                         format!("announces {version:?}, hlidac speaks {PROTOCOL:?}")
                     },

@@ -83,6 +83,48 @@ pub enum Changes {
     Gone,
 }
 
+/// What a server announces at `GET /v1/capabilities`; a field it leaves out is not served
+/// (version 1.1; `version` absent means 1).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct Capabilities {
+    pub protocol: String,
+    #[serde(default = "version_one")]
+    pub version: String,
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    #[serde(default)]
+    pub changes: bool,
+    #[serde(default)]
+    pub etag: bool,
+    #[serde(default)]
+    pub tracking: bool,
+    #[serde(default)]
+    pub max_page: Option<usize>,
+}
+
+fn version_one() -> String {
+    "1".into()
+}
+
+impl Capabilities {
+    /// Why hlidac cannot read this server for these kinds, if it cannot.
+    pub fn refuses(&self, kinds: &[&str]) -> Option<String> {
+        if self.protocol != crate::PROTOCOL {
+            return Some(format!(
+                "the source announces the protocol {:?}; hlidac speaks {:?}",
+                self.protocol,
+                crate::PROTOCOL
+            ));
+        }
+        let missing: Vec<&&str> = kinds
+            .iter()
+            .filter(|k| !self.kinds.iter().any(|a| a == *k))
+            .collect();
+        (!missing.is_empty())
+            .then(|| format!("the source does not announce {missing:?} in its capabilities"))
+    }
+}
+
 #[derive(Clone)]
 pub struct HttpAdapter {
     base_url: String,
@@ -90,6 +132,9 @@ pub struct HttpAdapter {
     timeout: Duration,
     max_page: usize,
     client: reqwest::Client,
+    /// The server's capabilities once read: once per adapter, so at start and at every
+    /// reload (which builds new adapters).
+    caps: std::sync::Arc<std::sync::Mutex<Option<Capabilities>>>,
 }
 
 impl std::fmt::Debug for HttpAdapter {
@@ -126,12 +171,48 @@ impl HttpAdapter {
             timeout,
             max_page: max_page.max(1),
             client: client(timeout, tls)?,
+            caps: Default::default(),
         })
     }
 
-    /// Person references per request.
+    /// Person references per request: the configured `max_page`, or the server's, if that
+    /// is smaller.
     pub fn max_page(&self) -> usize {
-        self.max_page
+        match self.announced().and_then(|c| c.max_page) {
+            Some(theirs) => self.max_page.min(theirs.max(1)),
+            None => self.max_page,
+        }
+    }
+
+    /// The capabilities as read, if they were.
+    pub fn announced(&self) -> Option<Capabilities> {
+        self.caps.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Reads the server's capabilities unless they were read already. A server that does
+    /// not serve them (`404`) is read as configured.
+    pub async fn capabilities(&self) -> Result<Option<Capabilities>, AdapterError> {
+        if let Some(c) = self.announced() {
+            return Ok(Some(c));
+        }
+        let resp = self.get("/v1/capabilities", &[], None).await?;
+        if resp.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let caps: Capabilities = self.read_json(resp).await?;
+        *self.caps.lock().unwrap_or_else(|p| p.into_inner()) = Some(caps.clone());
+        Ok(Some(caps))
+    }
+
+    /// Whether the server serves the change feed: as announced, or as configured when it
+    /// announces nothing.
+    pub fn serves_changes(&self) -> bool {
+        self.announced().is_none_or(|c| c.changes)
+    }
+
+    /// Whether the server serves document tracking, as [`HttpAdapter::serves_changes`].
+    pub fn serves_tracking(&self) -> bool {
+        self.announced().is_none_or(|c| c.tracking)
     }
 
     fn map_err(&self, e: reqwest::Error) -> AdapterError {
@@ -198,6 +279,8 @@ impl HttpAdapter {
             .iter()
             .map(|r| ("person_ref", r.as_str()))
             .collect();
+        // A server that does not announce ETags is not asked with one.
+        let etag = etag.filter(|_| self.announced().is_none_or(|c| c.etag));
         let resp = self.get(path, &query, etag).await?;
         if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
             return Ok(Page::NotModified);

@@ -38,6 +38,9 @@ pub use source::*;
 
 /// The protocol version this crate speaks, as announced by `GET /v1/capabilities`.
 pub const PROTOCOL: &str = "hlidac-adapter/1";
+/// The minor version of [`PROTOCOL`] hlidac reads, announced as `version` (1.1 adds
+/// tombstones, held records, open fee kinds, payment fields, capabilities honoured).
+pub const PROTOCOL_VERSION: &str = "1.1";
 
 #[cfg(test)]
 mod openapi_tests {

@@ -24,6 +24,9 @@ pub enum AdapterError {
     Io(String),
     #[error("this source does not serve {0}")]
     Unsupported(&'static str),
+    /// The server's capabilities rule out what hlidac is configured to read from it.
+    #[error("{0}")]
+    Capabilities(String),
 }
 
 impl AdapterError {
@@ -37,6 +40,7 @@ impl AdapterError {
             AdapterError::Incomplete => "incomplete",
             AdapterError::Io(_) => "io",
             AdapterError::Unsupported(_) => "unsupported",
+            AdapterError::Capabilities(_) => "capabilities",
         }
     }
 }

@@ -57,6 +57,7 @@ impl Sim {
             seq: 0,
             calls: HashMap::new(),
             withdrawn: HashMap::new(),
+            announced: serde_json::Map::new(),
         };
         Sim {
             state: Arc::new(Mutex::new(state)),
@@ -82,6 +83,14 @@ impl Sim {
     /// Changes `share` of all records (see `POST /control/churn`).
     pub fn churn(&self, share: f64) -> usize {
         self.lock().churn(share)
+    }
+
+    /// Announces other capabilities: the fields given replace the simulator's own
+    /// (`{"changes": false, "max_page": 1}`), to see hlidac honour them.
+    pub fn announce(&self, fields: serde_json::Value) {
+        if let serde_json::Value::Object(m) = fields {
+            self.lock().announced.extend(m);
+        }
     }
 
     /// Forgets the change feed's history, so every cursor handed out so far is expired.
@@ -273,16 +282,22 @@ async fn capabilities(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     if let Some(r) = unauthorized(&sim, &headers) {
         return r;
     }
-    let wrong = sim.lock().take_fault("capabilities").is_some();
-    Json(serde_json::json!({
+    sim.count("capabilities");
+    let mut s = sim.lock();
+    let wrong = s.take_fault("capabilities").is_some();
+    let mut caps = serde_json::json!({
         "protocol": if wrong { "hlidac-adapter/2" } else { PROTOCOL },
+        "version": hlidac_adapters::PROTOCOL_VERSION,
         "kinds": ["receivables", "submissions"],
         "changes": true,
         "etag": true,
         "tracking": true,
         "max_page": 1000
-    }))
-    .into_response()
+    });
+    if let Some(m) = caps.as_object_mut() {
+        m.extend(s.announced.clone());
+    }
+    Json(caps).into_response()
 }
 
 async fn list<T: Record>(

@@ -87,6 +87,8 @@ pub(crate) struct SimState {
     pub(crate) seq: u64,
     /// Requests served, by what they were ("receivables", "not_modified", "changes", …).
     pub(crate) calls: HashMap<&'static str, u64>,
+    /// Capabilities announced instead of the simulator's own.
+    pub(crate) announced: serde_json::Map<String, serde_json::Value>,
     /// Records withdrawn, by kind and key: served as their tombstones.
     pub(crate) withdrawn: HashMap<(&'static str, String), (Withdrawal, String)>,
 }

@@ -303,6 +303,56 @@ impl Gathered {
     }
 }
 
+/// Reads the server's capabilities, once per adapter (so at start and at every reload),
+/// and fails the poll when they rule out what the source is configured for: another
+/// protocol, or a kind it does not announce. A server that cannot say (no answer, a bad
+/// body) is read as configured this time and asked again next time; what it announces is
+/// honoured: its `max_page`, and no change feed, ETag or tracking it does not serve.
+async fn honour_capabilities(
+    http: &hlidac_adapters::http::HttpAdapter,
+    source: &SourceConfig,
+) -> Result<(), PollError> {
+    let known = http.announced().is_some();
+    match http.capabilities().await {
+        Ok(Some(caps)) => {
+            let kinds: Vec<&str> = [
+                (SourceKind::Receivables, "receivables"),
+                (SourceKind::Submissions, "submissions"),
+            ]
+            .into_iter()
+            .filter(|(k, _)| source.serves(*k))
+            .map(|(_, name)| name)
+            .collect();
+            if let Some(why) = caps.refuses(&kinds) {
+                return Err(AdapterError::Capabilities(why).into());
+            }
+            if !known {
+                let configured_changes =
+                    matches!(&source.adapter, AdapterConfig::Http(h) if h.changes);
+                tracing::info!(
+                    version = %caps.version,
+                    max_page = http.max_page(),
+                    changes = caps.changes,
+                    etag = caps.etag,
+                    tracking = caps.tracking,
+                    "the source's capabilities"
+                );
+                if configured_changes && !caps.changes {
+                    tracing::warn!(
+                        "changes = true, but the source does not announce a change feed: reading its lists"
+                    );
+                }
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(
+            error = %e,
+            "the source's capabilities could not be read; reading it as configured"
+        ),
+    }
+    Ok(())
+}
+
 async fn poll_inner(
     watch: &Watch,
     tenant: &TenantConfig,
@@ -312,8 +362,11 @@ async fn poll_inner(
         .adapter(&tenant.id, &source.id)
         .ok_or(PollError::Suspicious("no adapter is configured".into()))?;
     let people = People::load(watch, tenant).await?;
+    if let Some(http) = adapter.http() {
+        honour_capabilities(http, source).await?;
+    }
     let feed = match (&source.adapter, adapter.http()) {
-        (AdapterConfig::Http(h), Some(http)) if h.changes => Some(http),
+        (AdapterConfig::Http(h), Some(http)) if h.changes && http.serves_changes() => Some(http),
         _ => None,
     };
     if let Some(http) = feed {
@@ -655,7 +708,10 @@ pub(super) async fn tracked_submissions(
     source: &SourceConfig,
     http: Option<&hlidac_adapters::http::HttpAdapter>,
 ) -> Result<Vec<(Submission, String)>, PollError> {
-    let (Some(http), true) = (http, source.serves(SourceKind::Submissions)) else {
+    let (Some(http), true) = (
+        http.filter(|h| h.serves_tracking()),
+        source.serves(SourceKind::Submissions),
+    ) else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
