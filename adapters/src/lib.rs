@@ -185,5 +185,10 @@ mod openapi_tests {
                 "{path} is not in openapi.json"
             );
         }
+        // The vendor's documents hold the protocol alone: the simulator's control
+        // endpoints are described in sim/README.md.
+        let paths = d["paths"].as_object().expect("paths");
+        assert!(paths.keys().all(|p| !p.starts_with("/control")));
+        assert!(!include_str!("../PROTOCOL.md").contains("/control/"));
     }
 }

@@ -9,7 +9,8 @@
 //! document tracking by registration index and access code, and TLS with client
 //! certificates ([`tls_config`], [`Sim::serve_tls`]).
 //!
-//! Control endpoints (no auth, bind it to loopback):
+//! Control endpoints (no auth, bind it to loopback; `sim/README.md` describes them for
+//! people, apart from the vendors' protocol document):
 //! - `POST /control/step` applies the next timeline step, `{"applied": n, "label": …}`;
 //! - `POST /control/fault` with `{"kind": "http500"|"timeout"|…, "times": n}` makes the
 //!   next `n` calls fail that way (see [`FaultKind`]);
