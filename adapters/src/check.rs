@@ -332,10 +332,18 @@ fn records<T: crate::Record>(
         // The open vocabularies first, as a poll reads it; the value sent stays in the
         // message, for the vendor at the terminal (a poll's log leaves it out).
         let mut v = v.clone();
-        T::open_vocabulary(&mut v);
-        let record: T =
-            serde_json::from_value(v).map_err(|e| format!("record {i} ({key}): {e}"))?;
-        let (key, person) = ids(&record);
+        let (key, person) = if v.get("withdrawn").is_some() {
+            // A tombstone (1.1): the key, the person and why, nothing more.
+            let t: crate::Tombstone = serde_json::from_value(v)
+                .map_err(|e| format!("record {i} ({key}), a tombstone: {e}"))?;
+            (t.key, t.person_ref)
+        } else {
+            T::open_vocabulary(&mut v);
+            let record: T =
+                serde_json::from_value(v).map_err(|e| format!("record {i} ({key}): {e}"))?;
+            let (key, person) = ids(&record);
+            (key.clone(), person.clone())
+        };
         if !wanted.contains(person.as_str()) {
             return Err(format!(
                 "record {i} ({key}) belongs to a person that was not asked about"

@@ -17,6 +17,7 @@
 //! - `POST /control/churn` with `{"share": 0.01}` changes that share of all records;
 //! - `GET /control/state` shows the step reached and the faults pending.
 
+mod control;
 mod scenario;
 mod state;
 
@@ -66,7 +67,7 @@ impl Sim {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, SimState> {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, SimState> {
         // A panic while holding the lock leaves plain data behind; keep serving it.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -148,10 +149,10 @@ impl Sim {
             .route("/v1/submissions/track", get(track_submission))
             .route("/v1/changes", get(changes))
             .route("/v1/registry/match", post(registry_match))
-            .route("/control/step", post(control_step))
-            .route("/control/fault", post(control_fault))
-            .route("/control/churn", post(control_churn))
-            .route("/control/state", get(control_state))
+            .route("/control/step", post(control::step))
+            .route("/control/fault", post(control::fault))
+            .route("/control/churn", post(control::churn))
+            .route("/control/state", get(control::state))
             .with_state(self.clone())
     }
 
@@ -572,40 +573,6 @@ async fn changes(State(sim): State<Sim>, headers: HeaderMap, RawQuery(q): RawQue
         "more": more,
     }))
     .into_response()
-}
-
-async fn control_step(State(sim): State<Sim>) -> Json<serde_json::Value> {
-    let label = sim.step();
-    Json(serde_json::json!({"applied": sim.applied_steps(), "label": label}))
-}
-
-async fn control_fault(State(sim): State<Sim>, Json(req): Json<FaultRequest>) -> StatusCode {
-    sim.inject(req.kind, req.times);
-    StatusCode::NO_CONTENT
-}
-
-#[derive(Deserialize)]
-struct ChurnRequest {
-    share: f64,
-}
-
-async fn control_churn(
-    State(sim): State<Sim>,
-    Json(req): Json<ChurnRequest>,
-) -> Json<serde_json::Value> {
-    Json(serde_json::json!({"changed": sim.churn(req.share)}))
-}
-
-async fn control_state(State(sim): State<Sim>) -> Json<serde_json::Value> {
-    let s = sim.lock();
-    Json(serde_json::json!({
-        "applied": s.applied,
-        "steps": s.timeline.len(),
-        "faults": s.faults.iter().collect::<Vec<_>>(),
-        "receivables": s.receivables.rows.len(),
-        "submissions": s.submissions.rows.len(),
-        "cursor": format!("c{}", s.seq),
-    }))
 }
 
 #[cfg(test)]

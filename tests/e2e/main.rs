@@ -35,6 +35,7 @@ mod outage_db;
 mod outage_disk;
 mod outage_smtp;
 mod protocol;
+mod reference_server;
 mod restart;
 mod scale;
 mod slow_relay;

@@ -4,7 +4,8 @@
 
 use super::diff::{Diff, Old};
 use super::held::{check_held, report_held};
-use super::poll::{tracked_submissions, People, PollError, PollOutcome, Watched};
+use super::poll::{People, PollError, PollOutcome, Watched};
+use super::tracked::tracked_submissions;
 use super::Watch;
 use crate::config::{SourceConfig, SourceKind, TenantConfig};
 use crate::store::Commit;

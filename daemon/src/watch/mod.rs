@@ -5,6 +5,7 @@
 //! and events, each written in one transaction with the alerts it causes. What it must
 //! never do: emit anything from a failed or suspicious poll, or from a record's absence.
 
+mod capabilities;
 mod changes;
 pub(crate) mod diff;
 mod held;
@@ -12,6 +13,7 @@ pub mod poll;
 pub mod push;
 pub mod rules;
 mod service;
+mod tracked;
 
 use crate::config::parse_schedule;
 pub use service::Watch;

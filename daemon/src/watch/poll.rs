@@ -303,56 +303,6 @@ impl Gathered {
     }
 }
 
-/// Reads the server's capabilities, once per adapter (so at start and at every reload),
-/// and fails the poll when they rule out what the source is configured for: another
-/// protocol, or a kind it does not announce. A server that cannot say (no answer, a bad
-/// body) is read as configured this time and asked again next time; what it announces is
-/// honoured: its `max_page`, and no change feed, ETag or tracking it does not serve.
-async fn honour_capabilities(
-    http: &hlidac_adapters::http::HttpAdapter,
-    source: &SourceConfig,
-) -> Result<(), PollError> {
-    let known = http.announced().is_some();
-    match http.capabilities().await {
-        Ok(Some(caps)) => {
-            let kinds: Vec<&str> = [
-                (SourceKind::Receivables, "receivables"),
-                (SourceKind::Submissions, "submissions"),
-            ]
-            .into_iter()
-            .filter(|(k, _)| source.serves(*k))
-            .map(|(_, name)| name)
-            .collect();
-            if let Some(why) = caps.refuses(&kinds) {
-                return Err(AdapterError::Capabilities(why).into());
-            }
-            if !known {
-                let configured_changes =
-                    matches!(&source.adapter, AdapterConfig::Http(h) if h.changes);
-                tracing::info!(
-                    version = %caps.version,
-                    max_page = http.max_page(),
-                    changes = caps.changes,
-                    etag = caps.etag,
-                    tracking = caps.tracking,
-                    "the source's capabilities"
-                );
-                if configured_changes && !caps.changes {
-                    tracing::warn!(
-                        "changes = true, but the source does not announce a change feed: reading its lists"
-                    );
-                }
-            }
-        }
-        Ok(None) => {}
-        Err(e) => tracing::warn!(
-            error = %e,
-            "the source's capabilities could not be read; reading it as configured"
-        ),
-    }
-    Ok(())
-}
-
 async fn poll_inner(
     watch: &Watch,
     tenant: &TenantConfig,
@@ -363,7 +313,7 @@ async fn poll_inner(
         .ok_or(PollError::Suspicious("no adapter is configured".into()))?;
     let people = People::load(watch, tenant).await?;
     if let Some(http) = adapter.http() {
-        honour_capabilities(http, source).await?;
+        super::capabilities::honour(http, source).await?;
     }
     let feed = match (&source.adapter, adapter.http()) {
         (AdapterConfig::Http(h), Some(http)) if h.changes && http.serves_changes() => Some(http),
@@ -415,7 +365,8 @@ async fn full_poll(
     head: Option<String>,
     gathered: &mut Gathered,
 ) -> Result<PollOutcome, PollError> {
-    let tracked = tracked_submissions(watch, tenant, source, adapter.http()).await?;
+    let tracked =
+        super::tracked::tracked_submissions(watch, tenant, source, adapter.http()).await?;
     let today = watch.today(tenant);
     if source.serves(SourceKind::Receivables) {
         snapshot::<Receivable>(
@@ -697,51 +648,4 @@ fn diff_one<R: Watched>(
     });
     r.diff_into(diff, tenant, source, old, person_hash, today);
     Ok(true)
-}
-
-/// The documents citizens follow by registration index and access code through this
-/// source, as the source has them now, each with its follower's person hash. A document
-/// the source no longer finds is left as it was.
-pub(super) async fn tracked_submissions(
-    watch: &Watch,
-    tenant: &TenantConfig,
-    source: &SourceConfig,
-    http: Option<&hlidac_adapters::http::HttpAdapter>,
-) -> Result<Vec<(Submission, String)>, PollError> {
-    let (Some(http), true) = (
-        http.filter(|h| h.serves_tracking()),
-        source.serves(SourceKind::Submissions),
-    ) else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for t in watch
-        .store
-        .tracked_submissions(&tenant.id, &source.id)
-        .await?
-    {
-        let index = watch
-            .crypto
-            .open(&t.index_enc)
-            .map_err(|_| PollError::Crypto)?;
-        let code = watch
-            .crypto
-            .open(&t.code_enc)
-            .map_err(|_| PollError::Crypto)?;
-        match http.track(&index, &code).await? {
-            Some(s) if s.reference.registration_index.as_deref() == Some(index.as_str()) => {
-                out.push((s, t.person_hash))
-            }
-            Some(_) => {
-                return Err(PollError::Suspicious(
-                    "tracking returned a document with another registration index".into(),
-                ))
-            }
-            None => tracing::info!(
-                tracked = %t.id,
-                "the source finds no document for a tracked registration index and access code"
-            ),
-        }
-    }
-    Ok(out)
 }
