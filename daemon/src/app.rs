@@ -275,8 +275,6 @@ impl App {
         crate::notify::dispatch_pending(&self.dispatch).await
     }
 
-    /// Enrols a citizen (until eID login exists): the person reference and the address are
-    /// stored hashed and sealed. Returns the citizen's id and whether it is new.
     /// Lets a citizen follow a document by its registration index and access code
     /// (Bulgarian document tracking) through an http source that serves submissions.
     /// Returns the tracking id.
@@ -324,6 +322,50 @@ impl App {
             .await?)
     }
 
+    /// The person reference the tenant's registry gives for an identity an operator typed
+    /// (`hlidac citizen add --match scheme=rs-umcn --match identifier=…`): the same call as
+    /// an eID login's. Only `scheme`, `identifier`, `given_name`, `family_name` and
+    /// `date_of_birth` may be given; the first two must be.
+    pub async fn match_person(
+        &self,
+        tenant: &str,
+        pairs: &[(String, String)],
+    ) -> anyhow::Result<String> {
+        const KEYS: [&str; 5] = [
+            "scheme",
+            "identifier",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+        ];
+        let mut identity = serde_json::Map::new();
+        for (key, value) in pairs {
+            anyhow::ensure!(
+                KEYS.contains(&key.as_str()),
+                "--match {key}=…: the registry matches on {KEYS:?}"
+            );
+            let value = value.trim();
+            anyhow::ensure!(
+                !value.is_empty() && value.len() <= 256 && !value.chars().any(char::is_control),
+                "--match {key}=…: the value is empty or not plain text"
+            );
+            anyhow::ensure!(
+                identity.insert(key.clone(), value.into()).is_none(),
+                "--match {key}=… is given twice"
+            );
+        }
+        for key in ["scheme", "identifier"] {
+            anyhow::ensure!(identity.contains_key(key), "--match {key}=… is missing");
+        }
+        match self.identity.match_person(tenant, identity).await {
+            Ok(Some(person)) => Ok(person.person_ref),
+            Ok(None) => anyhow::bail!("the registry of {tenant} does not know this person"),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Enrols a citizen by person reference: the reference and the address are stored
+    /// hashed and sealed. Returns the citizen's id and whether it is new.
     pub async fn enrol(
         &self,
         tenant: &str,

@@ -1,6 +1,6 @@
 //! The command line: `run`, `check-config`, `migrate`, `citizen add|list|remove|import|track`,
 //! `source pause|resume|poll`, `outbox list|resend`, `contact suppress`, `report`,
-//! `adapter check`, `audit`, `version`.
+//! `adapter check`, `preview`, `audit`, `version`.
 
 use crate::clock::SystemClock;
 use crate::config::{Config, LogFormat, Overrides};
@@ -91,6 +91,22 @@ pub enum Command {
         #[command(subcommand)]
         command: AdapterCommand,
     },
+    /// The alerts that would go out on a day: the sources are read and the rules run as
+    /// of DATE, and each alert is printed (kind, channel, masked recipient, text).
+    /// Nothing is stored or sent.
+    Preview {
+        #[arg(long)]
+        tenant: String,
+        /// The day to preview, YYYY-MM-DD.
+        #[arg(long)]
+        at: chrono::NaiveDate,
+        /// Only this source.
+        #[arg(long)]
+        source: Option<String>,
+        /// Only this person (a registry person reference; also from HLIDAC_PERSON_REF).
+        #[arg(long, env = "HLIDAC_PERSON_REF", hide_env_values = true)]
+        person: Option<String>,
+    },
     /// The audit log of admin actions, newest first.
     Audit {
         #[arg(long, default_value_t = 100)]
@@ -170,8 +186,19 @@ pub enum CitizenCommand {
         tenant: String,
         /// The registry person reference the municipality's systems know the citizen by.
         /// Stored only as a keyed hash and sealed; may also come from HLIDAC_PERSON_REF.
-        #[arg(long, env = "HLIDAC_PERSON_REF", hide_env_values = true)]
-        person_ref: String,
+        #[arg(
+            long,
+            env = "HLIDAC_PERSON_REF",
+            hide_env_values = true,
+            required_unless_present = "matching",
+            conflicts_with = "matching"
+        )]
+        person_ref: Option<String>,
+        /// Instead of a person reference: find the person in the tenant's registry source,
+        /// as an eID login does (repeatable `key=value`: scheme and identifier, and
+        /// given_name, family_name, date_of_birth to confirm). Nothing of it is printed.
+        #[arg(long = "match", id = "matching", value_name = "KEY=VALUE", value_parser = key_value)]
+        matching: Vec<(String, String)>,
         #[arg(long)]
         email: String,
         /// A mobile number for SMS alerts, in international form (+420…).
@@ -332,6 +359,25 @@ async fn execute(command: Command, config: Config, reload: Reload) -> anyhow::Re
                     person_refs,
                 },
         } => adapter_check(&config, &tenant, &source, &person_refs).await,
+        Command::Preview {
+            tenant,
+            at,
+            source,
+            person,
+        } => {
+            let app = App::new(config, Arc::new(SystemClock)).await?;
+            let scope = crate::watch::preview::PreviewScope {
+                at,
+                source: source.as_deref(),
+                person_ref: person.as_deref(),
+            };
+            print!(
+                "{}",
+                crate::ops::preview::preview(&app.watch, &tenant, &scope).await?
+            );
+            app.store.close().await;
+            Ok(())
+        }
         Command::CheckConfig | Command::Version => Ok(()),
         other => admin(other, config).await,
     }
@@ -343,12 +389,21 @@ async fn citizen(command: CitizenCommand, config: Config) -> anyhow::Result<()> 
         CitizenCommand::Add {
             tenant,
             person_ref,
+            matching,
             email,
             phone,
             locale,
             quiet_hours,
             delivery,
         } => {
+            let person_ref = match person_ref {
+                Some(r) => r,
+                None => {
+                    let r = app.match_person(&tenant, &matching).await?;
+                    println!("the registry of {tenant} knows the person");
+                    r
+                }
+            };
             let (id, created) = app
                 .enrol(&tenant, &person_ref, &email, locale.as_deref())
                 .await?;
@@ -437,15 +492,7 @@ async fn citizen(command: CitizenCommand, config: Config) -> anyhow::Result<()> 
 }
 
 /// `jana.novakova@example.cz` → `j***@example.cz`.
-pub fn mask_email(address: &str) -> String {
-    match address.split_once('@') {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}***@{domain}")
-        }
-        None => "***".into(),
-    }
-}
+pub use crate::ops::preview::mask_email;
 
 /// Admin commands, run as the local administrator and written to the audit log.
 async fn admin(command: Command, config: Config) -> anyhow::Result<()> {
@@ -602,4 +649,12 @@ async fn adapter_check(
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// `key=value` of `--match`.
+fn key_value(arg: &str) -> Result<(String, String), String> {
+    arg.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .filter(|(k, _)| !k.is_empty())
+        .ok_or_else(|| "expected KEY=VALUE, e.g. scheme=rs-umcn".to_string())
 }

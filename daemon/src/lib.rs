@@ -9,12 +9,13 @@
 //!   citizen's languages;
 //! - [`config`]: the typed configuration, loaded with every error reported at once;
 //! - [`store`]: SQLite or PostgreSQL behind one interface, with embedded migrations;
+//! - [`pay`]: each country's payment codes (QR Platba, EPC, NBS IPS QR) and accounts;
 //! - [`health`]: what the daemon knows of itself: troubles, metrics, heartbeats;
 //! - [`notify`]: the dispatch service: renders alerts and sends them;
 //! - [`identity`]: the login service: eID login (SAML 2.0, OpenID Connect), linking to
 //!   the base registry, sessions and logout;
 //! - [`watch`]: the watch service: polls and pushes diffed into events, the reminder rules;
-//! - [`ops`]: the probe, the admin operations, systemd, the log format;
+//! - [`ops`]: the probe, the admin operations, the preview, systemd, the log format;
 //! - [`app`]: assembles the services from one configuration; [`settings`]: loads it with
 //!   every check;
 //! - [`web`]: translates HTTP: health, metrics, the admin API, pushes, login, the
@@ -33,6 +34,7 @@ pub mod i18n;
 pub mod identity;
 pub mod notify;
 pub mod ops;
+pub mod pay;
 pub mod settings;
 pub mod store;
 pub mod watch;

@@ -13,6 +13,7 @@ would make this server the slowest part of the test.
 import argparse
 import asyncio
 import email
+import base64
 import json
 import os
 from email import policy
@@ -63,6 +64,12 @@ class Handler:
             "html": html.get_content() if html is not None else "",
             "list_unsubscribe": str(msg["list-unsubscribe"] or ""),
             "list_unsubscribe_post": str(msg["list-unsubscribe-post"] or ""),
+            # Inline images (the payment QR code), base64, with their Content-ID.
+            "images": [] if self.lean else [
+                {"cid": str(p["content-id"] or ""),
+                 "png": base64.b64encode(p.get_content()).decode("ascii")}
+                for p in msg.walk() if p.get_content_maintype() == "image"
+            ],
         }
         self.count += 1
         name = os.path.join(self.directory, f"{self.count:06d}.json")

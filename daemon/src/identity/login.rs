@@ -11,7 +11,7 @@ use crate::config::{Config, SourceKind};
 use crate::crypto::Crypto;
 use crate::store::{DocumentIn, LinkIn, NewSession, Store};
 use hlidac_adapters::source::{MatchRequest, RegistrySource};
-use hlidac_adapters::Adapter;
+use hlidac_adapters::{Adapter, RegistryPerson};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -87,6 +87,21 @@ impl std::fmt::Debug for Opened {
 /// The login service: eID flows, linking a verified identity to the registry, sessions
 /// and logout. It holds only what it needs: the config, the store, the clock, the keys,
 /// the identity providers, and the tenants' registry sources.
+/// Why the registry could not say who a person is.
+#[derive(Debug, thiserror::Error)]
+pub enum MatchError {
+    #[error("the municipality has no registry source")]
+    NoRegistry,
+    /// The adapter's error may quote the registry's answer, which may quote the identity:
+    /// only its kind is kept (`status` for a 400 or 409, `timeout`, …).
+    #[error("the registry could not be asked ({0})")]
+    Registry(&'static str),
+    /// 400 (a malformed request) or 409 (the identifier is known, other attributes
+    /// contradict): the protocol's refusals.
+    #[error("the registry refused the match (HTTP {0})")]
+    Refused(u16),
+}
+
 pub struct Identity {
     pub config: Arc<Config>,
     pub store: Store,
@@ -123,6 +138,30 @@ impl Identity {
             logins,
             registries,
         }
+    }
+
+    /// Asks the tenant's registry source for the person with this identity (`scheme`,
+    /// `identifier` and what else is known), stating the configured purpose and legal
+    /// basis: the call of an eID login, and of `hlidac citizen add --match`. `Ok(None)`
+    /// when the registry knows nobody (404).
+    pub async fn match_person(
+        &self,
+        tenant: &str,
+        identity: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Option<RegistryPerson>, MatchError> {
+        let registry = self.registries.get(tenant).ok_or(MatchError::NoRegistry)?;
+        let request = MatchRequest {
+            purpose: self.config.identity.registry_purpose.clone(),
+            legal_basis: self.config.identity.registry_legal_basis.clone(),
+            identity: serde_json::Value::Object(identity),
+        };
+        registry.match_person(&request).await.map_err(|e| match e {
+            hlidac_adapters::AdapterError::Status {
+                status: status @ (400 | 409),
+                ..
+            } => MatchError::Refused(status),
+            e => MatchError::Registry(e.label()),
+        })
     }
 
     pub fn flow_hash(&self, cookie: &str) -> String {
@@ -421,35 +460,22 @@ impl Identity {
         if loa < t.min_loa {
             return Err(Failure::LowLoa);
         }
-        let registry = self
-            .registries
-            .get(&t.id)
-            .ok_or_else(|| Failure::NotLinked("the municipality has no registry source".into()))?;
-        let request = MatchRequest {
-            purpose: self.config.identity.registry_purpose.clone(),
-            legal_basis: self.config.identity.registry_legal_basis.clone(),
-            identity: serde_json::Value::Object(identity.registry_identity.clone()),
-        };
-        let person = match registry.match_person(&request).await {
+        let person = match self
+            .match_person(&t.id, identity.registry_identity.clone())
+            .await
+        {
             Ok(Some(p)) => p,
             Ok(None) => {
                 return Err(Failure::NotLinked(
                     "the registry does not know the person".into(),
                 ))
             }
-            // The adapter's error may quote the registry's answer, which may quote the
-            // identity: only its kind is logged.
-            Err(e) => {
-                let kind = format!("{e:?}");
-                let kind = kind
-                    .split(['(', ' ', '{'])
-                    .next()
-                    .unwrap_or("error")
-                    .to_string();
-                return Err(Failure::Error(format!(
-                    "the registry could not be asked ({kind})"
-                )));
+            Err(MatchError::NoRegistry) => {
+                return Err(Failure::NotLinked(
+                    "the municipality has no registry source".into(),
+                ))
             }
+            Err(e) => return Err(Failure::Error(e.to_string())),
         };
         let now = self.clock.now_ms();
         let mut contacts = Vec::new();

@@ -9,6 +9,7 @@ pub mod dispatcher;
 pub mod email;
 pub mod limit;
 mod render;
+pub(crate) use render::preview_message;
 pub mod schedule;
 mod service;
 pub mod smpp;

@@ -8,8 +8,9 @@ use crate::config::TenantConfig;
 use crate::notify::schedule::{self, Window};
 use crate::store::{AlertState, ClaimedAlert, EventRow, Finish, RecipientRow, StoreError, DIGEST};
 use hlidac_adapters::Receivable;
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
 /// A rendered message, ready for its channel.
@@ -55,6 +56,8 @@ struct Content {
     /// The topic its one-click unsubscribe stops (`None`: everything).
     topic: Option<&'static str>,
     dropped: Vec<(String, AlertState, String)>,
+    /// The payment code of what the alert asks to be paid, drawn into the HTML part.
+    qr: Option<String>,
 }
 
 async fn prepare(
@@ -158,13 +161,38 @@ async fn prepare(
 
 fn template_context(
     dispatch: &Dispatch,
-    alert: &ClaimedAlert,
+    citizen_id: &str,
     tenant: &TenantConfig,
 ) -> serde_json::Value {
     serde_json::json!({
         "tenant": {"id": tenant.id, "name": tenant.name, "web": tenant.branding.web},
-        "unsubscribe_url": unsubscribe_url(dispatch, &alert.citizen_id, None),
+        "unsubscribe_url": unsubscribe_url(dispatch, citizen_id, None),
     })
+}
+
+/// What an event would say to a citizen, for `hlidac preview`: the subject and body of
+/// the e-mail, or for `sms` the text as sent (in `subject`, the body empty). Nothing is
+/// stored or sent.
+pub(crate) fn preview_message(
+    dispatch: &Dispatch,
+    tenant: &TenantConfig,
+    citizen_id: &str,
+    locale: &str,
+    channel: &str,
+    kind: &str,
+    payload: &serde_json::Value,
+) -> Result<crate::notify::templates::Rendered, crate::notify::templates::TemplateError> {
+    let mut ctx = template_context(dispatch, citizen_id, tenant);
+    ctx["alert"] = payload.clone();
+    let r = dispatch.templates.render(&tenant.id, locale, kind, &ctx)?;
+    if channel == "sms" {
+        let (_, text) = crate::notify::sms::outgoing(&dispatch.config, tenant, r.subject);
+        return Ok(crate::notify::templates::Rendered {
+            subject: text,
+            body: String::new(),
+        });
+    }
+    Ok(r)
 }
 
 fn unsubscribe_url(dispatch: &Dispatch, citizen: &str, topic: Option<&str>) -> String {
@@ -197,7 +225,20 @@ async fn event_content(
             o.insert("note".into(), note.into());
         }
     }
-    let mut ctx = template_context(dispatch, alert, tenant);
+    // A fee to pay gets its country's payment QR code, captioned in the text.
+    let qr = matches!(
+        event.kind.as_str(),
+        "receivable.new"
+            | "receivable.reminder"
+            | "receivable.overdue"
+            | "receivable.discount_ending"
+    )
+    .then(|| crate::pay::alert_code(&payload, &tenant.name))
+    .flatten();
+    if let (Some((_, caption)), Some(o)) = (&qr, payload.as_object_mut()) {
+        o.insert("qr_caption".into(), (*caption).into());
+    }
+    let mut ctx = template_context(dispatch, &alert.citizen_id, tenant);
     ctx["alert"] = payload;
     match dispatch
         .templates
@@ -208,6 +249,7 @@ async fn event_content(
             body: r.body,
             topic: Some(crate::store::topic_of(&event.kind)),
             dropped: Vec::new(),
+            qr: qr.map(|(code, _)| code),
         })),
         Err(e) => Ok(Err(Finish::new(AlertState::Failed, e.to_string()))),
     }
@@ -259,7 +301,7 @@ async fn digest_content(
             ..Finish::new(AlertState::Suppressed, "nothing left to tell".to_string())
         }));
     }
-    let mut ctx = template_context(dispatch, alert, tenant);
+    let mut ctx = template_context(dispatch, &alert.citizen_id, tenant);
     ctx["count"] = items.len().into();
     ctx["items"] = items.into();
     match dispatch.templates.render(&tenant.id, locale, DIGEST, &ctx) {
@@ -268,6 +310,7 @@ async fn digest_content(
             body: r.body,
             topic: None,
             dropped,
+            qr: None,
         })),
         Err(e) => Ok(Err(Finish {
             dropped,
@@ -321,6 +364,32 @@ fn email(
         &tenant.name,
         tenant.branding.color.as_deref(),
     );
+    // The payment QR code, inline in the HTML part (a phone's mail app shows it; another
+    // phone's banking app scans it).
+    let qr = content
+        .qr
+        .as_deref()
+        .and_then(|code| crate::pay::qr_png(code, 4));
+    let html = match &qr {
+        Some(_) => html.replace(
+            "</body>",
+            "<p><img src=\"cid:payment-qr\" alt=\"QR\" width=\"196\" height=\"196\"></p>\n</body>",
+        ),
+        None => html,
+    };
+    let parts = match qr {
+        Some(png) => MultiPart::alternative()
+            .singlepart(SinglePart::plain(body))
+            .multipart(
+                MultiPart::related()
+                    .singlepart(SinglePart::html(html))
+                    .singlepart(Attachment::new_inline("payment-qr".to_string()).body(
+                        png,
+                        ContentType::parse("image/png").map_err(|e| e.to_string())?,
+                    )),
+            ),
+        None => MultiPart::alternative_plain_html(body, html),
+    };
     // RFC 8058 one-click: this topic only; the footer's link stops everything.
     let list_unsubscribe = format!(
         "<{}>",
@@ -340,7 +409,7 @@ fn email(
             HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
             "List-Unsubscribe=One-Click".into(),
         ))
-        .multipart(MultiPart::alternative_plain_html(body, html))
+        .multipart(parts)
         .map_err(|e| failed(&format!("cannot build the message: {e}")))?;
     if let Some(dkim) = dispatch.dkim(&tenant.id) {
         message.sign(dkim);

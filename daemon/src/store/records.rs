@@ -220,6 +220,34 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get("person_hash")?)).collect()
     }
 
+    /// Who an event would be sent to, as its alerts would be made: (citizen id, channel)
+    /// of each citizen of its person subscribed to its topic on a channel with a usable
+    /// contact, a reminder only on the citizen's own days. Reads only (`hlidac preview`).
+    pub async fn recipients_of(&self, e: &NewEvent) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT c.id, s.topic, s.channel, c.reminder_offsets
+             FROM citizens c JOIN subscriptions s ON s.citizen_id = c.id
+             WHERE c.tenant_id = $1 AND c.person_hash = $2
+               AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
+                           AND k.channel = s.channel AND k.verified_at IS NOT NULL
+                           AND k.suppressed_at IS NULL)
+             ORDER BY c.id, s.channel",
+        )
+        .bind(&e.tenant_id)
+        .bind(&e.person_hash)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let topic: String = r.try_get(1)?;
+            let own: Option<String> = r.try_get(3)?;
+            if topic == e.topic() && reminder_day_wanted(e, own.as_deref()) {
+                out.push((r.try_get(0)?, r.try_get(2)?));
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn event_exists(&self, id: &str) -> Result<bool> {
         Ok(sqlx::query("SELECT 1 AS one FROM events WHERE id = $1")
             .bind(id)

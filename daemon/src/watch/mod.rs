@@ -10,6 +10,7 @@ mod changes;
 pub(crate) mod diff;
 mod held;
 pub mod poll;
+pub mod preview;
 pub mod push;
 pub mod rules;
 mod service;

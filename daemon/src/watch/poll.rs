@@ -155,12 +155,12 @@ async fn tell_operator(
 
 /// The tenant's enrolled people: their references (sorted) and keyed hashes.
 pub(super) struct People {
-    refs: Vec<String>,
+    pub(super) refs: Vec<String>,
     pub(super) hash_of: HashMap<String, String>,
 }
 
 impl People {
-    async fn load(watch: &Watch, tenant: &TenantConfig) -> Result<People, PollError> {
+    pub(super) async fn load(watch: &Watch, tenant: &TenantConfig) -> Result<People, PollError> {
         let mut refs = Vec::new();
         let mut hash_of = HashMap::new();
         for c in watch.store.list_citizens(Some(&tenant.id)).await? {

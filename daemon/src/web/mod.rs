@@ -12,7 +12,6 @@ pub mod ingest;
 pub mod layers;
 pub mod login;
 pub mod pages;
-pub mod pay;
 pub mod unsubscribe;
 
 use crate::app::App;

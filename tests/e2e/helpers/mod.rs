@@ -7,6 +7,7 @@ mod certs;
 mod login;
 mod logs;
 mod peers;
+mod qr;
 
 pub(crate) use browser::*;
 // The browser's page, not the adapters' page of records.
@@ -15,6 +16,7 @@ pub(crate) use certs::*;
 pub(crate) use login::*;
 pub(crate) use logs::*;
 pub(crate) use peers::*;
+pub(crate) use qr::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hlidac::clock::ManualClock;
@@ -54,6 +56,16 @@ pub struct Mail {
     pub list_unsubscribe: String,
     #[serde(default)]
     pub list_unsubscribe_post: String,
+    /// Inline images, such as the payment QR code.
+    #[serde(default)]
+    pub images: Vec<MailImage>,
+}
+
+/// An inline image of an e-mail: its Content-ID and its PNG, base64.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct MailImage {
+    pub cid: String,
+    pub png: String,
 }
 
 /// The aiosmtpd server of `tests/peers/smtp_sink.py`.

@@ -91,10 +91,10 @@ pub(super) fn receivable_view(r: &Receivable, beneficiary: &str) -> Value {
     let outstanding: f64 = r.amount_outstanding.to_string().parse().unwrap_or_default();
     let payable = !r.status.is_settled() && outstanding > 0.0;
     let qr = payable
-        .then(|| super::super::pay::payment_code(r, beneficiary))
+        .then(|| crate::pay::payment_code(r, beneficiary))
         .flatten()
         .and_then(|(code, caption)| {
-            super::super::pay::qr_png(&code, 4).map(|png| {
+            crate::pay::qr_png(&code, 4).map(|png| {
                 (
                     format!(
                         "data:image/png;base64,{}",

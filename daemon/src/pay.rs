@@ -1,4 +1,4 @@
-//! Payment QR codes for a receivable: Czech "QR Platba" (SPAYD 1.0) for CZK, the EPC QR
+//! Payment QR codes for a receivable (on the overview page and in the e-mails): Czech "QR Platba" (SPAYD 1.0) for CZK, the EPC QR
 //! code (SEPA credit transfer) for EUR (Slovak and Bulgarian fees alike), and the National
 //! Bank of Serbia's IPS QR code for RSD, drawn as PNG.
 //!
@@ -6,7 +6,7 @@
 //! or reference, as the municipality's system gave them. What goes out: the payment
 //! string (None when it cannot be made correctly) and its image.
 
-use hlidac_adapters::Receivable;
+use hlidac_adapters::{Money, PaymentInfo, Receivable, ReceivableKind, ReceivableStatus};
 
 /// A Czech account number `[prefix-]number/bank` as an IBAN (CZkk bbbb pppppp nnnnnnnnnn).
 pub fn czech_iban(account: &str) -> Option<String> {
@@ -193,6 +193,39 @@ pub fn ips(r: &Receivable, beneficiary: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// The payment code for what an alert asks to be paid: the receivable it was made from,
+/// for the alert's amount (an instalment's, the discounted one, or what is outstanding).
+pub fn alert_code(
+    payload: &serde_json::Value,
+    beneficiary: &str,
+) -> Option<(String, &'static str)> {
+    let payment: PaymentInfo = serde_json::from_value(payload.get("payment")?.clone()).ok()?;
+    let amount = payload
+        .get("discount_amount")
+        .and_then(|a| a.as_str())
+        .or_else(|| payload.get("amount")?.as_str())?;
+    let amount = Money::parse(amount).ok()?;
+    let r = Receivable {
+        key: payload.get("key")?.as_str()?.to_string(),
+        person_ref: String::new(),
+        kind: ReceivableKind::Other,
+        kind_native: None,
+        title: payload["title"].as_str().unwrap_or_default().to_string(),
+        period: None,
+        currency: payload.get("currency")?.as_str()?.to_string(),
+        amount_due: amount,
+        amount_outstanding: amount,
+        instalments: Vec::new(),
+        due_date: None,
+        early_discount: None,
+        payment: Some(payment),
+        status: ReceivableStatus::Open,
+        updated_at: None,
+        version: None,
+    };
+    payment_code(&r, beneficiary)
 }
 
 /// The payment string for a receivable and which kind it is (its caption's message id).

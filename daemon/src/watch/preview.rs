@@ -1,0 +1,146 @@
+//! `hlidac preview`: the events a poll and the reminder rules would make on a given day,
+//! from the sources as they answer now and from what is stored, with nothing written.
+//! The same diff and the same rules as the real run; an event already made (so already
+//! sent or queued) is left out.
+
+use super::diff::{Diff, Old};
+use super::poll::{People, PollError};
+use super::rules::receivable_events;
+use super::Watch;
+use crate::config::{AdapterConfig, SourceConfig, SourceKind, TenantConfig};
+use crate::store::parse_offsets;
+use crate::store::{NewEvent, Observation};
+use chrono::{NaiveDate, TimeZone};
+use hlidac_adapters::{FilingSource, ReceivablesSource, Record};
+use std::collections::HashMap;
+
+/// What to preview: a tenant on a day, optionally one source and one person.
+pub struct PreviewScope<'a> {
+    pub at: NaiveDate,
+    pub source: Option<&'a str>,
+    pub person_ref: Option<&'a str>,
+}
+
+/// The events the tenant's polled sources and the rules would make on `scope.at`.
+pub async fn preview_events(
+    watch: &Watch,
+    tenant: &TenantConfig,
+    scope: &PreviewScope<'_>,
+) -> Result<Vec<NewEvent>, PollError> {
+    let mut people = People::load(watch, tenant).await?;
+    if let Some(only) = scope.person_ref {
+        people.refs.retain(|r| r == only);
+    }
+    let mut own: HashMap<String, Vec<Vec<u32>>> = HashMap::new();
+    for (person, offsets) in watch.store.custom_offsets(&tenant.id).await? {
+        own.entry(person)
+            .or_default()
+            .extend(parse_offsets(&offsets));
+    }
+    let mut events = Vec::new();
+    for source in tenant
+        .sources
+        .iter()
+        .filter(|s| !s.is_push() && scope.source.is_none_or(|only| only == s.id) && polled(s))
+    {
+        let Some(adapter) = watch.adapter(&tenant.id, &source.id) else {
+            continue;
+        };
+        if let Some(http) = adapter.http() {
+            super::capabilities::honour(http, source).await?;
+        }
+        let mut diff = Diff::default();
+        if source.serves(SourceKind::Receivables) && !people.refs.is_empty() {
+            let listed = adapter.receivables(&people.refs).await?;
+            let stored = priors(watch, tenant, source, &listed.records).await?;
+            for r in &listed.records {
+                let Some(hash) = people.hash_of.get(&r.person_ref) else {
+                    continue;
+                };
+                let obs = stored.get(&r.key);
+                let old = obs.map(|o| Old {
+                    status: &o.status,
+                    content: crate::store::content_fingerprint(&o.content_hash),
+                    version: o.version.as_deref().map(crate::store::fingerprint),
+                });
+                diff.receivable(tenant, source, old, r, hash, scope.at);
+                let seen = obs
+                    .cloned()
+                    .unwrap_or_else(|| first_seen_on(tenant, scope.at, hash));
+                let mine = own.get(hash).map(Vec::as_slice).unwrap_or(&[]);
+                events.extend(receivable_events(
+                    tenant, &source.id, &seen, r, scope.at, mine,
+                ));
+            }
+        }
+        if source.serves(SourceKind::Submissions) && !people.refs.is_empty() {
+            let listed = adapter.submissions(&people.refs).await?;
+            let stored = priors(watch, tenant, source, &listed.records).await?;
+            for s in &listed.records {
+                let Some(hash) = people.hash_of.get(&s.person_ref) else {
+                    continue;
+                };
+                let old = stored.get(&s.key).map(|o| Old {
+                    status: &o.status,
+                    content: crate::store::content_fingerprint(&o.content_hash),
+                    version: o.version.as_deref().map(crate::store::fingerprint),
+                });
+                diff.submission(tenant, source, old, s, hash);
+            }
+        }
+        events.extend(diff.events);
+    }
+    let mut fresh = Vec::new();
+    for e in events {
+        if !watch.store.event_exists(&e.id).await? && !fresh.iter().any(|f: &NewEvent| f.id == e.id)
+        {
+            fresh.push(e);
+        }
+    }
+    Ok(fresh)
+}
+
+/// A source whose records are read by polling: receivables or submissions, not only the
+/// registry.
+fn polled(s: &SourceConfig) -> bool {
+    (s.serves(SourceKind::Receivables) || s.serves(SourceKind::Submissions))
+        && !matches!(s.adapter, AdapterConfig::Push(_))
+}
+
+/// What is stored of these records, by key.
+async fn priors<R: Record>(
+    watch: &Watch,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    records: &[R],
+) -> Result<HashMap<String, Observation>, PollError> {
+    let mut out = HashMap::new();
+    for r in records {
+        if let Some(o) = watch
+            .store
+            .observation(&tenant.id, &source.id, R::KIND, r.key())
+            .await?
+        {
+            out.insert(r.key().to_string(), o);
+        }
+    }
+    Ok(out)
+}
+
+/// A record hlidac has not stored yet is seen for the first time on the day previewed.
+fn first_seen_on(tenant: &TenantConfig, day: NaiveDate, person_hash: &str) -> Observation {
+    let at = day
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| tenant.tz().from_local_datetime(&t).earliest())
+        .map(|t| t.timestamp_millis())
+        .unwrap_or_default();
+    Observation {
+        record_key: String::new(),
+        person_hash: person_hash.to_string(),
+        content_hash: String::new(),
+        version: None,
+        status: String::new(),
+        data: String::new(),
+        first_seen_at: at,
+    }
+}
