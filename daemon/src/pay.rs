@@ -228,6 +228,32 @@ pub fn alert_code(
     payment_code(&r, beneficiary)
 }
 
+/// The payment details an SMS carries after its text, labelled in the citizen's language:
+/// the account (or IBAN), then what identifies the payment in the country's terms (the
+/// variable symbol; the model and reference; the payment code). `None` without any.
+pub fn short_form(locale: &str, p: &PaymentInfo) -> Option<String> {
+    let label = |id: &str| crate::i18n::t(locale, id, &[]);
+    let reference = p.reference.as_deref().map(|r| match p.model.as_deref() {
+        Some(m) => format!("{m} {r}"),
+        None => r.to_string(),
+    });
+    let parts: Vec<String> = [
+        ("label-account", p.account.clone()),
+        ("label-iban", p.iban.clone().filter(|_| p.account.is_none())),
+        ("label-variable-symbol", p.variable_symbol.clone()),
+        ("label-payment-reference", reference),
+        ("label-payment-code", p.code.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(id, v)| {
+        let v = v?;
+        let v = v.trim();
+        (!v.is_empty()).then(|| format!("{}: {v}", label(id)))
+    })
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// The payment string for a receivable and which kind it is (its caption's message id).
 pub fn payment_code(r: &Receivable, beneficiary: &str) -> Option<(String, &'static str)> {
     spayd(r)
@@ -309,6 +335,39 @@ mod tests {
         let grids = img.detect_grids();
         assert_eq!(grids.len(), 1);
         grids[0].decode().expect("decodes").1
+    }
+
+    #[test]
+    fn an_sms_carries_the_payment_details_in_short_in_each_country_s_terms() {
+        let p = |json: serde_json::Value| -> PaymentInfo {
+            serde_json::from_value(json).expect("payment")
+        };
+        let serbian = p(
+            serde_json::json!({"account": "840-742351843-94", "model": "97",
+            "reference": "76123456", "code": "253"}),
+        );
+        assert_eq!(
+            short_form("sr-Latn", &serbian).as_deref(),
+            Some("Račun: 840-742351843-94, Poziv na broj: 97 76123456, Šifra plaćanja: 253")
+        );
+        let bulgarian = p(
+            serde_json::json!({"iban": "BG80BNBG96611020345678", "bic": "BNBGBGSF",
+            "reference": "Данък сгради 2026", "code": "442100"}),
+        );
+        assert_eq!(
+            short_form("bg", &bulgarian).as_deref(),
+            Some("IBAN: BG80BNBG96611020345678, Основание за плащане: Данък сгради 2026, Код за вид плащане: 442100")
+        );
+        let czech = p(
+            serde_json::json!({"account": "19-1234567/0100", "iban": "CZ65…",
+            "variable_symbol": "77101"}),
+        );
+        assert_eq!(
+            short_form("cs", &czech).as_deref(),
+            Some("Číslo účtu: 19-1234567/0100, Variabilní symbol: 77101"),
+            "the account as the citizen knows it, not both"
+        );
+        assert_eq!(short_form("cs", &PaymentInfo::default()), None);
     }
 
     #[test]

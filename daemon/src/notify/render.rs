@@ -58,6 +58,8 @@ struct Content {
     dropped: Vec<(String, AlertState, String)>,
     /// The payment code of what the alert asks to be paid, drawn into the HTML part.
     qr: Option<String>,
+    /// The payment details an SMS adds to the subject (the short form).
+    sms_tail: Option<String>,
 }
 
 async fn prepare(
@@ -144,8 +146,12 @@ async fn prepare(
         "email" => Ok(email(dispatch, alert, tenant, &address, content)
             .map_err(|why| with_dropped(Finish::new(AlertState::Failed, why)))),
         "sms" => {
-            let (from, text) =
-                crate::notify::sms::outgoing(&dispatch.config, tenant, content.subject);
+            // The subject, then the short form of the payment details.
+            let text = match content.sms_tail {
+                Some(tail) => format!("{}. {tail}", content.subject),
+                None => content.subject,
+            };
+            let (from, text) = crate::notify::sms::outgoing(&dispatch.config, tenant, text);
             Ok(Ok(Outgoing::Sms {
                 from,
                 to: address,
@@ -170,6 +176,26 @@ fn template_context(
     })
 }
 
+/// An alert that asks the citizen to pay: it carries the payment code and details.
+fn asks_payment(kind: &str) -> bool {
+    matches!(
+        kind,
+        "receivable.new"
+            | "receivable.reminder"
+            | "receivable.overdue"
+            | "receivable.discount_ending"
+    )
+}
+
+/// The short form of the payment details an SMS adds after its subject.
+fn sms_tail(kind: &str, locale: &str, payload: &serde_json::Value) -> Option<String> {
+    if !asks_payment(kind) {
+        return None;
+    }
+    let payment = serde_json::from_value(payload.get("payment")?.clone()).ok()?;
+    crate::pay::short_form(locale, &payment)
+}
+
 /// What an event would say to a citizen, for `hlidac preview`: the subject and body of
 /// the e-mail, or for `sms` the text as sent (in `subject`, the body empty). Nothing is
 /// stored or sent.
@@ -186,7 +212,11 @@ pub(crate) fn preview_message(
     ctx["alert"] = payload.clone();
     let r = dispatch.templates.render(&tenant.id, locale, kind, &ctx)?;
     if channel == "sms" {
-        let (_, text) = crate::notify::sms::outgoing(&dispatch.config, tenant, r.subject);
+        let text = match sms_tail(kind, locale, payload) {
+            Some(tail) => format!("{}. {tail}", r.subject),
+            None => r.subject,
+        };
+        let (_, text) = crate::notify::sms::outgoing(&dispatch.config, tenant, text);
         return Ok(crate::notify::templates::Rendered {
             subject: text,
             body: String::new(),
@@ -226,18 +256,13 @@ async fn event_content(
         }
     }
     // A fee to pay gets its country's payment QR code, captioned in the text.
-    let qr = matches!(
-        event.kind.as_str(),
-        "receivable.new"
-            | "receivable.reminder"
-            | "receivable.overdue"
-            | "receivable.discount_ending"
-    )
-    .then(|| crate::pay::alert_code(&payload, &tenant.name))
-    .flatten();
+    let qr = asks_payment(&event.kind)
+        .then(|| crate::pay::alert_code(&payload, &tenant.name))
+        .flatten();
     if let (Some((_, caption)), Some(o)) = (&qr, payload.as_object_mut()) {
         o.insert("qr_caption".into(), (*caption).into());
     }
+    let sms_tail = sms_tail(&event.kind, locale, &payload);
     let mut ctx = template_context(dispatch, &alert.citizen_id, tenant);
     ctx["alert"] = payload;
     match dispatch
@@ -250,6 +275,7 @@ async fn event_content(
             topic: Some(crate::store::topic_of(&event.kind)),
             dropped: Vec::new(),
             qr: qr.map(|(code, _)| code),
+            sms_tail,
         })),
         Err(e) => Ok(Err(Finish::new(AlertState::Failed, e.to_string()))),
     }
@@ -311,6 +337,7 @@ async fn digest_content(
             topic: None,
             dropped,
             qr: None,
+            sms_tail: None,
         })),
         Err(e) => Ok(Err(Finish {
             dropped,
