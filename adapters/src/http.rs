@@ -11,7 +11,9 @@
 //! (mutual TLS), or both.
 
 use crate::held::{read_list, Listed};
-use crate::records::{Receivable, Record, RegistryPerson, Submission};
+use crate::records::{
+    sane_key, Receivable, Record, RegistryEvent, RegistryEventKind, RegistryPerson, Submission,
+};
 use crate::source::{
     AdapterError, FilingSource, MatchRequest, Page, ReceivablesSource, RegistrySource, Snapshot,
 };
@@ -58,6 +60,27 @@ pub fn client(timeout: Duration, tls: &ClientTls) -> Result<reqwest::Client, Ada
         .map_err(|e| AdapterError::Transport(e.to_string()))
 }
 
+/// What a read of the registry's event feed found.
+#[derive(Debug)]
+pub enum RegistryFeed {
+    /// The events since the cursor (repeats possible), and the cursor to keep.
+    Since {
+        events: Vec<RegistryEvent>,
+        cursor: String,
+    },
+    /// The registry no longer knows the cursor (`410 Gone`).
+    Gone,
+}
+
+#[derive(serde::Deserialize)]
+struct RegistryPage {
+    #[serde(default)]
+    events: Vec<RegistryEvent>,
+    next_cursor: String,
+    #[serde(default)]
+    more: bool,
+}
+
 /// One page of the change feed.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ChangesPage {
@@ -98,6 +121,9 @@ pub struct Capabilities {
     pub etag: bool,
     #[serde(default)]
     pub tracking: bool,
+    /// `GET /v1/registry/events` is served (1.1).
+    #[serde(default)]
+    pub registry_events: bool,
     #[serde(default)]
     pub max_page: Option<usize>,
 }
@@ -322,40 +348,100 @@ impl HttpAdapter {
     pub async fn changes_since(&self, cursor: &str) -> Result<Changes, AdapterError> {
         let mut receivables = Listed::default();
         let mut submissions = Listed::default();
+        let next = self
+            .feed(
+                "/v1/changes",
+                cursor,
+                "the change feed",
+                |page: ChangesPage| {
+                    receivables.extend(read_list(page.receivables));
+                    submissions.extend(read_list(page.submissions));
+                    Ok((page.next_cursor, page.more))
+                },
+            )
+            .await?;
+        Ok(match next {
+            Some(cursor) => Changes::Since {
+                receivables,
+                submissions,
+                cursor,
+            },
+            None => Changes::Gone,
+        })
+    }
+
+    /// Reads a cursor feed from `cursor` to its end, a page at a time: `take` keeps a page's
+    /// items and gives its next cursor and whether there is more. `None` when the source
+    /// no longer knows the cursor (`410 Gone`); a page whose cursor is missing or does not
+    /// move, or a feed that never ends, is an error.
+    async fn feed<P: DeserializeOwned>(
+        &self,
+        path: &str,
+        cursor: &str,
+        what: &str,
+        mut take: impl FnMut(P) -> Result<(String, bool), AdapterError>,
+    ) -> Result<Option<String>, AdapterError> {
         let mut cursor = cursor.to_string();
         for _ in 0..MAX_CHANGE_PAGES {
-            let resp = self
-                .get("/v1/changes", &[("cursor", cursor.as_str())], None)
-                .await?;
+            let resp = self.get(path, &[("cursor", cursor.as_str())], None).await?;
             if resp.status() == reqwest::StatusCode::GONE {
-                return Ok(Changes::Gone);
+                return Ok(None);
             }
-            let page: ChangesPage = self.read_json(resp).await?;
-            if page.next_cursor.is_empty() {
-                return Err(AdapterError::Malformed(
-                    "a change-feed page without next_cursor".into(),
-                ));
+            let (next, more) = take(self.read_json(resp).await?)?;
+            if next.is_empty() || (more && next == cursor) {
+                return Err(AdapterError::Malformed(format!(
+                    "{what}: a page without next_cursor, or one that says there is more but does not move it"
+                )));
             }
-            receivables.extend(read_list(page.receivables));
-            submissions.extend(read_list(page.submissions));
-            let stuck = page.next_cursor == cursor && page.more;
-            cursor = page.next_cursor;
-            if stuck {
-                return Err(AdapterError::Malformed(
-                    "the change feed says there is more but its cursor does not move".into(),
-                ));
-            }
-            if !page.more {
-                return Ok(Changes::Since {
-                    receivables,
-                    submissions,
-                    cursor,
-                });
+            cursor = next;
+            if !more {
+                return Ok(Some(cursor));
             }
         }
         Err(AdapterError::Malformed(format!(
-            "the change feed did not end within {MAX_CHANGE_PAGES} pages"
+            "{what} did not end within {MAX_CHANGE_PAGES} pages"
         )))
+    }
+
+    /// The registry's event feed head: the cursor to read from (1.1).
+    pub async fn registry_head(&self) -> Result<String, AdapterError> {
+        let resp = self.get("/v1/registry/events", &[], None).await?;
+        let page: RegistryPage = self.read_json(resp).await?;
+        Ok(page.next_cursor)
+    }
+
+    /// The registry's events since `cursor`, following the pages to the end (1.1). An
+    /// event that does not follow the protocol (an unknown type, `identifier_changed`
+    /// without `new_person_ref`) fails the read: a registry event is never guessed.
+    pub async fn registry_events(&self, cursor: &str) -> Result<RegistryFeed, AdapterError> {
+        let mut events = Vec::new();
+        let next = self
+            .feed(
+                "/v1/registry/events",
+                cursor,
+                "the registry's event feed",
+                |page: RegistryPage| {
+                    for e in &page.events {
+                        let new_ref = e.new_person_ref.as_deref().is_some_and(sane_key);
+                        if !sane_key(&e.person_ref)
+                            || (e.kind == RegistryEventKind::IdentifierChanged && !new_ref)
+                        {
+                            return Err(AdapterError::Malformed(format!(
+                                "registry event {:?} ({}) lacks a usable person reference",
+                                e.id,
+                                e.kind.as_str()
+                            )));
+                        }
+                    }
+                    events.extend(page.events);
+                    Ok((page.next_cursor, page.more))
+                },
+            )
+            .await?;
+        Ok(match next {
+            Some(cursor) => RegistryFeed::Since { events, cursor },
+            None => RegistryFeed::Gone,
+        })
     }
 
     /// Bulgarian document tracking: the submission with this registration index and access

@@ -105,6 +105,11 @@ mod openapi_tests {
                 Disputed
             ])
         );
+        use RegistryEventKind::*;
+        assert_eq!(
+            enum_of(&d, "RegistryEvent", "type"),
+            names(&[Deceased, MovedOut, IdentifierChanged])
+        );
         use SubmissionStatus::*;
         assert_eq!(
             enum_of(&d, "Submission", "status"),
@@ -178,6 +183,7 @@ mod openapi_tests {
             "/v1/registry/match",
             "/v1/changes",
             "/v1/submissions/track",
+            "/v1/registry/events",
             "/ingest/{tenant}/{source}",
         ] {
             assert!(

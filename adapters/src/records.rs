@@ -440,6 +440,41 @@ pub struct Tombstone {
     pub version: Option<String>,
 }
 
+/// What the base registry says happened to a person (protocol 1.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistryEventKind {
+    Deceased,
+    MovedOut,
+    /// The person's reference changed: `new_person_ref` is the one to use from now on.
+    IdentifierChanged,
+}
+
+impl RegistryEventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistryEventKind::Deceased => "deceased",
+            RegistryEventKind::MovedOut => "moved_out",
+            RegistryEventKind::IdentifierChanged => "identifier_changed",
+        }
+    }
+}
+
+/// One event of the registry's feed (`GET /v1/registry/events`, protocol 1.1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryEvent {
+    /// The registry's own id of the event; events may repeat (at-least-once).
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: RegistryEventKind,
+    pub person_ref: String,
+    /// For `identifier_changed`: the person's new reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_person_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<NaiveDate>,
+}
+
 /// A record key must be printable text: not empty, no control characters.
 pub fn sane_key(key: &str) -> bool {
     !key.trim().is_empty() && !key.chars().any(char::is_control)

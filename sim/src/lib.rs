@@ -18,6 +18,7 @@
 //! - `GET /control/state` shows the step reached and the faults pending.
 
 mod control;
+mod registry;
 mod scenario;
 mod state;
 
@@ -32,7 +33,7 @@ use axum::{Json, Router};
 
 use hlidac_adapters::records::*;
 use hlidac_adapters::PROTOCOL;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -59,6 +60,7 @@ impl Sim {
             seq: 0,
             calls: HashMap::new(),
             withdrawn: HashMap::new(),
+            registry_events: Vec::new(),
             announced: serde_json::Map::new(),
         };
         Sim {
@@ -108,7 +110,7 @@ impl Sim {
         self.lock().calls.get(what).copied().unwrap_or(0)
     }
 
-    fn count(&self, what: &'static str) {
+    pub(crate) fn count(&self, what: &'static str) {
         *self.lock().calls.entry(what).or_default() += 1;
     }
 
@@ -148,7 +150,8 @@ impl Sim {
             .route("/v1/submissions", get(list_submissions))
             .route("/v1/submissions/track", get(track_submission))
             .route("/v1/changes", get(changes))
-            .route("/v1/registry/match", post(registry_match))
+            .route("/v1/registry/match", post(registry::matching))
+            .route("/v1/registry/events", get(registry::events))
             .route("/control/step", post(control::step))
             .route("/control/fault", post(control::fault))
             .route("/control/churn", post(control::churn))
@@ -226,7 +229,7 @@ pub fn tls_config(
     Ok(builder.with_single_cert(certs, key)?)
 }
 
-fn protocol_error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(crate) fn protocol_error(status: StatusCode, code: &str, message: &str) -> Response {
     (
         status,
         Json(serde_json::json!({"error": code, "message": message})),
@@ -234,7 +237,7 @@ fn protocol_error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-fn unauthorized(sim: &Sim, headers: &HeaderMap) -> Option<Response> {
+pub(crate) fn unauthorized(sim: &Sim, headers: &HeaderMap) -> Option<Response> {
     let token = sim.token.as_ref()?;
     let given = headers
         .get("authorization")
@@ -251,7 +254,7 @@ fn unauthorized(sim: &Sim, headers: &HeaderMap) -> Option<Response> {
     }
 }
 
-fn query_values(query: &Option<String>, name: &str) -> Result<Vec<String>, String> {
+pub(crate) fn query_values(query: &Option<String>, name: &str) -> Result<Vec<String>, String> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or("")).map_err(|e| e.to_string())?;
     Ok(pairs
@@ -294,6 +297,7 @@ async fn capabilities(State(sim): State<Sim>, headers: HeaderMap) -> Response {
         "changes": true,
         "etag": true,
         "tracking": true,
+        "registry_events": true,
         "max_page": 1000
     });
     if let Some(m) = caps.as_object_mut() {
@@ -460,48 +464,6 @@ async fn track_submission(
             "not_found",
             "no document with this registration index and access code",
         ),
-    }
-}
-
-#[derive(Deserialize)]
-struct MatchBody {
-    purpose: String,
-    legal_basis: String,
-    identity: serde_json::Map<String, serde_json::Value>,
-}
-
-/// `POST /v1/registry/match`: the person whose registry entry agrees with the identity, or
-/// 404. A call without its purpose and legal basis is refused, as registry exchanges are.
-async fn registry_match(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    if let Some(r) = unauthorized(&sim, &headers) {
-        return r;
-    }
-    sim.count("registry");
-    let req: MatchBody = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => return protocol_error(StatusCode::BAD_REQUEST, "bad_request", &e.to_string()),
-    };
-    if req.purpose.trim().is_empty() || req.legal_basis.trim().is_empty() {
-        return protocol_error(
-            StatusCode::BAD_REQUEST,
-            "purpose_required",
-            "every registry call states its purpose and legal basis",
-        );
-    }
-    let s = sim.lock();
-    let found = s.registry.iter().find(|e| {
-        !e.identity.is_empty()
-            && e.identity
-                .iter()
-                .all(|(k, v)| req.identity.get(k) == Some(v))
-    });
-    match found {
-        Some(e) => Json(&e.person).into_response(),
-        None => protocol_error(StatusCode::NOT_FOUND, "no_match", "no such person"),
     }
 }
 

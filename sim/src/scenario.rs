@@ -69,6 +69,10 @@ pub enum Change {
         key: String,
         withdrawn: Withdrawal,
     },
+    /// The registry reports something that happened to a person (protocol 1.1).
+    Registry {
+        event: RegistryEvent,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -87,6 +87,8 @@ pub(crate) struct SimState {
     pub(crate) seq: u64,
     /// Requests served, by what they were ("receivables", "not_modified", "changes", …).
     pub(crate) calls: HashMap<&'static str, u64>,
+    /// The registry's event feed, oldest first; a cursor is `r<number read>`.
+    pub(crate) registry_events: Vec<RegistryEvent>,
     /// Capabilities announced instead of the simulator's own.
     pub(crate) announced: serde_json::Map<String, serde_json::Value>,
     /// Records withdrawn, by kind and key: served as their tombstones.
@@ -142,6 +144,7 @@ impl SimState {
                     .remove(&(Submission::KIND, record.key.clone()));
                 self.submissions.put(record);
             }
+            Change::Registry { event } => self.registry_events.push(event),
             Change::Withdraw { key, withdrawn } => {
                 let kind = if self.receivables.get(&key).is_some() {
                     Receivable::KIND

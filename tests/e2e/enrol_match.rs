@@ -29,22 +29,6 @@ fn scenario() -> Scenario {
     }
 }
 
-/// The test config with the simulator as the tenant's registry source too.
-fn with_registry(c: String) -> String {
-    let field = |name: &str| {
-        c.split(&format!("{name} = \""))
-            .last()
-            .and_then(|r| r.split('"').next())
-            .expect("a field of the test config")
-            .to_string()
-    };
-    let (url, token) = (field("base_url"), field("token_file"));
-    format!(
-        "{c}\n[[tenant.source]]\nid = \"registry\"\nkinds = [\"registry\"]\n\
-         adapter = {{ type = \"http\", base_url = \"{url}\", token_file = \"{token}\" }}\n"
-    )
-}
-
 fn citizen_add(config: &Path, matching: &[&str]) -> (bool, String) {
     let mut cmd = hlidac_command();
     cmd.arg("--config")
@@ -65,12 +49,9 @@ fn citizen_add(config: &Path, matching: &[&str]) -> (bool, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_enrols_a_person_found_in_the_registry() {
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
-        scenario(),
-        morning("2026-05-01"),
-        with_registry,
-    )
+    let mut t = TestApp::spawn_with(Engine::Sqlite, scenario(), morning("2026-05-01"), |c| {
+        with_registry_source(c, "")
+    })
     .await
     .expect("sqlite is always there");
     let config = t.dir.path().join("hlidac.toml");

@@ -39,6 +39,7 @@ mod outage_smtp;
 mod preview;
 mod protocol;
 mod reference_server;
+mod registry_events;
 mod restart;
 mod scale;
 mod slow_relay;

@@ -564,6 +564,37 @@ adapter = { type = "http", base_url = "http://127.0.0.1:9" }
     }
 
     #[test]
+    fn the_registry_policy_has_defaults_and_relinks_only_a_changed_identifier() {
+        let c = load_str(
+            MINIMAL,
+            Path::new("/etc/hlidac/t.toml"),
+            &Overrides::default(),
+        )
+        .expect("loads");
+        let p = &c.tenants[0].registry_events;
+        use crate::config::PersonAction::*;
+        assert_eq!(
+            (p.deceased, p.moved_out, p.identifier_changed),
+            (Stop, Stop, Relink)
+        );
+        let text = MINIMAL.replace(
+            "[[tenant.source]]",
+            "[tenant.registry_events]\ndeceased = \"relink\"\nmoved_out = \"erase\"\n[[tenant.source]]",
+        );
+        let errs = errors(&text, &[]);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].path, "tenant[0].registry_events.deceased");
+        let errs = errors(
+            &MINIMAL.replace(
+                "[[tenant.source]]",
+                "[tenant.registry_events]\nmoved_out = \"forget\"\n[[tenant.source]]",
+            ),
+            &[],
+        );
+        assert_eq!(errs.len(), 1, "an unknown action: {errs:?}");
+    }
+
+    #[test]
     fn the_http_limits_must_be_positive() {
         let c = load_str(
             MINIMAL,

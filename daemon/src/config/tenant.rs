@@ -13,6 +13,48 @@ pub struct Sender {
     pub name: Option<String>,
 }
 
+/// What hlidac does with an enrolled person the registry reports about (protocol 1.1):
+/// `ignore`; `stop` every alert (the person stays enrolled, their data kept); `erase` the
+/// person as `hlidac citizen remove` does; `relink` (identifier_changed only) to the new
+/// person reference.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistryPolicy {
+    pub deceased: PersonAction,
+    pub moved_out: PersonAction,
+    pub identifier_changed: PersonAction,
+}
+
+impl Default for RegistryPolicy {
+    fn default() -> Self {
+        RegistryPolicy {
+            deceased: PersonAction::Stop,
+            moved_out: PersonAction::Stop,
+            identifier_changed: PersonAction::Relink,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonAction {
+    Ignore,
+    Stop,
+    Erase,
+    Relink,
+}
+
+impl PersonAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonAction::Ignore => "ignore",
+            PersonAction::Stop => "stop",
+            PersonAction::Erase => "erase",
+            PersonAction::Relink => "relink",
+        }
+    }
+}
+
 /// One municipality.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,6 +111,10 @@ pub struct TenantConfig {
     /// its reminders stop. A record withdrawn as entered in error is never told.
     #[serde(default)]
     pub tell_cancelled: bool,
+    /// What to do when the registry reports an event about an enrolled person
+    /// (`[tenant.registry_events]`, read from a registry source with a schedule).
+    #[serde(default)]
+    pub registry_events: RegistryPolicy,
     #[serde(skip)]
     pub sources: Vec<SourceConfig>,
 }

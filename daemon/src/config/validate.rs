@@ -354,6 +354,18 @@ fn tenants(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
                 None,
             );
         }
+        for (name, action) in [
+            ("deceased", t.registry_events.deceased),
+            ("moved_out", t.registry_events.moved_out),
+        ] {
+            if action == crate::config::PersonAction::Relink {
+                errs.push(
+                    format!("{p}.registry_events.{name}"),
+                    "relink applies to identifier_changed only",
+                    Some("ignore, stop or erase"),
+                );
+            }
+        }
         let mut source_ids = std::collections::HashSet::new();
         for (j, s) in t.sources.iter().enumerate() {
             let sp = format!("{p}.source[{j}]");

@@ -1,5 +1,6 @@
 //! Citizens as the operator manages them (`hlidac citizen …` and the admin API): adding
-//! one with a verified contact, delivery preferences, listing and removing.
+//! one with a verified contact, delivery preferences, listing and removing; and what the
+//! registry's events do to them (alerts stopped, a reference relinked, the feed's cursor).
 
 use super::*;
 use sqlx::Row;
@@ -148,7 +149,102 @@ impl Store {
         Ok(n > 0)
     }
 
-    // ----- sources --------------------------------------------------------------------
+    // ----- what the registry reports (protocol 1.1) ---------------------------------------
+
+    /// The citizen enrolled in a tenant for a person, if any.
+    pub async fn citizen_of_person(
+        &self,
+        tenant: &str,
+        person_hash: &str,
+    ) -> Result<Option<String>> {
+        Ok(
+            sqlx::query("SELECT id FROM citizens WHERE tenant_id = $1 AND person_hash = $2")
+                .bind(tenant)
+                .bind(person_hash)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.try_get("id"))
+                .transpose()?,
+        )
+    }
+
+    /// Stops every alert to a citizen: the subscriptions end and what waits is suppressed.
+    /// The citizen stays enrolled, their data kept.
+    pub async fn stop_alerts(&self, citizen_id: &str, reason: &str, now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM subscriptions WHERE citizen_id = $1")
+            .bind(citizen_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE outbox SET state = 'suppressed', last_error = $2, updated_at = $3
+             WHERE citizen_id = $1 AND state IN ('queued', 'held', 'digested')",
+        )
+        .bind(citizen_id)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Moves a tenant's citizen from one person reference to another; false when no one
+    /// has the old one, or someone has the new one already.
+    pub async fn relink_person(
+        &self,
+        tenant: &str,
+        old_hash: &str,
+        new_hash: &str,
+        new_ref_enc: &str,
+    ) -> Result<bool> {
+        let n = sqlx::query(
+            "UPDATE citizens SET person_hash = $3, person_ref_enc = $4
+             WHERE tenant_id = $1 AND person_hash = $2
+               AND NOT EXISTS (SELECT 1 FROM citizens c WHERE c.tenant_id = $1 AND c.person_hash = $3)",
+        )
+        .bind(tenant)
+        .bind(old_hash)
+        .bind(new_hash)
+        .bind(new_ref_enc)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n > 0)
+    }
+
+    /// Where a registry source's event feed was read to.
+    pub async fn registry_cursor(&self, tenant: &str, source: &str) -> Result<Option<String>> {
+        Ok(sqlx::query(
+            "SELECT registry_cursor FROM sources WHERE tenant_id = $1 AND source_id = $2",
+        )
+        .bind(tenant)
+        .bind(source)
+        .fetch_optional(&self.pool)
+        .await?
+        .and_then(|r| {
+            r.try_get::<Option<String>, _>("registry_cursor")
+                .ok()
+                .flatten()
+        }))
+    }
+
+    pub async fn set_registry_cursor(
+        &self,
+        tenant: &str,
+        source: &str,
+        cursor: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE sources SET registry_cursor = $3 WHERE tenant_id = $1 AND source_id = $2",
+        )
+        .bind(tenant)
+        .bind(source)
+        .bind(cursor)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
 }
 
 /// Adds a verified contact on `channel` (unless the citizen has that address already),

@@ -12,6 +12,7 @@ mod held;
 pub mod poll;
 pub mod preview;
 pub mod push;
+mod registry;
 pub mod rules;
 mod service;
 mod tracked;

@@ -314,6 +314,10 @@ async fn poll_inner(
     let people = People::load(watch, tenant).await?;
     if let Some(http) = adapter.http() {
         super::capabilities::honour(http, source).await?;
+        // A registry source with a schedule follows the registry's events.
+        if source.serves(SourceKind::Registry) && source.schedule.is_some() {
+            super::registry::follow(watch, tenant, source, http).await?;
+        }
     }
     let feed = match (&source.adapter, adapter.http()) {
         (AdapterConfig::Http(h), Some(http)) if h.changes && http.serves_changes() => Some(http),

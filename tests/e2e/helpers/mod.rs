@@ -463,6 +463,23 @@ pub fn hlidac_command() -> Command {
     cmd
 }
 
+/// The test config with the simulator as the tenant's registry source too; `extra` adds
+/// keys to that source (a schedule, to follow the registry's events).
+pub fn with_registry_source(c: String, extra: &str) -> String {
+    let field = |name: &str| {
+        c.split(&format!("{name} = \""))
+            .last()
+            .and_then(|r| r.split('"').next())
+            .expect("a field of the test config")
+            .to_string()
+    };
+    let (url, token) = (field("base_url"), field("token_file"));
+    format!(
+        "{c}\n[[tenant.source]]\nid = \"registry\"\nkinds = [\"registry\"]\n{extra}\
+         adapter = {{ type = \"http\", base_url = \"{url}\", token_file = \"{token}\" }}\n"
+    )
+}
+
 /// Enrols a citizen with the real binary, `hlidac citizen add`, the person reference
 /// passed through the environment as an operator would.
 pub fn enrol_cli(config: &Path, person_ref: &str, email: &str, locale: Option<&str>) {
