@@ -13,6 +13,8 @@ const RS_CYRL: &str = "RS-0001";
 const RS_LATN: &str = "RS-0002";
 const BG: &str = "BG-0001";
 const SK: &str = "SK-0001";
+const BG_INDEX: &str = "94-00-123/12.03.2026";
+const BG_CODE: &str = "K7Q2-9XLM";
 
 fn mail_of(person: &str) -> String {
     format!("{}@lhota.example", person.to_lowercase())
@@ -127,15 +129,18 @@ fn scenario() -> Scenario {
             submission("S-CZ-1", JANA, "Žádost o kácení", "MULH 12/2026"),
             rs_case,
             rl_case,
+            // Filed at the counter: followed by its registration index and access code,
+            // not by the person.
             case(
                 "BG-DOC-77",
-                BG,
+                "BG-FILER-77",
                 SubmissionReference {
-                    registration_index: Some("94-00-123/12.03.2026".into()),
+                    registration_index: Some(BG_INDEX.into()),
                     ..Default::default()
                 },
             ),
         ],
+        access_codes: [("BG-DOC-77".to_string(), BG_CODE.to_string())].into(),
         ..Scenario::default()
     }
 }
@@ -183,10 +188,17 @@ async fn each_country_reads_its_own_payment_details_and_references() {
         (BG, "bg"),
         (SK, "sk"),
     ] {
-        t.app
+        let (id, _) = t
+            .app
             .enrol("lhota", person, &mail_of(person), Some(locale))
             .await
             .expect("enrol");
+        if person == BG {
+            t.app
+                .track(&id, "agenda", BG_INDEX, BG_CODE)
+                .await
+                .expect("follow the document");
+        }
     }
     let mails = t.cycle().await;
     assert_eq!(mails.len(), 9, "{mails:#?}");
@@ -246,7 +258,7 @@ async fn each_country_reads_its_own_payment_details_and_references() {
     }
 
     // Bulgarian, in EUR: IBAN, BIC, payment reason and code, the EPC QR code; a document
-    // by its registration index.
+    // followed by its registration index and access code, named by the index.
     let to = mail_of(BG);
     let m = find(&mails, &to, "Данък върху недвижимите имоти 2026");
     has_all(
@@ -262,7 +274,7 @@ async fn each_country_reads_its_own_payment_details_and_references() {
         qr_of(m),
         "BCD\n002\n1\nSCT\n\nObec Lhota\nBG80BNBG96611020345678\nEUR150.00\n\n\nДанък сгради 2026"
     );
-    let m = find(&mails, &to, "94-00-123/12.03.2026");
+    let m = find(&mails, &to, BG_INDEX);
     has_all(m, &["Регистрационен индекс: 94-00-123/12.03.2026"]);
     assert!(!m.body.contains("BG-DOC-77"), "{}", m.body);
 
