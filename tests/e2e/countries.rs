@@ -244,6 +244,19 @@ async fn each_country_reads_its_own_payment_details_and_references() {
         let to = mail_of(person);
         let m = find(&mails, &to, "Porez na imovinu 2026");
         has_all(m, &labels[..4]);
+        let lang = format!(
+            "<html lang=\"{}\">",
+            if person == RS_CYRL {
+                "sr-Cyrl"
+            } else {
+                "sr-Latn"
+            }
+        );
+        assert!(
+            m.html.contains(&lang),
+            "the HTML part says its language: {}",
+            m.html
+        );
         assert_eq!(
             qr_of(m),
             "K:PR|V:01|C:1|R:840000074235184394|N:Obec Lhota|I:RSD12345,00|SF:253|S:Porez na imovinu 2026|RO:9776123456"

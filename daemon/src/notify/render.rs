@@ -143,7 +143,7 @@ async fn prepare(
         ))));
     }
     match alert.channel.as_str() {
-        "email" => Ok(email(dispatch, alert, tenant, &address, content)
+        "email" => Ok(email(dispatch, alert, tenant, &address, content, &locale)
             .map_err(|why| with_dropped(Finish::new(AlertState::Failed, why)))),
         "sms" => {
             // The subject, then the short form of the payment details.
@@ -354,6 +354,7 @@ fn email(
     tenant: &TenantConfig,
     address: &str,
     content: Content,
+    lang: &str,
 ) -> Result<Outgoing, String> {
     let failed = |why: &str| why.to_string();
     let mut body = content.body;
@@ -390,6 +391,7 @@ fn email(
         &body,
         &tenant.name,
         tenant.branding.color.as_deref(),
+        lang,
     );
     // The payment QR code, inline in the HTML part (a phone's mail app shows it; another
     // phone's banking app scans it).

@@ -212,7 +212,13 @@ impl Templates {
 /// The HTML alternative of a rendered text: escaped, paragraphs at blank lines, line
 /// breaks kept, web addresses made links, under a heading with the municipality's name in
 /// its colour. One template, two parts that say the same.
-pub fn to_html(subject: &str, text: &str, municipality: &str, color: Option<&str>) -> String {
+pub fn to_html(
+    subject: &str,
+    text: &str,
+    municipality: &str,
+    color: Option<&str>,
+    lang: &str,
+) -> String {
     fn escape(s: &str) -> String {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -245,8 +251,14 @@ pub fn to_html(subject: &str, text: &str, municipality: &str, color: Option<&str
             c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit())
         })
         .unwrap_or("#1f3a5f");
+    // The citizen's language, for screen readers; only a language tag's letters get in.
+    let lang: String = lang
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(16)
+        .collect();
     format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n<h1 style=\"color: {color}; font-size: 1.2em\">{}</h1>\n{}\n</body></html>\n",
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n<h1 style=\"color: {color}; font-size: 1.2em\">{}</h1>\n{}\n</body></html>\n",
         escape(subject),
         escape(municipality),
         paragraphs.join("\n")
@@ -496,14 +508,16 @@ mod tests {
             "Dobrý den,\n\nČástka: 5 Kč <script>\nOdkaz: https://x.example/u?a=1&b=2\n",
             "Obec <Lhota>",
             Some("#aa0000\" onload=\"x"),
+            "sr-Cyrl\" x=\"",
         );
+        assert!(html.contains("<html lang=\"sr-Cyrlx\">"), "{html}");
         assert!(html.contains("<title>a &lt; b</title>"));
         assert!(html.contains(">Obec &lt;Lhota&gt;</h1>"));
         assert!(
             html.contains("color: #1f3a5f"),
             "a colour that is not #rrggbb is not used"
         );
-        assert!(to_html("s", "t", "O", Some("#AA00ff")).contains("color: #AA00ff"));
+        assert!(to_html("s", "t", "O", Some("#AA00ff"), "cs").contains("color: #AA00ff"));
         assert!(html.contains("<p>Dobrý den,</p>"));
         assert!(html.contains("5 Kč &lt;script&gt;<br>"));
         assert!(html.contains("<a href=\"https://x.example/u?a=1&amp;b=2\">"));
