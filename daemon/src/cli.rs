@@ -491,7 +491,6 @@ async fn citizen(command: CitizenCommand, config: Config) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// `jana.novakova@example.cz` → `j***@example.cz`.
 pub use crate::ops::preview::mask_email;
 
 /// Admin commands, run as the local administrator and written to the audit log.

@@ -41,23 +41,12 @@ fn three_days_ahead(config: String) -> String {
 }
 
 async fn held_note(t: &TestApp) -> (String, i64, Option<String>) {
-    let h = t
-        .app
-        .store
-        .source_health("lhota", "agenda")
-        .await
-        .expect("health")
-        .expect("source");
+    let h = t.health().await;
     (h.state, h.held_records, h.held_note)
 }
 
 async fn stored_r1(t: &TestApp) -> hlidac::store::Observation {
-    t.app
-        .store
-        .observation("lhota", "agenda", Receivable::KIND, "R-1")
-        .await
-        .expect("read")
-        .expect("stored")
+    t.stored(Receivable::KIND, "R-1").await
 }
 
 #[tokio::test]

@@ -73,16 +73,6 @@ fn adapter_check(config: &Path) -> (i32, String) {
     )
 }
 
-async fn status_of(t: &TestApp, kind: &str, key: &str) -> String {
-    t.app
-        .store
-        .observation("lhota", "agenda", kind, key)
-        .await
-        .expect("read")
-        .unwrap_or_else(|| panic!("{key} is not stored"))
-        .status
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reference_server_passes_the_check_and_feeds_the_alerts() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -188,15 +178,15 @@ async fn the_reference_server_passes_the_check_and_feeds_the_alerts() {
         &[(JANA_MAIL, "platba Poplatek za komunální odpad je uhrazena")],
     );
     assert_eq!(
-        status_of(&t, Receivable::KIND, "R-2026-000123").await,
+        t.stored(Receivable::KIND, "R-2026-000123").await.status,
         "paid"
     );
     assert_eq!(
-        status_of(&t, Receivable::KIND, "R-2026-000124").await,
+        t.stored(Receivable::KIND, "R-2026-000124").await.status,
         "cancelled"
     );
     assert_eq!(
-        status_of(&t, Submission::KIND, "SPIS-2026-0042").await,
+        t.stored(Submission::KIND, "SPIS-2026-0042").await.status,
         "withdrawn"
     );
     assert!(

@@ -32,16 +32,6 @@ fn tenant_keys(tell: bool) -> impl Fn(String) -> String + Clone {
     }
 }
 
-async fn status_of(t: &TestApp, kind: &str, key: &str) -> String {
-    t.app
-        .store
-        .observation("lhota", "agenda", kind, key)
-        .await
-        .expect("read")
-        .expect("stored")
-        .status
-}
-
 /// R-1 cancelled, R-3 and S-1 withdrawn as entered in error.
 fn withdraw_three(t: &TestApp) {
     for (key, why) in [
@@ -59,9 +49,9 @@ fn withdraw_three(t: &TestApp) {
 /// What follows the tombstones, whichever way they came: the stored statuses, and no
 /// reminder for the withdrawn fees on their day.
 async fn after_withdrawal(t: &mut TestApp) {
-    assert_eq!(status_of(t, Receivable::KIND, "R-1").await, "cancelled");
-    assert_eq!(status_of(t, Receivable::KIND, "R-3").await, "withdrawn");
-    assert_eq!(status_of(t, Submission::KIND, "S-1").await, "withdrawn");
+    assert_eq!(t.stored(Receivable::KIND, "R-1").await.status, "cancelled");
+    assert_eq!(t.stored(Receivable::KIND, "R-3").await.status, "withdrawn");
+    assert_eq!(t.stored(Submission::KIND, "S-1").await.status, "withdrawn");
     assert!(
         t.cycle().await.is_empty(),
         "a tombstone read again sends nothing"
@@ -94,13 +84,7 @@ async fn tombstones_in_a_list_end_a_record_without_reading_it_as_paid() {
         &[(JANA_MAIL, "poplatek Poplatek za odpady byl zrušen")],
     );
     assert!(m[0].body.contains("900,00\u{a0}Kč"), "{}", m[0].body);
-    let health = t
-        .app
-        .store
-        .source_health("lhota", "agenda")
-        .await
-        .expect("health")
-        .expect("source");
+    let health = t.health().await;
     assert_eq!(
         health.state, "ok",
         "tombstones are not a shrinking snapshot"
@@ -113,7 +97,7 @@ async fn tombstones_in_a_list_end_a_record_without_reading_it_as_paid() {
     t.sim.apply(Change::PutReceivable { record: back });
     // No paid or new alert for its return, but its reminder, as its day has come.
     expect_mails(&t.cycle().await, &[(PETR_MAIL, "Dog fee is due in 3 days")]);
-    assert_eq!(status_of(&t, Receivable::KIND, "R-3").await, "open");
+    assert_eq!(t.stored(Receivable::KIND, "R-3").await.status, "open");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -432,6 +432,26 @@ impl TestApp {
     pub fn set_day(&self, day: &str) {
         self.clock.set(morning(day));
     }
+
+    /// What is stored of a record of the test source (`lhota/agenda`).
+    pub async fn stored(&self, kind: &str, key: &str) -> hlidac::store::Observation {
+        self.app
+            .store
+            .observation("lhota", "agenda", kind, key)
+            .await
+            .expect("read")
+            .unwrap_or_else(|| panic!("{key} is not stored"))
+    }
+
+    /// The test source's health.
+    pub async fn health(&self) -> hlidac::store::SourceHealth {
+        self.app
+            .store
+            .source_health("lhota", "agenda")
+            .await
+            .expect("health")
+            .expect("source")
+    }
 }
 
 pub async fn build(config: &str, clock: Arc<ManualClock>) -> Arc<App> {
