@@ -205,23 +205,10 @@ pub(crate) async fn setup_with(
         metadata_cert: fed_cert_file.display().to_string(),
     });
     let t = TestApp::spawn_with(engine, scenario, start, move |c| {
-        let sim_url = c
-            .split("base_url = \"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .expect("sim url")
-            .to_string();
-        let token = c
-            .split("token_file = \"")
-            .last()
-            .and_then(|r| r.split('"').next())
-            .expect("token")
-            .to_string();
         let text = format!(
-            "{c}\n[[tenant.source]]\nid = \"registry\"\nkinds = [\"registry\"]\n\
-             adapter = {{ type = \"http\", base_url = \"{sim_url}\", token_file = \"{token}\" }}\n\
-             [identity]\nkey_file = \"{key_s}\"\ncert_file = \"{cert_s}\"\nlogin_rate_per_minute = 1000\n\
-             {idp_block}{oidc_blocks}"
+            "{}[identity]\nkey_file = \"{key_s}\"\ncert_file = \"{cert_s}\"\nlogin_rate_per_minute = 1000\n\
+             {idp_block}{oidc_blocks}",
+            with_registry_source(c, "")
         )
         .replace("listen = \"127.0.0.1:0\"", &format!("listen = \"127.0.0.1:0\"\npublic_url = \"{web2}\""));
         tweak(text)
