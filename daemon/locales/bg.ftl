@@ -9,7 +9,7 @@ days = { $n ->
 alert-hello = Здравейте,
 alert-footer-reason = { $tenant } – известия. Получавате това съобщение, защото сте включили известията.
 alert-footer-digest = { $tenant } – известия. Получавате обобщение веднъж дневно, защото сте го избрали.
-alert-footer-stop = Спиране на всички известия: { $url }
+alert-footer-stop = Спиране на всички известия
 label-amount = Сума
 label-amount-to-pay = Сума за плащане
 label-due-date = Падеж
@@ -28,7 +28,7 @@ label-new-status = Ново състояние
 label-previous-status = Предишно състояние
 label-handled-by = Отговорен служител
 label-deadline = Срок
-label-valid-until = Валиден до
+label-valid-until = Валидност до
 label-number = № { $number }
 document-kind = { $kind ->
     [id_card] лична карта
@@ -56,26 +56,26 @@ status = { $code ->
 }
 
 ## Известия по вид
-receivable-new-subject = { $tenant }: ново задължение { $title }, падеж { $due }
+receivable-new-subject = { $tenant }: ново задължение – { $title }, { $amount } до { $due }
 receivable-new-intro = { $tenant } отчете ново задължение за плащане:
 receivable-new-outro = Ще ви напомним преди падежа.
 receivable-reminder-subject = { $days_left ->
-    [0] { $tenant }: днес е падежът на { $title }
-   *[other] { $tenant }: след { $days } е падежът на { $title }
+    [0] { $tenant }: днес е падежът на { $title }, { $amount }
+   *[other] { $tenant }: { $title }, { $amount } с падеж { $due } (след { $days })
 }
 receivable-reminder-intro = { $days_left ->
     [0] напомняме, че днес е падежът на това задължение:
    *[other] напомняме, че след { $days }, на { $due }, е падежът на това задължение:
 }
 receivable-reminder-outro = Ако вече сте платили, моля, не обръщайте внимание на това съобщение.
-receivable-overdue-subject = { $tenant }: задължението { $title } е просрочено
+receivable-overdue-subject = { $tenant }: { $title }, { $amount } – просрочено от { $due }
 receivable-overdue-body = задължението { $title } в размер на { $amount } беше с падеж { $due } и { $tenant } все още не го отчита като платено.
 receivable-overdue-outro = Моля, платете го възможно най-скоро. Вече направено плащане може да се отрази след няколко дни.
-receivable-paid-subject = { $tenant }: задължението { $title } е платено
+receivable-paid-subject = { $tenant }: задължението { $title } е платено ({ $amount })
 receivable-paid-body = { $tenant } отчете задължението { $title } в размер на { $amount } като платено. Благодарим ви.
-receivable-cancelled-subject = { $tenant }: задължението { $title } е анулирано
+receivable-cancelled-subject = { $tenant }: задължението { $title } ({ $amount }) е отменено
 receivable-cancelled-body = { $tenant } анулира задължението { $title } в размер на { $amount }. Не е нужно да го плащате; ако вече сте платили, общината ще се свърже с вас.
-receivable-discount-subject = { $tenant }: отстъпка { $percent } % за { $title } до { $until }
+receivable-discount-subject = { $tenant }: { $percent } % отстъпка за { $title }, { $amount } до { $until }
 receivable-discount-body = ако платите { $title } до { $until }, { $tenant } ви прави отстъпка { $percent } %:
 receivable-discount-with = Сума с отстъпка
 receivable-discount-without = Сума без отстъпка
@@ -120,10 +120,10 @@ request-too-large = Заявката беше твърде голяма
 request-too-large-text = Браузърът изпрати повече данни, отколкото съдържа който и да е отговор при вход. Моля, започнете входа отначало.
 me-logged-in = Влязохте като:
 me-documents = Документи
-me-valid-until = валиден до { $date }
-logout = Изход
+me-valid-until = валидност до { $date }
+logout = Изход от профила
 logged-out = Излязохте
-logged-out-text = Излязохте от профила си.
+logged-out-text = { $tenant }: излязохте от профила си.
 logged-out-idp-unverified = Излязохте тук; изходът при доставчика на идентичност не можа да бъде потвърден.
 logout-refused = Изходът не е приет
 logout-refused-text = Заявката за изход не можа да бъде проверена.
@@ -144,7 +144,7 @@ nav-delete = Изтриване на профила
 nav-export = Изтегляне на моите данни
 language = Език
 language-change = Смяна
-footer-text = Тази услуга ви известява за вашите задължения, преписки и документи. Не изисква JavaScript.
+footer-text = Тази услуга ви известява за вашите задължения, преписки и документи.
 back = Назад
 save = Запазване
 notice-saved = Настройките са запазени.
@@ -158,13 +158,13 @@ landing-what-submissions = вашите преписки: всяка промя�
 landing-what-documents = лична карта и паспорт: напомняне преди изтичане на валидността
 login-post-text = Браузърът ще ви пренасочи към входа.
 title-consent = Преди да започнете
-consent-intro = Влизате за първи път в известията на { $tenant }. Моля, прочетете какво правят.
+consent-intro = { $tenant } може да ви известява за задължения, преписки и документи. Влизате за първи път: моля, прочетете какво прави услугата.
 consent-watched-title = Какво се следи
 consent-data-title = Какви данни се използват
-consent-data-text = Името и идентификаторът от електронната идентичност, за да ви намерим в регистъра на населението; задълженията, преписките и документите, които общината води за вас; имейлът и телефонът, които потвърдите тук. Идентификаторите се пазят само като ключови отпечатъци или криптирани.
+consent-data-text = Името и идентификаторът от електронната идентичност, за да ви намерим в регистъра на населението; задълженията, преписките и документите, които общината води за вас; имейлът и телефонът, които потвърдите тук. Идентификаторите не се пазят в четим вид: само криптирани или като отпечатък, от който не могат да бъдат възстановени.
 consent-leave-title = Как да се откажете
 consent-leave-text = Всеки имейл съдържа връзка, която спира известията веднага. В „Изтриване на профила“ можете по всяко време да изтриете всичко, което пазим за вас.
-consent-yes = Съгласен съм, продължи
+consent-yes = Приемам, продължете
 consent-no = Не, благодаря
 consent-declined = Нищо не се пази
 consent-declined-text = Не дадохте съгласие, затова не пазим нищо за вас. Можете да се върнете по всяко време.
@@ -256,12 +256,12 @@ delivery = { $mode ->
    *[daily] едно обобщение на ден
 }
 settings-quiet-hours = Без SMS между
-settings-quiet-hours-hint = Местно време като ЧЧ:ММ-ЧЧ:ММ, например 21:00-08:00. Празно: настройката на общината.
+settings-quiet-hours-hint = SMS съобщенията в този период изчакват до края му. Празно: часовете на общината.
 settings-language = Език на известията
 settings-offsets = Напомняне за плащане толкова дни преди падежа
-settings-offsets-hint = Дни, разделени със запетая, например 14, 3, 0 (0 е денят на падежа). Празно: дните на общината ({ $days }).
-error-offsets = Въведете до шест различни броя дни от 0 до 90, разделени със запетая.
-error-quiet-hours = Въведете часовете като ЧЧ:ММ-ЧЧ:ММ, например 21:00-08:00.
+settings-offsets-hint = Денят на падежа и дните преди него. Нищо не е отметнато: дните на общината ({ $days }).
+error-offsets = Отметнете от един до шест дни.
+error-quiet-hours = Попълнете начало и край, например 21:00 и 08:00.
 error-choice = Изберете една от предложените възможности.
 
 ## Контакти
@@ -293,7 +293,7 @@ notice-verified = Контактът е потвърден.
 notice-removed = Контактът е премахнат.
 notice-wait = Моля, изчакайте минута, преди да поискате отново.
 verify-email-subject = { $tenant }: потвърдете имейл адреса си
-verify-email-body = Моля, потвърдете, че на този адрес трябва да идват известия от { $tenant }, като отворите връзката (валидна 24 часа): { $url }
+verify-email-body = Моля, потвърдете чрез връзката (валидна 24 часа), че { $tenant } може да изпраща известия на този адрес: { $url }
 verify-email-ignore = Ако не сте искали това, не обръщайте внимание на съобщението; нищо няма да ви бъде изпращано.
 verify-sms-text = { $tenant }: вашият код за потвърждение е { $code }. Валиден е 10 минути.
 notice-locked = За този контакт бяха въведени твърде много грешни кодове. Премахнете го и го добавете отново.
@@ -304,7 +304,7 @@ verify-confirm = Потвърждаване на имейла
 verify-confirm-text = Да се изпращат ли известия на { $address }?
 verify-confirm-button = Да, потвърждавам този адрес
 verify-ok = Имейлът е потвърден
-verify-ok-text = Благодарим ви. Известията вече могат да се изпращат на този адрес.
+verify-ok-text = Благодарим ви. { $tenant } вече може да изпраща известия на { $address }.
 verify-bad = Връзката не е валидна
 verify-bad-text = Връзката е изтекла или вече е използвана. Поискайте нова от страницата Контакти.
 
@@ -330,20 +330,79 @@ delete-confirm = Искам да изтрия профила си
 delete-button = Изтриване на профила ми
 error-confirm = Отметнете полето за потвърждение.
 deleted = Профилът е изтрит
-deleted-text = Всичко, което пазехме за вас, е изтрито и няма да получавате повече известия.
+deleted-text = { $tenant }: всичко, което пазехме за вас, е изтрито и повече известия няма да получавате.
 
 ## Отписване
-unsubscribe-title = Спиране на известията
+unsubscribe-title = Спиране на известията по имейл
 unsubscribe-text = { $topic ->
-    [receivables] След потвърждение няма да получавате повече имейли за данъци и такси.
-    [submissions] След потвърждение няма да получавате повече имейли за вашите преписки.
-    [documents] След потвърждение няма да получавате повече имейли за вашите документи.
-   *[other] След потвърждение няма да получавате повече известия по имейл.
+    [receivables] След потвърждение { $tenant } спира да изпраща имейли за задължения на { $addresses }.
+    [submissions] След потвърждение { $tenant } спира да изпраща имейли за вашите преписки на { $addresses }.
+    [documents] След потвърждение { $tenant } спира да изпраща имейли за вашите документи на { $addresses }.
+    [reminders] След потвърждение { $tenant } спира да изпраща вашите напомняния на { $addresses }.
+   *[other] След потвърждение { $tenant } спира да изпраща всякакви известия по имейл на { $addresses }.
 }
-unsubscribe-button = Отписване
-unsubscribe-done = Готово
-unsubscribe-done-text = Отписахте се.
+unsubscribe-button = { $topic ->
+    [all] Спиране на всички известия
+   *[other] Спиране на тези известия
+}
+unsubscribe-done = Известията са спрени
+unsubscribe-done-text = { $topic ->
+    [receivables] { $tenant } вече няма да изпраща имейли за задължения на { $addresses }.
+    [submissions] { $tenant } вече няма да изпраща имейли за преписки на { $addresses }.
+    [documents] { $tenant } вече няма да изпраща имейли за документи на { $addresses }.
+    [reminders] { $tenant } вече няма да изпраща вашите напомняния на { $addresses }.
+   *[other] { $tenant } вече няма да изпраща никакви известия на { $addresses }.
+}
 unsubscribe-bad = Връзката не е валидна
 unsubscribe-bad-text = Връзката е повредена или е за друг адрес.
 try-later = Моля, опитайте отново по-късно
 try-later-text = Възникна грешка от наша страна.
+
+## Профил, обобщение на прегледа и връзки в известията
+error-title-prefix = Грешка:
+error-summary-title = Нещо трябва да се поправи
+menu = Меню
+nav-account = Вашият профил
+title-account = Вашият профил
+account-intro = { $tenant }: какво пазим за вас и как да изтриете профила си.
+account-export-title = Вашите данни
+account-export-text = Изтеглете всичко, което пазим за вас, като файл JSON.
+account-delete-title = Изтриване на профила
+account-delete-text = Изтрива контактите, настройките и напомнянията и спира всички известия.
+delete-keep = Не, запазете профила ми
+summary-title = Какво дължите
+summary-fees = Задължения за плащане
+summary-total = Общо
+summary-nearest = Най-близък падеж
+summary-overdue = Просрочени
+summary-overdue-count = { $count ->
+    [one] 1 задължение
+   *[other] { $count } задължения
+}
+summary-nothing = Нямате нищо за плащане.
+label-payment-model = Модел
+qr-save = Запазване на QR кода като изображение
+settings-quiet-from = От
+settings-quiet-to = До
+offset-days = { $days ->
+    [0] в деня на падежа
+    [one] 1 ден преди това
+   *[other] { $days } дни преди това
+}
+to-overview = Към прегледа
+to-settings = Настройка на известията
+to-start = Към началната страница
+login-again = Влезте отново
+unsubscribe-undo = Отмяна
+unsubscribe-change = Променете какво получавате
+unsubscribe-undone = Известията са възстановени
+unsubscribe-undone-text = { $tenant } ще ви изпраща известия както преди.
+alert-footer-contact = Връзка с общината: { $contact }
+alert-footer-overview = Вашият преглед
+alert-footer-change = Променете какво получавате
+alert-footer-stop-topic = { $topic ->
+    [receivables] Спиране на имейлите за задължения
+    [submissions] Спиране на имейлите за преписки
+    [documents] Спиране на имейлите за документи
+   *[other] Спиране на имейлите с напомняния
+}

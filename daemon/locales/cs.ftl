@@ -10,7 +10,7 @@ days = { $n ->
 alert-hello = Dobrý den,
 alert-footer-reason = { $tenant } – hlídač. Tuto zprávu dostáváte, protože jste si upozornění zapnuli.
 alert-footer-digest = { $tenant } – hlídač. Souhrn dostáváte jednou denně, protože jste si ho zvolili.
-alert-footer-stop = Odhlásit všechna upozornění: { $url }
+alert-footer-stop = Zastavit všechna upozornění
 label-amount = Částka
 label-amount-to-pay = Částka k úhradě
 label-due-date = Splatnost
@@ -57,27 +57,27 @@ status = { $code ->
 }
 
 ## Upozornění podle druhu
-receivable-new-subject = { $tenant }: nová platba { $title }, splatnost { $due }
-receivable-new-intro = { $tenant } eviduje novou platbu, kterou máte uhradit:
-receivable-new-outro = Před splatností vám ji připomeneme.
+receivable-new-subject = { $tenant }: nový poplatek k úhradě – { $title }, { $amount } do { $due }
+receivable-new-intro = { $tenant } eviduje nový poplatek, který máte zaplatit:
+receivable-new-outro = Před splatností vám ho připomeneme.
 receivable-reminder-subject = { $days_left ->
-    [0] { $tenant }: dnes je splatná platba { $title }
-   *[other] { $tenant }: za { $days } je splatná platba { $title }
+    [0] { $tenant }: dnes je splatný poplatek { $title }, { $amount }
+   *[other] { $tenant }: { $title }, { $amount } je splatný { $due } (za { $days })
 }
 receivable-reminder-intro = { $days_left ->
-    [0] připomínáme, že dnes je splatná platba:
-   *[other] připomínáme, že za { $days }, { $due }, je splatná platba:
+    [0] připomínáme, že dnes je splatný poplatek:
+   *[other] připomínáme, že za { $days }, { $due }, je splatný poplatek:
 }
 receivable-reminder-outro = Pokud jste již zaplatili, zprávu prosím považujte za bezpředmětnou.
-receivable-overdue-subject = { $tenant }: platba { $title } je po splatnosti
-receivable-overdue-body = platba { $title } ve výši { $amount } byla splatná { $due } a { $tenant } ji zatím neeviduje jako uhrazenou.
-receivable-overdue-outro = Uhraďte ji prosím co nejdříve. Platba, kterou jste už odeslali, se může projevit až za několik dní.
-receivable-paid-subject = { $tenant }: platba { $title } je uhrazena
-receivable-paid-body = { $tenant } eviduje platbu { $title } ve výši { $amount } jako uhrazenou. Děkujeme.
-receivable-cancelled-subject = { $tenant }: poplatek { $title } byl zrušen
+receivable-overdue-subject = { $tenant }: { $title }, { $amount } – po splatnosti od { $due }
+receivable-overdue-body = poplatek { $title } ve výši { $amount } byl splatný { $due } a { $tenant } ho zatím neeviduje jako zaplacený.
+receivable-overdue-outro = Zaplaťte ho prosím co nejdříve. Platba, kterou jste už odeslali, se může projevit až za několik dní.
+receivable-paid-subject = { $tenant }: poplatek { $title } je zaplacen ({ $amount })
+receivable-paid-body = { $tenant } eviduje poplatek { $title } ve výši { $amount } jako zaplacený. Děkujeme.
+receivable-cancelled-subject = { $tenant }: poplatek { $title } ({ $amount }) byl zrušen
 receivable-cancelled-body = { $tenant } zrušil(a) poplatek { $title } ve výši { $amount }. Nic neplaťte; pokud jste už zaplatili, obec se vám ozve.
-receivable-discount-subject = { $tenant }: sleva { $percent } % na { $title } platí do { $until }
-receivable-discount-body = když zaplatíte platbu { $title } do { $until }, { $tenant } vám poskytne slevu { $percent } %:
+receivable-discount-subject = { $tenant }: sleva { $percent } % na { $title }, { $amount } do { $until }
+receivable-discount-body = když zaplatíte poplatek { $title } do { $until }, { $tenant } vám poskytne slevu { $percent } %:
 receivable-discount-with = Částka se slevou
 receivable-discount-without = Částka bez slevy
 submission-new-subject = { $tenant }: sledujeme vaše podání { $reference }
@@ -122,9 +122,9 @@ request-too-large-text = Prohlížeč poslal víc dat, než má jakákoli odpov�
 me-logged-in = Přihlášen(a):
 me-documents = Doklady
 me-valid-until = platnost do { $date }
-logout = Odhlásit
+logout = Odhlásit se
 logged-out = Odhlášeno
-logged-out-text = Byli jste odhlášeni.
+logged-out-text = { $tenant }: odhlásili jste se z hlídače.
 logged-out-idp-unverified = Zde jste odhlášeni; odhlášení u poskytovatele identity se nepodařilo ověřit.
 logout-refused = Odhlášení nepřijato
 logout-refused-text = Žádost o odhlášení se nepodařilo ověřit.
@@ -145,7 +145,7 @@ nav-delete = Zrušit účet
 nav-export = Stáhnout moje údaje
 language = Jazyk
 language-change = Změnit
-footer-text = Tato služba vás upozorní na poplatky, podání a doklady. Nepotřebuje JavaScript.
+footer-text = Tato služba vás upozorní na poplatky, podání a doklady.
 back = Zpět
 save = Uložit
 notice-saved = Nastavení je uloženo.
@@ -154,15 +154,15 @@ notice-saved = Nastavení je uloženo.
 landing-intro = { $tenant } vám může e-mailem nebo SMS dát vědět, když se blíží splatnost poplatku, když se pohne vaše podání a když končí platnost vašeho dokladu.
 landing-to-overview = Přejít na přehled
 landing-what-title = Na co vás můžeme upozornit
-landing-what-receivables = místní poplatky a daně: nová platba, připomínka před splatností, upozornění po splatnosti a potvrzení úhrady
+landing-what-receivables = místní poplatky a daně: nový poplatek, připomínka před splatností, upozornění po splatnosti a potvrzení, že je zaplacen
 landing-what-submissions = vaše podání: každá změna jejich stavu
 landing-what-documents = občanský průkaz a cestovní pas: připomínka před koncem platnosti
 login-post-text = Prohlížeč vás teď přesměruje k přihlášení.
 title-consent = Než začnete
-consent-intro = Do hlídače obce { $tenant } se přihlašujete poprvé. Přečtěte si prosím, co dělá.
+consent-intro = { $tenant } vás může upozorňovat na poplatky, podání a doklady. Přihlašujete se poprvé, přečtěte si prosím, co hlídač dělá.
 consent-watched-title = Co se sleduje
 consent-data-title = Jaké údaje se používají
-consent-data-text = Jméno a identifikátor z elektronické identity, abychom vás našli v registru obyvatel; poplatky, podání a doklady, které o vás obec vede; e-mail a telefon, které zde potvrdíte. Identifikátory uchováváme jen jako klíčované otisky nebo šifrované.
+consent-data-text = Jméno a identifikátor z elektronické identity, abychom vás našli v registru obyvatel; poplatky, podání a doklady, které o vás obec vede; e-mail a telefon, které zde potvrdíte. Identifikátory neukládáme v čitelné podobě: jen zašifrované nebo jako otisk, ze kterého je nelze zpětně zjistit.
 consent-leave-title = Jak odejít
 consent-leave-text = Každý e-mail obsahuje odkaz, který upozornění hned zastaví. V části „Zrušit účet“ můžete kdykoli smazat vše, co o vás uchováváme.
 consent-yes = Souhlasím, pokračovat
@@ -186,8 +186,8 @@ receivable-status = { $code ->
 }
 instalments-title = Splátky
 col-instalment = Splátka
-instalment-paid = uhrazena
-instalment-open = k úhradě
+instalment-paid = zaplacena
+instalment-open = k zaplacení
 how-to-pay = Jak zaplatit
 label-payment-reference = Reference platby
 qr-alt = QR kód pro zaplacení { $amount } v bankovní aplikaci
@@ -206,10 +206,10 @@ col-what = Co
 col-channel = Jak
 col-delivery = Doručení
 alert-kind = { $kind ->
-    [receivable_new] nová platba
-    [receivable_reminder] připomínka platby
-    [receivable_overdue] platba po splatnosti
-    [receivable_paid] potvrzení úhrady
+    [receivable_new] nový poplatek
+    [receivable_reminder] připomínka poplatku
+    [receivable_overdue] poplatek po splatnosti
+    [receivable_paid] poplatek zaplacen
     [receivable_cancelled] zrušený poplatek
     [receivable_discount_ending] konec slevy
     [submission_new] zaevidované podání
@@ -257,12 +257,12 @@ delivery = { $mode ->
    *[daily] jednou denně souhrn
 }
 settings-quiet-hours = Neposílat SMS mezi
-settings-quiet-hours-hint = Místní čas jako HH:MM-HH:MM, například 21:00-08:00. Prázdné: nastavení obce.
+settings-quiet-hours-hint = SMS v tuto dobu počkají do jejího konce. Prázdné: doba obce.
 settings-language = Jazyk upozornění
 settings-offsets = Připomenout platbu tolik dní před splatností
-settings-offsets-hint = Dny oddělené čárkou, například 14, 3, 0 (0 je den splatnosti). Prázdné: dny obce ({ $days }).
-error-offsets = Zapište nejvýše šest různých počtů dní od 0 do 90 oddělených čárkou.
-error-quiet-hours = Zapište čas jako HH:MM-HH:MM, například 21:00-08:00.
+settings-offsets-hint = Den splatnosti i dny před ní. Nic nezaškrtnuto: dny obce ({ $days }).
+error-offsets = Zaškrtněte jeden až šest dní.
+error-quiet-hours = Vyplňte začátek i konec, například 21:00 a 08:00.
 error-choice = Vyberte jednu z nabízených možností.
 
 ## Kontakty
@@ -294,7 +294,7 @@ notice-verified = Kontakt je potvrzen.
 notice-removed = Kontakt je odebrán.
 notice-wait = Počkejte prosím minutu, než o kód požádáte znovu.
 verify-email-subject = { $tenant }: potvrďte svou e-mailovou adresu
-verify-email-body = Potvrďte prosím, že na tuto adresu mají chodit upozornění obce { $tenant }, otevřením odkazu (platí 24 hodin): { $url }
+verify-email-body = Potvrďte prosím otevřením odkazu (platí 24 hodin), že vám { $tenant } má na tuto adresu posílat upozornění: { $url }
 verify-email-ignore = Pokud jste o nic nežádali, zprávu ignorujte; nic vám posílat nebudeme.
 verify-sms-text = { $tenant }: váš potvrzovací kód je { $code }. Platí 10 minut.
 notice-locked = U tohoto kontaktu bylo zadáno příliš mnoho chybných kódů. Odeberte ho a přidejte znovu.
@@ -305,7 +305,7 @@ verify-confirm = Potvrzení e-mailu
 verify-confirm-text = Mají se upozornění posílat na { $address }?
 verify-confirm-button = Ano, potvrdit tuto adresu
 verify-ok = E-mail potvrzen
-verify-ok-text = Děkujeme. Na tuto adresu teď mohou chodit upozornění.
+verify-ok-text = Děkujeme. { $tenant } vám teď může posílat upozornění na { $address }.
 verify-bad = Odkaz neplatí
 verify-bad-text = Platnost odkazu vypršela nebo už byl použit. Nový si pošlete ze stránky Kontakty.
 
@@ -331,20 +331,81 @@ delete-confirm = Chci zrušit svůj účet
 delete-button = Zrušit můj účet
 error-confirm = Zaškrtněte políčko pro potvrzení.
 deleted = Účet zrušen
-deleted-text = Vše, co jsme o vás uchovávali, je smazáno a žádná další upozornění nepřijdou.
+deleted-text = { $tenant }: vše, co o vás hlídač uchovával, je smazáno a žádná další upozornění nepřijdou.
 
 ## Odhlášení odběru
-unsubscribe-title = Odhlásit upozornění
+unsubscribe-title = Zastavit upozornění e-mailem
 unsubscribe-text = { $topic ->
-    [receivables] Po potvrzení vám už nebudeme posílat e-maily o poplatcích a platbách.
-    [submissions] Po potvrzení vám už nebudeme posílat e-maily o vašich podáních.
-    [documents] Po potvrzení vám už nebudeme posílat e-maily o platnosti dokladů.
-   *[other] Po potvrzení vám už nebudeme posílat žádná upozornění e-mailem.
+    [receivables] { $tenant } vám po potvrzení přestane posílat e-maily o poplatcích na { $addresses }.
+    [submissions] { $tenant } vám po potvrzení přestane posílat e-maily o vašich podáních na { $addresses }.
+    [documents] { $tenant } vám po potvrzení přestane posílat e-maily o platnosti dokladů na { $addresses }.
+    [reminders] { $tenant } vám po potvrzení přestane posílat vaše připomínky na { $addresses }.
+   *[other] { $tenant } vám po potvrzení přestane posílat všechna upozornění e-mailem na { $addresses }.
 }
-unsubscribe-button = Odhlásit
-unsubscribe-done = Hotovo
-unsubscribe-done-text = Odběr je zrušen.
+unsubscribe-button = { $topic ->
+    [all] Zastavit všechna upozornění
+   *[other] Zastavit tato upozornění
+}
+unsubscribe-done = Upozornění zastavena
+unsubscribe-done-text = { $topic ->
+    [receivables] { $tenant } vám už na { $addresses } nepošle e-maily o poplatcích.
+    [submissions] { $tenant } vám už na { $addresses } nepošle e-maily o podáních.
+    [documents] { $tenant } vám už na { $addresses } nepošle e-maily o dokladech.
+    [reminders] { $tenant } vám už na { $addresses } nepošle vaše připomínky.
+   *[other] { $tenant } vám už na { $addresses } nepošle žádné upozornění.
+}
 unsubscribe-bad = Odkaz neplatí
 unsubscribe-bad-text = Odkaz je poškozený nebo patří k jiné adrese.
 try-later = Zkuste to prosím později
 try-later-text = Na naší straně nastala chyba.
+
+## Účet, souhrn přehledu a odkazy v upozorněních
+error-title-prefix = Chyba:
+error-summary-title = Je potřeba něco opravit
+menu = Menu
+nav-account = Váš účet
+title-account = Váš účet
+account-intro = { $tenant }: co o vás hlídač uchovává a jak účet zrušit.
+account-export-title = Vaše údaje
+account-export-text = Stáhněte si vše, co o vás uchováváme, jako soubor JSON.
+account-delete-title = Zrušení účtu
+account-delete-text = Smaže kontakty, nastavení a připomínky a zastaví všechna upozornění.
+delete-keep = Ne, ponechat účet
+summary-title = Co máte zaplatit
+summary-fees = Poplatky k úhradě
+summary-total = Celkem
+summary-nearest = Nejbližší splatnost
+summary-overdue = Po splatnosti
+summary-overdue-count = { $count ->
+    [one] 1 poplatek
+    [few] { $count } poplatky
+   *[other] { $count } poplatků
+}
+summary-nothing = Nic nemáte k zaplacení.
+label-payment-model = Model
+qr-save = Uložit QR kód jako obrázek
+settings-quiet-from = Od
+settings-quiet-to = Do
+offset-days = { $days ->
+    [0] v den splatnosti
+    [one] 1 den předem
+    [few] { $days } dny předem
+   *[other] { $days } dní předem
+}
+to-overview = Přejít na přehled
+to-settings = Nastavit upozornění
+to-start = Na úvodní stránku
+login-again = Přihlásit se znovu
+unsubscribe-undo = Vrátit zpět
+unsubscribe-change = Změnit, co dostáváte
+unsubscribe-undone = Upozornění obnovena
+unsubscribe-undone-text = { $tenant } vám bude upozornění posílat jako dřív.
+alert-footer-contact = Kontakt na obec: { $contact }
+alert-footer-overview = Váš přehled
+alert-footer-change = Změnit, co dostáváte
+alert-footer-stop-topic = { $topic ->
+    [receivables] Zastavit e-maily o poplatcích
+    [submissions] Zastavit e-maily o podáních
+    [documents] Zastavit e-maily o dokladech
+   *[other] Zastavit e-maily s připomínkami
+}

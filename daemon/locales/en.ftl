@@ -9,7 +9,7 @@ days = { $n ->
 alert-hello = Hello,
 alert-footer-reason = The { $tenant } watchdog. You receive this because you turned these alerts on.
 alert-footer-digest = The { $tenant } watchdog. You receive one summary a day because you chose it.
-alert-footer-stop = Stop all alerts: { $url }
+alert-footer-stop = Stop all alerts
 label-amount = Amount
 label-amount-to-pay = Amount to pay
 label-due-date = Due date
@@ -56,26 +56,26 @@ status = { $code ->
 }
 
 ## Alerts by kind
-receivable-new-subject = { $tenant }: new payment { $title }, due { $due }
-receivable-new-intro = { $tenant } has registered a new payment for you:
+receivable-new-subject = { $tenant }: new bill – { $title }, { $amount } due { $due }
+receivable-new-intro = { $tenant } has a new bill for you to pay:
 receivable-new-outro = We will remind you before it is due.
 receivable-reminder-subject = { $days_left ->
-    [0] { $tenant }: { $title } is due today
-   *[other] { $tenant }: { $title } is due in { $days }
+    [0] { $tenant }: { $title }, { $amount } is due today
+   *[other] { $tenant }: { $title }, { $amount } is due { $due } (in { $days })
 }
 receivable-reminder-intro = { $days_left ->
     [0] a reminder that this payment is due today:
    *[other] a reminder that this payment is due in { $days }, on { $due }:
 }
 receivable-reminder-outro = If you have already paid, please disregard this message.
-receivable-overdue-subject = { $tenant }: { $title } is overdue
+receivable-overdue-subject = { $tenant }: { $title }, { $amount } – overdue since { $due }
 receivable-overdue-body = the payment { $title } of { $amount } was due on { $due } and { $tenant } has not registered it as paid yet.
 receivable-overdue-outro = Please pay it as soon as possible. A payment already made may take a few days to show.
-receivable-paid-subject = { $tenant }: { $title } is paid
-receivable-paid-body = { $tenant } has registered the payment { $title } of { $amount } as paid. Thank you.
-receivable-cancelled-subject = { $tenant }: { $title } was cancelled
+receivable-paid-subject = { $tenant }: { $title } is paid ({ $amount })
+receivable-paid-body = { $tenant } has recorded the bill { $title } of { $amount } as paid. Thank you.
+receivable-cancelled-subject = { $tenant }: { $title } ({ $amount }) was cancelled
 receivable-cancelled-body = { $tenant } has cancelled the bill { $title } of { $amount }. You do not need to pay it; if you already have, the municipality will contact you.
-receivable-discount-subject = { $tenant }: { $percent } % off { $title } until { $until }
+receivable-discount-subject = { $tenant }: { $percent } % off { $title }, { $amount } until { $until }
 receivable-discount-body = if you pay { $title } by { $until }, { $tenant } takes { $percent } % off:
 receivable-discount-with = Amount with the discount
 receivable-discount-without = Amount without it
@@ -123,7 +123,7 @@ me-documents = Documents
 me-valid-until = valid until { $date }
 logout = Log out
 logged-out = Logged out
-logged-out-text = You are logged out.
+logged-out-text = { $tenant }: you have logged out of the watchdog.
 logged-out-idp-unverified = You are logged out here; the identity provider's logout could not be verified.
 logout-refused = Logout not accepted
 logout-refused-text = The logout request could not be verified.
@@ -144,7 +144,7 @@ nav-delete = Delete account
 nav-export = Download my data
 language = Language
 language-change = Change
-footer-text = This service tells you about your fees, submissions and documents. It needs no JavaScript.
+footer-text = This service tells you about your fees, submissions and documents.
 back = Back
 save = Save
 notice-saved = Your settings are saved.
@@ -153,15 +153,15 @@ notice-saved = Your settings are saved.
 landing-intro = { $tenant } can tell you by e-mail or SMS when a fee is due, when your submission moves on and when a document of yours expires.
 landing-to-overview = Go to your overview
 landing-what-title = What you can be told about
-landing-what-receivables = local fees and taxes: a new payment, a reminder before it is due, an overdue notice and the confirmation that it is paid
+landing-what-receivables = local fees and taxes: a new bill, a reminder before it is due, an overdue notice and the confirmation that it is paid
 landing-what-submissions = your submissions: each change of their status
 landing-what-documents = your identity card and passport: a reminder before they expire
 login-post-text = Your browser will now take you to the login.
 title-consent = Before you start
-consent-intro = This is your first login to the { $tenant } watchdog. Please read what it does before you start.
+consent-intro = { $tenant } can alert you about fees, submissions and documents. This is your first login: please read what the watchdog does.
 consent-watched-title = What is watched
 consent-data-title = Which data is used
-consent-data-text = Your name and identifier from the electronic identity, to find you in the registry of persons; the fees, submissions and documents the municipality keeps about you; the e-mail address and phone number you confirm here. Identifiers are kept only as keyed hashes or encrypted.
+consent-data-text = Your name and identifier from the electronic identity, to find you in the registry of persons; the fees, submissions and documents the municipality keeps about you; the e-mail address and phone number you confirm here. Identifiers are never stored readably: only encrypted, or as a fingerprint they cannot be worked out from.
 consent-leave-title = How to leave
 consent-leave-text = Every e-mail has a link that stops alerts at once. Under "Delete account" you can remove everything kept about you at any time.
 consent-yes = I agree, continue
@@ -205,7 +205,7 @@ col-what = What
 col-channel = How
 col-delivery = Delivery
 alert-kind = { $kind ->
-    [receivable_new] new payment
+    [receivable_new] new bill
     [receivable_reminder] payment reminder
     [receivable_overdue] overdue payment
     [receivable_paid] payment confirmed
@@ -256,12 +256,12 @@ delivery = { $mode ->
    *[daily] one summary a day
 }
 settings-quiet-hours = No SMS between
-settings-quiet-hours-hint = Local times as HH:MM-HH:MM, for example 21:00-08:00. Empty: the municipality's setting.
+settings-quiet-hours-hint = Text messages due in this time wait until it ends. Empty: the municipality's hours.
 settings-language = Language of the alerts
 settings-offsets = Remind me of a payment this many days before it is due
-settings-offsets-hint = Days separated by commas, for example 14, 3, 0 (0 is the due day). Empty: the municipality's days ({ $days }).
-error-offsets = Write up to six different numbers of days from 0 to 90, separated by commas.
-error-quiet-hours = Write the times as HH:MM-HH:MM, for example 21:00-08:00.
+settings-offsets-hint = The due date itself and the days before it. Nothing ticked: the municipality's days ({ $days }).
+error-offsets = Tick one to six days.
+error-quiet-hours = Fill in both the start and the end, for example 21:00 and 08:00.
 error-choice = Choose one of the options offered.
 
 ## Contacts
@@ -293,7 +293,7 @@ notice-verified = The contact is confirmed.
 notice-removed = The contact is removed.
 notice-wait = Please wait a minute before asking again.
 verify-email-subject = { $tenant }: confirm your e-mail address
-verify-email-body = Please confirm that this address should receive alerts from { $tenant } by opening this link (valid for 24 hours): { $url }
+verify-email-body = Please confirm, by opening this link (valid for 24 hours), that { $tenant } may send alerts to this address: { $url }
 verify-email-ignore = If you did not ask for this, ignore this message; nothing will be sent to you.
 verify-sms-text = { $tenant }: your confirmation code is { $code }. It is valid for 10 minutes.
 notice-locked = This contact took too many wrong codes. Remove it and add it again.
@@ -304,7 +304,7 @@ verify-confirm = Confirm your e-mail
 verify-confirm-text = Should alerts be sent to { $address }?
 verify-confirm-button = Yes, confirm this address
 verify-ok = E-mail confirmed
-verify-ok-text = Thank you. Alerts can now be sent to this address.
+verify-ok-text = Thank you. { $tenant } can now send alerts to { $address }.
 verify-bad = The link is not valid
 verify-bad-text = The link has expired or was already used. Send a new one from the Contacts page.
 
@@ -330,20 +330,79 @@ delete-confirm = I want to delete my account
 delete-button = Delete my account
 error-confirm = Tick the box to confirm.
 deleted = Account deleted
-deleted-text = Everything kept about you is removed and no more alerts will be sent.
+deleted-text = { $tenant }: everything the watchdog kept about you is deleted, and no more alerts will come.
 
 ## Unsubscribe
-unsubscribe-title = Stop alerts
+unsubscribe-title = Stop e-mail alerts
 unsubscribe-text = { $topic ->
-    [receivables] After you confirm, you will no longer receive e-mails about fees and payments.
-    [submissions] After you confirm, you will no longer receive e-mails about your submissions.
-    [documents] After you confirm, you will no longer receive e-mails about your documents.
-   *[other] After you confirm, you will receive no more alert e-mails.
+    [receivables] Once you confirm, { $tenant } stops sending e-mails about fees to { $addresses }.
+    [submissions] Once you confirm, { $tenant } stops sending e-mails about your submissions to { $addresses }.
+    [documents] Once you confirm, { $tenant } stops sending e-mails about your documents to { $addresses }.
+    [reminders] Once you confirm, { $tenant } stops sending your reminders to { $addresses }.
+   *[other] Once you confirm, { $tenant } stops sending any alerts by e-mail to { $addresses }.
 }
-unsubscribe-button = Unsubscribe
-unsubscribe-done = Done
-unsubscribe-done-text = You are unsubscribed.
+unsubscribe-button = { $topic ->
+    [all] Stop all alerts
+   *[other] Stop these alerts
+}
+unsubscribe-done = Alerts stopped
+unsubscribe-done-text = { $topic ->
+    [receivables] { $tenant } will no longer send e-mails about fees to { $addresses }.
+    [submissions] { $tenant } will no longer send e-mails about submissions to { $addresses }.
+    [documents] { $tenant } will no longer send e-mails about documents to { $addresses }.
+    [reminders] { $tenant } will no longer send your reminders to { $addresses }.
+   *[other] { $tenant } will no longer send any alerts to { $addresses }.
+}
 unsubscribe-bad = This link is not valid
 unsubscribe-bad-text = The link is damaged or was made for another address.
 try-later = Please try again later
 try-later-text = Something failed on our side.
+
+## The account, the overview summary and the links in alerts
+error-title-prefix = Error:
+error-summary-title = There is a problem
+menu = Menu
+nav-account = Your account
+title-account = Your account
+account-intro = { $tenant }: what the watchdog keeps about you, and how to delete your account.
+account-export-title = Your data
+account-export-text = Download everything we keep about you as a JSON file.
+account-delete-title = Deleting your account
+account-delete-text = Deletes your contacts, settings and reminders and stops all alerts.
+delete-keep = No, keep my account
+summary-title = What you owe
+summary-fees = Fees to pay
+summary-total = Total
+summary-nearest = Next due date
+summary-overdue = Overdue
+summary-overdue-count = { $count ->
+    [one] 1 fee
+   *[other] { $count } fees
+}
+summary-nothing = You have nothing to pay.
+label-payment-model = Model
+qr-save = Save the QR code as an image
+settings-quiet-from = From
+settings-quiet-to = To
+offset-days = { $days ->
+    [0] on the due date
+    [one] 1 day before
+   *[other] { $days } days before
+}
+to-overview = Go to your overview
+to-settings = Choose your alerts
+to-start = Go to the start page
+login-again = Log in again
+unsubscribe-undo = Undo
+unsubscribe-change = Change what you receive
+unsubscribe-undone = Alerts restored
+unsubscribe-undone-text = { $tenant } will send your alerts as before.
+alert-footer-contact = Contact the municipality: { $contact }
+alert-footer-overview = Your overview
+alert-footer-change = Change what you receive
+alert-footer-stop-topic = { $topic ->
+    [receivables] Stop e-mails about fees
+    [submissions] Stop e-mails about submissions
+    [documents] Stop e-mails about documents
+   *[other] Stop e-mails with your reminders
+}

@@ -10,7 +10,7 @@ days = { $n ->
 alert-hello = Dobrý deň,
 alert-footer-reason = { $tenant } – hliadač. Túto správu dostávate, pretože ste si upozornenia zapli.
 alert-footer-digest = { $tenant } – hliadač. Súhrn dostávate raz denne, pretože ste si ho zvolili.
-alert-footer-stop = Odhlásiť všetky upozornenia: { $url }
+alert-footer-stop = Zastaviť všetky upozornenia
 label-amount = Suma
 label-amount-to-pay = Suma na úhradu
 label-due-date = Splatnosť
@@ -57,27 +57,27 @@ status = { $code ->
 }
 
 ## Upozornenia podľa druhu
-receivable-new-subject = { $tenant }: nová platba { $title }, splatnosť { $due }
-receivable-new-intro = { $tenant } eviduje novú platbu, ktorú máte uhradiť:
-receivable-new-outro = Pred splatnosťou vám ju pripomenieme.
+receivable-new-subject = { $tenant }: nový poplatok na úhradu – { $title }, { $amount } do { $due }
+receivable-new-intro = { $tenant } eviduje nový poplatok, ktorý máte zaplatiť:
+receivable-new-outro = Pred splatnosťou vám ho pripomenieme.
 receivable-reminder-subject = { $days_left ->
-    [0] { $tenant }: dnes je splatná platba { $title }
-   *[other] { $tenant }: o { $days } je splatná platba { $title }
+    [0] { $tenant }: dnes je splatný poplatok { $title }, { $amount }
+   *[other] { $tenant }: { $title }, { $amount } je splatný { $due } (o { $days })
 }
 receivable-reminder-intro = { $days_left ->
-    [0] pripomíname, že dnes je splatná platba:
-   *[other] pripomíname, že o { $days }, { $due }, je splatná platba:
+    [0] pripomíname, že dnes je splatný poplatok:
+   *[other] pripomíname, že o { $days }, { $due }, je splatný poplatok:
 }
 receivable-reminder-outro = Ak ste už zaplatili, správu prosím považujte za bezpredmetnú.
-receivable-overdue-subject = { $tenant }: platba { $title } je po splatnosti
-receivable-overdue-body = platba { $title } vo výške { $amount } bola splatná { $due } a { $tenant } ju zatiaľ neeviduje ako uhradenú.
-receivable-overdue-outro = Uhraďte ju prosím čo najskôr. Platba, ktorú ste už odoslali, sa môže prejaviť až o niekoľko dní.
-receivable-paid-subject = { $tenant }: platba { $title } je uhradená
-receivable-paid-body = { $tenant } eviduje platbu { $title } vo výške { $amount } ako uhradenú. Ďakujeme.
-receivable-cancelled-subject = { $tenant }: poplatok { $title } bol zrušený
+receivable-overdue-subject = { $tenant }: { $title }, { $amount } – po splatnosti od { $due }
+receivable-overdue-body = poplatok { $title } vo výške { $amount } bol splatný { $due } a { $tenant } ho zatiaľ neeviduje ako zaplatený.
+receivable-overdue-outro = Zaplaťte ho prosím čo najskôr. Platba, ktorú ste už odoslali, sa môže prejaviť až o niekoľko dní.
+receivable-paid-subject = { $tenant }: poplatok { $title } je zaplatený ({ $amount })
+receivable-paid-body = { $tenant } eviduje poplatok { $title } vo výške { $amount } ako zaplatený. Ďakujeme.
+receivable-cancelled-subject = { $tenant }: poplatok { $title } ({ $amount }) bol zrušený
 receivable-cancelled-body = { $tenant } zrušil(a) poplatok { $title } vo výške { $amount }. Nič neplaťte; ak ste už zaplatili, obec sa vám ozve.
-receivable-discount-subject = { $tenant }: zľava { $percent } % na { $title } platí do { $until }
-receivable-discount-body = keď zaplatíte platbu { $title } do { $until }, { $tenant } vám poskytne zľavu { $percent } %:
+receivable-discount-subject = { $tenant }: zľava { $percent } % na { $title }, { $amount } do { $until }
+receivable-discount-body = keď zaplatíte poplatok { $title } do { $until }, { $tenant } vám poskytne zľavu { $percent } %:
 receivable-discount-with = Suma so zľavou
 receivable-discount-without = Suma bez zľavy
 submission-new-subject = { $tenant }: sledujeme vaše podanie { $reference }
@@ -122,9 +122,9 @@ request-too-large-text = Prehliadač poslal viac údajov, než má akákoľvek o
 me-logged-in = Prihlásený(á):
 me-documents = Doklady
 me-valid-until = platnosť do { $date }
-logout = Odhlásiť
+logout = Odhlásiť sa
 logged-out = Odhlásené
-logged-out-text = Boli ste odhlásení.
+logged-out-text = { $tenant }: odhlásili ste sa z hliadača.
 logged-out-idp-unverified = Tu ste odhlásení; odhlásenie u poskytovateľa identity sa nepodarilo overiť.
 logout-refused = Odhlásenie neprijaté
 logout-refused-text = Žiadosť o odhlásenie sa nepodarilo overiť.
@@ -145,7 +145,7 @@ nav-delete = Zrušiť účet
 nav-export = Stiahnuť moje údaje
 language = Jazyk
 language-change = Zmeniť
-footer-text = Táto služba vás upozorní na poplatky, podania a doklady. Nepotrebuje JavaScript.
+footer-text = Táto služba vás upozorní na poplatky, podania a doklady.
 back = Späť
 save = Uložiť
 notice-saved = Nastavenia sú uložené.
@@ -154,15 +154,15 @@ notice-saved = Nastavenia sú uložené.
 landing-intro = { $tenant } vám môže e-mailom alebo SMS dať vedieť, keď sa blíži splatnosť poplatku, keď sa pohne vaše podanie a keď končí platnosť vášho dokladu.
 landing-to-overview = Prejsť na prehľad
 landing-what-title = Na čo vás môžeme upozorniť
-landing-what-receivables = miestne poplatky a dane: nová platba, pripomienka pred splatnosťou, upozornenie po splatnosti a potvrdenie úhrady
+landing-what-receivables = miestne poplatky a dane: nový poplatok, pripomienka pred splatnosťou, upozornenie po splatnosti a potvrdenie, že je zaplatený
 landing-what-submissions = vaše podania: každá zmena ich stavu
 landing-what-documents = občiansky preukaz a cestovný pas: pripomienka pred koncom platnosti
 login-post-text = Prehliadač vás teraz presmeruje na prihlásenie.
 title-consent = Skôr než začnete
-consent-intro = Do hliadača obce { $tenant } sa prihlasujete prvýkrát. Prečítajte si prosím, čo robí.
+consent-intro = { $tenant } vás môže upozorňovať na poplatky, podania a doklady. Prihlasujete sa prvýkrát, prečítajte si prosím, čo hliadač robí.
 consent-watched-title = Čo sa sleduje
 consent-data-title = Aké údaje sa používajú
-consent-data-text = Meno a identifikátor z elektronickej identity, aby sme vás našli v registri obyvateľov; poplatky, podania a doklady, ktoré o vás obec vedie; e-mail a telefón, ktoré tu potvrdíte. Identifikátory uchovávame len ako kľúčované odtlačky alebo zašifrované.
+consent-data-text = Meno a identifikátor z elektronickej identity, aby sme vás našli v registri obyvateľov; poplatky, podania a doklady, ktoré o vás obec vedie; e-mail a telefón, ktoré tu potvrdíte. Identifikátory neukladáme v čitateľnej podobe: len zašifrované alebo ako odtlačok, z ktorého sa nedajú spätne zistiť.
 consent-leave-title = Ako odísť
 consent-leave-text = Každý e-mail obsahuje odkaz, ktorý upozornenia hneď zastaví. V časti „Zrušiť účet“ môžete kedykoľvek vymazať všetko, čo o vás uchovávame.
 consent-yes = Súhlasím, pokračovať
@@ -186,8 +186,8 @@ receivable-status = { $code ->
 }
 instalments-title = Splátky
 col-instalment = Splátka
-instalment-paid = uhradená
-instalment-open = na úhradu
+instalment-paid = zaplatená
+instalment-open = na zaplatenie
 how-to-pay = Ako zaplatiť
 label-payment-reference = Referencia platby
 qr-alt = QR kód na zaplatenie { $amount } v bankovej aplikácii
@@ -206,9 +206,9 @@ col-what = Čo
 col-channel = Ako
 col-delivery = Doručenie
 alert-kind = { $kind ->
-    [receivable_new] nová platba
-    [receivable_reminder] pripomienka platby
-    [receivable_overdue] platba po splatnosti
+    [receivable_new] nový poplatok
+    [receivable_reminder] pripomienka poplatku
+    [receivable_overdue] poplatok po splatnosti
     [receivable_paid] potvrdenie úhrady
     [receivable_cancelled] zrušený poplatok
     [receivable_discount_ending] koniec zľavy
@@ -257,12 +257,12 @@ delivery = { $mode ->
    *[daily] raz denne súhrn
 }
 settings-quiet-hours = Neposielať SMS medzi
-settings-quiet-hours-hint = Miestny čas ako HH:MM-HH:MM, napríklad 21:00-08:00. Prázdne: nastavenie obce.
+settings-quiet-hours-hint = SMS v tomto čase počkajú do jeho konca. Prázdne: čas obce.
 settings-language = Jazyk upozornení
 settings-offsets = Pripomenúť platbu toľko dní pred splatnosťou
-settings-offsets-hint = Dni oddelené čiarkou, napríklad 14, 3, 0 (0 je deň splatnosti). Prázdne: dni obce ({ $days }).
-error-offsets = Zapíšte najviac šesť rôznych počtov dní od 0 do 90 oddelených čiarkou.
-error-quiet-hours = Zapíšte čas ako HH:MM-HH:MM, napríklad 21:00-08:00.
+settings-offsets-hint = Deň splatnosti aj dni pred ním. Nič nezaškrtnuté: dni obce ({ $days }).
+error-offsets = Zaškrtnite jeden až šesť dní.
+error-quiet-hours = Vyplňte začiatok aj koniec, napríklad 21:00 a 08:00.
 error-choice = Vyberte jednu z ponúknutých možností.
 
 ## Kontakty
@@ -294,7 +294,7 @@ notice-verified = Kontakt je potvrdený.
 notice-removed = Kontakt je odobraný.
 notice-wait = Počkajte prosím minútu, kým o kód požiadate znova.
 verify-email-subject = { $tenant }: potvrďte svoju e-mailovú adresu
-verify-email-body = Potvrďte prosím, že na túto adresu majú chodiť upozornenia obce { $tenant }, otvorením odkazu (platí 24 hodín): { $url }
+verify-email-body = Potvrďte prosím otvorením odkazu (platí 24 hodín), že vám { $tenant } má na túto adresu posielať upozornenia: { $url }
 verify-email-ignore = Ak ste o nič nežiadali, správu ignorujte; nič vám posielať nebudeme.
 verify-sms-text = { $tenant }: váš potvrdzovací kód je { $code }. Platí 10 minút.
 notice-locked = Pri tomto kontakte bolo zadaných príliš veľa chybných kódov. Odoberte ho a pridajte znova.
@@ -305,7 +305,7 @@ verify-confirm = Potvrdenie e-mailu
 verify-confirm-text = Majú sa upozornenia posielať na { $address }?
 verify-confirm-button = Áno, potvrdiť túto adresu
 verify-ok = E-mail potvrdený
-verify-ok-text = Ďakujeme. Na túto adresu teraz môžu chodiť upozornenia.
+verify-ok-text = Ďakujeme. { $tenant } vám teraz môže posielať upozornenia na { $address }.
 verify-bad = Odkaz neplatí
 verify-bad-text = Platnosť odkazu vypršala alebo už bol použitý. Nový si pošlite zo stránky Kontakty.
 
@@ -331,20 +331,81 @@ delete-confirm = Chcem zrušiť svoj účet
 delete-button = Zrušiť môj účet
 error-confirm = Začiarknite políčko na potvrdenie.
 deleted = Účet zrušený
-deleted-text = Všetko, čo sme o vás uchovávali, je vymazané a žiadne ďalšie upozornenia neprídu.
+deleted-text = { $tenant }: všetko, čo o vás hliadač uchovával, je zmazané a žiadne ďalšie upozornenia neprídu.
 
 ## Odhlásenie odberu
-unsubscribe-title = Odhlásiť upozornenia
+unsubscribe-title = Zastaviť upozornenia e-mailom
 unsubscribe-text = { $topic ->
-    [receivables] Po potvrdení vám už nebudeme posielať e-maily o poplatkoch a platbách.
-    [submissions] Po potvrdení vám už nebudeme posielať e-maily o vašich podaniach.
-    [documents] Po potvrdení vám už nebudeme posielať e-maily o platnosti dokladov.
-   *[other] Po potvrdení vám už nebudeme posielať žiadne upozornenia e-mailom.
+    [receivables] { $tenant } vám po potvrdení prestane posielať e-maily o poplatkoch na { $addresses }.
+    [submissions] { $tenant } vám po potvrdení prestane posielať e-maily o vašich podaniach na { $addresses }.
+    [documents] { $tenant } vám po potvrdení prestane posielať e-maily o platnosti dokladov na { $addresses }.
+    [reminders] { $tenant } vám po potvrdení prestane posielať vaše pripomienky na { $addresses }.
+   *[other] { $tenant } vám po potvrdení prestane posielať všetky upozornenia e-mailom na { $addresses }.
 }
-unsubscribe-button = Odhlásiť
-unsubscribe-done = Hotovo
-unsubscribe-done-text = Odber je zrušený.
+unsubscribe-button = { $topic ->
+    [all] Zastaviť všetky upozornenia
+   *[other] Zastaviť tieto upozornenia
+}
+unsubscribe-done = Upozornenia zastavené
+unsubscribe-done-text = { $topic ->
+    [receivables] { $tenant } vám už na { $addresses } nepošle e-maily o poplatkoch.
+    [submissions] { $tenant } vám už na { $addresses } nepošle e-maily o podaniach.
+    [documents] { $tenant } vám už na { $addresses } nepošle e-maily o dokladoch.
+    [reminders] { $tenant } vám už na { $addresses } nepošle vaše pripomienky.
+   *[other] { $tenant } vám už na { $addresses } nepošle žiadne upozornenie.
+}
 unsubscribe-bad = Odkaz neplatí
 unsubscribe-bad-text = Odkaz je poškodený alebo patrí k inej adrese.
 try-later = Skúste to prosím neskôr
 try-later-text = Na našej strane nastala chyba.
+
+## Účet, súhrn prehľadu a odkazy v upozorneniach
+error-title-prefix = Chyba:
+error-summary-title = Treba niečo opraviť
+menu = Menu
+nav-account = Váš účet
+title-account = Váš účet
+account-intro = { $tenant }: čo o vás hliadač uchováva a ako účet zrušiť.
+account-export-title = Vaše údaje
+account-export-text = Stiahnite si všetko, čo o vás uchovávame, ako súbor JSON.
+account-delete-title = Zrušenie účtu
+account-delete-text = Zmaže kontakty, nastavenia a pripomienky a zastaví všetky upozornenia.
+delete-keep = Nie, ponechať účet
+summary-title = Čo máte zaplatiť
+summary-fees = Poplatky na úhradu
+summary-total = Spolu
+summary-nearest = Najbližšia splatnosť
+summary-overdue = Po splatnosti
+summary-overdue-count = { $count ->
+    [one] 1 poplatok
+    [few] { $count } poplatky
+   *[other] { $count } poplatkov
+}
+summary-nothing = Nemáte nič na zaplatenie.
+label-payment-model = Model
+qr-save = Uložiť QR kód ako obrázok
+settings-quiet-from = Od
+settings-quiet-to = Do
+offset-days = { $days ->
+    [0] v deň splatnosti
+    [one] 1 deň vopred
+    [few] { $days } dni vopred
+   *[other] { $days } dní vopred
+}
+to-overview = Prejsť na prehľad
+to-settings = Nastaviť upozornenia
+to-start = Na úvodnú stránku
+login-again = Prihlásiť sa znova
+unsubscribe-undo = Vrátiť späť
+unsubscribe-change = Zmeniť, čo dostávate
+unsubscribe-undone = Upozornenia obnovené
+unsubscribe-undone-text = { $tenant } vám bude upozornenia posielať ako predtým.
+alert-footer-contact = Kontakt na obec: { $contact }
+alert-footer-overview = Váš prehľad
+alert-footer-change = Zmeniť, čo dostávate
+alert-footer-stop-topic = { $topic ->
+    [receivables] Zastaviť e-maily o poplatkoch
+    [submissions] Zastaviť e-maily o podaniach
+    [documents] Zastaviť e-maily o dokladoch
+   *[other] Zastaviť e-maily s pripomienkami
+}

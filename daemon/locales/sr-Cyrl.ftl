@@ -10,7 +10,7 @@ days = { $n ->
 alert-hello = Поштовани,
 alert-footer-reason = { $tenant } – обавештења. Ову поруку добијате јер сте укључили обавештења.
 alert-footer-digest = { $tenant } – обавештења. Преглед добијате једном дневно јер сте га изабрали.
-alert-footer-stop = Искључите сва обавештења: { $url }
+alert-footer-stop = Искључите сва обавештења
 label-amount = Износ
 label-amount-to-pay = Износ за уплату
 label-due-date = Рок плаћања
@@ -57,26 +57,26 @@ status = { $code ->
 }
 
 ## Обавештења по врсти
-receivable-new-subject = { $tenant }: ново задужење { $title }, рок { $due }
+receivable-new-subject = { $tenant }: ново задужење – { $title }, { $amount } до { $due }
 receivable-new-intro = { $tenant } је евидентирао ново задужење које треба да платите:
 receivable-new-outro = Подсетићемо вас пре рока плаћања.
 receivable-reminder-subject = { $days_left ->
-    [0] { $tenant }: данас доспева { $title }
-   *[other] { $tenant }: за { $days } доспева { $title }
+    [0] { $tenant }: данас истиче рок за { $title }, { $amount }
+   *[other] { $tenant }: { $title }, { $amount } доспева { $due } (за { $days })
 }
 receivable-reminder-intro = { $days_left ->
     [0] подсећамо вас да данас доспева ово задужење:
    *[other] подсећамо вас да за { $days }, { $due }, доспева ово задужење:
 }
 receivable-reminder-outro = Ако сте већ платили, занемарите ову поруку.
-receivable-overdue-subject = { $tenant }: задужење { $title } није плаћено у року
+receivable-overdue-subject = { $tenant }: { $title }, { $amount } – у доцњи од { $due }
 receivable-overdue-body = задужење { $title } у износу од { $amount } доспело је { $due }, а { $tenant } га још не води као плаћено.
 receivable-overdue-outro = Молимо вас да га платите што пре. Уплата коју сте већ извршили може бити видљива тек за неколико дана.
-receivable-paid-subject = { $tenant }: задужење { $title } је плаћено
+receivable-paid-subject = { $tenant }: задужење { $title } је плаћено ({ $amount })
 receivable-paid-body = { $tenant } је евидентирао уплату за { $title } у износу од { $amount }. Хвала вам.
-receivable-cancelled-subject = { $tenant }: задужење { $title } је поништено
+receivable-cancelled-subject = { $tenant }: задужење { $title } ({ $amount }) је поништено
 receivable-cancelled-body = { $tenant } је поништио задужење { $title } у износу од { $amount }. Не морате га плаћати; ако сте већ платили, општина ће вас контактирати.
-receivable-discount-subject = { $tenant }: попуст { $percent } % за { $title } до { $until }
+receivable-discount-subject = { $tenant }: попуст { $percent } % на { $title }, { $amount } до { $until }
 receivable-discount-body = ако платите { $title } до { $until }, { $tenant } вам даје попуст од { $percent } %:
 receivable-discount-with = Износ са попустом
 receivable-discount-without = Износ без попуста
@@ -122,9 +122,9 @@ request-too-large-text = Прегледач је послао више пода�
 me-logged-in = Пријављени сте као:
 me-documents = Документи
 me-valid-until = важи до { $date }
-logout = Одјава
+logout = Одјава са налога
 logged-out = Одјављени сте
-logged-out-text = Успешно сте се одјавили.
+logged-out-text = { $tenant }: одјавили сте се са налога.
 logged-out-idp-unverified = Овде сте одјављени; одјава код пружаоца идентитета није могла бити потврђена.
 logout-refused = Одјава није прихваћена
 logout-refused-text = Захтев за одјаву није могао бити проверен.
@@ -142,10 +142,10 @@ nav-settings = Обавештења
 nav-contacts = Контакти
 nav-reminders = Моји подсетници
 nav-delete = Брисање налога
-nav-export = Преузмите моје податке
+nav-export = Преузмите своје податке
 language = Језик
 language-change = Промени
-footer-text = Ова услуга вас обавештава о вашим задужењима, предметима и документима. Не захтева JavaScript.
+footer-text = Ова услуга вас обавештава о вашим задужењима, предметима и документима.
 back = Назад
 save = Сачувај
 notice-saved = Подешавања су сачувана.
@@ -159,10 +159,10 @@ landing-what-submissions = ваши предмети: свака промена 
 landing-what-documents = лична карта и пасош: подсетник пре истека важења
 login-post-text = Прегледач ће вас сада одвести на пријаву.
 title-consent = Пре него што почнете
-consent-intro = Први пут се пријављујете на обавештења општине { $tenant }. Прочитајте шта она раде.
+consent-intro = { $tenant } може да вас обавештава о задужењима, предметима и документима. Први пут се пријављујете: прочитајте шта услуга ради.
 consent-watched-title = Шта се прати
 consent-data-title = Који се подаци користе
-consent-data-text = Име и идентификатор из електронског идентитета, да бисмо вас пронашли у регистру становништва; задужења, предмети и документи које општина води о вама; имејл и телефон које овде потврдите. Идентификаторе чувамо само као кључне отиске или шифроване.
+consent-data-text = Име и идентификатор из електронског идентитета, да бисмо вас пронашли у регистру становништва; задужења, предмети и документи које општина води о вама; имејл и телефон које овде потврдите. Идентификаторе не чувамо у читљивом облику: само шифроване или као отисак из ког се не могу открити.
 consent-leave-title = Како да одустанете
 consent-leave-text = Сваки имејл садржи везу која одмах зауставља обавештења. У делу „Брисање налога“ можете у сваком тренутку обрисати све што чувамо о вама.
 consent-yes = Слажем се, наставите
@@ -257,12 +257,12 @@ delivery = { $mode ->
    *[daily] један преглед дневно
 }
 settings-quiet-hours = Без SMS-а између
-settings-quiet-hours-hint = Локално време као ЧЧ:ММ-ЧЧ:ММ, на пример 21:00-08:00. Празно: подешавање општине.
+settings-quiet-hours-hint = SMS поруке у том периоду чекају његов крај. Празно: време општине.
 settings-language = Језик обавештења
 settings-offsets = Подсети ме на плаћање толико дана пре рока
-settings-offsets-hint = Дани одвојени зарезом, на пример 14, 3, 0 (0 је дан доспећа). Празно: дани општине ({ $days }).
-error-offsets = Упишите највише шест различитих бројева дана од 0 до 90, одвојених зарезом.
-error-quiet-hours = Упишите време као ЧЧ:ММ-ЧЧ:ММ, на пример 21:00-08:00.
+settings-offsets-hint = Дан рока и дани пре њега. Ништа означено: дани општине ({ $days }).
+error-offsets = Означите од једног до шест дана.
+error-quiet-hours = Унесите почетак и крај, на пример 21:00 и 08:00.
 error-choice = Изаберите једну од понуђених могућности.
 
 ## Контакти
@@ -294,7 +294,7 @@ notice-verified = Контакт је потврђен.
 notice-removed = Контакт је уклоњен.
 notice-wait = Сачекајте минут пре него што поново затражите.
 verify-email-subject = { $tenant }: потврдите своју имејл адресу
-verify-email-body = Потврдите да на ову адресу треба да стижу обавештења општине { $tenant } отварањем везе (важи 24 сата): { $url }
+verify-email-body = Потврдите отварањем везе (важи 24 сата) да { $tenant } може да шаље обавештења на ову адресу: { $url }
 verify-email-ignore = Ако ово нисте тражили, занемарите поруку; ништа вам нећемо слати.
 verify-sms-text = { $tenant }: ваш код за потврду је { $code }. Важи 10 минута.
 notice-locked = За овај контакт унето је превише погрешних кодова. Уклоните га и додајте поново.
@@ -305,7 +305,7 @@ verify-confirm = Потврда имејла
 verify-confirm-text = Да ли да се обавештења шаљу на { $address }?
 verify-confirm-button = Да, потврди ову адресу
 verify-ok = Имејл је потврђен
-verify-ok-text = Хвала. Обавештења сада могу да стижу на ову адресу.
+verify-ok-text = Хвала. { $tenant } сада може да шаље обавештења на { $address }.
 verify-bad = Веза не важи
 verify-bad-text = Веза је истекла или је већ искоришћена. Затражите нову на страници Контакти.
 
@@ -331,20 +331,81 @@ delete-confirm = Желим да обришем свој налог
 delete-button = Обриши мој налог
 error-confirm = Означите поље за потврду.
 deleted = Налог је обрисан
-deleted-text = Све што смо чували о вама је обрисано и нећете више добијати обавештења.
+deleted-text = { $tenant }: све што смо чували о вама је обрисано и више нећете добијати обавештења.
 
 ## Одјава са обавештења
-unsubscribe-title = Искључите обавештења
+unsubscribe-title = Искључите обавештења имејлом
 unsubscribe-text = { $topic ->
-    [receivables] Након потврде више нећете добијати имејлове о таксама и порезима.
-    [submissions] Након потврде више нећете добијати имејлове о вашим предметима.
-    [documents] Након потврде више нећете добијати имејлове о вашим документима.
-   *[other] Након потврде више нећете добијати обавештења имејлом.
+    [receivables] Када потврдите, { $tenant } престаје да шаље имејлове о задужењима на { $addresses }.
+    [submissions] Када потврдите, { $tenant } престаје да шаље имејлове о вашим предметима на { $addresses }.
+    [documents] Када потврдите, { $tenant } престаје да шаље имејлове о вашим документима на { $addresses }.
+    [reminders] Када потврдите, { $tenant } престаје да шаље ваше подсетнике на { $addresses }.
+   *[other] Када потврдите, { $tenant } престаје да шаље сва обавештења имејлом на { $addresses }.
 }
-unsubscribe-button = Одјави ме
-unsubscribe-done = Готово
-unsubscribe-done-text = Одјављени сте.
+unsubscribe-button = { $topic ->
+    [all] Искључите сва обавештења
+   *[other] Искључите ова обавештења
+}
+unsubscribe-done = Обавештења су искључена
+unsubscribe-done-text = { $topic ->
+    [receivables] { $tenant } више неће слати имејлове о задужењима на { $addresses }.
+    [submissions] { $tenant } више неће слати имејлове о предметима на { $addresses }.
+    [documents] { $tenant } више неће слати имејлове о документима на { $addresses }.
+    [reminders] { $tenant } више неће слати ваше подсетнике на { $addresses }.
+   *[other] { $tenant } више неће слати никаква обавештења на { $addresses }.
+}
 unsubscribe-bad = Веза не важи
 unsubscribe-bad-text = Веза је оштећена или припада другој адреси.
 try-later = Покушајте поново касније
 try-later-text = Дошло је до грешке на нашој страни.
+
+## Налог, сажетак прегледа и везе у обавештењима
+error-title-prefix = Грешка:
+error-summary-title = Нешто треба исправити
+menu = Мени
+nav-account = Ваш налог
+title-account = Ваш налог
+account-intro = { $tenant }: шта чувамо о вама и како да обришете налог.
+account-export-title = Ваши подаци
+account-export-text = Преузмите све што чувамо о вама као JSON датотеку.
+account-delete-title = Брисање налога
+account-delete-text = Брише контакте, подешавања и подсетнике и искључује сва обавештења.
+delete-keep = Не, задржите налог
+summary-title = Шта треба да платите
+summary-fees = Задужења за плаћање
+summary-total = Укупно
+summary-nearest = Најближи рок
+summary-overdue = У доцњи
+summary-overdue-count = { $count ->
+    [one] { $count } задужење
+    [few] { $count } задужења
+   *[other] { $count } задужења
+}
+summary-nothing = Немате ништа за плаћање.
+label-payment-model = Модел
+qr-save = Сачувајте QR код као слику
+settings-quiet-from = Од
+settings-quiet-to = До
+offset-days = { $days ->
+    [0] на дан рока
+    [one] { $days } дан раније
+    [few] { $days } дана раније
+   *[other] { $days } дана раније
+}
+to-overview = Идите на преглед
+to-settings = Подесите обавештења
+to-start = На почетну страну
+login-again = Пријавите се поново
+unsubscribe-undo = Поништите
+unsubscribe-change = Промените шта добијате
+unsubscribe-undone = Обавештења су враћена
+unsubscribe-undone-text = { $tenant } ће вам слати обавештења као раније.
+alert-footer-contact = Контакт општине: { $contact }
+alert-footer-overview = Ваш преглед
+alert-footer-change = Промените шта добијате
+alert-footer-stop-topic = { $topic ->
+    [receivables] Искључите имејлове о задужењима
+    [submissions] Искључите имејлове о предметима
+    [documents] Искључите имејлове о документима
+   *[other] Искључите имејлове са подсетницима
+}

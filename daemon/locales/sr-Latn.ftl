@@ -10,7 +10,7 @@ days = { $n ->
 alert-hello = Poštovani,
 alert-footer-reason = { $tenant } – obaveštenja. Ovu poruku dobijate jer ste uključili obaveštenja.
 alert-footer-digest = { $tenant } – obaveštenja. Pregled dobijate jednom dnevno jer ste ga izabrali.
-alert-footer-stop = Isključite sva obaveštenja: { $url }
+alert-footer-stop = Isključite sva obaveštenja
 label-amount = Iznos
 label-amount-to-pay = Iznos za uplatu
 label-due-date = Rok plaćanja
@@ -57,26 +57,26 @@ status = { $code ->
 }
 
 ## Obaveštenja po vrsti
-receivable-new-subject = { $tenant }: novo zaduženje { $title }, rok { $due }
+receivable-new-subject = { $tenant }: novo zaduženje – { $title }, { $amount } do { $due }
 receivable-new-intro = { $tenant } je evidentirao novo zaduženje koje treba da platite:
 receivable-new-outro = Podsetićemo vas pre roka plaćanja.
 receivable-reminder-subject = { $days_left ->
-    [0] { $tenant }: danas dospeva { $title }
-   *[other] { $tenant }: za { $days } dospeva { $title }
+    [0] { $tenant }: danas ističe rok za { $title }, { $amount }
+   *[other] { $tenant }: { $title }, { $amount } dospeva { $due } (za { $days })
 }
 receivable-reminder-intro = { $days_left ->
     [0] podsećamo vas da danas dospeva ovo zaduženje:
    *[other] podsećamo vas da za { $days }, { $due }, dospeva ovo zaduženje:
 }
 receivable-reminder-outro = Ako ste već platili, zanemarite ovu poruku.
-receivable-overdue-subject = { $tenant }: zaduženje { $title } nije plaćeno u roku
+receivable-overdue-subject = { $tenant }: { $title }, { $amount } – u docnji od { $due }
 receivable-overdue-body = zaduženje { $title } u iznosu od { $amount } dospelo je { $due }, a { $tenant } ga još ne vodi kao plaćeno.
 receivable-overdue-outro = Molimo vas da ga platite što pre. Uplata koju ste već izvršili može biti vidljiva tek za nekoliko dana.
-receivable-paid-subject = { $tenant }: zaduženje { $title } je plaćeno
+receivable-paid-subject = { $tenant }: zaduženje { $title } je plaćeno ({ $amount })
 receivable-paid-body = { $tenant } je evidentirao uplatu za { $title } u iznosu od { $amount }. Hvala vam.
-receivable-cancelled-subject = { $tenant }: zaduženje { $title } je poništeno
+receivable-cancelled-subject = { $tenant }: zaduženje { $title } ({ $amount }) je poništeno
 receivable-cancelled-body = { $tenant } je poništio zaduženje { $title } u iznosu od { $amount }. Ne morate ga plaćati; ako ste već platili, opština će vas kontaktirati.
-receivable-discount-subject = { $tenant }: popust { $percent } % za { $title } do { $until }
+receivable-discount-subject = { $tenant }: popust { $percent } % na { $title }, { $amount } do { $until }
 receivable-discount-body = ako platite { $title } do { $until }, { $tenant } vam daje popust od { $percent } %:
 receivable-discount-with = Iznos sa popustom
 receivable-discount-without = Iznos bez popusta
@@ -122,9 +122,9 @@ request-too-large-text = Pregledač je poslao više podataka nego što ima bilo 
 me-logged-in = Prijavljeni ste kao:
 me-documents = Dokumenti
 me-valid-until = važi do { $date }
-logout = Odjava
+logout = Odjava sa naloga
 logged-out = Odjavljeni ste
-logged-out-text = Uspešno ste se odjavili.
+logged-out-text = { $tenant }: odjavili ste se sa naloga.
 logged-out-idp-unverified = Ovde ste odjavljeni; odjava kod pružaoca identiteta nije mogla biti potvrđena.
 logout-refused = Odjava nije prihvaćena
 logout-refused-text = Zahtev za odjavu nije mogao biti proveren.
@@ -142,10 +142,10 @@ nav-settings = Obaveštenja
 nav-contacts = Kontakti
 nav-reminders = Moji podsetnici
 nav-delete = Brisanje naloga
-nav-export = Preuzmite moje podatke
+nav-export = Preuzmite svoje podatke
 language = Jezik
 language-change = Promeni
-footer-text = Ova usluga vas obaveštava o vašim zaduženjima, predmetima i dokumentima. Ne zahteva JavaScript.
+footer-text = Ova usluga vas obaveštava o vašim zaduženjima, predmetima i dokumentima.
 back = Nazad
 save = Sačuvaj
 notice-saved = Podešavanja su sačuvana.
@@ -159,10 +159,10 @@ landing-what-submissions = vaši predmeti: svaka promena njihovog statusa
 landing-what-documents = lična karta i pasoš: podsetnik pre isteka važenja
 login-post-text = Pregledač će vas sada odvesti na prijavu.
 title-consent = Pre nego što počnete
-consent-intro = Prvi put se prijavljujete na obaveštenja opštine { $tenant }. Pročitajte šta ona rade.
+consent-intro = { $tenant } može da vas obaveštava o zaduženjima, predmetima i dokumentima. Prvi put se prijavljujete: pročitajte šta usluga radi.
 consent-watched-title = Šta se prati
 consent-data-title = Koji se podaci koriste
-consent-data-text = Ime i identifikator iz elektronskog identiteta, da bismo vas pronašli u registru stanovništva; zaduženja, predmeti i dokumenti koje opština vodi o vama; imejl i telefon koje ovde potvrdite. Identifikatore čuvamo samo kao ključne otiske ili šifrovane.
+consent-data-text = Ime i identifikator iz elektronskog identiteta, da bismo vas pronašli u registru stanovništva; zaduženja, predmeti i dokumenti koje opština vodi o vama; imejl i telefon koje ovde potvrdite. Identifikatore ne čuvamo u čitljivom obliku: samo šifrovane ili kao otisak iz kog se ne mogu otkriti.
 consent-leave-title = Kako da odustanete
 consent-leave-text = Svaki imejl sadrži vezu koja odmah zaustavlja obaveštenja. U delu „Brisanje naloga“ možete u svakom trenutku obrisati sve što čuvamo o vama.
 consent-yes = Slažem se, nastavite
@@ -257,12 +257,12 @@ delivery = { $mode ->
    *[daily] jedan pregled dnevno
 }
 settings-quiet-hours = Bez SMS-a između
-settings-quiet-hours-hint = Lokalno vreme kao HH:MM-HH:MM, na primer 21:00-08:00. Prazno: podešavanje opštine.
+settings-quiet-hours-hint = SMS poruke u tom periodu čekaju njegov kraj. Prazno: vreme opštine.
 settings-language = Jezik obaveštenja
 settings-offsets = Podseti me na plaćanje toliko dana pre roka
-settings-offsets-hint = Dani odvojeni zarezom, na primer 14, 3, 0 (0 je dan dospeća). Prazno: dani opštine ({ $days }).
-error-offsets = Upišite najviše šest različitih brojeva dana od 0 do 90, odvojenih zarezom.
-error-quiet-hours = Upišite vreme kao HH:MM-HH:MM, na primer 21:00-08:00.
+settings-offsets-hint = Dan roka i dani pre njega. Ništa označeno: dani opštine ({ $days }).
+error-offsets = Označite od jednog do šest dana.
+error-quiet-hours = Unesite početak i kraj, na primer 21:00 i 08:00.
 error-choice = Izaberite jednu od ponuđenih mogućnosti.
 
 ## Kontakti
@@ -294,7 +294,7 @@ notice-verified = Kontakt je potvrđen.
 notice-removed = Kontakt je uklonjen.
 notice-wait = Sačekajte minut pre nego što ponovo zatražite.
 verify-email-subject = { $tenant }: potvrdite svoju imejl adresu
-verify-email-body = Potvrdite da na ovu adresu treba da stižu obaveštenja opštine { $tenant } otvaranjem veze (važi 24 sata): { $url }
+verify-email-body = Potvrdite otvaranjem veze (važi 24 sata) da { $tenant } može da šalje obaveštenja na ovu adresu: { $url }
 verify-email-ignore = Ako ovo niste tražili, zanemarite poruku; ništa vam nećemo slati.
 verify-sms-text = { $tenant }: vaš kod za potvrdu je { $code }. Važi 10 minuta.
 notice-locked = Za ovaj kontakt uneto je previše pogrešnih kodova. Uklonite ga i dodajte ponovo.
@@ -305,7 +305,7 @@ verify-confirm = Potvrda imejla
 verify-confirm-text = Da li da se obaveštenja šalju na { $address }?
 verify-confirm-button = Da, potvrdi ovu adresu
 verify-ok = Imejl je potvrđen
-verify-ok-text = Hvala. Obaveštenja sada mogu da stižu na ovu adresu.
+verify-ok-text = Hvala. { $tenant } sada može da šalje obaveštenja na { $address }.
 verify-bad = Veza ne važi
 verify-bad-text = Veza je istekla ili je već iskorišćena. Zatražite novu na stranici Kontakti.
 
@@ -331,20 +331,81 @@ delete-confirm = Želim da obrišem svoj nalog
 delete-button = Obriši moj nalog
 error-confirm = Označite polje za potvrdu.
 deleted = Nalog je obrisan
-deleted-text = Sve što smo čuvali o vama je obrisano i nećete više dobijati obaveštenja.
+deleted-text = { $tenant }: sve što smo čuvali o vama je obrisano i više nećete dobijati obaveštenja.
 
 ## Odjava sa obaveštenja
-unsubscribe-title = Isključite obaveštenja
+unsubscribe-title = Isključite obaveštenja imejlom
 unsubscribe-text = { $topic ->
-    [receivables] Nakon potvrde više nećete dobijati imejlove o taksama i porezima.
-    [submissions] Nakon potvrde više nećete dobijati imejlove o vašim predmetima.
-    [documents] Nakon potvrde više nećete dobijati imejlove o vašim dokumentima.
-   *[other] Nakon potvrde više nećete dobijati obaveštenja imejlom.
+    [receivables] Kada potvrdite, { $tenant } prestaje da šalje imejlove o zaduženjima na { $addresses }.
+    [submissions] Kada potvrdite, { $tenant } prestaje da šalje imejlove o vašim predmetima na { $addresses }.
+    [documents] Kada potvrdite, { $tenant } prestaje da šalje imejlove o vašim dokumentima na { $addresses }.
+    [reminders] Kada potvrdite, { $tenant } prestaje da šalje vaše podsetnike na { $addresses }.
+   *[other] Kada potvrdite, { $tenant } prestaje da šalje sva obaveštenja imejlom na { $addresses }.
 }
-unsubscribe-button = Odjavi me
-unsubscribe-done = Gotovo
-unsubscribe-done-text = Odjavljeni ste.
+unsubscribe-button = { $topic ->
+    [all] Isključite sva obaveštenja
+   *[other] Isključite ova obaveštenja
+}
+unsubscribe-done = Obaveštenja su isključena
+unsubscribe-done-text = { $topic ->
+    [receivables] { $tenant } više neće slati imejlove o zaduženjima na { $addresses }.
+    [submissions] { $tenant } više neće slati imejlove o predmetima na { $addresses }.
+    [documents] { $tenant } više neće slati imejlove o dokumentima na { $addresses }.
+    [reminders] { $tenant } više neće slati vaše podsetnike na { $addresses }.
+   *[other] { $tenant } više neće slati nikakva obaveštenja na { $addresses }.
+}
 unsubscribe-bad = Veza ne važi
 unsubscribe-bad-text = Veza je oštećena ili pripada drugoj adresi.
 try-later = Pokušajte ponovo kasnije
 try-later-text = Došlo je do greške na našoj strani.
+
+## Nalog, sažetak pregleda i veze u obaveštenjima
+error-title-prefix = Greška:
+error-summary-title = Nešto treba ispraviti
+menu = Meni
+nav-account = Vaš nalog
+title-account = Vaš nalog
+account-intro = { $tenant }: šta čuvamo o vama i kako da obrišete nalog.
+account-export-title = Vaši podaci
+account-export-text = Preuzmite sve što čuvamo o vama kao JSON datoteku.
+account-delete-title = Brisanje naloga
+account-delete-text = Briše kontakte, podešavanja i podsetnike i isključuje sva obaveštenja.
+delete-keep = Ne, zadržite nalog
+summary-title = Šta treba da platite
+summary-fees = Zaduženja za plaćanje
+summary-total = Ukupno
+summary-nearest = Najbliži rok
+summary-overdue = U docnji
+summary-overdue-count = { $count ->
+    [one] { $count } zaduženje
+    [few] { $count } zaduženja
+   *[other] { $count } zaduženja
+}
+summary-nothing = Nemate ništa za plaćanje.
+label-payment-model = Model
+qr-save = Sačuvajte QR kod kao sliku
+settings-quiet-from = Od
+settings-quiet-to = Do
+offset-days = { $days ->
+    [0] na dan roka
+    [one] { $days } dan ranije
+    [few] { $days } dana ranije
+   *[other] { $days } dana ranije
+}
+to-overview = Idite na pregled
+to-settings = Podesite obaveštenja
+to-start = Na početnu stranu
+login-again = Prijavite se ponovo
+unsubscribe-undo = Poništite
+unsubscribe-change = Promenite šta dobijate
+unsubscribe-undone = Obaveštenja su vraćena
+unsubscribe-undone-text = { $tenant } će vam slati obaveštenja kao ranije.
+alert-footer-contact = Kontakt opštine: { $contact }
+alert-footer-overview = Vaš pregled
+alert-footer-change = Promenite šta dobijate
+alert-footer-stop-topic = { $topic ->
+    [receivables] Isključite imejlove o zaduženjima
+    [submissions] Isključite imejlove o predmetima
+    [documents] Isključite imejlove o dokumentima
+   *[other] Isključite imejlove sa podsetnicima
+}

@@ -52,8 +52,18 @@ pub fn iban_valid(iban: &str) -> bool {
     }
 }
 
+/// An IBAN as people write it: in groups of four.
+pub fn iban_grouped(iban: &str) -> String {
+    let chars: Vec<char> = iban.chars().filter(|c| !c.is_whitespace()).collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The receivable's IBAN: given, or made from a Czech account number.
-fn iban_of(r: &Receivable) -> Option<String> {
+pub fn iban_of(r: &Receivable) -> Option<String> {
     let p = r.payment.as_ref()?;
     let iban = match (&p.iban, &p.account) {
         (Some(i), _) => i.chars().filter(|c| !c.is_whitespace()).collect(),
@@ -229,28 +239,34 @@ pub fn alert_code(
 }
 
 /// The payment details an SMS carries after its text, labelled in the citizen's language:
-/// the account (or IBAN), then what identifies the payment in the country's terms (the
-/// variable symbol; the model and reference; the payment code). `None` without any.
+/// the account (or IBAN), then the one reference that identifies the payment in the
+/// country's terms: the variable symbol (Czech, Slovak), the model and reference
+/// (Serbian), the payment code (Bulgarian), else the reference. The e-mail and the
+/// overview have the rest. `None` without any.
 pub fn short_form(locale: &str, p: &PaymentInfo) -> Option<String> {
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
     let label = |id: &str| crate::i18n::t(locale, id, &[]);
-    let reference = p.reference.as_deref().map(|r| match p.model.as_deref() {
-        Some(m) => format!("{m} {r}"),
-        None => r.to_string(),
-    });
-    let parts: Vec<String> = [
-        ("label-account", p.account.clone()),
-        ("label-iban", p.iban.clone().filter(|_| p.account.is_none())),
-        ("label-variable-symbol", p.variable_symbol.clone()),
-        ("label-payment-reference", reference),
-        ("label-payment-code", p.code.clone()),
-    ]
-    .into_iter()
-    .filter_map(|(id, v)| {
-        let v = v?;
-        let v = v.trim();
-        (!v.is_empty()).then(|| format!("{}: {v}", label(id)))
-    })
-    .collect();
+    let account = given(&p.account)
+        .map(|a| ("label-account", a.to_string()))
+        .or_else(|| given(&p.iban).map(|i| ("label-iban", i.to_string())));
+    let reference = given(&p.variable_symbol)
+        .map(|v| ("label-variable-symbol", v.to_string()))
+        .or_else(|| {
+            let m = given(&p.model)?;
+            Some((
+                "label-payment-reference",
+                format!("{m} {}", given(&p.reference)?),
+            ))
+        })
+        .or_else(|| given(&p.code).map(|c| ("label-payment-code", c.to_string())))
+        .or_else(|| given(&p.reference).map(|r| ("label-payment-reference", r.to_string())));
+    let parts: Vec<String> = [account, reference]
+        .into_iter()
+        .flatten()
+        .map(|(id, v)| format!("{}: {v}", label(id)))
+        .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
@@ -348,7 +364,7 @@ mod tests {
         );
         assert_eq!(
             short_form("sr-Latn", &serbian).as_deref(),
-            Some("Račun: 840-742351843-94, Poziv na broj: 97 76123456, Šifra plaćanja: 253")
+            Some("Račun: 840-742351843-94, Poziv na broj: 97 76123456")
         );
         let bulgarian = p(
             serde_json::json!({"iban": "BG80BNBG96611020345678", "bic": "BNBGBGSF",
@@ -356,7 +372,7 @@ mod tests {
         );
         assert_eq!(
             short_form("bg", &bulgarian).as_deref(),
-            Some("IBAN: BG80BNBG96611020345678, Основание за плащане: Данък сгради 2026, Код за вид плащане: 442100")
+            Some("IBAN: BG80BNBG96611020345678, Код за вид плащане: 442100")
         );
         let czech = p(
             serde_json::json!({"account": "19-1234567/0100", "iban": "CZ65…",

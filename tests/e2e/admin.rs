@@ -191,7 +191,7 @@ async fn the_report_counts_the_alerts_produced_and_actions_work() {
     let mails = t.smtp.wait_for(3, std::time::Duration::from_secs(10)).await;
     expect_mails(
         &mails[2..],
-        &[(JANA_MAIL, "nová platba Poplatek za odpady")],
+        &[(JANA_MAIL, "nový poplatek k úhradě – Poplatek za odpady")],
     );
     t.seen = 3;
 
@@ -303,7 +303,10 @@ async fn a_dry_run_renders_but_sends_nothing_and_going_live_sends_only_what_is_n
     );
     t.sim.step(); // a new fee
     let mails = t.cycle().await;
-    expect_mails(&mails, &[(JANA_MAIL, "nová platba Poplatek za odpady")]);
+    expect_mails(
+        &mails,
+        &[(JANA_MAIL, "nový poplatek k úhradě – Poplatek za odpady")],
+    );
 }
 
 #[tokio::test]

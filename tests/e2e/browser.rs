@@ -8,99 +8,6 @@
 use crate::citizen::janas_records;
 use crate::helpers::*;
 use serde_json::{json, Value};
-use std::process::Stdio;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-
-struct Driver {
-    child: tokio::process::Child,
-    stdin: tokio::process::ChildStdin,
-    lines: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
-    /// (page, language, violations) of every axe run.
-    audits: Vec<(String, String, Vec<Value>)>,
-    shots: Vec<String>,
-}
-
-impl Driver {
-    async fn start(out: &std::path::Path) -> Driver {
-        let mut child = tokio::process::Command::new("node")
-            .arg(repo_root().join("tests/peers/browser.js"))
-            .arg("--out")
-            .arg(out)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("node (scripts/install-deps test installs it)");
-        let stdin = child.stdin.take().expect("stdin");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let first = lines.next_line().await.expect("read").unwrap_or_default();
-        assert!(
-            first.contains("ready"),
-            "the browser did not start: {first:?} (scripts/install-deps test installs chromium and playwright-core)"
-        );
-        Driver {
-            child,
-            stdin,
-            lines,
-            audits: Vec::new(),
-            shots: Vec::new(),
-        }
-    }
-
-    async fn call(&mut self, cmd: Value) -> Value {
-        self.stdin
-            .write_all(format!("{cmd}\n").as_bytes())
-            .await
-            .expect("write");
-        let line = tokio::time::timeout(std::time::Duration::from_secs(60), self.lines.next_line())
-            .await
-            .expect("the browser answers")
-            .expect("read")
-            .expect("a line");
-        let v: Value = serde_json::from_str(&line).expect("JSON");
-        assert!(v.get("error").is_none(), "{cmd}: {v}");
-        v
-    }
-
-    async fn goto(&mut self, url: &str) -> Value {
-        self.call(json!({"cmd": "goto", "url": url})).await
-    }
-
-    async fn click(&mut self, selector: &str) -> Value {
-        self.call(json!({"cmd": "click", "selector": selector}))
-            .await
-    }
-
-    async fn fill(&mut self, selector: &str, value: &str) {
-        self.call(json!({"cmd": "fill", "selector": selector, "value": value}))
-            .await;
-    }
-
-    async fn html(&mut self) -> (String, String) {
-        let p = self.call(json!({"cmd": "page"})).await;
-        (
-            p["url"].as_str().unwrap_or("").to_string(),
-            p["html"].as_str().unwrap_or("").to_string(),
-        )
-    }
-
-    /// axe-core on the page as it is, and a screenshot named after it.
-    async fn audit(&mut self, name: &str) {
-        let p = self.call(json!({"cmd": "page"})).await;
-        let lang = p["lang"].as_str().unwrap_or("").to_string();
-        let a = self.call(json!({"cmd": "axe"})).await;
-        assert!(a["passes"].as_u64().unwrap_or(0) > 10, "axe ran: {a}");
-        let violations = a["violations"].as_array().cloned().unwrap_or_default();
-        self.audits
-            .push((name.to_string(), lang.clone(), violations));
-        let shot = self
-            .call(json!({"cmd": "screenshot", "name": format!("{name}-{lang}")}))
-            .await;
-        self.shots
-            .push(shot["path"].as_str().unwrap_or("").to_string());
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
@@ -156,9 +63,9 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
         .await;
     d.call(json!({"cmd": "check", "selector": "#delivery-daily"}))
         .await;
-    d.fill("#quiet_hours", "21:30-07:00").await;
-    // A bad value first: the message stands next to the field.
-    d.fill("#quiet_hours", "půlnoc").await;
+    d.fill("#quiet_from", "21:30").await;
+    // A bad value first: only one end of the quiet hours.
+    d.fill("#quiet_to", "").await;
     d.click("form[method=post][action='/t/lhota/settings'] button[type=submit]")
         .await;
     let (_, html) = d.html().await;
@@ -167,16 +74,29 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
         "the error next to the field"
     );
     d.audit("settings-error").await;
-    d.fill("#quiet_hours", "21:30-07:00").await;
-    d.fill("#offsets", "10, 2").await;
+    d.fill("#quiet_from", "21:30").await;
+    d.fill("#quiet_to", "07:00").await;
+    d.call(json!({"cmd": "uncheck", "selector": "#offset-14"}))
+        .await;
+    d.call(json!({"cmd": "check", "selector": "#offset-7"}))
+        .await;
     d.click("form[method=post][action='/t/lhota/settings'] button[type=submit]")
         .await;
     let (url, html) = d.html().await;
     assert!(url.contains("done=saved"), "{url}");
     assert!(
-        html.contains("21:30-07:00") && html.contains("10, 2"),
+        html.contains("value=\"21:30\"") && html.contains("value=\"07:00\""),
         "{html}"
     );
+    let ticked: Vec<&str> = html
+        .split("<input type=\"checkbox\"")
+        .skip(1)
+        .filter(|i| {
+            i[..i.find('>').unwrap_or(0)].contains("checked") && i.contains("name=\"offset\"")
+        })
+        .filter_map(|i| i.split("value=\"").nth(1)?.split('"').next())
+        .collect();
+    assert_eq!(ticked, ["7", "3", "0"], "{html}");
 
     // A new e-mail address, confirmed through the link in the message that arrived.
     d.goto(&format!("{lhota}/contacts")).await;
@@ -215,7 +135,9 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     let (_, html) = d.html().await;
     assert!(html.contains("Vyzvednout nový pas"));
 
-    // The export, downloaded as a file.
+    // The export, downloaded as a file from the account page.
+    d.goto(&format!("{lhota}/account")).await;
+    d.audit("account").await;
     let saved = d
         .call(json!({"cmd": "download", "selector": "a[href='/t/lhota/export']"}))
         .await;
@@ -233,7 +155,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.click("form.lang button").await;
     let (_, html) = d.html().await;
     assert!(html.contains("lang=\"bg\""), "{html}");
-    for page in ["me", "settings", "contacts", "reminders", "delete", ""] {
+    for page in ACCOUNT_PAGES.iter().chain(&[""]) {
         d.goto(&format!("{lhota}/{page}")).await;
         d.audit(if page.is_empty() {
             "landing-logged-in"
@@ -244,13 +166,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     }
 
     // Stop alerts through the link of an alert e-mail Jana received (no login needed).
-    let alert =
-        e.t.smtp
-            .mails()
-            .into_iter()
-            .find(|m| m.to == JANA_MAIL && !m.list_unsubscribe.is_empty())
-            .expect("an alert e-mail to Jana");
-    let unsubscribe = link_in(&alert.body, "/unsubscribe/");
+    let unsubscribe = e.stop_link(JANA_MAIL);
     d.goto(&unsubscribe).await;
     d.audit("unsubscribe").await;
     d.click("main form button").await;
@@ -265,8 +181,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.audit("deleted").await;
     assert_eq!(e.sessions().await, 0);
 
-    let _ = d.stdin.write_all(b"{\"cmd\": \"quit\"}\n").await;
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(20), d.child.wait()).await;
+    d.quit().await;
 
     // Zero violations on every page, in both languages.
     let langs: std::collections::BTreeSet<&str> =
@@ -275,17 +190,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
         langs.contains("cs") && langs.contains("bg"),
         "audited in {langs:?}"
     );
-    let bad: Vec<String> = d
-        .audits
-        .iter()
-        .filter(|(_, _, v)| !v.is_empty())
-        .map(|(p, l, v)| {
-            format!(
-                "{p} ({l}): {}",
-                serde_json::to_string(v).unwrap_or_default()
-            )
-        })
-        .collect();
+    let bad = d.violations();
     assert!(bad.is_empty(), "axe violations:\n{}", bad.join("\n"));
     assert!(d.audits.len() >= 15, "{} pages audited", d.audits.len());
     for shot in &d.shots {

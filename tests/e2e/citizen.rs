@@ -175,6 +175,7 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     ] {
         assert!(body.contains(part), "{part} not on the overview:\n{body}");
     }
+    // Fees come by due date: the dog fee due in 20 days before the one due in 2099.
     let spayd = qr_text(&overview);
     assert!(spayd.starts_with("SPD*1.0*"), "{spayd}");
     let fields: std::collections::HashMap<&str, &str> = spayd
@@ -183,9 +184,9 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
         .filter_map(|f| f.split_once(':'))
         .collect();
     assert_eq!(fields["ACC"], "CZ5201000000190001234567", "19-1234567/0100");
-    assert_eq!(fields["AM"], "1200.00");
+    assert_eq!(fields["AM"], "500.00");
     assert_eq!(fields["CC"], "CZK");
-    assert_eq!(fields["X-VS"], "77001");
+    assert_eq!(fields["X-VS"], "77002");
 
     // Settings: a bad quiet-hours value comes back next to its field, nothing saved.
     let settings = b.get(&format!("{lhota}/settings")).await;
@@ -204,7 +205,7 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     .await;
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("aria-invalid=\"true\""), "{}", bad.body);
-    assert!(bad.body.contains("Zapište čas jako HH:MM-HH:MM"));
+    assert!(bad.body.contains("Vyplňte začátek i konec"));
     assert!(!bad.body.contains("<b>"), "the input comes back escaped");
     let saved = post(
         &b,

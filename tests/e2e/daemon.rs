@@ -82,11 +82,14 @@ async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
         &[
             (
                 "jana@lhota.example",
-                "nová platba Poplatek za obecní systém odpadového hospodářství",
+                "nový poplatek k úhradě – Poplatek za obecní systém odpadového hospodářství",
             ),
-            ("jana@lhota.example", "nová platba Poplatek ze psů"),
+            (
+                "jana@lhota.example",
+                "nový poplatek k úhradě – Poplatek ze psů",
+            ),
             ("jana@lhota.example", "sledujeme vaše podání MUDE 1234/2026"),
-            ("petr@lhota.example", "new payment Property tax"),
+            ("petr@lhota.example", "new bill – Property tax"),
         ],
     );
     assert!(mails.iter().all(|m| m.body.contains("Obec Lhota")));

@@ -48,7 +48,10 @@ async fn temporary_smtp_refusals_are_retried_with_backoff_and_delivered_once() {
     let mails = t.smtp.wait_for(2, Duration::from_secs(10)).await;
     expect_mails(
         &mails,
-        &[(JANA_MAIL, "nová platba"), (PETR_MAIL, "MULH 12/2026")],
+        &[
+            (JANA_MAIL, "nový poplatek k úhradě –"),
+            (PETR_MAIL, "MULH 12/2026"),
+        ],
     );
     t.seen = 2;
     t.clock.advance(chrono::Duration::hours(2));
@@ -130,7 +133,7 @@ async fn a_reminder_paid_before_sending_is_suppressed() {
     let r = t.app.dispatch_pending().await.expect("dispatch");
     assert_eq!((r.sent, r.suppressed), (1, 1), "{r:?}");
     let mails = t.smtp.wait_for(3, Duration::from_secs(10)).await;
-    expect_mails(&mails[2..], &[(JANA_MAIL, "je uhrazena")]);
+    expect_mails(&mails[2..], &[(JANA_MAIL, "je zaplacen")]);
 }
 
 #[tokio::test]

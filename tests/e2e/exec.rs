@@ -49,9 +49,9 @@ async fn the_csv_example_feeds_alerts_and_a_broken_export_changes_nothing() {
         &[
             (
                 JANA_MAIL,
-                "nová platba Poplatek ze psů, splatnost 30. 6. 2026",
+                "nový poplatek k úhradě – Poplatek ze psů, … do 30. 6. 2026",
             ),
-            (PETR_MAIL, "new payment Waste fee"),
+            (PETR_MAIL, "new bill – Waste fee"),
         ],
     );
     assert!(
@@ -93,7 +93,10 @@ async fn the_csv_example_feeds_alerts_and_a_broken_export_changes_nothing() {
     )
     .expect("csv");
     let mails = t.cycle().await;
-    expect_mails(&mails, &[(JANA_MAIL, "platba Poplatek ze psů je uhrazena")]);
+    expect_mails(
+        &mails,
+        &[(JANA_MAIL, "poplatek Poplatek ze psů je zaplacen")],
+    );
 }
 
 #[tokio::test]
@@ -129,7 +132,7 @@ async fn the_sql_example_reads_a_postgresql_table() {
         &mails,
         &[(
             JANA_MAIL,
-            "nová platba Poplatek za odpady, splatnost 15. 6. 2026",
+            "nový poplatek k úhradě – Poplatek za odpady, … do 15. 6. 2026",
         )],
     );
     assert!(
@@ -156,7 +159,7 @@ async fn the_sql_example_reads_a_postgresql_table() {
     let mails = t.cycle().await;
     expect_mails(
         &mails,
-        &[(JANA_MAIL, "platba Poplatek za odpady je uhrazena")],
+        &[(JANA_MAIL, "poplatek Poplatek za odpady je zaplacen")],
     );
 }
 

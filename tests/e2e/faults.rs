@@ -126,7 +126,7 @@ async fn fault_changes_nothing(kind: FaultKind) {
     expect_mails(
         &mails,
         &[
-            (JANA_MAIL, "platba Poplatek za odpady je uhrazena"),
+            (JANA_MAIL, "poplatek Poplatek za odpady je zaplacen"),
             (JANA_MAIL, "přiděleno zpracovateli"),
         ],
     );

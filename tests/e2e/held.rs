@@ -104,8 +104,8 @@ async fn a_malformed_record_is_held_alone_and_the_rest_goes_on() {
     expect_mails(
         &mails,
         &[
-            (JANA_MAIL, "za 3 dny je splatná platba Poplatek ze psů"),
-            (PETR_MAIL, "Dog fee is due in 3 days"),
+            (JANA_MAIL, "Poplatek ze psů, … je splatný … (za 3 dny)"),
+            (PETR_MAIL, "Dog fee, … is due … (in 3 days)"),
         ],
     );
 
@@ -113,7 +113,7 @@ async fn a_malformed_record_is_held_alone_and_the_rest_goes_on() {
     let mails = t.cycle().await;
     expect_mails(
         &mails,
-        &[(JANA_MAIL, "platba Poplatek za odpady je uhrazena")],
+        &[(JANA_MAIL, "poplatek Poplatek za odpady je zaplacen")],
     );
     assert_eq!(held_note(&t).await, ("ok".into(), 0, None));
     assert!(t.cycle().await.is_empty(), "told once");
@@ -129,8 +129,8 @@ async fn a_fee_of_a_kind_outside_the_list_is_other_and_alerts() {
     expect_mails(
         &mails,
         &[
-            (JANA_MAIL, "nová platba Poplatek za odpady"),
-            (JANA_MAIL, "nová platba Poplatek ze psů"),
+            (JANA_MAIL, "nový poplatek k úhradě – Poplatek za odpady"),
+            (JANA_MAIL, "nový poplatek k úhradě – Poplatek ze psů"),
             (PETR_MAIL, "Dog fee"),
             (JANA_MAIL, "MULH 12/2026"),
         ],

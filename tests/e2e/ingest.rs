@@ -190,11 +190,14 @@ async fn pushed_receivables_get_their_reminders() {
     let (status, text) = push(&base, "podatelna", now, &sign(now, &body, SECRET), &body).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let mails = t.cycle().await;
-    expect_mails(&mails, &[(JANA_MAIL, "nová platba Poplatek ze psů")]);
+    expect_mails(
+        &mails,
+        &[(JANA_MAIL, "nový poplatek k úhradě – Poplatek ze psů")],
+    );
     t.set_day("2026-05-28");
     let mails = t.cycle().await;
     expect_mails(
         &mails,
-        &[(JANA_MAIL, "za 3 dny je splatná platba Poplatek ze psů")],
+        &[(JANA_MAIL, "Poplatek ze psů, … je splatný … (za 3 dny)")],
     );
 }

@@ -57,7 +57,7 @@ async fn instalments_and_the_early_discount_each_get_their_reminder() {
         &mails,
         &[(
             JANA_MAIL,
-            "nová platba Poplatek za odpady, splatnost 31. 5. 2026",
+            "nový poplatek k úhradě – Poplatek za odpady, … do 31. 5. 2026",
         )],
     );
 
@@ -67,7 +67,7 @@ async fn instalments_and_the_early_discount_each_get_their_reminder() {
         &mails,
         &[(
             JANA_MAIL,
-            "sleva 5 % na Poplatek za odpady platí do 15. 5. 2026",
+            "sleva 5 % na Poplatek za odpady, … do 15. 5. 2026",
         )],
     );
     assert!(
@@ -80,7 +80,7 @@ async fn instalments_and_the_early_discount_each_get_their_reminder() {
     let mails = t.cycle().await;
     let m = expect_mails(
         &mails,
-        &[(JANA_MAIL, "za 14 dní je splatná platba Poplatek za odpady")],
+        &[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 14 dní)")],
     );
     assert!(
         m[0].body.contains("300,00\u{a0}Kč") && m[0].body.contains("31. 5. 2026"),
@@ -104,7 +104,7 @@ async fn instalments_and_the_early_discount_each_get_their_reminder() {
     let mails = t.cycle().await;
     let m = expect_mails(
         &mails,
-        &[(JANA_MAIL, "za 14 dní je splatná platba Poplatek za odpady")],
+        &[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 14 dní)")],
     );
     assert!(m[0].body.contains("31. 7. 2026"), "{}", m[0].body);
 }

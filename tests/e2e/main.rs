@@ -36,6 +36,7 @@ mod logforge;
 mod outage_db;
 mod outage_disk;
 mod outage_smtp;
+mod phone;
 mod preview;
 mod protocol;
 mod reference_server;

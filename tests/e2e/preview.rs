@@ -66,14 +66,15 @@ async fn a_preview_lists_what_the_day_then_sends_and_changes_nothing() {
     assert_eq!(previewed.len(), 2, "{text}");
     assert!(
         previewed[0].0 == "j***@lhota.example"
-            && previewed[0]
-                .1
-                .contains("nová platba Poplatek za odpady, splatnost 31. 5. 2026"),
+            && contains_in_order(
+                &previewed[0].1,
+                "nový poplatek k úhradě – Poplatek za odpady, … do 31. 5. 2026"
+            ),
         "{text}"
     );
     assert!(
         previewed[1].0 == "p***@lhota.example"
-            && previewed[1].1.contains("Dog fee is due in 3 days"),
+            && contains_in_order(&previewed[1].1, "Dog fee, … is due … (in 3 days)"),
         "{text}"
     );
     assert!(

@@ -43,7 +43,10 @@ async fn the_change_feed_is_followed_and_a_forgotten_cursor_means_a_full_read() 
     // From now on only the feed is read.
     t.sim.step(); // a new fee for Jana
     let m = t.cycle().await;
-    expect_mails(&m, &[(JANA_MAIL, "nová platba Poplatek za odpady")]);
+    expect_mails(
+        &m,
+        &[(JANA_MAIL, "nový poplatek k úhradě – Poplatek za odpady")],
+    );
     assert_eq!(
         t.sim.calls("receivables") + t.sim.calls("submissions"),
         lists
@@ -108,7 +111,7 @@ async fn the_change_feed_is_followed_and_a_forgotten_cursor_means_a_full_read() 
     expect_mails(&m, &[]);
     t.sim.step(); // Jana pays
     let m = t.cycle().await;
-    expect_mails(&m, &[(JANA_MAIL, "je uhrazena")]);
+    expect_mails(&m, &[(JANA_MAIL, "je zaplacen")]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,7 +134,7 @@ async fn unchanged_pages_are_not_read_again_and_only_committed_etags_are_kept() 
 
     t.sim.step(); // a new fee for Jana: the receivables page changes
     let m = t.cycle().await;
-    expect_mails(&m, &[(JANA_MAIL, "nová platba")]);
+    expect_mails(&m, &[(JANA_MAIL, "nový poplatek k úhradě –")]);
     assert_eq!(
         t.sim.calls("not_modified"),
         3,
@@ -152,7 +155,7 @@ async fn unchanged_pages_are_not_read_again_and_only_committed_etags_are_kept() 
     expect_mails(
         &m,
         &[
-            (JANA_MAIL, "je uhrazena"),
+            (JANA_MAIL, "je zaplacen"),
             (JANA_MAIL, "přiděleno zpracovateli"),
         ],
     );

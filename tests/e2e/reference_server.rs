@@ -143,10 +143,10 @@ async fn the_reference_server_passes_the_check_and_feeds_the_alerts() {
         &[
             (
                 JANA_MAIL,
-                "nová platba Poplatek za komunální odpad, splatnost 31. 5. 2026",
+                "nový poplatek k úhradě – Poplatek za komunální odpad, … do 31. 5. 2026",
             ),
             (JANA_MAIL, "sledujeme vaše podání LHOTA 1234/2026"),
-            (PETR_MAIL, "new payment Poplatek ze psů"),
+            (PETR_MAIL, "new bill – Poplatek ze psů"),
         ],
     );
     assert!(
@@ -175,7 +175,10 @@ async fn the_reference_server_passes_the_check_and_feeds_the_alerts() {
     // Paid is told; the cancellation is not (tell_cancelled is off), the deletion never.
     expect_mails(
         &mails,
-        &[(JANA_MAIL, "platba Poplatek za komunální odpad je uhrazena")],
+        &[(
+            JANA_MAIL,
+            "poplatek Poplatek za komunální odpad je zaplacen",
+        )],
     );
     assert_eq!(
         t.stored(Receivable::KIND, "R-2026-000123").await.status,

@@ -212,8 +212,9 @@ async fn sms_goes_out_over_smpp_and_receipts_mark_it_delivered() {
         .iter()
         .filter(|s| s["destination_addr"] == "420602000111")
         .collect();
-    // Czech needs UCS-2; English fits GSM-7. The text is the e-mail's subject, then the
-    // payment details in short (protocol 1.1): the account and the variable symbol.
+    // Czech needs UCS-2; English fits GSM-7. The text is the e-mail's subject (with the
+    // amount and the due date), then the payment details in short (protocol 1.1): the
+    // account and the variable symbol; last, the link to the overview.
     let jana_mail = mails
         .iter()
         .find(|m| m.to.contains(JANA_MAIL))
@@ -227,8 +228,9 @@ async fn sms_goes_out_over_smpp_and_receipts_mark_it_delivered() {
     assert_eq!(
         text,
         format!(
-            "{}. Číslo účtu: 19-1234567/0100, Variabilní symbol: {vs}",
-            jana_mail.subject
+            "{}. Číslo účtu: 19-1234567/0100, Variabilní symbol: {vs}. {}/t/lhota/me",
+            hlidac::notify::sms::plain_punctuation(&jana_mail.subject),
+            t.app.config.web.public_url()
         )
     );
     assert!(to_jana.iter().all(|s| s["data_coding"] == 8));

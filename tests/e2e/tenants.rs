@@ -88,9 +88,12 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
         &[
             (
                 JANA_MAIL,
-                "Obec Lhota: nová platba Poplatek za odpady Lhota",
+                "Obec Lhota: nový poplatek k úhradě – Poplatek za odpady Lhota",
             ),
-            (JANA_MAIL, "Obec Ves: nová platba Poplatek za odpady Ves"),
+            (
+                JANA_MAIL,
+                "Obec Ves: nový poplatek k úhradě – Poplatek za odpady Ves",
+            ),
         ],
     );
     assert!(m[0].from.contains("hlidac@lhota.example") && m[1].from.contains("hlidac@ves.example"));
@@ -165,7 +168,10 @@ async fn each_town_speaks_in_its_own_words_and_colours() {
     let m = expect_mails(
         &mails,
         &[
-            (JANA_MAIL, "Obec Lhota: nová platba Poplatek Lhota"),
+            (
+                JANA_MAIL,
+                "Obec Lhota: nový poplatek k úhradě – Poplatek Lhota",
+            ),
             (JANA_MAIL, "Obec Ves vám připomíná: Poplatek Ves"),
         ],
     );
@@ -253,6 +259,6 @@ async fn a_hanging_source_does_not_delay_another_town() {
     let mails = smtp.wait_for(1, std::time::Duration::from_secs(30)).await;
     let _ = child.kill();
     let _ = child.wait();
-    expect_mails(&mails, &[(JANA_MAIL, "Obec Ves: nová platba")]);
+    expect_mails(&mails, &[(JANA_MAIL, "Obec Ves: nový poplatek k úhradě –")]);
     assert!(slow.calls("receivables") >= 1, "Pomalá was asked and hung");
 }

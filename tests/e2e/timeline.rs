@@ -74,7 +74,7 @@ pub async fn run_timeline(engine: Engine, restarts: bool) {
         &m,
         &[
             (JANA_MAIL, "sledujeme vaše podání MULH 12/2026"),
-            (PETR_MAIL, "new payment Dog fee, due 10 May 2026"),
+            (PETR_MAIL, "new bill – Dog fee, … due 10 May 2026"),
         ],
     );
     assert!(m[0].body.contains("Žádost o povolení kácení dřevin") && m[0].body.contains("přijato"));
@@ -94,7 +94,7 @@ pub async fn run_timeline(engine: Engine, restarts: bool) {
         &m,
         &[(
             JANA_MAIL,
-            "nová platba Poplatek za odpady, splatnost 31. 5. 2026",
+            "nový poplatek k úhradě – Poplatek za odpady, … do 31. 5. 2026",
         )],
     );
     assert!(m[0].body.contains("900,00\u{a0}Kč"), "{}", m[0].body);
@@ -106,7 +106,7 @@ pub async fn run_timeline(engine: Engine, restarts: bool) {
 
     t.set_day("2026-05-07");
     let m = t.cycle().await;
-    let m = expect_mails(&m, &[(PETR_MAIL, "Dog fee is due in 3 days")]);
+    let m = expect_mails(&m, &[(PETR_MAIL, "Dog fee, … is due … (in 3 days)")]);
     assert!(m[0].body.contains("10 May 2026"));
     if restarts {
         t.restart().await;
@@ -121,13 +121,13 @@ pub async fn run_timeline(engine: Engine, restarts: bool) {
     dog.version = Some("2".into());
     t.sim.apply(Change::PutReceivable { record: dog });
     let m = t.cycle().await;
-    expect_mails(&m, &[(PETR_MAIL, "Dog fee is overdue")]);
+    expect_mails(&m, &[(PETR_MAIL, "Dog fee, … – overdue since")]);
 
     t.set_day("2026-05-17");
     let m = t.cycle().await;
     let m = expect_mails(
         &m,
-        &[(JANA_MAIL, "za 14 dní je splatná platba Poplatek za odpady")],
+        &[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 14 dní)")],
     );
     assert!(m[0].body.contains("31. 5. 2026") && m[0].body.contains("900,00\u{a0}Kč"));
 
@@ -150,12 +150,15 @@ pub async fn run_timeline(engine: Engine, restarts: bool) {
     let m = t.cycle().await;
     expect_mails(
         &m,
-        &[(JANA_MAIL, "za 3 dny je splatná platba Poplatek za odpady")],
+        &[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 3 dny)")],
     );
 
     t.sim.step(); // paid
     let m = t.cycle().await;
-    let m = expect_mails(&m, &[(JANA_MAIL, "platba Poplatek za odpady je uhrazena")]);
+    let m = expect_mails(
+        &m,
+        &[(JANA_MAIL, "poplatek Poplatek za odpady je zaplacen")],
+    );
     assert!(m[0].body.contains("900,00\u{a0}Kč"));
 
     // The due date of a paid fee: no reminder.

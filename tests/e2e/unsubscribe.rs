@@ -27,7 +27,7 @@ async fn one_click_unsubscribe_stops_a_topic_then_everything() {
         &mails,
         &[
             (JANA_MAIL, "sledujeme vaše podání"),
-            (PETR_MAIL, "new payment"),
+            (PETR_MAIL, "new bill –"),
         ],
     );
     let jana = &m[0];
@@ -45,13 +45,26 @@ async fn one_click_unsubscribe_stops_a_topic_then_everything() {
     let footer = jana
         .body
         .lines()
-        .find_map(|l| l.strip_prefix("Odhlásit všechna upozornění: "))
+        .find_map(|l| l.strip_prefix("Zastavit všechna upozornění: "))
         .expect("footer link")
         .to_string();
     assert!(
-        jana.html.contains(&format!("<a href=\"{footer}\">")),
-        "the HTML part links it too"
+        jana.html.contains(&format!(
+            "<a href=\"{footer}\">Zastavit všechna upozornění</a>"
+        )),
+        "the HTML part links it too, in words"
     );
+    // Beside it, a link in words that stops this topic only, as the header does.
+    let topic_footer = jana
+        .body
+        .lines()
+        .find_map(|l| l.strip_prefix("Zastavit e-maily o podáních: "))
+        .expect("the topic's footer link")
+        .to_string();
+    assert!(topic_footer.contains(".submissions."), "{topic_footer}");
+    assert!(jana.html.contains(&format!(
+        "<a href=\"{topic_footer}\">Zastavit e-maily o podáních</a>"
+    )));
 
     // Opening the page or posting a forged token changes nothing.
     let topic_path = path_of(&jana.list_unsubscribe);
@@ -85,7 +98,10 @@ async fn one_click_unsubscribe_stops_a_topic_then_everything() {
     assert_eq!(resp.status(), StatusCode::OK);
     t.sim.step(); // a new fee
     let mails = t.cycle().await;
-    expect_mails(&mails, &[(JANA_MAIL, "nová platba Poplatek za odpady")]);
+    expect_mails(
+        &mails,
+        &[(JANA_MAIL, "nový poplatek k úhradě – Poplatek za odpady")],
+    );
     t.sim.step(); // the request is assigned
     assert!(t.cycle().await.is_empty(), "unsubscribed from submissions");
 

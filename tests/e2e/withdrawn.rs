@@ -60,7 +60,7 @@ async fn after_withdrawal(t: &mut TestApp) {
     let mails = t.cycle().await;
     expect_mails(
         &mails,
-        &[(JANA_MAIL, "za 3 dny je splatná platba Poplatek ze psů")],
+        &[(JANA_MAIL, "Poplatek ze psů, … je splatný … (za 3 dny)")],
     );
 }
 
@@ -81,7 +81,7 @@ async fn tombstones_in_a_list_end_a_record_without_reading_it_as_paid() {
     // the records withdrawn as entered in error.
     let m = expect_mails(
         &mails,
-        &[(JANA_MAIL, "poplatek Poplatek za odpady byl zrušen")],
+        &[(JANA_MAIL, "poplatek Poplatek za odpady (…) byl zrušen")],
     );
     assert!(m[0].body.contains("900,00\u{a0}Kč"), "{}", m[0].body);
     let health = t.health().await;
@@ -96,7 +96,10 @@ async fn tombstones_in_a_list_end_a_record_without_reading_it_as_paid() {
     back.version = Some("9".into());
     t.sim.apply(Change::PutReceivable { record: back });
     // No paid or new alert for its return, but its reminder, as its day has come.
-    expect_mails(&t.cycle().await, &[(PETR_MAIL, "Dog fee is due in 3 days")]);
+    expect_mails(
+        &t.cycle().await,
+        &[(PETR_MAIL, "Dog fee, … is due … (in 3 days)")],
+    );
     assert_eq!(t.stored(Receivable::KIND, "R-3").await.status, "open");
 }
 

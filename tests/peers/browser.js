@@ -14,6 +14,11 @@
 //                                                        (0: the image was not drawn)
 //   {"cmd": "screenshot", "name": "…"}                 → {"path"} (full page, PNG in --out)
 //   {"cmd": "download", "selector": "…"}               → {"path"} of the file the click saved
+//   {"cmd": "viewport", "width": 360, "height": 740}   the page's size from now on
+//   {"cmd": "measure"}                                 → {"width", "scroll_width", "header_height",
+//                                                        "wide": [what reaches past the right edge],
+//                                                        "small": [tap targets under 44 × 44 px],
+//                                                        "error_summary_top": its y on the page, or null}
 //   {"cmd": "quit"}
 //
 // An answer with "error" means the command failed. Usage:
@@ -111,6 +116,65 @@ async function main() {
         })),
         passes: result.passes.length,
       };
+    },
+    async viewport(c) {
+      await page.setViewportSize({ width: c.width, height: c.height });
+      return {};
+    },
+    async measure() {
+      return page.evaluate(() => {
+        const name = (e) => {
+          const id = e.id ? `#${e.id}` : '';
+          const cls = e.className && typeof e.className === 'string' ? `.${e.className.trim().split(/\s+/).join('.')}` : '';
+          const text = (e.innerText || e.value || '').trim().slice(0, 30);
+          return `${e.tagName.toLowerCase()}${id}${cls} "${text}"`;
+        };
+        // Drawn for the eye: not inside a closed <details> (its summary aside), not in a
+        // box clipped to a pixel for screen readers only (such as a stacked table's head).
+        const shown = (e) => {
+          const r = e.getBoundingClientRect();
+          const s = getComputedStyle(e);
+          if (!(r.width > 0 && r.height > 0) || s.visibility === 'hidden' || e.closest('.sr, .skip')) return false;
+          const closed = e.closest('details:not([open])');
+          if (closed && !e.closest('summary')) return false;
+          for (let a = e; a; a = a.parentElement) {
+            const b = a.getBoundingClientRect();
+            const st = getComputedStyle(a);
+            if (st.overflow === 'hidden' && (b.width <= 1 || b.height <= 1)) return false;
+          }
+          return true;
+        };
+        const width = window.innerWidth;
+        const wide = [];
+        for (const e of document.querySelectorAll('body *')) {
+          if (!shown(e)) continue;
+          const r = e.getBoundingClientRect();
+          if (r.right > width + 0.5 || r.left < -0.5) wide.push(`${name(e)} ${Math.round(r.left)}..${Math.round(r.right)}`);
+        }
+        // What a finger taps: buttons, fields, menu entries and links that stand alone
+        // (a link inside running text is exempt, as WCAG 2.5.5 allows); a tick box or radio
+        // button is tapped through its label.
+        const small = [];
+        const targets = document.querySelectorAll('button, select, input, summary, a, label');
+        for (const e of targets) {
+          if (!shown(e) || e.type === 'hidden') continue;
+          if (e.tagName === 'A' && e.closest('p, dd, td, li:not(nav li)') && !e.classList.contains('button')) continue;
+          if (e.tagName === 'LABEL' && !(e.control && ['checkbox', 'radio'].includes(e.control.type))) continue;
+          if (e.tagName === 'INPUT' && ['checkbox', 'radio'].includes(e.type)) continue;
+          const r = e.getBoundingClientRect();
+          if (r.width < 44 || r.height < 44) small.push(`${name(e)} ${Math.round(r.width)}x${Math.round(r.height)}`);
+        }
+        const header = document.querySelector('header');
+        const summary = document.querySelector('.error-summary');
+        return {
+          error_summary_top: summary ? Math.round(summary.getBoundingClientRect().top + window.scrollY) : null,
+          width,
+          scroll_width: document.documentElement.scrollWidth,
+          header_height: header ? Math.round(header.getBoundingClientRect().height) : 0,
+          wide: wide.slice(0, 20),
+          small: small.slice(0, 20),
+        };
+      });
     },
     async screenshot(c) {
       const file = path.join(out, `${c.name}.png`);

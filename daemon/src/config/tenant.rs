@@ -127,7 +127,8 @@ fn default_document_offsets() -> Vec<u32> {
 }
 
 /// A municipality's look in its e-mails: an accent colour for the HTML part's heading, a
-/// footer under every message (text and HTML), and the address of its web site.
+/// footer under every message (text and HTML), the address of its web site and the line
+/// that says whom to contact.
 #[derive(Clone, Debug, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Branding {
@@ -138,6 +139,10 @@ pub struct Branding {
     pub footer: Option<String>,
     #[serde(default)]
     pub web: Option<String>,
+    /// Whom to ask at the municipality, one line under every e-mail (for example
+    /// "Podatelna, +420 555 123 456, podatelna@lhota.cz"); unset: the web site.
+    #[serde(default)]
+    pub contact: Option<String>,
 }
 
 fn default_quiet_hours() -> String {

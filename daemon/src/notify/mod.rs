@@ -16,6 +16,8 @@ pub mod smpp;
 mod smpp_pdu;
 pub mod sms;
 pub mod sms_http;
+#[cfg(test)]
+mod sms_parts;
 pub mod templates;
 pub mod unsubscribe;
 

@@ -146,11 +146,8 @@ async fn prepare(
         "email" => Ok(email(dispatch, alert, tenant, &address, content, &locale)
             .map_err(|why| with_dropped(Finish::new(AlertState::Failed, why)))),
         "sms" => {
-            // The subject, then the short form of the payment details.
-            let text = match content.sms_tail {
-                Some(tail) => format!("{}. {tail}", content.subject),
-                None => content.subject,
-            };
+            let ctx = template_context(dispatch, &alert.citizen_id, tenant, None);
+            let text = sms_text(content.subject, content.sms_tail, &ctx);
             let (from, text) = crate::notify::sms::outgoing(&dispatch.config, tenant, text);
             Ok(Ok(Outgoing::Sms {
                 from,
@@ -169,10 +166,34 @@ fn template_context(
     dispatch: &Dispatch,
     citizen_id: &str,
     tenant: &TenantConfig,
+    topic: Option<&str>,
 ) -> serde_json::Value {
+    let web = dispatch.config.web.public_url();
+    // The line that says whom to ask at the municipality: its own, else its web site.
+    let contact = tenant
+        .branding
+        .contact
+        .as_ref()
+        .or(tenant.branding.web.as_ref());
     serde_json::json!({
-        "tenant": {"id": tenant.id, "name": tenant.name, "web": tenant.branding.web},
+        "tenant": {"id": tenant.id, "name": tenant.name, "web": tenant.branding.web, "contact": contact},
+        "topic": topic,
+        "overview_url": format!("{web}/t/{}/me", tenant.id),
+        "settings_url": format!("{web}/t/{}/settings", tenant.id),
         "unsubscribe_url": unsubscribe_url(dispatch, citizen_id, None),
+        "topic_unsubscribe_url": topic.map(|t| unsubscribe_url(dispatch, citizen_id, Some(t))),
+    })
+}
+
+/// An SMS: the subject (what, how much, by when), the payment details' short form when
+/// it asks for a payment, and the link to the overview.
+pub(crate) fn sms_text(subject: String, tail: Option<String>, ctx: &serde_json::Value) -> String {
+    let link = ctx["overview_url"].as_str().unwrap_or_default();
+    // A subject that ends in an abbreviation ("31.05.2026 г.") has its full stop already.
+    let stop = if subject.ends_with('.') { " " } else { ". " };
+    crate::notify::sms::plain_punctuation(&match tail {
+        Some(tail) => format!("{subject}{stop}{tail}. {link}"),
+        None => format!("{subject}{stop}{link}"),
     })
 }
 
@@ -208,14 +229,16 @@ pub(crate) fn preview_message(
     kind: &str,
     payload: &serde_json::Value,
 ) -> Result<crate::notify::templates::Rendered, crate::notify::templates::TemplateError> {
-    let mut ctx = template_context(dispatch, citizen_id, tenant);
+    let mut ctx = template_context(
+        dispatch,
+        citizen_id,
+        tenant,
+        Some(crate::store::topic_of(kind)),
+    );
     ctx["alert"] = payload.clone();
     let r = dispatch.templates.render(&tenant.id, locale, kind, &ctx)?;
     if channel == "sms" {
-        let text = match sms_tail(kind, locale, payload) {
-            Some(tail) => format!("{}. {tail}", r.subject),
-            None => r.subject,
-        };
+        let text = sms_text(r.subject, sms_tail(kind, locale, payload), &ctx);
         let (_, text) = crate::notify::sms::outgoing(&dispatch.config, tenant, text);
         return Ok(crate::notify::templates::Rendered {
             subject: text,
@@ -263,7 +286,8 @@ async fn event_content(
         o.insert("qr_caption".into(), (*caption).into());
     }
     let sms_tail = sms_tail(&event.kind, locale, &payload);
-    let mut ctx = template_context(dispatch, &alert.citizen_id, tenant);
+    let topic = crate::store::topic_of(&event.kind);
+    let mut ctx = template_context(dispatch, &alert.citizen_id, tenant, Some(topic));
     ctx["alert"] = payload;
     match dispatch
         .templates
@@ -272,7 +296,7 @@ async fn event_content(
         Ok(r) => Ok(Ok(Content {
             subject: r.subject,
             body: r.body,
-            topic: Some(crate::store::topic_of(&event.kind)),
+            topic: Some(topic),
             dropped: Vec::new(),
             qr: qr.map(|(code, _)| code),
             sms_tail,
@@ -327,7 +351,7 @@ async fn digest_content(
             ..Finish::new(AlertState::Suppressed, "nothing left to tell".to_string())
         }));
     }
-    let mut ctx = template_context(dispatch, &alert.citizen_id, tenant);
+    let mut ctx = template_context(dispatch, &alert.citizen_id, tenant, None);
     ctx["count"] = items.len().into();
     ctx["items"] = items.into();
     match dispatch.templates.render(&tenant.id, locale, DIGEST, &ctx) {

@@ -235,6 +235,21 @@ impl SmsSender {
     }
 }
 
+/// Typographic punctuation as the plain characters GSM 03.38 has (dashes, no-break
+/// spaces, curly quotes): a text that needs no other character then stays in GSM-7, 160
+/// characters a part rather than 70.
+pub fn plain_punctuation(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+            '\u{a0}' | '\u{202f}' | '\u{2009}' => ' ',
+            '\u{201e}' | '\u{201c}' | '\u{201d}' => '"',
+            '\u{201a}' | '\u{2018}' | '\u{2019}' => '\'',
+            c => c,
+        })
+        .collect()
+}
+
 /// How a tenant's SMS goes out: its sender (the tenant's, else the instance's) and the
 /// text, transliterated into GSM letters when the tenant asks for it.
 pub fn outgoing(

@@ -237,11 +237,24 @@ pub fn to_html(
             .collect::<Vec<_>>()
             .join(" ")
     }
+    // "Label: https://…" reads as the label, linked: no long address runs off a phone.
+    fn labelled(line: &str) -> String {
+        match line.rsplit_once(": ") {
+            Some((label, url))
+                if !label.trim().is_empty()
+                    && !url.contains(' ')
+                    && (url.starts_with("https://") || url.starts_with("http://")) =>
+            {
+                format!("<a href=\"{}\">{}</a>", escape(url), escape(label.trim()))
+            }
+            _ => link(line),
+        }
+    }
     let paragraphs: Vec<String> = text
         .split("\n\n")
         .filter(|p| !p.trim().is_empty())
         .map(|p| {
-            let lines: Vec<String> = p.lines().map(|l| link(l.trim_end())).collect();
+            let lines: Vec<String> = p.lines().map(|l| labelled(l.trim_end())).collect();
             format!("<p>{}</p>", lines.join("<br>\n"))
         })
         .collect();
@@ -258,7 +271,7 @@ pub fn to_html(
         .take(16)
         .collect();
     format!(
-        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n<h1 style=\"color: {color}; font-size: 1.2em\">{}</h1>\n{}\n</body></html>\n",
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title></head>\n<body>\n<h1 style=\"color: {color}; font-size: 1.2em\">{}</h1>\n{}\n</body></html>\n",
         escape(subject),
         escape(municipality),
         paragraphs.join("\n")
@@ -342,6 +355,10 @@ mod tests {
         serde_json::json!({
             "tenant": {"name": "Obec Lhota"},
             "unsubscribe_url": "https://hlidac.example/unsubscribe/x.all.y",
+            "topic_unsubscribe_url": "https://hlidac.example/unsubscribe/x.receivables.y",
+            "overview_url": "https://hlidac.example/t/lhota/me",
+            "settings_url": "https://hlidac.example/t/lhota/settings",
+            "topic": "receivables",
             "count": 1,
             "items": [{"subject": "Obec Lhota: nový poplatek", "body": "Poplatek ze psů"}],
             "alert": {
@@ -520,8 +537,61 @@ mod tests {
         assert!(to_html("s", "t", "O", Some("#AA00ff"), "cs").contains("color: #AA00ff"));
         assert!(html.contains("<p>Dobrý den,</p>"));
         assert!(html.contains("5 Kč &lt;script&gt;<br>"));
-        assert!(html.contains("<a href=\"https://x.example/u?a=1&amp;b=2\">"));
+        assert!(html.contains("<a href=\"https://x.example/u?a=1&amp;b=2\">Odkaz</a>"));
         assert!(!html.contains("<script>"));
+    }
+
+    /// Every alert e-mail ends with the municipality's contact line and links in words: the
+    /// overview, the settings, this topic's stop (as List-Unsubscribe) and stop all.
+    #[test]
+    fn every_alert_leads_to_the_overview_and_names_whom_to_contact() {
+        let t = Templates::built_in();
+        let mut c = ctx();
+        c["tenant"]["contact"] = "Podatelna, +420 555 123 456".into();
+        for (name, _) in BUILT_IN.iter().filter(|(n, _)| !n.starts_with('_')) {
+            let kind = name.trim_end_matches(".txt");
+            for locale in crate::i18n::LOCALES {
+                let r = t.render("x", locale, kind, &c).expect("renders");
+                let (_, footer) = r.body.rsplit_once("\n--\n").expect("a footer");
+                for want in [
+                    "Podatelna, +420 555 123 456",
+                    ": https://hlidac.example/t/lhota/me",
+                    ": https://hlidac.example/t/lhota/settings",
+                    ": https://hlidac.example/unsubscribe/x.all.y",
+                ] {
+                    assert!(
+                        footer.contains(want),
+                        "{kind} {locale}: {want:?} in\n{footer}"
+                    );
+                }
+                // A digest spans topics: only "stop all" there.
+                assert_eq!(
+                    footer.contains("/unsubscribe/x.receivables.y"),
+                    kind != "digest",
+                    "{kind} {locale}:\n{footer}"
+                );
+                let html = to_html(&r.subject, &r.body, "Obec Lhota", None, locale);
+                assert!(
+                    !html.contains(">https://"),
+                    "links in words, not addresses:\n{html}"
+                );
+            }
+        }
+        let r = t.render("x", "cs", "receivable.new", &c).expect("renders");
+        assert!(r.body.contains("Kontakt na obec: Podatelna"), "{}", r.body);
+    }
+
+    #[test]
+    fn a_status_e_mail_never_shows_the_source_s_own_code() {
+        let t = Templates::built_in();
+        let mut c = ctx();
+        c["alert"]["status"] = "assigned".into();
+        c["alert"]["status_native"] = "nevyrizen".into();
+        let r = t
+            .render("x", "cs", "submission.status_changed", &c)
+            .expect("renders");
+        assert!(r.body.contains("přiděleno zpracovateli"), "{}", r.body);
+        assert!(!r.body.contains("nevyrizen") && !r.subject.contains("nevyrizen"));
     }
 
     #[test]

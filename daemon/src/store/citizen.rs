@@ -349,16 +349,40 @@ impl Store {
         topics: &[&str],
         now: i64,
     ) -> Result<()> {
+        self.subscribe_email(citizen_id, topics, now, true).await
+    }
+
+    /// Subscribes a citizen again, by e-mail, to `topics` (an unsubscribe undone).
+    pub async fn resubscribe_email(
+        &self,
+        citizen_id: &str,
+        topics: &[&str],
+        now: i64,
+    ) -> Result<()> {
+        self.subscribe_email(citizen_id, topics, now, false).await
+    }
+
+    /// E-mail subscriptions to `topics`; with `only_new`, a topic the citizen has chosen
+    /// any channel for is left as it is.
+    async fn subscribe_email(
+        &self,
+        citizen_id: &str,
+        topics: &[&str],
+        now: i64,
+        only_new: bool,
+    ) -> Result<()> {
         for topic in topics {
             sqlx::query(
                 "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
                  SELECT $1, $2, 'email', $3
-                 WHERE NOT EXISTS (SELECT 1 FROM subscriptions WHERE citizen_id = $1 AND topic = $2)
+                 WHERE $4 = 0
+                    OR NOT EXISTS (SELECT 1 FROM subscriptions WHERE citizen_id = $1 AND topic = $2)
                  ON CONFLICT DO NOTHING",
             )
             .bind(citizen_id)
             .bind(topic)
             .bind(now)
+            .bind(i64::from(only_new))
             .execute(&self.pool)
             .await?;
         }

@@ -460,15 +460,26 @@ async fn logout(
     let slo = app.identity.logout(session).await;
     let mut r = match slo {
         Some(url) => see_other(&url),
-        None => logged_out(&lang),
+        None => logged_out(&app, &lang, &tenant),
     };
     r.headers_mut()
         .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE, "Lax"));
     r
 }
 
-fn logged_out(lang: &str) -> Response {
-    super::pages::message(StatusCode::OK, lang, "logged-out", "logged-out-text")
+/// The page after logging out: it says so, names the municipality and offers to log in
+/// again.
+fn logged_out(app: &App, lang: &str, tenant: &str) -> Response {
+    let t = app.config.tenant(tenant);
+    let name = t.map(|t| t.name.as_str()).unwrap_or_default();
+    super::pages::end(
+        lang,
+        "logged-out",
+        crate::i18n::t(lang, "logged-out-text", &[("tenant", name.into())]),
+        t.map(|t| serde_json::json!({"id": t.id, "name": t.name})),
+        &t.map(|t| vec![(format!("/t/{}/", t.id), "login-again")])
+            .unwrap_or_default(),
+    )
 }
 
 /// Single logout over HTTP-Redirect: the IdP's LogoutRequest (the citizen logged out
@@ -502,7 +513,7 @@ async fn slo(
             Ok(answer) => {
                 let mut r = match answer {
                     Some(url) => see_other(&url),
-                    None => logged_out(&lang),
+                    None => logged_out(&app, &lang, &tenant),
                 };
                 r.headers_mut()
                     .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE, "Lax"));
@@ -522,7 +533,7 @@ async fn slo(
     match sp.check_logout_response(&app.identity.logins.saml(app.clock.now_ms()), &q) {
         Ok((_, idp)) => {
             tracing::info!(idp, "single logout completed");
-            logged_out(&lang)
+            logged_out(&app, &lang, &tenant)
         }
         Err(e) => {
             tracing::warn!(reason = %e, "logout response refused");

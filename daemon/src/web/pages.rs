@@ -27,6 +27,7 @@ const PAGES: &[(&str, &str)] = &[
     page!("contacts.html"),
     page!("reminders.html"),
     page!("delete.html"),
+    page!("account.html"),
     page!("post.html"),
     page!("verify.html"),
     page!("unsubscribe.html"),
@@ -87,11 +88,76 @@ pub fn render(name: &str, lang: &str, mut ctx: serde_json::Value) -> Result<Stri
         obj.entry("tenant").or_insert(serde_json::Value::Null);
         obj.entry("csrf").or_insert(serde_json::Value::Null);
         obj.entry("here").or_insert(serde_json::Value::Null);
+        let list = error_list(obj.get("errors"));
+        if !list.is_empty() {
+            obj.insert("error_list".into(), list.into());
+        }
     }
     env()
         .get_template(name)
         .and_then(|t| t.render(&ctx))
         .map_err(|e| format!("page {name}: {e:#}"))
+}
+
+/// A page that ends something the citizen did (a contact confirmed, an account deleted,
+/// a logout): what happened, and buttons onward (`onward`: href and message id).
+pub fn end(
+    lang: &str,
+    title: &str,
+    text: String,
+    tenant: Option<serde_json::Value>,
+    onward: &[(String, &str)],
+) -> Response {
+    respond(
+        StatusCode::OK,
+        "message.html",
+        lang,
+        serde_json::json!({
+            "title": i18n::t(lang, title, &[]),
+            "text": text,
+            "tenant": tenant,
+            "onward": onward
+                .iter()
+                .map(|(href, id)| serde_json::json!({"href": href, "text": i18n::t(lang, id, &[])}))
+                .collect::<Vec<_>>(),
+        }),
+    )
+}
+
+/// The field each form error belongs to, for the error summary's links: (error key,
+/// the id of the field to move to; `{}` is the id the error names in `<key>_for`).
+const ERROR_FIELDS: &[(&str, &str)] = &[
+    ("topics", "sub-receivables-email"),
+    ("delivery", "delivery-immediate"),
+    ("quiet_hours", "quiet_from"),
+    ("offsets", "offsets"),
+    ("locale", "locale"),
+    ("contact", "email"),
+    ("email", "email"),
+    ("phone", "phone"),
+    ("code", "code-{}"),
+    ("date", "date"),
+    ("note", "note"),
+    ("confirm", "confirm"),
+];
+
+/// The error summary of a page whose form was refused: each message, in the order of the
+/// fields, linked to its field.
+fn error_list(errors: Option<&serde_json::Value>) -> Vec<serde_json::Value> {
+    let Some(errors) = errors.and_then(|e| e.as_object()) else {
+        return Vec::new();
+    };
+    ERROR_FIELDS
+        .iter()
+        .filter_map(|(key, field)| {
+            let text = errors.get(*key)?.as_str()?;
+            let of = errors
+                .get(&format!("{key}_for"))
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            Some(serde_json::json!({"field": field.replace("{}", of), "text": text}))
+        })
+        .collect()
 }
 
 /// A rendered page as a response, or a plain 500 should the template fail (a bug: the
@@ -147,8 +213,11 @@ mod tests {
             "url": "https://idp.example/sso", "field": "SAMLRequest", "value": "v", "relay_state": "lhota",
             "topic": "receivables", "topics": [{"id": "receivables"}, {"id": "reminders"}],
             "subscribed": ["receivables:email"], "delivery": "daily", "quiet_hours": "21:00-08:00",
-            "citizen_locale": "bg",
-            "errors": {"quiet_hours": "E1", "email": "E2", "phone": "E3", "code": "E4", "date": "E5", "note": "E6", "confirm": "E7"},
+            "citizen_locale": "bg", "quiet_from": "21:00", "quiet_to": "08:00",
+            "offset_choices": [{"days": 14, "ticked": true}, {"days": 1, "ticked": false}, {"days": 0, "ticked": true}],
+            "addresses": "j@example.cz", "done": false, "undo": ["receivables"],
+            "onward": [{"href": "/t/lhota/me", "text": "O"}],
+            "errors": {"quiet_hours": "E1", "email": "E2", "phone": "E3", "code": "E4", "code_for": "k1", "date": "E5", "note": "E6", "confirm": "E7", "offsets": "E8", "topics": "E9"},
             "form": {"email": "a@b", "phone": "+420", "date": "2026-01-01", "note": "n"},
             "contacts": [{"id": "k1", "channel": "sms", "address": "+420601123456", "verified": false, "code_sent": true},
                          {"id": "k2", "channel": "email", "address": "j@example.cz", "verified": true, "code_sent": false}],
@@ -156,11 +225,14 @@ mod tests {
         });
         ctx["municipalities"] = serde_json::json!([{
             "id": "lhota", "name": "Obec Lhota",
+            "summary": {"count": 1, "totals": [{"currency": "CZK", "amount": "1200.00"}],
+                "nearest_due": "2026-05-31", "nearest_title": "Poplatek", "overdue": 1},
             "receivables": [{"title": "Poplatek", "period": "2026", "currency": "CZK",
                 "amount_outstanding": "1200.00", "due_date": "2026-05-31", "status": "open",
                 "instalments": [{"no": 1, "due_date": "2026-05-31", "amount": "600.00", "paid": true}],
                 "payment": {"account": "19-2000145399/0800", "variable_symbol": "77001", "iban": "CZ65", "reference": "R"},
-                "payable": true, "qr": "data:image/png;base64,AA", "qr_caption": "qr-caption-spayd"}],
+                "payable": true, "overdue": true, "iban": "CZ65 0800 0000 1920 0014 5399",
+                "qr": "data:image/png;base64,AA", "qr_caption": "qr-caption-spayd", "qr_file": "/t/lhota/qr?key=R1"}],
             "submissions": [{"matter": "Žádost", "reference": "MULH 1/2026", "status": "assigned",
                 "deadline": "2026-06-01", "history": [{"date": "2026-03-01", "status": "received"}]}],
             "documents": [{"kind": "id_card", "number": "****4821", "valid_until": "2026-12-01"}],

@@ -3,18 +3,25 @@
 //! List-Unsubscribe=One-Click`; mail clients POST to it, a person clicking the link gets a
 //! page with a button (so that a link scanner fetching the page unsubscribes nobody).
 //!
+//! Both pages name the municipality and the e-mail addresses concerned and lead on: to
+//! the settings ("change what you receive") and the overview; once done, an undo button
+//! subscribes the citizen again to what the link stopped.
+//!
 //! TOKEN is made and checked by [`crate::notify::unsubscribe`].
 
 use super::{pages, CurrentApp};
 use crate::notify::unsubscribe::check;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 pub fn routes() -> Router<CurrentApp> {
-    Router::new().route("/unsubscribe/{token}", get(page).post(confirm))
+    Router::new()
+        .route("/unsubscribe/{token}", get(page).post(confirm))
+        .route("/unsubscribe/{token}/undo", post(undo))
 }
 
 /// The page's language: the citizen's, else their municipality's.
@@ -60,26 +67,47 @@ async fn checked(
     Ok((citizen, topic, lang))
 }
 
+/// What the pages say of the citizen: their municipality (id and name) and their e-mail
+/// addresses.
+async fn context(
+    app: &crate::app::App,
+    citizen: &str,
+    lang: &str,
+    token: &str,
+    topic: Option<&str>,
+) -> serde_json::Value {
+    let c = app.store.citizen(citizen).await.ok().flatten();
+    let tenant = c.as_ref().and_then(|c| app.config.tenant(&c.tenant_id));
+    let addresses: Vec<String> = app
+        .store
+        .contacts_of(citizen)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|k| k.channel == "email")
+        .filter_map(|k| app.crypto.open(&k.address_enc).ok())
+        .collect();
+    serde_json::json!({
+        "title": crate::i18n::t(lang, "unsubscribe-title", &[]),
+        "tenant": tenant.map(|t| serde_json::json!({"id": t.id, "name": t.name})),
+        "addresses": addresses.join(", "),
+        "topic": topic.unwrap_or("all"),
+        "here": format!("/unsubscribe/{token}"),
+    })
+}
+
 async fn page(
     State(current): State<CurrentApp>,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Response {
     let app = current.borrow().clone();
-    let (_, topic, lang) = match checked(&app, &token, &headers).await {
+    let (citizen, topic, lang) = match checked(&app, &token, &headers).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    pages::respond(
-        StatusCode::OK,
-        "unsubscribe.html",
-        lang,
-        serde_json::json!({
-            "title": crate::i18n::t(lang, "unsubscribe-title", &[]),
-            "topic": topic.as_deref().unwrap_or("all"),
-            "here": format!("/unsubscribe/{token}"),
-        }),
-    )
+    let ctx = context(&app, &citizen, lang, &token, topic.as_deref()).await;
+    pages::respond(StatusCode::OK, "unsubscribe.html", lang, ctx)
 }
 
 async fn confirm(
@@ -92,6 +120,16 @@ async fn confirm(
         Ok(c) => c,
         Err(r) => return r,
     };
+    // What the link stops, to offer it back.
+    let stopped: Vec<String> = app
+        .store
+        .subscriptions_of(&citizen)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(t, ch)| ch == "email" && topic.as_deref().is_none_or(|want| want == t))
+        .map(|(t, _)| t)
+        .collect();
     match app
         .store
         .unsubscribe(&citizen, topic.as_deref(), app.clock.now_ms())
@@ -102,21 +140,67 @@ async fn confirm(
                 topic = topic.as_deref().unwrap_or("all"),
                 "a citizen unsubscribed"
             );
-            pages::message(
-                StatusCode::OK,
-                lang,
-                "unsubscribe-done",
-                "unsubscribe-done-text",
-            )
+            let mut ctx = context(&app, &citizen, lang, &token, topic.as_deref()).await;
+            ctx["title"] = crate::i18n::t(lang, "unsubscribe-done", &[]).into();
+            ctx["done"] = true.into();
+            ctx["undo"] = stopped.into();
+            pages::respond(StatusCode::OK, "unsubscribe.html", lang, ctx)
         }
-        Err(e) => {
-            tracing::error!(error = %e, "unsubscribe: database error");
-            pages::message(
-                StatusCode::SERVICE_UNAVAILABLE,
-                lang,
-                "try-later",
-                "try-later-text",
-            )
-        }
+        Err(e) => unavailable(lang, e),
     }
+}
+
+/// Subscribes the citizen again to the topics the link stopped (only those it could stop).
+async fn undo(
+    State(current): State<CurrentApp>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let app = current.borrow().clone();
+    let (citizen, topic, lang) = match checked(&app, &token, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let topics: Vec<&str> = url::form_urlencoded::parse(&body)
+        .filter(|(k, _)| k == "topic")
+        .filter_map(|(_, v)| crate::store::TOPICS.iter().copied().find(|t| *t == v))
+        .filter(|t| topic.as_deref().is_none_or(|want| want == *t))
+        .collect();
+    match app
+        .store
+        .resubscribe_email(&citizen, &topics, app.clock.now_ms())
+        .await
+    {
+        Ok(()) => {
+            tracing::info!(topics = topics.len(), "a citizen undid an unsubscribe");
+            let mut ctx = context(&app, &citizen, lang, &token, topic.as_deref()).await;
+            ctx["title"] = crate::i18n::t(lang, "unsubscribe-undone", &[]).into();
+            ctx["text"] = crate::i18n::t(
+                lang,
+                "unsubscribe-undone-text",
+                &[(
+                    "tenant",
+                    ctx["tenant"]["name"].as_str().unwrap_or("").into(),
+                )],
+            )
+            .into();
+            ctx["onward"] = serde_json::json!([
+                {"href": format!("/t/{}/settings", ctx["tenant"]["id"].as_str().unwrap_or("")),
+                 "text": crate::i18n::t(lang, "unsubscribe-change", &[])},
+            ]);
+            pages::respond(StatusCode::OK, "message.html", lang, ctx)
+        }
+        Err(e) => unavailable(lang, e),
+    }
+}
+
+fn unavailable(lang: &str, e: crate::store::StoreError) -> Response {
+    tracing::error!(error = %e, "unsubscribe: database error");
+    pages::message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        lang,
+        "try-later",
+        "try-later-text",
+    )
 }

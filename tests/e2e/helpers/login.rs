@@ -312,6 +312,18 @@ impl Eid {
         (cookie, id)
     }
 
+    /// The first unsubscribe link in the text of an alert e-mail that reached `to`.
+    pub(crate) fn stop_link(&self, to: &str) -> String {
+        let alert = self
+            .t
+            .smtp
+            .mails()
+            .into_iter()
+            .find(|m| m.to == to && !m.list_unsubscribe.is_empty())
+            .expect("an alert e-mail");
+        link_in(&alert.body, "/unsubscribe/")
+    }
+
     pub(crate) async fn sessions(&self) -> i64 {
         self.t.app.store.session_count().await.expect("count")
     }

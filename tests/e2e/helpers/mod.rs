@@ -4,6 +4,7 @@
 
 mod browser;
 mod certs;
+mod chromium;
 mod login;
 mod logs;
 mod peers;
@@ -13,6 +14,7 @@ pub(crate) use browser::*;
 // The browser's page, not the adapters' page of records.
 pub(crate) use browser::Page;
 pub(crate) use certs::*;
+pub(crate) use chromium::*;
 pub(crate) use login::*;
 pub(crate) use logs::*;
 pub(crate) use peers::*;
@@ -615,11 +617,24 @@ pub fn expect_mails(mails: &[Mail], expected: &[(&str, &str)]) -> Vec<Mail> {
     for (to, subject) in expected {
         let i = left
             .iter()
-            .position(|m| m.rcpt_tos == [to.to_string()] && m.subject.contains(subject))
+            .position(|m| m.rcpt_tos == [to.to_string()] && contains_in_order(&m.subject, subject))
             .unwrap_or_else(|| panic!("no mail to {to} with {subject:?} among:\n  {}", listing()));
         out.push(left.remove(i).clone());
     }
     out
+}
+
+/// Whether `text` holds the pieces of `pattern` between its "…" in that order (a subject's
+/// amount, say, left out of what a test asks for).
+pub fn contains_in_order(text: &str, pattern: &str) -> bool {
+    let mut rest = text;
+    for piece in pattern.split('…') {
+        match rest.find(piece) {
+            Some(i) => rest = &rest[i + piece.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// One metric family as the Prometheus project's parser read it from `/metrics`.

@@ -311,13 +311,13 @@ pub(super) async fn verify_link(
     let (Some((citizen_id, None)), Some(c)) = (owner, citizen) else {
         return bad();
     };
+    let address = match app.store.contact_of(&citizen_id, parts[0]).await {
+        Ok(Some(k)) => app.crypto.open(&k.address_enc).unwrap_or_default(),
+        Ok(None) => return bad(),
+        Err(e) => return failed(lang, e),
+    };
+    let tenant = app.config.tenant(&c.tenant_id);
     if !confirm {
-        let address = match app.store.contact_of(&citizen_id, parts[0]).await {
-            Ok(Some(k)) => app.crypto.open(&k.address_enc).unwrap_or_default(),
-            Ok(None) => return bad(),
-            Err(e) => return failed(lang, e),
-        };
-        let tenant = app.config.tenant(&c.tenant_id);
         return pages::respond(
             StatusCode::OK,
             "verify.html",
@@ -333,7 +333,23 @@ pub(super) async fn verify_link(
     match app.store.verify_contact(parts[0], now).await {
         Ok(true) => {
             tracing::info!("a contact was confirmed by its link");
-            pages::message(StatusCode::OK, lang, "verify-ok", "verify-ok-text")
+            let (id, name) = tenant
+                .map(|t| (t.id.as_str(), t.name.as_str()))
+                .unwrap_or_default();
+            pages::end(
+                lang,
+                "verify-ok",
+                i18n::t(
+                    lang,
+                    "verify-ok-text",
+                    &[("address", address.into()), ("tenant", name.into())],
+                ),
+                tenant.map(|t| json!({"id": t.id, "name": t.name})),
+                &[
+                    (format!("/t/{id}/me"), "to-overview"),
+                    (format!("/t/{id}/settings"), "to-settings"),
+                ],
+            )
         }
         Ok(false) => bad(),
         Err(e) => failed(lang, e),

@@ -122,6 +122,12 @@ pub(super) async fn person_ref_of(app: &App, c: &CitizenInfo) -> Option<String> 
     app.crypto.open(&sealed).ok()
 }
 
+/// The account page: the data export and the way to delete the account.
+pub(super) async fn account_page(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Response {
+    let ctx = v.base("title-account", "account", q.done.as_deref());
+    v.page(StatusCode::OK, "account.html", ctx)
+}
+
 pub(super) async fn delete_page(Visitor(v): Citizen) -> Response {
     let ctx = v.base("title-delete", "delete", None);
     v.page(StatusCode::OK, "delete.html", ctx)
@@ -136,7 +142,17 @@ pub(super) async fn delete_account(Posted(v, form): Posted<false>) -> Response {
     match forget(&v).await {
         Ok(()) => {
             tracing::info!(tenant = %v.tenant.id, "a citizen deleted their account");
-            let mut r = pages::message(StatusCode::OK, v.lang, "deleted", "deleted-text");
+            let mut r = pages::end(
+                v.lang,
+                "deleted",
+                i18n::t(
+                    v.lang,
+                    "deleted-text",
+                    &[("tenant", v.tenant.name.as_str().into())],
+                ),
+                Some(json!({"id": v.tenant.id, "name": v.tenant.name})),
+                &[(format!("/t/{}/", v.tenant.id), "to-start")],
+            );
             clear_session(&mut r);
             r
         }

@@ -73,6 +73,8 @@ pub fn routes() -> Router<CurrentApp> {
             get(consent_page).post(consent_answer),
         )
         .route("/t/{tenant}/me", get(overview))
+        .route("/t/{tenant}/qr", get(qr_file))
+        .route("/t/{tenant}/account", get(account_page))
         .route(
             "/t/{tenant}/settings",
             get(settings_page).post(settings_save),

@@ -1,5 +1,7 @@
-//! The overview: fees with how to pay and a payment QR code, submissions with their
-//! history, documents, and the alerts sent.
+//! The overview: per municipality a summary (what is owed, by when, anything overdue),
+//! the fees overdue first and then by due date, each with how to pay in full and a
+//! payment QR code (also as a PNG to save), submissions with their history, documents,
+//! and the alerts sent.
 
 use super::*;
 
@@ -39,6 +41,7 @@ pub(super) async fn municipality(
     c: &CitizenInfo,
 ) -> Result<Value, crate::store::StoreError> {
     let app = &v.app;
+    let today = t.today(app.clock.now());
     let mut receivables = Vec::new();
     let mut submissions = Vec::new();
     for (kind, status, data) in app.store.person_records(&t.id, &c.person_hash).await? {
@@ -49,7 +52,7 @@ pub(super) async fn municipality(
         match kind.as_str() {
             "receivable" => {
                 if let Ok(r) = serde_json::from_str::<Receivable>(&data) {
-                    receivables.push(receivable_view(&r, &t.name));
+                    receivables.push(receivable_view(&r, &t.name, &t.id, today));
                 }
             }
             "submission" => {
@@ -60,6 +63,8 @@ pub(super) async fn municipality(
             _ => {}
         }
     }
+    receivables.sort_by_key(order_key);
+    let summary = summary_of(&receivables);
     let documents = documents_of(app, &c.id).await?;
     let alerts: Vec<Value> = app
         .store
@@ -79,6 +84,7 @@ pub(super) async fn municipality(
     Ok(json!({
         "id": t.id,
         "name": t.name,
+        "summary": summary,
         "receivables": receivables,
         "submissions": submissions,
         "documents": documents,
@@ -86,10 +92,61 @@ pub(super) async fn municipality(
     }))
 }
 
-pub(super) fn receivable_view(r: &Receivable, beneficiary: &str) -> Value {
+/// Overdue first, then the nearest due date, then those without one.
+fn order_key(r: &Value) -> (bool, bool, String) {
+    let due = r["due_date"].as_str().unwrap_or("");
+    (
+        !r["overdue"].as_bool().unwrap_or(false),
+        due.is_empty(),
+        due.to_string(),
+    )
+}
+
+/// What the citizen owes here: how many fees, the total per currency, the nearest due
+/// date (and which fee), how many are overdue.
+fn summary_of(receivables: &[Value]) -> Value {
+    let payable: Vec<&Value> = receivables
+        .iter()
+        .filter(|r| r["payable"].as_bool().unwrap_or(false))
+        .collect();
+    let mut totals: Vec<(String, i64)> = Vec::new();
+    for r in &payable {
+        let currency = r["currency"].as_str().unwrap_or("").to_string();
+        let amount = hlidac_adapters::Money::parse(r["amount_outstanding"].as_str().unwrap_or(""))
+            .map(|m| m.0)
+            .unwrap_or(0);
+        match totals.iter_mut().find(|(c, _)| *c == currency) {
+            Some((_, sum)) => *sum += amount,
+            None => totals.push((currency, amount)),
+        }
+    }
+    let nearest = payable
+        .iter()
+        .filter(|r| !r["overdue"].as_bool().unwrap_or(false))
+        .filter_map(|r| Some((r["due_date"].as_str()?, r["title"].as_str().unwrap_or(""))))
+        .min();
+    json!({
+        "count": payable.len(),
+        "totals": totals.into_iter().map(|(currency, sum)| json!({
+            "currency": currency, "amount": hlidac_adapters::Money(sum).to_string(),
+        })).collect::<Vec<_>>(),
+        "nearest_due": nearest.map(|(d, _)| d),
+        "nearest_title": nearest.map(|(_, t)| t),
+        "overdue": payable.iter().filter(|r| r["overdue"].as_bool().unwrap_or(false)).count(),
+    })
+}
+
+pub(super) fn receivable_view(
+    r: &Receivable,
+    beneficiary: &str,
+    tenant: &str,
+    today: chrono::NaiveDate,
+) -> Value {
     let next_due = r.unpaid_instalments().map(|i| i.due_date).min();
-    let outstanding: f64 = r.amount_outstanding.to_string().parse().unwrap_or_default();
-    let payable = !r.status.is_settled() && outstanding > 0.0;
+    let payable = !r.status.is_settled() && r.amount_outstanding.0 > 0;
+    let overdue = payable
+        && (r.status == hlidac_adapters::ReceivableStatus::Overdue
+            || next_due.is_some_and(|d| d < today));
     let qr = payable
         .then(|| crate::pay::payment_code(r, beneficiary))
         .flatten()
@@ -104,21 +161,66 @@ pub(super) fn receivable_view(r: &Receivable, beneficiary: &str) -> Value {
                 )
             })
         });
+    let iban = crate::pay::iban_of(r).map(|i| crate::pay::iban_grouped(&i));
     json!({
         "title": r.title,
         "period": r.period,
         "currency": r.currency,
         "amount_outstanding": r.amount_outstanding.to_string(),
         "due_date": next_due,
+        "overdue": overdue,
         "status": r.status.as_str(),
         "instalments": r.instalments.iter().map(|i| json!({
             "no": i.no, "due_date": i.due_date, "amount": i.amount.to_string(), "paid": i.paid,
         })).collect::<Vec<_>>(),
         "payment": r.payment,
+        "iban": iban,
         "payable": payable,
         "qr": qr.as_ref().map(|(url, _)| url.clone()),
         "qr_caption": qr.map(|(_, c)| c),
+        "qr_file": format!("/t/{tenant}/qr?key={}", url::form_urlencoded::byte_serialize(r.key.as_bytes()).collect::<String>()),
     })
+}
+
+/// The payment QR code of one of the citizen's fees as a PNG file, to save and open in a
+/// banking app on the same phone.
+pub(super) async fn qr_file(Visitor(v): Citizen, Query(q): Query<QrQuery>) -> Response {
+    let records = match v
+        .app
+        .store
+        .person_records(&v.tenant.id, &v.citizen.person_hash)
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return v.failed(e),
+    };
+    let png = records
+        .into_iter()
+        .filter(|(kind, status, _)| {
+            kind == "receivable"
+                && !hlidac_adapters::Withdrawal::STATUSES.contains(&status.as_str())
+        })
+        .filter_map(|(_, _, data)| serde_json::from_str::<Receivable>(&data).ok())
+        .find(|r| r.key == q.key && !r.status.is_settled() && r.amount_outstanding.0 > 0)
+        .and_then(|r| crate::pay::payment_code(&r, &v.tenant.name))
+        .and_then(|(code, _)| crate::pay::qr_png(&code, 8));
+    let Some(png) = png else {
+        return v.not_found();
+    };
+    let mut r = png.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"payment-qr.png\""),
+    );
+    r
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct QrQuery {
+    #[serde(default)]
+    key: String,
 }
 
 pub(super) fn submission_view(s: &Submission) -> Value {

@@ -1,5 +1,7 @@
 //! Alert settings: topics and channels, quiet hours, language, delivery and the citizen's
-//! own reminder days.
+//! own reminder days. Quiet hours come as two time fields (`quiet_from`, `quiet_to`) and
+//! the reminder days as tick boxes (`offset`, with `offsets_ticked`); the older text forms
+//! (`quiet_hours` = "HH:MM-HH:MM", `offsets` = "14, 3, 0") are still read.
 
 use super::*;
 
@@ -16,7 +18,7 @@ pub(super) async fn settings_page(Visitor(v): Citizen, Query(q): Query<PageQuery
             "delivery": v.citizen.delivery.clone().unwrap_or_else(|| "immediate".into()),
             "quiet_hours": v.citizen.quiet_hours.clone().unwrap_or_default(),
             "citizen_locale": v.citizen.locale.clone().unwrap_or_else(|| v.tenant.locale.clone()),
-            "offsets": v.citizen.reminder_offsets.as_deref().unwrap_or("").replace(',', ", "),
+            "offsets": v.citizen.reminder_offsets.clone().unwrap_or_default(),
         }),
         json!({}),
     );
@@ -32,24 +34,94 @@ pub(super) fn settings_ctx(v: &Visit, done: Option<&str>, shown: Value, errors: 
         .map(|t| json!({"id": t}))
         .collect::<Vec<_>>()
         .into();
-    for key in [
-        "subscribed",
-        "delivery",
-        "quiet_hours",
-        "citizen_locale",
-        "offsets",
-    ] {
+    for key in ["subscribed", "delivery", "citizen_locale"] {
         ctx[key] = shown[key].clone();
     }
-    let days: Vec<String> = v
-        .tenant
-        .reminder_offsets_days
-        .iter()
-        .map(u32::to_string)
-        .collect();
+    let quiet = shown["quiet_hours"].as_str().unwrap_or("");
+    let (from, to) = quiet.split_once('-').unwrap_or((quiet, ""));
+    ctx["quiet_from"] = from.trim().into();
+    ctx["quiet_to"] = to.trim().into();
+    let tenant_days = &v.tenant.reminder_offsets_days;
+    let ticked: Vec<u32> = match shown["offsets"].as_str().filter(|o| !o.trim().is_empty()) {
+        Some(o) => o.split(',').filter_map(|d| d.trim().parse().ok()).collect(),
+        None => tenant_days.clone(),
+    };
+    ctx["offset_choices"] = offset_choices(tenant_days, &ticked)
+        .into_iter()
+        .map(|d| json!({"days": d, "ticked": ticked.contains(&d)}))
+        .collect::<Vec<_>>()
+        .into();
+    let days: Vec<String> = tenant_days.iter().map(u32::to_string).collect();
     ctx["tenant_offsets"] = days.join(", ").into();
     ctx["errors"] = errors;
     ctx
+}
+
+/// The days before a due date offered as tick boxes: the usual ones, the municipality's
+/// and the citizen's own, furthest first.
+fn offset_choices(tenant: &[u32], ticked: &[u32]) -> Vec<u32> {
+    let mut days: Vec<u32> = [30, 14, 7, 3, 1, 0]
+        .into_iter()
+        .chain(tenant.iter().copied())
+        .chain(ticked.iter().copied())
+        .filter(|d| *d <= 90)
+        .collect();
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    days
+}
+
+/// The quiet hours a form gives: two time fields, or the older "HH:MM-HH:MM" text;
+/// `Ok("")` for none, `Err` with what was typed when it is not a time window.
+fn quiet_hours_of(form: &FormData) -> Result<String, String> {
+    let text = match (form.get("quiet_from"), form.get("quiet_to")) {
+        (None, None) => form.get("quiet_hours").unwrap_or("").trim().to_string(),
+        (from, to) => {
+            let (from, to) = (from.unwrap_or("").trim(), to.unwrap_or("").trim());
+            if from.is_empty() && to.is_empty() {
+                String::new()
+            } else {
+                format!("{from}-{to}")
+            }
+        }
+    };
+    if text.is_empty()
+        || (text.len() <= 11 && crate::notify::schedule::Window::parse(&text).is_some())
+    {
+        Ok(text)
+    } else {
+        Err(text.chars().take(11).collect())
+    }
+}
+
+/// The reminder days a form gives, as stored ("14,3,0"): `Ok(None)` for the
+/// municipality's own, `Err` with what was given when they are not a valid choice.
+fn offsets_of(form: &FormData, tenant: &[u32]) -> Result<Option<String>, String> {
+    let text = if form.get("offsets_ticked").is_some() {
+        form.all("offset").collect::<Vec<_>>().join(",")
+    } else {
+        form.get("offsets").unwrap_or("").trim().to_string()
+    };
+    if text.is_empty() && form.get("offsets_ticked").is_none() {
+        return Ok(None);
+    }
+    match crate::store::parse_offsets(&text) {
+        // The municipality's own days, ticked as they are: follow the municipality.
+        Some(list) if list == sorted_desc(tenant) => Ok(None),
+        Some(list) => Ok(Some(
+            list.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        )),
+        None => Err(text.chars().take(40).collect()),
+    }
+}
+
+fn sorted_desc(days: &[u32]) -> Vec<u32> {
+    let mut d = days.to_vec();
+    d.sort_unstable_by(|a, b| b.cmp(a));
+    d
 }
 
 pub(super) async fn settings_save(Posted(v, form): Posted<true>) -> Response {
@@ -72,27 +144,16 @@ pub(super) async fn settings_save(Posted(v, form): Posted<true>) -> Response {
     if !matches!(delivery, "immediate" | "daily") {
         errors.insert("delivery".into(), v.t("error-choice").into());
     }
-    let quiet = form.get("quiet_hours").unwrap_or("").trim();
-    if !quiet.is_empty()
-        && (quiet.len() > 11 || crate::notify::schedule::Window::parse(quiet).is_none())
-    {
+    let quiet = quiet_hours_of(&form).unwrap_or_else(|typed| {
         errors.insert("quiet_hours".into(), v.t("error-quiet-hours").into());
-    }
-    let offsets_text = form.get("offsets").unwrap_or("").trim();
-    let offsets = if offsets_text.is_empty() {
-        None
-    } else {
-        match crate::store::parse_offsets(offsets_text) {
-            Some(list) => Some(
-                list.iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
-            None => {
-                errors.insert("offsets".into(), v.t("error-offsets").into());
-                None
-            }
+        typed
+    });
+    let offsets = offsets_of(&form, &v.tenant.reminder_offsets_days);
+    let offsets_shown = match &offsets {
+        Ok(o) => o.clone().unwrap_or_default(),
+        Err(typed) => {
+            errors.insert("offsets".into(), v.t("error-offsets").into());
+            typed.clone()
         }
     };
     let locale = form.get("locale").unwrap_or(&v.tenant.locale);
@@ -111,9 +172,9 @@ pub(super) async fn settings_save(Posted(v, form): Posted<true>) -> Response {
             json!({
                 "subscribed": subscribed,
                 "delivery": if matches!(delivery, "immediate" | "daily") { delivery } else { "immediate" },
-                "quiet_hours": quiet.chars().take(11).collect::<String>(),
+                "quiet_hours": quiet,
                 "citizen_locale": locale.unwrap_or(v.lang),
-                "offsets": offsets_text.chars().take(40).collect::<String>(),
+                "offsets": offsets_shown,
             }),
             errors.into(),
         );
@@ -127,10 +188,10 @@ pub(super) async fn settings_save(Posted(v, form): Posted<true>) -> Response {
             &v.citizen.id,
             &crate::store::SettingsIn {
                 subscriptions: &subscriptions,
-                quiet_hours: (!quiet.is_empty()).then_some(quiet),
+                quiet_hours: (!quiet.is_empty()).then_some(quiet.as_str()),
                 delivery,
                 locale,
-                reminder_offsets: offsets.as_deref(),
+                reminder_offsets: offsets.ok().flatten().as_deref(),
             },
             v.now(),
         )
