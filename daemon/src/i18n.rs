@@ -272,6 +272,44 @@ mod tests {
         }
     }
 
+    /// Words a citizen read one way and meant another (a review on a phone): one word for
+    /// two actions, a fee called a payment, jargon, the wrong gender or register.
+    #[test]
+    fn the_words_a_citizen_reads_say_one_thing_each() {
+        let tenant = [("tenant", Arg::from("Obec Lhota"))];
+        for locale in LOCALES {
+            let w = |id: &str| t(locale, id, &tenant);
+            assert_ne!(w("logout"), w("unsubscribe-title"), "{locale}");
+            assert_ne!(w("logged-out-text"), w("unsubscribe-done"), "{locale}");
+            assert!(!w("footer-text").contains("JavaScript"), "{locale}");
+            assert!(!w("consent-intro").contains("obce Obec"), "{locale}");
+            assert!(!w("verify-email-body").contains("obce Obec"), "{locale}");
+        }
+        for (locale, id, has, not) in [
+            (
+                "cs",
+                "receivable-new-subject",
+                "nový poplatek k úhradě",
+                "platba",
+            ),
+            ("cs", "receivable-paid-subject", "je zaplacen", "uhrazena"),
+            ("cs", "logout", "Odhlásit se", "Zastavit"),
+            ("cs", "consent-data-text", "otisk", "klíčované"),
+            ("en", "receivable-new-subject", "new bill", "payment"),
+            ("bg", "me-valid-until", "валидност", "валиден"),
+            ("bg", "consent-yes", "Приемам, продължете", "Съгласен"),
+            ("sr-Latn", "nav-export", "svoje", "moje"),
+            ("sr-Cyrl", "nav-export", "своје", "моје"),
+            ("sr-Latn", "unsubscribe-done", "isključena", "Odjavljeni"),
+        ] {
+            let text = t(locale, id, &tenant);
+            assert!(
+                text.contains(has) && !text.contains(not),
+                "{locale} {id}: {text}"
+            );
+        }
+    }
+
     #[test]
     fn plural_forms_follow_each_language() {
         let cases: &[(&str, &[(i64, &str)])] = &[

@@ -119,6 +119,13 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.click("main form button").await;
     let (_, html) = d.html().await;
     assert!(html.contains("E-mail potvrzen"), "{html}");
+    // It names the address and the municipality, and leads on to the overview.
+    assert!(
+        html.contains("jana.prohlizec@example.cz")
+            && html.contains("Obec Lhota")
+            && html.contains("href=\"/t/lhota/me\""),
+        "{html}"
+    );
     d.audit("verified").await;
 
     // A personal reminder with a short note.

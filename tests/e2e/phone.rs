@@ -11,7 +11,8 @@ use crate::helpers::*;
 use hlidac_adapters::*;
 use serde_json::{json, Value};
 
-/// Jana's fees and submission, and a third fee that is overdue.
+/// Jana's fees and submission, a third fee that is overdue, and a fourth paid in EUR to a
+/// Bulgarian IBAN with its reason and payment code (the longest payment details).
 fn records(s: &mut hlidac_sim::Scenario) {
     janas_records(s);
     let past = (chrono::Utc::now()
@@ -28,6 +29,22 @@ fn records(s: &mut hlidac_sim::Scenario) {
     );
     late.status = ReceivableStatus::Overdue;
     s.receivables.push(late);
+    let mut euro = fee(
+        "R-LH-004",
+        JANA,
+        "Данък върху недвижимите имоти",
+        15_000,
+        "2099-09-30",
+    );
+    euro.currency = "EUR".into();
+    euro.payment = Some(PaymentInfo {
+        iban: Some("BG80 BNBG 9661 1020 3456 78".into()),
+        bic: Some("BNBGBGSD".into()),
+        reference: Some("Данък сгради 2026 партида 1234567".into()),
+        code: Some("442100".into()),
+        ..Default::default()
+    });
+    s.receivables.push(euro);
 }
 
 /// The header's height a phone may give it: one row, the municipality's name and the menu
@@ -104,10 +121,10 @@ async fn the_pages_fit_a_phone_and_every_target_takes_a_finger() {
     assert!(url.ends_with("/t/lhota/me"), "{url}");
     let summary = &html[html.find("class=\"summary\"").expect("a summary")..];
     let summary = &summary[..summary.find("</div>").expect("its end")];
-    assert!(summary.contains("3"), "three fees: {summary}");
+    assert!(summary.contains("<dd>4</dd>"), "four fees: {summary}");
     assert!(
-        summary.contains("2&nbsp;000,00&nbsp;Kč"),
-        "the total of 1 200 + 500 + 300 Kč: {summary}"
+        summary.contains("2&nbsp;000,00&nbsp;Kč") && summary.contains("150,00&nbsp;€"),
+        "the total of 1 200 + 500 + 300 Kč, and 150 € apart: {summary}"
     );
     assert!(
         summary.contains("Poplatek ze psů"),
@@ -133,7 +150,11 @@ async fn the_pages_fit_a_phone_and_every_target_takes_a_finger() {
         "overdue first, then by due date: {order:?}"
     );
     // The payment details in full: the account on one line, the IBAN made from it.
-    assert!(html.contains("CZ"), "an IBAN is shown");
+    assert!(
+        html.contains("CZ52 0100 0000 1900 0123 4567"),
+        "the IBAN made from the Czech account, in groups of four"
+    );
+    assert!(html.contains("BG80 BNBG 9661 1020 3456 78") && html.contains("442100"));
     check(&mut d, "overview", &mut faults).await;
 
     // The QR code saved as a PNG, to open in a banking app on the same phone.

@@ -150,6 +150,9 @@ async function main() {
           if (!shown(e)) continue;
           const r = e.getBoundingClientRect();
           if (r.right > width + 0.5 || r.left < -0.5) wide.push(`${name(e)} ${Math.round(r.left)}..${Math.round(r.right)}`);
+          // Text running out of its own box (a line that does not wrap) counts too.
+          else if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0)
+            wide.push(`${name(e)} text ${e.scrollWidth} px in ${e.clientWidth}`);
         }
         // What a finger taps: buttons, fields, menu entries and links that stand alone
         // (a link inside running text is exempt, as WCAG 2.5.5 allows); a tick box or radio

@@ -140,7 +140,8 @@ pub struct Branding {
     #[serde(default)]
     pub web: Option<String>,
     /// Whom to ask at the municipality, one line under every e-mail (for example
-    /// "Podatelna, +420 555 123 456, podatelna@lhota.cz"); unset: the web site.
+    /// "Podatelna, +420 555 123 456, podatelna@lhota.cz"); unset: the web site, else the
+    /// sender's address.
     #[serde(default)]
     pub contact: Option<String>,
 }
