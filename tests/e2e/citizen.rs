@@ -275,6 +275,13 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     assert_eq!(mail.to, "jana.nova@example.cz");
     let link = link_in(&mail.body, "/verify/");
     assert!(link.starts_with(&web), "{link}");
+    // Like every e-mail, it says whom to ask at the municipality and links the overview.
+    assert!(
+        mail.body.contains("Kontakt na obec: ")
+            && mail.body.contains(&format!("Váš přehled: {web}/t/lhota/me")),
+        "{}",
+        mail.body
+    );
     let last = if link.ends_with('0') { "1" } else { "0" };
     let tampered = format!("{}{last}", &link[..link.len() - 1]);
     assert_eq!(Browser::new().get(&tampered).await.status, 400);

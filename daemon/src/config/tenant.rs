@@ -158,6 +158,16 @@ impl TenantConfig {
         self.time_zone.parse().unwrap_or(chrono_tz::Europe::Prague)
     }
 
+    /// Whom to ask at the municipality, the line every e-mail ends with: its own contact
+    /// line, else its web site, else the address its alerts come from.
+    pub fn contact_line(&self) -> &str {
+        self.branding
+            .contact
+            .as_deref()
+            .or(self.branding.web.as_deref())
+            .unwrap_or(&self.sender.email)
+    }
+
     /// The date at `now` in the tenant's time zone.
     pub fn today(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
         now.with_timezone(&self.tz()).date_naive()

@@ -169,14 +169,7 @@ fn template_context(
     topic: Option<&str>,
 ) -> serde_json::Value {
     let web = dispatch.config.web.public_url();
-    // The line that says whom to ask at the municipality: its own, else its web site, else
-    // the address the alerts come from.
-    let contact = tenant
-        .branding
-        .contact
-        .as_ref()
-        .or(tenant.branding.web.as_ref())
-        .unwrap_or(&tenant.sender.email);
+    let contact = tenant.contact_line();
     serde_json::json!({
         "tenant": {"id": tenant.id, "name": tenant.name, "web": tenant.branding.web, "contact": contact},
         "topic": topic,

@@ -52,10 +52,18 @@ pub(super) async fn send_confirmation(
         );
         let subject = i18n::t(lang, "verify-email-subject", &args(vec![]));
         let body = format!(
-            "{}\n\n{}\n\n{}\n",
+            "{}\n\n{}\n\n{}\n\n--\n{}\n{}: {}/t/{}/me\n",
             i18n::t(lang, "alert-hello", &[]),
             i18n::t(lang, "verify-email-body", &args(vec![("url", url.into())])),
             i18n::t(lang, "verify-email-ignore", &[]),
+            i18n::t(
+                lang,
+                "alert-footer-contact",
+                &[("contact", tenant.contact_line().into())]
+            ),
+            i18n::t(lang, "alert-footer-overview", &[]),
+            app.config.web.public_url(),
+            tenant.id,
         );
         if let Err(e) = send_email(app, tenant, &address, &subject, &body).await {
             tracing::warn!(error = %e, "contact confirmation e-mail not sent");
