@@ -406,3 +406,19 @@ alert-footer-stop-topic = { $topic ->
     [documents] Спиране на имейлите за документи
    *[other] Спиране на имейлите с напомняния
 }
+
+## Календар
+label-beneficiary = Получател
+calendar-title = Календар
+calendar-intro = Падежите на задълженията, изтичането на документите и вашите напомняния във вашия календар (в телефона или компютъра), с известия в избраните от вас дни.
+calendar-make = Създаване на връзка към календара
+calendar-url = Адрес на календара
+calendar-hint = Добавете го в календара си като абонамент за календар от интернет. Той е само ваш: не го споделяйте. След отмяна спира да работи.
+calendar-revoke = Отмяна на връзката към календара
+notice-calendar-made = Връзката към календара е създадена.
+notice-calendar-revoked = Връзката към календара е отменена и вече не работи.
+calendar-name = { $tenant } – известия
+calendar-fee = Плащане: { $title }, { $amount }
+calendar-instalment = Плащане: { $title }, вноска { $no }, { $amount }
+calendar-document = Изтича валидността: { $kind }
+calendar-reminder = Напомняне: { $note }

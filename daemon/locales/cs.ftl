@@ -409,3 +409,19 @@ alert-footer-stop-topic = { $topic ->
     [documents] Zastavit e-maily o dokladech
    *[other] Zastavit e-maily s připomínkami
 }
+
+## Kalendář
+label-beneficiary = Příjemce
+calendar-title = Kalendář
+calendar-intro = Splatnosti poplatků, konce platnosti dokladů a vaše připomínky ve vašem kalendáři (v telefonu nebo počítači), s upozorněním v dny, které jste si zvolili.
+calendar-make = Vytvořit odkaz na kalendář
+calendar-url = Adresa kalendáře
+calendar-hint = Přidejte ji v kalendáři jako odběr kalendáře z internetu. Je jen vaše: nikomu ji nedávejte. Zrušením přestane fungovat.
+calendar-revoke = Zrušit odkaz na kalendář
+notice-calendar-made = Odkaz na kalendář je vytvořen.
+notice-calendar-revoked = Odkaz na kalendář je zrušen a přestal fungovat.
+calendar-name = { $tenant } – hlídač
+calendar-fee = Zaplatit: { $title }, { $amount }
+calendar-instalment = Zaplatit: { $title }, { $no }. splátka, { $amount }
+calendar-document = Končí platnost: { $kind }
+calendar-reminder = Připomínka: { $note }

@@ -406,3 +406,19 @@ alert-footer-stop-topic = { $topic ->
     [documents] Stop e-mails about documents
    *[other] Stop e-mails with your reminders
 }
+
+## The calendar
+label-beneficiary = Beneficiary
+calendar-title = Calendar
+calendar-intro = Your fees' due dates, your documents' expiry and your own reminders in your calendar (on your phone or computer), with alerts on the days you chose.
+calendar-make = Make a calendar link
+calendar-url = Calendar address
+calendar-hint = Add it in your calendar app as a calendar subscription from the internet. It is yours alone: do not share it. Revoking it stops it working.
+calendar-revoke = Revoke the calendar link
+notice-calendar-made = Your calendar link is ready.
+notice-calendar-revoked = Your calendar link is revoked and no longer works.
+calendar-name = { $tenant } – watchdog
+calendar-fee = Pay: { $title }, { $amount }
+calendar-instalment = Pay: { $title }, instalment { $no }, { $amount }
+calendar-document = Expires: { $kind }
+calendar-reminder = Reminder: { $note }

@@ -409,3 +409,19 @@ alert-footer-stop-topic = { $topic ->
     [documents] Zastaviť e-maily o dokladoch
    *[other] Zastaviť e-maily s pripomienkami
 }
+
+## Kalendár
+label-beneficiary = Príjemca
+calendar-title = Kalendár
+calendar-intro = Splatnosti poplatkov, konce platnosti dokladov a vaše pripomienky vo vašom kalendári (v telefóne alebo počítači), s upozornením v dni, ktoré ste si zvolili.
+calendar-make = Vytvoriť odkaz na kalendár
+calendar-url = Adresa kalendára
+calendar-hint = Pridajte ju v kalendári ako odber kalendára z internetu. Je len vaša: nikomu ju nedávajte. Zrušením prestane fungovať.
+calendar-revoke = Zrušiť odkaz na kalendár
+notice-calendar-made = Odkaz na kalendár je vytvorený.
+notice-calendar-revoked = Odkaz na kalendár je zrušený a prestal fungovať.
+calendar-name = { $tenant } – hliadač
+calendar-fee = Zaplatiť: { $title }, { $amount }
+calendar-instalment = Zaplatiť: { $title }, { $no }. splátka, { $amount }
+calendar-document = Končí platnosť: { $kind }
+calendar-reminder = Pripomienka: { $note }

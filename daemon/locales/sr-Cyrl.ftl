@@ -409,3 +409,19 @@ alert-footer-stop-topic = { $topic ->
     [documents] Искључите имејлове о документима
    *[other] Искључите имејлове са подсетницима
 }
+
+## Календар
+label-beneficiary = Прималац
+calendar-title = Календар
+calendar-intro = Рокови задужења, истек докумената и ваши подсетници у вашем календару (на телефону или рачунару), са обавештењем у данима које сте изабрали.
+calendar-make = Направите везу ка календару
+calendar-url = Адреса календара
+calendar-hint = Додајте је у календар као претплату на календар са интернета. Само је ваша: не делите је. Када је поништите, престаје да ради.
+calendar-revoke = Поништите везу ка календару
+notice-calendar-made = Веза ка календару је направљена.
+notice-calendar-revoked = Веза ка календару је поништена и више не ради.
+calendar-name = { $tenant } – обавештења
+calendar-fee = Платити: { $title }, { $amount }
+calendar-instalment = Платити: { $title }, рата { $no }, { $amount }
+calendar-document = Истиче: { $kind }
+calendar-reminder = Подсетник: { $note }

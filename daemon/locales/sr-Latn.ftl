@@ -409,3 +409,19 @@ alert-footer-stop-topic = { $topic ->
     [documents] Isključite imejlove o dokumentima
    *[other] Isključite imejlove sa podsetnicima
 }
+
+## Kalendar
+label-beneficiary = Primalac
+calendar-title = Kalendar
+calendar-intro = Rokovi zaduženja, istek dokumenata i vaši podsetnici u vašem kalendaru (na telefonu ili računaru), sa obaveštenjem u danima koje ste izabrali.
+calendar-make = Napravite vezu ka kalendaru
+calendar-url = Adresa kalendara
+calendar-hint = Dodajte je u kalendar kao pretplatu na kalendar sa interneta. Samo je vaša: ne delite je. Kada je poništite, prestaje da radi.
+calendar-revoke = Poništite vezu ka kalendaru
+notice-calendar-made = Veza ka kalendaru je napravljena.
+notice-calendar-revoked = Veza ka kalendaru je poništena i više ne radi.
+calendar-name = { $tenant } – obaveštenja
+calendar-fee = Platiti: { $title }, { $amount }
+calendar-instalment = Platiti: { $title }, rata { $no }, { $amount }
+calendar-document = Ističe: { $kind }
+calendar-reminder = Podsetnik: { $note }

@@ -278,7 +278,9 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     // Like every e-mail, it says whom to ask at the municipality and links the overview.
     assert!(
         mail.body.contains("Kontakt na obec: ")
-            && mail.body.contains(&format!("Váš přehled: {web}/t/lhota/me")),
+            && mail
+                .body
+                .contains(&format!("Váš přehled: {web}/t/lhota/me")),
         "{}",
         mail.body
     );

@@ -10,6 +10,7 @@ mod bench_dispatch;
 mod bench_push;
 mod bench_scale;
 mod browser;
+mod calendar;
 mod capabilities;
 mod citizen;
 mod config_files;

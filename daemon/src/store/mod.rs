@@ -11,6 +11,7 @@
 //! [`Backend`].
 
 mod admin;
+mod calendar;
 mod citizen;
 mod identity;
 mod migrations;

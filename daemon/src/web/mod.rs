@@ -1,5 +1,5 @@
 //! The HTTP side: health, metrics, the admin API, pushes from municipal systems, eID
-//! login and the citizen's pages, assembled into one router behind the layers of
+//! login, the citizen's pages and calendar feed, assembled into one router behind the layers of
 //! [`layers`] (body limits per route group, timeout, concurrency limit, trace, security
 //! headers).
 //!
@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod calendar;
 mod client;
 pub mod ingest;
 pub mod layers;
@@ -41,7 +42,8 @@ pub fn router(app: CurrentApp) -> Router {
         .merge(layers::limit_in_handler(login::acs_routes()))
         .merge(layers::body_limit(login::slo_routes(), layers::SAML_BYTES))
         .merge(layers::body_limit(login::routes(), layers::FORM_BYTES))
-        .merge(layers::body_limit(account::routes(), layers::FORM_BYTES));
+        .merge(layers::body_limit(account::routes(), layers::FORM_BYTES))
+        .merge(layers::body_limit(calendar::routes(), layers::FORM_BYTES));
     let ops = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

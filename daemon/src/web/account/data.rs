@@ -107,6 +107,12 @@ pub(super) async fn export_json(v: &Visit) -> Result<Value, crate::store::StoreE
             "records": records,
             "reminders": reminders,
             "alerts": alerts,
+            // The calendar feed's address, while it stands (revoke it on the overview).
+            "calendar_feed": app
+                .store
+                .calendar_feed_of(&c.id)
+                .await?
+                .map(|id| crate::web::calendar::feed_url(app, &id)),
         }));
     }
     Ok(json!({

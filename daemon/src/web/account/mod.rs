@@ -34,6 +34,7 @@ use hlidac_adapters::{Receivable, Submission};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+mod calendar;
 mod confirm;
 mod consent;
 mod contacts;
@@ -42,6 +43,7 @@ mod extract;
 mod overview;
 mod reminders;
 mod settings;
+use calendar::*;
 use confirm::*;
 use consent::*;
 use contacts::*;
@@ -75,6 +77,8 @@ pub fn routes() -> Router<CurrentApp> {
         .route("/t/{tenant}/me", get(overview))
         .route("/t/{tenant}/qr", get(qr_file))
         .route("/t/{tenant}/account", get(account_page))
+        .route("/t/{tenant}/calendar", post(calendar_make))
+        .route("/t/{tenant}/calendar/revoke", post(calendar_revoke))
         .route(
             "/t/{tenant}/settings",
             get(settings_page).post(settings_save),
@@ -266,6 +270,8 @@ const NOTICES: &[&str] = &[
     "removed",
     "wait",
     "reminder-added",
+    "calendar-made",
+    "calendar-revoked",
 ];
 
 /// Keeps the page's language for the next request (pages before login have no

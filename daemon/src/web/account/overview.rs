@@ -30,6 +30,12 @@ pub(super) async fn overview(Visitor(v): Citizen, Query(q): Query<PageQuery>) ->
     }
     let mut ctx = v.base("title-overview", "me", q.done.as_deref());
     ctx["name"] = v.profile.name.clone().into();
+    ctx["calendar_url"] = match v.app.store.calendar_feed_of(&v.citizen.id).await {
+        Ok(feed) => feed
+            .map(|id| crate::web::calendar::feed_url(&v.app, &id))
+            .into(),
+        Err(e) => return v.failed(e),
+    };
     ctx["municipalities"] = municipalities.into();
     v.page(StatusCode::OK, "dashboard.html", ctx)
 }
