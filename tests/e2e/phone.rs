@@ -231,6 +231,15 @@ async fn the_pages_fit_a_phone_and_every_target_takes_a_finger() {
         "{stored}"
     );
 
+    // A calendar feed, so that the overview shows its address (a long one) and its button.
+    d.goto(&format!("{lhota}/me")).await;
+    d.click("form[action='/t/lhota/calendar'] button").await;
+    let (url, html) = d.html().await;
+    assert!(
+        url.contains("done=calendar-made") && html.contains("id=\"calendar-url\""),
+        "{url}"
+    );
+
     // Every page at both widths, in Czech and in Bulgarian.
     d.call(json!({"cmd": "goto", "url": format!("{lhota}/reminders")}))
         .await;
