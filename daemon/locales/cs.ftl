@@ -425,3 +425,6 @@ calendar-fee = Zaplatit: { $title }, { $amount }
 calendar-instalment = Zaplatit: { $title }, { $no }. splátka, { $amount }
 calendar-document = Končí platnost: { $kind }
 calendar-reminder = Připomínka: { $note }
+welcome-subject = { $tenant }: vítejte v hlídači
+welcome-body = { $tenant } vám odteď e-mailem dá vědět o nových poplatcích a jejich splatnosti, o změnách vašich podání a o konci platnosti dokladů. Co a jak dostáváte, změníte na svém přehledu.
+welcome-calendar = Splatnosti a konce platnosti si můžete přidat do svého kalendáře: odkaz na kalendář vytvoříte na přehledu.

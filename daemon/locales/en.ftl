@@ -422,3 +422,6 @@ calendar-fee = Pay: { $title }, { $amount }
 calendar-instalment = Pay: { $title }, instalment { $no }, { $amount }
 calendar-document = Expires: { $kind }
 calendar-reminder = Reminder: { $note }
+welcome-subject = { $tenant }: welcome to the watchdog
+welcome-body = { $tenant } will now tell you by e-mail about new fees and when they are due, about changes to your submissions and about documents that expire. You can change what you receive on your overview.
+welcome-calendar = You can have the due dates and expiry dates in your own calendar: make a calendar link on your overview.

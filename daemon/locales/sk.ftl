@@ -425,3 +425,6 @@ calendar-fee = Zaplatiť: { $title }, { $amount }
 calendar-instalment = Zaplatiť: { $title }, { $no }. splátka, { $amount }
 calendar-document = Končí platnosť: { $kind }
 calendar-reminder = Pripomienka: { $note }
+welcome-subject = { $tenant }: vitajte v hliadači
+welcome-body = { $tenant } vám odteraz e-mailom dá vedieť o nových poplatkoch a ich splatnosti, o zmenách vašich podaní a o konci platnosti dokladov. Čo a ako dostávate, zmeníte na svojom prehľade.
+welcome-calendar = Splatnosti a konce platnosti si môžete pridať do svojho kalendára: odkaz na kalendár vytvoríte na prehľade.

@@ -425,3 +425,6 @@ calendar-fee = Platiti: { $title }, { $amount }
 calendar-instalment = Platiti: { $title }, rata { $no }, { $amount }
 calendar-document = Ističe: { $kind }
 calendar-reminder = Podsetnik: { $note }
+welcome-subject = { $tenant }: dobro došli
+welcome-body = { $tenant } će vas od sada imejlom obaveštavati o novim zaduženjima i njihovim rokovima, o promenama vaših predmeta i o dokumentima kojima ističe rok. Šta dobijate, možete da promenite na svom pregledu.
+welcome-calendar = Rokove možete da dodate u svoj kalendar: vezu ka kalendaru napravite na pregledu.

@@ -1,5 +1,5 @@
 //! The citizen's calendar feed, read by a real iCalendar parser (Python `icalendar`,
-//! `tests/peers/ics_parse.py`): made from the overview, it lists each unpaid due date
+//! `tests/peers/ics_parse.py`): offered by the welcome e-mail, made from the overview, it lists each unpaid due date
 //! (instalments one by one, with the amount and how to pay), the document's expiry and the
 //! citizen's own reminder, each with alarms at the citizen's reminder days in their
 //! language; a paid fee's entries leave it; a forged URL, a revoked feed and a deleted
@@ -103,6 +103,19 @@ async fn the_calendar_lists_what_is_due_with_alarms_and_ends_when_revoked() {
     let form = b.get(&to_idp).await;
     let overview = b.consent(b.submit(&form).await).await;
     assert!(feed_url_of(&overview).is_none(), "no feed until asked for");
+    // The welcome e-mail offers it.
+    let welcome =
+        e.t.smtp
+            .wait_for(1, std::time::Duration::from_secs(10))
+            .await
+            .into_iter()
+            .find(|m| m.to == JANA_MAIL && m.subject.contains("vítejte"))
+            .expect("the welcome e-mail");
+    assert!(
+        welcome.body.contains(&format!("{lhota}/me#calendar")),
+        "{}",
+        welcome.body
+    );
 
     // Jana asks for it, and chooses her own reminder days first: 7 days and the day itself.
     let settings = b.get(&format!("{lhota}/settings")).await;

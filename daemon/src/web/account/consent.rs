@@ -1,4 +1,6 @@
 //! Consent on the first login: what hlidac will do with the citizen's data, and the answer.
+//! Agreeing sends a welcome e-mail to the citizen's confirmed address: what will come,
+//! the overview, and the offer of a calendar feed.
 
 use super::*;
 
@@ -21,7 +23,10 @@ pub(super) async fn consent_answer(Posted(v, form): Posted<false>) -> Response {
                     .await
             };
             match consented.await {
-                Ok(()) => redirect(&format!("/t/{}/me", v.tenant.id)),
+                Ok(()) => {
+                    welcome(&v).await;
+                    redirect(&format!("/t/{}/me", v.tenant.id))
+                }
                 Err(e) => v.failed(e),
             }
         }
@@ -45,6 +50,44 @@ pub(super) async fn consent_answer(Posted(v, form): Posted<false>) -> Response {
             "form-expired",
             "form-expired-text",
         ),
+    }
+}
+
+/// The welcome e-mail, to the citizen's first confirmed address (none: nothing). A
+/// failure to send is logged and changes nothing: the consent stands.
+async fn welcome(v: &Visit) {
+    let contacts = v
+        .app
+        .store
+        .contacts_of(&v.citizen.id)
+        .await
+        .unwrap_or_default();
+    let Some(address) = contacts
+        .iter()
+        .filter(|k| k.channel == "email" && k.verified_at.is_some() && k.suppressed_at.is_none())
+        .find_map(|k| v.app.crypto.open(&k.address_enc).ok())
+    else {
+        return;
+    };
+    let t = &v.tenant;
+    let tenant = [("tenant", i18n::Arg::from(t.name.as_str()))];
+    let me = format!("{}/t/{}/me", v.app.config.web.public_url(), t.id);
+    let body = format!(
+        "{}\n\n{}\n\n{}\n{}#calendar\n\n--\n{}\n{}: {me}\n",
+        i18n::t(v.lang, "alert-hello", &[]),
+        i18n::t(v.lang, "welcome-body", &tenant),
+        i18n::t(v.lang, "welcome-calendar", &[]),
+        me,
+        i18n::t(
+            v.lang,
+            "alert-footer-contact",
+            &[("contact", t.contact_line().into())]
+        ),
+        i18n::t(v.lang, "alert-footer-overview", &[]),
+    );
+    let subject = i18n::t(v.lang, "welcome-subject", &tenant);
+    if let Err(e) = send_email(&v.app, t, &address, &subject, &body).await {
+        tracing::warn!(error = %e, "the welcome e-mail was not sent");
     }
 }
 
