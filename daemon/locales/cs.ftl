@@ -221,6 +221,7 @@ alert-kind = { $kind ->
    *[other] { $kind }
 }
 alert-state = { $state ->
+    [bounced] nedoručeno, adresa nefunguje
     [queued] čeká na odeslání
     [held] čeká na denní souhrn
     [digested] v denním souhrnu
@@ -428,3 +429,7 @@ calendar-reminder = Připomínka: { $note }
 welcome-subject = { $tenant }: vítejte v hlídači
 welcome-body = { $tenant } vám odteď e-mailem dá vědět o nových poplatcích a jejich splatnosti, o změnách vašich podání a o konci platnosti dokladů. Co a jak dostáváte, změníte na svém přehledu.
 welcome-calendar = Splatnosti a konce platnosti si můžete přidat do svého kalendáře: odkaz na kalendář vytvoříte na přehledu.
+contact-undeliverable = nedoručitelné
+contact-undeliverable-text = E-maily na tuto adresu se vracejí jako nedoručitelné, proto je teď nepoužíváme. Pošlete si nový potvrzovací odkaz, až bude adresa fungovat, nebo přidejte jinou.
+overview-undeliverable = E-maily na { $address } se vracejí jako nedoručitelné; upozornění na ni teď neposíláme.
+overview-undeliverable-fix = Opravit v kontaktech

@@ -220,6 +220,7 @@ alert-kind = { $kind ->
    *[other] { $kind }
 }
 alert-state = { $state ->
+    [bounced] not delivered, the address does not work
     [queued] waiting
     [held] waiting for the daily summary
     [digested] in the daily summary
@@ -425,3 +426,7 @@ calendar-reminder = Reminder: { $note }
 welcome-subject = { $tenant }: welcome to the watchdog
 welcome-body = { $tenant } will now tell you by e-mail about new fees and when they are due, about changes to your submissions and about documents that expire. You can change what you receive on your overview.
 welcome-calendar = You can have the due dates and expiry dates in your own calendar: make a calendar link on your overview.
+contact-undeliverable = undeliverable
+contact-undeliverable-text = E-mails to this address come back undelivered, so we do not use it now. Send yourself a new confirmation link once it works, or add another address.
+overview-undeliverable = E-mails to { $address } come back undelivered; we are not sending alerts to it now.
+overview-undeliverable-fix = Fix it in your contacts

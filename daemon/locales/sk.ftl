@@ -221,6 +221,7 @@ alert-kind = { $kind ->
    *[other] { $kind }
 }
 alert-state = { $state ->
+    [bounced] nedoručené, adresa nefunguje
     [queued] čaká na odoslanie
     [held] čaká na denný súhrn
     [digested] v dennom súhrne
@@ -428,3 +429,7 @@ calendar-reminder = Pripomienka: { $note }
 welcome-subject = { $tenant }: vitajte v hliadači
 welcome-body = { $tenant } vám odteraz e-mailom dá vedieť o nových poplatkoch a ich splatnosti, o zmenách vašich podaní a o konci platnosti dokladov. Čo a ako dostávate, zmeníte na svojom prehľade.
 welcome-calendar = Splatnosti a konce platnosti si môžete pridať do svojho kalendára: odkaz na kalendár vytvoríte na prehľade.
+contact-undeliverable = nedoručiteľné
+contact-undeliverable-text = E-maily na túto adresu sa vracajú ako nedoručiteľné, preto ich teraz nepoužívame. Pošlite si nový potvrdzovací odkaz, keď bude adresa fungovať, alebo pridajte inú.
+overview-undeliverable = E-maily na { $address } sa vracajú ako nedoručiteľné; upozornenia na ňu teraz neposielame.
+overview-undeliverable-fix = Opraviť v kontaktoch

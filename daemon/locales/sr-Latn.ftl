@@ -221,6 +221,7 @@ alert-kind = { $kind ->
    *[other] { $kind }
 }
 alert-state = { $state ->
+    [bounced] nije isporučeno, adresa ne radi
     [queued] čeka slanje
     [held] čeka dnevni pregled
     [digested] u dnevnom pregledu
@@ -428,3 +429,7 @@ calendar-reminder = Podsetnik: { $note }
 welcome-subject = { $tenant }: dobro došli
 welcome-body = { $tenant } će vas od sada imejlom obaveštavati o novim zaduženjima i njihovim rokovima, o promenama vaših predmeta i o dokumentima kojima ističe rok. Šta dobijate, možete da promenite na svom pregledu.
 welcome-calendar = Rokove možete da dodate u svoj kalendar: vezu ka kalendaru napravite na pregledu.
+contact-undeliverable = nedostavljivo
+contact-undeliverable-text = Imejlovi na ovu adresu se vraćaju kao neisporučeni, zato je sada ne koristimo. Pošaljite sebi novu vezu za potvrdu kada adresa proradi, ili dodajte drugu.
+overview-undeliverable = Imejlovi na { $address } se vraćaju kao neisporučeni; sada ne šaljemo obaveštenja na nju.
+overview-undeliverable-fix = Ispravite u kontaktima

@@ -107,6 +107,15 @@ pub enum Command {
         #[arg(long, env = "HLIDAC_PERSON_REF", hide_env_values = true)]
         person: Option<String>,
     },
+    /// Apply one report from the mail system read on standard input (a DSN or an ARF
+    /// complaint, as Postfix's pipe transport or an alias delivers it): the alert its
+    /// return path names is marked bounced, the address undeliverable or unsubscribed.
+    /// Exits 0 whatever the report (the mail system must not retry it).
+    Bounce {
+        /// The address it was delivered to (Postfix: `${recipient}`).
+        #[arg(long)]
+        recipient: Option<String>,
+    },
     /// The audit log of admin actions, newest first.
     Audit {
         #[arg(long, default_value_t = 100)]
@@ -376,6 +385,27 @@ async fn execute(command: Command, config: Config, reload: Reload) -> anyhow::Re
                 crate::ops::preview::preview(&app.watch, &tenant, &scope).await?
             );
             app.store.close().await;
+            Ok(())
+        }
+        Command::Bounce { recipient } => {
+            use std::io::Read;
+            let limit = crate::notify::feedback::MAX_REPORT_BYTES;
+            let mut raw = Vec::new();
+            std::io::stdin()
+                .take(limit as u64 + 1)
+                .read_to_end(&mut raw)?;
+            let app = App::new(config, Arc::new(SystemClock)).await?;
+            let taken = crate::ops::bounce::take(
+                &app.config,
+                &app.store,
+                &app.crypto,
+                &raw,
+                recipient.as_deref(),
+                app.clock.now_ms(),
+            )
+            .await;
+            app.store.close().await;
+            println!("{:?}", taken?);
             Ok(())
         }
         Command::CheckConfig | Command::Version => Ok(()),

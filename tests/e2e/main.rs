@@ -9,6 +9,7 @@ mod admin;
 mod bench_dispatch;
 mod bench_push;
 mod bench_scale;
+mod bounce;
 mod browser;
 mod calendar;
 mod capabilities;

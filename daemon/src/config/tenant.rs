@@ -111,6 +111,11 @@ pub struct TenantConfig {
     /// its reminders stop. A record withdrawn as entered in error is never told.
     #[serde(default)]
     pub tell_cancelled: bool,
+    /// Temporary delivery failures (DSN "delayed", or a 4.x.x status, read by `hlidac
+    /// bounce`) an e-mail address may have before it counts as undeliverable, like one
+    /// permanent failure. At least 1.
+    #[serde(default = "default_bounce_soft_limit")]
+    pub bounce_soft_limit: u32,
     /// What to do when the registry reports an event about an enrolled person
     /// (`[tenant.registry_events]`, read from a registry source with a schedule).
     #[serde(default)]
@@ -122,6 +127,10 @@ pub struct TenantConfig {
 fn default_min_loa() -> Loa {
     Loa::Substantial
 }
+fn default_bounce_soft_limit() -> u32 {
+    3
+}
+
 fn default_document_offsets() -> Vec<u32> {
     vec![90, 30, 7, 0]
 }

@@ -7,6 +7,7 @@
 
 pub mod dispatcher;
 pub mod email;
+pub mod feedback;
 pub mod limit;
 mod render;
 pub(crate) use render::preview_message;

@@ -443,7 +443,16 @@ fn email(
         "<{}>",
         unsubscribe_url(dispatch, &alert.citizen_id, content.topic)
     );
+    // The return path names the alert (VERP, MAC'd): a bounce or complaint sent back to it
+    // tells `hlidac bounce` which alert and contact it is about.
+    let verp = crate::notify::feedback::verp_address(&dispatch.crypto, &alert.id, domain);
+    let envelope = lettre::address::Envelope::new(
+        Some(verp.parse().map_err(|_| failed("bad return path"))?),
+        vec![to.email.clone()],
+    )
+    .map_err(|e| failed(&format!("bad envelope: {e}")))?;
     let mut message = Message::builder()
+        .envelope(envelope)
         .from(from)
         .to(to)
         .subject(content.subject)

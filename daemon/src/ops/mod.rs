@@ -1,10 +1,11 @@
 //! Running as a service: signals, the probe, the admin operations, the preview of a
-//! day's alerts, systemd and the log format.
+//! day's alerts, the bounce reader, systemd and the log format.
 //!
 //! What comes in: SIGTERM/SIGINT. What goes out: a cancellation every task listens to, and
 //! a bounded wait for in-flight work. It must never leave a worker loop with no way to stop.
 
 pub mod admin;
+pub mod bounce;
 pub mod logfmt;
 pub mod preview;
 pub mod probe;

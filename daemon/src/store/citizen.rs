@@ -56,6 +56,8 @@ pub struct ContactRow {
     pub address_enc: String,
     pub verified_at: Option<i64>,
     pub suppressed_at: Option<i64>,
+    /// A bounce made it undeliverable (it needs confirming again).
+    pub undeliverable_at: Option<i64>,
     pub created_at: i64,
 }
 
@@ -220,7 +222,8 @@ impl Store {
 
     pub async fn contacts_of(&self, citizen_id: &str) -> Result<Vec<ContactRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, channel, address_enc, verified_at, suppressed_at, created_at FROM contacts
+            "SELECT id, channel, address_enc, verified_at, suppressed_at, undeliverable_at, created_at
+             FROM contacts
              WHERE citizen_id = $1 ORDER BY created_at, id",
         )
         .bind(citizen_id)
@@ -235,7 +238,8 @@ impl Store {
         contact_id: &str,
     ) -> Result<Option<ContactRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, channel, address_enc, verified_at, suppressed_at, created_at FROM contacts
+            "SELECT id, channel, address_enc, verified_at, suppressed_at, undeliverable_at, created_at
+             FROM contacts
              WHERE citizen_id = $1 AND id = $2",
         )
         .bind(citizen_id)
@@ -291,7 +295,8 @@ impl Store {
 
     pub async fn verify_contact(&self, contact_id: &str, now: i64) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE contacts SET verified_at = $2 WHERE id = $1 AND verified_at IS NULL",
+            "UPDATE contacts SET verified_at = $2, undeliverable_at = NULL, soft_bounces = 0
+             WHERE id = $1 AND verified_at IS NULL",
         )
         .bind(contact_id)
         .bind(now)

@@ -13,6 +13,8 @@
 mod admin;
 mod calendar;
 mod citizen;
+mod feedback;
+pub use feedback::FeedbackApplied;
 mod identity;
 mod migrations;
 mod outbox;

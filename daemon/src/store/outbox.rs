@@ -547,7 +547,7 @@ impl Store {
                 "SELECT c.id AS citizen_id, k.channel, c.locale, k.address_enc, c.quiet_hours,
                     c.delivery
                  FROM citizens c JOIN contacts k ON k.citizen_id = c.id
-                 WHERE c.id IN ({}) AND k.verified_at IS NOT NULL AND k.suppressed_at IS NULL
+                 WHERE c.id IN ({}) AND k.verified_at IS NOT NULL AND k.suppressed_at IS NULL AND k.undeliverable_at IS NULL
                  ORDER BY k.created_at, k.id",
                 marks(1, chunk.len())
             );

@@ -138,6 +138,7 @@ impl Store {
             "DELETE FROM contacts WHERE citizen_id = $1",
             "DELETE FROM tracked_submissions WHERE citizen_id = $1",
             "DELETE FROM calendar_feeds WHERE citizen_id = $1",
+            "DELETE FROM mail_feedback WHERE citizen_id = $1",
         ] {
             sqlx::query(sql).bind(id).execute(&mut *tx).await?;
         }

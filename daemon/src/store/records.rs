@@ -230,7 +230,7 @@ impl Store {
              WHERE c.tenant_id = $1 AND c.person_hash = $2
                AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
                            AND k.channel = s.channel AND k.verified_at IS NOT NULL
-                           AND k.suppressed_at IS NULL)
+                           AND k.suppressed_at IS NULL AND k.undeliverable_at IS NULL)
              ORDER BY c.id, s.channel",
         )
         .bind(&e.tenant_id)
@@ -468,7 +468,7 @@ pub(super) async fn insert_events(
                  WHERE c.tenant_id = $1 AND c.person_hash IN ({})
                    AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
                                AND k.channel = s.channel AND k.verified_at IS NOT NULL
-                               AND k.suppressed_at IS NULL)",
+                               AND k.suppressed_at IS NULL AND k.undeliverable_at IS NULL)",
                 marks(2, people.len())
             );
             let sql = positional(sql, on_sqlite(tx));

@@ -392,6 +392,7 @@ mod tests {
             min_loa: crate::config::Loa::Substantial,
             document_offsets_days: vec![90, 30, 7, 0],
             tell_cancelled: false,
+            bounce_soft_limit: 3,
             registry_events: Default::default(),
             sources: vec![],
         }

@@ -216,11 +216,11 @@ mod tests {
             "citizen_locale": "bg", "quiet_from": "21:00", "quiet_to": "08:00",
             "offset_choices": [{"days": 14, "ticked": true}, {"days": 1, "ticked": false}, {"days": 0, "ticked": true}],
             "addresses": "j@example.cz", "done": false, "undo": ["receivables"],
-            "calendar_url": "https://hlidac.example/cal/a.b.ics",
+            "calendar_url": "https://hlidac.example/cal/a.b.ics", "undeliverable": ["old@example.cz"],
             "onward": [{"href": "/t/lhota/me", "text": "O"}],
             "errors": {"quiet_hours": "E1", "email": "E2", "phone": "E3", "code": "E4", "code_for": "k1", "date": "E5", "note": "E6", "confirm": "E7", "offsets": "E8", "topics": "E9"},
             "form": {"email": "a@b", "phone": "+420", "date": "2026-01-01", "note": "n"},
-            "contacts": [{"id": "k1", "channel": "sms", "address": "+420601123456", "verified": false, "code_sent": true},
+            "contacts": [{"id": "k1", "channel": "sms", "address": "+420601123456", "verified": false, "code_sent": true, "undeliverable": true},
                          {"id": "k2", "channel": "email", "address": "j@example.cz", "verified": true, "code_sent": false}],
             "reminders": [{"id": "r1", "date": "2026-06-01", "note": "<b>pas</b>"}],
         });

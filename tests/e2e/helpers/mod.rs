@@ -46,6 +46,9 @@ fn require_peers() -> bool {
 /// A received e-mail, decoded by the SMTP server.
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct Mail {
+    /// The envelope sender (MAIL FROM): the alert's VERP return path.
+    #[serde(default)]
+    pub mail_from: String,
     pub rcpt_tos: Vec<String>,
     pub from: String,
     pub to: String,

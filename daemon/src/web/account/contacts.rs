@@ -29,6 +29,7 @@ pub(super) async fn contacts_view(
             "channel": c.channel,
             "address": v.app.crypto.open(&c.address_enc).unwrap_or_default(),
             "verified": c.verified_at.is_some(),
+            "undeliverable": c.undeliverable_at.is_some(),
             "code_sent": code_sent,
         }));
     }

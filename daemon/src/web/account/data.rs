@@ -48,6 +48,7 @@ pub(super) async fn export_json(v: &Visit) -> Result<Value, crate::store::StoreE
                     "address": app.crypto.open(&k.address_enc).unwrap_or_default(),
                     "confirmed": k.verified_at.is_some(),
                     "stopped": k.suppressed_at.is_some(),
+                    "undeliverable_since": k.undeliverable_at,
                     "added_at": k.created_at,
                 })
             })

@@ -30,6 +30,16 @@ pub(super) async fn overview(Visitor(v): Citizen, Query(q): Query<PageQuery>) ->
     }
     let mut ctx = v.base("title-overview", "me", q.done.as_deref());
     ctx["name"] = v.profile.name.clone().into();
+    // Addresses a bounce made undeliverable: said first, with the way to fix it.
+    ctx["undeliverable"] = match v.app.store.contacts_of(&v.citizen.id).await {
+        Ok(list) => list
+            .iter()
+            .filter(|k| k.undeliverable_at.is_some())
+            .filter_map(|k| v.app.crypto.open(&k.address_enc).ok())
+            .collect::<Vec<_>>()
+            .into(),
+        Err(e) => return v.failed(e),
+    };
     ctx["calendar_url"] = match v.app.store.calendar_feed_of(&v.citizen.id).await {
         Ok(feed) => feed
             .map(|id| crate::web::calendar::feed_url(&v.app, &id))

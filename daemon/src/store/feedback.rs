@@ -1,0 +1,160 @@
+//! Bounces and complaints applied: the alert marked, the contact made undeliverable (a
+//! permanent failure, or `soft_limit` temporary ones since it was last confirmed; it then
+//! needs confirming again, which the contacts page offers), the address unsubscribed
+//! from the municipality's e-mails (a complaint), and each report recorded for the
+//! reports and metrics.
+
+use super::{new_id, Result, Store};
+use sqlx::Row;
+
+/// What a report changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedbackApplied {
+    pub tenant_id: String,
+    pub citizen_id: String,
+    /// The contact is undeliverable now.
+    pub undeliverable: bool,
+}
+
+impl Store {
+    /// Applies a report about alert `alert_id` (`kind`: bounce, soft_bounce, complaint) to
+    /// the contact whose address hash is `address_hash` (the citizen's first confirmed
+    /// e-mail address when the report names none). `None`: no such e-mail alert.
+    pub async fn apply_feedback(
+        &self,
+        alert_id: &str,
+        kind: &str,
+        status: Option<&str>,
+        address_hash: Option<&str>,
+        soft_limit: i64,
+        now: i64,
+    ) -> Result<Option<FeedbackApplied>> {
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = sqlx::query(
+            "SELECT tenant_id, citizen_id FROM outbox WHERE id = $1 AND channel = 'email'",
+        )
+        .bind(alert_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let tenant_id: String = row.try_get("tenant_id")?;
+        let citizen_id: String = row.try_get("citizen_id")?;
+        sqlx::query(
+            "INSERT INTO mail_feedback (id, tenant_id, outbox_id, citizen_id, kind, status, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(&tenant_id)
+        .bind(alert_id)
+        .bind(&citizen_id)
+        .bind(kind)
+        .bind(status)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let contact: Option<String> = sqlx::query(
+            "SELECT id FROM contacts WHERE citizen_id = $1 AND channel = 'email'
+               AND ($2 = '' OR address_hash = $2) AND verified_at IS NOT NULL
+             ORDER BY created_at, id",
+        )
+        .bind(&citizen_id)
+        .bind(address_hash.unwrap_or(""))
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()?;
+        let mut undeliverable = false;
+        match kind {
+            "bounce" | "soft_bounce" => {
+                sqlx::query(
+                    "UPDATE outbox SET state = 'bounced', last_error = $2, updated_at = $3 WHERE id = $1",
+                )
+                .bind(alert_id)
+                .bind(format!("{kind} {}", status.unwrap_or("")).trim_end().to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if let Some(contact) = &contact {
+                    sqlx::query(
+                        "UPDATE contacts SET soft_bounces = soft_bounces + 1 WHERE id = $1",
+                    )
+                    .bind(contact)
+                    .execute(&mut *tx)
+                    .await?;
+                    undeliverable = sqlx::query(
+                        "UPDATE contacts SET undeliverable_at = $2, verified_at = NULL
+                         WHERE id = $1 AND undeliverable_at IS NULL
+                           AND ($3 = 'bounce' OR soft_bounces >= $4)",
+                    )
+                    .bind(contact)
+                    .bind(now)
+                    .bind(kind)
+                    .bind(soft_limit)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        > 0;
+                }
+            }
+            _ => {
+                // A complaint: no more e-mail from this municipality to this citizen.
+                sqlx::query(
+                    "DELETE FROM subscriptions WHERE citizen_id = $1 AND channel = 'email'",
+                )
+                .bind(&citizen_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE outbox SET state = 'suppressed', last_error = 'complaint', updated_at = $2
+                     WHERE citizen_id = $1 AND channel = 'email' AND state IN ('queued', 'held')",
+                )
+                .bind(&citizen_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(Some(FeedbackApplied {
+            tenant_id,
+            citizen_id,
+            undeliverable,
+        }))
+    }
+
+    /// The municipality of an e-mail alert, if it is held here.
+    pub async fn alert_tenant(&self, alert_id: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query("SELECT tenant_id FROM outbox WHERE id = $1 AND channel = 'email'")
+                .bind(alert_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.try_get("tenant_id"))
+                .transpose()?,
+        )
+    }
+
+    /// Reports received per kind for a tenant, in a period.
+    pub async fn feedback_counts(
+        &self,
+        tenant_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT kind, COUNT(*) AS n FROM mail_feedback
+             WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3
+             GROUP BY kind ORDER BY kind",
+        )
+        .bind(tenant_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("kind")?, r.try_get("n")?)))
+            .collect()
+    }
+}

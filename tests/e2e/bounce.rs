@@ -1,0 +1,185 @@
+//! What happened after an e-mail left: every alert goes out with a VERP return path that
+//! names it, and `hlidac bounce` (the real binary, the report on standard input as
+//! Postfix's pipe transport delivers it) applies a DSN in Postfix's own format: a
+//! permanent failure marks the alert bounced and the address undeliverable, and nothing
+//! more goes to it; temporary failures count up to the municipality's limit; an ARF
+//! complaint unsubscribes the address; a forged return path and an unknown alert change
+//! nothing and are logged, without the address.
+
+use crate::helpers::*;
+
+/// A DSN as Postfix's bounce(8) writes it, for the message whose return path was `verp`.
+fn postfix_dsn(verp: &str, rcpt: &str, action: &str, status: &str) -> String {
+    format!(
+        "Return-Path: <>\r\nDelivered-To: {verp}\r\nFrom: MAILER-DAEMON@relay.example (Mail Delivery System)\r\n\
+Subject: Undelivered Mail Returned to Sender\r\nTo: {verp}\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\"4ABC.1764752400/relay.example\"\r\n\r\n\
+This is a MIME-encapsulated message.\r\n\r\n--4ABC.1764752400/relay.example\r\nContent-Description: Notification\r\n\
+Content-Type: text/plain; charset=us-ascii\r\n\r\nThis is the mail system at host relay.example.\r\n\r\n\
+I'm sorry to have to inform you that your message could not\r\nbe delivered to one or more recipients.\r\n\r\n\
+--4ABC.1764752400/relay.example\r\nContent-Description: Delivery report\r\nContent-Type: message/delivery-status\r\n\r\n\
+Reporting-MTA: dns; relay.example\r\nX-Postfix-Queue-ID: 4ABC\r\nX-Postfix-Sender: rfc822; {verp}\r\n\
+Arrival-Date: Fri,  1 May 2026 07:00:00 +0200 (CEST)\r\n\r\nFinal-Recipient: rfc822; {rcpt}\r\n\
+Original-Recipient: rfc822;{rcpt}\r\nAction: {action}\r\nStatus: {status}\r\nRemote-MTA: dns; mx.example\r\n\
+Diagnostic-Code: smtp; 550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown\r\n\r\n\
+--4ABC.1764752400/relay.example\r\nContent-Description: Undelivered Message Headers\r\nContent-Type: text/rfc822-headers\r\n\r\n\
+Return-Path: <{verp}>\r\nFrom: Obec Lhota <hlidac@lhota.example>\r\nTo: {rcpt}\r\nSubject: an alert\r\n\r\n\
+--4ABC.1764752400/relay.example--\r\n"
+    )
+}
+
+/// An ARF complaint (RFC 5965) quoting the original message.
+fn arf(verp: &str, rcpt: &str) -> String {
+    format!(
+        "From: fbl@isp.example\r\nTo: postmaster@lhota.example\r\nSubject: FW: an alert\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=feedback-report; boundary=\"ARF\"\r\n\r\n--ARF\r\n\
+Content-Type: text/plain\r\n\r\nThis is an e-mail abuse report.\r\n--ARF\r\nContent-Type: message/feedback-report\r\n\r\n\
+Feedback-Type: abuse\r\nUser-Agent: isp-fbl/1.0\r\nVersion: 1\r\nOriginal-Rcpt-To: <{rcpt}>\r\n\r\n--ARF\r\n\
+Content-Type: message/rfc822\r\n\r\nReturn-Path: <{verp}>\r\nFrom: hlidac@lhota.example\r\nTo: {rcpt}\r\nSubject: an alert\r\n\r\nbody\r\n--ARF--\r\n"
+    )
+}
+
+/// `hlidac bounce` with `report` on standard input: (stdout, stderr).
+fn bounce(config: &std::path::Path, report: &str) -> (String, String) {
+    use std::io::Write;
+    let mut child = hlidac_command()
+        .arg("--config")
+        .arg(config)
+        .arg("bounce")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("hlidac bounce");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(report.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("bounce");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+async fn citizen(t: &TestApp, person: &str) -> String {
+    t.app
+        .store
+        .citizen_of_person("lhota", &t.app.crypto.person_hash(person))
+        .await
+        .expect("db")
+        .expect("enrolled")
+}
+
+#[tokio::test]
+async fn bounces_and_complaints_come_back_through_the_return_path() {
+    let mut t = TestApp::spawn(
+        Engine::Sqlite,
+        crate::timeline::scenario(),
+        morning("2026-05-01"),
+    )
+    .await
+    .expect("sqlite");
+    let config = t.dir.path().join("bounce.toml");
+    std::fs::write(&config, &t.config).expect("config");
+    let mails = t.cycle().await;
+    let m = expect_mails(
+        &mails,
+        &[
+            (JANA_MAIL, "sledujeme vaše podání"),
+            (PETR_MAIL, "new bill –"),
+        ],
+    );
+    // Each e-mail's return path names its alert, under the municipality's domain.
+    for mail in &m {
+        assert!(
+            mail.mail_from.starts_with("bounces+") && mail.mail_from.ends_with("@lhota.example"),
+            "{}",
+            mail.mail_from
+        );
+        assert!(hlidac::notify::feedback::verp_alert(&t.app.crypto, &mail.mail_from).is_some());
+    }
+    let (jana_verp, petr_verp) = (m[0].mail_from.clone(), m[1].mail_from.clone());
+    let (jana, petr) = (citizen(&t, JANA).await, citizen(&t, PETR).await);
+
+    // A forged return path, and a genuine one for an alert not held here: nothing changes,
+    // and the log says so without the address.
+    let forged = petr_verp
+        .replacen("bounces+", "bounces+0", 1)
+        .replacen(".", "0.", 1);
+    let (out, err) = bounce(&config, &postfix_dsn(&forged, PETR_MAIL, "failed", "5.1.1"));
+    assert!(out.contains("Unverified"), "{out}");
+    assert!(
+        err.contains("changed nothing") && !err.contains(PETR_MAIL),
+        "{err}"
+    );
+    let unknown = hlidac::notify::feedback::verp_address(
+        &t.app.crypto,
+        "00000000000000000000000000000000",
+        "lhota.example",
+    );
+    let (out, err) = bounce(
+        &config,
+        &postfix_dsn(&unknown, PETR_MAIL, "failed", "5.1.1"),
+    );
+    assert!(out.contains("UnknownAlert"), "{out}");
+    assert!(err.contains("changed nothing"), "{err}");
+    let petr_contacts = t.app.store.contacts_of(&petr).await.expect("db");
+    assert!(petr_contacts
+        .iter()
+        .all(|k| k.undeliverable_at.is_none() && k.verified_at.is_some()));
+
+    // Postfix reports Petr's address gone for good.
+    let (out, _) = bounce(
+        &config,
+        &postfix_dsn(&petr_verp, PETR_MAIL, "failed", "5.1.1"),
+    );
+    assert!(
+        out.contains("Applied") && out.contains("undeliverable: true"),
+        "{out}"
+    );
+    let alerts = t.app.store.citizen_alerts(&petr, 10).await.expect("db");
+    assert_eq!(alerts[0].state, "bounced", "{alerts:?}");
+    let k = &t.app.store.contacts_of(&petr).await.expect("db")[0];
+    assert!(
+        k.undeliverable_at.is_some() && k.verified_at.is_none(),
+        "{k:?}"
+    );
+
+    // Two temporary failures of Jana's address leave it in use (the limit is 3)...
+    for _ in 0..2 {
+        let (out, _) = bounce(
+            &config,
+            &postfix_dsn(&jana_verp, JANA_MAIL, "delayed", "4.2.2"),
+        );
+        assert!(
+            out.contains("Temporary") && out.contains("undeliverable: false"),
+            "{out}"
+        );
+    }
+    assert!(t.app.store.contacts_of(&jana).await.expect("db")[0]
+        .undeliverable_at
+        .is_none());
+
+    // ...so the reminder day reaches Jana, and nothing goes to Petr's dead address.
+    t.set_day("2026-05-07");
+    let mails = t.cycle().await;
+    assert!(mails.iter().all(|m| m.to != PETR_MAIL), "{mails:?}");
+
+    // Jana marks an alert as spam: her address is unsubscribed from the municipality's
+    // e-mails, and nothing more is sent to it.
+    let (out, _) = bounce(&config, &arf(&jana_verp, JANA_MAIL));
+    assert!(out.contains("Complaint"), "{out}");
+    let subs = t.app.store.subscriptions_of(&jana).await.expect("db");
+    assert!(subs.iter().all(|(_, ch)| ch != "email"), "{subs:?}");
+    t.set_day("2026-05-10");
+    let mails = t.cycle().await;
+    assert!(mails.is_empty(), "{mails:?}");
+}
