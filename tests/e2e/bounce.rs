@@ -182,4 +182,31 @@ async fn bounces_and_complaints_come_back_through_the_return_path() {
     t.set_day("2026-05-10");
     let mails = t.cycle().await;
     assert!(mails.is_empty(), "{mails:?}");
+
+    // The report counts the bounced alert and each report by kind (the reports came in
+    // at the real time `hlidac bounce` ran; the alerts at the test's clock in May).
+    let to = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+    let out = hlidac_command()
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "report",
+            "--tenant",
+            "lhota",
+            "--from",
+            "2026-05-01",
+            "--to",
+            &to,
+        ])
+        .output()
+        .expect("report");
+    let csv = String::from_utf8_lossy(&out.stdout).replace(&to, "TO");
+    for line in [
+        "lhota,2026-05-01,TO,receivable.new,email,bounced,1",
+        "lhota,2026-05-01,TO,mail_feedback,,bounce,1",
+        "lhota,2026-05-01,TO,mail_feedback,,soft_bounce,2",
+        "lhota,2026-05-01,TO,mail_feedback,,complaint,1",
+    ] {
+        assert!(csv.contains(line), "{line:?} in\n{csv}");
+    }
 }

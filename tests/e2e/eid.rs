@@ -405,6 +405,12 @@ async fn logout_ends_the_session_and_goes_through_single_logout() {
         done.url
     );
     assert!(done.body.contains("Odhlášeno"), "{}", done.body);
+    // The end page names the municipality and offers to log in again.
+    assert!(
+        done.body.contains("Obec Lhota") && unescape(&done.body).contains("href=\"/t/lhota/\""),
+        "{}",
+        done.body
+    );
     assert_eq!(e.sessions().await, 0);
     let again = b.get(&format!("{}/t/lhota/me", e.web)).await;
     assert!(

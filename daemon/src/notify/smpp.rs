@@ -18,6 +18,9 @@ use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::{oneshot, watch, Semaphore};
 use tokio_util::sync::CancellationToken;
 
+/// "ESME receiver temporary app error": the SMSC delivers the PDU again later.
+const ESME_RX_T_APPN: u32 = 0x64;
+
 /// One bound link: the write half, the requests awaiting a response, the window.
 struct Link {
     writer: tokio::sync::Mutex<OwnedWriteHalf>,
@@ -364,8 +367,10 @@ impl Supervisor {
         let _ = w.shutdown().await;
     }
 
-    /// Records a receipt; the status for the deliver_sm_resp (0, or "try again" when the
-    /// store failed, so the SMSC delivers the receipt again).
+    /// Records a receipt; the status for the deliver_sm_resp: 0, or "try again" when the
+    /// store failed or does not know the message yet (a fast SMSC's receipt can come
+    /// before the send's record, written with the batch it finishes in), so the SMSC
+    /// delivers the receipt again later, as its retry policy says.
     async fn receipt(&self, body: &[u8]) -> u32 {
         let Some(r) = parse_receipt(body) else {
             return 0;
@@ -376,11 +381,10 @@ impl Supervisor {
             .record_receipt("smpp", &r.reference, r.delivered, &r.detail, now)
             .await
         {
-            Ok(known) => {
-                if !known {
-                    tracing::debug!("SMPP receipt for a message this store did not send");
-                }
-                0
+            Ok(true) => 0,
+            Ok(false) => {
+                tracing::debug!("SMPP receipt for a message not recorded (yet): asked again");
+                ESME_RX_T_APPN
             }
             Err(e) => {
                 tracing::warn!("SMPP receipt not recorded: {e}");

@@ -40,6 +40,16 @@ pub struct Report {
     pub alerts: Vec<ReportRow>,
     /// eID logins by identity provider and outcome.
     pub logins: Vec<LoginRow>,
+    /// Reports from the mail system (`hlidac bounce`) by kind: bounce, soft_bounce,
+    /// complaint.
+    pub mail_feedback: Vec<FeedbackRow>,
+}
+
+/// How many reports of one kind came back in the period.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct FeedbackRow {
+    pub kind: String,
+    pub count: i64,
 }
 
 impl Report {
@@ -55,6 +65,12 @@ impl Report {
             out.push_str(&format!(
                 "{},{},{},login,{},{},{}\n",
                 self.tenant, self.from, self.to, l.idp, l.outcome, l.count
+            ));
+        }
+        for f in &self.mail_feedback {
+            out.push_str(&format!(
+                "{},{},{},mail_feedback,,{},{}\n",
+                self.tenant, self.from, self.to, f.kind, f.count
             ));
         }
         out.push_str(&format!(
@@ -244,6 +260,13 @@ impl Admin<'_> {
                     alerts_total: alerts.iter().map(|r| r.count).sum(),
                     alerts,
                     logins,
+                    mail_feedback: self
+                        .store
+                        .feedback_counts(tenant, start_ms, end_ms)
+                        .await?
+                        .into_iter()
+                        .map(|(kind, count)| FeedbackRow { kind, count })
+                        .collect(),
                 })
             },
         )

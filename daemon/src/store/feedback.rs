@@ -68,12 +68,19 @@ impl Store {
         let mut undeliverable = false;
         match kind {
             "bounce" | "soft_bounce" => {
+                // A permanent failure ends the alert as bounced; a temporary one only counts.
                 sqlx::query(
-                    "UPDATE outbox SET state = 'bounced', last_error = $2, updated_at = $3 WHERE id = $1",
+                    "UPDATE outbox SET state = 'bounced', last_error = $2, updated_at = $3
+                     WHERE id = $1 AND $4 = 'bounce'",
                 )
                 .bind(alert_id)
-                .bind(format!("{kind} {}", status.unwrap_or("")).trim_end().to_string())
+                .bind(
+                    format!("{kind} {}", status.unwrap_or(""))
+                        .trim_end()
+                        .to_string(),
+                )
                 .bind(now)
+                .bind(kind)
                 .execute(&mut *tx)
                 .await?;
                 if let Some(contact) = &contact {
