@@ -11,15 +11,17 @@
 //! - [`store`]: SQLite or PostgreSQL behind one interface, with embedded migrations;
 //! - [`pay`]: each country's payment codes (QR Platba, EPC, NBS IPS QR) and accounts;
 //! - [`health`]: what the daemon knows of itself: troubles, metrics, heartbeats;
-//! - [`notify`]: the dispatch service: renders alerts and sends them;
+//! - [`notify`]: the dispatch service: renders alerts and sends them, and reads what the
+//!   mail system reports back;
 //! - [`identity`]: the login service: eID login (SAML 2.0, OpenID Connect), linking to
 //!   the base registry, sessions and logout;
 //! - [`watch`]: the watch service: polls and pushes diffed into events, the reminder rules;
-//! - [`ops`]: the probe, the admin operations, the preview, systemd, the log format;
+//! - [`ops`]: the probe, the admin operations, the preview, the bounce reader, systemd,
+//!   the log format;
 //! - [`app`]: assembles the services from one configuration; [`settings`]: loads it with
 //!   every check;
 //! - [`web`]: translates HTTP: health, metrics, the admin API, pushes, login, the
-//!   citizen's pages.
+//!   citizen's pages and calendar feed.
 //!
 //! `main.rs` only parses the command line; [`cli`] carries out each command and [`run`]
 //! is the daemon.

@@ -1,7 +1,8 @@
 //! The citizen's pages as HTML: minijinja templates in `daemon/pages/` (escaped by
 //! default), every word from the catalogues through `t()`, one layout with a skip link,
-//! landmarks, the municipality's name and a language choice that works without
-//! JavaScript. The router's layers ([`super::layers`]) add the headers that keep pages
+//! landmarks, the municipality's name, a menu and a language choice that work without
+//! JavaScript, an error summary for a refused form, and end pages that lead on. The
+//! router's layers ([`super::layers`]) add the headers that keep pages
 //! out of caches and frames, and the page policy.
 
 use crate::i18n;

@@ -1,13 +1,16 @@
 //! The citizen's own pages, behind the session of an eID login, one file per group:
-//! consent on the first login, the overview (fees with how to pay and a payment QR code,
-//! submissions with their history, documents, the alerts sent), alert settings, contacts
-//! and their confirmation, personal reminders, the data export and deleting the account.
+//! consent on the first login (and the welcome e-mail), the overview (a summary of what is
+//! owed, fees with how to pay and a payment QR code, submissions with their history,
+//! documents, the alerts sent, the calendar feed), alert settings, contacts and their
+//! confirmation, personal reminders, and the account page (the data export, deleting the
+//! account).
 //! This file holds what they share: the visit (the session's citizen), the CSRF-checked
 //! form, and the routes.
 //!
 //! What comes in: forms from a browser, untrusted. Each is size-limited (16 KiB, the
 //! router's limit for these routes), read as UTF-8 with bad bytes replaced, checked field
-//! by field; a refusal comes back as the same form with a message next to the field.
+//! by field; a refusal comes back as the same form with an error summary at the top and a
+//! message next to the field.
 //! Every form carries the session's CSRF token. What goes out: HTML pages (escaped by the
 //! templates), one JSON export, nothing personal in logs.
 
