@@ -45,13 +45,7 @@ async fn call(
 
 #[tokio::test]
 async fn every_endpoint_refuses_a_missing_token_and_a_lower_role() {
-    let t = TestApp::spawn(
-        Engine::Sqlite,
-        crate::timeline::scenario(),
-        morning("2026-05-01"),
-    )
-    .await
-    .expect("sqlite");
+    let t = crate::timeline::on_timeline().await;
     let base = t.serve_web().await;
     let client = reqwest::Client::new();
     for (method, path, needs) in ENDPOINT_ROLES {
@@ -105,13 +99,7 @@ async fn every_endpoint_refuses_a_missing_token_and_a_lower_role() {
 
 #[tokio::test]
 async fn the_report_counts_the_alerts_produced_and_actions_work() {
-    let mut t = TestApp::spawn(
-        Engine::Sqlite,
-        crate::timeline::scenario(),
-        morning("2026-05-01"),
-    )
-    .await
-    .expect("sqlite");
+    let mut t = crate::timeline::on_timeline().await;
     let base = t.serve_web().await;
     let client = reqwest::Client::new();
     let admin = token(Role::Admin);
@@ -311,13 +299,7 @@ async fn a_dry_run_renders_but_sends_nothing_and_going_live_sends_only_what_is_n
 
 #[tokio::test]
 async fn logins_appear_in_the_report_and_the_metrics() {
-    let t = TestApp::spawn(
-        Engine::Sqlite,
-        crate::timeline::scenario(),
-        morning("2026-05-01"),
-    )
-    .await
-    .expect("sqlite");
+    let t = crate::timeline::on_timeline().await;
     let base = t.serve_web().await;
     let at = |day: &str| morning(day).timestamp_millis();
     let s = &t.app.store;

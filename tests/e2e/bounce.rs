@@ -80,13 +80,7 @@ async fn citizen(t: &TestApp, person: &str) -> String {
 
 #[tokio::test]
 async fn bounces_and_complaints_come_back_through_the_return_path() {
-    let mut t = TestApp::spawn(
-        Engine::Sqlite,
-        crate::timeline::scenario(),
-        morning("2026-05-01"),
-    )
-    .await
-    .expect("sqlite");
+    let mut t = crate::timeline::on_timeline().await;
     let config = t.dir.path().join("bounce.toml");
     std::fs::write(&config, &t.config).expect("config");
     let mails = t.cycle().await;

@@ -5,6 +5,13 @@ use crate::helpers::*;
 use hlidac_adapters::{ReceivableStatus, SubmissionStatus};
 use hlidac_sim::{Change, Scenario, Step};
 
+/// The daemon on SQLite with the timeline's records, on the morning of 2026-05-01.
+pub async fn on_timeline() -> TestApp {
+    TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
+        .await
+        .expect("sqlite")
+}
+
 pub fn scenario() -> Scenario {
     let step = |label: &str, changes: Vec<Change>| Step {
         at_secs: 0,

@@ -13,13 +13,7 @@ fn path_of(url: &str) -> String {
 
 #[tokio::test]
 async fn one_click_unsubscribe_stops_a_topic_then_everything() {
-    let mut t = TestApp::spawn(
-        Engine::Sqlite,
-        crate::timeline::scenario(),
-        morning("2026-05-01"),
-    )
-    .await
-    .expect("sqlite");
+    let mut t = crate::timeline::on_timeline().await;
     let base = t.serve_web().await;
     let client = reqwest::Client::new();
     let mails = t.cycle().await;

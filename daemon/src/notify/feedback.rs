@@ -42,7 +42,8 @@ impl Outcome {
     }
 }
 
-/// A report as read: what happened, the status code given, the recipient it concerns, and
+/// A report as read: what happened, the status code given (only a well-formed one: it is
+/// stored and logged), the recipient it concerns, and
 /// every VERP address found in it (the report's own recipient, the quoted original's
 /// return path), still to be checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,7 +128,7 @@ pub fn read(raw: &[u8]) -> Result<Report, ReportError> {
         let field = |name: &str| blocks.iter().find_map(|b| value(b, name));
         return Ok(Report {
             outcome: Outcome::Complaint,
-            status: field("feedback-type"),
+            status: field("feedback-type").and_then(|t| token(&t, 32)),
             recipient: field("original-rcpt-to").map(|r| address_of(&r)),
             verp,
         });
@@ -143,7 +144,7 @@ pub fn read(raw: &[u8]) -> Result<Report, ReportError> {
         .unwrap_or_default()
         .to_ascii_lowercase();
     let status = value(recipient_block, "status")
-        .map(|s| s.split_whitespace().next().unwrap_or("").to_string());
+        .and_then(|s| token(s.split_whitespace().next().unwrap_or(""), 11));
     let outcome = match (action.as_str(), status.as_deref().map(|s| s.chars().next())) {
         ("failed", Some(Some('4'))) | ("delayed", _) => Outcome::Temporary,
         ("failed", _) => Outcome::Permanent,
@@ -186,6 +187,17 @@ fn fields(body: &[u8]) -> Vec<Vec<(String, String)>> {
     }
     blocks.retain(|b| !b.is_empty());
     blocks
+}
+
+/// A status code or feedback type as it may be kept and logged: letters, digits, dots and
+/// dashes only, at most `max` of them (a DSN status is "5.1.1", a type "abuse").
+fn token(v: &str, max: usize) -> Option<String> {
+    let v = v.trim();
+    (!v.is_empty()
+        && v.len() <= max
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+    .then(|| v.to_ascii_lowercase())
 }
 
 fn value(block: &[(String, String)], name: &str) -> Option<String> {
@@ -301,6 +313,10 @@ Feedback-Type: abuse\r\nUser-Agent: isp-fbl/1.0\r\nVersion: 1\r\nOriginal-Rcpt-T
             read(b"Subject: hello\r\n\r\nnot a report\r\n"),
             Err(ReportError::NotAReport)
         );
+        // A status that is not a status code is not kept (it would reach the log).
+        let r = read(postfix_dsn(verp, "x@example.cz", "failed", "5.1.1\u{1b}[31m<b>").as_bytes())
+            .expect("read");
+        assert_eq!((r.outcome, r.status), (Outcome::Permanent, None));
         // The multipart message that trips mail-parser's debug_assert (found by fuzzing).
         let broken = include_bytes!("../../../fuzz/seeds/mail_report/malformed-multipart");
         assert!(read(broken).is_err());

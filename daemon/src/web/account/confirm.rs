@@ -52,18 +52,11 @@ pub(super) async fn send_confirmation(
         );
         let subject = i18n::t(lang, "verify-email-subject", &args(vec![]));
         let body = format!(
-            "{}\n\n{}\n\n{}\n\n--\n{}\n{}: {}/t/{}/me\n",
+            "{}\n\n{}\n\n{}\n\n{}",
             i18n::t(lang, "alert-hello", &[]),
             i18n::t(lang, "verify-email-body", &args(vec![("url", url.into())])),
             i18n::t(lang, "verify-email-ignore", &[]),
-            i18n::t(
-                lang,
-                "alert-footer-contact",
-                &[("contact", tenant.contact_line().into())]
-            ),
-            i18n::t(lang, "alert-footer-overview", &[]),
-            app.config.web.public_url(),
-            tenant.id,
+            mail_footer(app, tenant, lang),
         );
         if let Err(e) = send_email(app, tenant, &address, &subject, &body).await {
             tracing::warn!(error = %e, "contact confirmation e-mail not sent");
@@ -138,6 +131,26 @@ pub(super) fn link_token(app: &App, contact_id: &str, expires: i64) -> String {
 
 /// Sends one e-mail from the municipality, outside the alert queue (the citizen waits
 /// for it on the page).
+/// The end of an e-mail that is not an alert (a confirmation, the welcome), like an
+/// alert's: whom to contact at the municipality and the link to the overview.
+pub(super) fn mail_footer(app: &App, tenant: &TenantConfig, lang: &str) -> String {
+    format!(
+        "--\n{}\n{}: {}\n",
+        i18n::t(
+            lang,
+            "alert-footer-contact",
+            &[("contact", tenant.contact_line().into())]
+        ),
+        i18n::t(lang, "alert-footer-overview", &[]),
+        overview_url(app, tenant),
+    )
+}
+
+/// The citizen's overview in a municipality, as a link in an e-mail.
+pub(super) fn overview_url(app: &App, tenant: &TenantConfig) -> String {
+    format!("{}/t/{}/me", app.config.web.public_url(), tenant.id)
+}
+
 pub(super) async fn send_email(
     app: &App,
     tenant: &TenantConfig,

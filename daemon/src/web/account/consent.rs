@@ -71,19 +71,13 @@ async fn welcome(v: &Visit) {
     };
     let t = &v.tenant;
     let tenant = [("tenant", i18n::Arg::from(t.name.as_str()))];
-    let me = format!("{}/t/{}/me", v.app.config.web.public_url(), t.id);
     let body = format!(
-        "{}\n\n{}\n\n{}\n{}#calendar\n\n--\n{}\n{}: {me}\n",
+        "{}\n\n{}\n\n{}\n{}#calendar\n\n{}",
         i18n::t(v.lang, "alert-hello", &[]),
         i18n::t(v.lang, "welcome-body", &tenant),
         i18n::t(v.lang, "welcome-calendar", &[]),
-        me,
-        i18n::t(
-            v.lang,
-            "alert-footer-contact",
-            &[("contact", t.contact_line().into())]
-        ),
-        i18n::t(v.lang, "alert-footer-overview", &[]),
+        overview_url(&v.app, t),
+        mail_footer(&v.app, t, v.lang),
     );
     let subject = i18n::t(v.lang, "welcome-subject", &tenant);
     if let Err(e) = send_email(&v.app, t, &address, &subject, &body).await {
