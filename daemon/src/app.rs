@@ -94,31 +94,6 @@ impl App {
                 lines.join("\n  ")
             )
         })?;
-        let mailer = Mailer::from_config(&config.email).context("while setting up e-mail")?;
-        let sms = match &config.sms {
-            None => None,
-            Some(s) => Some(match (&s.smpp, &s.http) {
-                (Some(smpp), _) => crate::notify::sms::SmsSender::Smpp(Arc::new(
-                    crate::notify::smpp::SmppClient::new(smpp, store.clone(), clock.clone())?,
-                )),
-                (None, Some(http)) => crate::notify::sms::SmsSender::Http(Arc::new(
-                    crate::notify::sms_http::HttpGateway::new(http)?,
-                )),
-                (None, None) => anyhow::bail!("sms needs [sms.smpp] or [sms.http]"),
-            }),
-        };
-        let limits = crate::notify::Limits {
-            email: match &config.email {
-                crate::config::EmailConfig::Smtp(s) => s.rate_per_sec,
-                crate::config::EmailConfig::File(_) => None,
-            }
-            .map(TokenBucket::new),
-            sms: config
-                .sms
-                .as_ref()
-                .and_then(|s| s.rate_per_sec)
-                .map(TokenBucket::new),
-        };
         let mut dkim = HashMap::new();
         for t in &config.tenants {
             if let Some(d) = crate::notify::email::dkim_config(t).map_err(anyhow::Error::msg)? {
@@ -148,6 +123,15 @@ impl App {
                 health.clone(),
                 clock.clone(),
             ))),
+        };
+        let mailer = Mailer::from_config(&config, &metrics).context("while setting up e-mail")?;
+        let sms = crate::notify::SmsProviders::from_config(&config, &store, &clock, &metrics)?;
+        let limits = crate::notify::Limits {
+            sms: config
+                .sms
+                .as_ref()
+                .and_then(|s| s.rate_per_sec)
+                .map(TokenBucket::new),
         };
         let now = clock.now_ms();
         for t in &config.tenants {

@@ -279,8 +279,8 @@ async fn watchdog(
 async fn run_dispatcher(app: Arc<App>, shutdown: CancellationToken, wake: Arc<Notify>) {
     let interval = Duration::from_millis(app.config.dispatch.interval_ms.max(10));
     // Bind to the SMSC now, so receipts for earlier messages come in.
-    if let Some(crate::notify::sms::SmsSender::Smpp(smpp)) = &app.dispatch.sms {
-        smpp.start();
+    if let Some(sms) = &app.dispatch.sms {
+        sms.start();
     }
     // Rounds that failed in a row: the first is logged, the next wait longer (up to 2 s,
     // so delivery resumes within moments of the database answering again).

@@ -23,6 +23,7 @@ mod dkim;
 mod eid;
 mod enrol_match;
 mod exec;
+mod failover;
 mod faults;
 mod held;
 mod helpers;

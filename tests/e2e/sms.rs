@@ -71,12 +71,26 @@ impl SmppPeer {
 
     /// The config's `[sms]` for this SMSC.
     pub fn config(&self) -> String {
+        format!(
+            "\n[sms]\nsender = \"LHOTA\"\n[sms.smpp]\n{}",
+            self.smpp_keys()
+        )
+    }
+
+    /// This SMSC as one of several, `[[sms.providers]]` named `name` (after `[sms]`).
+    pub fn provider(&self, name: &str) -> String {
+        format!(
+            "\n[[sms.providers]]\nname = \"{name}\"\n[sms.providers.smpp]\n{}",
+            self.smpp_keys()
+        )
+    }
+
+    fn smpp_keys(&self) -> String {
         let password = self.dir.path().join("smpp.password");
         std::fs::write(&password, "secret\n").expect("password");
         format!(
-            "\n[sms]\nsender = \"LHOTA\"\n[sms.smpp]\nhost = \"127.0.0.1\"\nport = {}\n\
-             system_id = \"hlidac\"\npassword_file = \"{}\"\ntimeout_secs = 3\n\
-             enquire_link_secs = 5\nreconnect_max_secs = 1\n",
+            "host = \"127.0.0.1\"\nport = {}\nsystem_id = \"hlidac\"\npassword_file = \"{}\"\n\
+             timeout_secs = 3\nenquire_link_secs = 5\nreconnect_max_secs = 1\n",
             self.port,
             password.display()
         )
@@ -111,7 +125,7 @@ pub(crate) fn text_of(submit: &serde_json::Value) -> String {
 
 /// How many messages the submits carry: a long one goes in parts (the UDH's sequence
 /// number says which); each message counts once.
-fn messages(submits: &[serde_json::Value]) -> usize {
+pub(crate) fn messages(submits: &[serde_json::Value]) -> usize {
     submits
         .iter()
         .filter(|s| {
@@ -123,7 +137,7 @@ fn messages(submits: &[serde_json::Value]) -> usize {
 
 const EVA: &str = "CZ-0000-EVA";
 
-fn one_fee() -> Scenario {
+pub(crate) fn one_fee() -> Scenario {
     Scenario {
         receivables: vec![
             fee("R-1", JANA, "Poplatek za odpady", 90000, "2026-05-31"),
@@ -134,7 +148,7 @@ fn one_fee() -> Scenario {
 }
 
 /// Enrols a citizen (or finds them) and adds a verified SMS number; returns their id.
-async fn with_phone(t: &TestApp, person: &str, mail: &str, phone: &str) -> String {
+pub(crate) async fn with_phone(t: &TestApp, person: &str, mail: &str, phone: &str) -> String {
     let id = citizen_id(t, person, mail).await;
     t.app.add_phone(&id, phone).await.expect("phone");
     id
@@ -149,7 +163,7 @@ async fn citizen_id(t: &TestApp, person: &str, mail: &str) -> String {
 }
 
 /// The SMS alerts: (citizen, state, parts, last error).
-async fn sms_alerts(t: &TestApp) -> Vec<(String, String, Option<i64>, Option<String>)> {
+pub(crate) async fn sms_alerts(t: &TestApp) -> Vec<(String, String, Option<i64>, Option<String>)> {
     use sqlx::Row;
     sqlx::query(
         "SELECT citizen_id, state, parts, last_error FROM outbox WHERE channel = 'sms'
@@ -170,7 +184,7 @@ async fn sms_alerts(t: &TestApp) -> Vec<(String, String, Option<i64>, Option<Str
     .collect()
 }
 
-async fn wait_for_state(t: &TestApp, state: &str, n: usize) {
+pub(crate) async fn wait_for_state(t: &TestApp, state: &str, n: usize) {
     let start = Instant::now();
     loop {
         let alerts = sms_alerts(t).await;

@@ -4,7 +4,7 @@
 //
 //   node tests/peers/smpp_server.js [--port N] [--record FILE] [--system-id S] [--password P]
 //        [--permanent PREFIX]... [--temporary PREFIX]... [--undeliverable PREFIX]...
-//        [--dlr-delay-ms N] [--close-after N]
+//        [--dlr-delay-ms N] [--close-after N] [--answer-delay-ms N]
 //
 // Listens on 127.0.0.1:N (0, the default, = a free port) and prints one line `{"port": N}`.
 //   --system-id/--password  the only credentials a bind accepts (default hlidac/secret);
@@ -21,6 +21,8 @@
 //                           to the submitting session when it is a bound transceiver, else to a
 //                           bound receiver or transceiver of the same system_id; when there is
 //                           none it waits for the next such bind.
+//   --answer-delay-ms N     every answer (bind, submit_sm, enquire_link) leaves N ms after its
+//                           request came: a slow SMSC (default 0).
 //   --close-after N         after answering the N-th accepted submit_sm (across sessions), destroy
 //                           every open connection, once; the server keeps listening.
 // Unbound sessions get ESME_RINVBNDSTS (0x04) for submit_sm. Message ids are a per-process
@@ -78,8 +80,12 @@ function parseArgs(argv) {
     undeliverable: [],
     dlrDelayMs: 50,
     closeAfter: 0,
+    answerDelayMs: 0,
   };
-  const numbers = { '--port': 'port', '--dlr-delay-ms': 'dlrDelayMs', '--close-after': 'closeAfter' };
+  const numbers = {
+    '--port': 'port', '--dlr-delay-ms': 'dlrDelayMs', '--close-after': 'closeAfter',
+    '--answer-delay-ms': 'answerDelayMs',
+  };
   const strings = { '--record': 'record', '--system-id': 'systemId', '--password': 'password' };
   const lists = { '--permanent': 'permanent', '--temporary': 'temporary', '--undeliverable': 'undeliverable' };
   for (let i = 0; i < argv.length; i += 2) {
@@ -191,6 +197,17 @@ function flushReceipts(session) {
   }
 }
 
+// Sends an answer, after --answer-delay-ms.
+function answer(session, resp, done) {
+  if (options.answerDelayMs === 0) {
+    session.send(resp, done);
+    return;
+  }
+  setTimeout(() => {
+    if (session.socket.writable) session.send(resp, done);
+  }, options.answerDelayMs);
+}
+
 function onBind(session, pdu) {
   let status = ESME_ROK;
   if (session.bound) status = ESME_RALYBND;
@@ -198,12 +215,12 @@ function onBind(session, pdu) {
   else if (pdu.password !== options.password) status = ESME_RINVPASWD;
   record({ event: 'bind', command: pdu.command, system_id: pdu.system_id, ok: status === ESME_ROK, status, at: Date.now() });
   if (status !== ESME_ROK) {
-    session.send(pdu.response({ command_status: status }));
+    answer(session, pdu.response({ command_status: status }));
     return;
   }
   session.bound = pdu.command;
   session.systemId = pdu.system_id;
-  session.send(pdu.response({ system_id: 'hlidac-smsc', sc_interface_version: 0x34 }));
+  answer(session, pdu.response({ system_id: 'hlidac-smsc', sc_interface_version: 0x34 }));
   if (canReceive(session)) flushReceipts(session);
 }
 
@@ -229,13 +246,13 @@ function onSubmit(session, pdu) {
     at: submittedAt,
   });
   if (status !== ESME_ROK) {
-    session.send(pdu.response({ command_status: status }));
+    answer(session, pdu.response({ command_status: status }));
     return;
   }
 
   accepted += 1;
   const closeNow = options.closeAfter > 0 && accepted === options.closeAfter && !closedOnce;
-  session.send(pdu.response({ message_id: messageId }), () => {
+  answer(session, pdu.response({ message_id: messageId }), () => {
     if (closeNow) {
       closedOnce = true;
       for (const s of [...server.sessions]) s.socket.destroy();
@@ -282,7 +299,7 @@ server.on('session', (session) => {
   session.on('bind_transmitter', (pdu) => onBind(session, pdu));
   session.on('bind_receiver', (pdu) => onBind(session, pdu));
   session.on('submit_sm', (pdu) => onSubmit(session, pdu));
-  session.on('enquire_link', (pdu) => session.send(pdu.response()));
+  session.on('enquire_link', (pdu) => answer(session, pdu.response()));
   session.on('unbind', (pdu) => {
     record({ event: 'unbind', system_id: session.systemId, at: Date.now() });
     session.bound = null;

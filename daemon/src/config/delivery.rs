@@ -41,6 +41,16 @@ pub struct SmtpConfig {
     pub pool_size: u32,
     /// At most this many messages a second to this server (token bucket; unset = no limit).
     pub rate_per_sec: Option<f64>,
+    /// Names this relay in the log, the metrics and a tenant's `email_relays` (default
+    /// "smtp" for the first, "relay<N>" for the ones in `relays`).
+    pub name: Option<String>,
+    /// Relays of lower priority are tried first; equal ones share the mail by `weight`.
+    /// Default: the relay's place in the list (the first is 0).
+    pub priority: Option<u32>,
+    pub weight: u32,
+    /// Further relays (`[[email.relays]]`, the same keys but `relays`): when one fails or
+    /// answers slowly it is demoted for `dispatch.demote_secs` and the next is used.
+    pub relays: Vec<SmtpConfig>,
 }
 
 impl Default for SmtpConfig {
@@ -54,11 +64,36 @@ impl Default for SmtpConfig {
             timeout_secs: 30,
             pool_size: 4,
             rate_per_sec: None,
+            name: None,
+            priority: None,
+            weight: 1,
+            relays: Vec::new(),
         }
     }
 }
 
 impl SmtpConfig {
+    /// Every relay in the configured order, each with its name and priority settled: this
+    /// one first, then `relays`.
+    pub fn all_relays(&self) -> Vec<SmtpConfig> {
+        let mut all = vec![SmtpConfig {
+            relays: Vec::new(),
+            ..self.clone()
+        }];
+        all.extend(self.relays.iter().cloned());
+        for (i, r) in all.iter_mut().enumerate() {
+            r.name.get_or_insert_with(|| {
+                if i == 0 {
+                    "smtp".into()
+                } else {
+                    format!("relay{i}")
+                }
+            });
+            r.priority.get_or_insert(i as u32);
+        }
+        all
+    }
+
     pub fn effective_port(&self) -> u16 {
         self.port.unwrap_or(match self.tls {
             SmtpTls::None => 25,
@@ -127,6 +162,12 @@ pub struct DispatchConfig {
     /// Readiness fails when alerts have been due this long and the dispatcher has made no
     /// progress for as long (a wedged send, a hung relay).
     pub stall_secs: u64,
+    /// A provider (SMS provider or SMTP relay) that fails, or answers more slowly than
+    /// `slow_ms`, is passed over for this long while another one works; then it is tried
+    /// again.
+    pub demote_secs: u64,
+    /// Slower than this (a send, or an SMPP link's enquire_link) counts as failing.
+    pub slow_ms: u64,
 }
 
 impl DispatchConfig {
@@ -149,11 +190,13 @@ impl Default for DispatchConfig {
             concurrency: 8,
             max_in_doubt: None,
             stall_secs: 300,
+            demote_secs: 300,
+            slow_ms: 5000,
         }
     }
 }
 
-/// The SMS provider: exactly one of `smpp` and `http`.
+/// SMS providers: `[sms.smpp]` or `[sms.http]`, and any number of `[[sms.providers]]`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmsConfig {
@@ -167,6 +210,63 @@ pub struct SmsConfig {
     pub smpp: Option<SmppConfig>,
     #[serde(default)]
     pub http: Option<SmsHttpConfig>,
+    /// Further providers, each named; together with the one above they are tried in
+    /// priority order, and one that fails or answers slowly is demoted for a while
+    /// (`dispatch.demote_secs`).
+    #[serde(default)]
+    pub providers: Vec<SmsProviderConfig>,
+}
+
+/// One SMS provider of several: exactly one of `smpp` and `http`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsProviderConfig {
+    /// Names the provider in delivery receipts, the log, the metrics and a tenant's
+    /// `sms_providers` (`[sms.smpp]` is "smpp", `[sms.http]` "http").
+    pub name: String,
+    /// Lower first; equal priorities share the messages by `weight`. Default: the
+    /// provider's place in the list (`[sms.smpp]` or `[sms.http]` first).
+    #[serde(default)]
+    pub priority: Option<u32>,
+    #[serde(default = "default_weight")]
+    pub weight: u32,
+    #[serde(default)]
+    pub smpp: Option<SmppConfig>,
+    #[serde(default)]
+    pub http: Option<SmsHttpConfig>,
+}
+
+fn default_weight() -> u32 {
+    1
+}
+
+impl SmsConfig {
+    /// Every provider in the configured order, each with its priority settled.
+    pub fn all_providers(&self) -> Vec<SmsProviderConfig> {
+        let mut all = Vec::new();
+        if let Some(smpp) = &self.smpp {
+            all.push(SmsProviderConfig {
+                name: "smpp".into(),
+                priority: None,
+                weight: 1,
+                smpp: Some(smpp.clone()),
+                http: None,
+            });
+        } else if let Some(http) = &self.http {
+            all.push(SmsProviderConfig {
+                name: "http".into(),
+                priority: None,
+                weight: 1,
+                smpp: None,
+                http: Some(http.clone()),
+            });
+        }
+        all.extend(self.providers.iter().cloned());
+        for (i, p) in all.iter_mut().enumerate() {
+            p.priority.get_or_insert(i as u32);
+        }
+        all
+    }
 }
 
 /// An SMPP 3.4 SMSC, bound as a transceiver (sends and receives receipts on one link).

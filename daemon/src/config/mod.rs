@@ -14,6 +14,7 @@ mod load;
 mod model;
 mod tenant;
 mod validate;
+mod validate_delivery;
 mod validate_identity;
 
 pub use checks::Checks;

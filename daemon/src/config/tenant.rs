@@ -98,6 +98,13 @@ pub struct TenantConfig {
     /// 160 characters a message instead of 70.
     #[serde(default)]
     pub sms_transliterate: bool,
+    /// The SMS providers this municipality's messages use, by name, in this order of
+    /// preference (empty: all of `[sms]`, in their priority order).
+    #[serde(default)]
+    pub sms_providers: Vec<String>,
+    /// The SMTP relays its e-mails use, by name, in order (empty: all of `[email]`).
+    #[serde(default)]
+    pub email_relays: Vec<String>,
     /// The lowest eID level of assurance accepted for this municipality's citizens
     /// ("low", "substantial", "high"); a login below it is refused.
     #[serde(default = "default_min_loa")]

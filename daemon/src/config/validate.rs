@@ -5,6 +5,7 @@
 
 use super::checks::Checks;
 use super::load::{valid_id, Errors};
+use super::validate_delivery::{dispatch, email};
 use super::validate_identity::validate_identity;
 use super::*;
 use std::path::Path;
@@ -99,99 +100,6 @@ fn web(c: &Config, errs: &mut Errors) {
                 Some("the address citizens use, for example \"https://hlidac.kraj.example\""),
             );
         }
-    }
-}
-
-/// `[email]` and `[secrets]`.
-fn email(c: &Config, errs: &mut Errors) {
-    match &c.email {
-        EmailConfig::Smtp(s) => {
-            if s.host.trim().is_empty() {
-                errs.push(
-                    "email.host",
-                    "must not be empty",
-                    Some("the SMTP relay's host name"),
-                );
-            }
-            if s.password_file.is_some() && s.username.is_none() {
-                errs.push(
-                    "email.username",
-                    "password_file is set but username is not",
-                    Some("set both, or neither for an unauthenticated relay"),
-                );
-            }
-            if let Some(p) = &s.password_file {
-                check_readable(p, "email.password_file", errs);
-            }
-            if s.pool_size == 0 {
-                errs.push("email.pool_size", "must be at least 1", None);
-            }
-            if s.rate_per_sec.is_some_and(|r| r.is_nan() || r <= 0.0) {
-                errs.push("email.rate_per_sec", "must be more than 0", None);
-            }
-            if s.timeout_secs == 0 {
-                errs.push("email.timeout_secs", "must be at least 1", None);
-            }
-        }
-        EmailConfig::File(f) => {
-            if f.dir.as_os_str().is_empty() {
-                errs.push("email.dir", "must not be empty", None);
-            }
-        }
-    }
-    if let Some(p) = &c.secrets.key_file {
-        check_readable(p, "secrets.key_file", errs);
-    }
-}
-
-/// `[dispatch]`, with the relay's pool that bounds it, and `[sms]`.
-fn dispatch(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
-    let d = &c.dispatch;
-    if d.max_attempts == 0 {
-        errs.push("dispatch.max_attempts", "must be at least 1", None);
-    }
-    if d.batch_size == 0 {
-        errs.push("dispatch.batch_size", "must be at least 1", None);
-    }
-    if d.backoff_initial_secs == 0 || d.backoff_initial_secs > d.backoff_max_secs {
-        errs.push(
-            "dispatch.backoff_initial_secs",
-            "must be at least 1 and at most backoff_max_secs",
-            None,
-        );
-    }
-    if let EmailConfig::Smtp(smtp) = &c.email {
-        if d.lease_secs <= 2 * smtp.timeout_secs {
-            errs.push(
-                "dispatch.lease_secs",
-                format!(
-                    "must be more than twice email.timeout_secs ({}), the longest a send can take",
-                    smtp.timeout_secs
-                ),
-                Some(
-                    "otherwise another dispatcher could take an alert back while it is being sent",
-                ),
-            );
-        }
-    }
-    if d.lease_secs < 10 {
-        errs.push(
-            "dispatch.lease_secs",
-            "must be at least 10",
-            Some("a lease shorter than an SMTP time-out would let two senders take one alert"),
-        );
-    }
-    if d.concurrency == 0 {
-        errs.push("dispatch.concurrency", "must be at least 1", None);
-    }
-    if d.max_in_doubt == Some(0) {
-        errs.push("dispatch.max_in_doubt", "must be at least 1", None);
-    }
-    if d.stall_secs == 0 {
-        errs.push("dispatch.stall_secs", "must be at least 1", None);
-    }
-    if let Some(sms) = &c.sms {
-        validate_sms(sms, errs, checks);
     }
 }
 
@@ -307,6 +215,28 @@ fn tenants(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
         if let Some(sender) = &t.sms_sender {
             if let Err(why) = checks.sms_sender(sender) {
                 errs.push(format!("{p}.sms_sender"), why, None);
+            }
+        }
+        let sms_names: Vec<String> = c
+            .sms
+            .iter()
+            .flat_map(|s| s.all_providers())
+            .map(|p| p.name)
+            .collect();
+        let relay_names: Vec<String> = match &c.email {
+            EmailConfig::Smtp(s) => s.all_relays().into_iter().filter_map(|r| r.name).collect(),
+            EmailConfig::File(_) => Vec::new(),
+        };
+        for (key, wanted, known) in [
+            ("sms_providers", &t.sms_providers, &sms_names),
+            ("email_relays", &t.email_relays, &relay_names),
+        ] {
+            for name in wanted.iter().filter(|n| !known.contains(n)) {
+                errs.push(
+                    format!("{p}.{key}"),
+                    format!("{name:?} is not a configured provider"),
+                    Some(format!("the names are: {}", known.join(", ")).as_str()),
+                );
             }
         }
         if t.sender.email.parse::<lettre::Address>().is_err() {
@@ -514,75 +444,6 @@ fn tenants(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
                     );
                 }
             }
-        }
-    }
-}
-
-/// `[sms]`: the sender, the rate, and the SMPP or HTTP gateway.
-pub(super) fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors, checks: &dyn Checks) {
-    if let Err(why) = checks.sms_sender(&sms.sender) {
-        errs.push("sms.sender", why, None);
-    }
-    if sms.rate_per_sec.is_some_and(|r| r.is_nan() || r <= 0.0) {
-        errs.push("sms.rate_per_sec", "must be more than 0", None);
-    }
-    match (&sms.smpp, &sms.http) {
-        (Some(_), Some(_)) | (None, None) => errs.push(
-            "sms",
-            "needs exactly one provider",
-            Some("add either [sms.smpp] or [sms.http]"),
-        ),
-        _ => {}
-    }
-    if let Some(smpp) = &sms.smpp {
-        if let Some(p) = &smpp.password_file {
-            check_readable(p, "sms.smpp.password_file", errs);
-        }
-        if smpp.window == 0 {
-            errs.push("sms.smpp.window", "must be at least 1", None);
-        }
-        if smpp.system_id.is_empty() || smpp.system_id.len() > 15 {
-            errs.push("sms.smpp.system_id", "must be 1 to 15 characters", None);
-        }
-        if smpp.timeout_secs == 0 || smpp.enquire_link_secs == 0 {
-            errs.push(
-                "sms.smpp.timeout_secs",
-                "timeout_secs and enquire_link_secs must be at least 1",
-                None,
-            );
-        }
-    }
-    if let Some(http) = &sms.http {
-        if !(http.url.starts_with("https://") || http.url.starts_with("http://")) {
-            errs.push(
-                "sms.http.url",
-                format!("{:?} is not an http(s) URL", http.url),
-                None,
-            );
-        }
-        if !matches!(http.method.as_str(), "GET" | "POST" | "PUT") {
-            errs.push(
-                "sms.http.method",
-                format!("{:?} is not an HTTP method", http.method),
-                Some("GET, POST or PUT"),
-            );
-        }
-        if let Some(p) = &http.token_file {
-            check_readable(p, "sms.http.token_file", errs);
-        }
-        if let Err(e) = checks.sms_http_templates(http) {
-            errs.push("sms.http.body", e, None);
-        }
-        if http
-            .message_id_pointer
-            .as_ref()
-            .is_some_and(|p| !p.starts_with('/'))
-        {
-            errs.push(
-                "sms.http.message_id_pointer",
-                "must be a JSON pointer such as \"/id\"",
-                None,
-            );
         }
     }
 }

@@ -68,6 +68,12 @@ struct ChannelLabels {
     channel: Text,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProviderLabels {
+    channel: Text,
+    provider: Text,
+}
+
 type Histograms<L> = Family<L, Histogram, fn() -> Histogram>;
 
 fn histogram() -> Histogram {
@@ -87,6 +93,8 @@ pub struct Metrics {
     sent: Family<ChannelLabels, Counter>,
     sent_within_10s: Family<ChannelLabels, Counter>,
     within_10s_ratio: Family<ChannelLabels, Gauge<f64, AtomicU64>>,
+    demotions: Family<ProviderLabels, Counter>,
+    demoted: Family<ProviderLabels, Gauge>,
 }
 
 impl Metrics {
@@ -134,6 +142,18 @@ impl Metrics {
             "Share of sent alerts accepted within 10 s of becoming due",
             within_10s_ratio.clone(),
         );
+        let demotions = Family::<ProviderLabels, Counter>::default();
+        registry.register(
+            "hlidac_provider_demotions",
+            "Times an SMS provider or SMTP relay was demoted for failing or answering slowly",
+            demotions.clone(),
+        );
+        let demoted = Family::<ProviderLabels, Gauge>::default();
+        registry.register(
+            "hlidac_provider_demoted",
+            "1 while an SMS provider or SMTP relay is demoted",
+            demoted.clone(),
+        );
         registry.register_collector(Box::new(gauges));
         Metrics {
             registry,
@@ -145,7 +165,21 @@ impl Metrics {
             sent: Family::default(),
             sent_within_10s: Family::default(),
             within_10s_ratio,
+            demotions,
+            demoted,
         }
+    }
+
+    /// A provider of `channel` was demoted (`true`) or is back (`false`).
+    pub fn provider_demoted(&self, channel: &str, provider: &str, demoted: bool) {
+        let labels = ProviderLabels {
+            channel: channel.into(),
+            provider: provider.into(),
+        };
+        if demoted {
+            self.demotions.get_or_create(&labels).inc();
+        }
+        self.demoted.get_or_create(&labels).set(i64::from(demoted));
     }
 
     pub fn observe_poll(&self, tenant: &str, source: &str, took: Duration, ok: bool) {

@@ -312,12 +312,14 @@ async fn send_one(
     let mut permit = None;
     let finish = match out {
         Outgoing::Email(message) => {
-            if let Some(bucket) = &dispatch.limits.email {
-                bucket.take(1.0).await;
-            }
+            let relays = dispatch
+                .config
+                .tenant(&alert.tenant_id)
+                .map(|t| t.email_relays.as_slice())
+                .unwrap_or_default();
             let sent = dispatch
                 .mailer
-                .send_gated(&message, &alert.id, Some(in_doubt))
+                .send_gated(&message, &alert.id, Some(in_doubt), relays)
                 .await;
             match &sent {
                 Ok(_) | Err(SendError::Permanent(_)) => dispatch.health.ok(Trouble::Smtp),
@@ -351,12 +353,21 @@ async fn send_one(
                     // The recorder gave up (shutdown): submit nothing more.
                     Err(_) => return Done::Release(alert),
                 };
-                match sms.send(&alert.id, &from, &to, &text).await {
-                    Ok(ids) => Finish {
+                let providers = dispatch
+                    .config
+                    .tenant(&alert.tenant_id)
+                    .map(|t| t.sms_providers.as_slice())
+                    .unwrap_or_default();
+                match sms
+                    .send(providers, &alert.id, &from, &to, &text)
+                    .await
+                {
+                    Ok(sent) => Finish {
                         parts: Some(parts),
-                        refs: ids
+                        refs: sent
+                            .ids
                             .into_iter()
-                            .map(|id| (sms.provider().to_string(), id))
+                            .map(|id| (sent.provider.clone(), id))
                             .collect(),
                         ..Finish::new(AlertState::Sent, None)
                     },

@@ -2,7 +2,10 @@
 //! local relay) and `file`, which writes each message as `<alert id>.eml` for the demo and
 //! for testing.
 
-use crate::config::{EmailConfig, SmtpConfig, SmtpTls};
+use super::failover::{Candidate, Demotions, Failover};
+use super::limit::TokenBucket;
+use crate::config::{Config, EmailConfig, SmtpConfig, SmtpTls};
+use crate::health::Metrics;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
@@ -24,7 +27,8 @@ pub enum SendError {
 
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp(Arc<SmtpPool>),
+    /// One or more relays, in failover order.
+    Smtp(Arc<Failover<SmtpPool>>),
     File(PathBuf),
 }
 
@@ -38,49 +42,74 @@ impl std::fmt::Debug for Mailer {
 }
 
 impl Mailer {
-    pub fn from_config(config: &EmailConfig) -> anyhow::Result<Mailer> {
+    pub fn from_config(config: &Config, metrics: &Arc<Metrics>) -> anyhow::Result<Mailer> {
         use anyhow::Context;
-        Ok(match config {
+        Ok(match &config.email {
             EmailConfig::File(f) => {
                 std::fs::create_dir_all(&f.dir)
                     .with_context(|| format!("while creating email.dir {}", f.dir.display()))?;
                 Mailer::File(f.dir.clone())
             }
-            EmailConfig::Smtp(s) => {
-                let credentials = match (&s.username, &s.password_file) {
-                    (Some(user), Some(file)) => {
-                        let password = std::fs::read_to_string(file).with_context(|| {
-                            format!("while reading email.password_file {}", file.display())
-                        })?;
-                        Some(Credentials::new(user.clone(), password.trim().to_string()))
-                    }
-                    _ => None,
-                };
-                Mailer::Smtp(Arc::new(SmtpPool {
-                    config: s.clone(),
-                    credentials,
-                    hello: ClientId::default(),
-                    idle: Mutex::new(Vec::new()),
-                }))
+            EmailConfig::Smtp(first) => {
+                let mut relays = Vec::new();
+                for s in first.all_relays() {
+                    let credentials = match (&s.username, &s.password_file) {
+                        (Some(user), Some(file)) => {
+                            let password = std::fs::read_to_string(file).with_context(|| {
+                                format!("while reading email.password_file {}", file.display())
+                            })?;
+                            Some(Credentials::new(user.clone(), password.trim().to_string()))
+                        }
+                        _ => None,
+                    };
+                    relays.push(Candidate {
+                        name: s.name.clone().unwrap_or_default(),
+                        priority: s.priority.unwrap_or(0),
+                        weight: s.weight,
+                        provider: SmtpPool {
+                            bucket: s.rate_per_sec.map(TokenBucket::new),
+                            config: s,
+                            credentials,
+                            hello: ClientId::default(),
+                            idle: Mutex::new(Vec::new()),
+                        },
+                    });
+                }
+                let d = &config.dispatch;
+                let demotions = Demotions::new(
+                    "email",
+                    Duration::from_secs(d.demote_secs),
+                    metrics.clone(),
+                );
+                Mailer::Smtp(Arc::new(Failover::new(
+                    relays,
+                    Arc::new(demotions),
+                    Duration::from_millis(d.slow_ms),
+                )))
             }
         })
     }
 
     pub async fn send(&self, message: &Message, alert_id: &str) -> Result<(), SendError> {
-        self.send_gated(message, alert_id, None).await.map(drop)
+        self.send_gated(message, alert_id, None, &[]).await.map(drop)
     }
 
     /// Sends a message; with a gate, the end of its data (the moment the server takes
     /// it) waits for a permit, which is handed back with the result: whoever holds it
     /// knows this message may be with the server while its record is not yet written.
+    /// `relays`: the tenant's `email_relays` (empty: all, in priority order).
     pub async fn send_gated(
         &self,
         message: &Message,
         alert_id: &str,
         gate: Option<&Arc<Semaphore>>,
+        relays: &[String],
     ) -> Result<Option<OwnedSemaphorePermit>, SendError> {
         match self {
-            Mailer::Smtp(pool) => pool.send(message, gate).await,
+            Mailer::Smtp(pools) => pools
+                .send(relays, |_| true, |pool| pool.send(message, gate))
+                .await
+                .map(|(permit, _)| permit),
             Mailer::File(dir) => {
                 let tmp = dir.join(format!(".{alert_id}.eml.tmp"));
                 let path = dir.join(format!("{alert_id}.eml"));
@@ -128,6 +157,8 @@ pub async fn to_operator(
 /// (without it, each message waits for a delayed ACK: tens of milliseconds per alert).
 pub struct SmtpPool {
     config: SmtpConfig,
+    /// `rate_per_sec` of this relay.
+    bucket: Option<TokenBucket>,
     credentials: Option<Credentials>,
     hello: ClientId,
     /// Open connections and when each was last used.
@@ -234,6 +265,9 @@ impl SmtpPool {
         message: &Message,
         gate: Option<&Arc<Semaphore>>,
     ) -> Result<Option<OwnedSemaphorePermit>, SendError> {
+        if let Some(bucket) = &self.bucket {
+            bucket.take(1.0).await;
+        }
         match tokio::time::timeout(self.timeout() * 2, self.send_once(message, gate)).await {
             Ok(r) => r,
             Err(_) => Err(SendError::Temporary("SMTP: time-out".into())),

@@ -7,6 +7,7 @@
 
 pub mod dispatcher;
 pub mod email;
+pub mod failover;
 pub mod feedback;
 pub mod limit;
 mod render;
@@ -17,6 +18,8 @@ pub mod smpp;
 mod smpp_pdu;
 pub mod sms;
 pub mod sms_http;
+mod sms_providers;
+pub use sms_providers::{SmsProviders, Submitted};
 #[cfg(test)]
 mod sms_parts;
 pub mod templates;

@@ -2,8 +2,7 @@
 //! nothing more. [`crate::app::App`] builds it once per configuration and hands it out.
 
 use super::limit::TokenBucket;
-use super::sms::SmsSender;
-use super::{Mailer, Templates};
+use super::{Mailer, SmsProviders, Templates};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::Crypto;
@@ -12,10 +11,9 @@ use crate::store::Store;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Token buckets per channel (`None`: no limit).
+/// Token buckets per channel (`None`: no limit); each SMTP relay has its own.
 #[derive(Debug, Default)]
 pub struct Limits {
-    pub email: Option<TokenBucket>,
     pub sms: Option<TokenBucket>,
 }
 
@@ -25,8 +23,8 @@ pub struct Dispatch {
     pub clock: Arc<dyn Clock>,
     pub crypto: Crypto,
     pub mailer: Mailer,
-    /// The SMS gateway, when `[sms]` is configured.
-    pub sms: Option<SmsSender>,
+    /// The SMS providers, when `[sms]` is configured.
+    pub sms: Option<SmsProviders>,
     pub limits: Limits,
     pub templates: Templates,
     pub metrics: Arc<Metrics>,

@@ -28,6 +28,8 @@ struct Link {
     window: Semaphore,
     sequence: AtomicU32,
     closed: CancellationToken,
+    /// Its enquire_link was last answered within `dispatch.slow_ms`.
+    quick: AtomicBool,
 }
 
 impl Link {
@@ -74,8 +76,29 @@ impl Link {
     }
 }
 
+/// Who this SMSC is among several, and what a failing or slow one tells.
+#[derive(Clone)]
+pub struct Named {
+    /// The provider's name, under which its receipts are matched.
+    pub name: String,
+    /// Where a refused bind or a slow link demotes it (none: the only provider).
+    pub demotions: Option<Arc<super::failover::Demotions>>,
+    /// Slower than this, an enquire_link demotes the link.
+    pub slow: Duration,
+}
+
+impl Named {
+    /// One of several providers: a send does not wait on a link that failed or is slow.
+    fn several(&self) -> bool {
+        self.demotions.is_some()
+    }
+}
+
 /// Everything the supervisor needs, shared with nobody else.
 struct Supervisor {
+    named: Named,
+    /// Counts refused binds and slow links, so that a waiting send stops waiting.
+    trouble: watch::Sender<u32>,
     config: SmppConfig,
     password: String,
     store: Store,
@@ -86,7 +109,9 @@ struct Supervisor {
 
 pub struct SmppClient {
     config: SmppConfig,
+    several: bool,
     link: watch::Receiver<Option<Arc<Link>>>,
+    trouble: watch::Receiver<u32>,
     supervisor: Mutex<Option<Supervisor>>,
     started: AtomicBool,
     reference: AtomicU8,
@@ -102,6 +127,7 @@ impl Drop for SmppClient {
 impl SmppClient {
     pub fn new(
         config: &SmppConfig,
+        named: Named,
         store: Store,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<SmppClient> {
@@ -109,11 +135,16 @@ impl SmppClient {
         let password = crate::config::read_secret(config.password_file.as_deref(), "smpp.password")
             .context("while reading the SMPP password (sms.smpp.password_file)")?;
         let (tx, rx) = watch::channel(None);
+        let (trouble_tx, trouble) = watch::channel(0);
         let shutdown = CancellationToken::new();
         Ok(SmppClient {
             config: config.clone(),
+            several: named.several(),
             link: rx,
+            trouble,
             supervisor: Mutex::new(Some(Supervisor {
+                trouble: trouble_tx,
+                named,
                 config: config.clone(),
                 password,
                 store,
@@ -146,15 +177,37 @@ impl SmppClient {
         Duration::from_secs(self.config.timeout_secs)
     }
 
-    /// Waits (up to the time-out) for a bound link.
+    /// Bound, and its link answers quickly: a send would go out at once.
+    pub fn is_ready(&self) -> bool {
+        self.link.borrow().as_ref().is_some_and(|l| {
+            !l.closed.is_cancelled() && l.quick.load(Ordering::Acquire)
+        })
+    }
+
+    /// Waits (up to the time-out) for a bound link. One of several providers waits for
+    /// a link that answered its enquire_link quickly, and stops waiting at a refused
+    /// bind or a slow answer: the message goes on to the next provider.
     async fn bound(&self) -> Result<Arc<Link>, SendError> {
         self.start();
         let mut rx = self.link.clone();
+        let mut trouble = self.trouble.clone();
+        trouble.mark_unchanged();
+        let several = self.several;
         let wait = async {
-            rx.wait_for(|l| l.as_ref().is_some_and(|l| !l.closed.is_cancelled()))
-                .await
-                .ok()
-                .and_then(|l| l.as_ref().cloned())
+            let link = rx.wait_for(|l| {
+                l.as_ref().is_some_and(|l| {
+                    !l.closed.is_cancelled() && (!several || l.quick.load(Ordering::Acquire))
+                })
+            });
+            let failed = async {
+                if !several || trouble.changed().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            tokio::select! {
+                l = link => l.ok().and_then(|l| l.as_ref().cloned()),
+                () = failed => None,
+            }
         };
         match tokio::time::timeout(self.timeout(), wait).await {
             Ok(Some(link)) => Ok(link),
@@ -239,6 +292,7 @@ impl Supervisor {
                 Err(e) => {
                     tracing::warn!(host = %self.config.host, port = self.config.port,
                         retry_in_s = backoff.as_secs(), "SMPP: {e}");
+                    self.trouble(&e);
                 }
             }
             tokio::select! {
@@ -246,6 +300,15 @@ impl Supervisor {
                 _ = self.shutdown.cancelled() => return,
             }
             backoff = (backoff * 2).min(max);
+        }
+    }
+
+    /// A refused bind or a slow link: demoted, when one of several, and a waiting send
+    /// told.
+    fn trouble(&self, why: &str) {
+        if let Some(d) = &self.named.demotions {
+            d.demote(&self.named.name, why);
+            self.trouble.send_modify(|n| *n = n.wrapping_add(1));
         }
     }
 
@@ -270,6 +333,7 @@ impl Supervisor {
             window: Semaphore::new(self.config.window.max(1) as usize),
             sequence: AtomicU32::new(0),
             closed: CancellationToken::new(),
+            quick: AtomicBool::new(false),
         });
         let sequence = link.next_sequence();
         link.write(&pdu_bytes(BIND_TRANSCEIVER, 0, sequence, &body))
@@ -299,14 +363,27 @@ impl Supervisor {
     async fn serve(&self, link: &Arc<Link>, mut reader: tokio::net::tcp::OwnedReadHalf) {
         let idle = Duration::from_secs(self.config.enquire_link_secs.max(1));
         let timeout = Duration::from_secs(self.config.timeout_secs);
+        // The first enquire_link goes at once: a link that answers slowly is demoted
+        // before a message waits on it.
         let keepalive = {
             let link = link.clone();
+            let this = self;
             async move {
                 loop {
-                    tokio::time::sleep(idle).await;
+                    let asked = std::time::Instant::now();
                     if link.request(ENQUIRE_LINK, &[], timeout).await.is_err() {
                         return;
                     }
+                    let took = asked.elapsed();
+                    let quick = took <= this.named.slow;
+                    if link.quick.swap(quick, Ordering::AcqRel) != quick {
+                        // Sends waiting for a quick link look again.
+                        this.link.send_modify(|_| {});
+                    }
+                    if !quick {
+                        this.trouble(&format!("enquire_link answered in {} ms", took.as_millis()));
+                    }
+                    tokio::time::sleep(idle).await;
                 }
             }
         };
@@ -378,7 +455,7 @@ impl Supervisor {
         let now = self.clock.now_ms();
         match self
             .store
-            .record_receipt("smpp", &r.reference, r.delivered, &r.detail, now)
+            .record_receipt(&self.named.name, &r.reference, r.delivered, &r.detail, now)
             .await
         {
             Ok(true) => 0,

@@ -204,37 +204,6 @@ pub fn check_phone(phone: &str) -> Result<(), String> {
     }
 }
 
-/// Where SMS alerts go: an SMPP link or an HTTP gateway.
-#[derive(Clone)]
-pub enum SmsSender {
-    Smpp(std::sync::Arc<crate::notify::smpp::SmppClient>),
-    Http(std::sync::Arc<crate::notify::sms_http::HttpGateway>),
-}
-
-impl SmsSender {
-    /// The name delivery receipts are matched under.
-    pub fn provider(&self) -> &'static str {
-        match self {
-            SmsSender::Smpp(_) => "smpp",
-            SmsSender::Http(_) => "http",
-        }
-    }
-
-    /// Sends one text; returns the provider's id of each part.
-    pub async fn send(
-        &self,
-        alert_id: &str,
-        sender: &str,
-        to: &str,
-        text: &str,
-    ) -> Result<Vec<String>, crate::notify::SendError> {
-        match self {
-            SmsSender::Smpp(c) => c.send(alert_id, sender, to, text).await,
-            SmsSender::Http(g) => g.send(alert_id, sender, to, text).await,
-        }
-    }
-}
-
 /// Typographic punctuation as the plain characters GSM 03.38 has (dashes, no-break
 /// spaces, curly quotes): a text that needs no other character then stays in GSM-7, 160
 /// characters a part rather than 70.

@@ -389,6 +389,8 @@ mod tests {
             digest_time: "07:00".into(),
             sms_sender: None,
             sms_transliterate: false,
+            sms_providers: Vec::new(),
+            email_relays: Vec::new(),
             min_loa: crate::config::Loa::Substantial,
             document_offsets_days: vec![90, 30, 7, 0],
             tell_cancelled: false,

@@ -95,7 +95,10 @@ pub(super) async fn send_confirmation(
         };
         let (sender, text) = crate::notify::sms::outgoing(&app.config, tenant, text);
         let id = crate::store::new_id();
-        if let Err(e) = sms.send(&id, &sender, &address, &text).await {
+        if let Err(e) = sms
+            .send(&tenant.sms_providers, &id, &sender, &address, &text)
+            .await
+        {
             tracing::warn!(error = %e, "contact confirmation SMS not sent");
             return Err(pages::message(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -1,0 +1,118 @@
+//! Provider failover against two real SMSCs (tests/peers/smpp_server.js): one refuses
+//! binds, or answers slowly; every SMS goes out once, through the other, and the demotion
+//! shows in `/metrics` and in the log.
+
+use crate::helpers::*;
+use crate::sms::{messages, one_fee, sms_alerts, wait_for_state, with_phone, SmppPeer};
+
+/// The app with SMSC `a` first in priority and `b` second; slower than 500 ms is slow.
+async fn two_smscs(a_args: &[&str]) -> (TestApp, SmppPeer, SmppPeer) {
+    let a = SmppPeer::start(a_args);
+    let b = SmppPeer::start(&[]);
+    let sms = format!(
+        "\n[sms]\nsender = \"LHOTA\"\n{}{}",
+        a.provider("a"),
+        b.provider("b")
+    );
+    let t = TestApp::spawn_with(Engine::Sqlite, one_fee(), morning("2026-05-01"), move |c| {
+        c.replace(
+            "[dispatch]\n",
+            "[dispatch]\nslow_ms = 500\ndemote_secs = 600\n",
+        ) + &sms
+    })
+    .await
+    .expect("sqlite");
+    (t, a, b)
+}
+
+/// The demotions counted for SMS provider `name`, read through a Prometheus parser.
+fn demotions(t: &TestApp, name: &str) -> f64 {
+    let families = parse_metrics(&t.app.metrics.encode());
+    let family = families
+        .iter()
+        .find(|f| f.name == "hlidac_provider_demotions")
+        .expect("the demotions family");
+    family
+        .samples
+        .iter()
+        .filter(|(sample, labels, _)| {
+            sample == "hlidac_provider_demotions_total"
+                && labels.get("channel").map(String::as_str) == Some("sms")
+                && labels.get("provider").map(String::as_str) == Some(name)
+        })
+        .map(|(_, _, v)| *v)
+        .sum()
+}
+
+/// Two citizens with phones get their fee's SMS; each goes out once, through `b`.
+async fn every_sms_once_through_b(t: &mut TestApp, a: &SmppPeer, b: &SmppPeer) {
+    with_phone(t, JANA, JANA_MAIL, "+420601234567").await;
+    with_phone(t, PETR, PETR_MAIL, "+420602000111").await;
+    t.cycle().await;
+    wait_for_state(t, "delivered", 2).await;
+    assert!(a.submits().is_empty(), "nothing went to a: {:?}", a.submits());
+    let submits = b.submits();
+    assert_eq!(messages(&submits), 2, "{submits:?}");
+    for to in ["420601234567", "420602000111"] {
+        let parts: Vec<_> = submits
+            .iter()
+            .filter(|s| s["destination_addr"] == to)
+            .collect();
+        assert!(!parts.is_empty(), "no SMS to {to}");
+        assert!(parts.iter().all(|s| s["status"] == 0));
+    }
+    // Nothing is sent again.
+    t.cycle().await;
+    assert_eq!(b.submits().len(), submits.len());
+    let alerts = sms_alerts(t).await;
+    assert_eq!(alerts.len(), 2);
+    assert!(alerts.iter().all(|a| a.1 == "delivered"), "{alerts:?}");
+}
+
+#[tokio::test]
+async fn an_smsc_that_refuses_binds_is_demoted_and_the_other_sends() {
+    let logs = capture_logs();
+    let (mut t, a, b) = two_smscs(&["--password", "not-hlidacs"]).await;
+    every_sms_once_through_b(&mut t, &a, &b).await;
+    assert!(
+        a.records().iter().any(|r| r["event"] == "bind" && r["ok"] == false),
+        "a was asked to bind and refused"
+    );
+    assert_eq!(a.binds(), 0);
+    assert_eq!(demotions(&t, "a"), 1.0, "one demotion, however many binds failed");
+    assert_eq!(demotions(&t, "b"), 0.0);
+    let log = logs.text();
+    let line = log
+        .lines()
+        .find(|l| l.contains("provider demoted"))
+        .unwrap_or_else(|| panic!("no demotion in the log:\n{log}"));
+    assert!(
+        line.contains("provider=a") && line.contains("channel=\"sms\""),
+        "{line}"
+    );
+    assert!(line.contains("ESME_RINVPASWD"), "the reason is named: {line}");
+}
+
+#[tokio::test]
+async fn a_slow_smsc_is_demoted_and_the_other_sends() {
+    let logs = capture_logs();
+    let (mut t, a, b) = two_smscs(&["--answer-delay-ms", "1000"]).await;
+    every_sms_once_through_b(&mut t, &a, &b).await;
+    assert_eq!(a.binds(), 1, "a bound, slowly");
+    assert_eq!(demotions(&t, "a"), 1.0);
+    assert_eq!(demotions(&t, "b"), 0.0);
+    let families = parse_metrics(&t.app.metrics.encode());
+    let demoted = families
+        .iter()
+        .find(|f| f.name == "hlidac_provider_demoted")
+        .expect("the demoted gauge");
+    assert!(demoted.samples.iter().any(|(_, l, v)| {
+        l.get("provider").map(String::as_str) == Some("a") && *v == 1.0
+    }));
+    let log = logs.text();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("provider demoted") && l.contains("enquire_link answered in")),
+        "{log}"
+    );
+}
