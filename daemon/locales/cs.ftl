@@ -433,3 +433,4 @@ contact-undeliverable = nedoručitelné
 contact-undeliverable-text = E-maily na tuto adresu se vracejí jako nedoručitelné, proto je teď nepoužíváme. Pošlete si nový potvrzovací odkaz, až bude adresa fungovat, nebo přidejte jinou.
 overview-undeliverable = E-maily na { $address } se vracejí jako nedoručitelné; upozornění na ni teď neposíláme.
 overview-undeliverable-fix = Opravit v kontaktech
+sms-undeliverable = { $tenant }: e-maily na vaši adresu se vracejí nedoručené, proto vám je neposíláme. Opravte ji v přehledu

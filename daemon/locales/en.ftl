@@ -430,3 +430,4 @@ contact-undeliverable = undeliverable
 contact-undeliverable-text = E-mails to this address come back undelivered, so we do not use it now. Send yourself a new confirmation link once it works, or add another address.
 overview-undeliverable = E-mails to { $address } come back undelivered; we are not sending alerts to it now.
 overview-undeliverable-fix = Fix it in your contacts
+sms-undeliverable = { $tenant }: e-mails to your address come back undelivered, so we have stopped sending them. Fix it in your overview

@@ -433,3 +433,4 @@ contact-undeliverable = nedoručiteľné
 contact-undeliverable-text = E-maily na túto adresu sa vracajú ako nedoručiteľné, preto ich teraz nepoužívame. Pošlite si nový potvrdzovací odkaz, keď bude adresa fungovať, alebo pridajte inú.
 overview-undeliverable = E-maily na { $address } sa vracajú ako nedoručiteľné; upozornenia na ňu teraz neposielame.
 overview-undeliverable-fix = Opraviť v kontaktoch
+sms-undeliverable = { $tenant }: e-maily na vašu adresu sa vracajú nedoručené, preto vám ich neposielame. Opravte ju v prehľade

@@ -433,3 +433,4 @@ contact-undeliverable = nedostavljivo
 contact-undeliverable-text = Imejlovi na ovu adresu se vraćaju kao neisporučeni, zato je sada ne koristimo. Pošaljite sebi novu vezu za potvrdu kada adresa proradi, ili dodajte drugu.
 overview-undeliverable = Imejlovi na { $address } se vraćaju kao neisporučeni; sada ne šaljemo obaveštenja na nju.
 overview-undeliverable-fix = Ispravite u kontaktima
+sms-undeliverable = { $tenant }: imejlovi na vašu adresu se vraćaju neisporučeni, pa smo prestali da ih šaljemo. Ispravite je u pregledu

@@ -590,6 +590,8 @@ async fn admin(command: Command, config: Config) -> anyhow::Result<()> {
                     e.state,
                     e.attempts,
                     e.last_error.unwrap_or_default()
+                        + &e.fallback_of
+                            .map_or(String::new(), |f| format!(" (SMS for e-mail {f})"))
                 );
             }
         }

@@ -6,7 +6,7 @@
 use crate::bench_dispatch::{env_or, PostfixSink};
 use crate::helpers::*;
 use crate::ingest::{sign, with_push_source, SECRET};
-use crate::outage_db::free_port;
+
 use sqlx::Row;
 use std::collections::HashMap;
 use std::process::Stdio;

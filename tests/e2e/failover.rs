@@ -50,7 +50,11 @@ async fn every_sms_once_through_b(t: &mut TestApp, a: &SmppPeer, b: &SmppPeer) {
     with_phone(t, PETR, PETR_MAIL, "+420602000111").await;
     t.cycle().await;
     wait_for_state(t, "delivered", 2).await;
-    assert!(a.submits().is_empty(), "nothing went to a: {:?}", a.submits());
+    assert!(
+        a.submits().is_empty(),
+        "nothing went to a: {:?}",
+        a.submits()
+    );
     let submits = b.submits();
     assert_eq!(messages(&submits), 2, "{submits:?}");
     for to in ["420601234567", "420602000111"] {
@@ -75,11 +79,17 @@ async fn an_smsc_that_refuses_binds_is_demoted_and_the_other_sends() {
     let (mut t, a, b) = two_smscs(&["--password", "not-hlidacs"]).await;
     every_sms_once_through_b(&mut t, &a, &b).await;
     assert!(
-        a.records().iter().any(|r| r["event"] == "bind" && r["ok"] == false),
+        a.records()
+            .iter()
+            .any(|r| r["event"] == "bind" && r["ok"] == false),
         "a was asked to bind and refused"
     );
     assert_eq!(a.binds(), 0);
-    assert_eq!(demotions(&t, "a"), 1.0, "one demotion, however many binds failed");
+    assert_eq!(
+        demotions(&t, "a"),
+        1.0,
+        "one demotion, however many binds failed"
+    );
     assert_eq!(demotions(&t, "b"), 0.0);
     let log = logs.text();
     let line = log
@@ -90,7 +100,10 @@ async fn an_smsc_that_refuses_binds_is_demoted_and_the_other_sends() {
         line.contains("provider=a") && line.contains("channel=\"sms\""),
         "{line}"
     );
-    assert!(line.contains("ESME_RINVPASWD"), "the reason is named: {line}");
+    assert!(
+        line.contains("ESME_RINVPASWD"),
+        "the reason is named: {line}"
+    );
 }
 
 #[tokio::test]
@@ -106,9 +119,10 @@ async fn a_slow_smsc_is_demoted_and_the_other_sends() {
         .iter()
         .find(|f| f.name == "hlidac_provider_demoted")
         .expect("the demoted gauge");
-    assert!(demoted.samples.iter().any(|(_, l, v)| {
-        l.get("provider").map(String::as_str) == Some("a") && *v == 1.0
-    }));
+    assert!(demoted
+        .samples
+        .iter()
+        .any(|(_, l, v)| { l.get("provider").map(String::as_str) == Some("a") && *v == 1.0 }));
     let log = logs.text();
     assert!(
         log.lines()

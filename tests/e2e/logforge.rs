@@ -17,13 +17,6 @@ fn evil(marker: &str) -> String {
     format!("x\n{FORGED} {marker}\r\n\u{0}\u{1b}[2J")
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 fn xml_attr(value: &str) -> String {
     value
         .replace('&', "&amp;")

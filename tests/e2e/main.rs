@@ -40,6 +40,7 @@ mod outage_db;
 mod outage_disk;
 mod outage_smtp;
 mod phone;
+mod postfix;
 mod preview;
 mod protocol;
 mod reference_server;

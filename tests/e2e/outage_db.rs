@@ -67,15 +67,6 @@ impl Drop for PgCluster {
     }
 }
 
-/// A free loopback port for an instance's web listener.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
 /// GET `url`: the status (0 when there was no answer within 5 s) and how long it took.
 pub async fn timed_get(url: &str) -> (u16, Duration) {
     timed_get_as(url, "").await

@@ -6,7 +6,7 @@
 //! nothing again.
 
 use crate::helpers::*;
-use crate::outage_db::{alerts_at, free_port, resumed_after, timed_get, timed_get_as, wait_status};
+use crate::outage_db::{alerts_at, resumed_after, timed_get, timed_get_as, wait_status};
 use crate::scale::{many_fees, wait_for_count, Fleet};
 use std::collections::BTreeMap;
 use std::io::Write;

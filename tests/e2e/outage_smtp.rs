@@ -4,7 +4,7 @@
 //! the alert first became due, not from its last retry).
 
 use crate::helpers::*;
-use crate::outage_db::free_port;
+
 use crate::scale::{many_fees, wait_for_count, Fleet};
 use std::time::{Duration, Instant};
 

@@ -54,6 +54,11 @@ impl SmppPeer {
             .collect()
     }
 
+    /// Its folder (the bind password is there).
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     /// The submit_sm requests received (accepted or refused).
     pub fn submits(&self) -> Vec<serde_json::Value> {
         self.records()

@@ -264,7 +264,7 @@ async fn a_wedged_dispatcher_stops_the_watchdog_pings() {
             keep.lock().expect("lock").push(conn);
         }
     });
-    let listen = format!("127.0.0.1:{}", crate::outage_db::free_port());
+    let listen = format!("127.0.0.1:{}", free_port());
     let mut d = Daemon::start(
         &sim_url,
         port,

@@ -6,6 +6,8 @@ each accepted message to DIR/<n>.json with its envelope and its decoded subject 
 and the raw message to DIR/<n>.eml.
 The reply to DATA is steered by DIR/mode: absent or empty = accept, "451" = temporary
 refusal, "550" = permanent refusal, "close" = drop the connection.
+Each address listed in DIR/reject (one a line) is refused at RCPT TO with "550 5.1.1", as a
+mailbox that no longer exists.
 With --lean only the headers are decoded (the body and html fields stay empty): the
 tests that count thousands of messages need their Message-IDs, and decoding every body
 would make this server the slowest part of the test.
@@ -35,6 +37,19 @@ class Handler:
                 return f.read().strip()
         except FileNotFoundError:
             return ""
+
+    def rejected(self):
+        try:
+            with open(os.path.join(self.directory, "reject")) as f:
+                return {line.strip().lower() for line in f if line.strip()}
+        except FileNotFoundError:
+            return set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.rejected():
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         mode = self.mode()

@@ -123,6 +123,14 @@ pub struct TenantConfig {
     /// permanent failure. At least 1.
     #[serde(default = "default_bounce_soft_limit")]
     pub bounce_soft_limit: u32,
+    /// The other channel an e-mail alert goes by, once, when its e-mail bounced
+    /// permanently or was dead-lettered: `"sms"`, to the citizen's verified phone (quiet
+    /// hours and expiry as for any SMS). Unset: none.
+    #[serde(default)]
+    pub fallback: Option<Fallback>,
+    /// The topics whose alerts may fall back (default: all four).
+    #[serde(default = "default_fallback_topics")]
+    pub fallback_topics: Vec<String>,
     /// What to do when the registry reports an event about an enrolled person
     /// (`[tenant.registry_events]`, read from a registry source with a schedule).
     #[serde(default)]
@@ -136,6 +144,27 @@ fn default_min_loa() -> Loa {
 }
 fn default_bounce_soft_limit() -> u32 {
     3
+}
+fn default_fallback_topics() -> Vec<String> {
+    crate::store::TOPICS.iter().map(|t| t.to_string()).collect()
+}
+
+/// The channel an alert falls back to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fallback {
+    Sms,
+}
+
+impl TenantConfig {
+    /// Whether an e-mail alert of `kind` falls back to SMS when it cannot be delivered.
+    pub fn falls_back(&self, kind: &str) -> bool {
+        self.fallback == Some(Fallback::Sms)
+            && self
+                .fallback_topics
+                .iter()
+                .any(|t| t == crate::store::topic_of(kind))
+    }
 }
 
 fn default_document_offsets() -> Vec<u32> {

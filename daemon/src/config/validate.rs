@@ -227,6 +227,22 @@ fn tenants(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
             EmailConfig::Smtp(s) => s.all_relays().into_iter().filter_map(|r| r.name).collect(),
             EmailConfig::File(_) => Vec::new(),
         };
+        for topic in &t.fallback_topics {
+            if !crate::store::TOPICS.contains(&topic.as_str()) {
+                errs.push(
+                    format!("{p}.fallback_topics"),
+                    format!("{topic:?} is not a topic"),
+                    Some(format!("the topics are: {}", crate::store::TOPICS.join(", ")).as_str()),
+                );
+            }
+        }
+        if t.fallback.is_some() && c.sms.is_none() {
+            errs.push(
+                format!("{p}.fallback"),
+                "falls back to SMS, but no SMS provider is configured",
+                Some("add [sms], or remove fallback"),
+            );
+        }
         for (key, wanted, known) in [
             ("sms_providers", &t.sms_providers, &sms_names),
             ("email_relays", &t.email_relays, &relay_names),

@@ -176,11 +176,7 @@ pub(super) fn validate_sms(sms: &crate::config::SmsConfig, errs: &mut Errors, ch
             );
         }
         if i >= top && p.smpp.is_some() == p.http.is_some() {
-            errs.push(
-                key.clone(),
-                "needs exactly one of smpp and http",
-                None,
-            );
+            errs.push(key.clone(), "needs exactly one of smpp and http", None);
         }
         if let Some(smpp) = &p.smpp {
             validate_smpp(smpp, &format!("{key}.smpp"), errs);
@@ -252,4 +248,3 @@ fn validate_sms_http(
         );
     }
 }
-

@@ -92,6 +92,8 @@ pub struct Sample {
     pub oldest_due: Option<i64>,
     pub logins: Vec<LoginRow>,
     pub sources: Vec<(String, String, SourceHealth)>,
+    /// Bounces, soft bounces and complaints received: (tenant, kind, count).
+    pub feedback: Vec<(String, String, i64)>,
 }
 
 #[derive(Debug, Default)]
@@ -250,6 +252,7 @@ impl Sample {
             oldest_due: store.oldest_pending_due().await?,
             logins: store.login_rows(None, 0, i64::MAX).await?,
             sources: store.list_sources().await?,
+            feedback: store.feedback_totals().await?,
         })
     }
 }

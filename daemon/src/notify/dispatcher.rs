@@ -358,10 +358,7 @@ async fn send_one(
                     .tenant(&alert.tenant_id)
                     .map(|t| t.sms_providers.as_slice())
                     .unwrap_or_default();
-                match sms
-                    .send(providers, &alert.id, &from, &to, &text)
-                    .await
-                {
+                match sms.send(providers, &alert.id, &from, &to, &text).await {
                     Ok(sent) => Finish {
                         parts: Some(parts),
                         refs: sent
@@ -380,6 +377,14 @@ async fn send_one(
             }
         },
     };
+    let mut finish = finish;
+    finish.fallback = finish.state == AlertState::Dead
+        && alert.channel == "email"
+        && alert.kind != crate::store::DIGEST
+        && dispatch
+            .config
+            .tenant(&alert.tenant_id)
+            .is_some_and(|t| t.falls_back(&alert.kind));
     let due_for = (finish.state == AlertState::Sent).then(|| {
         std::time::Duration::from_millis((dispatch.clock.now_ms() - alert.due_at).max(0) as u64)
     });

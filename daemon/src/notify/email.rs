@@ -76,11 +76,8 @@ impl Mailer {
                     });
                 }
                 let d = &config.dispatch;
-                let demotions = Demotions::new(
-                    "email",
-                    Duration::from_secs(d.demote_secs),
-                    metrics.clone(),
-                );
+                let demotions =
+                    Demotions::new("email", Duration::from_secs(d.demote_secs), metrics.clone());
                 Mailer::Smtp(Arc::new(Failover::new(
                     relays,
                     Arc::new(demotions),
@@ -91,7 +88,9 @@ impl Mailer {
     }
 
     pub async fn send(&self, message: &Message, alert_id: &str) -> Result<(), SendError> {
-        self.send_gated(message, alert_id, None, &[]).await.map(drop)
+        self.send_gated(message, alert_id, None, &[])
+            .await
+            .map(drop)
     }
 
     /// Sends a message; with a gate, the end of its data (the moment the server takes

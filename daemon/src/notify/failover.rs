@@ -149,10 +149,8 @@ impl<T> Failover<T> {
                 Ok(r) => {
                     let took = started.elapsed();
                     if several && took > self.slow {
-                        self.demotions.demote(
-                            &c.name,
-                            &format!("answered in {} ms", took.as_millis()),
-                        );
+                        self.demotions
+                            .demote(&c.name, &format!("answered in {} ms", took.as_millis()));
                     }
                     return Ok((r, &c.name));
                 }
@@ -222,9 +220,7 @@ mod tests {
     #[test]
     fn equal_priorities_share_by_weight() {
         let f = failover(&[("a", 0, 3), ("b", 0, 1)]);
-        let first_a = (0..4000)
-            .filter(|_| names(&f, &[])[0] == "a")
-            .count();
+        let first_a = (0..4000).filter(|_| names(&f, &[])[0] == "a").count();
         // Weight 3 to 1: a comes first about 3 times in 4.
         assert!((2700..3300).contains(&first_a), "{first_a}");
     }
@@ -233,16 +229,20 @@ mod tests {
     async fn a_temporary_failure_goes_on_to_the_next_and_demotes() {
         let f = failover(&[("a", 0, 1), ("b", 1, 1)]);
         let sent = f
-            .send(&[], |_| true, |p: &String| {
-                let p = p.clone();
-                async move {
-                    if p == "a" {
-                        Err(SendError::Temporary("not bound".into()))
-                    } else {
-                        Ok(p)
+            .send(
+                &[],
+                |_| true,
+                |p: &String| {
+                    let p = p.clone();
+                    async move {
+                        if p == "a" {
+                            Err(SendError::Temporary("not bound".into()))
+                        } else {
+                            Ok(p)
+                        }
                     }
-                }
-            })
+                },
+            )
             .await
             .expect("b takes it");
         assert_eq!(sent, ("b".to_string(), "b"));
@@ -250,9 +250,11 @@ mod tests {
         assert!(f.demotions.demoted_until("b").is_none());
         // A permanent refusal is the message's: not passed on, nobody demoted.
         let refused = f
-            .send(&[], |_| true, |_: &String| async {
-                Err::<(), _>(SendError::Permanent("bad number".into()))
-            })
+            .send(
+                &[],
+                |_| true,
+                |_: &String| async { Err::<(), _>(SendError::Permanent("bad number".into())) },
+            )
             .await;
         assert!(matches!(refused, Err(SendError::Permanent(_))));
         assert!(f.demotions.demoted_until("b").is_none());

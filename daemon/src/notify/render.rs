@@ -6,7 +6,10 @@
 use super::Dispatch;
 use crate::config::TenantConfig;
 use crate::notify::schedule::{self, Window};
-use crate::store::{AlertState, ClaimedAlert, EventRow, Finish, RecipientRow, StoreError, DIGEST};
+use crate::store::{
+    AlertState, ClaimedAlert, EventRow, Finish, RecipientRow, StoreError, DIGEST,
+    UNDELIVERABLE_NOTICE,
+};
 use hlidac_adapters::Receivable;
 use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
@@ -87,7 +90,9 @@ async fn prepare(
             "no verified contact".to_string(),
         )));
     };
-    if alert.kind != DIGEST && recipient.delivery.as_deref() == Some("daily") {
+    // The notice of a bouncing address is about now, not for the digest.
+    let own = alert.kind == DIGEST || alert.kind == UNDELIVERABLE_NOTICE;
+    if !own && recipient.delivery.as_deref() == Some("daily") {
         let minute = schedule::parse_hhmm(&tenant.digest_time).unwrap_or(420);
         let slot = schedule::next_local(tenant.tz(), now, minute);
         return Ok(Err(Finish {
@@ -111,7 +116,21 @@ async fn prepare(
         .locale
         .clone()
         .unwrap_or_else(|| tenant.locale.clone());
-    let content = if alert.kind == DIGEST {
+    let content = if alert.kind == UNDELIVERABLE_NOTICE {
+        let text = crate::i18n::t(
+            &locale,
+            "sms-undeliverable",
+            &[("tenant", tenant.name.as_str().into())],
+        );
+        Content {
+            subject: text.clone(),
+            body: text,
+            topic: None,
+            dropped: Vec::new(),
+            qr: None,
+            sms_tail: None,
+        }
+    } else if alert.kind == DIGEST {
         match digest_content(dispatch, alert, tenant, &locale).await? {
             Ok(c) => c,
             Err(done) => return Ok(Err(done)),

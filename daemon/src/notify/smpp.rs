@@ -179,9 +179,10 @@ impl SmppClient {
 
     /// Bound, and its link answers quickly: a send would go out at once.
     pub fn is_ready(&self) -> bool {
-        self.link.borrow().as_ref().is_some_and(|l| {
-            !l.closed.is_cancelled() && l.quick.load(Ordering::Acquire)
-        })
+        self.link
+            .borrow()
+            .as_ref()
+            .is_some_and(|l| !l.closed.is_cancelled() && l.quick.load(Ordering::Acquire))
     }
 
     /// Waits (up to the time-out) for a bound link. One of several providers waits for

@@ -97,7 +97,9 @@ impl SmsProviders {
                 provider,
             });
         }
-        Ok(Some(SmsProviders(Failover::new(candidates, demotions, slow))))
+        Ok(Some(SmsProviders(Failover::new(
+            candidates, demotions, slow,
+        ))))
     }
 
     /// Binds every SMPP link, so that receipts for earlier messages come in.
@@ -121,7 +123,9 @@ impl SmsProviders {
     ) -> Result<Submitted, SendError> {
         let (ids, provider) = self
             .0
-            .send(only, SmsSender::ready, |p| p.send(alert_id, sender, to, text))
+            .send(only, SmsSender::ready, |p| {
+                p.send(alert_id, sender, to, text)
+            })
             .await?;
         Ok(Submitted {
             provider: provider.to_string(),

@@ -86,9 +86,23 @@ pub async fn take(
         tracing::warn!(alert = %alert, "a report for an alert not held here changed nothing");
         return Ok(Taken::UnknownAlert(alert));
     };
+    // The other channel: the alert by SMS (the tenant's fallback), and once, when the
+    // address has just become undeliverable, a word to the citizen.
+    let tenant = config.tenant(&applied.tenant_id);
+    let fallback = report.outcome == Outcome::Permanent
+        && store
+            .queue_fallback(
+                &alert,
+                |kind| tenant.is_some_and(|t| t.falls_back(kind)),
+                now,
+            )
+            .await?;
+    let told = applied.undeliverable && store.queue_undeliverable_notice(&alert, now).await?;
     tracing::info!(
         alert = %alert,
         tenant = %applied.tenant_id,
+        fallback_sms = fallback,
+        citizen_told_by_sms = told,
         outcome = report.outcome.as_str(),
         status = report.status.as_deref().unwrap_or(""),
         undeliverable = applied.undeliverable,

@@ -16,6 +16,8 @@ pub struct OutboxEntry {
     pub last_error: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// For an SMS sent in place of an e-mail that could not be delivered: that alert.
+    pub fallback_of: Option<String>,
 }
 
 /// Alerts of one kind on one channel that ended in one state.
@@ -77,7 +79,8 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<OutboxEntry>> {
         Ok(sqlx::query_as::<_, OutboxEntry>(
-            "SELECT id, tenant_id, kind, channel, state, attempts, last_error, created_at, updated_at
+            "SELECT id, tenant_id, kind, channel, state, attempts, last_error, created_at, updated_at,
+                fallback_of
              FROM outbox WHERE ($1 = '' OR tenant_id = $1) AND ($2 = '' OR state = $2)
              ORDER BY created_at DESC, id LIMIT $3",
         )

@@ -143,6 +143,19 @@ impl Store {
         )
     }
 
+    /// Every report received, per tenant and kind (bounce, soft_bounce, complaint).
+    pub async fn feedback_totals(&self) -> Result<Vec<(String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT tenant_id, kind, COUNT(*) AS n FROM mail_feedback
+             GROUP BY tenant_id, kind ORDER BY tenant_id, kind",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("tenant_id")?, r.try_get("kind")?, r.try_get("n")?)))
+            .collect()
+    }
+
     /// Reports received per kind for a tenant, in a period.
     pub async fn feedback_counts(
         &self,

@@ -13,6 +13,8 @@
 mod admin;
 mod calendar;
 mod citizen;
+mod fallback;
+pub use fallback::UNDELIVERABLE_NOTICE;
 mod feedback;
 pub use feedback::FeedbackApplied;
 mod identity;

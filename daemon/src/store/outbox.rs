@@ -90,6 +90,8 @@ pub struct Finish {
     pub digest_key: Option<String>,
     /// For a digest: the members left out at send time and why (expired, settled).
     pub dropped: Vec<(String, AlertState, String)>,
+    /// A dead e-mail alert whose tenant falls back: its SMS is queued with this record.
+    pub fallback: bool,
 }
 
 impl Finish {
@@ -103,6 +105,7 @@ impl Finish {
             refs: Vec::new(),
             digest_key: None,
             dropped: Vec::new(),
+            fallback: false,
         }
     }
 
@@ -312,6 +315,22 @@ impl Store {
                     q = q.bind(*id).bind(provider).bind(r).bind("sent").bind(now);
                 }
                 q.execute(&mut *tx).await?;
+            }
+            for f in chunk
+                .iter()
+                .filter(|f| f.finish.fallback && f.finish.state == AlertState::Dead)
+            {
+                let a = &f.alert;
+                let original = super::fallback::Original {
+                    id: a.id.clone(),
+                    event_id: a.event_id.clone(),
+                    tenant_id: a.tenant_id.clone(),
+                    citizen_id: a.citizen_id.clone(),
+                    kind: a.kind.clone(),
+                    expires_at: a.expires_at,
+                    dry_run: a.dry_run,
+                };
+                super::fallback::queue_in(&mut tx, &original, now).await?;
             }
             for f in chunk.iter().filter(|f| f.alert.kind == DIGEST) {
                 if !f.finish.state.is_final() {

@@ -391,6 +391,8 @@ mod tests {
             sms_transliterate: false,
             sms_providers: Vec::new(),
             email_relays: Vec::new(),
+            fallback: None,
+            fallback_topics: Vec::new(),
             min_loa: crate::config::Loa::Substantial,
             document_offsets_days: vec![90, 30, 7, 0],
             tell_cancelled: false,

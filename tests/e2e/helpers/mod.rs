@@ -8,6 +8,7 @@ mod chromium;
 mod login;
 mod logs;
 mod peers;
+mod postfix;
 mod qr;
 
 pub(crate) use browser::*;
@@ -18,6 +19,7 @@ pub(crate) use chromium::*;
 pub(crate) use login::*;
 pub(crate) use logs::*;
 pub(crate) use peers::*;
+pub(crate) use postfix::*;
 pub(crate) use qr::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -37,7 +39,15 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn require_peers() -> bool {
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+pub(crate) fn require_peers() -> bool {
     std::env::var_os("HLIDAC_TEST_REQUIRE_PEERS").is_some()
 }
 

@@ -1,0 +1,134 @@
+//! The other channel: an SMS queued in place of an e-mail alert that bounced permanently
+//! or was dead-lettered (the tenant's `fallback`), and the one SMS that tells a citizen
+//! their e-mail address stopped working. Each goes only to a verified phone, at most
+//! once: the fallback shares its key with the SMS alert the citizen would have had for
+//! the same event, so a citizen who has both channels never gets it twice.
+
+use super::{new_id, stable_id, Result, Store};
+use sqlx::Row;
+
+/// The kind of the SMS that tells a citizen their e-mail address bounces.
+pub const UNDELIVERABLE_NOTICE: &str = "notice.undeliverable";
+
+/// An e-mail alert, as far as its fallback needs it.
+pub(super) struct Original {
+    pub id: String,
+    pub event_id: String,
+    pub tenant_id: String,
+    pub citizen_id: String,
+    pub kind: String,
+    pub expires_at: Option<i64>,
+    pub dry_run: bool,
+}
+
+/// Queues the SMS that stands in for e-mail alert `o` in `tx`; false when the citizen
+/// has no verified phone, or it is queued already.
+pub(super) async fn queue_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    o: &Original,
+    now: i64,
+) -> Result<bool> {
+    let key = stable_id(&["alert", &o.event_id, "sms", &o.citizen_id]);
+    insert(tx, &key, &key, o, &o.kind, Some(&o.id), now).await
+}
+
+async fn insert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    key: &str,
+    o: &Original,
+    kind: &str,
+    fallback_of: Option<&str>,
+    now: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "INSERT INTO outbox (id, dedupe_key, event_id, tenant_id, citizen_id, channel, kind,
+            state, next_attempt_at, expires_at, created_at, updated_at, dry_run, fallback_of)
+         SELECT $1, $2, $3, $4, $5, 'sms', $6, 'queued', $7, $8, $7, $7, $9, $10
+         WHERE EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = $5 AND k.channel = 'sms'
+                         AND k.verified_at IS NOT NULL AND k.suppressed_at IS NULL
+                         AND k.undeliverable_at IS NULL)
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(id)
+    .bind(key)
+    .bind(&o.event_id)
+    .bind(&o.tenant_id)
+    .bind(&o.citizen_id)
+    .bind(kind)
+    .bind(now)
+    .bind(o.expires_at)
+    .bind(i64::from(o.dry_run))
+    .bind(fallback_of)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+impl Store {
+    async fn original(&self, alert_id: &str) -> Result<Option<Original>> {
+        let row = sqlx::query(
+            "SELECT id, event_id, tenant_id, citizen_id, kind, expires_at, dry_run FROM outbox
+             WHERE id = $1 AND channel = 'email' AND kind <> 'digest'",
+        )
+        .bind(alert_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(Original {
+                id: r.try_get("id")?,
+                event_id: r.try_get("event_id")?,
+                tenant_id: r.try_get("tenant_id")?,
+                citizen_id: r.try_get("citizen_id")?,
+                kind: r.try_get("kind")?,
+                expires_at: r.try_get("expires_at")?,
+                dry_run: r.try_get::<i64, _>("dry_run")? != 0,
+            })
+        })
+        .transpose()
+    }
+
+    /// Queues the SMS that stands in for e-mail alert `alert_id` (a permanent bounce)
+    /// when `allowed` says its kind falls back; false when there is nothing to queue (no
+    /// such alert, a digest, no verified phone, queued already).
+    pub async fn queue_fallback(
+        &self,
+        alert_id: &str,
+        allowed: impl Fn(&str) -> bool,
+        now: i64,
+    ) -> Result<bool> {
+        let Some(o) = self.original(alert_id).await? else {
+            return Ok(false);
+        };
+        if !allowed(&o.kind) {
+            return Ok(false);
+        }
+        let mut tx = self.pool.begin().await?;
+        let queued = queue_in(&mut tx, &o, now).await?;
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// Queues the SMS that tells the citizen of e-mail alert `alert_id` that their
+    /// address came back undeliverable; false without a verified phone.
+    pub async fn queue_undeliverable_notice(&self, alert_id: &str, now: i64) -> Result<bool> {
+        let Some(o) = self.original(alert_id).await? else {
+            return Ok(false);
+        };
+        let key = stable_id(&[UNDELIVERABLE_NOTICE, &o.citizen_id, &o.id]);
+        let mut tx = self.pool.begin().await?;
+        let queued = insert(
+            &mut tx,
+            &new_id(),
+            &key,
+            &o,
+            UNDELIVERABLE_NOTICE,
+            None,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(queued)
+    }
+}
