@@ -33,6 +33,8 @@ pub struct App {
     admin_tokens: Vec<(String, crate::config::Role, [u8; 32])>,
     /// The shared secret of each push source.
     push_secrets: HashMap<(String, String), Vec<u8>>,
+    /// Each tenant's feedback webhook secret (`feedback_secret_file`).
+    feedback_secrets: HashMap<String, Vec<u8>>,
     /// Polls, pushes and the reminder rules.
     pub watch: Arc<crate::watch::Watch>,
     /// eID login: the SP, identity providers and the login rate limit.
@@ -71,7 +73,14 @@ impl App {
         let crypto = load_key(&config)?;
         let mut adapters = HashMap::new();
         let mut push_secrets = HashMap::new();
+        let mut feedback_secrets = HashMap::new();
         for t in &config.tenants {
+            if let Some(file) = &t.feedback_secret_file {
+                let secret = std::fs::read_to_string(file).with_context(|| {
+                    format!("while reading feedback_secret_file {}", file.display())
+                })?;
+                feedback_secrets.insert(t.id.clone(), secret.trim().as_bytes().to_vec());
+            }
             for s in &t.sources {
                 let key = (t.id.clone(), s.id.clone());
                 if let AdapterConfig::Push(p) = &s.adapter {
@@ -190,6 +199,7 @@ impl App {
             instance,
             admin_tokens,
             push_secrets,
+            feedback_secrets,
             watch,
             identity,
         })
@@ -219,6 +229,11 @@ impl App {
         self.push_secrets
             .get(&(tenant.to_string(), source.to_string()))
             .map(Vec::as_slice)
+    }
+
+    /// The feedback webhook's secret of a tenant, if it has one.
+    pub fn feedback_secret(&self, tenant: &str) -> Option<&[u8]> {
+        self.feedback_secrets.get(tenant).map(Vec::as_slice)
     }
 
     /// The keyed hash under which a person reference is stored.

@@ -204,3 +204,131 @@ async fn bounces_and_complaints_come_back_through_the_return_path() {
         assert!(csv.contains(line), "{line:?} in\n{csv}");
     }
 }
+
+/// POSTs `body` to the feedback webhook, signed with `secret`: the status and the answer.
+async fn post_feedback(
+    t: &TestApp,
+    web: &str,
+    secret: &str,
+    body: &str,
+) -> (u16, serde_json::Value) {
+    let ts = t.app.clock.now().timestamp();
+    let resp = reqwest::Client::new()
+        .post(format!("{web}/feedback/lhota"))
+        .header("x-hlidac-timestamp", ts.to_string())
+        .header("x-hlidac-signature", crate::ingest::sign(ts, body, secret))
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("webhook");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_relay_provider_reports_by_a_signed_webhook() {
+    const SECRET: &str = "feedback-secret-of-lhota-0123456789abcdef";
+    let secret_file = tempfile::NamedTempFile::new().expect("secret");
+    std::fs::write(secret_file.path(), SECRET).expect("secret");
+    let path = secret_file.path().display().to_string();
+    let mut t = TestApp::spawn_with(
+        Engine::Sqlite,
+        crate::sms::one_fee(),
+        morning("2026-05-01"),
+        move |c| {
+            c.replace(
+                "sender = { email = \"hlidac@lhota.example\" }\n",
+                &format!(
+                    "sender = {{ email = \"hlidac@lhota.example\" }}\nfeedback_secret_file = \"{path}\"\n"
+                ),
+            )
+        },
+    )
+    .await
+    .expect("sqlite");
+    let mails = t.cycle().await;
+    assert_eq!(mails.len(), 2);
+    let web = t.serve_web().await;
+    let verp_of = |to: &str| {
+        mails
+            .iter()
+            .find(|m| m.to == to)
+            .expect("mail")
+            .mail_from
+            .clone()
+    };
+    let event = |kind: &str, verp: &str, rcpt: &str| {
+        serde_json::json!({"events": [{"type": kind, "return_path": verp, "recipient": rcpt,
+            "status": "5.1.1"}]})
+        .to_string()
+    };
+    let petr = citizen(&t, PETR).await;
+    let jana = citizen(&t, JANA).await;
+
+    // A wrong signature and a body that does not read change nothing.
+    let body = event("bounce", &verp_of(PETR_MAIL), PETR_MAIL);
+    let (status, answer) =
+        post_feedback(&t, &web, "not-the-secret-of-lhota-0123456789abcd", &body).await;
+    assert_eq!(status, 401, "{answer}");
+    let (status, answer) =
+        post_feedback(&t, &web, SECRET, r#"{"events": [{"type": "gone"}]}"#).await;
+    assert_eq!(status, 400, "{answer}");
+    let (status, answer) = post_feedback(
+        &t,
+        &web,
+        SECRET,
+        &event("lost", &verp_of(PETR_MAIL), PETR_MAIL),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("events[0].type"),
+        "{answer}"
+    );
+    // A forged return path is counted, not applied.
+    let forged = verp_of(PETR_MAIL).replacen("bounces+", "bounces+0", 1);
+    let (status, answer) =
+        post_feedback(&t, &web, SECRET, &event("bounce", &forged, PETR_MAIL)).await;
+    assert_eq!(
+        (status, answer["unverified"].as_u64()),
+        (200, Some(1)),
+        "{answer}"
+    );
+    assert!(t.app.store.contacts_of(&petr).await.expect("db")[0]
+        .undeliverable_at
+        .is_none());
+
+    // The provider reports Petr's address gone and Jana's complaint.
+    let (status, answer) = post_feedback(&t, &web, SECRET, &body).await;
+    assert_eq!(
+        (status, answer["applied"].as_u64()),
+        (200, Some(1)),
+        "{answer}"
+    );
+    let alerts = t.app.store.citizen_alerts(&petr, 10).await.expect("db");
+    assert_eq!(alerts[0].state, "bounced", "{alerts:?}");
+    assert!(t.app.store.contacts_of(&petr).await.expect("db")[0]
+        .undeliverable_at
+        .is_some());
+    let (status, _) = post_feedback(
+        &t,
+        &web,
+        SECRET,
+        &event("complaint", &verp_of(JANA_MAIL), JANA_MAIL),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let subs = t.app.store.subscriptions_of(&jana).await.expect("db");
+    assert!(subs.iter().all(|(_, ch)| ch != "email"), "{subs:?}");
+    // A municipality without a secret has no webhook.
+    let resp = reqwest::Client::new()
+        .post(format!("{web}/feedback/nowhere"))
+        .body("{}")
+        .send()
+        .await
+        .expect("webhook");
+    assert_eq!(resp.status().as_u16(), 404);
+}

@@ -128,6 +128,11 @@ pub struct TenantConfig {
     /// hours and expiry as for any SMS). Unset: none.
     #[serde(default)]
     pub fallback: Option<Fallback>,
+    /// A file holding the secret (at least 32 characters) with which a relay provider
+    /// signs its bounce and complaint reports to `POST /feedback/<tenant>`; unset: the
+    /// webhook answers 404 for this municipality.
+    #[serde(default)]
+    pub feedback_secret_file: Option<PathBuf>,
     /// The topics whose alerts may fall back (default: all four).
     #[serde(default = "default_fallback_topics")]
     pub fallback_topics: Vec<String>,

@@ -236,6 +236,9 @@ fn tenants(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
                 );
             }
         }
+        if let Some(file) = &t.feedback_secret_file {
+            check_secret(file, &format!("{p}.feedback_secret_file"), errs);
+        }
         if t.fallback.is_some() && c.sms.is_none() {
             errs.push(
                 format!("{p}.fallback"),

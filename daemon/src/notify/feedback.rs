@@ -189,6 +189,81 @@ fn fields(body: &[u8]) -> Vec<Vec<(String, String)>> {
     blocks
 }
 
+/// The most reports one webhook call may carry.
+pub const MAX_WEBHOOK_EVENTS: usize = 100;
+
+/// One report as a relay provider posts it to the feedback webhook.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhookEvent {
+    /// "bounce" (permanent), "soft_bounce" (temporary) or "complaint".
+    #[serde(rename = "type")]
+    kind: String,
+    /// The message's return path (MAIL FROM), which names the alert.
+    return_path: String,
+    #[serde(default)]
+    recipient: Option<String>,
+    /// The DSN status, such as "5.1.1".
+    #[serde(default)]
+    status: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhookBody {
+    events: Vec<WebhookEvent>,
+}
+
+/// Reads the feedback webhook's JSON body (`{"events": [{"type", "return_path",
+/// "recipient", "status"}]}`, at most [`MAX_WEBHOOK_EVENTS`]) into reports; the error
+/// names the event and the field.
+pub fn from_json(body: &[u8]) -> Result<Vec<Report>, String> {
+    if body.len() > MAX_REPORT_BYTES {
+        return Err(format!("the body is larger than {MAX_REPORT_BYTES} bytes"));
+    }
+    let parsed: WebhookBody =
+        serde_json::from_slice(body).map_err(|e| format!("not the expected JSON: {e}"))?;
+    if parsed.events.len() > MAX_WEBHOOK_EVENTS {
+        return Err(format!(
+            "{} events: at most {MAX_WEBHOOK_EVENTS} in one call",
+            parsed.events.len()
+        ));
+    }
+    parsed
+        .events
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let outcome = match e.kind.as_str() {
+                "bounce" => Outcome::Permanent,
+                "soft_bounce" => Outcome::Temporary,
+                "complaint" => Outcome::Complaint,
+                _ => {
+                    return Err(format!(
+                        "events[{i}].type: use \"bounce\", \"soft_bounce\" or \"complaint\""
+                    ))
+                }
+            };
+            let too_long = |v: &Option<String>| v.as_ref().is_some_and(|v| v.len() > 320);
+            if e.return_path.len() > 320 || too_long(&e.recipient) {
+                return Err(format!("events[{i}]: an address is longer than 320 bytes"));
+            }
+            let status = match &e.status {
+                None => None,
+                Some(v) => Some(
+                    token(v, 16).ok_or_else(|| format!("events[{i}].status: not a DSN status"))?,
+                ),
+            };
+            Ok(Report {
+                outcome,
+                status,
+                recipient: e.recipient,
+                verp: vec![e.return_path],
+            })
+        })
+        .collect()
+}
+
 /// A status code or feedback type as it may be kept and logged: letters, digits, dots and
 /// dashes only, at most `max` of them (a DSN status is "5.1.1", a type "abuse").
 fn token(v: &str, max: usize) -> Option<String> {

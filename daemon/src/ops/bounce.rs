@@ -43,6 +43,21 @@ pub async fn take(
             return Ok(Taken::Ignored(e));
         }
     };
+    apply(config, store, crypto, report, recipient, None, now).await
+}
+
+/// Applies one report, read from a message or from the feedback webhook. `recipient`: the
+/// address it came to, checked first; `tenant`: the only municipality whose alerts it may
+/// concern (the webhook's), any when `None`.
+pub async fn apply(
+    config: &Config,
+    store: &Store,
+    crypto: &Crypto,
+    report: feedback::Report,
+    recipient: Option<&str>,
+    tenant: Option<&str>,
+    now: i64,
+) -> Result<Taken, crate::store::StoreError> {
     let alert = recipient
         .into_iter()
         .map(str::to_string)
@@ -66,8 +81,11 @@ pub async fn take(
             .map(|t| i64::from(t.bounce_soft_limit.max(1)))
             .unwrap_or(3)
     };
-    let tenant = store.alert_tenant(&alert).await?;
-    let applied = match tenant {
+    let held_by = store
+        .alert_tenant(&alert)
+        .await?
+        .filter(|t| tenant.is_none_or(|only| only == t));
+    let applied = match held_by {
         Some(t) => {
             store
                 .apply_feedback(

@@ -393,6 +393,7 @@ mod tests {
             email_relays: Vec::new(),
             fallback: None,
             fallback_topics: Vec::new(),
+            feedback_secret_file: None,
             min_loa: crate::config::Loa::Substantial,
             document_offsets_days: vec![90, 30, 7, 0],
             tell_cancelled: false,

@@ -25,7 +25,7 @@ pub fn routes() -> Router<CurrentApp> {
     Router::new().route("/ingest/{tenant}/{source}", post(ingest))
 }
 
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (
         status,
         Json(serde_json::json!({"error": code, "message": message})),

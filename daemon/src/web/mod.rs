@@ -1,5 +1,6 @@
-//! The HTTP side: health, metrics, the admin API, pushes from municipal systems, eID
-//! login, the citizen's pages and calendar feed, assembled into one router behind the layers of
+//! The HTTP side: health, metrics, the admin API, pushes from municipal systems, bounce
+//! and complaint reports from relay providers, eID login, the citizen's pages and calendar
+//! feed, assembled into one router behind the layers of
 //! [`layers`] (body limits per route group, timeout, concurrency limit, trace, security
 //! headers).
 //!
@@ -9,6 +10,7 @@ pub mod account;
 pub mod admin;
 pub mod calendar;
 mod client;
+mod feedback;
 pub mod ingest;
 pub mod layers;
 pub mod login;
@@ -35,6 +37,10 @@ pub fn router(app: CurrentApp) -> Router {
     let public = Router::new()
         .merge(layers::body_limit(admin::routes(), layers::FORM_BYTES))
         .merge(layers::body_limit(ingest::routes(), layers::PUSH_BYTES))
+        .merge(layers::body_limit(
+            feedback::routes(),
+            crate::notify::feedback::MAX_REPORT_BYTES,
+        ))
         .merge(layers::body_limit(
             unsubscribe::routes(),
             layers::FORM_BYTES,
