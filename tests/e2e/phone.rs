@@ -4,7 +4,8 @@
 //! label), the header stays one compact row, and axe finds nothing. Along the way: the
 //! overview's summary and order, saving the payment QR code as a PNG, tapping "Přidat" on
 //! the contacts page, the error summary of a refused form, the time fields and tick boxes
-//! of the settings, and end pages that lead on.
+//! of the settings, an e-mail address that bounced (overview and contacts say so), a
+//! calendar feed, and end pages that lead on.
 
 use crate::citizen::janas_records;
 use crate::helpers::*;
@@ -239,6 +240,28 @@ async fn the_pages_fit_a_phone_and_every_target_takes_a_finger() {
         url.contains("done=calendar-made") && html.contains("id=\"calendar-url\""),
         "{url}"
     );
+
+    // Her first e-mail address bounced for good: the overview and the contacts page say so
+    // and offer the fix (and are held to the same measures below).
+    let jana = jana_id(&e).await;
+    sqlx::query(
+        "UPDATE contacts SET undeliverable_at = $1, verified_at = NULL WHERE id =
+           (SELECT id FROM contacts WHERE citizen_id = $2 AND channel = 'email'
+            ORDER BY created_at, id LIMIT 1)",
+    )
+    .bind(e.t.app.clock.now_ms())
+    .bind(&jana)
+    .execute(e.t.app.store.pool())
+    .await
+    .expect("undeliverable");
+    for (page, words) in [
+        ("me", "se vracejí jako nedoručitelné"),
+        ("contacts", "Poslat potvrzovací odkaz"),
+    ] {
+        d.goto(&format!("{lhota}/{page}?lang=cs")).await;
+        let (_, html) = d.html().await;
+        assert!(html.contains(words), "{page}: {html}");
+    }
 
     // Every page at both widths, in Czech and in Bulgarian.
     d.call(json!({"cmd": "goto", "url": format!("{lhota}/reminders")}))

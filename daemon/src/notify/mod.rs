@@ -1,7 +1,8 @@
 //! Telling citizens.
 //!
 //! What comes in: alerts in the outbox, each pointing at its event. What goes out: e-mails
-//! (SMTP or `.eml` files) and SMS (SMPP or an HTTP gateway), and a record of every attempt. What it must never do: hold a
+//! (SMTP relays or `.eml` files) and SMS (SMPP or HTTP gateways), through the first
+//! provider that works (failover), and a record of every attempt. What it must never do: hold a
 //! database transaction across a network call, send to an unverified or removed contact,
 //! send a reminder about something already settled, or log a message body or an address.
 

@@ -88,7 +88,7 @@ impl Postfix {
             ));
         }
         master.push_str(&format!(
-            "hlidacbounce unix - n n - - pipe\n  flags=q user=nobody argv={}\n",
+            "hlidacbounce unix - n n - - pipe\n  flags=Rq user=nobody argv={}\n",
             command.join(" ")
         ));
         std::fs::write(d.join("master.cf"), master).expect("master.cf");
