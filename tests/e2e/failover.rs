@@ -1,6 +1,7 @@
 //! Provider failover against two real SMSCs (tests/peers/smpp_server.js): one refuses
 //! binds, or answers slowly; every SMS goes out once, through the other, and the demotion
-//! shows in `/metrics` and in the log.
+//! shows in `/metrics` and in the log. And two SMTP relays, the first refusing
+//! connections: the mail goes through the second.
 
 use crate::helpers::*;
 use crate::sms::{messages, one_fee, sms_alerts, wait_for_state, with_phone, SmppPeer};
@@ -27,6 +28,10 @@ async fn two_smscs(a_args: &[&str]) -> (TestApp, SmppPeer, SmppPeer) {
 
 /// The demotions counted for SMS provider `name`, read through a Prometheus parser.
 fn demotions(t: &TestApp, name: &str) -> f64 {
+    demotions_of(t, "sms", name)
+}
+
+fn demotions_of(t: &TestApp, channel: &str, name: &str) -> f64 {
     let families = parse_metrics(&t.app.metrics.encode());
     let family = families
         .iter()
@@ -37,7 +42,7 @@ fn demotions(t: &TestApp, name: &str) -> f64 {
         .iter()
         .filter(|(sample, labels, _)| {
             sample == "hlidac_provider_demotions_total"
-                && labels.get("channel").map(String::as_str) == Some("sms")
+                && labels.get("channel").map(String::as_str) == Some(channel)
                 && labels.get("provider").map(String::as_str) == Some(name)
         })
         .map(|(_, _, v)| *v)
@@ -127,6 +132,35 @@ async fn a_slow_smsc_is_demoted_and_the_other_sends() {
     assert!(
         log.lines()
             .any(|l| l.contains("provider demoted") && l.contains("enquire_link answered in")),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn mail_goes_through_the_second_relay_while_the_first_refuses_connections() {
+    let logs = capture_logs();
+    let nobody_listens = free_port();
+    let mut t = TestApp::spawn_with(Engine::Sqlite, one_fee(), morning("2026-05-01"), move |c| {
+        let (c, sink) = relay_port(&c, nobody_listens);
+        format!(
+            "{}\n[[email.relays]]\nname = \"second\"\nhost = \"127.0.0.1\"\nport = {sink}\n\
+             tls = \"none\"\ntimeout_secs = 5\n",
+            c.replace("tls = \"none\"\n", "tls = \"none\"\nname = \"first\"\n")
+        )
+    })
+    .await
+    .expect("sqlite");
+    let mails = t.cycle().await;
+    assert_eq!(mails.len(), 2, "both went, through the second relay");
+    let alerts = t.app.store.alerts().await.expect("alerts");
+    assert!(alerts.iter().all(|a| a.state == "sent"), "{alerts:?}");
+    assert_eq!(demotions_of(&t, "email", "first"), 1.0);
+    assert_eq!(demotions_of(&t, "email", "second"), 0.0);
+    let log = logs.text();
+    assert!(
+        log.lines().any(|l| l.contains("provider demoted")
+            && l.contains("channel=\"email\"")
+            && l.contains("provider=first")),
         "{log}"
     );
 }

@@ -24,6 +24,7 @@ mod eid;
 mod enrol_match;
 mod exec;
 mod failover;
+mod fallback;
 mod faults;
 mod held;
 mod helpers;

@@ -5,18 +5,11 @@
 //! page says so), nothing more goes to it, the alert goes once by SMS instead and Jana is
 //! told once by SMS, and the report, the metrics and the outbox show it.
 
+use crate::fallback::jana_by_email_with_a_phone;
 use crate::helpers::*;
-use crate::sms::{messages, text_of, with_phone, SmppPeer};
+use crate::sms::{messages, text_of, SmppPeer};
 use hlidac_sim::Change;
 use std::time::{Duration, Instant};
-
-/// `config` with its `[email]` relay on `port`.
-fn relay_on(config: &str, port: u16) -> String {
-    let email = config.find("[email]").expect("[email]");
-    let at = email + config[email..].find("port = ").expect("port");
-    let end = at + config[at..].find('\n').expect("line");
-    format!("{}port = {port}{}", &config[..at], &config[end..])
-}
 
 #[tokio::test]
 async fn postfix_bounces_through_the_pipe_and_the_alert_goes_by_sms_once() {
@@ -46,7 +39,7 @@ async fn postfix_bounces_through_the_pipe_and_the_alert_goes_by_sms_once() {
         ..hlidac_sim::Scenario::default()
     };
     let Some(t) = TestApp::spawn_with(Engine::Postgres, scenario, now, move |c| {
-        relay_on(&c, port).replace(
+        relay_port(&c, port).0.replace(
             "sender = { email = \"hlidac@lhota.example\" }\n",
             &format!(
                 "sender = {{ email = \"hlidac@lhota.example\" }}\nfallback = \"sms\"\n\
@@ -60,12 +53,7 @@ async fn postfix_bounces_through_the_pipe_and_the_alert_goes_by_sms_once() {
         return;
     };
     // Jana has a phone, but wants the fees by e-mail only; her mailbox is gone.
-    let jana = with_phone(&t, JANA, JANA_MAIL, "+420601234567").await;
-    sqlx::query("DELETE FROM subscriptions WHERE citizen_id = $1 AND channel = 'sms'")
-        .bind(&jana)
-        .execute(t.app.store.pool())
-        .await
-        .expect("e-mail only");
+    let jana = jana_by_email_with_a_phone(&t).await;
     std::fs::write(t.smtp.dir.path().join("reject"), JANA_MAIL).expect("reject");
 
     // Postfix hands what comes back to the return paths to `hlidac bounce`, run as nobody
@@ -117,6 +105,16 @@ async fn postfix_bounces_through_the_pipe_and_the_alert_goes_by_sms_once() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
+    // Postfix logs the pipe's delivery once `hlidac bounce` has exited.
+    let start = Instant::now();
+    while !postfix
+        .log()
+        .lines()
+        .any(|l| l.contains("relay=hlidacbounce") && l.contains("status="))
+        && start.elapsed() < Duration::from_secs(10)
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let log = postfix.log();
     assert!(
         log.contains("dsn=5.1.1, status=bounced")

@@ -343,6 +343,18 @@ timeout_secs = 1
     )
 }
 
+/// `config` with its `[email]` relay's port set to `port`, and the port it had.
+pub fn relay_port(config: &str, port: u16) -> (String, u16) {
+    let email = config.find("[email]").expect("[email]");
+    let at = email + config[email..].find("port = ").expect("port");
+    let end = at + config[at..].find('\n').expect("line");
+    let old = config[at + 7..end].trim().parse().expect("a port");
+    (
+        format!("{}port = {port}{}", &config[..at], &config[end..]),
+        old,
+    )
+}
+
 impl TestApp {
     /// Starts the peers and the daemon's parts on `engine`, with the clock at `start` and
     /// Jana (Czech) and Petr (English) enrolled. `None` when the engine is unavailable.
