@@ -26,6 +26,15 @@ pub(crate) fn falling_back(config: &str) -> String {
     )
 }
 
+/// Lhota's outbox as `hlidac outbox list` shows it.
+pub(crate) async fn lhota_outbox(t: &TestApp) -> Vec<hlidac::store::OutboxEntry> {
+    t.app
+        .store
+        .outbox_entries(Some("lhota"), None, 100)
+        .await
+        .expect("outbox")
+}
+
 /// The alerts' rules and one dispatcher round, without waiting for mail.
 async fn round(t: &TestApp) {
     t.app.evaluate_rules().await.expect("rules");
@@ -52,12 +61,7 @@ async fn a_dead_lettered_email_goes_once_by_sms_after_the_quiet_hours() {
     t.smtp.set_mode("550");
     t.app.poll_all().await;
     round(&t).await;
-    let entries = t
-        .app
-        .store
-        .outbox_entries(Some("lhota"), None, 100)
-        .await
-        .expect("outbox");
+    let entries = lhota_outbox(&t).await;
     let dead: Vec<_> = entries
         .iter()
         .filter(|e| e.channel == "email" && e.state == "dead")

@@ -5,7 +5,7 @@
 //! page says so), nothing more goes to it, the alert goes once by SMS instead and Jana is
 //! told once by SMS, and the report, the metrics and the outbox show it.
 
-use crate::fallback::jana_by_email_with_a_phone;
+use crate::fallback::{jana_by_email_with_a_phone, lhota_outbox};
 use crate::helpers::*;
 use crate::sms::{messages, text_of, SmppPeer};
 use hlidac_sim::Change;
@@ -157,12 +157,7 @@ async fn postfix_bounces_through_the_pipe_and_the_alert_goes_by_sms_once() {
     assert_eq!(text.matches("Poplatek za odpady").count(), 1, "{text}");
     assert_eq!(text.matches("vracejí nedoručené").count(), 1, "{text}");
     // The outbox keeps both attempts: the e-mail, and the SMS in its place.
-    let entries = t
-        .app
-        .store
-        .outbox_entries(Some("lhota"), None, 100)
-        .await
-        .expect("outbox");
+    let entries = lhota_outbox(&t).await;
     let fallback = entries
         .iter()
         .find(|e| e.fallback_of.as_deref() == Some(bounced.id.as_str()))
