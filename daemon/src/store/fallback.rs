@@ -4,28 +4,17 @@
 //! once: the fallback shares its key with the SMS alert the citizen would have had for
 //! the same event, so a citizen who has both channels never gets it twice.
 
-use super::{new_id, stable_id, Result, Store};
-use sqlx::Row;
+use super::outbox::{claimed_alert, CLAIMED_COLUMNS};
+use super::{new_id, stable_id, ClaimedAlert, Result, Store};
 
 /// The kind of the SMS that tells a citizen their e-mail address bounces.
 pub const UNDELIVERABLE_NOTICE: &str = "notice.undeliverable";
-
-/// An e-mail alert, as far as its fallback needs it.
-pub(super) struct Original {
-    pub id: String,
-    pub event_id: String,
-    pub tenant_id: String,
-    pub citizen_id: String,
-    pub kind: String,
-    pub expires_at: Option<i64>,
-    pub dry_run: bool,
-}
 
 /// Queues the SMS that stands in for e-mail alert `o` in `tx`; false when the citizen
 /// has no verified phone, or it is queued already.
 pub(super) async fn queue_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    o: &Original,
+    o: &ClaimedAlert,
     now: i64,
 ) -> Result<bool> {
     let key = stable_id(&["alert", &o.event_id, "sms", &o.citizen_id]);
@@ -36,7 +25,7 @@ async fn insert(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: &str,
     key: &str,
-    o: &Original,
+    o: &ClaimedAlert,
     kind: &str,
     fallback_of: Option<&str>,
     now: i64,
@@ -67,26 +56,16 @@ async fn insert(
 }
 
 impl Store {
-    async fn original(&self, alert_id: &str) -> Result<Option<Original>> {
-        let row = sqlx::query(
-            "SELECT id, event_id, tenant_id, citizen_id, kind, expires_at, dry_run FROM outbox
-             WHERE id = $1 AND channel = 'email' AND kind <> 'digest'",
-        )
+    /// An e-mail alert (not a digest), as the dispatcher would hold it.
+    async fn original(&self, alert_id: &str) -> Result<Option<ClaimedAlert>> {
+        let row = sqlx::query(&format!(
+            "SELECT {CLAIMED_COLUMNS} FROM outbox
+             WHERE id = $1 AND channel = 'email' AND kind <> 'digest'"
+        ))
         .bind(alert_id)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(Original {
-                id: r.try_get("id")?,
-                event_id: r.try_get("event_id")?,
-                tenant_id: r.try_get("tenant_id")?,
-                citizen_id: r.try_get("citizen_id")?,
-                kind: r.try_get("kind")?,
-                expires_at: r.try_get("expires_at")?,
-                dry_run: r.try_get::<i64, _>("dry_run")? != 0,
-            })
-        })
-        .transpose()
+        Ok(row.map(|r| claimed_alert(&r, 0)).transpose()?)
     }
 
     /// Queues the SMS that stands in for e-mail alert `alert_id` (a permanent bounce)

@@ -72,6 +72,30 @@ pub struct ClaimedAlert {
     pub lease_until: i64,
 }
 
+/// The columns [`claimed_alert`] reads.
+pub(super) const CLAIMED_COLUMNS: &str =
+    "id, event_id, tenant_id, citizen_id, channel, kind, attempts, expires_at, dry_run, next_attempt_at";
+
+/// An outbox row (of [`CLAIMED_COLUMNS`]) as a dispatcher holds it until `lease_until`.
+pub(super) fn claimed_alert(
+    r: &sqlx::any::AnyRow,
+    lease_until: i64,
+) -> std::result::Result<ClaimedAlert, sqlx::Error> {
+    Ok(ClaimedAlert {
+        id: r.try_get("id")?,
+        event_id: r.try_get("event_id")?,
+        tenant_id: r.try_get("tenant_id")?,
+        citizen_id: r.try_get("citizen_id")?,
+        channel: r.try_get("channel")?,
+        kind: r.try_get("kind")?,
+        attempts: r.try_get("attempts")?,
+        expires_at: r.try_get("expires_at")?,
+        dry_run: r.try_get::<i64, _>("dry_run")? != 0,
+        due_at: r.try_get("next_attempt_at")?,
+        lease_until,
+    })
+}
+
 /// How one attempt ended.
 #[derive(Clone, Debug)]
 pub struct Finish {
@@ -187,8 +211,7 @@ impl Store {
                 updated_at = $2
              WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= $2
                           ORDER BY next_attempt_at, id LIMIT $3 {lock})
-             RETURNING id, event_id, tenant_id, citizen_id, channel, kind, attempts, expires_at, dry_run,
-                next_attempt_at"
+             RETURNING {CLAIMED_COLUMNS}"
         );
         let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
         let rows = sqlx::query(&sql)
@@ -199,21 +222,7 @@ impl Store {
             .await?;
         let mut out = rows
             .iter()
-            .map(|r| {
-                Ok(ClaimedAlert {
-                    id: r.try_get("id")?,
-                    event_id: r.try_get("event_id")?,
-                    tenant_id: r.try_get("tenant_id")?,
-                    citizen_id: r.try_get("citizen_id")?,
-                    channel: r.try_get("channel")?,
-                    kind: r.try_get("kind")?,
-                    attempts: r.try_get("attempts")?,
-                    expires_at: r.try_get("expires_at")?,
-                    dry_run: r.try_get::<i64, _>("dry_run")? != 0,
-                    due_at: r.try_get("next_attempt_at")?,
-                    lease_until,
-                })
-            })
+            .map(|r| claimed_alert(r, lease_until))
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
@@ -320,17 +329,7 @@ impl Store {
                 .iter()
                 .filter(|f| f.finish.fallback && f.finish.state == AlertState::Dead)
             {
-                let a = &f.alert;
-                let original = super::fallback::Original {
-                    id: a.id.clone(),
-                    event_id: a.event_id.clone(),
-                    tenant_id: a.tenant_id.clone(),
-                    citizen_id: a.citizen_id.clone(),
-                    kind: a.kind.clone(),
-                    expires_at: a.expires_at,
-                    dry_run: a.dry_run,
-                };
-                super::fallback::queue_in(&mut tx, &original, now).await?;
+                super::fallback::queue_in(&mut tx, &f.alert, now).await?;
             }
             for f in chunk.iter().filter(|f| f.alert.kind == DIGEST) {
                 if !f.finish.state.is_final() {
