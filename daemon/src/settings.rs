@@ -35,7 +35,9 @@ impl Checks for Full {
     }
 
     fn certificates(&self, pem: &[u8]) -> Result<(), String> {
-        crate::identity::dsig::load_certs(pem).map(|_| ())
+        crate::identity::dsig::load_certs(pem)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 
     fn sp_keys(&self, key: &Path, cert: &Path) -> Result<(), String> {

@@ -274,7 +274,7 @@ pub fn hlidac_verify(doc: &str, nth: usize, certs: &[X509]) -> Answer {
         Err(e) => {
             return Answer {
                 accepted: false,
-                reason: e,
+                reason: e.to_string(),
                 pre_digest: Vec::new(),
                 pre_signed: None,
             }
@@ -334,7 +334,7 @@ pub fn hlidac_verify(doc: &str, nth: usize, certs: &[X509]) -> Answer {
     let result = dsig::verify_element(&parsed, element, certs);
     Answer {
         accepted: result.is_ok(),
-        reason: result.err().unwrap_or_default(),
+        reason: result.err().map(|e| e.to_string()).unwrap_or_default(),
         pre_digest,
         pre_signed,
     }

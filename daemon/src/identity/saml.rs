@@ -50,6 +50,16 @@ impl From<&str> for Refused {
         Refused(s.to_string())
     }
 }
+impl From<xml::XmlError> for Refused {
+    fn from(e: xml::XmlError) -> Self {
+        Refused(e.to_string())
+    }
+}
+impl From<dsig::DsigError> for Refused {
+    fn from(e: dsig::DsigError) -> Self {
+        Refused(e.to_string())
+    }
+}
 
 /// A configured IdP with its endpoints and trusted certificates: those configured and
 /// those of its (checked) metadata.
@@ -280,7 +290,12 @@ impl Sp {
             acs = xml::esc(&self.acs_url),
             sp_type = xml::esc(&self.sp_type),
         );
-        dsig::sign_enveloped(&text, &id, &self.keys.key, &self.keys.cert)
+        Ok(dsig::sign_enveloped(
+            &text,
+            &id,
+            &self.keys.key,
+            &self.keys.cert,
+        )?)
     }
 
     fn extensions(&self, idp: &SamlIdpConfig, loa: Loa) -> String {

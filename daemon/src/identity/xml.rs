@@ -12,6 +12,51 @@
 use roxmltree::{Document, Node, NodeId};
 use std::collections::BTreeMap;
 
+/// Why an XML document, or a value in it, is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum XmlError {
+    #[error("XML larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("malformed XML: {0}")]
+    Malformed(String),
+    #[error("XML with more than {0} nodes")]
+    TooManyNodes(u32),
+    #[error("XML element name longer than {0} bytes")]
+    LongElementName(usize),
+    #[error("XML nested deeper than {0} levels")]
+    TooDeep(usize),
+    #[error("XML attribute name longer than {0} bytes")]
+    LongAttributeName(usize),
+    #[error("XML attribute value longer than {0} bytes")]
+    LongAttributeValue(usize),
+    #[error("XML with too many namespace declarations")]
+    TooManyNamespaces,
+    #[error("XML with a CDATA section")]
+    Cdata,
+    #[error("XML with a DTD")]
+    Dtd,
+    #[error("XML processing instruction name longer than {0} bytes")]
+    LongPiName(usize),
+    /// The element (by local name) holds its text in several nodes.
+    #[error("<{0}> has split text")]
+    SplitText(String),
+    #[error("<{0}> contains a comment")]
+    Comment(String),
+    #[error("<{0}> contains markup")]
+    Markup(String),
+    #[error("<{0}> has no ID")]
+    NoId(String),
+    #[error("the ID {id:?} is used by {count} elements")]
+    DuplicateId { id: String, count: usize },
+}
+
+/// For the callers that still report in words.
+impl From<XmlError> for String {
+    fn from(e: XmlError) -> String {
+        e.to_string()
+    }
+}
+
 pub const NS_SAMLP: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 pub const NS_SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
 pub const NS_MD: &str = "urn:oasis:names:tc:SAML:2.0:metadata";
@@ -69,17 +114,17 @@ pub const METADATA_LIMITS: Limits = Limits {
     allow_cdata: false,
 };
 
-pub fn parse(text: &str) -> Result<Document<'_>, String> {
+pub fn parse(text: &str) -> Result<Document<'_>, XmlError> {
     parse_within(text, &MESSAGE_LIMITS)
 }
 
-pub fn parse_metadata(text: &str) -> Result<Document<'_>, String> {
+pub fn parse_metadata(text: &str) -> Result<Document<'_>, XmlError> {
     parse_within(text, &METADATA_LIMITS)
 }
 
-pub fn parse_within<'i>(text: &'i str, limits: &Limits) -> Result<Document<'i>, String> {
+pub fn parse_within<'i>(text: &'i str, limits: &Limits) -> Result<Document<'i>, XmlError> {
     if text.len() > limits.max_bytes {
-        return Err(format!("XML larger than {} bytes", limits.max_bytes));
+        return Err(XmlError::TooLarge(limits.max_bytes));
     }
     // Before the tree is built: the tree builder and canonicalization recurse per level.
     precheck(text, limits)?;
@@ -87,37 +132,31 @@ pub fn parse_within<'i>(text: &'i str, limits: &Limits) -> Result<Document<'i>, 
         allow_dtd: false,
         nodes_limit: limits.max_nodes,
     };
-    let doc =
-        Document::parse_with_options(text, options).map_err(|e| format!("malformed XML: {e}"))?;
+    let doc = Document::parse_with_options(text, options)
+        .map_err(|e| XmlError::Malformed(e.to_string()))?;
     Ok(doc)
 }
 
 /// Walks the document's tokens once, iteratively, and refuses it at the first limit it
 /// passes. A token the tokenizer cannot read is malformed XML.
-fn precheck(text: &str, limits: &Limits) -> Result<(), String> {
+fn precheck(text: &str, limits: &Limits) -> Result<(), XmlError> {
     use xmlparser::{ElementEnd, Token};
     let (mut depth, mut nodes, mut namespaces) = (0usize, 0u32, 0usize);
     let name_len = |prefix: &str, local: &str| prefix.len() + local.len();
     for token in xmlparser::Tokenizer::from(text) {
-        let token = token.map_err(|e| format!("malformed XML: {e}"))?;
+        let token = token.map_err(|e| XmlError::Malformed(e.to_string()))?;
         nodes += 1;
         if nodes > limits.max_nodes {
-            return Err(format!("XML with more than {} nodes", limits.max_nodes));
+            return Err(XmlError::TooManyNodes(limits.max_nodes));
         }
         match token {
             Token::ElementStart { prefix, local, .. } => {
                 if name_len(&prefix, &local) > limits.max_name_bytes {
-                    return Err(format!(
-                        "XML element name longer than {} bytes",
-                        limits.max_name_bytes
-                    ));
+                    return Err(XmlError::LongElementName(limits.max_name_bytes));
                 }
                 depth += 1;
                 if depth > limits.max_depth {
-                    return Err(format!(
-                        "XML nested deeper than {} levels",
-                        limits.max_depth
-                    ));
+                    return Err(XmlError::TooDeep(limits.max_depth));
                 }
             }
             Token::ElementEnd { end, .. } if !matches!(end, ElementEnd::Open) => {
@@ -130,35 +169,28 @@ fn precheck(text: &str, limits: &Limits) -> Result<(), String> {
                 ..
             } => {
                 if name_len(&prefix, &local) > limits.max_name_bytes {
-                    return Err(format!(
-                        "XML attribute name longer than {} bytes",
-                        limits.max_name_bytes
-                    ));
+                    return Err(XmlError::LongAttributeName(limits.max_name_bytes));
                 }
                 if value.len() > limits.max_attribute_value_bytes {
-                    return Err(format!(
-                        "XML attribute value longer than {} bytes",
-                        limits.max_attribute_value_bytes
+                    return Err(XmlError::LongAttributeValue(
+                        limits.max_attribute_value_bytes,
                     ));
                 }
                 if prefix.as_str() == "xmlns" || (prefix.is_empty() && local.as_str() == "xmlns") {
                     namespaces += 1;
                     if namespaces > limits.max_namespaces {
-                        return Err("XML with too many namespace declarations".into());
+                        return Err(XmlError::TooManyNamespaces);
                     }
                 }
             }
             Token::Cdata { .. } if !limits.allow_cdata => {
-                return Err("XML with a CDATA section".into());
+                return Err(XmlError::Cdata);
             }
             Token::DtdStart { .. } | Token::EmptyDtd { .. } | Token::EntityDeclaration { .. } => {
-                return Err("XML with a DTD".into());
+                return Err(XmlError::Dtd);
             }
             Token::ProcessingInstruction { target, .. } if target.len() > limits.max_name_bytes => {
-                return Err(format!(
-                    "XML processing instruction name longer than {} bytes",
-                    limits.max_name_bytes
-                ));
+                return Err(XmlError::LongPiName(limits.max_name_bytes));
             }
             _ => {}
         }
@@ -191,18 +223,19 @@ pub fn count(doc: &Document, ns: &str, name: &str) -> usize {
 /// The text of an element that must hold only text: one text node, no comment, no child
 /// element. A comment inside a value (`user@evil.org<!---->.example.cz`) would make
 /// canonical bytes and the value differ, so it is refused rather than read.
-pub fn strict_text<'a>(node: Node<'a, '_>) -> Result<&'a str, String> {
+pub fn strict_text<'a>(node: Node<'a, '_>) -> Result<&'a str, XmlError> {
+    let name = || node.tag_name().name().to_string();
     let mut text = None;
     for c in node.children() {
         if c.is_text() {
             if text.is_some() {
-                return Err(format!("<{}> has split text", node.tag_name().name()));
+                return Err(XmlError::SplitText(name()));
             }
             text = c.text();
         } else if c.is_comment() {
-            return Err(format!("<{}> contains a comment", node.tag_name().name()));
+            return Err(XmlError::Comment(name()));
         } else if c.is_element() || c.is_pi() {
-            return Err(format!("<{}> contains markup", node.tag_name().name()));
+            return Err(XmlError::Markup(name()));
         }
     }
     Ok(text.unwrap_or(""))
@@ -210,16 +243,19 @@ pub fn strict_text<'a>(node: Node<'a, '_>) -> Result<&'a str, String> {
 
 /// The `ID` attribute of an element, and a check that no other element of the document
 /// carries the same value (a signature reference must name exactly one element).
-pub fn unique_id<'a, 'i>(doc: &Document<'i>, node: Node<'a, 'i>) -> Result<&'a str, String> {
+pub fn unique_id<'a, 'i>(doc: &Document<'i>, node: Node<'a, 'i>) -> Result<&'a str, XmlError> {
     let id = node
         .attribute("ID")
-        .ok_or_else(|| format!("<{}> has no ID", node.tag_name().name()))?;
+        .ok_or_else(|| XmlError::NoId(node.tag_name().name().to_string()))?;
     let same = doc
         .descendants()
         .filter(|n| n.is_element() && n.attributes().any(|a| is_id_attr(&a) && a.value() == id))
         .count();
     if same != 1 {
-        return Err(format!("the ID {id:?} is used by {same} elements"));
+        return Err(XmlError::DuplicateId {
+            id: id.to_string(),
+            count: same,
+        });
     }
     Ok(id)
 }
@@ -458,42 +494,63 @@ mod tests {
     #[test]
     fn deep_nesting_and_namespace_floods_are_refused_before_canonicalization() {
         let deep = format!("{}{}", "<a>".repeat(10_000), "</a>".repeat(10_000));
-        assert!(parse(&deep).expect_err("too deep").contains("nested"));
+        assert!(parse(&deep)
+            .expect_err("too deep")
+            .to_string()
+            .contains("nested"));
         // `/>` in text does not close an element.
         let tricky = format!("<r>{}</r>", "<x>/>".repeat(12_000));
-        assert!(parse(&tricky).expect_err("too deep").contains("nested"));
+        assert!(parse(&tricky)
+            .expect_err("too deep")
+            .to_string()
+            .contains("nested"));
         let fine = format!("{}{}", "<a><b/>x".repeat(60), "</a>".repeat(60));
         assert!(parse(&fine).is_ok());
         let too_deep = format!("{}{}", "<a><b/>x".repeat(65), "</a>".repeat(65));
-        assert!(parse(&too_deep).expect_err("65 levels").contains("nested"));
+        assert!(parse(&too_deep)
+            .expect_err("65 levels")
+            .to_string()
+            .contains("nested"));
         let flood: String = (0..300).map(|i| format!("<b xmlns:p{i}=\"u\"/>")).collect();
         assert!(parse(&format!("<r>{flood}</r>"))
             .expect_err("too many namespaces")
+            .to_string()
             .contains("namespace"));
     }
 
     #[test]
     fn cdata_long_names_and_node_floods_are_refused() {
         let cdata = format!("<r>{}{}</r>", "t".repeat(1000), "<![CDATA[x]]>".repeat(3));
-        assert!(parse(&cdata).expect_err("cdata").contains("CDATA"));
+        assert!(parse(&cdata)
+            .expect_err("cdata")
+            .to_string()
+            .contains("CDATA"));
         let long = "é".repeat(40_000);
         assert!(parse(&format!("<r {long}=\"1\"/>"))
             .expect_err("attribute name")
+            .to_string()
             .contains("attribute name"));
         assert!(parse(&format!("<{long}/>"))
             .expect_err("element name")
+            .to_string()
             .contains("element name"));
         let value = "v".repeat(20_000);
         assert!(parse(&format!("<r a=\"{value}\"/>"))
             .expect_err("attribute value")
+            .to_string()
             .contains("attribute value"));
         let many = format!("<r>{}</r>", "<e/>".repeat(30_000));
-        assert!(parse(&many).expect_err("nodes").contains("nodes"));
+        assert!(parse(&many)
+            .expect_err("nodes")
+            .to_string()
+            .contains("nodes"));
         assert!(parse("<r><a></r>")
             .expect_err("malformed")
+            .to_string()
             .contains("malformed"));
         assert!(parse(&"x".repeat(MAX_XML_BYTES + 1))
             .expect_err("size")
+            .to_string()
             .contains("larger"));
     }
 

@@ -19,12 +19,9 @@ impl Context<'_> {
         if a.attribute("Version") != Some("2.0") {
             return Err("the assertion is not SAML 2.0".into());
         }
-        dsig::verify_element(doc, a, &self.idp.certs).map_err(|e| {
-            if e.ends_with("is not signed") {
-                Refused("the assertion is not signed".into())
-            } else {
-                Refused(e)
-            }
+        dsig::verify_element(doc, a, &self.idp.certs).map_err(|e| match e {
+            dsig::DsigError::NotSigned(_) => Refused("the assertion is not signed".into()),
+            e => Refused::from(e),
         })?;
         let assertion_id = a.attribute("ID").unwrap_or("").to_string();
         let issuer = issuer_of(a)?;
