@@ -125,19 +125,19 @@ fn encode_sample(enc: &mut DescriptorEncoder, s: &Sample, now_ms: i64) -> Fmt {
         let n = u64::try_from(l.count).unwrap_or(0);
         ConstCounter::new(n).encode(logins.encode_family(&labels)?)?;
     }
+    // A gauge: erasing a citizen deletes their reports, so the number can go down.
     let mut feedback = enc.encode_descriptor(
         "hlidac_mail_feedback",
-        "Delivery reports read by `hlidac bounce`, per tenant and kind (bounce, soft_bounce, complaint)",
+        "Delivery reports on record (DSN and ARF read by `hlidac bounce`, and the feedback webhook's), per tenant and kind (bounce, soft_bounce, complaint)",
         None,
-        MetricType::Counter,
+        MetricType::Gauge,
     )?;
     for (tenant, kind, n) in &s.feedback {
         let labels = [
             ("tenant", Text(tenant.clone())),
             ("kind", Text(kind.clone())),
         ];
-        let n = u64::try_from(*n).unwrap_or(0);
-        ConstCounter::new(n).encode(feedback.encode_family(&labels)?)?;
+        ConstGauge::new(*n).encode(feedback.encode_family(&labels)?)?;
     }
     let age = s
         .oldest_due

@@ -94,7 +94,6 @@ pub struct Metrics {
     sent_within_10s: Family<ChannelLabels, Counter>,
     within_10s_ratio: Family<ChannelLabels, Gauge<f64, AtomicU64>>,
     demotions: Family<ProviderLabels, Counter>,
-    demoted: Family<ProviderLabels, Gauge>,
 }
 
 impl Metrics {
@@ -148,12 +147,6 @@ impl Metrics {
             "Times an SMS provider or SMTP relay was demoted for failing or answering slowly",
             demotions.clone(),
         );
-        let demoted = Family::<ProviderLabels, Gauge>::default();
-        registry.register(
-            "hlidac_provider_demoted",
-            "1 while an SMS provider or SMTP relay is demoted",
-            demoted.clone(),
-        );
         registry.register_collector(Box::new(gauges));
         Metrics {
             registry,
@@ -166,20 +159,17 @@ impl Metrics {
             sent_within_10s: Family::default(),
             within_10s_ratio,
             demotions,
-            demoted,
         }
     }
 
-    /// A provider of `channel` was demoted (`true`) or is back (`false`).
-    pub fn provider_demoted(&self, channel: &str, provider: &str, demoted: bool) {
-        let labels = ProviderLabels {
-            channel: channel.into(),
-            provider: provider.into(),
-        };
-        if demoted {
-            self.demotions.get_or_create(&labels).inc();
-        }
-        self.demoted.get_or_create(&labels).set(i64::from(demoted));
+    /// A provider of `channel` was demoted.
+    pub fn provider_demoted(&self, channel: &str, provider: &str) {
+        self.demotions
+            .get_or_create(&ProviderLabels {
+                channel: channel.into(),
+                provider: provider.into(),
+            })
+            .inc();
     }
 
     pub fn observe_poll(&self, tenant: &str, source: &str, took: Duration, ok: bool) {

@@ -322,20 +322,24 @@ async fn send_one(
                 .send_gated(&message, &alert.id, Some(in_doubt), relays)
                 .await;
             match &sent {
-                Ok(_) | Err(SendError::Permanent(_)) => dispatch.health.ok(Trouble::Smtp),
+                Ok(_) | Err(SendError::Permanent(_) | SendError::Provider(_)) => {
+                    dispatch.health.ok(Trouble::Smtp)
+                }
                 // A send cut short while the database fails says nothing of the relay.
                 Err(SendError::Temporary(d)) if dispatch.health.not_ready().is_none() => {
                     dispatch.health.failed(Trouble::Smtp, d)
                 }
-                Err(SendError::Temporary(_)) => {}
+                Err(SendError::Temporary(_) | SendError::Stopped(_)) => {}
             }
             match sent {
                 Ok(p) => {
                     permit = p;
                     Finish::new(AlertState::Sent, None)
                 }
-                Err(SendError::Permanent(d)) => Finish::new(AlertState::Dead, d),
-                Err(SendError::Temporary(d)) => retry(dispatch, &alert, d),
+                Err(SendError::Permanent(d) | SendError::Provider(d)) => {
+                    Finish::new(AlertState::Dead, d)
+                }
+                Err(SendError::Temporary(d) | SendError::Stopped(d)) => retry(dispatch, &alert, d),
             }
         }
         Outgoing::Sms { from, to, text } => match &dispatch.sms {
@@ -368,11 +372,13 @@ async fn send_one(
                             .collect(),
                         ..Finish::new(AlertState::Sent, None)
                     },
-                    Err(SendError::Permanent(d)) => Finish {
+                    Err(SendError::Permanent(d) | SendError::Provider(d)) => Finish {
                         parts: Some(parts),
                         ..Finish::new(AlertState::Dead, d)
                     },
-                    Err(SendError::Temporary(d)) => retry(dispatch, &alert, d),
+                    Err(SendError::Temporary(d) | SendError::Stopped(d)) => {
+                        retry(dispatch, &alert, d)
+                    }
                 }
             }
         },

@@ -20,9 +20,16 @@ pub enum SendError {
     /// Worth trying again later: a 4xx reply, a refused connection, a time-out.
     #[error("temporary failure: {0}")]
     Temporary(String),
-    /// Trying again will not help: a 5xx reply.
+    /// Trying again will not help: a 5xx reply to the recipient or the message.
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The provider refused for a reason of its own (its authentication, the sender): the
+    /// next provider may take the message; with none left, it counts as permanent.
+    #[error("refused by the provider: {0}")]
+    Provider(String),
+    /// Not sent because the dispatcher is stopping: no provider's fault, tried again later.
+    #[error("not sent: {0}")]
+    Stopped(String),
 }
 
 #[derive(Clone)]
@@ -106,7 +113,7 @@ impl Mailer {
     ) -> Result<Option<OwnedSemaphorePermit>, SendError> {
         match self {
             Mailer::Smtp(pools) => pools
-                .send(relays, |_| true, |pool| pool.send(message, gate))
+                .send(relays, |_| true, |pool, _| pool.send(message, gate))
                 .await
                 .map(|(permit, _)| permit),
             Mailer::File(dir) => {
@@ -221,7 +228,7 @@ impl SmtpPool {
                     .await
                     .map_err(|e| {
                         if e.is_permanent() {
-                            SendError::Permanent(format!(
+                            SendError::Provider(format!(
                                 "{}; check email.username and email.password_file",
                                 describe(&e)
                             ))
@@ -258,26 +265,30 @@ impl SmtpPool {
     }
 
     /// Sends one message within twice the time-out (a connection and a send), so that it
-    /// always ends within the dispatcher's lease.
+    /// always ends within the dispatcher's lease; with the permit, how long the exchange
+    /// with the relay took (the rate limit and the in-doubt gate left out).
     async fn send(
         &self,
         message: &Message,
         gate: Option<&Arc<Semaphore>>,
-    ) -> Result<Option<OwnedSemaphorePermit>, SendError> {
+    ) -> Result<(Option<OwnedSemaphorePermit>, Duration), SendError> {
         if let Some(bucket) = &self.bucket {
             bucket.take(1.0).await;
         }
+        let started = Instant::now();
         match tokio::time::timeout(self.timeout() * 2, self.send_once(message, gate)).await {
-            Ok(r) => r,
+            Ok(Ok((permit, waited))) => Ok((permit, started.elapsed().saturating_sub(waited))),
+            Ok(Err(e)) => Err(e),
             Err(_) => Err(SendError::Temporary("SMTP: time-out".into())),
         }
     }
 
+    /// Sends on a pooled or new connection; with the permit, how long it waited at the gate.
     async fn send_once(
         &self,
         message: &Message,
         gate: Option<&Arc<Semaphore>>,
-    ) -> Result<Option<OwnedSemaphorePermit>, SendError> {
+    ) -> Result<(Option<OwnedSemaphorePermit>, Duration), SendError> {
         let envelope = message.envelope().clone();
         let bytes = message.formatted();
         // A pooled connection the server has closed in the meantime fails at once; one more
@@ -294,7 +305,7 @@ impl SmtpPool {
         )
         .await;
         let result = match first {
-            Ok(Err(e)) if was_reused && !e.is_response() => {
+            Ok(Err((e, _))) if was_reused && !e.is_response() => {
                 conn.abort().await;
                 conn = self.connect().await?;
                 tokio::time::timeout(
@@ -306,17 +317,17 @@ impl SmtpPool {
             other => other,
         };
         match result {
-            Ok(Ok(Gated::Sent(permit))) => {
+            Ok(Ok(Gated::Sent(permit, waited))) => {
                 self.give_back(conn);
-                Ok(permit)
+                Ok((permit, waited))
             }
             Ok(Ok(Gated::Closed)) => {
                 conn.abort().await;
-                Err(SendError::Temporary(
-                    "not sent: the dispatcher stopped before the end of the message".into(),
+                Err(SendError::Stopped(
+                    "the dispatcher stopped before the end of the message".into(),
                 ))
             }
-            Ok(Err(e)) => {
+            Ok(Err((e, at_sender))) => {
                 let detail = describe(&e);
                 if e.is_response() && !conn.has_broken() {
                     // The server refused this message; the connection is still good.
@@ -324,7 +335,10 @@ impl SmtpPool {
                 } else {
                     conn.abort().await;
                 }
-                if e.is_permanent() {
+                if e.is_permanent() && at_sender {
+                    // MAIL FROM refused for good (relaying denied): the relay's doing.
+                    Err(SendError::Provider(detail))
+                } else if e.is_permanent() {
                     Err(SendError::Permanent(detail))
                 } else {
                     Err(SendError::Temporary(detail))
@@ -339,13 +353,14 @@ impl SmtpPool {
 }
 
 /// One SMTP transaction, as lettre's `send` does it, except that the message data (whose
-/// end makes the server take the message) waits for a permit from `gate`.
+/// end makes the server take the message) waits for a permit from `gate`. An error comes
+/// with whether it answered MAIL FROM (the relay refusing the sender, not the recipient).
 async fn transaction(
     conn: &mut AsyncSmtpConnection,
     envelope: &lettre::address::Envelope,
     email: &[u8],
     gate: Option<&Arc<Semaphore>>,
-) -> Result<Gated, lettre::transport::smtp::Error> {
+) -> Result<Gated, (lettre::transport::smtp::Error, bool)> {
     use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
     use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
     let mut options = Vec::new();
@@ -357,11 +372,16 @@ async fn transaction(
         options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
     }
     conn.command(Mail::new(envelope.from().cloned(), options))
-        .await?;
+        .await
+        .map_err(|e| (e, true))?;
+    let at_message = |e| (e, false);
     for to in envelope.to() {
-        conn.command(Rcpt::new(to.clone(), Vec::new())).await?;
+        conn.command(Rcpt::new(to.clone(), Vec::new()))
+            .await
+            .map_err(at_message)?;
     }
-    conn.command(Data).await?;
+    conn.command(Data).await.map_err(at_message)?;
+    let waiting = Instant::now();
     let permit = match gate {
         Some(g) => match g.clone().acquire_owned().await {
             Ok(p) => Some(p),
@@ -371,14 +391,16 @@ async fn transaction(
         },
         None => None,
     };
-    conn.message(email).await?;
-    Ok(Gated::Sent(permit))
+    let waited = waiting.elapsed();
+    conn.message(email).await.map_err(at_message)?;
+    Ok(Gated::Sent(permit, waited))
 }
 
 /// How a gated transaction ended without an SMTP error.
 enum Gated {
-    /// The server took the message; the permit, if gated, comes with it.
-    Sent(Option<OwnedSemaphorePermit>),
+    /// The server took the message; the permit, if gated, comes with it, and how long
+    /// the gate kept it waiting.
+    Sent(Option<OwnedSemaphorePermit>, Duration),
     /// The gate closed before the end of the data: nothing was delivered.
     Closed,
 }

@@ -2,7 +2,7 @@
 //! order (equal priorities share the messages by weight). One that fails, or answers more
 //! slowly than `dispatch.slow_ms`, is demoted for `dispatch.demote_secs`: passed over
 //! while another works, tried again after. Every demotion is logged and counted
-//! (`hlidac_provider_demotions_total`, `hlidac_provider_demoted`).
+//! (`hlidac_provider_demotions_total`).
 //!
 //! A temporary failure sends the same message on through the next provider at once; a
 //! permanent refusal (a bad number, a 5xx for the recipient) is the message's, not the
@@ -55,7 +55,7 @@ impl Demotions {
         if !was {
             tracing::warn!(channel = self.channel, provider = %name, reason = %why,
                 demote_secs = self.demote_for.as_secs(), "provider demoted");
-            self.metrics.provider_demoted(self.channel, name, true);
+            self.metrics.provider_demoted(self.channel, name);
         }
     }
 
@@ -69,7 +69,6 @@ impl Demotions {
                 until.remove(name);
                 drop(until);
                 tracing::info!(channel = self.channel, provider = %name, "provider tried again after its demotion");
-                self.metrics.provider_demoted(self.channel, name, false);
                 None
             }
             None => None,
@@ -129,8 +128,11 @@ impl<T> Failover<T> {
     }
 
     /// Sends through the first provider that takes the message, in [`Self::order`];
-    /// returns what it answered and its name. A provider that fails for now or answers
-    /// slowly is demoted (when there is another to use).
+    /// returns what it answered and its name. `send` gets the provider and whether it is
+    /// the last one to try, and answers with how long the exchange with the provider took
+    /// (its own waits left out: a rate limit, the in-doubt gate), or zero when it watches
+    /// its speed itself. A provider that fails for now, refuses for reasons of its own or
+    /// answers slowly is demoted (when there is another to use).
     pub async fn send<'a, R, F, Fut>(
         &'a self,
         only: &[String],
@@ -138,34 +140,38 @@ impl<T> Failover<T> {
         send: F,
     ) -> Result<(R, &'a str), SendError>
     where
-        F: Fn(&'a T) -> Fut,
-        Fut: Future<Output = Result<R, SendError>>,
+        F: Fn(&'a T, bool) -> Fut,
+        Fut: Future<Output = Result<(R, Duration), SendError>>,
     {
         let several = self.candidates.len() > 1;
+        let order = self.order(only, ready);
+        let count = order.len();
         let mut last = None;
-        for c in self.order(only, ready) {
-            let started = Instant::now();
-            match send(&c.provider).await {
-                Ok(r) => {
-                    let took = started.elapsed();
+        for (i, c) in order.into_iter().enumerate() {
+            match send(&c.provider, i + 1 == count).await {
+                Ok((r, took)) => {
                     if several && took > self.slow {
                         self.demotions
                             .demote(&c.name, &format!("answered in {} ms", took.as_millis()));
                     }
                     return Ok((r, &c.name));
                 }
-                Err(SendError::Temporary(d)) => {
+                Err(e @ (SendError::Temporary(_) | SendError::Provider(_))) => {
                     if several {
-                        self.demotions.demote(&c.name, &d);
+                        self.demotions.demote(&c.name, &e.to_string());
                     }
-                    last = Some(d);
+                    last = Some(e);
                 }
-                Err(permanent) => return Err(permanent),
+                // The message's own refusal, or shutdown: no other provider is tried.
+                Err(e) => return Err(e),
             }
         }
-        Err(SendError::Temporary(
-            last.unwrap_or_else(|| "no provider to send through".into()),
-        ))
+        Err(match last {
+            // No provider would take it for reasons of their own: that lasts.
+            Some(SendError::Provider(d)) => SendError::Permanent(d),
+            Some(e) => e,
+            None => SendError::Temporary("no provider to send through".into()),
+        })
     }
 }
 
@@ -232,13 +238,13 @@ mod tests {
             .send(
                 &[],
                 |_| true,
-                |p: &String| {
+                |p: &String, _| {
                     let p = p.clone();
                     async move {
                         if p == "a" {
                             Err(SendError::Temporary("not bound".into()))
                         } else {
-                            Ok(p)
+                            Ok((p, Duration::ZERO))
                         }
                     }
                 },
@@ -253,10 +259,29 @@ mod tests {
             .send(
                 &[],
                 |_| true,
-                |_: &String| async { Err::<(), _>(SendError::Permanent("bad number".into())) },
+                |_: &String, _| async {
+                    Err::<((), Duration), _>(SendError::Permanent("bad number".into()))
+                },
             )
             .await;
         assert!(matches!(refused, Err(SendError::Permanent(_))));
         assert!(f.demotions.demoted_until("b").is_none());
+        // Refused by every provider for reasons of their own (a wrong password): each is
+        // demoted and tried, and then it counts as permanent.
+        let f = failover(&[("a", 0, 1), ("b", 1, 1)]);
+        let tried = std::sync::atomic::AtomicUsize::new(0);
+        let refused = f
+            .send(
+                &[],
+                |_| true,
+                |_: &String, _| {
+                    tried.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    async { Err::<((), Duration), _>(SendError::Provider("535 auth".into())) }
+                },
+            )
+            .await;
+        assert!(matches!(refused, Err(SendError::Permanent(_))));
+        assert_eq!(tried.load(std::sync::atomic::Ordering::Relaxed), 2);
+        assert!(f.demotions.demoted_until("a").is_some());
     }
 }

@@ -221,8 +221,14 @@ pub fn from_json(body: &[u8]) -> Result<Vec<Report>, String> {
     if body.len() > MAX_REPORT_BYTES {
         return Err(format!("the body is larger than {MAX_REPORT_BYTES} bytes"));
     }
-    let parsed: WebhookBody =
-        serde_json::from_slice(body).map_err(|e| format!("not the expected JSON: {e}"))?;
+    let parsed: WebhookBody = serde_json::from_slice(body).map_err(|e| {
+        format!(
+            "not the expected JSON: {} (line {}, column {})",
+            without_values(&e.to_string()),
+            e.line(),
+            e.column()
+        )
+    })?;
     if parsed.events.len() > MAX_WEBHOOK_EVENTS {
         return Err(format!(
             "{} events: at most {MAX_WEBHOOK_EVENTS} in one call",
@@ -262,6 +268,17 @@ pub fn from_json(body: &[u8]) -> Result<Vec<Report>, String> {
             })
         })
         .collect()
+}
+
+/// A JSON parser's message with the values it quotes left out (`invalid type: string
+/// "jana@…"` names an address), and its own position suffix dropped.
+fn without_values(message: &str) -> String {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let mut out = String::new();
+    for (i, part) in message.split('"').enumerate() {
+        out.push_str(if i % 2 == 0 { part } else { "…" });
+    }
+    out
 }
 
 /// A status code or feedback type as it may be kept and logged: letters, digits, dots and
@@ -308,6 +325,29 @@ fn verp_candidates(raw: &[u8]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_webhook_body_that_does_not_read_is_named_without_its_values() {
+        let why = from_json(br#"{"events": "jana@example.cz"}"#).expect_err("refused");
+        assert!(
+            why.contains("invalid type") && why.contains("line 1"),
+            "{why}"
+        );
+        assert!(!why.contains("jana"), "{why}");
+        let why = from_json(br#"{"events": [{"type": "gone", "return_path": "x"}]}"#)
+            .expect_err("refused");
+        assert_eq!(
+            why,
+            "events[0].type: use \"bounce\", \"soft_bounce\" or \"complaint\""
+        );
+        let many = format!(
+            r#"{{"events": [{}]}}"#,
+            vec![r#"{"type": "bounce", "return_path": "x"}"#; 101].join(",")
+        );
+        assert!(from_json(many.as_bytes())
+            .expect_err("refused")
+            .contains("101 events"));
+    }
 
     /// A DSN as Postfix writes it (its bounce(8) "undeliverable mail" report).
     pub(crate) fn postfix_dsn(verp: &str, rcpt: &str, action: &str, status: &str) -> String {

@@ -185,15 +185,16 @@ impl SmppClient {
             .is_some_and(|l| !l.closed.is_cancelled() && l.quick.load(Ordering::Acquire))
     }
 
-    /// Waits (up to the time-out) for a bound link. One of several providers waits for
-    /// a link that answered its enquire_link quickly, and stops waiting at a refused
-    /// bind or a slow answer: the message goes on to the next provider.
-    async fn bound(&self) -> Result<Arc<Link>, SendError> {
+    /// Waits (up to the time-out) for a bound link. With `strict` (one of several
+    /// providers, another left to try), it waits for a link that answered its
+    /// enquire_link quickly, and stops waiting at a refused bind or a slow answer: the
+    /// message goes on to the next provider.
+    async fn bound(&self, strict: bool) -> Result<Arc<Link>, SendError> {
         self.start();
         let mut rx = self.link.clone();
         let mut trouble = self.trouble.clone();
         trouble.mark_unchanged();
-        let several = self.several;
+        let several = self.several && strict;
         let wait = async {
             let link = rx.wait_for(|l| {
                 l.as_ref().is_some_and(|l| {
@@ -220,14 +221,16 @@ impl SmppClient {
     }
 
     /// Submits a text, a submit_sm per part; returns the SMSC's message id of each part.
+    /// `strict`: see [`Self::bound`].
     pub async fn send(
         &self,
         _alert_id: &str,
         sender: &str,
         to: &str,
         text: &str,
+        strict: bool,
     ) -> Result<Vec<String>, SendError> {
-        let link = self.bound().await?;
+        let link = self.bound(strict).await?;
         let reference = self.reference.fetch_add(1, Ordering::Relaxed);
         let encoded = crate::notify::sms::encode(text, reference);
         let mut ids = Vec::with_capacity(encoded.parts.len());

@@ -118,6 +118,11 @@ impl HttpGateway {
             Err(SendError::Temporary(format!(
                 "SMS gateway: HTTP {status}, refused for now"
             )))
+        } else if matches!(status, 401 | 403 | 407) {
+            // Its credentials, not the message: another provider may take it.
+            Err(SendError::Provider(format!(
+                "SMS gateway: HTTP {status}, check sms.http.token_file"
+            )))
         } else {
             Err(SendError::Permanent(format!(
                 "SMS gateway: HTTP {status}, refused"

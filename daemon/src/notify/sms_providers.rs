@@ -28,16 +28,27 @@ impl SmsSender {
         }
     }
 
+    /// Sends one text; the part ids, and how long the gateway took to answer (zero for
+    /// SMPP, whose link's speed its enquire_link measures). `last`: no other provider is
+    /// left to try, so an SMPP link that answers slowly is used all the same.
     async fn send(
         &self,
         alert_id: &str,
         sender: &str,
         to: &str,
         text: &str,
-    ) -> Result<Vec<String>, SendError> {
+        last: bool,
+    ) -> Result<(Vec<String>, Duration), SendError> {
         match self {
-            SmsSender::Smpp(c) => c.send(alert_id, sender, to, text).await,
-            SmsSender::Http(g) => g.send(alert_id, sender, to, text).await,
+            SmsSender::Smpp(c) => Ok((
+                c.send(alert_id, sender, to, text, !last).await?,
+                Duration::ZERO,
+            )),
+            SmsSender::Http(g) => {
+                let started = std::time::Instant::now();
+                let ids = g.send(alert_id, sender, to, text).await?;
+                Ok((ids, started.elapsed()))
+            }
         }
     }
 }
@@ -123,8 +134,8 @@ impl SmsProviders {
     ) -> Result<Submitted, SendError> {
         let (ids, provider) = self
             .0
-            .send(only, SmsSender::ready, |p| {
-                p.send(alert_id, sender, to, text)
+            .send(only, SmsSender::ready, |p, last| {
+                p.send(alert_id, sender, to, text, last)
             })
             .await?;
         Ok(Submitted {

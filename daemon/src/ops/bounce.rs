@@ -94,6 +94,7 @@ pub async fn apply(
                     report.status.as_deref(),
                     address_hash.as_deref(),
                     limit(&t),
+                    |kind| config.tenant(&t).is_some_and(|c| c.falls_back(kind)),
                     now,
                 )
                 .await?
@@ -104,23 +105,11 @@ pub async fn apply(
         tracing::warn!(alert = %alert, "a report for an alert not held here changed nothing");
         return Ok(Taken::UnknownAlert(alert));
     };
-    // The other channel: the alert by SMS (the tenant's fallback), and once, when the
-    // address has just become undeliverable, a word to the citizen.
-    let tenant = config.tenant(&applied.tenant_id);
-    let fallback = report.outcome == Outcome::Permanent
-        && store
-            .queue_fallback(
-                &alert,
-                |kind| tenant.is_some_and(|t| t.falls_back(kind)),
-                now,
-            )
-            .await?;
-    let told = applied.undeliverable && store.queue_undeliverable_notice(&alert, now).await?;
     tracing::info!(
         alert = %alert,
         tenant = %applied.tenant_id,
-        fallback_sms = fallback,
-        citizen_told_by_sms = told,
+        fallback_sms = applied.fallback,
+        citizen_told_by_sms = applied.told,
         outcome = report.outcome.as_str(),
         status = report.status.as_deref().unwrap_or(""),
         undeliverable = applied.undeliverable,

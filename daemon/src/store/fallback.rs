@@ -4,8 +4,7 @@
 //! once: the fallback shares its key with the SMS alert the citizen would have had for
 //! the same event, so a citizen who has both channels never gets it twice.
 
-use super::outbox::{claimed_alert, CLAIMED_COLUMNS};
-use super::{new_id, stable_id, ClaimedAlert, Result, Store};
+use super::{new_id, stable_id, ClaimedAlert, Result};
 
 /// The kind of the SMS that tells a citizen their e-mail address bounces.
 pub const UNDELIVERABLE_NOTICE: &str = "notice.undeliverable";
@@ -55,59 +54,13 @@ async fn insert(
         > 0)
 }
 
-impl Store {
-    /// An e-mail alert (not a digest), as the dispatcher would hold it.
-    async fn original(&self, alert_id: &str) -> Result<Option<ClaimedAlert>> {
-        let row = sqlx::query(&format!(
-            "SELECT {CLAIMED_COLUMNS} FROM outbox
-             WHERE id = $1 AND channel = 'email' AND kind <> 'digest'"
-        ))
-        .bind(alert_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|r| claimed_alert(&r, 0)).transpose()?)
-    }
-
-    /// Queues the SMS that stands in for e-mail alert `alert_id` (a permanent bounce)
-    /// when `allowed` says its kind falls back; false when there is nothing to queue (no
-    /// such alert, a digest, no verified phone, queued already).
-    pub async fn queue_fallback(
-        &self,
-        alert_id: &str,
-        allowed: impl Fn(&str) -> bool,
-        now: i64,
-    ) -> Result<bool> {
-        let Some(o) = self.original(alert_id).await? else {
-            return Ok(false);
-        };
-        if !allowed(&o.kind) {
-            return Ok(false);
-        }
-        let mut tx = self.pool.begin().await?;
-        let queued = queue_in(&mut tx, &o, now).await?;
-        tx.commit().await?;
-        Ok(queued)
-    }
-
-    /// Queues the SMS that tells the citizen of e-mail alert `alert_id` that their
-    /// address came back undeliverable; false without a verified phone.
-    pub async fn queue_undeliverable_notice(&self, alert_id: &str, now: i64) -> Result<bool> {
-        let Some(o) = self.original(alert_id).await? else {
-            return Ok(false);
-        };
-        let key = stable_id(&[UNDELIVERABLE_NOTICE, &o.citizen_id, &o.id]);
-        let mut tx = self.pool.begin().await?;
-        let queued = insert(
-            &mut tx,
-            &new_id(),
-            &key,
-            &o,
-            UNDELIVERABLE_NOTICE,
-            None,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(queued)
-    }
+/// Queues, in `tx`, the SMS that tells the citizen of e-mail alert `o` that their address
+/// came back undeliverable; false without a verified phone.
+pub(super) async fn notice_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    o: &ClaimedAlert,
+    now: i64,
+) -> Result<bool> {
+    let key = stable_id(&[UNDELIVERABLE_NOTICE, &o.citizen_id, &o.id]);
+    insert(tx, &new_id(), &key, o, UNDELIVERABLE_NOTICE, None, now).await
 }

@@ -4,6 +4,7 @@
 //! from the municipality's e-mails (a complaint), and each report recorded for the
 //! reports and metrics.
 
+use super::outbox::{claimed_alert, CLAIMED_COLUMNS};
 use super::{new_id, Result, Store};
 use sqlx::Row;
 
@@ -14,12 +15,20 @@ pub struct FeedbackApplied {
     pub citizen_id: String,
     /// The contact is undeliverable now.
     pub undeliverable: bool,
+    /// The alert's SMS was queued in its place (the tenant's fallback).
+    pub fallback: bool,
+    /// The SMS telling the citizen their address bounces was queued.
+    pub told: bool,
 }
 
 impl Store {
     /// Applies a report about alert `alert_id` (`kind`: bounce, soft_bounce, complaint) to
     /// the contact whose address hash is `address_hash` (the citizen's first confirmed
-    /// e-mail address when the report names none). `None`: no such e-mail alert.
+    /// e-mail address when the report names none). In the same transaction, a permanent
+    /// failure queues the alert's SMS when `falls_back` says its kind does, and a contact
+    /// that has just become undeliverable the SMS that tells the citizen. `None`: no such
+    /// e-mail alert.
+    #[allow(clippy::too_many_arguments)]
     pub async fn apply_feedback(
         &self,
         alert_id: &str,
@@ -27,20 +36,22 @@ impl Store {
         status: Option<&str>,
         address_hash: Option<&str>,
         soft_limit: i64,
+        falls_back: impl Fn(&str) -> bool,
         now: i64,
     ) -> Result<Option<FeedbackApplied>> {
         let mut tx = self.pool.begin().await?;
-        let Some(row) = sqlx::query(
-            "SELECT tenant_id, citizen_id FROM outbox WHERE id = $1 AND channel = 'email'",
-        )
+        let Some(row) = sqlx::query(&format!(
+            "SELECT {CLAIMED_COLUMNS} FROM outbox WHERE id = $1 AND channel = 'email'"
+        ))
         .bind(alert_id)
         .fetch_optional(&mut *tx)
         .await?
         else {
             return Ok(None);
         };
-        let tenant_id: String = row.try_get("tenant_id")?;
-        let citizen_id: String = row.try_get("citizen_id")?;
+        let alert = claimed_alert(&row, 0)?;
+        let tenant_id = alert.tenant_id.clone();
+        let citizen_id = alert.citizen_id.clone();
         sqlx::query(
             "INSERT INTO mail_feedback (id, tenant_id, outbox_id, citizen_id, kind, status, received_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -123,11 +134,18 @@ impl Store {
                 .await?;
             }
         }
+        let fallback = kind == "bounce"
+            && alert.kind != super::DIGEST
+            && falls_back(&alert.kind)
+            && super::fallback::queue_in(&mut tx, &alert, now).await?;
+        let told = undeliverable && super::fallback::notice_in(&mut tx, &alert, now).await?;
         tx.commit().await?;
         Ok(Some(FeedbackApplied {
             tenant_id,
             citizen_id,
             undeliverable,
+            fallback,
+            told,
         }))
     }
 

@@ -266,7 +266,8 @@ impl Store {
                         ELSE outbox.first_due_at END
                  FROM (VALUES {}) AS v
                  WHERE outbox.id = v.column1 AND outbox.state = 'sending'
-                   AND outbox.attempts = v.column10",
+                   AND outbox.attempts = v.column10
+                 RETURNING id",
                 value_rows(chunk.len(), 11)
             );
             let sql = super::positional(sql, self.backend == super::Backend::Sqlite);
@@ -286,7 +287,14 @@ impl Store {
                     .bind(f.alert.attempts)
                     .bind(f.alert.due_at);
             }
-            moved += q.execute(&mut *tx).await?.rows_affected();
+            // Only the alerts this dispatcher still held move on (and have a fallback).
+            let moved_ids: std::collections::HashSet<String> = q
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<String, _>(0))
+                .collect::<std::result::Result<_, _>>()?;
+            moved += moved_ids.len() as u64;
             let counted: Vec<&Finished> = chunk.iter().filter(|f| f.finish.counts).collect();
             if !counted.is_empty() {
                 let sql = format!(
@@ -325,10 +333,11 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
             }
-            for f in chunk
-                .iter()
-                .filter(|f| f.finish.fallback && f.finish.state == AlertState::Dead)
-            {
+            for f in chunk.iter().filter(|f| {
+                f.finish.fallback
+                    && f.finish.state == AlertState::Dead
+                    && moved_ids.contains(&f.alert.id)
+            }) {
                 super::fallback::queue_in(&mut tx, &f.alert, now).await?;
             }
             for f in chunk.iter().filter(|f| f.alert.kind == DIGEST) {
