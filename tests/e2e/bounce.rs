@@ -313,6 +313,16 @@ async fn a_relay_provider_reports_by_a_signed_webhook() {
     assert!(t.app.store.contacts_of(&petr).await.expect("db")[0]
         .undeliverable_at
         .is_some());
+    // The same call again (a retry, a replay within the signature window) counts once.
+    let (status, _) = post_feedback(&t, &web, SECRET, &body).await;
+    assert_eq!(status, 200);
+    let counts = t
+        .app
+        .store
+        .feedback_counts("lhota", 0, i64::MAX)
+        .await
+        .expect("db");
+    assert_eq!(counts, vec![("bounce".to_string(), 1)]);
     let (status, _) = post_feedback(
         &t,
         &web,

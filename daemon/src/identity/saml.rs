@@ -50,16 +50,17 @@ impl From<&str> for Refused {
         Refused(s.to_string())
     }
 }
-impl From<xml::XmlError> for Refused {
-    fn from(e: xml::XmlError) -> Self {
-        Refused(e.to_string())
-    }
+/// A typed error of the checks below, refused in its own words.
+macro_rules! refused_from {
+    ($($error:ty),*) => {$(
+        impl From<$error> for Refused {
+            fn from(e: $error) -> Self {
+                Refused(e.to_string())
+            }
+        }
+    )*};
 }
-impl From<dsig::DsigError> for Refused {
-    fn from(e: dsig::DsigError) -> Self {
-        Refused(e.to_string())
-    }
-}
+refused_from!(xml::XmlError, dsig::DsigError, xenc::XencError);
 
 /// A configured IdP with its endpoints and trusted certificates: those configured and
 /// those of its (checked) metadata.

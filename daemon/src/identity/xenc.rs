@@ -11,39 +11,76 @@ use openssl::pkey::{PKey, Private};
 use openssl::symm::Cipher;
 use roxmltree::Node;
 
-fn b64(text: &str) -> Result<Vec<u8>, String> {
+/// Why an encrypted assertion could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum XencError {
+    #[error("bad base64 in the encrypted assertion")]
+    Base64,
+    #[error("<{0}> names no algorithm")]
+    NoAlgorithm(String),
+    #[error("the EncryptedKey names no algorithm")]
+    KeyNoAlgorithm,
+    #[error("<{0}> has no CipherValue")]
+    NoCipherValue(String),
+    #[error("the EncryptedAssertion has no EncryptedData")]
+    NoEncryptedData,
+    #[error("the encrypted assertion carries no EncryptedKey")]
+    NoEncryptedKey,
+    #[error("the decrypted assertion is not UTF-8")]
+    NotUtf8,
+    #[error("OAEP digest not accepted: {0}")]
+    OaepDigest(String),
+    #[error("OAEP MGF not accepted: {0}")]
+    OaepMgf(String),
+    #[error("RSA PKCS#1 v1.5 key transport refused")]
+    Pkcs1v15,
+    #[error("key transport not accepted: {0}")]
+    KeyTransport(String),
+    #[error("the assertion's key could not be unwrapped with our key")]
+    Unwrap,
+    #[error("content encryption not accepted: {0}")]
+    ContentEncryption(String),
+    #[error("the assertion could not be decrypted (wrong key or damaged data)")]
+    Decrypt,
+    /// OpenSSL failed before any secret was used: its words.
+    #[error("{0}")]
+    Crypto(String),
+    #[error(transparent)]
+    Xml(#[from] xml::XmlError),
+}
+
+fn b64(text: &str) -> Result<Vec<u8>, XencError> {
     let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     base64::engine::general_purpose::STANDARD
         .decode(clean)
-        .map_err(|_| "bad base64 in the encrypted assertion".to_string())
+        .map_err(|_| XencError::Base64)
 }
 
-fn algorithm<'a>(node: Node<'a, '_>) -> Result<&'a str, String> {
+fn algorithm<'a>(node: Node<'a, '_>) -> Result<&'a str, XencError> {
     xml::child(node, NS_XENC, "EncryptionMethod")
         .and_then(|m| m.attribute("Algorithm"))
-        .ok_or_else(|| format!("<{}> names no algorithm", node.tag_name().name()))
+        .ok_or_else(|| XencError::NoAlgorithm(node.tag_name().name().into()))
 }
 
-fn cipher_value(node: Node) -> Result<Vec<u8>, String> {
+fn cipher_value(node: Node) -> Result<Vec<u8>, XencError> {
     let value = xml::child(node, NS_XENC, "CipherData")
         .and_then(|d| xml::child(d, NS_XENC, "CipherValue"))
-        .ok_or_else(|| format!("<{}> has no CipherValue", node.tag_name().name()))?;
+        .ok_or_else(|| XencError::NoCipherValue(node.tag_name().name().into()))?;
     b64(xml::strict_text(value)?)
 }
 
 /// Decrypts an `EncryptedAssertion` element and returns the assertion's XML text, wrapped in
 /// an element declaring the namespaces in scope (so prefixes bound outside still resolve).
-pub fn decrypt_assertion(encrypted: Node, key: &PKey<Private>) -> Result<String, String> {
-    let data = xml::child(encrypted, NS_XENC, "EncryptedData")
-        .ok_or("the EncryptedAssertion has no EncryptedData")?;
+pub fn decrypt_assertion(encrypted: Node, key: &PKey<Private>) -> Result<String, XencError> {
+    let data = xml::child(encrypted, NS_XENC, "EncryptedData").ok_or(XencError::NoEncryptedData)?;
     // The wrapped key is in the EncryptedData's KeyInfo (Czech NIA) or next to it.
     let enc_key = xml::child(data, NS_DS, "KeyInfo")
         .and_then(|ki| xml::child(ki, NS_XENC, "EncryptedKey"))
         .or_else(|| xml::child(encrypted, NS_XENC, "EncryptedKey"))
-        .ok_or("the encrypted assertion carries no EncryptedKey")?;
+        .ok_or(XencError::NoEncryptedKey)?;
     let session_key = unwrap_key(enc_key, key)?;
     let plain = decrypt_content(algorithm(data)?, &session_key, &cipher_value(data)?)?;
-    let plain = String::from_utf8(plain).map_err(|_| "the decrypted assertion is not UTF-8")?;
+    let plain = String::from_utf8(plain).map_err(|_| XencError::NotUtf8)?;
     let mut wrapper = String::from("<hlidac-decrypted");
     for ns in encrypted.namespaces() {
         match ns.name() {
@@ -63,9 +100,9 @@ pub fn decrypt_assertion(encrypted: Node, key: &PKey<Private>) -> Result<String,
     Ok(format!("{wrapper}>{plain}</hlidac-decrypted>"))
 }
 
-fn unwrap_key(enc_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, String> {
-    let method = xml::child(enc_key, NS_XENC, "EncryptionMethod")
-        .ok_or("the EncryptedKey names no algorithm")?;
+fn unwrap_key(enc_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, XencError> {
+    let method =
+        xml::child(enc_key, NS_XENC, "EncryptionMethod").ok_or(XencError::KeyNoAlgorithm)?;
     let alg = method.attribute("Algorithm").unwrap_or("");
     let digest_uri = method
         .children()
@@ -75,7 +112,7 @@ fn unwrap_key(enc_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, String> {
         .children()
         .find(|c| c.is_element() && c.tag_name().name() == "MGF")
         .and_then(|d| d.attribute("Algorithm"));
-    let md_of = |uri: Option<&str>| -> Result<openssl::hash::MessageDigest, String> {
+    let md_of = |uri: Option<&str>| -> Result<openssl::hash::MessageDigest, XencError> {
         Ok(match uri {
             None | Some("http://www.w3.org/2000/09/xmldsig#sha1") => {
                 openssl::hash::MessageDigest::sha1()
@@ -86,7 +123,7 @@ fn unwrap_key(enc_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, String> {
             Some("http://www.w3.org/2001/04/xmlenc#sha512") => {
                 openssl::hash::MessageDigest::sha512()
             }
-            Some(other) => return Err(format!("OAEP digest not accepted: {other}")),
+            Some(other) => return Err(XencError::OaepDigest(other.into())),
         })
     };
     let (oaep_md, mgf_md) = match alg {
@@ -97,38 +134,38 @@ fn unwrap_key(enc_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, String> {
                 Some("http://www.w3.org/2009/xmlenc11#mgf1sha256") => {
                     openssl::hash::MessageDigest::sha256()
                 }
-                Some(other) => return Err(format!("OAEP MGF not accepted: {other}")),
+                Some(other) => return Err(XencError::OaepMgf(other.into())),
             };
             (md_of(digest_uri)?, mgf)
         }
-        "http://www.w3.org/2001/04/xmlenc#rsa-1_5" => {
-            return Err("RSA PKCS#1 v1.5 key transport refused".into())
-        }
-        other => return Err(format!("key transport not accepted: {other}")),
+        "http://www.w3.org/2001/04/xmlenc#rsa-1_5" => return Err(XencError::Pkcs1v15),
+        other => return Err(XencError::KeyTransport(other.into())),
     };
     let wrapped = cipher_value(enc_key)?;
-    let mut ctx = openssl::pkey_ctx::PkeyCtx::new(key).map_err(|e| e.to_string())?;
-    let fail = |_| "the assertion's key could not be unwrapped with our key".to_string();
+    let mut ctx =
+        openssl::pkey_ctx::PkeyCtx::new(key).map_err(|e| XencError::Crypto(e.to_string()))?;
+    let fail = |_| XencError::Unwrap;
     ctx.decrypt_init().map_err(fail)?;
     ctx.set_rsa_padding(openssl::rsa::Padding::PKCS1_OAEP)
         .map_err(fail)?;
-    ctx.set_rsa_oaep_md(openssl::md::Md::from_nid(oaep_md.type_()).ok_or("digest")?)
-        .map_err(fail)?;
-    ctx.set_rsa_mgf1_md(openssl::md::Md::from_nid(mgf_md.type_()).ok_or("digest")?)
-        .map_err(fail)?;
+    let md = |d: openssl::hash::MessageDigest| {
+        openssl::md::Md::from_nid(d.type_()).ok_or_else(|| XencError::Crypto("digest".into()))
+    };
+    ctx.set_rsa_oaep_md(md(oaep_md)?).map_err(fail)?;
+    ctx.set_rsa_mgf1_md(md(mgf_md)?).map_err(fail)?;
     let mut out = Vec::new();
     ctx.decrypt_to_vec(&wrapped, &mut out).map_err(fail)?;
     Ok(out)
 }
 
-fn decrypt_content(alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, String> {
-    let fail = || "the assertion could not be decrypted (wrong key or damaged data)".to_string();
+fn decrypt_content(alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, XencError> {
+    let fail = || XencError::Decrypt;
     let (cipher, gcm) = match alg {
         "http://www.w3.org/2001/04/xmlenc#aes128-cbc" => (Cipher::aes_128_cbc(), false),
         "http://www.w3.org/2001/04/xmlenc#aes256-cbc" => (Cipher::aes_256_cbc(), false),
         a if a == format!("{NS_XENC11}aes128-gcm") => (Cipher::aes_128_gcm(), true),
         a if a == format!("{NS_XENC11}aes256-gcm") => (Cipher::aes_256_gcm(), true),
-        other => return Err(format!("content encryption not accepted: {other}")),
+        other => return Err(XencError::ContentEncryption(other.into())),
     };
     if key.len() != cipher.key_len() {
         return Err(fail());

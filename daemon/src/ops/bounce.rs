@@ -7,7 +7,7 @@
 use crate::config::Config;
 use crate::crypto::Crypto;
 use crate::notify::feedback::{self, Outcome, ReportError};
-use crate::store::Store;
+use crate::store::{FeedbackIn, Store};
 
 /// What became of one report.
 #[derive(Debug, PartialEq, Eq)]
@@ -46,9 +46,14 @@ pub async fn take(
     apply(config, store, crypto, report, recipient, None, now).await
 }
 
+/// What the webhook's reports are held against: the same report again within its
+/// signature window (a replayed or retried call) changes nothing.
+pub const WEBHOOK_REPEAT_MS: i64 = 300_000;
+
 /// Applies one report, read from a message or from the feedback webhook. `recipient`: the
 /// address it came to, checked first; `tenant`: the only municipality whose alerts it may
-/// concern (the webhook's), any when `None`.
+/// concern (the webhook's, whose repeated reports are then not applied twice), any when
+/// `None`.
 pub async fn apply(
     config: &Config,
     store: &Store,
@@ -81,6 +86,11 @@ pub async fn apply(
             .map(|t| i64::from(t.bounce_soft_limit.max(1)))
             .unwrap_or(3)
     };
+    let repeat_window_ms = if tenant.is_some() {
+        WEBHOOK_REPEAT_MS
+    } else {
+        0
+    };
     let held_by = store
         .alert_tenant(&alert)
         .await?
@@ -89,11 +99,14 @@ pub async fn apply(
         Some(t) => {
             store
                 .apply_feedback(
-                    &alert,
-                    report.outcome.as_str(),
-                    report.status.as_deref(),
-                    address_hash.as_deref(),
-                    limit(&t),
+                    &FeedbackIn {
+                        alert_id: &alert,
+                        kind: report.outcome.as_str(),
+                        status: report.status.as_deref(),
+                        address_hash: address_hash.as_deref(),
+                        soft_limit: limit(&t),
+                        repeat_window_ms,
+                    },
                     |kind| config.tenant(&t).is_some_and(|c| c.falls_back(kind)),
                     now,
                 )
@@ -110,6 +123,7 @@ pub async fn apply(
         tenant = %applied.tenant_id,
         fallback_sms = applied.fallback,
         citizen_told_by_sms = applied.told,
+        repeated = applied.repeated,
         outcome = report.outcome.as_str(),
         status = report.status.as_deref().unwrap_or(""),
         undeliverable = applied.undeliverable,

@@ -19,26 +19,44 @@ pub struct FeedbackApplied {
     pub fallback: bool,
     /// The SMS telling the citizen their address bounces was queued.
     pub told: bool,
+    /// The same report came moments ago: nothing was changed again.
+    pub repeated: bool,
+}
+
+/// A report about one e-mail alert, as read.
+pub struct FeedbackIn<'a> {
+    pub alert_id: &'a str,
+    /// bounce, soft_bounce or complaint.
+    pub kind: &'a str,
+    pub status: Option<&'a str>,
+    /// The keyed hash of the address it concerns (none: the citizen's first confirmed).
+    pub address_hash: Option<&'a str>,
+    /// Temporary failures that make the address undeliverable (the tenant's).
+    pub soft_limit: i64,
+    /// The same report (alert, kind, status) received this recently is a repetition and
+    /// changes nothing (the webhook's signature window; 0 for mail, which is not replayed).
+    pub repeat_window_ms: i64,
 }
 
 impl Store {
-    /// Applies a report about alert `alert_id` (`kind`: bounce, soft_bounce, complaint) to
-    /// the contact whose address hash is `address_hash` (the citizen's first confirmed
-    /// e-mail address when the report names none). In the same transaction, a permanent
-    /// failure queues the alert's SMS when `falls_back` says its kind does, and a contact
-    /// that has just become undeliverable the SMS that tells the citizen. `None`: no such
-    /// e-mail alert.
-    #[allow(clippy::too_many_arguments)]
+    /// Applies a report to its alert and to the contact it concerns. In the same
+    /// transaction, a permanent failure queues the alert's SMS when `falls_back` says its
+    /// kind does, and a contact that has just become undeliverable the SMS that tells the
+    /// citizen. `None`: no such e-mail alert.
     pub async fn apply_feedback(
         &self,
-        alert_id: &str,
-        kind: &str,
-        status: Option<&str>,
-        address_hash: Option<&str>,
-        soft_limit: i64,
+        report: &FeedbackIn<'_>,
         falls_back: impl Fn(&str) -> bool,
         now: i64,
     ) -> Result<Option<FeedbackApplied>> {
+        let FeedbackIn {
+            alert_id,
+            kind,
+            status,
+            address_hash,
+            soft_limit,
+            repeat_window_ms,
+        } = *report;
         let mut tx = self.pool.begin().await?;
         let Some(row) = sqlx::query(&format!(
             "SELECT {CLAIMED_COLUMNS} FROM outbox WHERE id = $1 AND channel = 'email'"
@@ -52,6 +70,29 @@ impl Store {
         let alert = claimed_alert(&row, 0)?;
         let tenant_id = alert.tenant_id.clone();
         let citizen_id = alert.citizen_id.clone();
+        // The same report again within the window (a webhook call replayed, or retried
+        // after a failure part-way) is not counted twice.
+        let seen = sqlx::query(
+            "SELECT 1 FROM mail_feedback WHERE outbox_id = $1 AND kind = $2
+               AND COALESCE(status, '') = $3 AND received_at > $4 AND $5 > 0",
+        )
+        .bind(alert_id)
+        .bind(kind)
+        .bind(status.unwrap_or(""))
+        .bind(now - repeat_window_ms)
+        .bind(repeat_window_ms)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if seen.is_some() {
+            return Ok(Some(FeedbackApplied {
+                tenant_id,
+                citizen_id,
+                undeliverable: false,
+                fallback: false,
+                told: false,
+                repeated: true,
+            }));
+        }
         sqlx::query(
             "INSERT INTO mail_feedback (id, tenant_id, outbox_id, citizen_id, kind, status, received_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -146,6 +187,7 @@ impl Store {
             undeliverable,
             fallback,
             told,
+            repeated: false,
         }))
     }
 

@@ -16,7 +16,7 @@ mod citizen;
 mod fallback;
 pub use fallback::UNDELIVERABLE_NOTICE;
 mod feedback;
-pub use feedback::FeedbackApplied;
+pub use feedback::{FeedbackApplied, FeedbackIn};
 mod identity;
 mod migrations;
 mod outbox;
