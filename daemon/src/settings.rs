@@ -49,7 +49,7 @@ impl Checks for Full {
     }
 
     fn oidc_endpoint(&self, url: &str) -> Result<(), String> {
-        crate::identity::oidc::check_endpoint(url)
+        crate::identity::oidc::check_endpoint(url).map_err(|e| e.to_string())
     }
 
     fn saml_metadata(&self, idp: &SamlIdpConfig, metadata: &str) -> Result<(), String> {

@@ -29,6 +29,47 @@ pub struct IdpMetadata {
     pub valid_until_ms: Option<i64>,
 }
 
+/// Why an IdP's metadata is refused or could not be fetched.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetadataError {
+    #[error("the document is not SAML metadata")]
+    NotMetadata,
+    #[error("the metadata's signature: {0}")]
+    Signature(dsig::DsigError),
+    #[error("the metadata does not describe {0:?}")]
+    NoEntity(String),
+    #[error("the entity has no SAML 2.0 IDPSSODescriptor")]
+    NoIdpDescriptor,
+    #[error("the IdP's metadata holds no signing certificate")]
+    NoSigningCertificate,
+    #[error("validUntil {0:?} is not a time")]
+    BadValidUntil(String),
+    #[error("the metadata expired at {0}")]
+    Expired(String),
+    /// The URL is not one hlidac fetches.
+    #[error(transparent)]
+    Url(#[from] super::oidc::OidcError),
+    #[error("cannot fetch the metadata: {0}")]
+    Fetch(String),
+    #[error("the metadata URL answered {0}")]
+    Status(reqwest::StatusCode),
+    #[error("the metadata is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the metadata is not UTF-8")]
+    NotUtf8,
+    #[error(transparent)]
+    Xml(#[from] xml::XmlError),
+    #[error(transparent)]
+    Certificate(#[from] dsig::DsigError),
+}
+
+/// For the callers that still report in words.
+impl From<MetadataError> for String {
+    fn from(e: MetadataError) -> String {
+        e.to_string()
+    }
+}
+
 /// Reads the descriptor of `entity_id` from a metadata document (an `EntityDescriptor`, or
 /// an `EntitiesDescriptor` holding it). With `signers`, the document's root must carry a
 /// signature by one of them. With `now_ms`, metadata past its `validUntil` is refused
@@ -39,25 +80,24 @@ pub fn read(
     entity_id: &str,
     signers: &[X509],
     now_ms: Option<i64>,
-) -> Result<IdpMetadata, String> {
+) -> Result<IdpMetadata, MetadataError> {
     let doc = xml::parse_metadata(text)?;
     let root = doc.root_element();
     if !(xml::is(root, NS_MD, "EntityDescriptor") || xml::is(root, NS_MD, "EntitiesDescriptor")) {
-        return Err("the document is not SAML metadata".into());
+        return Err(MetadataError::NotMetadata);
     }
     if !signers.is_empty() {
-        dsig::verify_element(&doc, root, signers)
-            .map_err(|e| format!("the metadata's signature: {e}"))?;
+        dsig::verify_element(&doc, root, signers).map_err(MetadataError::Signature)?;
     }
     let mut valid_until: Option<i64> = None;
     let entity = find_entity(root, entity_id, now_ms, &mut valid_until)?
-        .ok_or_else(|| format!("the metadata does not describe {entity_id:?}"))?;
+        .ok_or_else(|| MetadataError::NoEntity(entity_id.into()))?;
     let idp = xml::children(entity, NS_MD, "IDPSSODescriptor")
         .find(|d| {
             d.attribute("protocolSupportEnumeration")
                 .is_some_and(|p| p.split_whitespace().any(|p| p == NS_SAMLP))
         })
-        .ok_or("the entity has no SAML 2.0 IDPSSODescriptor")?;
+        .ok_or(MetadataError::NoIdpDescriptor)?;
     check_valid_until(idp, now_ms, &mut valid_until)?;
 
     let attribute = |name: &str, binding: &str, attr: &str| {
@@ -82,7 +122,7 @@ pub fn read(
         }
     }
     if signing_certs.is_empty() {
-        return Err("the IdP's metadata holds no signing certificate".into());
+        return Err(MetadataError::NoSigningCertificate);
     }
     Ok(IdpMetadata {
         sso_redirect: endpoint("SingleSignOnService", REDIRECT),
@@ -101,7 +141,7 @@ fn find_entity<'a, 'i>(
     entity_id: &str,
     now_ms: Option<i64>,
     valid_until: &mut Option<i64>,
-) -> Result<Option<Node<'a, 'i>>, String> {
+) -> Result<Option<Node<'a, 'i>>, MetadataError> {
     if xml::is(node, NS_MD, "EntityDescriptor") {
         if node.attribute("entityID") != Some(entity_id) {
             return Ok(None);
@@ -127,13 +167,13 @@ fn check_valid_until(
     node: Node,
     now_ms: Option<i64>,
     valid_until: &mut Option<i64>,
-) -> Result<(), String> {
+) -> Result<(), MetadataError> {
     if let Some(v) = node.attribute("validUntil") {
         let until = chrono::DateTime::parse_from_rfc3339(v)
-            .map_err(|_| format!("validUntil {v:?} is not a time"))?
+            .map_err(|_| MetadataError::BadValidUntil(v.into()))?
             .timestamp_millis();
         if now_ms.is_some_and(|now| now >= until) {
-            return Err(format!("the metadata expired at {v}"));
+            return Err(MetadataError::Expired(v.into()));
         }
         *valid_until = Some(valid_until.map_or(until, |u| u.min(until)));
     }
@@ -144,29 +184,29 @@ fn check_valid_until(
 const MAX_FETCH: usize = xml::MAX_METADATA_BYTES;
 
 /// Fetches metadata over HTTP(S): no redirects followed, size-limited.
-pub async fn fetch(http: &reqwest::Client, url: &str) -> Result<String, String> {
+pub async fn fetch(http: &reqwest::Client, url: &str) -> Result<String, MetadataError> {
     super::oidc::check_endpoint(url)?;
     let mut response = http
         .get(url)
         .header("Accept", "application/samlmetadata+xml, application/xml")
         .send()
         .await
-        .map_err(|e| format!("cannot fetch the metadata: {}", without_url(&e)))?;
+        .map_err(|e| MetadataError::Fetch(without_url(&e)))?;
     if !response.status().is_success() {
-        return Err(format!("the metadata URL answered {}", response.status()));
+        return Err(MetadataError::Status(response.status()));
     }
     let mut body = Vec::new();
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|e| format!("cannot fetch the metadata: {}", without_url(&e)))?
+        .map_err(|e| MetadataError::Fetch(without_url(&e)))?
     {
         body.extend_from_slice(&chunk);
         if body.len() > MAX_FETCH {
-            return Err(format!("the metadata is larger than {MAX_FETCH} bytes"));
+            return Err(MetadataError::TooLarge(MAX_FETCH));
         }
     }
-    String::from_utf8(body).map_err(|_| "the metadata is not UTF-8".into())
+    String::from_utf8(body).map_err(|_| MetadataError::NotUtf8)
 }
 
 fn without_url(e: &reqwest::Error) -> String {
@@ -269,7 +309,7 @@ mod tests {
             Some(NOW),
         )
         .err();
-        assert!(e.expect("refused").contains("signature"));
+        assert!(e.expect("refused").to_string().contains("signature"));
         let (_, other) = key_and_cert("other");
         assert!(read(&text, "https://idp.example", &[other], Some(NOW)).is_err());
         let unsigned = entity("https://idp.example", &idp_cert, "");
@@ -281,7 +321,7 @@ mod tests {
         )
         .err();
         assert!(
-            e.expect("refused").contains("signature"),
+            e.expect("refused").to_string().contains("signature"),
             "unsigned refused"
         );
         assert!(read(&unsigned, "https://idp.example", &[], Some(NOW)).is_ok());
@@ -295,9 +335,12 @@ mod tests {
             Some(later),
         )
         .err();
-        assert!(e.expect("refused").contains("expired"));
+        assert!(e.expect("refused").to_string().contains("expired"));
         let e = read(&text, "https://other.example", &[fed_cert], Some(NOW)).err();
-        assert!(e.expect("refused").contains("does not describe"));
+        assert!(e
+            .expect("refused")
+            .to_string()
+            .contains("does not describe"));
     }
 
     #[test]
@@ -322,6 +365,9 @@ mod tests {
         assert!(m.valid_until_ms > Some(march));
         let no_keys = text.replace("use=\"signing\"", "use=\"encryption\"");
         let e = read(&no_keys, "https://a.example", &[], Some(NOW)).err();
-        assert!(e.expect("refused").contains("no signing certificate"));
+        assert!(e
+            .expect("refused")
+            .to_string()
+            .contains("no signing certificate"));
     }
 }

@@ -155,14 +155,52 @@ pub struct Pending {
     pub verifier: String,
 }
 
+/// Why an OpenID provider could not be read or used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OidcError {
+    #[error("{0:?} is not a URL")]
+    NotUrl(String),
+    #[error("{0:?} is not an HTTPS endpoint")]
+    NotHttps(String),
+    /// A request to the provider failed (the URL, and what went wrong).
+    #[error("{0}")]
+    Fetch(String),
+    #[error("{url} answered {status}")]
+    Status {
+        url: String,
+        status: openidconnect::http::StatusCode,
+    },
+    #[error("identity provider {0}: encrypted ID tokens need a decryption key")]
+    NeedsDecryptionKey(String),
+    #[error("the discovery document is malformed ({0})")]
+    Discovery(String),
+    #[error("the discovery document names another issuer ({0:?})")]
+    OtherIssuer(String),
+    #[error("the discovery document has no token_endpoint")]
+    NoTokenEndpoint,
+    /// The provider's key set, refused in its own words.
+    #[error("{0}")]
+    Keys(String),
+    /// Setting up the HTTP client or the redirect address failed: its words.
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// For the callers that still report in words.
+impl From<OidcError> for String {
+    fn from(e: OidcError) -> String {
+        e.to_string()
+    }
+}
+
 /// An endpoint must be HTTPS, except on the loopback interface (tests, local proxies).
-pub fn check_endpoint(url: &str) -> Result<(), String> {
-    let u = url::Url::parse(url).map_err(|_| format!("{url:?} is not a URL"))?;
+pub fn check_endpoint(url: &str) -> Result<(), OidcError> {
+    let u = url::Url::parse(url).map_err(|_| OidcError::NotUrl(url.into()))?;
     let loopback = matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
     if u.scheme() == "https" || (u.scheme() == "http" && loopback) {
         Ok(())
     } else {
-        Err(format!("{url:?} is not an HTTPS endpoint"))
+        Err(OidcError::NotHttps(url.into()))
     }
 }
 
@@ -173,7 +211,7 @@ async fn fetch(
     request: openidconnect::HttpRequest,
 ) -> Result<openidconnect::HttpResponse, Fetch> {
     let url = request.uri().to_string();
-    check_endpoint(&url).map_err(Fetch)?;
+    check_endpoint(&url).map_err(|e| Fetch(e.to_string()))?;
     let (parts, body) = request.into_parts();
     let mut r = http
         .request(parts.method, &url)
@@ -236,18 +274,15 @@ impl OidcIdp {
         config: &OidcIdpConfig,
         secret: String,
         decryption_key: Option<Vec<u8>>,
-    ) -> Result<OidcIdp, String> {
+    ) -> Result<OidcIdp, OidcError> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(std::time::Duration::from_secs(5))
             .timeout(std::time::Duration::from_secs(10))
             .build()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| OidcError::Setup(e.to_string()))?;
         if config.encrypted_id_token && decryption_key.is_none() {
-            return Err(format!(
-                "identity provider {}: encrypted ID tokens need a decryption key",
-                config.id
-            ));
+            return Err(OidcError::NeedsDecryptionKey(config.id.clone()));
         }
         Ok(OidcIdp {
             config: config.clone(),
@@ -264,20 +299,25 @@ impl OidcIdp {
             .map_or(default_ms, |s| s as i64 * 1000)
     }
 
-    async fn get(&self, url: &str) -> Result<Vec<u8>, String> {
+    async fn get(&self, url: &str) -> Result<Vec<u8>, OidcError> {
         let request = openidconnect::http::Request::get(url)
             .header("accept", "application/json")
             .body(Vec::new())
-            .map_err(|_| format!("{url:?} is not a URL"))?;
-        let r = fetch(&self.http, request).await.map_err(|e| e.0)?;
+            .map_err(|_| OidcError::NotUrl(url.into()))?;
+        let r = fetch(&self.http, request)
+            .await
+            .map_err(|e| OidcError::Fetch(e.0))?;
         if !r.status().is_success() {
-            return Err(format!("{url} answered {}", r.status()));
+            return Err(OidcError::Status {
+                url: url.into(),
+                status: r.status(),
+            });
         }
         Ok(r.into_body())
     }
 
     /// Reads the discovery document and the key set.
-    async fn read_provider(&self, now_ms: i64) -> Result<Provider, String> {
+    async fn read_provider(&self, now_ms: i64) -> Result<Provider, OidcError> {
         let url = self.config.discovery_url.clone().unwrap_or_else(|| {
             format!(
                 "{}/.well-known/openid-configuration",
@@ -285,24 +325,21 @@ impl OidcIdp {
             )
         });
         let doc = self.get(&url).await?;
-        let metadata: CoreProviderMetadata = serde_json::from_slice(&doc)
-            .map_err(|e| format!("the discovery document is malformed ({e})"))?;
+        let metadata: CoreProviderMetadata =
+            serde_json::from_slice(&doc).map_err(|e| OidcError::Discovery(e.to_string()))?;
         if metadata.issuer().as_str() != self.config.issuer {
-            return Err(format!(
-                "the discovery document names another issuer ({:?})",
-                metadata.issuer().as_str()
-            ));
+            return Err(OidcError::OtherIssuer(metadata.issuer().as_str().into()));
         }
         check_endpoint(metadata.authorization_endpoint().as_str())?;
         let token = metadata
             .token_endpoint()
-            .ok_or("the discovery document has no token_endpoint")?;
+            .ok_or(OidcError::NoTokenEndpoint)?;
         check_endpoint(token.as_str())?;
         if let Some(u) = metadata.userinfo_endpoint() {
             check_endpoint(u.as_str())?;
         }
         let jwks = self.get(metadata.jwks_uri().as_str()).await?;
-        let keys = KeySet::parse(&jwks)?;
+        let keys = KeySet::parse(&jwks).map_err(OidcError::Keys)?;
         Ok(Provider {
             metadata,
             keys,
@@ -312,7 +349,7 @@ impl OidcIdp {
 
     /// Reads the provider again and puts it in use; a key that was listed and is not any
     /// more is remembered as withdrawn.
-    async fn refresh(&self, now_ms: i64) -> Result<Provider, String> {
+    async fn refresh(&self, now_ms: i64) -> Result<Provider, OidcError> {
         self.cache
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -342,7 +379,7 @@ impl OidcIdp {
 
     /// The provider as last read; read again when older than `jwks_refresh_secs`. A failed
     /// scheduled read keeps the last good one in use (and is tried again after a minute).
-    async fn provider(&self, now_ms: i64) -> Result<Provider, String> {
+    async fn provider(&self, now_ms: i64) -> Result<Provider, OidcError> {
         let (current, tried) = {
             let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
             (cache.provider.clone(), cache.tried_ms)
@@ -364,17 +401,20 @@ impl OidcIdp {
 
     /// Reads the provider when it was never read or its keys are due (the scheduled
     /// refresh).
-    pub async fn keep_fresh(&self, now_ms: i64) -> Result<(), String> {
+    pub async fn keep_fresh(&self, now_ms: i64) -> Result<(), OidcError> {
         self.provider(now_ms).await.map(|_| ())
     }
 
-    fn client(&self, p: &Provider, redirect_uri: &str) -> Result<RpClient, String> {
+    fn client(&self, p: &Provider, redirect_uri: &str) -> Result<RpClient, OidcError> {
         Ok(RpClient::from_provider_metadata(
             p.metadata.clone(),
             ClientId::new(self.config.client_id.clone()),
             Some(ClientSecret::new(self.secret.clone())),
         )
-        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string()).map_err(|e| e.to_string())?))
+        .set_redirect_uri(
+            RedirectUrl::new(redirect_uri.to_string())
+                .map_err(|e| OidcError::Setup(e.to_string()))?,
+        ))
     }
 
     /// The authorization URL to send the browser to, and what to keep for the return.
@@ -385,7 +425,7 @@ impl OidcIdp {
         redirect_uri: &str,
         acr_wanted: &[String],
         now_ms: i64,
-    ) -> Result<(String, Pending), String> {
+    ) -> Result<(String, Pending), OidcError> {
         let p = self.provider(now_ms).await?;
         let client = self.client(&p, redirect_uri)?;
         let pending = Pending {
@@ -429,8 +469,8 @@ impl OidcIdp {
         now_ms: i64,
         default_skew_ms: i64,
     ) -> Result<BTreeMap<String, Vec<String>>, Refused> {
-        let p = self.provider(now_ms).await.map_err(Refused)?;
-        let client = self.client(&p, redirect_uri).map_err(Refused)?;
+        let p = self.provider(now_ms).await.map_err(Refused::from)?;
+        let client = self.client(&p, redirect_uri).map_err(Refused::from)?;
         let http = Http(&self.http);
         let answer = client
             .exchange_code(AuthorizationCode::new(code.to_string()))
@@ -513,7 +553,7 @@ impl OidcIdp {
         now_ms: i64,
         skew_ms: i64,
     ) -> Result<Value, Refused> {
-        let p = self.provider(now_ms).await.map_err(Refused)?;
+        let p = self.provider(now_ms).await.map_err(Refused::from)?;
         let kid = match oidc_token::check_id_token(
             &self.config,
             &p.keys,
@@ -540,7 +580,7 @@ impl OidcIdp {
             return Err(oidc_token::unknown_kid(kid.as_deref()));
         }
         // A provider may have rolled its keys.
-        let p = self.refresh(now_ms).await.map_err(Refused)?;
+        let p = self.refresh(now_ms).await.map_err(Refused::from)?;
         match oidc_token::check_id_token(&self.config, &p.keys, token, nonce, now_ms, skew_ms) {
             Ok(claims) => Ok(claims),
             Err(Check::Refused(r)) => Err(r),

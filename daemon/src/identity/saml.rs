@@ -60,7 +60,12 @@ macro_rules! refused_from {
         }
     )*};
 }
-refused_from!(xml::XmlError, dsig::DsigError, xenc::XencError);
+refused_from!(
+    xml::XmlError,
+    dsig::DsigError,
+    xenc::XencError,
+    super::oidc::OidcError
+);
 
 /// A configured IdP with its endpoints and trusted certificates: those configured and
 /// those of its (checked) metadata.
