@@ -41,7 +41,9 @@ impl Checks for Full {
     }
 
     fn sp_keys(&self, key: &Path, cert: &Path) -> Result<(), String> {
-        crate::identity::SpKeys::load(key, cert).map(|_| ())
+        crate::identity::SpKeys::load(key, cert)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 
     fn oidc_algorithm(&self, alg: &str) -> bool {

@@ -45,7 +45,7 @@ impl Logins {
                         .unwrap_or_else(|| format!("{public}/saml/metadata")),
                     acs_url: format!("{public}/saml/acs"),
                     slo_url: format!("{public}/saml/slo"),
-                    keys: super::SpKeys::load(k, c).map_err(anyhow::Error::msg)?,
+                    keys: super::SpKeys::load(k, c)?,
                     skew_ms: id.clock_skew_secs as i64 * 1000,
                     sp_type: id
                         .saml

@@ -312,7 +312,7 @@ impl Identity {
             &assertion.attributes,
             assertion.loa,
         )
-        .map_err(Failure::Refused)?;
+        .map_err(|e| Failure::Refused(e.to_string()))?;
         let profile = SessionProfile {
             name: identity.display_name(),
             name_id: Some(assertion.name_id.clone()),
@@ -393,8 +393,8 @@ impl Identity {
             .finish(code, &self.oidc_redirect_uri(idp), &pending, now, skew)
             .await?;
         let loa = super::oidc::level_of_login(&oidc.config, &claims);
-        let mut identity =
-            map_profile(oidc.config.profile, idp, &claims, loa).map_err(Failure::Refused)?;
+        let mut identity = map_profile(oidc.config.profile, idp, &claims, loa)
+            .map_err(|e| Failure::Refused(e.to_string()))?;
         // The level is the provider's `acr` (or what it asserts otherwise), never a claim
         // the profile reads on its own.
         identity.loa = loa;

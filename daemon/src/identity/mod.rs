@@ -41,35 +41,62 @@ pub struct SpKeys {
     pub cert: X509,
 }
 
+/// Why the SP's key and certificate cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SpKeysError {
+    #[error("{}: {error}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{} is not a PEM private key", .0.display())]
+    NotKey(std::path::PathBuf),
+    #[error("{} is not a PEM certificate", .0.display())]
+    NotCertificate(std::path::PathBuf),
+    #[error("{} is not an RSA key", .0.display())]
+    NotRsa(std::path::PathBuf),
+    #[error("{} is an RSA key of {bits} bits; at least 2048 are needed", path.display())]
+    Short { path: std::path::PathBuf, bits: u32 },
+    #[error("{}", .0)]
+    Crypto(String),
+    #[error("{} and {} are not a pair", key.display(), cert.display())]
+    NotAPair {
+        key: std::path::PathBuf,
+        cert: std::path::PathBuf,
+    },
+}
+
 impl SpKeys {
-    pub fn load(key_file: &Path, cert_file: &Path) -> Result<SpKeys, String> {
-        let key_pem =
-            std::fs::read(key_file).map_err(|e| format!("{}: {e}", key_file.display()))?;
-        let key = PKey::private_key_from_pem(&key_pem)
-            .map_err(|_| format!("{} is not a PEM private key", key_file.display()))?;
-        let cert_pem =
-            std::fs::read(cert_file).map_err(|e| format!("{}: {e}", cert_file.display()))?;
-        let cert = X509::from_pem(&cert_pem)
-            .map_err(|_| format!("{} is not a PEM certificate", cert_file.display()))?;
+    pub fn load(key_file: &Path, cert_file: &Path) -> Result<SpKeys, SpKeysError> {
+        let read = |path: &Path| {
+            std::fs::read(path).map_err(|error| SpKeysError::Read {
+                path: path.to_path_buf(),
+                error,
+            })
+        };
+        let key = PKey::private_key_from_pem(&read(key_file)?)
+            .map_err(|_| SpKeysError::NotKey(key_file.to_path_buf()))?;
+        let cert = X509::from_pem(&read(cert_file)?)
+            .map_err(|_| SpKeysError::NotCertificate(cert_file.to_path_buf()))?;
         // The SP signs with RSA (its metadata and requests say rsa-sha256) and IdPs
         // encrypt to it with RSA-OAEP.
         let rsa = key
             .rsa()
-            .map_err(|_| format!("{} is not an RSA key", key_file.display()))?;
+            .map_err(|_| SpKeysError::NotRsa(key_file.to_path_buf()))?;
         if rsa.size() * 8 < 2048 {
-            return Err(format!(
-                "{} is an RSA key of {} bits; at least 2048 are needed",
-                key_file.display(),
-                rsa.size() * 8
-            ));
+            return Err(SpKeysError::Short {
+                path: key_file.to_path_buf(),
+                bits: rsa.size() * 8,
+            });
         }
-        let public = cert.public_key().map_err(|e| e.to_string())?;
+        let public = cert
+            .public_key()
+            .map_err(|e| SpKeysError::Crypto(e.to_string()))?;
         if !key.public_eq(&public) {
-            return Err(format!(
-                "{} and {} are not a pair",
-                key_file.display(),
-                cert_file.display()
-            ));
+            return Err(SpKeysError::NotAPair {
+                key: key_file.to_path_buf(),
+                cert: cert_file.to_path_buf(),
+            });
         }
         Ok(SpKeys { key, cert })
     }
@@ -108,6 +135,22 @@ const STORK_EMAIL: &str = "http://www.stork.gov.eu/1.0/eMail";
 const EAUTH: &str = "urn:egov:bg:eauth:2.0:attributes:";
 pub const RS: &str = "http://schema.id.rs/claims/";
 
+/// Why an IdP's attributes do not make an identity: its person identifier is missing or
+/// not of its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("the assertion has no eIDAS PersonIdentifier")]
+    NoEidasIdentifier,
+    #[error("the assertion has no eAuth personIdentifier")]
+    NoEauthIdentifier,
+    #[error("the eAuth personIdentifier is not PNOBG-…")]
+    NotBulgarian,
+    #[error("the token has no umcn claim")]
+    NoUmcn,
+    #[error("the token has no sub")]
+    NoSub,
+}
+
 /// Maps an IdP's attributes (SAML attribute values, or OIDC claims as strings) onto one
 /// identity. A profile without its person identifier is an error, never a guess.
 pub fn map_profile(
@@ -115,7 +158,7 @@ pub fn map_profile(
     idp: &str,
     attributes: &BTreeMap<String, Vec<String>>,
     loa: Option<Loa>,
-) -> Result<VerifiedIdentity, String> {
+) -> Result<VerifiedIdentity, ProfileError> {
     let get = |name: &str| {
         attributes
             .get(name)
@@ -130,8 +173,8 @@ pub fn map_profile(
     };
     let (scheme, identifier) = match profile {
         Profile::CzNia | Profile::Eidas => {
-            let pid = get(&format!("{EIDAS}PersonIdentifier"))
-                .ok_or("the assertion has no eIDAS PersonIdentifier")?;
+            let pid =
+                get(&format!("{EIDAS}PersonIdentifier")).ok_or(ProfileError::NoEidasIdentifier)?;
             id.given_name = get(&format!("{EIDAS}CurrentGivenName"));
             id.family_name = get(&format!("{EIDAS}CurrentFamilyName"));
             id.date_of_birth = get(&format!("{EIDAS}DateOfBirth"));
@@ -151,11 +194,11 @@ pub fn map_profile(
             )
         }
         Profile::BgEauth => {
-            let pid = get(&format!("{EAUTH}personIdentifier"))
-                .ok_or("the assertion has no eAuth personIdentifier")?;
+            let pid =
+                get(&format!("{EAUTH}personIdentifier")).ok_or(ProfileError::NoEauthIdentifier)?;
             let egn = pid
                 .strip_prefix("PNOBG-")
-                .ok_or("the eAuth personIdentifier is not PNOBG-…")?
+                .ok_or(ProfileError::NotBulgarian)?
                 .to_string();
             if let Some(name) = get(&format!("{EAUTH}personName")) {
                 let mut parts: Vec<&str> = name.split_whitespace().collect();
@@ -172,8 +215,8 @@ pub fn map_profile(
             ("bg-egn", egn)
         }
         Profile::RsEid => {
-            let umcn = get(&format!("{RS}umcn")).ok_or("the token has no umcn claim")?;
-            id.subject = get("sub").ok_or("the token has no sub")?;
+            let umcn = get(&format!("{RS}umcn")).ok_or(ProfileError::NoUmcn)?;
+            id.subject = get("sub").ok_or(ProfileError::NoSub)?;
             id.given_name = get(&format!("{RS}givenname")).or_else(|| get("given_name"));
             id.family_name = get(&format!("{RS}familyname")).or_else(|| get("family_name"));
             id.email = get(&format!("{RS}mail")).or_else(|| get("email"));
@@ -188,7 +231,7 @@ pub fn map_profile(
             ("rs-umcn", umcn)
         }
         Profile::GenericOidc => {
-            let sub = get("sub").ok_or("the token has no sub")?;
+            let sub = get("sub").ok_or(ProfileError::NoSub)?;
             id.given_name = get("given_name");
             id.family_name = get("family_name");
             id.date_of_birth = get("birthdate");

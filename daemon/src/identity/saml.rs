@@ -64,7 +64,8 @@ refused_from!(
     xml::XmlError,
     dsig::DsigError,
     xenc::XencError,
-    super::oidc::OidcError
+    super::oidc::OidcError,
+    super::ProfileError
 );
 
 /// A configured IdP with its endpoints and trusted certificates: those configured and
