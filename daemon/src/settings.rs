@@ -55,7 +55,9 @@ impl Checks for Full {
     }
 
     fn saml_metadata(&self, idp: &SamlIdpConfig, metadata: &str) -> Result<(), String> {
-        crate::identity::saml::SamlIdp::assemble(idp, Some(metadata), None).map(|_| ())
+        crate::identity::saml::SamlIdp::assemble(idp, Some(metadata), None)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }
 

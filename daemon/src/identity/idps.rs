@@ -5,7 +5,7 @@
 
 use super::login::Identity;
 use super::oidc::OidcIdp;
-use super::saml::{SamlIdp, Sp};
+use super::saml::{IdpError, SamlIdp, Sp};
 use crate::config::{Config, SamlIdpConfig};
 use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
@@ -151,10 +151,15 @@ impl Logins {
     }
 
     /// Reads an IdP's metadata (when it has any) and puts the IdP in use.
-    async fn load_saml(&self, config: &SamlIdpConfig, now_ms: i64) -> Result<(), String> {
+    async fn load_saml(&self, config: &SamlIdpConfig, now_ms: i64) -> Result<(), IdpError> {
         let text = match (&config.metadata_file, &config.metadata_url) {
             (Some(f), _) => {
-                Some(std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?)
+                Some(
+                    std::fs::read_to_string(f).map_err(|error| IdpError::ReadFile {
+                        path: f.clone(),
+                        error,
+                    })?,
+                )
             }
             (None, Some(u)) => Some(super::metadata::fetch(&self.http, u).await?),
             (None, None) => None,
@@ -165,9 +170,7 @@ impl Logins {
         if let Some(old) = current.iter().find(|i| i.config.id == config.id) {
             if let (Some(was), Some(new)) = (old.valid_until_ms, idp.valid_until_ms) {
                 if new < was {
-                    return Err(
-                        "the metadata is older than the one in use (an earlier validUntil)".into(),
-                    );
+                    return Err(IdpError::OlderMetadata);
                 }
             }
         }

@@ -203,7 +203,7 @@ impl Identity {
             // Ask for what the municipality will accept, not less.
             let (request_id, out) = sp
                 .authn_request(&saml, saml.config.loa.max(t.min_loa), tenant, now)
-                .map_err(Failure::Error)?;
+                .map_err(|e| Failure::Error(e.to_string()))?;
             self.store
                 .insert_flow(&flow, tenant, idp, &request_id, None, now, expires)
                 .await

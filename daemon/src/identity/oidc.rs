@@ -178,9 +178,8 @@ pub enum OidcError {
     OtherIssuer(String),
     #[error("the discovery document has no token_endpoint")]
     NoTokenEndpoint,
-    /// The provider's key set, refused in its own words.
-    #[error("{0}")]
-    Keys(String),
+    #[error(transparent)]
+    Keys(#[from] super::oidc_token::KeySetError),
     /// Setting up the HTTP client or the redirect address failed: its words.
     #[error("{0}")]
     Setup(String),
@@ -339,7 +338,7 @@ impl OidcIdp {
             check_endpoint(u.as_str())?;
         }
         let jwks = self.get(metadata.jwks_uri().as_str()).await?;
-        let keys = KeySet::parse(&jwks).map_err(OidcError::Keys)?;
+        let keys = KeySet::parse(&jwks)?;
         Ok(Provider {
             metadata,
             keys,

@@ -53,26 +53,32 @@ pub struct KeySet {
     pub kids: Vec<String>,
 }
 
+/// Why a provider's key set is refused as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeySetError {
+    #[error("the key set has {0} bytes; at most {MAX_RESPONSE_BYTES} are read")]
+    TooLarge(usize),
+    #[error("the key set is not JSON")]
+    NotJson,
+    #[error("the key set has no \"keys\" array")]
+    NoKeys,
+    #[error("the key set has {0} keys; at most {MAX_KEYS} are read")]
+    TooMany(usize),
+}
+
 impl KeySet {
     /// Reads a JWKS document: size-limited, and only keys strong enough kept.
-    pub fn parse(bytes: &[u8]) -> Result<KeySet, String> {
+    pub fn parse(bytes: &[u8]) -> Result<KeySet, KeySetError> {
         if bytes.len() > MAX_RESPONSE_BYTES {
-            return Err(format!(
-                "the key set has {} bytes; at most {MAX_RESPONSE_BYTES} are read",
-                bytes.len()
-            ));
+            return Err(KeySetError::TooLarge(bytes.len()));
         }
-        let doc: Value =
-            serde_json::from_slice(bytes).map_err(|_| "the key set is not JSON".to_string())?;
+        let doc: Value = serde_json::from_slice(bytes).map_err(|_| KeySetError::NotJson)?;
         let list = doc
             .get("keys")
             .and_then(Value::as_array)
-            .ok_or("the key set has no \"keys\" array")?;
+            .ok_or(KeySetError::NoKeys)?;
         if list.len() > MAX_KEYS {
-            return Err(format!(
-                "the key set has {} keys; at most {MAX_KEYS} are read",
-                list.len()
-            ));
+            return Err(KeySetError::TooMany(list.len()));
         }
         let mut set = KeySet {
             keys: CoreJsonWebKeySet::new(Vec::new()),
@@ -203,7 +209,7 @@ pub fn check_id_token_offline(
     now_ms: i64,
     skew_ms: i64,
 ) -> Result<Value, Refused> {
-    let keys = KeySet::parse(jwks_json).map_err(Refused)?;
+    let keys = KeySet::parse(jwks_json).map_err(Refused::from)?;
     check_id_token(config, &keys, token, nonce, now_ms, skew_ms).map_err(|e| match e {
         Check::Refused(r) => r,
         Check::UnknownKey(kid) => unknown_kid(kid.as_deref()),

@@ -65,7 +65,7 @@ refused_from!(
     dsig::DsigError,
     xenc::XencError,
     super::oidc::OidcError,
-    super::ProfileError
+    super::oidc_token::KeySetError
 );
 
 /// A configured IdP with its endpoints and trusted certificates: those configured and
@@ -83,11 +83,63 @@ pub struct SamlIdp {
 }
 
 /// Certificates from PEM files.
-pub fn certs_of(files: &[std::path::PathBuf]) -> Result<Vec<X509>, String> {
+/// Why a configured SAML IdP cannot be put in use.
+#[derive(Debug, thiserror::Error)]
+pub enum IdpError {
+    #[error("{}: {error}", path.display())]
+    ReadFile {
+        path: std::path::PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{}: {error}", path.display())]
+    Certificate {
+        path: std::path::PathBuf,
+        error: dsig::DsigError,
+    },
+    #[error(transparent)]
+    Metadata(#[from] super::metadata::MetadataError),
+    #[error("the metadata's endpoint: {0}")]
+    Endpoint(super::oidc::OidcError),
+    #[error("identity provider {0} has no signing certificate")]
+    NoSigningCertificate(String),
+    #[error("identity provider {id} has no single sign-on URL for the {binding:?} binding")]
+    NoSsoUrl { id: String, binding: SamlBinding },
+    #[error("the metadata is older than the one in use (an earlier validUntil)")]
+    OlderMetadata,
+}
+
+/// Why a message to an IdP could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SpError {
+    #[error(transparent)]
+    Sign(#[from] dsig::DsigError),
+    #[error("the message could not be encoded: {0}")]
+    Encode(#[from] std::io::Error),
+    #[error("the IdP offers no single logout")]
+    NoSingleLogout,
+    #[error("logout goes over HTTP-Redirect")]
+    NotRedirect,
+}
+
+impl From<openssl::error::ErrorStack> for SpError {
+    fn from(e: openssl::error::ErrorStack) -> SpError {
+        SpError::Sign(e.into())
+    }
+}
+
+pub fn certs_of(files: &[std::path::PathBuf]) -> Result<Vec<X509>, IdpError> {
     let mut certs = Vec::new();
     for f in files {
-        let pem = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
-        certs.extend(dsig::load_certs(&pem).map_err(|e| format!("{}: {e}", f.display()))?);
+        let pem = std::fs::read(f).map_err(|error| IdpError::ReadFile {
+            path: f.clone(),
+            error,
+        })?;
+        certs.extend(
+            dsig::load_certs(&pem).map_err(|error| IdpError::Certificate {
+                path: f.clone(),
+                error,
+            })?,
+        );
     }
     Ok(certs)
 }
@@ -100,7 +152,7 @@ impl SamlIdp {
         config: &SamlIdpConfig,
         metadata: Option<&str>,
         now_ms: Option<i64>,
-    ) -> Result<SamlIdp, String> {
+    ) -> Result<SamlIdp, IdpError> {
         let mut certs = certs_of(&config.signing_cert_files)?;
         let mut sso_url = config.sso_url.clone();
         let mut slo_url = config.slo_url.clone();
@@ -119,8 +171,7 @@ impl SamlIdp {
                 .into_iter()
                 .flatten()
             {
-                super::oidc::check_endpoint(u)
-                    .map_err(|e| format!("the metadata's endpoint: {e}"))?;
+                super::oidc::check_endpoint(u).map_err(IdpError::Endpoint)?;
             }
             if config.slo_url.is_none() {
                 slo_response_url = m.slo_response;
@@ -130,16 +181,11 @@ impl SamlIdp {
             valid_until_ms = m.valid_until_ms;
         }
         if certs.is_empty() {
-            return Err(format!(
-                "identity provider {} has no signing certificate",
-                config.id
-            ));
+            return Err(IdpError::NoSigningCertificate(config.id.clone()));
         }
-        let sso_url = sso_url.ok_or_else(|| {
-            format!(
-                "identity provider {} has no single sign-on URL for the {:?} binding",
-                config.id, config.sso_binding
-            )
+        let sso_url = sso_url.ok_or_else(|| IdpError::NoSsoUrl {
+            id: config.id.clone(),
+            binding: config.sso_binding,
         })?;
         Ok(SamlIdp {
             config: config.clone(),
@@ -245,7 +291,7 @@ const EIDAS_REQUESTED: &[(&str, bool)] = &[
 impl Sp {
     /// The SP's metadata, signed with its key; valid against the OASIS metadata schema.
     /// Made once a day.
-    pub fn metadata(&self, now_ms: i64) -> Result<String, String> {
+    pub fn metadata(&self, now_ms: i64) -> Result<String, SpError> {
         let mut cache = self
             .metadata_cache
             .lock()
@@ -260,9 +306,8 @@ impl Sp {
         Ok(text)
     }
 
-    fn make_metadata(&self, now_ms: i64) -> Result<String, String> {
-        let cert = base64::engine::general_purpose::STANDARD
-            .encode(self.keys.cert.to_der().map_err(|e| e.to_string())?);
+    fn make_metadata(&self, now_ms: i64) -> Result<String, SpError> {
+        let cert = base64::engine::general_purpose::STANDARD.encode(self.keys.cert.to_der()?);
         let id = new_request_id();
         let key_info = format!(
             "<ds:KeyInfo xmlns:ds=\"{NS_DS}\"><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"
@@ -341,7 +386,7 @@ impl Sp {
         loa: Loa,
         relay_state: &str,
         now_ms: i64,
-    ) -> Result<(String, Outgoing), String> {
+    ) -> Result<(String, Outgoing), SpError> {
         let id = new_request_id();
         let text = format!(
             "<samlp:AuthnRequest xmlns:samlp=\"{NS_SAMLP}\" xmlns:saml=\"{NS_SAML}\" ID=\"{id}\" Version=\"2.0\" \
@@ -382,13 +427,11 @@ impl Sp {
         field: &str,
         text: &str,
         relay_state: &str,
-    ) -> Result<Outgoing, String> {
+    ) -> Result<Outgoing, SpError> {
         let mut deflater =
             flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-        deflater
-            .write_all(text.as_bytes())
-            .map_err(|e| e.to_string())?;
-        let deflated = deflater.finish().map_err(|e| e.to_string())?;
+        deflater.write_all(text.as_bytes())?;
+        let deflated = deflater.finish()?;
         let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
         let mut query = format!(
             "{field}={}",

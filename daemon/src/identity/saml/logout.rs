@@ -18,11 +18,8 @@ impl Sp {
         session_index: Option<&str>,
         relay_state: &str,
         now_ms: i64,
-    ) -> Result<(String, String), String> {
-        let slo_url = idp
-            .slo_url
-            .as_deref()
-            .ok_or("the IdP offers no single logout")?;
+    ) -> Result<(String, String), SpError> {
+        let slo_url = idp.slo_url.as_deref().ok_or(SpError::NoSingleLogout)?;
         let id = new_request_id();
         let format = name_id_format
             .map(|f| format!(" Format=\"{}\"", xml::esc(f)))
@@ -42,7 +39,7 @@ impl Sp {
         );
         match self.redirect(slo_url, "SAMLRequest", &text, relay_state)? {
             Outgoing::Redirect(url) => Ok((id, url)),
-            Outgoing::Post { .. } => Err("logout goes over HTTP-Redirect".into()),
+            Outgoing::Post { .. } => Err(SpError::NotRedirect),
         }
     }
 
@@ -174,12 +171,12 @@ impl Sp {
         in_response_to: &str,
         relay_state: Option<&str>,
         now_ms: i64,
-    ) -> Result<String, String> {
+    ) -> Result<String, SpError> {
         let slo_url = idp
             .slo_response_url
             .as_deref()
             .or(idp.slo_url.as_deref())
-            .ok_or("the IdP offers no single logout")?;
+            .ok_or(SpError::NoSingleLogout)?;
         let text = format!(
             "<samlp:LogoutResponse xmlns:samlp=\"{NS_SAMLP}\" xmlns:saml=\"{NS_SAML}\" ID=\"{id}\" Version=\"2.0\" \
              IssueInstant=\"{now}\" Destination=\"{dest}\" InResponseTo=\"{irt}\"><saml:Issuer>{issuer}</saml:Issuer>\
@@ -192,7 +189,7 @@ impl Sp {
         );
         match self.redirect(slo_url, "SAMLResponse", &text, relay_state.unwrap_or(""))? {
             Outgoing::Redirect(url) => Ok(url),
-            Outgoing::Post { .. } => Err("logout goes over HTTP-Redirect".into()),
+            Outgoing::Post { .. } => Err(SpError::NotRedirect),
         }
     }
 }
