@@ -3,6 +3,7 @@
 //! shows in `/metrics` and in the log. And two SMTP relays, the first refusing
 //! connections: the mail goes through the second.
 
+use crate::fallback::round;
 use crate::helpers::*;
 use crate::sms::{messages, one_fee, sms_alerts, wait_for_state, with_phone, SmppPeer};
 
@@ -61,7 +62,8 @@ fn demotions_of(t: &TestApp, channel: &str, name: &str) -> f64 {
 async fn every_sms_once_through_b(t: &mut TestApp, a: &SmppPeer, b: &SmppPeer) {
     with_phone(t, JANA, JANA_MAIL, "+420601234567").await;
     with_phone(t, PETR, PETR_MAIL, "+420602000111").await;
-    t.cycle().await;
+    t.app.poll_all().await;
+    round(t).await;
     wait_for_state(t, "delivered", 2).await;
     assert!(
         a.submits().is_empty(),
@@ -79,7 +81,8 @@ async fn every_sms_once_through_b(t: &mut TestApp, a: &SmppPeer, b: &SmppPeer) {
         assert!(parts.iter().all(|s| s["status"] == 0));
     }
     // Nothing is sent again.
-    t.cycle().await;
+    t.app.poll_all().await;
+    round(t).await;
     assert_eq!(b.submits().len(), submits.len());
     let alerts = sms_alerts(t).await;
     assert_eq!(alerts.len(), 2);
@@ -137,10 +140,10 @@ async fn a_slow_smsc_is_demoted_and_the_other_sends() {
 
 #[tokio::test]
 async fn a_slow_smsc_still_sends_when_the_municipality_has_no_other() {
-    let (mut t, a, b) =
-        two_smscs_for(&["--answer-delay-ms", "700"], "sms_providers = [\"a\"]\n").await;
+    let (t, a, b) = two_smscs_for(&["--answer-delay-ms", "700"], "sms_providers = [\"a\"]\n").await;
     with_phone(&t, JANA, JANA_MAIL, "+420601234567").await;
-    t.cycle().await;
+    t.app.poll_all().await;
+    round(&t).await;
     wait_for_state(&t, "delivered", 1).await;
     assert_eq!(messages(&a.submits()), 1, "through a, slowly");
     assert!(b.submits().is_empty(), "not through b: {:?}", b.submits());

@@ -36,7 +36,7 @@ pub(crate) async fn lhota_outbox(t: &TestApp) -> Vec<hlidac::store::OutboxEntry>
 }
 
 /// The alerts' rules and one dispatcher round, without waiting for mail.
-async fn round(t: &TestApp) {
+pub(crate) async fn round(t: &TestApp) {
     t.app.evaluate_rules().await.expect("rules");
     t.app.dispatch_pending().await.expect("dispatch");
 }
