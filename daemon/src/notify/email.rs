@@ -1,6 +1,7 @@
-//! E-mail transports: SMTP (pooled connections; STARTTLS, implicit TLS or plain for a
-//! local relay) and `file`, which writes each message as `<alert id>.eml` for the demo and
-//! for testing.
+//! E-mail transports: SMTP relays (pooled connections; STARTTLS, implicit TLS or plain
+//! for a local relay; several tried in failover order, a relay's own refusal of the
+//! login or the sender told apart from a refusal of the message) and `file`, which writes
+//! each message as `<alert id>.eml` for the demo and for testing.
 
 use super::failover::{Candidate, Demotions, Failover};
 use super::limit::TokenBucket;

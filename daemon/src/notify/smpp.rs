@@ -1,7 +1,10 @@
 //! An SMPP 3.4 client: one transceiver link to the SMSC, kept bound by a supervisor that
 //! reconnects with backoff; submit_sm requests share a window of outstanding requests;
-//! enquire_link keeps an idle link alive; delivery receipts (deliver_sm) are written to
-//! the store before they are acknowledged, so none is lost to a crash.
+//! enquire_link, asked at once after each bind and then on an idle link, keeps it alive
+//! and times it (one of several providers that binds no more, or answers more slowly than
+//! `dispatch.slow_ms`, is demoted: [`super::failover`]); delivery receipts (deliver_sm)
+//! are written to the store, under the provider's name, before they are acknowledged, so
+//! none is lost to a crash.
 
 use super::smpp_pdu::*;
 pub use super::smpp_pdu::{read_incoming, Receipt};

@@ -1,6 +1,7 @@
 //! A generic HTTP SMS gateway: one request per message, its URL, method, headers and body
 //! from the configuration (minijinja templates), and the provider's answer sorted by the
-//! configured status lists into accepted, try again, and refused for good.
+//! configured status lists into accepted, try again, and refused for good (401, 403 and
+//! 407 are the gateway's own refusal: another provider may take the message).
 
 use crate::config::SmsHttpConfig;
 use crate::notify::SendError;
