@@ -1,6 +1,7 @@
 //! The delivery sections: `[email]` (an SMTP relay or a folder), `[sms]` (SMPP or an
 //! HTTP gateway) and `[dispatch]` (batches, retries, leases, concurrency).
 
+use super::{n16, n32, n64, yes};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -228,16 +229,12 @@ pub struct SmsProviderConfig {
     /// provider's place in the list (`[sms.smpp]` or `[sms.http]` first).
     #[serde(default)]
     pub priority: Option<u32>,
-    #[serde(default = "default_weight")]
+    #[serde(default = "n32::<1>")]
     pub weight: u32,
     #[serde(default)]
     pub smpp: Option<SmppConfig>,
     #[serde(default)]
     pub http: Option<SmsHttpConfig>,
-}
-
-fn default_weight() -> u32 {
-    1
 }
 
 impl SmsConfig {
@@ -274,7 +271,7 @@ impl SmsConfig {
 #[serde(deny_unknown_fields)]
 pub struct SmppConfig {
     pub host: String,
-    #[serde(default = "default_smpp_port")]
+    #[serde(default = "n16::<2775>")]
     pub port: u16,
     pub system_id: String,
     /// A file holding the bind password; unset: the systemd credential `smpp.password`
@@ -284,39 +281,20 @@ pub struct SmppConfig {
     #[serde(default)]
     pub system_type: String,
     /// submit_sm requests awaiting their response at once.
-    #[serde(default = "default_smpp_window")]
+    #[serde(default = "n32::<10>")]
     pub window: u32,
     /// enquire_link every so often on an idle link.
-    #[serde(default = "default_enquire_link")]
+    #[serde(default = "n64::<30>")]
     pub enquire_link_secs: u64,
     /// How long a response may take.
-    #[serde(default = "default_smpp_timeout")]
+    #[serde(default = "n64::<10>")]
     pub timeout_secs: u64,
     /// The longest wait between reconnection attempts (doubling from 1 s).
-    #[serde(default = "default_reconnect_max")]
+    #[serde(default = "n64::<60>")]
     pub reconnect_max_secs: u64,
     /// Ask for delivery receipts (registered_delivery = 1).
-    #[serde(default = "default_true")]
+    #[serde(default = "yes")]
     pub delivery_receipts: bool,
-}
-
-fn default_smpp_port() -> u16 {
-    2775
-}
-fn default_smpp_window() -> u32 {
-    10
-}
-fn default_enquire_link() -> u64 {
-    30
-}
-fn default_smpp_timeout() -> u64 {
-    10
-}
-fn default_reconnect_max() -> u64 {
-    60
-}
-pub(super) fn default_true() -> bool {
-    true
 }
 
 /// A provider with an HTTP API: one request per message, built from templates.
@@ -346,7 +324,7 @@ pub struct SmsHttpConfig {
     /// A JSON pointer to the provider's message id in the response (e.g. `/id`).
     #[serde(default)]
     pub message_id_pointer: Option<String>,
-    #[serde(default = "default_smpp_timeout")]
+    #[serde(default = "n64::<10>")]
     pub timeout_secs: u64,
 }
 

@@ -1,7 +1,7 @@
 //! `[identity]`: eID login, its sessions and rate limits, and each SAML or OpenID
 //! Connect identity provider; the levels of assurance.
 
-use super::delivery::default_true;
+use super::{n64, yes};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -27,78 +27,56 @@ impl Loa {
 
 /// The service provider (SAML) and relying party (OIDC) side of eID login.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct IdentityConfig {
     /// The SAML entity id of this hlidac (default: `<public_url>/saml/metadata`).
-    #[serde(default)]
     pub entity_id: Option<String>,
     /// The SP's private key (PEM): signs metadata, requests and logouts, and decrypts
     /// assertions. Needed when any `[[identity.saml]]` is configured.
-    #[serde(default)]
     pub key_file: Option<PathBuf>,
     /// The SP's certificate (PEM) published in the metadata.
-    #[serde(default)]
     pub cert_file: Option<PathBuf>,
     /// Tolerated clock difference with identity providers.
-    #[serde(default = "default_skew")]
     pub clock_skew_secs: u64,
     /// A session ends after this long without a request…
-    #[serde(default = "default_idle")]
     pub session_idle_secs: u64,
     /// …and at the latest this long after the login.
-    #[serde(default = "default_session_max")]
     pub session_max_secs: u64,
     /// A login must come back from the identity provider within this time.
-    #[serde(default = "default_login_timeout")]
     pub login_timeout_secs: u64,
     /// Login starts and returns allowed per client address (IPv6: per /64) and minute:
     /// that many at once, then refilled evenly over the minute.
-    #[serde(default = "default_login_rate")]
     pub login_rate_per_minute: u32,
     /// The most client addresses the login rate limit tracks; past it, new clients share
     /// one allowance until the next sweep (each minute) drops the idle ones.
-    #[serde(default = "default_login_rate_clients")]
     pub login_rate_clients_max: usize,
     /// Stated with every registry call (registry exchanges require both).
-    #[serde(default = "default_purpose")]
     pub registry_purpose: String,
-    #[serde(default = "default_legal_basis")]
     pub registry_legal_basis: String,
-    #[serde(default)]
     pub saml: Vec<SamlIdpConfig>,
-    #[serde(default)]
     pub oidc: Vec<OidcIdpConfig>,
 }
 
 impl Default for IdentityConfig {
     fn default() -> Self {
-        toml::from_str("").expect("defaults")
+        IdentityConfig {
+            entity_id: None,
+            key_file: None,
+            cert_file: None,
+            clock_skew_secs: 60,
+            session_idle_secs: 30 * 60,
+            session_max_secs: 8 * 3600,
+            login_timeout_secs: 10 * 60,
+            login_rate_per_minute: 20,
+            login_rate_clients_max: 100_000,
+            registry_purpose: "linking a citizen who logged in with eID to the registry \
+                record, to send the alerts they asked for"
+                .into(),
+            registry_legal_basis: "consent of the citizen, Art. 6(1)(a) GDPR".into(),
+            saml: Vec::new(),
+            oidc: Vec::new(),
+        }
     }
-}
-
-fn default_skew() -> u64 {
-    60
-}
-fn default_idle() -> u64 {
-    30 * 60
-}
-fn default_session_max() -> u64 {
-    8 * 3600
-}
-fn default_login_timeout() -> u64 {
-    10 * 60
-}
-fn default_login_rate() -> u32 {
-    20
-}
-fn default_login_rate_clients() -> usize {
-    100_000
-}
-fn default_purpose() -> String {
-    "linking a citizen who logged in with eID to the registry record, to send the alerts they asked for".into()
-}
-fn default_legal_basis() -> String {
-    "consent of the citizen, Art. 6(1)(a) GDPR".into()
 }
 
 /// How an identity provider's attributes become one verified identity.
@@ -161,13 +139,13 @@ pub struct SamlIdpConfig {
     pub metadata_signing_cert_files: Vec<PathBuf>,
     /// How often the metadata is read again (a failed refresh is retried after a minute;
     /// the last good metadata is used until its validUntil).
-    #[serde(default = "default_metadata_refresh")]
+    #[serde(default = "n64::<3600>")]
     pub metadata_refresh_secs: u64,
     /// The level of assurance asked for (`Comparison="minimum"`).
     #[serde(default = "default_requested_loa")]
     pub loa: Loa,
     /// Require a signature on the Response as well as on the assertion.
-    #[serde(default = "default_true")]
+    #[serde(default = "yes")]
     pub require_signed_response: bool,
     /// eIDAS `SPType` sent in the request's extensions.
     #[serde(default = "default_sp_type")]
@@ -177,10 +155,6 @@ pub struct SamlIdpConfig {
     pub eauth_service: Option<String>,
     #[serde(default)]
     pub eauth_provider: Option<String>,
-}
-
-fn default_metadata_refresh() -> u64 {
-    3600
 }
 
 impl SamlIdpConfig {
@@ -243,7 +217,7 @@ pub struct OidcIdpConfig {
     /// How old the provider's discovery document and signing keys may grow before they
     /// are read again (looked at every minute and at each login; an ID token naming an
     /// unknown key makes them read again, at most once a minute).
-    #[serde(default = "default_jwks_refresh")]
+    #[serde(default = "n64::<3600>")]
     pub jwks_refresh_secs: u64,
     /// The provider encrypts its ID tokens (JWE, RSA-OAEP with A256CBC-HS512, as the Czech
     /// NIA does); an unencrypted ID token is then refused.
@@ -252,10 +226,6 @@ pub struct OidcIdpConfig {
     /// The RSA key (PEM) the ID tokens are encrypted to; default: `identity.key_file`.
     #[serde(default)]
     pub decryption_key_file: Option<PathBuf>,
-}
-
-fn default_jwks_refresh() -> u64 {
-    3600
 }
 
 fn default_scopes() -> Vec<String> {

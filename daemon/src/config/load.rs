@@ -518,6 +518,24 @@ adapter = { type = "http", base_url = "http://127.0.0.1:9" }
         .expect("loads");
         assert_eq!(c.tenants[0].reminder_offsets_days, vec![14, 3, 0]);
         assert_eq!(c.tenants[0].sources[0].max_drop_share, 0.25);
+        assert_eq!(c.tenants[0].bounce_soft_limit, 3);
+        let AdapterConfig::Http(http) = &c.tenants[0].sources[0].adapter else {
+            panic!("an HTTP adapter")
+        };
+        assert_eq!((http.timeout_secs, http.max_page), (10, 1000));
+        let id = &c.identity;
+        assert_eq!((id.clock_skew_secs, id.session_idle_secs), (60, 1800));
+        assert_eq!((id.session_max_secs, id.login_timeout_secs), (28_800, 600));
+        assert_eq!(
+            (id.login_rate_per_minute, id.login_rate_clients_max),
+            (20, 100_000)
+        );
+        assert!(id
+            .registry_purpose
+            .ends_with("the registry record, to send the alerts they asked for"));
+        assert!(id
+            .registry_legal_basis
+            .starts_with("consent of the citizen"));
         assert!(c.database_url().starts_with("sqlite:///tmp/x/hlidac.db"));
         let rel = MINIMAL.replace("/tmp/x", "../state/./x");
         let c =

@@ -23,3 +23,23 @@ pub use identity::*;
 pub use load::{load, load_str, ConfigError, ConfigErrors, Overrides};
 pub use model::*;
 pub use tenant::*;
+
+/// A field's default written where the field is, `#[serde(default = "n64::<60>")]`: serde
+/// names a function there, not a value, and these say the value at the field instead of in a
+/// function of its own. Sections whose every key is optional take `#[serde(default)]` on
+/// the struct and one `Default` impl instead.
+fn n64<const N: u64>() -> u64 {
+    N
+}
+fn n32<const N: u32>() -> u32 {
+    N
+}
+fn nsize<const N: usize>() -> usize {
+    N
+}
+fn n16<const N: u16>() -> u16 {
+    N
+}
+fn yes() -> bool {
+    true
+}

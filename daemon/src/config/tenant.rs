@@ -121,7 +121,7 @@ pub struct TenantConfig {
     /// Temporary delivery failures (DSN "delayed", or a 4.x.x status, read by `hlidac
     /// bounce`) an e-mail address may have before it counts as undeliverable, like one
     /// permanent failure. At least 1.
-    #[serde(default = "default_bounce_soft_limit")]
+    #[serde(default = "n32::<3>")]
     pub bounce_soft_limit: u32,
     /// The other channel an e-mail alert goes by, once, when its e-mail bounced
     /// permanently or was dead-lettered: `"sms"`, to the citizen's verified phone (quiet
@@ -146,9 +146,6 @@ pub struct TenantConfig {
 
 fn default_min_loa() -> Loa {
     Loa::Substantial
-}
-fn default_bounce_soft_limit() -> u32 {
-    3
 }
 fn default_fallback_topics() -> Vec<String> {
     crate::store::TOPICS.iter().map(|t| t.to_string()).collect()
@@ -320,21 +317,14 @@ pub enum AdapterConfig {
 pub struct ExecAdapterConfig {
     /// The program and its arguments; run directly, never through a shell.
     pub command: Vec<String>,
-    #[serde(default = "default_exec_timeout")]
+    #[serde(default = "n64::<60>")]
     pub timeout_secs: u64,
     /// The program's address-space limit.
-    #[serde(default = "default_exec_memory")]
+    #[serde(default = "n64::<512>")]
     pub memory_limit_mb: u64,
     /// Person references per run.
-    #[serde(default = "default_max_page")]
+    #[serde(default = "nsize::<1000>")]
     pub max_page: usize,
-}
-
-fn default_exec_timeout() -> u64 {
-    60
-}
-fn default_exec_memory() -> u64 {
-    512
 }
 
 /// A source that sends its changes to `POST /ingest/{tenant}/{source}`, signed with
@@ -359,10 +349,10 @@ pub struct HttpAdapterConfig {
     /// A file holding the bearer token (a systemd credential, for instance).
     #[serde(default)]
     pub token_file: Option<PathBuf>,
-    #[serde(default = "default_http_timeout")]
+    #[serde(default = "n64::<10>")]
     pub timeout_secs: u64,
     /// Person references per request.
-    #[serde(default = "default_max_page")]
+    #[serde(default = "nsize::<1000>")]
     pub max_page: usize,
     /// Read the source's change feed (`GET /v1/changes?cursor=…`) instead of every
     /// person's records at each poll; the first poll, and any poll after the source
@@ -377,13 +367,6 @@ pub struct HttpAdapterConfig {
     /// A CA (PEM) to trust for the source's server certificate, besides the public roots.
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
-}
-
-fn default_http_timeout() -> u64 {
-    10
-}
-fn default_max_page() -> usize {
-    1000
 }
 
 /// Parses a schedule, accepting classic five-field cron by adding a seconds field.
