@@ -3,14 +3,17 @@
 //! missing or unknown token is 401, a lower role 403; every call is in the audit log.
 
 use super::CurrentApp;
+use crate::app::App;
 use crate::config::Role;
 use crate::ops::admin::{Admin, AdminError, Caller};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub fn routes() -> Router<CurrentApp> {
     Router::new()
@@ -29,111 +32,145 @@ pub fn routes() -> Router<CurrentApp> {
         .route("/admin/v1/audit", get(audit))
 }
 
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        Json(serde_json::json!({"error": code, "message": message})),
-    )
-        .into_response()
+/// Why an admin call is answered with an error: each is a JSON body
+/// `{"error": code, "message": …}` with its status.
+enum ApiError {
+    /// No token, or one that is not configured: 401.
+    Unauthorized,
+    /// The database is unreachable, or did not answer within [`DATABASE_WAIT`]: 503.
+    Unavailable,
+    /// The request itself is wrong: 400 with what to send instead.
+    Invalid(&'static str),
+    /// The body is over the admin routes' limit: 413.
+    TooLarge,
+    /// No such endpoint: 404 with the ones there are.
+    NotFound(&'static str),
+    /// The operation's own refusal (role, unknown tenant or alert, bad value) or failure.
+    Admin(AdminError),
 }
 
-fn caller(app: &crate::App, headers: &HeaderMap) -> Option<Caller> {
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let found = token.and_then(|t| app.admin_caller(t.trim()));
-    if found.is_none() {
-        tracing::warn!("admin API: request without a valid token refused");
-    }
-    found
-}
-
-fn respond<T: serde::Serialize>(result: Result<T, AdminError>) -> Response {
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => failure(e),
+impl From<AdminError> for ApiError {
+    fn from(e: AdminError) -> Self {
+        ApiError::Admin(e)
     }
 }
 
-fn failure(e: AdminError) -> Response {
-    match e {
-        AdminError::Forbidden(_) => error(StatusCode::FORBIDDEN, "forbidden", &e.to_string()),
-        AdminError::NotFound(_) => error(StatusCode::NOT_FOUND, "not_found", &e.to_string()),
-        AdminError::Invalid(_) => error(StatusCode::BAD_REQUEST, "invalid", &e.to_string()),
-        AdminError::Store(e) => {
-            tracing::error!(error = %e, "admin API: database error");
-            unavailable()
-        }
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "a valid admin bearer token is required".to_string(),
+            ),
+            ApiError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the database is not available".to_string(),
+            ),
+            ApiError::Invalid(m) => (StatusCode::BAD_REQUEST, "invalid", m.to_string()),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "the request body is too large".to_string(),
+            ),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m.to_string()),
+            ApiError::Admin(e) => match e {
+                AdminError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", e.to_string()),
+                AdminError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", e.to_string()),
+                AdminError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid", e.to_string()),
+                AdminError::Store(e) => {
+                    tracing::error!(error = %e, "admin API: database error");
+                    return ApiError::Unavailable.into_response();
+                }
+            },
+        };
+        (
+            status,
+            Json(serde_json::json!({"error": code, "message": message})),
+        )
+            .into_response()
     }
 }
 
 /// How long a call may wait for the database before it answers 503.
 const DATABASE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
-fn unavailable() -> Response {
-    error(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "unavailable",
-        "the database is not available",
-    )
+/// An authenticated caller of the admin API: a request without a valid bearer token never
+/// reaches a handler (401), nor one while the database is known to be unreachable (503).
+struct AdminCall {
+    app: Arc<App>,
+    caller: Caller,
 }
 
-/// Runs `work` with an authenticated [`Admin`], or answers 401; 503 at once while the
-/// database is known to be unreachable, and after [`DATABASE_WAIT`] otherwise.
-macro_rules! with_admin {
-    ($current:expr, $headers:expr, |$admin:ident| $work:expr) => {{
-        let app = $current.borrow().clone();
-        match caller(&app, &$headers) {
-            None => error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "a valid admin bearer token is required",
-            ),
-            Some(_) if app.health.is(crate::health::Trouble::Unreachable) => unavailable(),
-            Some(c) => {
-                let $admin = Admin {
-                    config: &app.config,
-                    store: &app.store,
-                    clock: app.clock.as_ref(),
-                    crypto: &app.crypto,
-                    caller: c,
-                };
-                tokio::time::timeout(DATABASE_WAIT, async { $work })
-                    .await
-                    .unwrap_or_else(|_| unavailable())
-            }
+impl FromRequestParts<CurrentApp> for AdminCall {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &CurrentApp) -> Result<Self, ApiError> {
+        let app = state.borrow().clone();
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let Some(caller) = token.and_then(|t| app.admin_caller(t.trim())) else {
+            tracing::warn!("admin API: request without a valid token refused");
+            return Err(ApiError::Unauthorized);
+        };
+        if app.health.is(crate::health::Trouble::Unreachable) {
+            return Err(ApiError::Unavailable);
         }
-    }};
+        Ok(AdminCall { app, caller })
+    }
 }
 
-async fn status(State(current): State<CurrentApp>, headers: HeaderMap) -> Response {
-    with_admin!(current, headers, |admin| respond(admin.status().await))
+impl AdminCall {
+    /// The admin operations, as this caller.
+    fn admin(&self) -> Admin<'_> {
+        Admin {
+            config: &self.app.config,
+            store: &self.app.store,
+            clock: self.app.clock.as_ref(),
+            crypto: &self.app.crypto,
+            caller: self.caller.clone(),
+        }
+    }
+}
+
+/// One operation's result; 503 when the database does not answer in time.
+async fn within<T>(
+    work: impl std::future::Future<Output = Result<T, AdminError>>,
+) -> Result<T, ApiError> {
+    match tokio::time::timeout(DATABASE_WAIT, work).await {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(ApiError::Unavailable),
+    }
+}
+
+/// What an admin handler answers: JSON, or the error as JSON.
+type Answer<T> = Result<Json<T>, ApiError>;
+
+async fn status(call: AdminCall) -> Answer<impl serde::Serialize> {
+    Ok(Json(within(call.admin().status()).await?))
+}
+
+#[derive(serde::Serialize)]
+struct Paused {
+    paused: bool,
 }
 
 /// `POST …/pause` and `…/resume`: the last path segment says which.
 async fn set_paused(
-    State(current): State<CurrentApp>,
-    headers: HeaderMap,
+    call: AdminCall,
     Path((t, s, verb)): Path<(String, String, String)>,
-) -> Response {
+) -> Answer<Paused> {
     let paused = match verb.as_str() {
         "pause" => true,
         "resume" => false,
-        _ => {
-            return error(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "use …/pause or …/resume",
-            )
-        }
+        _ => return Err(ApiError::NotFound("use …/pause or …/resume")),
     };
-    with_admin!(current, headers, |admin| respond(
-        admin
-            .set_paused(&t, &s, paused)
-            .await
-            .map(|()| serde_json::json!({ "paused": paused }))
-    ))
+    within(call.admin().set_paused(&t, &s, paused)).await?;
+    Ok(Json(Paused { paused }))
 }
 
 #[derive(Deserialize)]
@@ -143,33 +180,22 @@ struct OutboxQuery {
     limit: Option<i64>,
 }
 
-async fn outbox(
-    State(current): State<CurrentApp>,
-    headers: HeaderMap,
-    Query(q): Query<OutboxQuery>,
-) -> Response {
-    with_admin!(current, headers, |admin| respond(
-        admin
-            .outbox(
-                q.tenant.as_deref(),
-                q.state.as_deref(),
-                q.limit.unwrap_or(100)
-            )
-            .await
+async fn outbox(call: AdminCall, Query(q): Query<OutboxQuery>) -> Answer<impl serde::Serialize> {
+    let (tenant, state) = (q.tenant.as_deref(), q.state.as_deref());
+    let admin = call.admin();
+    Ok(Json(
+        within(admin.outbox(tenant, state, q.limit.unwrap_or(100))).await?,
     ))
 }
 
-async fn resend(
-    State(current): State<CurrentApp>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    with_admin!(current, headers, |admin| respond(
-        admin
-            .resend(&id)
-            .await
-            .map(|()| serde_json::json!({"queued": true}))
-    ))
+#[derive(serde::Serialize)]
+struct Queued {
+    queued: bool,
+}
+
+async fn resend(call: AdminCall, Path(id): Path<String>) -> Answer<Queued> {
+    within(call.admin().resend(&id)).await?;
+    Ok(Json(Queued { queued: true }))
 }
 
 #[derive(Deserialize)]
@@ -177,30 +203,25 @@ struct SuppressBody {
     email: String,
 }
 
+#[derive(serde::Serialize)]
+struct Suppressed {
+    suppressed_contacts: u64,
+}
+
 async fn suppress(
-    State(current): State<CurrentApp>,
-    headers: HeaderMap,
+    call: AdminCall,
     Path(tenant): Path<String>,
     body: Result<Json<SuppressBody>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    with_admin!(current, headers, |admin| match body {
-        Ok(Json(b)) => respond(
-            admin
-                .suppress(&tenant, &b.email)
-                .await
-                .map(|n| serde_json::json!({"suppressed_contacts": n}))
-        ),
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            "the request body is too large"
-        ),
-        Err(_) => error(
-            StatusCode::BAD_REQUEST,
-            "invalid",
-            "send {\"email\": \"…\"} as JSON"
-        ),
-    })
+) -> Answer<Suppressed> {
+    let email = match body {
+        Ok(Json(b)) => b.email,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::TooLarge),
+        Err(_) => return Err(ApiError::Invalid("send {\"email\": \"…\"} as JSON")),
+    };
+    let n = within(call.admin().suppress(&tenant, &email)).await?;
+    Ok(Json(Suppressed {
+        suppressed_contacts: n,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -212,32 +233,30 @@ struct ReportQuery {
 }
 
 async fn report(
-    State(current): State<CurrentApp>,
-    headers: HeaderMap,
+    call: AdminCall,
     Path(tenant): Path<String>,
     q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    with_admin!(current, headers, |admin| {
-        let Ok(Query(q)) = q else {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "invalid",
-                "give from=YYYY-MM-DD and to=YYYY-MM-DD",
-            );
-        };
-        let (Ok(from), Ok(to)) = (q.from.parse(), q.to.parse()) else {
-            return error(StatusCode::BAD_REQUEST, "invalid", "dates are YYYY-MM-DD");
-        };
-        match (admin.report(&tenant, from, to).await, q.format.as_deref()) {
-            (Ok(r), Some("csv")) => (
-                [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-                r.to_csv(),
-            )
-                .into_response(),
-            (Ok(r), None | Some("json")) => Json(r).into_response(),
-            (Ok(_), Some(_)) => error(StatusCode::BAD_REQUEST, "invalid", "format is json or csv"),
-            (Err(e), _) => failure(e),
-        }
+) -> Result<Response, ApiError> {
+    let Ok(Query(q)) = q else {
+        return Err(ApiError::Invalid("give from=YYYY-MM-DD and to=YYYY-MM-DD"));
+    };
+    let (Ok(from), Ok(to)) = (q.from.parse(), q.to.parse()) else {
+        return Err(ApiError::Invalid("dates are YYYY-MM-DD"));
+    };
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(ApiError::Invalid("format is json or csv")),
+    };
+    let r = within(call.admin().report(&tenant, from, to)).await?;
+    Ok(if csv {
+        (
+            [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            r.to_csv(),
+        )
+            .into_response()
+    } else {
+        Json(r).into_response()
     })
 }
 
@@ -246,14 +265,9 @@ struct AuditQuery {
     limit: Option<i64>,
 }
 
-async fn audit(
-    State(current): State<CurrentApp>,
-    headers: HeaderMap,
-    Query(q): Query<AuditQuery>,
-) -> Response {
-    with_admin!(current, headers, |admin| respond(
-        admin.audit_log(q.limit.unwrap_or(100)).await
-    ))
+async fn audit(call: AdminCall, Query(q): Query<AuditQuery>) -> Answer<impl serde::Serialize> {
+    let admin = call.admin();
+    Ok(Json(within(admin.audit_log(q.limit.unwrap_or(100))).await?))
 }
 
 /// The role an endpoint needs, for documentation and tests.

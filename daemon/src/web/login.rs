@@ -476,7 +476,7 @@ fn logged_out(app: &App, lang: &str, tenant: &str) -> Response {
         lang,
         "logged-out",
         crate::i18n::t(lang, "logged-out-text", &[("tenant", name.into())]),
-        t.map(|t| serde_json::json!({"id": t.id, "name": t.name})),
+        t.map(super::pages::TenantRef::of),
         &t.map(|t| vec![(format!("/t/{}/", t.id), "login-again")])
             .unwrap_or_default(),
     )

@@ -100,13 +100,29 @@ pub fn render(name: &str, lang: &str, mut ctx: serde_json::Value) -> Result<Stri
         .map_err(|e| format!("page {name}: {e:#}"))
 }
 
+/// The municipality a page belongs to, as the pages show it.
+#[derive(serde::Serialize)]
+pub struct TenantRef<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+}
+
+impl<'a> TenantRef<'a> {
+    pub fn of(t: &'a crate::config::TenantConfig) -> Self {
+        TenantRef {
+            id: &t.id,
+            name: &t.name,
+        }
+    }
+}
+
 /// A page that ends something the citizen did (a contact confirmed, an account deleted,
 /// a logout): what happened, and buttons onward (`onward`: href and message id).
 pub fn end(
     lang: &str,
     title: &str,
     text: String,
-    tenant: Option<serde_json::Value>,
+    tenant: Option<TenantRef>,
     onward: &[(String, &str)],
 ) -> Response {
     respond(
@@ -163,8 +179,11 @@ fn error_list(errors: Option<&serde_json::Value>) -> Vec<serde_json::Value> {
 
 /// A rendered page as a response, or a plain 500 should the template fail (a bug: the
 /// tests render every page).
-pub fn respond(status: StatusCode, name: &str, lang: &str, ctx: serde_json::Value) -> Response {
-    match render(name, lang, ctx) {
+pub fn respond(status: StatusCode, name: &str, lang: &str, ctx: impl serde::Serialize) -> Response {
+    let rendered = serde_json::to_value(ctx)
+        .map_err(|e| e.to_string())
+        .and_then(|ctx| render(name, lang, ctx));
+    match rendered {
         Ok(html) => html_response(status, html),
         Err(e) => {
             tracing::error!(error = %e, "a page failed to render");

@@ -89,7 +89,7 @@ async fn context(
         .collect();
     serde_json::json!({
         "title": crate::i18n::t(lang, "unsubscribe-title", &[]),
-        "tenant": tenant.map(|t| serde_json::json!({"id": t.id, "name": t.name})),
+        "tenant": tenant.map(super::pages::TenantRef::of),
         "addresses": addresses.join(", "),
         "topic": topic.unwrap_or("all"),
         "here": format!("/unsubscribe/{token}"),

@@ -4,33 +4,21 @@
 
 use super::*;
 
-pub(super) async fn calendar_make(Posted(v, _): Posted<true>) -> Response {
-    match v
-        .app
-        .store
-        .calendar_feed_create(&v.citizen.id, v.now())
-        .await
-    {
-        Ok(_) => {
-            tracing::info!(tenant = %v.tenant.id, "a citizen made a calendar feed");
-            redirect(&format!(
-                "/t/{}/me?done=calendar-made#calendar",
-                v.tenant.id
-            ))
-        }
-        Err(e) => v.failed(e),
-    }
+pub(super) async fn calendar_make(Posted(v, _): Posted<true>) -> Answer {
+    let made = v.app.store.calendar_feed_create(&v.citizen.id, v.now());
+    made.await.or_try_later(&v)?;
+    tracing::info!(tenant = %v.tenant.id, "a citizen made a calendar feed");
+    Ok(back_to_calendar(&v, "calendar-made"))
 }
 
-pub(super) async fn calendar_revoke(Posted(v, _): Posted<true>) -> Response {
-    match v.app.store.calendar_feed_revoke(&v.citizen.id).await {
-        Ok(_) => {
-            tracing::info!(tenant = %v.tenant.id, "a citizen revoked a calendar feed");
-            redirect(&format!(
-                "/t/{}/me?done=calendar-revoked#calendar",
-                v.tenant.id
-            ))
-        }
-        Err(e) => v.failed(e),
-    }
+pub(super) async fn calendar_revoke(Posted(v, _): Posted<true>) -> Answer {
+    let revoked = v.app.store.calendar_feed_revoke(&v.citizen.id);
+    revoked.await.or_try_later(&v)?;
+    tracing::info!(tenant = %v.tenant.id, "a citizen revoked a calendar feed");
+    Ok(back_to_calendar(&v, "calendar-revoked"))
+}
+
+/// The overview at its calendar section, saying what was done.
+fn back_to_calendar(v: &Visit, done: &str) -> Response {
+    redirect(&format!("/t/{}/me?done={done}#calendar", v.tenant.id))
 }

@@ -9,31 +9,24 @@ use super::*;
 pub(super) async fn send_confirmation(
     v: &Visit,
     contact_id: &str,
-) -> Result<Option<&'static str>, Response> {
+) -> Result<Option<&'static str>, PageError> {
     let app = &v.app;
     let now = v.now();
-    let contact = match app.store.contact_of(&v.citizen.id, contact_id).await {
-        Ok(Some(c)) if c.verified_at.is_none() => c,
-        Ok(_) => return Ok(None),
-        Err(e) => return Err(v.failed(e)),
+    let contact = app.store.contact_of(&v.citizen.id, contact_id).await;
+    let Some(contact) = contact.or_try_later(v)?.filter(|c| c.verified_at.is_none()) else {
+        return Ok(None);
     };
-    match app.store.challenge(contact_id).await {
-        Ok(Some(ch)) if now - ch.sent_at < RESEND_AFTER_MS => return Ok(Some("wait")),
+    match app.store.challenge(contact_id).await.or_try_later(v)? {
+        Some(ch) if now - ch.sent_at < RESEND_AFTER_MS => return Ok(Some("wait")),
         // Tried too often: this contact takes no more codes (remove it and add it again,
         // within the day's allowance of confirmations).
-        Ok(Some(ch)) if ch.attempts >= CODE_ATTEMPTS => return Ok(Some("locked")),
-        Ok(_) => {}
-        Err(e) => return Err(v.failed(e)),
+        Some(ch) if ch.attempts >= CODE_ATTEMPTS => return Ok(Some("locked")),
+        _ => {}
     }
     let today = app.today(&v.tenant).to_string();
-    match app
-        .store
-        .count_confirmation_send(&v.citizen.id, &today)
-        .await
-    {
-        Ok(n) if n > SENDS_PER_DAY => return Ok(Some("send-limit")),
-        Ok(_) => {}
-        Err(e) => return Err(v.failed(e)),
+    let sends = app.store.count_confirmation_send(&v.citizen.id, &today);
+    if sends.await.or_try_later(v)? > SENDS_PER_DAY {
+        return Ok(Some("send-limit"));
     }
     let address = app.crypto.open(&contact.address_enc).unwrap_or_default();
     let tenant = &v.tenant;
@@ -60,20 +53,10 @@ pub(super) async fn send_confirmation(
         );
         if let Err(e) = send_email(app, tenant, &address, &subject, &body).await {
             tracing::warn!(error = %e, "contact confirmation e-mail not sent");
-            return Err(pages::message(
-                StatusCode::SERVICE_UNAVAILABLE,
-                lang,
-                "try-later",
-                "try-later-text",
-            ));
+            return Err(PageError::TryLater(lang.into()));
         }
-        if let Err(e) = app
-            .store
-            .set_challenge(contact_id, LINK_MARK, expires, now)
-            .await
-        {
-            return Err(v.failed(e));
-        }
+        let set = app.store.set_challenge(contact_id, LINK_MARK, expires, now);
+        set.await.or_try_later(v)?;
         Ok(Some("link-sent"))
     } else {
         let code = format!(
@@ -86,12 +69,7 @@ pub(super) async fn send_confirmation(
             &args(vec![("code", code.clone().into())]),
         );
         let Some(sms) = app.dispatch.sms.as_ref() else {
-            return Err(pages::message(
-                StatusCode::SERVICE_UNAVAILABLE,
-                lang,
-                "try-later",
-                "try-later-text",
-            ));
+            return Err(PageError::TryLater(lang.into()));
         };
         let (sender, text) = crate::notify::sms::outgoing(&app.config, tenant, text);
         let id = crate::store::new_id();
@@ -100,21 +78,13 @@ pub(super) async fn send_confirmation(
             .await
         {
             tracing::warn!(error = %e, "contact confirmation SMS not sent");
-            return Err(pages::message(
-                StatusCode::SERVICE_UNAVAILABLE,
-                lang,
-                "try-later",
-                "try-later-text",
-            ));
+            return Err(PageError::TryLater(lang.into()));
         }
         let hash = code_hash(app, contact_id, &code);
-        if let Err(e) = app
+        let set = app
             .store
-            .set_challenge(contact_id, &hash, now + CODE_VALID_MS, now)
-            .await
-        {
-            return Err(v.failed(e));
-        }
+            .set_challenge(contact_id, &hash, now + CODE_VALID_MS, now);
+        set.await.or_try_later(v)?;
         Ok(Some("code-sent"))
     }
 }
@@ -197,23 +167,18 @@ pub(super) async fn send_email(
 pub(super) async fn contact_code(
     Path((_, id)): Path<(String, String)>,
     Posted(v, form): Posted<true>,
-) -> Response {
+) -> Answer {
     let code = form.get("code").unwrap_or("").trim().to_string();
-    let contact = match v.app.store.contact_of(&v.citizen.id, &id).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return v.not_found(),
-        Err(e) => return v.failed(e),
-    };
+    let contact = v.app.store.contact_of(&v.citizen.id, &id).await;
+    let contact = contact.or_try_later(&v)?.ok_or_else(|| v.not_found())?;
+    let verified = || redirect(&format!("/t/{}/contacts?done=verified", v.tenant.id));
     if contact.verified_at.is_some() {
-        return redirect(&format!("/t/{}/contacts?done=verified", v.tenant.id));
+        return Ok(verified());
     }
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return code_refused(&v, &id, "error-code").await;
     }
-    let challenge = match v.app.store.challenge(&id).await {
-        Ok(c) => c,
-        Err(e) => return v.failed(e),
-    };
+    let challenge = v.app.store.challenge(&id).await.or_try_later(&v)?;
     let now = v.now();
     let Some(ch) = challenge.filter(|c| c.code_hash != LINK_MARK) else {
         return code_refused(&v, &id, "error-code-expired").await;
@@ -221,10 +186,7 @@ pub(super) async fn contact_code(
     if now >= ch.expires_at || ch.attempts >= CODE_ATTEMPTS {
         return code_refused(&v, &id, "error-code-expired").await;
     }
-    let attempts = match v.app.store.count_attempt(&id).await {
-        Ok(a) => a,
-        Err(e) => return v.failed(e),
-    };
+    let attempts = v.app.store.count_attempt(&id).await.or_try_later(&v)?;
     let given = code_hash(&v.app, &id, &code);
     if attempts > CODE_ATTEMPTS
         || given.len() != ch.code_hash.len()
@@ -237,22 +199,14 @@ pub(super) async fn contact_code(
         };
         return code_refused(&v, &id, key).await;
     }
-    match v.app.store.verify_contact(&id, now).await {
-        Ok(_) => redirect(&format!("/t/{}/contacts?done=verified", v.tenant.id)),
-        Err(e) => v.failed(e),
-    }
+    v.db(v.app.store.verify_contact(&id, now)).await?;
+    Ok(verified())
 }
 
 /// The contacts page again, the code's message next to that contact's code field.
-pub(super) async fn code_refused(v: &Visit, contact_id: &str, key: &str) -> Response {
-    contacts_view(
-        v,
-        StatusCode::BAD_REQUEST,
-        None,
-        json!({}),
-        json!({"code": v.t(key), "code_for": contact_id}),
-    )
-    .await
+pub(super) async fn code_refused(v: &Visit, contact_id: &str, key: &str) -> Answer {
+    let errors = Fields::from([("code", v.t(key)), ("code_for", contact_id.to_string())]);
+    contacts_view(v, StatusCode::BAD_REQUEST, None, Fields::new(), errors).await
 }
 
 /// The link from the confirmation e-mail, without logging in: the page asks to confirm
@@ -293,15 +247,8 @@ pub(super) async fn verify_link(
         }
         _ => false,
     };
-    let failed = |lang: &str, e: crate::store::StoreError| {
-        tracing::error!(error = %e, "verify link: database error");
-        pages::message(
-            StatusCode::SERVICE_UNAVAILABLE,
-            lang,
-            "try-later",
-            "try-later-text",
-        )
-    };
+    let failed =
+        |lang: &str, e: crate::store::StoreError| PageError::try_later(lang, e).into_response();
     let owner = if valid {
         match app.store.contact_owner(parts[0]).await {
             Ok(o) => o,
@@ -342,17 +289,13 @@ pub(super) async fn verify_link(
     };
     let tenant = app.config.tenant(&c.tenant_id);
     if !confirm {
-        return pages::respond(
-            StatusCode::OK,
-            "verify.html",
-            lang,
-            json!({
-                "title": i18n::t(lang, "verify-confirm", &[]),
-                "tenant": tenant.map(|t| json!({"id": t.id, "name": t.name})),
-                "address": address,
-                "here": format!("/verify/{token}"),
-            }),
-        );
+        let page = VerifyLink {
+            title: i18n::t(lang, "verify-confirm", &[]),
+            tenant: tenant.map(TenantRef::of),
+            address,
+            here: format!("/verify/{token}"),
+        };
+        return pages::respond(StatusCode::OK, "verify.html", lang, page);
     }
     match app.store.verify_contact(parts[0], now).await {
         Ok(true) => {
@@ -368,7 +311,7 @@ pub(super) async fn verify_link(
                     "verify-ok-text",
                     &[("address", address.into()), ("tenant", name.into())],
                 ),
-                tenant.map(|t| json!({"id": t.id, "name": t.name})),
+                tenant.map(TenantRef::of),
                 &[
                     (format!("/t/{id}/me"), "to-overview"),
                     (format!("/t/{id}/settings"), "to-settings"),
@@ -379,5 +322,3 @@ pub(super) async fn verify_link(
         Err(e) => failed(lang, e),
     }
 }
-
-// ----- personal reminders --------------------------------------------------------------

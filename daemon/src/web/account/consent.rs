@@ -5,13 +5,11 @@
 use super::*;
 
 pub(super) async fn consent_page(Visitor(v): Visitor<false>) -> Response {
-    let mut ctx = v.base("title-consent", "", None);
-    ctx["nav"] = Value::Null;
-    v.page(StatusCode::OK, "consent.html", ctx)
+    v.page(&CONSENT, StatusCode::OK, None, Fields::new(), Empty {})
 }
 
-pub(super) async fn consent_answer(Posted(v, form): Posted<false>) -> Response {
-    match form.get("answer") {
+pub(super) async fn consent_answer(Posted(v, form): Posted<false>) -> Answer {
+    Ok(match form.get("answer") {
         Some("yes") => {
             // Agreeing to be told: by e-mail about every topic, until the citizen
             // chooses otherwise (only confirmed contacts ever receive anything).
@@ -22,35 +20,29 @@ pub(super) async fn consent_answer(Posted(v, form): Posted<false>) -> Response {
                     .subscribe_if_none(&v.citizen.id, TOPICS, v.now())
                     .await
             };
-            match consented.await {
-                Ok(()) => {
-                    welcome(&v).await;
-                    redirect(&format!("/t/{}/me", v.tenant.id))
-                }
-                Err(e) => v.failed(e),
-            }
+            consented.await.or_try_later(&v)?;
+            welcome(&v).await;
+            redirect(&format!("/t/{}/me", v.tenant.id))
         }
         // Declining forgets this municipality's record only (another's consent stands).
-        Some("no") => match forget_here(&v).await {
-            Ok(()) => {
-                let mut r = pages::message(
-                    StatusCode::OK,
-                    v.lang,
-                    "consent-declined",
-                    "consent-declined-text",
-                );
-                clear_session(&mut r);
-                r
-            }
-            Err(e) => v.failed(e),
-        },
+        Some("no") => {
+            forget_here(&v).await.or_try_later(&v)?;
+            let mut r = pages::message(
+                StatusCode::OK,
+                v.lang,
+                "consent-declined",
+                "consent-declined-text",
+            );
+            clear_session(&mut r);
+            r
+        }
         _ => pages::message(
             StatusCode::BAD_REQUEST,
             v.lang,
             "form-expired",
             "form-expired-text",
         ),
-    }
+    })
 }
 
 /// The welcome e-mail, to the citizen's first confirmed address (none: nothing). A
@@ -84,5 +76,3 @@ async fn welcome(v: &Visit) {
         tracing::warn!(error = %e, "the welcome e-mail was not sent");
     }
 }
-
-// ----- overview ----------------------------------------------------------------------

@@ -3,28 +3,98 @@
 use super::*;
 
 /// Everything held about the citizen, as JSON, opened for them.
-pub(super) async fn export(Visitor(v): Citizen) -> Response {
-    match export_json(&v).await {
-        Ok(data) => {
-            let mut r = serde_json::to_string_pretty(&data)
-                .unwrap_or_default()
-                .into_response();
-            let h = r.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json; charset=utf-8"),
-            );
-            h.insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"hlidac-export.json\""),
-            );
-            r
-        }
-        Err(e) => v.failed(e),
-    }
+pub(super) async fn export(Visitor(v): Citizen) -> Answer {
+    let data = export_json(&v).await.or_try_later(&v)?;
+    let mut r = serde_json::to_string_pretty(&data)
+        .unwrap_or_default()
+        .into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"hlidac-export.json\""),
+    );
+    Ok(r)
 }
 
-pub(super) async fn export_json(v: &Visit) -> Result<Value, crate::store::StoreError> {
+/// The export: who, when, and each municipality's record.
+#[derive(serde::Serialize)]
+pub(super) struct Export {
+    exported_at: i64,
+    name: String,
+    municipalities: Vec<ExportedRecord>,
+}
+
+/// Everything one municipality holds about the citizen.
+#[derive(serde::Serialize)]
+struct ExportedRecord {
+    municipality: ExportedTenant,
+    registry_person: Option<String>,
+    language: Option<String>,
+    delivery: Option<String>,
+    quiet_hours: Option<String>,
+    consented_at: Option<i64>,
+    enrolled_at: i64,
+    contacts: Vec<ExportedContact>,
+    subscriptions: Vec<ExportedSubscription>,
+    documents: Vec<DocumentView>,
+    records: Vec<ExportedSourceRecord>,
+    reminders: Vec<ExportedReminder>,
+    alerts: Vec<ExportedAlert>,
+    /// The calendar feed's address, while it stands (revoke it on the overview).
+    calendar_feed: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct ExportedTenant {
+    id: String,
+    name: String,
+}
+
+#[derive(serde::Serialize)]
+struct ExportedContact {
+    channel: String,
+    address: String,
+    confirmed: bool,
+    stopped: bool,
+    undeliverable_since: Option<i64>,
+    added_at: i64,
+}
+
+#[derive(serde::Serialize)]
+struct ExportedSubscription {
+    topic: String,
+    channel: String,
+}
+
+/// A record a source holds about the person, as it sent it (without the person's
+/// reference, given once above), and whether the source withdrew it.
+#[derive(serde::Serialize)]
+struct ExportedSourceRecord {
+    kind: String,
+    record: serde_json::Value,
+    withdrawn: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct ExportedReminder {
+    date: String,
+    note: String,
+}
+
+#[derive(serde::Serialize)]
+struct ExportedAlert {
+    kind: String,
+    channel: String,
+    state: String,
+    created_at: i64,
+    sent_at: Option<i64>,
+}
+
+pub(super) async fn export_json(v: &Visit) -> Result<Export, crate::store::StoreError> {
     let app = &v.app;
     let citizens = match &v.citizen.subject_hash {
         Some(s) => app.store.citizens_of_subject(s).await?,
@@ -32,95 +102,88 @@ pub(super) async fn export_json(v: &Visit) -> Result<Value, crate::store::StoreE
     };
     let mut out = Vec::new();
     for c in citizens {
-        let tenant_name = app
-            .config
-            .tenant(&c.tenant_id)
-            .map(|t| t.name.clone())
-            .unwrap_or_default();
-        let contacts: Vec<Value> = app
-            .store
-            .contacts_of(&c.id)
-            .await?
-            .into_iter()
-            .map(|k| {
-                json!({
-                    "channel": k.channel,
-                    "address": app.crypto.open(&k.address_enc).unwrap_or_default(),
-                    "confirmed": k.verified_at.is_some(),
-                    "stopped": k.suppressed_at.is_some(),
-                    "undeliverable_since": k.undeliverable_at,
-                    "added_at": k.created_at,
-                })
-            })
-            .collect();
-        let subscriptions: Vec<Value> = app
-            .store
-            .subscriptions_of(&c.id)
-            .await?
-            .into_iter()
-            .map(|(t, ch)| json!({"topic": t, "channel": ch}))
-            .collect();
-        let documents = documents_of(app, &c.id).await?;
-        let records: Vec<Value> = app
+        let contacts = app.store.contacts_of(&c.id).await?;
+        let subscriptions = app.store.subscriptions_of(&c.id).await?;
+        let records = app
             .store
             .person_records(&c.tenant_id, &c.person_hash)
-            .await?
-            .into_iter()
-            .map(|(kind, status, data)| {
-                let mut record: Value = serde_json::from_str(&data).unwrap_or(Value::Null);
-                if let Some(o) = record.as_object_mut() {
-                    o.remove("person_ref");
-                }
-                let withdrawn = hlidac_adapters::Withdrawal::STATUSES.contains(&status.as_str());
-                json!({"kind": kind, "record": record, "withdrawn": withdrawn.then_some(status)})
-            })
-            .collect();
-        let reminders: Vec<Value> = app
-            .store
-            .reminders_of(&c.id)
-            .await?
-            .into_iter()
-            .map(|r| {
-                json!({"date": r.due_date, "note": app.crypto.open(&r.note_enc).unwrap_or_default()})
-            })
-            .collect();
-        let alerts: Vec<Value> = app
-            .store
-            .citizen_alerts(&c.id, i64::MAX)
-            .await?
-            .into_iter()
-            .map(|a| {
-                json!({"kind": a.kind, "channel": a.channel, "state": a.state,
-                       "created_at": a.created_at, "sent_at": a.sent_at})
-            })
-            .collect();
-        out.push(json!({
-            "municipality": {"id": c.tenant_id, "name": tenant_name},
-            "registry_person": person_ref_of(app, &c).await,
-            "language": c.locale,
-            "delivery": c.delivery,
-            "quiet_hours": c.quiet_hours,
-            "consented_at": c.consented_at,
-            "enrolled_at": c.created_at,
-            "contacts": contacts,
-            "subscriptions": subscriptions,
-            "documents": documents,
-            "records": records,
-            "reminders": reminders,
-            "alerts": alerts,
-            // The calendar feed's address, while it stands (revoke it on the overview).
-            "calendar_feed": app
-                .store
-                .calendar_feed_of(&c.id)
-                .await?
-                .map(|id| crate::web::calendar::feed_url(app, &id)),
-        }));
+            .await?;
+        let reminders = app.store.reminders_of(&c.id).await?;
+        let alerts = app.store.citizen_alerts(&c.id, i64::MAX).await?;
+        let feed = app.store.calendar_feed_of(&c.id).await?;
+        out.push(ExportedRecord {
+            municipality: ExportedTenant {
+                name: app
+                    .config
+                    .tenant(&c.tenant_id)
+                    .map(|t| t.name.clone())
+                    .unwrap_or_default(),
+                id: c.tenant_id.clone(),
+            },
+            registry_person: person_ref_of(app, &c).await,
+            documents: documents_of(app, &c.id).await?,
+            contacts: contacts
+                .into_iter()
+                .map(|k| ExportedContact {
+                    address: app.crypto.open(&k.address_enc).unwrap_or_default(),
+                    confirmed: k.verified_at.is_some(),
+                    stopped: k.suppressed_at.is_some(),
+                    undeliverable_since: k.undeliverable_at,
+                    added_at: k.created_at,
+                    channel: k.channel,
+                })
+                .collect(),
+            subscriptions: subscriptions
+                .into_iter()
+                .map(|(topic, channel)| ExportedSubscription { topic, channel })
+                .collect(),
+            records: records
+                .into_iter()
+                .map(|(kind, status, data)| {
+                    let mut record: serde_json::Value =
+                        serde_json::from_str(&data).unwrap_or_default();
+                    if let Some(o) = record.as_object_mut() {
+                        o.remove("person_ref");
+                    }
+                    let withdrawn =
+                        hlidac_adapters::Withdrawal::STATUSES.contains(&status.as_str());
+                    ExportedSourceRecord {
+                        kind,
+                        record,
+                        withdrawn: withdrawn.then_some(status),
+                    }
+                })
+                .collect(),
+            reminders: reminders
+                .into_iter()
+                .map(|r| ExportedReminder {
+                    note: app.crypto.open(&r.note_enc).unwrap_or_default(),
+                    date: r.due_date,
+                })
+                .collect(),
+            alerts: alerts
+                .into_iter()
+                .map(|a| ExportedAlert {
+                    kind: a.kind,
+                    channel: a.channel,
+                    state: a.state,
+                    created_at: a.created_at,
+                    sent_at: a.sent_at,
+                })
+                .collect(),
+            calendar_feed: feed.map(|id| crate::web::calendar::feed_url(app, &id)),
+            language: c.locale,
+            delivery: c.delivery,
+            quiet_hours: c.quiet_hours,
+            consented_at: c.consented_at,
+            enrolled_at: c.created_at,
+        });
     }
-    Ok(json!({
-        "exported_at": v.now(),
-        "name": v.profile.name,
-        "municipalities": out,
-    }))
+    Ok(Export {
+        exported_at: v.now(),
+        name: v.profile.name.clone(),
+        municipalities: out,
+    })
 }
 
 /// The registry's reference of a citizen, opened for their export.
@@ -131,40 +194,34 @@ pub(super) async fn person_ref_of(app: &App, c: &CitizenInfo) -> Option<String> 
 
 /// The account page: the data export and the way to delete the account.
 pub(super) async fn account_page(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Response {
-    let ctx = v.base("title-account", "account", q.done.as_deref());
-    v.page(StatusCode::OK, "account.html", ctx)
+    let done = q.done.as_deref();
+    v.page(&ACCOUNT, StatusCode::OK, done, Fields::new(), Empty {})
 }
 
 pub(super) async fn delete_page(Visitor(v): Citizen) -> Response {
-    let ctx = v.base("title-delete", "delete", None);
-    v.page(StatusCode::OK, "delete.html", ctx)
+    v.page(&DELETE, StatusCode::OK, None, Fields::new(), Empty {})
 }
 
-pub(super) async fn delete_account(Posted(v, form): Posted<false>) -> Response {
+pub(super) async fn delete_account(Posted(v, form): Posted<false>) -> Answer {
     if form.get("confirm") != Some("yes") {
-        let mut ctx = v.base("title-delete", "delete", None);
-        ctx["errors"] = json!({"confirm": v.t("error-confirm")});
-        return v.page(StatusCode::BAD_REQUEST, "delete.html", ctx);
+        let errors = Fields::from([("confirm", v.t("error-confirm"))]);
+        return Ok(v.page(&DELETE, StatusCode::BAD_REQUEST, None, errors, Empty {}));
     }
-    match forget(&v).await {
-        Ok(()) => {
-            tracing::info!(tenant = %v.tenant.id, "a citizen deleted their account");
-            let mut r = pages::end(
-                v.lang,
-                "deleted",
-                i18n::t(
-                    v.lang,
-                    "deleted-text",
-                    &[("tenant", v.tenant.name.as_str().into())],
-                ),
-                Some(json!({"id": v.tenant.id, "name": v.tenant.name})),
-                &[(format!("/t/{}/", v.tenant.id), "to-start")],
-            );
-            clear_session(&mut r);
-            r
-        }
-        Err(e) => v.failed(e),
-    }
+    forget(&v).await.or_try_later(&v)?;
+    tracing::info!(tenant = %v.tenant.id, "a citizen deleted their account");
+    let mut r = pages::end(
+        v.lang,
+        "deleted",
+        i18n::t(
+            v.lang,
+            "deleted-text",
+            &[("tenant", v.tenant.name.as_str().into())],
+        ),
+        Some(TenantRef::of(&v.tenant)),
+        &[(format!("/t/{}/", v.tenant.id), "to-start")],
+    );
+    clear_session(&mut r);
+    Ok(r)
 }
 
 /// Removes the person's record in this municipality and ends the session.

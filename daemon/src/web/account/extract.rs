@@ -21,10 +21,10 @@ pub(super) struct Posted<const CONSENT: bool>(pub Visit, pub FormData);
 async fn tenant_and_lang(
     parts: &mut Parts,
     state: &CurrentApp,
-) -> Result<(String, Option<String>), Response> {
+) -> Result<(String, Option<String>), PageError> {
     let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
         .await
-        .map_err(IntoResponse::into_response)?;
+        .map_err(|e| PageError::Unreadable(Box::new(e.into_response())))?;
     let tenant = params.get("tenant").cloned().unwrap_or_default();
     let lang = Query::<PageQuery>::try_from_uri(&parts.uri)
         .ok()
@@ -33,7 +33,7 @@ async fn tenant_and_lang(
 }
 
 impl<const CONSENT: bool> FromRequestParts<CurrentApp> for Visitor<CONSENT> {
-    type Rejection = Response;
+    type Rejection = PageError;
 
     async fn from_request_parts(
         parts: &mut Parts,
@@ -47,7 +47,7 @@ impl<const CONSENT: bool> FromRequestParts<CurrentApp> for Visitor<CONSENT> {
 }
 
 impl<const CONSENT: bool> FromRequest<CurrentApp> for Posted<CONSENT> {
-    type Rejection = Response;
+    type Rejection = PageError;
 
     async fn from_request(req: Request, state: &CurrentApp) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
@@ -55,7 +55,7 @@ impl<const CONSENT: bool> FromRequest<CurrentApp> for Posted<CONSENT> {
         let headers = parts.headers.clone();
         let body = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(IntoResponse::into_response)?;
+            .map_err(|e| PageError::Unreadable(Box::new(e.into_response())))?;
         posted(state, &tenant, &headers, &body, CONSENT)
             .await
             .map(|(v, form)| Posted(v, form))

@@ -5,7 +5,7 @@
 //! confirmation, personal reminders, and the account page (the data export, deleting the
 //! account).
 //! This file holds what they share: the visit (the session's citizen), the CSRF-checked
-//! form, and the routes.
+//! form, the page errors, and the routes; `view.rs` the typed view models.
 //!
 //! What comes in: forms from a browser, untrusted. Each is size-limited (16 KiB, the
 //! router's limit for these routes), read as UTF-8 with bad bytes replaced, checked field
@@ -13,10 +13,6 @@
 //! message next to the field.
 //! Every form carries the session's CSRF token. What goes out: HTML pages (escaped by the
 //! templates), one JSON export, nothing personal in logs.
-
-// The helpers below return the page to show instead as their error: it is the handler's
-// answer, built once, not an error value passed around.
-#![allow(clippy::result_large_err)]
 
 use super::login::{cookie, SESSION_COOKIE};
 use super::pages::{self, LANG_COOKIE};
@@ -34,7 +30,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
 use hlidac_adapters::{Receivable, Submission};
-use serde_json::{json, Value};
 use std::sync::Arc;
 
 mod calendar;
@@ -46,6 +41,7 @@ mod extract;
 mod overview;
 mod reminders;
 mod settings;
+mod view;
 use calendar::*;
 use confirm::*;
 use consent::*;
@@ -55,6 +51,7 @@ use extract::*;
 use overview::*;
 use reminders::*;
 use settings::*;
+use view::*;
 
 /// How long a confirmation link holds.
 const LINK_VALID_MS: i64 = 24 * 3600 * 1000;
@@ -148,41 +145,28 @@ async fn visit(
     headers: &HeaderMap,
     query_lang: Option<&str>,
     consent: bool,
-) -> Result<Visit, Response> {
+) -> Result<Visit, PageError> {
     let app = current.borrow().clone();
     let Some(t) = app.config.tenant(tenant).cloned() else {
-        return Err(pages::message(
-            StatusCode::NOT_FOUND,
-            i18n::REFERENCE,
-            "page-not-found",
-            "page-not-found-text",
-        ));
+        return Err(PageError::NotFound(i18n::REFERENCE.into()));
     };
-    let landing = format!("/t/{}/", t.id);
+    let landing = || PageError::Redirect(format!("/t/{}/", t.id));
     let Some(cookie_value) = cookie(headers, SESSION_COOKIE).map(str::to_string) else {
-        return Err(redirect(&landing));
+        return Err(landing());
     };
     let Some((row, profile)) = app.identity.current_session(&cookie_value).await else {
-        return Err(redirect(&landing));
+        return Err(landing());
     };
     if row.tenant_id != t.id {
-        return Err(redirect(&landing));
+        return Err(landing());
     }
     let citizen = match app.store.citizen(&row.citizen_id).await {
         Ok(Some(c)) => c,
-        Ok(None) => return Err(redirect(&landing)),
-        Err(e) => {
-            tracing::error!(error = %e, "citizen page: database error");
-            return Err(pages::message(
-                StatusCode::SERVICE_UNAVAILABLE,
-                &t.locale,
-                "try-later",
-                "try-later-text",
-            ));
-        }
+        Ok(None) => return Err(landing()),
+        Err(e) => return Err(PageError::try_later(&t.locale, e)),
     };
     if consent && citizen.consented_at.is_none() {
-        return Err(redirect(&format!("/t/{}/consent", t.id)));
+        return Err(PageError::Redirect(format!("/t/{}/consent", t.id)));
     }
     let lang = pages::language(query_lang, headers, citizen.locale.as_deref(), &t.locale);
     let csrf = app.identity.csrf_token(&cookie_value);
@@ -197,53 +181,122 @@ async fn visit(
     })
 }
 
+/// What a citizen page answers instead of itself; each is the page that says why.
+pub(super) enum PageError {
+    /// No session (or another municipality's), or no consent yet: the browser goes there.
+    Redirect(String),
+    /// 404 in the language given: a page, contact or reminder the citizen does not have.
+    NotFound(String),
+    /// 403: a form without the session's CSRF token, or posted without a session.
+    Expired(String),
+    /// 503: the database or a mail or SMS relay failed (logged where it is made).
+    TryLater(String),
+    /// axum's own answer to a request it could not read (a body over the limit: 413).
+    Unreadable(Box<Response>),
+}
+
+impl PageError {
+    /// The database failed: logged here (its text only in the log), "try later" shown.
+    fn try_later(lang: &str, e: impl std::fmt::Display) -> PageError {
+        tracing::error!(error = %e, "citizen page: database error");
+        PageError::TryLater(lang.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::Redirect(to) => redirect(&to),
+            PageError::NotFound(lang) => pages::message(
+                StatusCode::NOT_FOUND,
+                &lang,
+                "page-not-found",
+                "page-not-found-text",
+            ),
+            PageError::Expired(lang) => pages::message(
+                StatusCode::FORBIDDEN,
+                &lang,
+                "form-expired",
+                "form-expired-text",
+            ),
+            PageError::TryLater(lang) => pages::message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &lang,
+                "try-later",
+                "try-later-text",
+            ),
+            PageError::Unreadable(r) => *r,
+        }
+    }
+}
+
+/// After removing one of the citizen's contacts or reminders: back to `page` saying so,
+/// or 404 when it was not theirs.
+fn after_removal<E: std::fmt::Display>(v: &Visit, removed: Result<bool, E>, page: &str) -> Answer {
+    if !removed.or_try_later(v)? {
+        return Err(v.not_found());
+    }
+    Ok(redirect(&format!("/t/{}/{page}?done=removed", v.tenant.id)))
+}
+
+/// What a handler answers: its page, or the page that says why not.
+type Answer = Result<Response, PageError>;
+
+/// A database result on a citizen's page: its error becomes "try later" in their language.
+trait OrTryLater<T> {
+    fn or_try_later(self, v: &Visit) -> Result<T, PageError>;
+}
+
+impl<T, E: std::fmt::Display> OrTryLater<T> for Result<T, E> {
+    fn or_try_later(self, v: &Visit) -> Result<T, PageError> {
+        self.map_err(|e| PageError::try_later(v.lang, e))
+    }
+}
+
 impl Visit {
     fn t(&self, id: &str) -> String {
         i18n::t(self.lang, id, &[])
     }
 
-    /// The context every page of the account has.
-    fn base(&self, title: &str, nav: &str, done: Option<&str>) -> Value {
+    /// One of the account's pages, `screen`, with the notice after a form (`?done=`), a
+    /// refused form's errors, and the page's own content.
+    fn page<B: serde::Serialize>(
+        &self,
+        screen: &Screen,
+        status: StatusCode,
+        done: Option<&str>,
+        errors: Fields,
+        body: B,
+    ) -> Response {
         let notice = done
             .and_then(|d| NOTICES.iter().find(|n| **n == d))
             .map(|n| self.t(&format!("notice-{n}")));
-        let page = if nav.is_empty() { "consent" } else { nav };
-        json!({
-            "title": self.t(title),
-            "tenant": {"id": self.tenant.id, "name": self.tenant.name},
-            "nav": nav,
-            "here": format!("/t/{}/{page}", self.tenant.id),
-            "csrf": self.csrf,
-            "notice": notice,
-            "errors": {},
-            "form": {},
-        })
-    }
-
-    fn page(&self, status: StatusCode, name: &str, ctx: Value) -> Response {
-        let mut r = pages::respond(status, name, self.lang, ctx);
+        let page = Page {
+            title: self.t(screen.title),
+            tenant: TenantRef::of(&self.tenant),
+            nav: screen.nav,
+            here: format!("/t/{}/{}", self.tenant.id, screen.path),
+            csrf: &self.csrf,
+            notice,
+            errors,
+            body,
+        };
+        let mut r = pages::respond(status, screen.template, self.lang, page);
         remember_language(&mut r, self.lang);
         r
     }
 
-    fn failed(&self, e: impl std::fmt::Display) -> Response {
-        tracing::error!(error = %e, "citizen page: database error");
-        pages::message(
-            StatusCode::SERVICE_UNAVAILABLE,
-            self.lang,
-            "try-later",
-            "try-later-text",
-        )
+    /// Waits for a database call; its error becomes "try later" in the citizen's language.
+    async fn db<T, E: std::fmt::Display>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, E>>,
+    ) -> Result<T, PageError> {
+        call.await.or_try_later(self)
     }
 
     /// A form that names a contact or reminder the citizen does not have.
-    fn not_found(&self) -> Response {
-        pages::message(
-            StatusCode::NOT_FOUND,
-            self.lang,
-            "page-not-found",
-            "page-not-found-text",
-        )
+    fn not_found(&self) -> PageError {
+        PageError::NotFound(self.lang.into())
     }
 
     fn now(&self) -> i64 {
@@ -321,44 +374,25 @@ async fn posted(
     headers: &HeaderMap,
     body: &Bytes,
     consent: bool,
-) -> Result<(Visit, FormData), Response> {
+) -> Result<(Visit, FormData), PageError> {
     // A form posted without a session (or to another municipality, or before consent)
     // is refused: a page goes back to the landing page, a post is not taken.
     let v = match visit(current, tenant, headers, None, consent).await {
         Ok(v) => v,
-        Err(r) if r.status() == StatusCode::SEE_OTHER => {
+        Err(PageError::Redirect(_)) => {
             let app = current.borrow().clone();
             let lang = app
                 .config
                 .tenant(tenant)
                 .map_or(i18n::REFERENCE, |t| t.locale.as_str());
-            return Err(pages::message(
-                StatusCode::FORBIDDEN,
-                lang,
-                "form-expired",
-                "form-expired-text",
-            ));
+            return Err(PageError::Expired(lang.into()));
         }
-        Err(r) => return Err(r),
+        Err(e) => return Err(e),
     };
     let form = FormData::parse(body);
-    checked(&v, &form)?;
+    let given = form.get("csrf").unwrap_or("");
+    if given.len() != v.csrf.len() || !openssl::memcmp::eq(given.as_bytes(), v.csrf.as_bytes()) {
+        return Err(PageError::Expired(v.lang.into()));
+    }
     Ok((v, form))
 }
-
-/// The form's CSRF token is the session's: else a page saying the form expired.
-fn checked(v: &Visit, form: &FormData) -> Result<(), Response> {
-    let given = form.get("csrf").unwrap_or("");
-    if given.len() == v.csrf.len() && openssl::memcmp::eq(given.as_bytes(), v.csrf.as_bytes()) {
-        Ok(())
-    } else {
-        Err(pages::message(
-            StatusCode::FORBIDDEN,
-            v.lang,
-            "form-expired",
-            "form-expired-text",
-        ))
-    }
-}
-
-// ----- consent -----------------------------------------------------------------------

@@ -5,49 +5,36 @@
 
 use super::*;
 
-pub(super) async fn overview(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Response {
-    let mut municipalities = Vec::new();
+pub(super) async fn overview(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Answer {
     let citizens = match &v.citizen.subject_hash {
-        Some(s) => v.app.store.citizens_of_subject(s).await,
-        None => Ok(vec![v.citizen.clone()]),
-    };
-    let citizens = match citizens {
-        Ok(c) => c,
-        Err(e) => return v.failed(e),
+        Some(s) => v.app.store.citizens_of_subject(s).await.or_try_later(&v)?,
+        None => vec![v.citizen.clone()],
     };
     // This municipality first, then the others the person logged in to.
     let (here, others): (Vec<_>, Vec<_>) = citizens
         .into_iter()
         .partition(|c| c.tenant_id == v.tenant.id);
+    let mut municipalities = Vec::new();
     for c in here.into_iter().chain(others) {
         let Some(t) = v.app.config.tenant(&c.tenant_id) else {
             continue;
         };
-        match municipality(&v, t, &c).await {
-            Ok(m) => municipalities.push(m),
-            Err(e) => return v.failed(e),
-        }
+        municipalities.push(municipality(&v, t, &c).await.or_try_later(&v)?);
     }
-    let mut ctx = v.base("title-overview", "me", q.done.as_deref());
-    ctx["name"] = v.profile.name.clone().into();
-    // Addresses a bounce made undeliverable: said first, with the way to fix it.
-    ctx["undeliverable"] = match v.app.store.contacts_of(&v.citizen.id).await {
-        Ok(list) => list
+    let contacts = v.db(v.app.store.contacts_of(&v.citizen.id)).await?;
+    let feed = v.db(v.app.store.calendar_feed_of(&v.citizen.id)).await?;
+    let body = Overview {
+        name: v.profile.name.clone(),
+        undeliverable: contacts
             .iter()
             .filter(|k| k.undeliverable_at.is_some())
             .filter_map(|k| v.app.crypto.open(&k.address_enc).ok())
-            .collect::<Vec<_>>()
-            .into(),
-        Err(e) => return v.failed(e),
+            .collect(),
+        calendar_url: feed.map(|id| crate::web::calendar::feed_url(&v.app, &id)),
+        municipalities,
     };
-    ctx["calendar_url"] = match v.app.store.calendar_feed_of(&v.citizen.id).await {
-        Ok(feed) => feed
-            .map(|id| crate::web::calendar::feed_url(&v.app, &id))
-            .into(),
-        Err(e) => return v.failed(e),
-    };
-    ctx["municipalities"] = municipalities.into();
-    v.page(StatusCode::OK, "dashboard.html", ctx)
+    let done = q.done.as_deref();
+    Ok(v.page(&OVERVIEW, StatusCode::OK, done, Fields::new(), body))
 }
 
 /// What one municipality knows about the citizen, for the overview.
@@ -55,7 +42,7 @@ pub(super) async fn municipality(
     v: &Visit,
     t: &TenantConfig,
     c: &CitizenInfo,
-) -> Result<Value, crate::store::StoreError> {
+) -> Result<Municipality, crate::store::StoreError> {
     let app = &v.app;
     let today = t.today(app.clock.now());
     let mut receivables = Vec::new();
@@ -79,77 +66,63 @@ pub(super) async fn municipality(
             _ => {}
         }
     }
-    receivables.sort_by_key(order_key);
-    let summary = summary_of(&receivables);
-    let documents = documents_of(app, &c.id).await?;
-    let alerts: Vec<Value> = app
+    // Overdue first, then the nearest due date, then those without one.
+    receivables.sort_by_key(|r| (!r.overdue, r.due_date.is_none(), r.due_date));
+    let alerts = app
         .store
         .citizen_alerts(&c.id, 30)
         .await?
         .into_iter()
-        .map(|a| {
-            json!({
-                "date": v.date_of(a.sent_at.unwrap_or(a.created_at)),
-                // Catalogue variants cannot hold a dot.
-                "kind": a.kind.replace('.', "_"),
-                "channel": a.channel,
-                "state": a.state,
-            })
+        .map(|a| AlertView {
+            date: v.date_of(a.sent_at.unwrap_or(a.created_at)),
+            kind: a.kind.replace('.', "_"),
+            channel: a.channel,
+            state: a.state,
         })
         .collect();
-    Ok(json!({
-        "id": t.id,
-        "name": t.name,
-        "summary": summary,
-        "receivables": receivables,
-        "submissions": submissions,
-        "documents": documents,
-        "alerts": alerts,
-    }))
-}
-
-/// Overdue first, then the nearest due date, then those without one.
-fn order_key(r: &Value) -> (bool, bool, String) {
-    let due = r["due_date"].as_str().unwrap_or("");
-    (
-        !r["overdue"].as_bool().unwrap_or(false),
-        due.is_empty(),
-        due.to_string(),
-    )
+    Ok(Municipality {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        summary: summary_of(&receivables),
+        receivables,
+        submissions,
+        documents: documents_of(app, &c.id).await?,
+        alerts,
+    })
 }
 
 /// What the citizen owes here: how many fees, the total per currency, the nearest due
 /// date (and which fee), how many are overdue.
-fn summary_of(receivables: &[Value]) -> Value {
-    let payable: Vec<&Value> = receivables
-        .iter()
-        .filter(|r| r["payable"].as_bool().unwrap_or(false))
-        .collect();
+fn summary_of(receivables: &[ReceivableView]) -> Summary {
+    let payable: Vec<&ReceivableView> = receivables.iter().filter(|r| r.payable).collect();
     let mut totals: Vec<(String, i64)> = Vec::new();
     for r in &payable {
-        let currency = r["currency"].as_str().unwrap_or("").to_string();
-        let amount = hlidac_adapters::Money::parse(r["amount_outstanding"].as_str().unwrap_or(""))
+        let amount = hlidac_adapters::Money::parse(&r.amount_outstanding)
             .map(|m| m.0)
             .unwrap_or(0);
-        match totals.iter_mut().find(|(c, _)| *c == currency) {
+        match totals.iter_mut().find(|(c, _)| *c == r.currency) {
             Some((_, sum)) => *sum += amount,
-            None => totals.push((currency, amount)),
+            None => totals.push((r.currency.clone(), amount)),
         }
     }
     let nearest = payable
         .iter()
-        .filter(|r| !r["overdue"].as_bool().unwrap_or(false))
-        .filter_map(|r| Some((r["due_date"].as_str()?, r["title"].as_str().unwrap_or(""))))
+        .filter(|r| !r.overdue)
+        .filter_map(|r| Some((r.due_date?, r.title.as_str())))
         .min();
-    json!({
-        "count": payable.len(),
-        "totals": totals.into_iter().map(|(currency, sum)| json!({
-            "currency": currency, "amount": hlidac_adapters::Money(sum).to_string(),
-        })).collect::<Vec<_>>(),
-        "nearest_due": nearest.map(|(d, _)| d),
-        "nearest_title": nearest.map(|(_, t)| t),
-        "overdue": payable.iter().filter(|r| r["overdue"].as_bool().unwrap_or(false)).count(),
-    })
+    Summary {
+        count: payable.len(),
+        totals: totals
+            .into_iter()
+            .map(|(currency, sum)| Total {
+                currency,
+                amount: hlidac_adapters::Money(sum).to_string(),
+            })
+            .collect(),
+        nearest_due: nearest.map(|(d, _)| d),
+        nearest_title: nearest.map(|(_, t)| t.to_string()),
+        overdue: payable.iter().filter(|r| r.overdue).count(),
+    }
 }
 
 pub(super) fn receivable_view(
@@ -157,7 +130,7 @@ pub(super) fn receivable_view(
     beneficiary: &str,
     tenant: &str,
     today: chrono::NaiveDate,
-) -> Value {
+) -> ReceivableView {
     let next_due = r.unpaid_instalments().map(|i| i.due_date).min();
     let payable = !r.status.is_settled() && r.amount_outstanding.0 > 0;
     let overdue = payable
@@ -177,39 +150,43 @@ pub(super) fn receivable_view(
                 )
             })
         });
-    let iban = crate::pay::iban_of(r).map(|i| crate::pay::iban_grouped(&i));
-    json!({
-        "title": r.title,
-        "period": r.period,
-        "currency": r.currency,
-        "amount_outstanding": r.amount_outstanding.to_string(),
-        "due_date": next_due,
-        "overdue": overdue,
-        "status": r.status.as_str(),
-        "instalments": r.instalments.iter().map(|i| json!({
-            "no": i.no, "due_date": i.due_date, "amount": i.amount.to_string(), "paid": i.paid,
-        })).collect::<Vec<_>>(),
-        "payment": r.payment,
-        "iban": iban,
-        "payable": payable,
-        "qr": qr.as_ref().map(|(url, _)| url.clone()),
-        "qr_caption": qr.map(|(_, c)| c),
-        "qr_file": format!("/t/{tenant}/qr?key={}", url::form_urlencoded::byte_serialize(r.key.as_bytes()).collect::<String>()),
-    })
+    let key: String = url::form_urlencoded::byte_serialize(r.key.as_bytes()).collect();
+    ReceivableView {
+        title: r.title.clone(),
+        period: r.period.clone(),
+        currency: r.currency.clone(),
+        amount_outstanding: r.amount_outstanding.to_string(),
+        due_date: next_due,
+        overdue,
+        status: r.status.as_str(),
+        instalments: r
+            .instalments
+            .iter()
+            .map(|i| InstalmentView {
+                no: i.no,
+                due_date: i.due_date,
+                amount: i.amount.to_string(),
+                paid: i.paid,
+            })
+            .collect(),
+        payment: r.payment.clone(),
+        iban: crate::pay::iban_of(r).map(|i| crate::pay::iban_grouped(&i)),
+        payable,
+        qr_caption: qr.as_ref().map(|(_, c)| *c),
+        qr: qr.map(|(url, _)| url),
+        qr_file: format!("/t/{tenant}/qr?key={key}"),
+    }
 }
 
 /// The payment QR code of one of the citizen's fees as a PNG file, to save and open in a
 /// banking app on the same phone.
-pub(super) async fn qr_file(Visitor(v): Citizen, Query(q): Query<QrQuery>) -> Response {
-    let records = match v
-        .app
-        .store
-        .person_records(&v.tenant.id, &v.citizen.person_hash)
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => return v.failed(e),
-    };
+pub(super) async fn qr_file(Visitor(v): Citizen, Query(q): Query<QrQuery>) -> Answer {
+    let records = v
+        .db(v
+            .app
+            .store
+            .person_records(&v.tenant.id, &v.citizen.person_hash))
+        .await?;
     let png = records
         .into_iter()
         .filter(|(kind, status, _)| {
@@ -220,9 +197,7 @@ pub(super) async fn qr_file(Visitor(v): Citizen, Query(q): Query<QrQuery>) -> Re
         .find(|r| r.key == q.key && !r.status.is_settled() && r.amount_outstanding.0 > 0)
         .and_then(|r| crate::pay::payment_code(&r, &v.tenant.name))
         .and_then(|(code, _)| crate::pay::qr_png(&code, 8));
-    let Some(png) = png else {
-        return v.not_found();
-    };
+    let png = png.ok_or_else(|| v.not_found())?;
     let mut r = png.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
@@ -230,7 +205,7 @@ pub(super) async fn qr_file(Visitor(v): Citizen, Query(q): Query<QrQuery>) -> Re
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"payment-qr.png\""),
     );
-    r
+    Ok(r)
 }
 
 #[derive(serde::Deserialize)]
@@ -239,36 +214,40 @@ pub(super) struct QrQuery {
     key: String,
 }
 
-pub(super) fn submission_view(s: &Submission) -> Value {
-    json!({
-        "matter": s.matter,
-        "references": crate::watch::diff::known_references(s),
-        "status": s.status.as_str(),
-        "deadline": s.deadline,
-        "history": s.history.iter().map(|h| json!({
-            "date": h.at.date_naive().to_string(), "status": h.status.as_str(),
-        })).collect::<Vec<_>>(),
-    })
+pub(super) fn submission_view(s: &Submission) -> SubmissionView {
+    SubmissionView {
+        matter: s.matter.clone(),
+        references: crate::watch::diff::known_references(s),
+        status: s.status.as_str(),
+        deadline: s.deadline,
+        history: s
+            .history
+            .iter()
+            .map(|h| StatusAt {
+                date: h.at.date_naive().to_string(),
+                status: h.status.as_str(),
+            })
+            .collect(),
+    }
 }
-
-// ----- settings ----------------------------------------------------------------------
 
 /// The citizen's documents from the registry, their numbers opened for the citizen.
 pub(super) async fn documents_of(
     app: &App,
     citizen_id: &str,
-) -> Result<Vec<Value>, crate::store::StoreError> {
+) -> Result<Vec<DocumentView>, crate::store::StoreError> {
     Ok(app
         .store
         .citizen_documents(citizen_id)
         .await?
         .into_iter()
-        .map(|d| {
-            json!({
-                "kind": d.kind,
-                "number": d.number_enc.as_deref().and_then(|n| app.crypto.open(n).ok()),
-                "valid_until": d.valid_until,
-            })
+        .map(|d| DocumentView {
+            number: d
+                .number_enc
+                .as_deref()
+                .and_then(|n| app.crypto.open(n).ok()),
+            kind: d.kind,
+            valid_until: d.valid_until,
         })
         .collect())
 }

@@ -5,56 +5,62 @@
 
 use super::*;
 
-pub(super) async fn settings_page(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Response {
-    let subscribed: Vec<String> = match v.app.store.subscriptions_of(&v.citizen.id).await {
-        Ok(s) => s.into_iter().map(|(t, c)| format!("{t}:{c}")).collect(),
-        Err(e) => return v.failed(e),
+pub(super) async fn settings_page(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Answer {
+    let subscribed = v.db(v.app.store.subscriptions_of(&v.citizen.id)).await?;
+    let c = &v.citizen;
+    let chosen = Chosen {
+        subscribed: subscribed
+            .into_iter()
+            .map(|(t, c)| format!("{t}:{c}"))
+            .collect(),
+        delivery: c.delivery.clone().unwrap_or_else(|| "immediate".into()),
+        quiet_hours: c.quiet_hours.clone().unwrap_or_default(),
+        citizen_locale: c.locale.clone().unwrap_or_else(|| v.tenant.locale.clone()),
+        offsets: c.reminder_offsets.clone().unwrap_or_default(),
     };
-    let ctx = settings_ctx(
-        &v,
-        q.done.as_deref(),
-        json!({
-            "subscribed": subscribed,
-            "delivery": v.citizen.delivery.clone().unwrap_or_else(|| "immediate".into()),
-            "quiet_hours": v.citizen.quiet_hours.clone().unwrap_or_default(),
-            "citizen_locale": v.citizen.locale.clone().unwrap_or_else(|| v.tenant.locale.clone()),
-            "offsets": v.citizen.reminder_offsets.clone().unwrap_or_default(),
-        }),
-        json!({}),
-    );
-    v.page(StatusCode::OK, "settings.html", ctx)
+    let body = settings_view(&v, chosen);
+    let done = q.done.as_deref();
+    Ok(v.page(&SETTINGS, StatusCode::OK, done, Fields::new(), body))
 }
 
-/// The settings page with `shown` (subscribed, delivery, quiet_hours, citizen_locale,
-/// offsets) in its fields.
-pub(super) fn settings_ctx(v: &Visit, done: Option<&str>, shown: Value, errors: Value) -> Value {
-    let mut ctx = v.base("title-settings", "settings", done);
-    ctx["topics"] = TOPICS
-        .iter()
-        .map(|t| json!({"id": t}))
-        .collect::<Vec<_>>()
-        .into();
-    for key in ["subscribed", "delivery", "citizen_locale"] {
-        ctx[key] = shown[key].clone();
-    }
-    let quiet = shown["quiet_hours"].as_str().unwrap_or("");
+/// The settings as saved, or as a refused form gave them.
+struct Chosen {
+    /// `topic:channel` pairs.
+    subscribed: Vec<String>,
+    delivery: String,
+    /// "HH:MM-HH:MM", or empty.
+    quiet_hours: String,
+    citizen_locale: String,
+    /// The reminder days as stored ("14,3,0"), or empty for the municipality's.
+    offsets: String,
+}
+
+/// The settings page with `chosen` in its fields.
+fn settings_view(v: &Visit, chosen: Chosen) -> Settings {
+    let quiet = chosen.quiet_hours.as_str();
     let (from, to) = quiet.split_once('-').unwrap_or((quiet, ""));
-    ctx["quiet_from"] = from.trim().into();
-    ctx["quiet_to"] = to.trim().into();
     let tenant_days = &v.tenant.reminder_offsets_days;
-    let ticked: Vec<u32> = match shown["offsets"].as_str().filter(|o| !o.trim().is_empty()) {
+    let ticked: Vec<u32> = match Some(chosen.offsets.as_str()).filter(|o| !o.trim().is_empty()) {
         Some(o) => o.split(',').filter_map(|d| d.trim().parse().ok()).collect(),
         None => tenant_days.clone(),
     };
-    ctx["offset_choices"] = offset_choices(tenant_days, &ticked)
-        .into_iter()
-        .map(|d| json!({"days": d, "ticked": ticked.contains(&d)}))
-        .collect::<Vec<_>>()
-        .into();
     let days: Vec<String> = tenant_days.iter().map(u32::to_string).collect();
-    ctx["tenant_offsets"] = days.join(", ").into();
-    ctx["errors"] = errors;
-    ctx
+    Settings {
+        topics: TOPICS.iter().map(|&id| TopicView { id }).collect(),
+        quiet_from: from.trim().into(),
+        quiet_to: to.trim().into(),
+        offset_choices: offset_choices(tenant_days, &ticked)
+            .into_iter()
+            .map(|d| OffsetChoice {
+                days: d,
+                ticked: ticked.contains(&d),
+            })
+            .collect(),
+        tenant_offsets: days.join(", "),
+        subscribed: chosen.subscribed,
+        delivery: chosen.delivery,
+        citizen_locale: chosen.citizen_locale,
+    }
 }
 
 /// The days before a due date offered as tick boxes: the usual ones, the municipality's
@@ -124,8 +130,8 @@ fn sorted_desc(days: &[u32]) -> Vec<u32> {
     d
 }
 
-pub(super) async fn settings_save(Posted(v, form): Posted<true>) -> Response {
-    let mut errors = serde_json::Map::new();
+pub(super) async fn settings_save(Posted(v, form): Posted<true>) -> Answer {
+    let mut errors = Fields::new();
     let mut subscriptions = Vec::new();
     for s in form.all("sub") {
         match s.split_once(':') {
@@ -136,53 +142,52 @@ pub(super) async fn settings_save(Posted(v, form): Posted<true>) -> Response {
                 }
             }
             _ => {
-                errors.insert("topics".into(), v.t("error-choice").into());
+                errors.insert("topics", v.t("error-choice"));
             }
         }
     }
     let delivery = form.get("delivery").unwrap_or("immediate");
     if !matches!(delivery, "immediate" | "daily") {
-        errors.insert("delivery".into(), v.t("error-choice").into());
+        errors.insert("delivery", v.t("error-choice"));
     }
     let quiet = quiet_hours_of(&form).unwrap_or_else(|typed| {
-        errors.insert("quiet_hours".into(), v.t("error-quiet-hours").into());
+        errors.insert("quiet_hours", v.t("error-quiet-hours"));
         typed
     });
     let offsets = offsets_of(&form, &v.tenant.reminder_offsets_days);
     let offsets_shown = match &offsets {
         Ok(o) => o.clone().unwrap_or_default(),
         Err(typed) => {
-            errors.insert("offsets".into(), v.t("error-offsets").into());
+            errors.insert("offsets", v.t("error-offsets"));
             typed.clone()
         }
     };
     let locale = form.get("locale").unwrap_or(&v.tenant.locale);
     let locale = i18n::LOCALES.iter().find(|l| **l == locale).copied();
     if locale.is_none() {
-        errors.insert("locale".into(), v.t("error-choice").into());
+        errors.insert("locale", v.t("error-choice"));
     }
     if !errors.is_empty() {
-        let subscribed: Vec<String> = subscriptions
-            .iter()
-            .map(|(t, c)| format!("{t}:{c}"))
-            .collect();
-        let ctx = settings_ctx(
-            &v,
-            None,
-            json!({
-                "subscribed": subscribed,
-                "delivery": if matches!(delivery, "immediate" | "daily") { delivery } else { "immediate" },
-                "quiet_hours": quiet,
-                "citizen_locale": locale.unwrap_or(v.lang),
-                "offsets": offsets_shown,
-            }),
-            errors.into(),
-        );
-        return v.page(StatusCode::BAD_REQUEST, "settings.html", ctx);
+        let chosen = Chosen {
+            subscribed: subscriptions
+                .iter()
+                .map(|(t, c)| format!("{t}:{c}"))
+                .collect(),
+            delivery: if matches!(delivery, "immediate" | "daily") {
+                delivery
+            } else {
+                "immediate"
+            }
+            .into(),
+            quiet_hours: quiet,
+            citizen_locale: locale.unwrap_or(v.lang).into(),
+            offsets: offsets_shown,
+        };
+        let body = settings_view(&v, chosen);
+        return Ok(v.page(&SETTINGS, StatusCode::BAD_REQUEST, None, errors, body));
     }
     let locale = locale.unwrap_or(i18n::REFERENCE);
-    match v
-        .app
+    v.app
         .store
         .save_settings(
             &v.citizen.id,
@@ -196,17 +201,11 @@ pub(super) async fn settings_save(Posted(v, form): Posted<true>) -> Response {
             v.now(),
         )
         .await
-    {
-        Ok(()) => {
-            let mut r = redirect(&format!(
-                "/t/{}/settings?done=saved&lang={locale}",
-                v.tenant.id
-            ));
-            remember_language(&mut r, locale);
-            r
-        }
-        Err(e) => v.failed(e),
-    }
+        .or_try_later(&v)?;
+    let mut r = redirect(&format!(
+        "/t/{}/settings?done=saved&lang={locale}",
+        v.tenant.id
+    ));
+    remember_language(&mut r, locale);
+    Ok(r)
 }
-
-// ----- contacts ----------------------------------------------------------------------
