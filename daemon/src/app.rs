@@ -39,6 +39,8 @@ pub struct App {
     pub watch: Arc<crate::watch::Watch>,
     /// eID login: the SP, identity providers and the login rate limit.
     pub identity: Arc<crate::identity::login::Identity>,
+    /// What a logged-in citizen reads and changes about themselves.
+    pub citizens: Arc<crate::citizens::Citizens>,
 }
 
 impl App {
@@ -187,6 +189,13 @@ impl App {
             dispatch.clone(),
             adapters,
         ));
+        let citizens = Arc::new(crate::citizens::Citizens {
+            config: config.clone(),
+            store: store.clone(),
+            clock: clock.clone(),
+            crypto: crypto.clone(),
+            dispatch: dispatch.clone(),
+        });
         Ok(App {
             config,
             store,
@@ -202,6 +211,7 @@ impl App {
             feedback_secrets,
             watch,
             identity,
+            citizens,
         })
     }
 

@@ -16,6 +16,8 @@
 //! - [`identity`]: the login service: eID login (SAML 2.0, OpenID Connect), linking to
 //!   the base registry, sessions and logout;
 //! - [`watch`]: the watch service: polls and pushes diffed into events, the reminder rules;
+//! - [`citizens`]: the citizen service: consent, contacts and their confirmation, alert
+//!   settings, reminders, the calendar feed, the data export and erasure;
 //! - [`ops`]: the probe, the admin operations, the preview, the bounce reader, systemd,
 //!   the log format;
 //! - [`app`]: assembles the services from one configuration; [`settings`]: loads it with
@@ -27,6 +29,7 @@
 //! is the daemon.
 
 pub mod app;
+pub mod citizens;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -62,6 +62,11 @@ impl Identity {
         Some((row, profile))
     }
 
+    /// Ends the session at once, without single logout (the citizen's record is gone).
+    pub async fn end_session(&self, cookie: &str) {
+        let _ = self.store.end_session(&self.session_hash(cookie)).await;
+    }
+
     /// Ends the session; returns where to send the browser for single logout, if the IdP
     /// offers it.
     pub async fn logout(&self, cookie: &str) -> Option<String> {

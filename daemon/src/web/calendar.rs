@@ -11,7 +11,7 @@
 //! before the database is asked. What goes out: the feed, nothing personal in logs.
 
 use super::CurrentApp;
-use crate::app::App;
+use crate::citizens::Citizens;
 use crate::config::TenantConfig;
 use crate::i18n::{self, Arg};
 use crate::store::CitizenInfo;
@@ -27,33 +27,10 @@ pub fn routes() -> Router<CurrentApp> {
     Router::new().route("/cal/{token}", get(feed))
 }
 
-/// The URL of a feed: its id and a MAC of it, so that ids cannot be guessed or forged.
-pub fn feed_url(app: &App, id: &str) -> String {
-    format!(
-        "{}/cal/{id}.{}.ics",
-        app.config.web.public_url(),
-        app.crypto.sign("calendar", id)
-    )
-}
-
-/// The feed id a token carries, when its MAC holds.
-fn feed_id<'a>(app: &App, token: &'a str) -> Option<&'a str> {
-    let (id, mac) = token.strip_suffix(".ics")?.split_once('.')?;
-    (id.len() == 32 && mac.len() == 40 && app.crypto.verify("calendar", id, mac)).then_some(id)
-}
-
 async fn feed(State(current): State<CurrentApp>, Path(token): Path<String>) -> Response {
     let app = current.borrow().clone();
     let not_found = || (StatusCode::NOT_FOUND, "not found\n").into_response();
-    let Some(id) = feed_id(&app, &token) else {
-        return not_found();
-    };
-    let citizen = match app.store.calendar_feed_owner(id).await {
-        Ok(Some(owner)) => app.store.citizen(&owner).await,
-        Ok(None) => return not_found(),
-        Err(e) => Err(e),
-    };
-    let citizen = match citizen {
+    let citizen = match app.citizens.feed_owner(&token).await {
         Ok(Some(c)) => c,
         Ok(None) => return not_found(),
         Err(e) => return unavailable(e),
@@ -61,7 +38,7 @@ async fn feed(State(current): State<CurrentApp>, Path(token): Path<String>) -> R
     let Some(tenant) = app.config.tenant(&citizen.tenant_id).cloned() else {
         return not_found();
     };
-    match calendar(&app, &tenant, &citizen).await {
+    match calendar(&app.citizens, &tenant, &citizen).await {
         Ok(ics) => {
             let mut r = ics.into_response();
             let h = r.headers_mut();
@@ -91,7 +68,7 @@ fn alarms(event: &mut Event, text: &str, days: &[u32]) {
 
 /// The citizen's calendar, written out.
 async fn calendar(
-    app: &App,
+    citizens: &Citizens,
     t: &TenantConfig,
     c: &CitizenInfo,
 ) -> Result<String, crate::store::StoreError> {
@@ -102,14 +79,14 @@ async fn calendar(
         .as_deref()
         .and_then(crate::store::parse_offsets)
         .unwrap_or_else(|| t.reminder_offsets_days.clone());
-    let uid = |what: &str| format!("{}@hlidac", app.crypto.hash("calendar-uid", what));
+    let uid = |what: &str| citizens.calendar_uid(what);
     let mut cal = Calendar::new();
     cal.name(&word(
         "calendar-name",
         &[("tenant", t.name.as_str().into())],
     ))
     .timezone(t.time_zone.as_str());
-    for (kind, status, data) in app.store.person_records(&t.id, &c.person_hash).await? {
+    for (kind, status, data) in citizens.records(t, c).await? {
         if kind != "receivable" || Withdrawal::STATUSES.contains(&status.as_str()) {
             continue;
         }
@@ -147,25 +124,24 @@ async fn calendar(
             cal.push(e.done());
         }
     }
-    for d in app.store.citizen_documents(&c.id).await? {
+    for d in citizens.documents(&c.id).await? {
         let Ok(until) = d.valid_until.parse::<chrono::NaiveDate>() else {
             continue;
         };
         let kind = word("document-kind", &[("kind", d.kind.as_str().into())]);
         let summary = word("calendar-document", &[("kind", kind.as_str().into())]);
         let mut e = Event::new();
-        e.uid(&uid(&format!("{}:document:{}", t.id, d.doc_key)))
+        e.uid(&uid(&format!("{}:document:{}", t.id, d.key)))
             .summary(&summary)
             .all_day(until);
         alarms(&mut e, &summary, &t.document_offsets_days);
         cal.push(e.done());
     }
-    for r in app.store.reminders_of(&c.id).await? {
-        let Ok(day) = r.due_date.parse::<chrono::NaiveDate>() else {
+    for r in citizens.reminders(&c.id).await? {
+        let Ok(day) = r.date.parse::<chrono::NaiveDate>() else {
             continue;
         };
-        let note = app.crypto.open(&r.note_enc).unwrap_or_default();
-        let summary = word("calendar-reminder", &[("note", note.as_str().into())]);
+        let summary = word("calendar-reminder", &[("note", r.note.as_str().into())]);
         let mut e = Event::new();
         e.uid(&uid(&format!("{}:reminder:{}", t.id, r.id)))
             .summary(&summary)

@@ -5,15 +5,13 @@
 use super::*;
 
 pub(super) async fn calendar_make(Posted(v, _): Posted<true>) -> Answer {
-    let made = v.app.store.calendar_feed_create(&v.citizen.id, v.now());
-    made.await.or_try_later(&v)?;
+    v.db(v.app.citizens.make_feed(&v.citizen.id)).await?;
     tracing::info!(tenant = %v.tenant.id, "a citizen made a calendar feed");
     Ok(back_to_calendar(&v, "calendar-made"))
 }
 
 pub(super) async fn calendar_revoke(Posted(v, _): Posted<true>) -> Answer {
-    let revoked = v.app.store.calendar_feed_revoke(&v.citizen.id);
-    revoked.await.or_try_later(&v)?;
+    v.db(v.app.citizens.revoke_feed(&v.citizen.id)).await?;
     tracing::info!(tenant = %v.tenant.id, "a citizen revoked a calendar feed");
     Ok(back_to_calendar(&v, "calendar-revoked"))
 }

@@ -22,15 +22,14 @@ pub(super) async fn contacts_view(
     form: Fields,
     errors: Fields,
 ) -> Answer {
-    let rows = v.db(v.app.store.contacts_of(&v.citizen.id)).await?;
+    let citizens = &v.app.citizens;
     let mut contacts = Vec::new();
-    for c in rows {
-        let challenge = v.app.store.challenge(&c.id).await.or_try_later(v)?;
+    for c in v.db(citizens.contacts(&v.citizen.id)).await? {
         contacts.push(ContactView {
-            code_sent: challenge.is_some_and(|ch| ch.code_hash != LINK_MARK),
-            address: v.app.crypto.open(&c.address_enc).unwrap_or_default(),
-            verified: c.verified_at.is_some(),
-            undeliverable: c.undeliverable_at.is_some(),
+            code_sent: v.db(citizens.code_sent(&c.id)).await?,
+            address: c.address,
+            verified: c.verified,
+            undeliverable: c.undeliverable,
             id: c.id,
             channel: c.channel,
         });
@@ -38,9 +37,6 @@ pub(super) async fn contacts_view(
     let body = Contacts { contacts, form };
     Ok(v.page(&CONTACTS, status, done, errors, body))
 }
-
-/// What a contact challenge row holds for an e-mail link (its resend time only).
-pub(super) const LINK_MARK: &str = "link";
 
 pub(super) async fn contact_add(Posted(v, form): Posted<true>) -> Answer {
     let email = form.get("email").unwrap_or("").trim().to_string();
@@ -67,8 +63,8 @@ pub(super) async fn contact_add(Posted(v, form): Posted<true>) -> Answer {
     if email.is_empty() && phone.is_empty() {
         errors.insert("email", v.t("error-contact-empty"));
     }
-    let held = v.db(v.app.store.contacts_of(&v.citizen.id)).await?;
-    if held.len() >= CONTACTS_MAX {
+    let held = v.db(v.app.citizens.contacts(&v.citizen.id)).await?;
+    if held.len() >= crate::citizens::CONTACTS_MAX {
         errors.insert("email", v.t("error-contacts-limit"));
     }
     if !errors.is_empty() {
@@ -78,22 +74,15 @@ pub(super) async fn contact_add(Posted(v, form): Posted<true>) -> Answer {
         ]);
         return contacts_view(&v, StatusCode::BAD_REQUEST, None, shown, errors).await;
     }
-    let now = v.now();
     let mut added = Vec::new();
     if let Some(address) = email_ok {
         let address = address.to_string();
-        let hash = v.app.crypto.hash("email", &address.to_lowercase());
-        let sealed = v.app.crypto.seal(&address);
-        let store = &v.app.store;
-        let id = store.add_unverified_contact(&v.citizen.id, "email", &sealed, &hash, now);
-        added.push(id.await.or_try_later(&v)?);
+        let id = v.app.citizens.add_contact(&v.citizen.id, "email", &address);
+        added.push(v.db(id).await?);
     }
     if !phone.is_empty() {
-        let hash = v.app.crypto.hash("sms", &phone);
-        let sealed = v.app.crypto.seal(&phone);
-        let store = &v.app.store;
-        let id = store.add_unverified_contact(&v.citizen.id, "sms", &sealed, &hash, now);
-        added.push(id.await.or_try_later(&v)?);
+        let id = v.app.citizens.add_contact(&v.citizen.id, "sms", &phone);
+        added.push(v.db(id).await?);
     }
     // Each new contact gets its confirmation at once.
     let mut done = "contact-added";
@@ -112,8 +101,9 @@ pub(super) async fn contact_send(
     Path((_, id)): Path<(String, String)>,
     Posted(v, _): Posted<true>,
 ) -> Answer {
-    let contact = v.app.store.contact_of(&v.citizen.id, &id).await;
-    contact.or_try_later(&v)?.ok_or_else(|| v.not_found())?;
+    if !v.db(v.app.citizens.has_contact(&v.citizen.id, &id)).await? {
+        return Err(v.not_found());
+    }
     Ok(match send_confirmation(&v, &id).await? {
         Some(done) => redirect(&format!("/t/{}/contacts?done={done}", v.tenant.id)),
         None => redirect(&format!("/t/{}/contacts", v.tenant.id)),
@@ -124,6 +114,6 @@ pub(super) async fn contact_remove(
     Path((_, id)): Path<(String, String)>,
     Posted(v, _): Posted<true>,
 ) -> Answer {
-    let removed = v.app.store.remove_contact(&v.citizen.id, &id).await;
+    let removed = v.app.citizens.remove_contact(&v.citizen.id, &id).await;
     after_removal(&v, removed, "contacts")
 }

@@ -4,8 +4,10 @@
 //! documents, the alerts sent, the calendar feed), alert settings, contacts and their
 //! confirmation, personal reminders, and the account page (the data export, deleting the
 //! account).
-//! This file holds what they share: the visit (the session's citizen), the CSRF-checked
-//! form, the page errors, and the routes; `view.rs` the typed view models.
+//! The pages translate HTTP only: what they read and change is the citizen service's
+//! ([`crate::citizens`]). This file holds what they share: the visit (the session's
+//! citizen), the CSRF-checked form, the page errors, and the routes; `view.rs` the typed
+//! view models.
 //!
 //! What comes in: forms from a browser, untrusted. Each is size-limited (16 KiB, the
 //! router's limit for these routes), read as UTF-8 with bad bytes replaced, checked field
@@ -53,16 +55,6 @@ use reminders::*;
 use settings::*;
 use view::*;
 
-/// How long a confirmation link holds.
-const LINK_VALID_MS: i64 = 24 * 3600 * 1000;
-/// How long an SMS code holds, how often it may be tried, how soon another may be sent.
-const CODE_VALID_MS: i64 = 10 * 60 * 1000;
-const CODE_ATTEMPTS: i64 = 5;
-const RESEND_AFTER_MS: i64 = 60 * 1000;
-/// Confirmations (links and codes) one citizen may have sent a day, and contacts they may
-/// keep: limits against using the form to flood someone's phone or mailbox.
-const SENDS_PER_DAY: i64 = 5;
-const CONTACTS_MAX: usize = 10;
 /// Topics a citizen can choose, in the order shown.
 use crate::store::TOPICS;
 const CHANNELS: &[&str] = &["email", "sms"];
@@ -297,10 +289,6 @@ impl Visit {
     /// A form that names a contact or reminder the citizen does not have.
     fn not_found(&self) -> PageError {
         PageError::NotFound(self.lang.into())
-    }
-
-    fn now(&self) -> i64 {
-        self.app.clock.now_ms()
     }
 
     fn date_of(&self, ms: i64) -> String {

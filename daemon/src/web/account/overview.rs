@@ -6,10 +6,7 @@
 use super::*;
 
 pub(super) async fn overview(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Answer {
-    let citizens = match &v.citizen.subject_hash {
-        Some(s) => v.app.store.citizens_of_subject(s).await.or_try_later(&v)?,
-        None => vec![v.citizen.clone()],
-    };
+    let citizens = v.db(v.app.citizens.linked(&v.citizen)).await?;
     // This municipality first, then the others the person logged in to.
     let (here, others): (Vec<_>, Vec<_>) = citizens
         .into_iter()
@@ -19,18 +16,17 @@ pub(super) async fn overview(Visitor(v): Citizen, Query(q): Query<PageQuery>) ->
         let Some(t) = v.app.config.tenant(&c.tenant_id) else {
             continue;
         };
-        municipalities.push(municipality(&v, t, &c).await.or_try_later(&v)?);
+        municipalities.push(v.db(municipality(&v, t, &c)).await?);
     }
-    let contacts = v.db(v.app.store.contacts_of(&v.citizen.id)).await?;
-    let feed = v.db(v.app.store.calendar_feed_of(&v.citizen.id)).await?;
+    let contacts = v.db(v.app.citizens.contacts(&v.citizen.id)).await?;
     let body = Overview {
         name: v.profile.name.clone(),
         undeliverable: contacts
-            .iter()
-            .filter(|k| k.undeliverable_at.is_some())
-            .filter_map(|k| v.app.crypto.open(&k.address_enc).ok())
+            .into_iter()
+            .filter(|k| k.undeliverable)
+            .map(|k| k.address)
             .collect(),
-        calendar_url: feed.map(|id| crate::web::calendar::feed_url(&v.app, &id)),
+        calendar_url: v.db(v.app.citizens.feed(&v.citizen.id)).await?,
         municipalities,
     };
     let done = q.done.as_deref();
@@ -47,7 +43,7 @@ pub(super) async fn municipality(
     let today = t.today(app.clock.now());
     let mut receivables = Vec::new();
     let mut submissions = Vec::new();
-    for (kind, status, data) in app.store.person_records(&t.id, &c.person_hash).await? {
+    for (kind, status, data) in app.citizens.records(t, c).await? {
         // A record its source withdrew or cancelled is no longer the citizen's business.
         if hlidac_adapters::Withdrawal::STATUSES.contains(&status.as_str()) {
             continue;
@@ -69,8 +65,8 @@ pub(super) async fn municipality(
     // Overdue first, then the nearest due date, then those without one.
     receivables.sort_by_key(|r| (!r.overdue, r.due_date.is_none(), r.due_date));
     let alerts = app
-        .store
-        .citizen_alerts(&c.id, 30)
+        .citizens
+        .alerts(&c.id, 30)
         .await?
         .into_iter()
         .map(|a| AlertView {
@@ -86,7 +82,7 @@ pub(super) async fn municipality(
         summary: summary_of(&receivables),
         receivables,
         submissions,
-        documents: documents_of(app, &c.id).await?,
+        documents: app.citizens.documents(&c.id).await?,
         alerts,
     })
 }
@@ -229,25 +225,4 @@ pub(super) fn submission_view(s: &Submission) -> SubmissionView {
             })
             .collect(),
     }
-}
-
-/// The citizen's documents from the registry, their numbers opened for the citizen.
-pub(super) async fn documents_of(
-    app: &App,
-    citizen_id: &str,
-) -> Result<Vec<DocumentView>, crate::store::StoreError> {
-    Ok(app
-        .store
-        .citizen_documents(citizen_id)
-        .await?
-        .into_iter()
-        .map(|d| DocumentView {
-            number: d
-                .number_enc
-                .as_deref()
-                .and_then(|n| app.crypto.open(n).ok()),
-            kind: d.kind,
-            valid_until: d.valid_until,
-        })
-        .collect())
 }

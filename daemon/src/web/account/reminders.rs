@@ -21,21 +21,18 @@ pub(super) async fn reminders_view(
     form: Fields,
     errors: Fields,
 ) -> Answer {
-    let rows = v.db(v.app.store.reminders_of(&v.citizen.id)).await?;
+    let rows = v.db(v.app.citizens.reminders(&v.citizen.id)).await?;
     let reminders = rows
         .into_iter()
         .map(|r| ReminderView {
-            note: v.app.crypto.open(&r.note_enc).unwrap_or_default(),
             id: r.id,
-            date: r.due_date,
+            date: r.date,
+            note: r.note,
         })
         .collect();
     let body = Reminders { reminders, form };
     Ok(v.page(&REMINDERS, status, done, errors, body))
 }
-
-/// The most reminders one citizen may keep.
-pub(super) const MAX_REMINDERS: usize = 50;
 
 pub(super) async fn reminder_add(Posted(v, form): Posted<true>) -> Answer {
     let date_text = form.get("date").unwrap_or("").trim().to_string();
@@ -58,8 +55,8 @@ pub(super) async fn reminder_add(Posted(v, form): Posted<true>) -> Answer {
     {
         errors.insert("note", v.t("error-note"));
     }
-    let existing = v.db(v.app.store.reminders_of(&v.citizen.id)).await?;
-    if existing.len() >= MAX_REMINDERS {
+    let existing = v.db(v.app.citizens.reminders(&v.citizen.id)).await?;
+    if existing.len() >= crate::citizens::REMINDERS_MAX {
         errors.insert("date", v.t("error-reminders-limit"));
     }
     let (Some(date), true) = (date, errors.is_empty()) else {
@@ -69,14 +66,8 @@ pub(super) async fn reminder_add(Posted(v, form): Posted<true>) -> Answer {
         ]);
         return reminders_view(&v, StatusCode::BAD_REQUEST, None, shown, errors).await;
     };
-    let store = &v.app.store;
-    let sealed = v.app.crypto.seal(&note);
-    let date = date.to_string();
-    let added = store.add_reminder(&v.citizen.id, &date, &sealed, v.now());
-    added.await.or_try_later(&v)?;
-    // A reminder is meant to arrive: by e-mail unless the citizen chose otherwise.
-    let subscribed = store.subscribe_if_none(&v.citizen.id, &["reminders"], v.now());
-    subscribed.await.or_try_later(&v)?;
+    v.db(v.app.citizens.add_reminder(&v.citizen.id, date, &note))
+        .await?;
     Ok(redirect(&format!(
         "/t/{}/reminders?done=reminder-added",
         v.tenant.id
@@ -87,6 +78,6 @@ pub(super) async fn reminder_remove(
     Path((_, id)): Path<(String, String)>,
     Posted(v, _): Posted<true>,
 ) -> Answer {
-    let removed = v.app.store.remove_reminder(&v.citizen.id, &id).await;
+    let removed = v.app.citizens.remove_reminder(&v.citizen.id, &id).await;
     after_removal(&v, removed, "reminders")
 }

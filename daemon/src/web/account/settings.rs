@@ -6,13 +6,10 @@
 use super::*;
 
 pub(super) async fn settings_page(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Answer {
-    let subscribed = v.db(v.app.store.subscriptions_of(&v.citizen.id)).await?;
+    let subscribed = v.db(v.app.citizens.subscriptions(&v.citizen.id)).await?;
     let c = &v.citizen;
     let chosen = Chosen {
-        subscribed: subscribed
-            .into_iter()
-            .map(|(t, c)| format!("{t}:{c}"))
-            .collect(),
+        subscribed,
         delivery: c.delivery.clone().unwrap_or_else(|| "immediate".into()),
         quiet_hours: c.quiet_hours.clone().unwrap_or_default(),
         citizen_locale: c.locale.clone().unwrap_or_else(|| v.tenant.locale.clone()),
@@ -187,21 +184,16 @@ pub(super) async fn settings_save(Posted(v, form): Posted<true>) -> Answer {
         return Ok(v.page(&SETTINGS, StatusCode::BAD_REQUEST, None, errors, body));
     }
     let locale = locale.unwrap_or(i18n::REFERENCE);
-    v.app
-        .store
-        .save_settings(
-            &v.citizen.id,
-            &crate::store::SettingsIn {
-                subscriptions: &subscriptions,
-                quiet_hours: (!quiet.is_empty()).then_some(quiet.as_str()),
-                delivery,
-                locale,
-                reminder_offsets: offsets.ok().flatten().as_deref(),
-            },
-            v.now(),
-        )
-        .await
-        .or_try_later(&v)?;
+    let offsets = offsets.ok().flatten();
+    let settings = crate::store::SettingsIn {
+        subscriptions: &subscriptions,
+        quiet_hours: (!quiet.is_empty()).then_some(quiet.as_str()),
+        delivery,
+        locale,
+        reminder_offsets: offsets.as_deref(),
+    };
+    v.db(v.app.citizens.save_settings(&v.citizen.id, &settings))
+        .await?;
     let mut r = redirect(&format!(
         "/t/{}/settings?done=saved&lang={locale}",
         v.tenant.id

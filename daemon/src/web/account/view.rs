@@ -76,7 +76,7 @@ pub(super) struct Municipality {
     pub summary: Summary,
     pub receivables: Vec<ReceivableView>,
     pub submissions: Vec<SubmissionView>,
-    pub documents: Vec<DocumentView>,
+    pub documents: Vec<crate::citizens::Document>,
     pub alerts: Vec<AlertView>,
 }
 
@@ -140,14 +140,6 @@ pub(super) struct SubmissionView {
 pub(super) struct StatusAt {
     pub date: String,
     pub status: &'static str,
-}
-
-/// A document from the registry, its number opened for the citizen.
-#[derive(Serialize)]
-pub(super) struct DocumentView {
-    pub kind: String,
-    pub number: Option<String>,
-    pub valid_until: String,
 }
 
 /// An alert sent (or being sent) to the citizen.
