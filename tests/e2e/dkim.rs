@@ -6,30 +6,21 @@ use crate::helpers::*;
 use std::process::Command;
 
 fn openssl(args: &[&str]) -> Vec<u8> {
-    let out = Command::new("openssl")
-        .args(args)
-        .output()
-        .expect("openssl (scripts/install-deps test)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        Command::new("openssl").args(args),
+        "openssl (scripts/install-deps test)",
     );
     out.stdout
 }
 
 fn verify(message: &std::path::Path, public_key: &str) -> String {
     let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let out = Command::new(python)
-        .arg(repo_root().join("tests/peers/dkim_verify.py"))
-        .arg(message)
-        .arg(public_key)
-        .output()
-        .expect("dkim_verify.py");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        Command::new(python)
+            .arg(repo_root().join("tests/peers/dkim_verify.py"))
+            .arg(message)
+            .arg(public_key),
+        "dkim_verify.py",
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }

@@ -235,16 +235,12 @@ async fn saml_login(engine: Engine) {
 
     // The SP metadata is valid against the OASIS schema kept in the repository.
     let meta = e.dir.path().join("sp.xml");
-    let out = Command::new("xmllint")
-        .args(["--noout", "--nonet", "--schema"])
-        .arg(repo_root().join("tests/schemas/saml-schema-metadata-2.0.xsd"))
-        .arg(&meta)
-        .output()
-        .expect("xmllint (scripts/install-deps test installs libxml2-utils)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        Command::new("xmllint")
+            .args(["--noout", "--nonet", "--schema"])
+            .arg(repo_root().join("tests/schemas/saml-schema-metadata-2.0.xsd"))
+            .arg(&meta),
+        "xmllint (scripts/install-deps test installs libxml2-utils)",
     );
     let text = std::fs::read_to_string(&meta).expect("meta");
     assert!(text.contains("<ds:Signature"), "the metadata is signed");

@@ -14,6 +14,21 @@ fn exec_source(config: String, command: &[String]) -> String {
     )
 }
 
+/// A municipality whose receivables come from `command`, after its first cycle, and the
+/// e-mails that cycle sent.
+async fn run_example(command: &[String]) -> (TestApp, Vec<Mail>) {
+    let mut t = TestApp::spawn_with(
+        Engine::Sqlite,
+        hlidac_sim::Scenario::default(),
+        morning("2026-05-01"),
+        |c| exec_source(c, command),
+    )
+    .await
+    .expect("sqlite");
+    let mails = t.cycle().await;
+    (t, mails)
+}
+
 fn example(name: &str) -> String {
     repo_root()
         .join("adapters/examples")
@@ -35,15 +50,7 @@ async fn the_csv_example_feeds_alerts_and_a_broken_export_changes_nothing() {
     );
     std::fs::write(&csv, &rows).expect("csv");
     let command = vec![example("csv-receivables.py"), csv.display().to_string()];
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
-        hlidac_sim::Scenario::default(),
-        morning("2026-05-01"),
-        |c| exec_source(c, &command),
-    )
-    .await
-    .expect("sqlite");
-    let mails = t.cycle().await;
+    let (mut t, mails) = run_example(&command).await;
     let m = expect_mails(
         &mails,
         &[
@@ -119,15 +126,7 @@ async fn the_sql_example_reads_a_postgresql_table() {
         sqlx::query(&sql).execute(&mut conn).await.expect("sql");
     }
     let command = vec![example("sql-receivables.sh"), url.clone()];
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
-        hlidac_sim::Scenario::default(),
-        morning("2026-05-01"),
-        |c| exec_source(c, &command),
-    )
-    .await
-    .expect("sqlite");
-    let mails = t.cycle().await;
+    let (mut t, mails) = run_example(&command).await;
     let m = expect_mails(
         &mails,
         &[(

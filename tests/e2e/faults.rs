@@ -143,34 +143,23 @@ async fn fault_changes_nothing(kind: FaultKind) {
     );
 }
 
-#[tokio::test]
-async fn http_500_changes_nothing() {
-    fault_changes_nothing(FaultKind::Http500).await;
+/// One test per kind of fault, each named for what it shows.
+macro_rules! fault_tests {
+    ($($name:ident: $kind:ident,)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            fault_changes_nothing(FaultKind::$kind).await;
+        }
+    )*};
 }
 
-#[tokio::test]
-async fn time_out_changes_nothing() {
-    fault_changes_nothing(FaultKind::Timeout).await;
-}
-
-#[tokio::test]
-async fn empty_list_changes_nothing() {
-    fault_changes_nothing(FaultKind::Empty).await;
-}
-
-#[tokio::test]
-async fn malformed_json_changes_nothing() {
-    fault_changes_nothing(FaultKind::Malformed).await;
-}
-
-#[tokio::test]
-async fn snapshot_shrunk_by_half_changes_nothing() {
-    fault_changes_nothing(FaultKind::Shrink).await;
-}
-
-#[tokio::test]
-async fn incomplete_list_changes_nothing() {
-    fault_changes_nothing(FaultKind::Incomplete).await;
+fault_tests! {
+    http_500_changes_nothing: Http500,
+    time_out_changes_nothing: Timeout,
+    empty_list_changes_nothing: Empty,
+    malformed_json_changes_nothing: Malformed,
+    snapshot_shrunk_by_half_changes_nothing: Shrink,
+    incomplete_list_changes_nothing: Incomplete,
 }
 
 #[tokio::test]

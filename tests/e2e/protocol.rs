@@ -164,15 +164,9 @@ async fn unchanged_pages_are_not_read_again_and_only_committed_etags_are_kept() 
 /// A CA, a server certificate for localhost and a client certificate, by openssl.
 fn make_certs(dir: &Path) {
     let run = |args: &[&str]| {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .expect("openssl (scripts/install-deps installs it)");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        run_ok(
+            Command::new("openssl").args(args).current_dir(dir),
+            &format!("openssl {args:?}"),
         );
     };
     run(&[

@@ -18,7 +18,7 @@
 //!
 //! Without the tools the tests are skipped, and fail when `HLIDAC_TEST_REQUIRE_PEERS` is set.
 
-use crate::helpers::repo_root;
+use crate::helpers::{repo_root, run_ok};
 use hlidac::identity::{dsig, xml};
 use openssl::x509::X509;
 use std::path::{Path, PathBuf};
@@ -93,20 +93,16 @@ pub fn tools() -> Option<Tools> {
 fn keys(dir: &Path, name: &str, kind: &[&str]) -> Keys {
     let key = dir.join(format!("{name}.key"));
     let cert_file = dir.join(format!("{name}.crt"));
-    let ok = Command::new("openssl")
-        .args(["req", "-x509", "-nodes", "-days", "30", "-subj"])
-        .arg(format!("/CN={name}"))
-        .args(kind)
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert_file)
-        .output()
-        .expect("openssl");
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
+    run_ok(
+        Command::new("openssl")
+            .args(["req", "-x509", "-nodes", "-days", "30", "-subj"])
+            .arg(format!("/CN={name}"))
+            .args(kind)
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert_file),
+        "openssl",
     );
     let pem = std::fs::read(&cert_file).expect("cert");
     let cert = X509::from_pem(&pem).expect("pem");
@@ -183,22 +179,18 @@ pub fn xmlsec_c14n(t: &Tools, doc: &str, apex: &str, prefixes: Option<&str>) -> 
          </SignedInfo><SignatureValue/></Signature>"
     );
     std::fs::write(t.dir.path().join("c14n-template.xml"), template).expect("write template");
-    let out = Command::new("xmlsec1")
-        .current_dir(t.dir.path())
-        .args([
-            "--sign",
-            "--store-references",
-            "--print-debug",
-            "--privkey-pem",
-        ])
-        .arg(&t.rsa.key)
-        .arg("c14n-template.xml")
-        .output()
-        .expect("xmlsec1");
-    assert!(
-        out.status.success(),
-        "xmlsec1 could not canonicalize <{apex}>: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        Command::new("xmlsec1")
+            .current_dir(t.dir.path())
+            .args([
+                "--sign",
+                "--store-references",
+                "--print-debug",
+                "--privkey-pem",
+            ])
+            .arg(&t.rsa.key)
+            .arg("c14n-template.xml"),
+        &format!("xmlsec1 could not canonicalize <{apex}>"),
     );
     let mut found = buffers(&out.stdout, "PreDigest");
     assert_eq!(found.len(), 1, "one reference");

@@ -85,11 +85,7 @@ impl IntoResponse for ApiError {
                 }
             },
         };
-        (
-            status,
-            Json(serde_json::json!({"error": code, "message": message})),
-        )
-            .into_response()
+        super::ingest::error(status, code, &message)
     }
 }
 

@@ -28,7 +28,10 @@ pub fn routes() -> Router<CurrentApp> {
 pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (
         status,
-        Json(serde_json::json!({"error": code, "message": message})),
+        Json(super::views::ApiError {
+            error: code,
+            message,
+        }),
     )
         .into_response()
 }

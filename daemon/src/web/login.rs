@@ -158,25 +158,18 @@ async fn landing(
     };
     let logged_in = session.is_some_and(|(row, _)| row.tenant_id == t.id);
     let lang = super::pages::language(q.lang.as_deref(), &headers, None, &t.locale);
-    let idps: Vec<serde_json::Value> = app
-        .identity
-        .logins
-        .buttons()
-        .into_iter()
-        .map(|(id, name)| serde_json::json!({"id": id, "name": name}))
-        .collect();
-    let mut r = super::pages::respond(
-        StatusCode::OK,
-        "landing.html",
-        lang,
-        serde_json::json!({
-            "title": crate::i18n::t(lang, "login-title", &[]),
-            "tenant": {"id": t.id, "name": t.name},
-            "here": format!("/t/{}/", t.id),
-            "idps": idps,
-            "logged_in": logged_in,
-        }),
-    );
+    let buttons = app.identity.logins.buttons();
+    let page = super::views::Landing {
+        title: crate::i18n::t(lang, "login-title", &[]),
+        tenant: super::views::TenantRef::of(t),
+        here: format!("/t/{}/", t.id),
+        idps: buttons
+            .iter()
+            .map(|(id, name)| super::views::LoginButton { id, name })
+            .collect(),
+        logged_in,
+    };
+    let mut r = super::pages::respond(StatusCode::OK, "landing.html", lang, page);
     if q.lang.is_some() {
         if let Ok(v) = HeaderValue::from_str(&format!(
             "{}={lang}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=31536000",
@@ -242,15 +235,16 @@ async fn login_start(
                     field,
                     value,
                     relay_state,
-                } => super::pages::respond(
-                    StatusCode::OK,
-                    "post.html",
-                    &lang,
-                    serde_json::json!({
-                        "title": tr(&lang, "login-redirect-title"),
-                        "url": url, "field": field, "value": value, "relay_state": relay_state,
-                    }),
-                ),
+                } => {
+                    let page = super::views::PostOn {
+                        title: tr(&lang, "login-redirect-title"),
+                        url: &url,
+                        field,
+                        value: &value,
+                        relay_state: &relay_state,
+                    };
+                    super::pages::respond(StatusCode::OK, "post.html", &lang, page)
+                }
             };
             r.headers_mut().append(
                 header::SET_COOKIE,

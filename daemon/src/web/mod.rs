@@ -16,6 +16,7 @@ pub mod layers;
 pub mod login;
 pub mod pages;
 pub mod unsubscribe;
+pub mod views;
 
 use crate::app::App;
 use axum::extract::State;

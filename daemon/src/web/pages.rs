@@ -5,6 +5,8 @@
 //! router's layers ([`super::layers`]) add the headers that keep pages
 //! out of caches and frames, and the page policy.
 
+pub use super::views::TenantRef;
+use super::views::{ErrorItem, Language, Message, Onward};
 use crate::i18n;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -55,10 +57,13 @@ fn env() -> &'static Environment<'static> {
 }
 
 /// The languages offered on every page, each named in itself.
-pub fn languages() -> Vec<serde_json::Value> {
+pub fn languages() -> Vec<Language> {
     i18n::LOCALES
         .iter()
-        .map(|l| serde_json::json!({"code": l, "name": i18n::t(l, "language-name", &[])}))
+        .map(|&code| Language {
+            code,
+            name: i18n::t(code, "language-name", &[]),
+        })
         .collect()
 }
 
@@ -84,36 +89,26 @@ pub fn render(name: &str, lang: &str, mut ctx: serde_json::Value) -> Result<Stri
     if let Some(obj) = ctx.as_object_mut() {
         obj.insert("lang".into(), lang.into());
         obj.insert("locale".into(), lang.into());
-        obj.insert("languages".into(), languages().into());
+        obj.insert(
+            "languages".into(),
+            serde_json::to_value(languages()).unwrap_or_default(),
+        );
         obj.entry("nav").or_insert(serde_json::Value::Null);
         obj.entry("tenant").or_insert(serde_json::Value::Null);
         obj.entry("csrf").or_insert(serde_json::Value::Null);
         obj.entry("here").or_insert(serde_json::Value::Null);
         let list = error_list(obj.get("errors"));
         if !list.is_empty() {
-            obj.insert("error_list".into(), list.into());
+            obj.insert(
+                "error_list".into(),
+                serde_json::to_value(list).unwrap_or_default(),
+            );
         }
     }
     env()
         .get_template(name)
         .and_then(|t| t.render(&ctx))
         .map_err(|e| format!("page {name}: {e:#}"))
-}
-
-/// The municipality a page belongs to, as the pages show it.
-#[derive(serde::Serialize)]
-pub struct TenantRef<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-}
-
-impl<'a> TenantRef<'a> {
-    pub fn of(t: &'a crate::config::TenantConfig) -> Self {
-        TenantRef {
-            id: &t.id,
-            name: &t.name,
-        }
-    }
 }
 
 /// A page that ends something the citizen did (a contact confirmed, an account deleted,
@@ -125,20 +120,20 @@ pub fn end(
     tenant: Option<TenantRef>,
     onward: &[(String, &str)],
 ) -> Response {
-    respond(
-        StatusCode::OK,
-        "message.html",
-        lang,
-        serde_json::json!({
-            "title": i18n::t(lang, title, &[]),
-            "text": text,
-            "tenant": tenant,
-            "onward": onward
-                .iter()
-                .map(|(href, id)| serde_json::json!({"href": href, "text": i18n::t(lang, id, &[])}))
-                .collect::<Vec<_>>(),
-        }),
-    )
+    let page = Message {
+        title: i18n::t(lang, title, &[]),
+        text,
+        tenant,
+        onward: onward
+            .iter()
+            .map(|(href, id)| Onward {
+                href: href.clone(),
+                text: i18n::t(lang, id, &[]),
+            })
+            .collect(),
+        ..Message::default()
+    };
+    respond(StatusCode::OK, "message.html", lang, page)
 }
 
 /// The field each form error belongs to, for the error summary's links: (error key,
@@ -160,7 +155,7 @@ const ERROR_FIELDS: &[(&str, &str)] = &[
 
 /// The error summary of a page whose form was refused: each message, in the order of the
 /// fields, linked to its field.
-fn error_list(errors: Option<&serde_json::Value>) -> Vec<serde_json::Value> {
+fn error_list(errors: Option<&serde_json::Value>) -> Vec<ErrorItem> {
     let Some(errors) = errors.and_then(|e| e.as_object()) else {
         return Vec::new();
     };
@@ -172,7 +167,10 @@ fn error_list(errors: Option<&serde_json::Value>) -> Vec<serde_json::Value> {
                 .get(&format!("{key}_for"))
                 .and_then(|v| v.as_str())
                 .unwrap_or("");
-            Some(serde_json::json!({"field": field.replace("{}", of), "text": text}))
+            Some(ErrorItem {
+                field: field.replace("{}", of),
+                text: text.to_string(),
+            })
         })
         .collect()
 }
@@ -194,12 +192,12 @@ pub fn respond(status: StatusCode, name: &str, lang: &str, ctx: impl serde::Seri
 
 /// A page that says one thing: a title and a text, both message ids.
 pub fn message(status: StatusCode, lang: &str, title: &str, text: &str) -> Response {
-    respond(
-        status,
-        "message.html",
-        lang,
-        serde_json::json!({"title": i18n::t(lang, title, &[]), "text": i18n::t(lang, text, &[])}),
-    )
+    let page = Message {
+        title: i18n::t(lang, title, &[]),
+        text: i18n::t(lang, text, &[]),
+        ..Message::default()
+    };
+    respond(status, "message.html", lang, page)
 }
 
 /// An HTML page; the router's layers add the security headers, the page policy among

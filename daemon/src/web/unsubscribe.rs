@@ -9,6 +9,7 @@
 //!
 //! TOKEN is made and checked by [`crate::notify::unsubscribe`].
 
+use super::views::{Message, Onward, TenantRef, Unsubscribe};
 use super::{pages, CurrentApp};
 use crate::notify::unsubscribe::check;
 use axum::body::Bytes;
@@ -69,31 +70,33 @@ async fn checked(
 
 /// What the pages say of the citizen: their municipality (id and name) and their e-mail
 /// addresses.
-async fn context(
-    app: &crate::app::App,
+async fn context<'a>(
+    app: &'a crate::app::App,
     citizen: &str,
     lang: &str,
     token: &str,
-    topic: Option<&str>,
-) -> serde_json::Value {
+    topic: Option<&'a str>,
+) -> Unsubscribe<'a> {
     let c = app.store.citizen(citizen).await.ok().flatten();
     let tenant = c.as_ref().and_then(|c| app.config.tenant(&c.tenant_id));
     let addresses: Vec<String> = app
-        .store
-        .contacts_of(citizen)
+        .citizens
+        .contacts(citizen)
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|k| k.channel == "email")
-        .filter_map(|k| app.crypto.open(&k.address_enc).ok())
+        .filter(|k| k.channel == "email" && !k.address.is_empty())
+        .map(|k| k.address)
         .collect();
-    serde_json::json!({
-        "title": crate::i18n::t(lang, "unsubscribe-title", &[]),
-        "tenant": tenant.map(super::pages::TenantRef::of),
-        "addresses": addresses.join(", "),
-        "topic": topic.unwrap_or("all"),
-        "here": format!("/unsubscribe/{token}"),
-    })
+    Unsubscribe {
+        title: crate::i18n::t(lang, "unsubscribe-title", &[]),
+        tenant: tenant.map(TenantRef::of),
+        addresses: addresses.join(", "),
+        topic: topic.unwrap_or("all"),
+        here: format!("/unsubscribe/{token}"),
+        done: false,
+        undo: Vec::new(),
+    }
 }
 
 async fn page(
@@ -140,11 +143,14 @@ async fn confirm(
                 topic = topic.as_deref().unwrap_or("all"),
                 "a citizen unsubscribed"
             );
-            let mut ctx = context(&app, &citizen, lang, &token, topic.as_deref()).await;
-            ctx["title"] = crate::i18n::t(lang, "unsubscribe-done", &[]).into();
-            ctx["done"] = true.into();
-            ctx["undo"] = stopped.into();
-            pages::respond(StatusCode::OK, "unsubscribe.html", lang, ctx)
+            let ctx = context(&app, &citizen, lang, &token, topic.as_deref()).await;
+            let page = Unsubscribe {
+                title: crate::i18n::t(lang, "unsubscribe-done", &[]),
+                done: true,
+                undo: stopped,
+                ..ctx
+            };
+            pages::respond(StatusCode::OK, "unsubscribe.html", lang, page)
         }
         Err(e) => unavailable(lang, e),
     }
@@ -174,22 +180,19 @@ async fn undo(
     {
         Ok(()) => {
             tracing::info!(topics = topics.len(), "a citizen undid an unsubscribe");
-            let mut ctx = context(&app, &citizen, lang, &token, topic.as_deref()).await;
-            ctx["title"] = crate::i18n::t(lang, "unsubscribe-undone", &[]).into();
-            ctx["text"] = crate::i18n::t(
-                lang,
-                "unsubscribe-undone-text",
-                &[(
-                    "tenant",
-                    ctx["tenant"]["name"].as_str().unwrap_or("").into(),
-                )],
-            )
-            .into();
-            ctx["onward"] = serde_json::json!([
-                {"href": format!("/t/{}/settings", ctx["tenant"]["id"].as_str().unwrap_or("")),
-                 "text": crate::i18n::t(lang, "unsubscribe-change", &[])},
-            ]);
-            pages::respond(StatusCode::OK, "message.html", lang, ctx)
+            let ctx = context(&app, &citizen, lang, &token, topic.as_deref()).await;
+            let (id, name) = ctx.tenant.as_ref().map_or(("", ""), |t| (t.id, t.name));
+            let page = Message {
+                title: crate::i18n::t(lang, "unsubscribe-undone", &[]),
+                text: crate::i18n::t(lang, "unsubscribe-undone-text", &[("tenant", name.into())]),
+                onward: vec![Onward {
+                    href: format!("/t/{id}/settings"),
+                    text: crate::i18n::t(lang, "unsubscribe-change", &[]),
+                }],
+                here: Some(ctx.here),
+                tenant: ctx.tenant,
+            };
+            pages::respond(StatusCode::OK, "message.html", lang, page)
         }
         Err(e) => unavailable(lang, e),
     }
