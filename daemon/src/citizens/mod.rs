@@ -154,6 +154,33 @@ impl Citizens {
         Ok(pairs.into_iter().map(|(t, c)| format!("{t}:{c}")).collect())
     }
 
+    /// Stops e-mail about `topic` (None: every topic), from an unsubscribe link; the
+    /// topics it stopped, to offer them back.
+    pub async fn unsubscribe(
+        &self,
+        citizen_id: &str,
+        topic: Option<&str>,
+    ) -> Result<Vec<String>, StoreError> {
+        let chosen = self.store.subscriptions_of(citizen_id).await;
+        let stopped = chosen
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(t, ch)| ch == "email" && topic.is_none_or(|want| want == t))
+            .map(|(t, _)| t)
+            .collect();
+        self.store
+            .unsubscribe(citizen_id, topic, self.now())
+            .await?;
+        Ok(stopped)
+    }
+
+    /// E-mail about `topics` again, undoing an unsubscribe.
+    pub async fn resubscribe(&self, citizen_id: &str, topics: &[&str]) -> Result<(), StoreError> {
+        (self.store)
+            .resubscribe_email(citizen_id, topics, self.now())
+            .await
+    }
+
     pub async fn save_settings(
         &self,
         citizen_id: &str,

@@ -11,13 +11,17 @@
 
 use super::views::{Message, Onward, TenantRef, Unsubscribe};
 use super::{pages, CurrentApp};
+use crate::app::App;
 use crate::notify::unsubscribe::check;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 pub fn routes() -> Router<CurrentApp> {
     Router::new()
@@ -48,24 +52,58 @@ async fn language_of(
     )
 }
 
-/// The citizen, topic and page language of a valid token; else the page saying the link
-/// is not valid.
-async fn checked(
-    app: &crate::app::App,
-    token: &str,
-    headers: &HeaderMap,
-) -> Result<(String, Option<String>, &'static str), Response> {
-    let Some((citizen, topic)) = check(&app.crypto, token) else {
-        let lang = language_of(app, headers, None).await;
-        return Err(pages::message(
-            StatusCode::NOT_FOUND,
+/// A valid unsubscribe link: the app, the citizen, the topic it stops (None: every topic)
+/// and the page's language. An extractor: a link that does not verify is answered with
+/// the page saying so (404) before a handler runs.
+struct Link {
+    app: Arc<App>,
+    token: String,
+    citizen: String,
+    topic: Option<String>,
+    lang: &'static str,
+}
+
+impl FromRequestParts<CurrentApp> for Link {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &CurrentApp) -> Result<Self, Response> {
+        let app = state.borrow().clone();
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let token = params.get("token").cloned().unwrap_or_default();
+        let Some((citizen, topic)) = check(&app.crypto, &token) else {
+            let lang = language_of(&app, &parts.headers, None).await;
+            return Err(pages::message(
+                StatusCode::NOT_FOUND,
+                lang,
+                "unsubscribe-bad",
+                "unsubscribe-bad-text",
+            ));
+        };
+        let lang = language_of(&app, &parts.headers, Some(&citizen)).await;
+        Ok(Link {
+            app,
+            token,
+            citizen,
+            topic,
             lang,
-            "unsubscribe-bad",
-            "unsubscribe-bad-text",
-        ));
-    };
-    let lang = language_of(app, headers, Some(&citizen)).await;
-    Ok((citizen, topic, lang))
+        })
+    }
+}
+
+impl Link {
+    /// What the pages say of the citizen.
+    async fn context(&self) -> Unsubscribe<'_> {
+        context(
+            &self.app,
+            &self.citizen,
+            self.lang,
+            &self.token,
+            self.topic.as_deref(),
+        )
+        .await
+    }
 }
 
 /// What the pages say of the citizen: their municipality (id and name) and their e-mail
@@ -99,51 +137,30 @@ async fn context<'a>(
     }
 }
 
-async fn page(
-    State(current): State<CurrentApp>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let app = current.borrow().clone();
-    let (citizen, topic, lang) = match checked(&app, &token, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let ctx = context(&app, &citizen, lang, &token, topic.as_deref()).await;
-    pages::respond(StatusCode::OK, "unsubscribe.html", lang, ctx)
+async fn page(link: Link) -> Response {
+    pages::respond(
+        StatusCode::OK,
+        "unsubscribe.html",
+        link.lang,
+        link.context().await,
+    )
 }
 
-async fn confirm(
-    State(current): State<CurrentApp>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let app = current.borrow().clone();
-    let (citizen, topic, lang) = match checked(&app, &token, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    // What the link stops, to offer it back.
-    let stopped: Vec<String> = app
-        .store
-        .subscriptions_of(&citizen)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(t, ch)| ch == "email" && topic.as_deref().is_none_or(|want| want == t))
-        .map(|(t, _)| t)
-        .collect();
-    match app
-        .store
-        .unsubscribe(&citizen, topic.as_deref(), app.clock.now_ms())
-        .await
-    {
-        Ok(_) => {
+async fn confirm(link: Link) -> Response {
+    let Link {
+        app,
+        citizen,
+        topic,
+        lang,
+        ..
+    } = &link;
+    match app.citizens.unsubscribe(citizen, topic.as_deref()).await {
+        Ok(stopped) => {
             tracing::info!(
                 topic = topic.as_deref().unwrap_or("all"),
                 "a citizen unsubscribed"
             );
-            let ctx = context(&app, &citizen, lang, &token, topic.as_deref()).await;
+            let ctx = link.context().await;
             let page = Unsubscribe {
                 title: crate::i18n::t(lang, "unsubscribe-done", &[]),
                 done: true,
@@ -157,30 +174,23 @@ async fn confirm(
 }
 
 /// Subscribes the citizen again to the topics the link stopped (only those it could stop).
-async fn undo(
-    State(current): State<CurrentApp>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let app = current.borrow().clone();
-    let (citizen, topic, lang) = match checked(&app, &token, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn undo(link: Link, body: Bytes) -> Response {
+    let Link {
+        app,
+        citizen,
+        topic,
+        lang,
+        ..
+    } = &link;
     let topics: Vec<&str> = url::form_urlencoded::parse(&body)
         .filter(|(k, _)| k == "topic")
         .filter_map(|(_, v)| crate::store::TOPICS.iter().copied().find(|t| *t == v))
         .filter(|t| topic.as_deref().is_none_or(|want| want == *t))
         .collect();
-    match app
-        .store
-        .resubscribe_email(&citizen, &topics, app.clock.now_ms())
-        .await
-    {
+    match app.citizens.resubscribe(citizen, &topics).await {
         Ok(()) => {
             tracing::info!(topics = topics.len(), "a citizen undid an unsubscribe");
-            let ctx = context(&app, &citizen, lang, &token, topic.as_deref()).await;
+            let ctx = link.context().await;
             let (id, name) = ctx.tenant.as_ref().map_or(("", ""), |t| (t.id, t.name));
             let page = Message {
                 title: crate::i18n::t(lang, "unsubscribe-undone", &[]),

@@ -40,7 +40,11 @@ pub(super) async fn contact_code(
     };
     // The contacts page again, the code's message next to that contact's code field.
     let errors = Fields::from([("code", v.t(key)), ("code_for", id)]);
-    contacts_view(&v, StatusCode::BAD_REQUEST, None, Fields::new(), errors).await
+    let refused = Refused {
+        form: Fields::new(),
+        errors,
+    };
+    contacts_view(&v, None, refused).await
 }
 
 /// The link from the confirmation e-mail, without logging in: the page asks to confirm

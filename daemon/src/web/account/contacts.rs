@@ -4,24 +4,11 @@
 use super::*;
 
 pub(super) async fn contacts_page(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Answer {
-    contacts_view(
-        &v,
-        StatusCode::OK,
-        q.done.as_deref(),
-        Fields::new(),
-        Fields::new(),
-    )
-    .await
+    contacts_view(&v, q.done.as_deref(), Refused::default()).await
 }
 
-/// The contacts page; `form` and `errors` those of a refused form.
-pub(super) async fn contacts_view(
-    v: &Visit,
-    status: StatusCode,
-    done: Option<&str>,
-    form: Fields,
-    errors: Fields,
-) -> Answer {
+/// The contacts page, with a refused form as it was typed.
+pub(super) async fn contacts_view(v: &Visit, done: Option<&str>, refused: Refused) -> Answer {
     let citizens = &v.app.citizens;
     let mut contacts = Vec::new();
     for c in v.db(citizens.contacts(&v.citizen.id)).await? {
@@ -34,6 +21,7 @@ pub(super) async fn contacts_view(
             channel: c.channel,
         });
     }
+    let (status, errors, form) = refused.parts();
     let body = Contacts { contacts, form };
     Ok(v.page(&CONTACTS, status, done, errors, body))
 }
@@ -72,7 +60,15 @@ pub(super) async fn contact_add(Posted(v, form): Posted<true>) -> Answer {
             ("email", email.chars().take(254).collect()),
             ("phone", phone.chars().take(16).collect()),
         ]);
-        return contacts_view(&v, StatusCode::BAD_REQUEST, None, shown, errors).await;
+        return contacts_view(
+            &v,
+            None,
+            Refused {
+                form: shown,
+                errors,
+            },
+        )
+        .await;
     }
     let mut added = Vec::new();
     if let Some(address) = email_ok {

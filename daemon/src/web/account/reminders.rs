@@ -3,24 +3,11 @@
 use super::*;
 
 pub(super) async fn reminders_page(Visitor(v): Citizen, Query(q): Query<PageQuery>) -> Answer {
-    reminders_view(
-        &v,
-        StatusCode::OK,
-        q.done.as_deref(),
-        Fields::new(),
-        Fields::new(),
-    )
-    .await
+    reminders_view(&v, q.done.as_deref(), Refused::default()).await
 }
 
-/// The reminders page; `form` and `errors` those of a refused form.
-pub(super) async fn reminders_view(
-    v: &Visit,
-    status: StatusCode,
-    done: Option<&str>,
-    form: Fields,
-    errors: Fields,
-) -> Answer {
+/// The reminders page, with a refused form as it was typed.
+pub(super) async fn reminders_view(v: &Visit, done: Option<&str>, refused: Refused) -> Answer {
     let rows = v.db(v.app.citizens.reminders(&v.citizen.id)).await?;
     let reminders = rows
         .into_iter()
@@ -30,6 +17,7 @@ pub(super) async fn reminders_view(
             note: r.note,
         })
         .collect();
+    let (status, errors, form) = refused.parts();
     let body = Reminders { reminders, form };
     Ok(v.page(&REMINDERS, status, done, errors, body))
 }
@@ -64,7 +52,15 @@ pub(super) async fn reminder_add(Posted(v, form): Posted<true>) -> Answer {
             ("date", date_text.chars().take(10).collect()),
             ("note", note.chars().take(140).collect()),
         ]);
-        return reminders_view(&v, StatusCode::BAD_REQUEST, None, shown, errors).await;
+        return reminders_view(
+            &v,
+            None,
+            Refused {
+                form: shown,
+                errors,
+            },
+        )
+        .await;
     };
     v.db(v.app.citizens.add_reminder(&v.citizen.id, date, &note))
         .await?;

@@ -9,6 +9,26 @@ use std::collections::BTreeMap;
 /// A form's fields by name: what was typed, shown again, or the message next to each.
 pub(super) type Fields = BTreeMap<&'static str, String>;
 
+/// A form the page refused: what was typed, shown again, and the message next to each
+/// field in error; the default for a page shown fresh.
+#[derive(Default)]
+pub(super) struct Refused {
+    pub form: Fields,
+    pub errors: Fields,
+}
+
+impl Refused {
+    /// The page's status (400 when something is in error), its errors and its form.
+    pub fn parts(self) -> (axum::http::StatusCode, Fields, Fields) {
+        let status = if self.errors.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::BAD_REQUEST
+        };
+        (status, self.errors, self.form)
+    }
+}
+
 /// One of the account's pages: its template, title (a message id), navigation entry
 /// (none on the consent page) and path under the municipality.
 pub(super) struct Screen {
