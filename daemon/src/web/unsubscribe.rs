@@ -147,19 +147,11 @@ async fn page(link: Link) -> Response {
 }
 
 async fn confirm(link: Link) -> Response {
-    let Link {
-        app,
-        citizen,
-        topic,
-        lang,
-        ..
-    } = &link;
-    match app.citizens.unsubscribe(citizen, topic.as_deref()).await {
+    let (citizens, lang) = (&link.app.citizens, link.lang);
+    let topic = link.topic.as_deref();
+    match citizens.unsubscribe(&link.citizen, topic).await {
         Ok(stopped) => {
-            tracing::info!(
-                topic = topic.as_deref().unwrap_or("all"),
-                "a citizen unsubscribed"
-            );
+            tracing::info!(topic = topic.unwrap_or("all"), "a citizen unsubscribed");
             let ctx = link.context().await;
             let page = Unsubscribe {
                 title: crate::i18n::t(lang, "unsubscribe-done", &[]),
@@ -175,19 +167,14 @@ async fn confirm(link: Link) -> Response {
 
 /// Subscribes the citizen again to the topics the link stopped (only those it could stop).
 async fn undo(link: Link, body: Bytes) -> Response {
-    let Link {
-        app,
-        citizen,
-        topic,
-        lang,
-        ..
-    } = &link;
+    let (citizens, lang) = (&link.app.citizens, link.lang);
+    let topic = link.topic.as_deref();
     let topics: Vec<&str> = url::form_urlencoded::parse(&body)
         .filter(|(k, _)| k == "topic")
         .filter_map(|(_, v)| crate::store::TOPICS.iter().copied().find(|t| *t == v))
-        .filter(|t| topic.as_deref().is_none_or(|want| want == *t))
+        .filter(|t| topic.is_none_or(|want| want == *t))
         .collect();
-    match app.citizens.resubscribe(citizen, &topics).await {
+    match citizens.resubscribe(&link.citizen, &topics).await {
         Ok(()) => {
             tracing::info!(topics = topics.len(), "a citizen undid an unsubscribe");
             let ctx = link.context().await;

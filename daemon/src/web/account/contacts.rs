@@ -56,19 +56,11 @@ pub(super) async fn contact_add(Posted(v, form): Posted<true>) -> Answer {
         errors.insert("email", v.t("error-contacts-limit"));
     }
     if !errors.is_empty() {
-        let shown = Fields::from([
+        let form = Fields::from([
             ("email", email.chars().take(254).collect()),
             ("phone", phone.chars().take(16).collect()),
         ]);
-        return contacts_view(
-            &v,
-            None,
-            Refused {
-                form: shown,
-                errors,
-            },
-        )
-        .await;
+        return contacts_view(&v, None, Refused { form, errors }).await;
     }
     let mut added = Vec::new();
     if let Some(address) = email_ok {

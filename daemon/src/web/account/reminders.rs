@@ -48,19 +48,11 @@ pub(super) async fn reminder_add(Posted(v, form): Posted<true>) -> Answer {
         errors.insert("date", v.t("error-reminders-limit"));
     }
     let (Some(date), true) = (date, errors.is_empty()) else {
-        let shown = Fields::from([
+        let form = Fields::from([
             ("date", date_text.chars().take(10).collect()),
             ("note", note.chars().take(140).collect()),
         ]);
-        return reminders_view(
-            &v,
-            None,
-            Refused {
-                form: shown,
-                errors,
-            },
-        )
-        .await;
+        return reminders_view(&v, None, Refused { form, errors }).await;
     };
     v.db(v.app.citizens.add_reminder(&v.citizen.id, date, &note))
         .await?;
