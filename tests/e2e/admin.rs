@@ -14,6 +14,21 @@ fn token(role: Role) -> &'static str {
         .1
 }
 
+/// Lhota's report for `from`–`to` as CSV, asked with the admin token.
+async fn report_csv(base: &str, from: &str, to: &str) -> String {
+    reqwest::Client::new()
+        .get(format!(
+            "{base}/admin/v1/tenants/lhota/report?from={from}&to={to}&format=csv"
+        ))
+        .bearer_auth(token(Role::Admin))
+        .send()
+        .await
+        .expect("report")
+        .text()
+        .await
+        .expect("csv")
+}
+
 async fn call(
     client: &reqwest::Client,
     base: &str,
@@ -148,17 +163,7 @@ async fn the_report_counts_the_alerts_produced_and_actions_work() {
     assert_eq!(report["subscribed_citizens"], 2);
     assert_eq!(report["logins"], serde_json::json!([]));
     // A period before anything happened counts nothing.
-    let csv = client
-        .get(format!(
-            "{base}/admin/v1/tenants/lhota/report?from=2026-04-01&to=2026-04-30&format=csv"
-        ))
-        .bearer_auth(admin)
-        .send()
-        .await
-        .expect("report")
-        .text()
-        .await
-        .expect("csv");
+    let csv = report_csv(&base, "2026-04-01", "2026-04-30").await;
     assert_eq!(csv, "tenant,from,to,kind,channel,state,count\nlhota,2026-04-01,2026-04-30,subscribed_citizens,,,2\n");
 
     // Resend the failed alert: it goes out once.
@@ -315,17 +320,7 @@ async fn logins_appear_in_the_report_and_the_metrics() {
     s.record_login("lhota", "cz-nia", "ok", at("2026-07-01"))
         .await
         .expect("outside the period");
-    let csv = reqwest::Client::new()
-        .get(format!(
-            "{base}/admin/v1/tenants/lhota/report?from=2026-05-01&to=2026-05-31&format=csv"
-        ))
-        .bearer_auth(token(Role::Admin))
-        .send()
-        .await
-        .expect("report")
-        .text()
-        .await
-        .expect("csv");
+    let csv = report_csv(&base, "2026-05-01", "2026-05-31").await;
     assert!(
         csv.contains("lhota,2026-05-01,2026-05-31,login,cz-nia,ok,2\n"),
         "{csv}"

@@ -66,8 +66,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.fill("#quiet_from", "21:30").await;
     // A bad value first: only one end of the quiet hours.
     d.fill("#quiet_to", "").await;
-    d.click("form[method=post][action='/t/lhota/settings'] button[type=submit]")
-        .await;
+    d.submit("/t/lhota/settings").await;
     let (_, html) = d.html().await;
     assert!(
         html.contains("id=\"quiet-error\""),
@@ -80,8 +79,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
         .await;
     d.call(json!({"cmd": "check", "selector": "#offset-7"}))
         .await;
-    d.click("form[method=post][action='/t/lhota/settings'] button[type=submit]")
-        .await;
+    d.submit("/t/lhota/settings").await;
     let (url, html) = d.html().await;
     assert!(url.contains("done=saved"), "{url}");
     assert!(
@@ -103,8 +101,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.audit("contacts").await;
     let before = e.t.smtp.count();
     d.fill("#email", "jana.prohlizec@example.cz").await;
-    d.click("form[method=post][action='/t/lhota/contacts'] button[type=submit]")
-        .await;
+    d.submit("/t/lhota/contacts").await;
     let mails =
         e.t.smtp
             .wait_for(before + 1, std::time::Duration::from_secs(10))
@@ -137,8 +134,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.fill("#date", &(today + chrono::Days::new(7)).to_string())
         .await;
     d.fill("#note", "Vyzvednout nový pas").await;
-    d.click("form[method=post][action='/t/lhota/reminders'] button[type=submit]")
-        .await;
+    d.submit("/t/lhota/reminders").await;
     let (_, html) = d.html().await;
     assert!(html.contains("Vyzvednout nový pas"));
 
@@ -183,8 +179,7 @@ async fn the_pages_work_in_a_browser_and_axe_finds_nothing_in_two_languages() {
     d.goto(&format!("{lhota}/delete")).await;
     d.call(json!({"cmd": "check", "selector": "#confirm"}))
         .await;
-    d.click("form[method=post][action='/t/lhota/delete'] button[type=submit]")
-        .await;
+    d.submit("/t/lhota/delete").await;
     d.audit("deleted").await;
     assert_eq!(e.sessions().await, 0);
 

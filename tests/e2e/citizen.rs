@@ -7,18 +7,23 @@
 use crate::helpers::*;
 use crate::sms::{text_of, SmppPeer};
 use hlidac::clock::Clock;
-use hlidac_adapters::{HistoryEntry, SubmissionStatus};
+use hlidac_adapters::{HistoryEntry, Receivable, SubmissionStatus};
 use hlidac_sim::Scenario;
 
-/// Jana's fee (with an account and a variable symbol) and a submission with history.
-pub(crate) fn janas_records(s: &mut Scenario) {
-    s.receivables.push(fee(
+/// Jana's waste fee, due long after any test runs.
+pub(crate) fn janas_fee() -> Receivable {
+    fee(
         "R-LH-001",
         JANA,
         "Poplatek za odpady",
         120_000,
         "2099-05-31",
-    ));
+    )
+}
+
+/// Jana's fee (with an account and a variable symbol) and a submission with history.
+pub(crate) fn janas_records(s: &mut Scenario) {
+    s.receivables.push(janas_fee());
     // Due in 20 days: the citizen's own reminder days decide when she hears of it.
     let due = (chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Prague)

@@ -74,13 +74,7 @@ async fn the_csv_example_feeds_alerts_and_a_broken_export_changes_nothing() {
     )
     .expect("csv");
     assert!(t.app.poll_source("lhota", "export").await.is_err());
-    let health = t
-        .app
-        .store
-        .source_health("lhota", "export")
-        .await
-        .expect("health")
-        .expect("source");
+    let health = health_of(&t.app.store, "lhota", "export").await;
     assert_eq!(
         (health.state.as_str(), health.consecutive_failures),
         ("failing", 1)

@@ -94,13 +94,7 @@ async fn fault_changes_nothing(kind: FaultKind) {
         "{kind:?} changed observations, events or alerts"
     );
 
-    let health = t
-        .app
-        .store
-        .source_health("lhota", "agenda")
-        .await
-        .expect("health")
-        .expect("source");
+    let health = health_of(&t.app.store, "lhota", "agenda").await;
     assert_eq!(health.consecutive_failures, 1, "{kind:?}");
     assert_eq!(health.total_failures, 1, "{kind:?}");
     assert!(
@@ -130,13 +124,7 @@ async fn fault_changes_nothing(kind: FaultKind) {
             (JANA_MAIL, "přiděleno zpracovateli"),
         ],
     );
-    let health = t
-        .app
-        .store
-        .source_health("lhota", "agenda")
-        .await
-        .expect("health")
-        .expect("source");
+    let health = health_of(&t.app.store, "lhota", "agenda").await;
     assert_eq!(
         (health.state.as_str(), health.consecutive_failures),
         ("ok", 0)

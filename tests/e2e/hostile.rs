@@ -184,13 +184,7 @@ fn scenario() -> Scenario {
         }],
         ..Scenario::default()
     };
-    s.receivables.push(fee(
-        "R-LH-001",
-        JANA,
-        "Poplatek za odpady",
-        120_000,
-        "2099-05-31",
-    ));
+    s.receivables.push(crate::citizen::janas_fee());
     s
 }
 

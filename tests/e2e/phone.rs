@@ -178,15 +178,13 @@ async fn the_pages_fit_a_phone_and_every_target_takes_a_finger() {
     // Contacts: tap "Přidat" (Chromium refused the tap while the table covered it).
     d.goto(&format!("{lhota}/contacts")).await;
     d.fill("#email", "jana.telefon@example.cz").await;
-    d.click("form[method=post][action='/t/lhota/contacts'] button[type=submit]")
-        .await;
+    d.submit("/t/lhota/contacts").await;
     let (_, html) = d.html().await;
     assert!(html.contains("jana.telefon@example.cz") && html.contains("nepotvrzeno"));
 
     // A refused form: the error summary at the top, linked to the field, and the title says so.
     d.fill("#phone", "12").await;
-    d.click("form[method=post][action='/t/lhota/contacts'] button[type=submit]")
-        .await;
+    d.submit("/t/lhota/contacts").await;
     let p = d.call(json!({"cmd": "page"})).await;
     assert!(
         p["title"].as_str().unwrap_or("").starts_with("Chyba:"),
@@ -209,8 +207,7 @@ async fn the_pages_fit_a_phone_and_every_target_takes_a_finger() {
     d.fill("#quiet_to", "07:00").await;
     d.call(json!({"cmd": "check", "selector": "#offset-7"}))
         .await;
-    d.click("form[method=post][action='/t/lhota/settings'] button[type=submit]")
-        .await;
+    d.submit("/t/lhota/settings").await;
     let (url, html) = d.html().await;
     assert!(url.contains("done=saved"), "{url}");
     assert!(html.contains("value=\"21:30\"") && html.contains("value=\"07:00\""));
@@ -276,8 +273,7 @@ async fn the_pages_fit_a_phone_and_every_target_takes_a_finger() {
     )
     .await;
     d.fill("#note", "Vyzvednout nový pas").await;
-    d.click("form[method=post][action='/t/lhota/reminders'] button[type=submit]")
-        .await;
+    d.submit("/t/lhota/reminders").await;
     for width in [360, 320] {
         d.call(json!({"cmd": "viewport", "width": width, "height": 740}))
             .await;
@@ -313,8 +309,7 @@ async fn the_pages_fit_a_phone_and_every_target_takes_a_finger() {
     d.goto(&format!("{lhota}/delete?lang=cs")).await;
     d.call(json!({"cmd": "check", "selector": "#confirm"}))
         .await;
-    d.click("form[method=post][action='/t/lhota/delete'] button[type=submit]")
-        .await;
+    d.submit("/t/lhota/delete").await;
     let (_, html) = d.html().await;
     assert!(
         html.contains("href=\"/t/lhota/\""),

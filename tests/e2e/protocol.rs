@@ -77,13 +77,7 @@ async fn the_change_feed_is_followed_and_a_forgotten_cursor_means_a_full_read() 
     });
     let m = t.cycle().await;
     expect_mails(&m, &[]);
-    let health = t
-        .app
-        .store
-        .source_health("lhota", "agenda")
-        .await
-        .expect("db")
-        .expect("source");
+    let health = health_of(&t.app.store, "lhota", "agenda").await;
     assert_eq!(health.state, "ok");
 
     // The source forgets every cursor: the next poll reads everything again, and what

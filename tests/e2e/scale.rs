@@ -163,6 +163,22 @@ impl Fleet {
         }
     }
 
+    /// After the kills: how many of the `n` mails had gone out (fewer than all, or the
+    /// kills came too late to test anything); then waits for all to be sent, stops the
+    /// instances and counts the duplicates (see [`Fleet::duplicates_at`]).
+    pub async fn finish_after_kills(&mut self, smtp: &SmtpSink, n: usize) -> (usize, usize) {
+        let killed_at = smtp.count();
+        assert!(
+            killed_at < n,
+            "the kills came too late to test anything ({killed_at} mails already)"
+        );
+        // Everything is sent: the killed instances' claimed alerts come back after their
+        // lease.
+        self.wait_all_sent(n, Duration::from_secs(600)).await;
+        self.stop_all();
+        (killed_at, self.duplicates_at(smtp, n).await)
+    }
+
     /// Checks that every alert reached the SMTP server; returns how many mails were
     /// duplicates (a Message-ID seen again).
     pub async fn duplicates_at(&self, smtp: &SmtpSink, n: usize) -> usize {
@@ -234,15 +250,7 @@ async fn three_instances_killed_10_times_at_random_lose_nothing_and_run_each_tic
         fleet.kill(running[rng.gen_range(0..running.len())]);
         fleet.start(1);
     }
-    let killed_at = smtp.count();
-    assert!(
-        killed_at < ALERTS,
-        "the kills came too late to test anything ({killed_at} mails already)"
-    );
-    // Everything is sent: the killed instances' claimed alerts come back after their lease.
-    fleet.wait_all_sent(ALERTS, Duration::from_secs(600)).await;
-    fleet.stop_all();
-    let duplicates = fleet.duplicates_at(&smtp, ALERTS).await;
+    let (killed_at, duplicates) = fleet.finish_after_kills(&smtp, ALERTS).await;
     let store = fleet.store().await;
     let bound = hlidac::config::DispatchConfig::default().in_doubt() as usize;
     eprintln!("{KILLS} kills among 3 instances ({killed_at} of {ALERTS} sent before the last): {duplicates} duplicates");
@@ -266,11 +274,7 @@ async fn three_instances_killed_10_times_at_random_lose_nothing_and_run_each_tic
         .expect("holders")
         .try_get("n")
         .expect("n");
-    let health = store
-        .source_health("lhota", "agenda")
-        .await
-        .expect("health")
-        .expect("source");
+    let health = health_of(&store, "lhota", "agenda").await;
     assert!(claims > 0 && health.total_polls > 0);
     assert!(
         health.total_polls <= claims,

@@ -98,20 +98,10 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
     );
     assert!(m[0].from.contains("hlidac@lhota.example") && m[1].from.contains("hlidac@ves.example"));
     assert!(!mails.iter().any(|m| m.subject.contains("Dvůr")));
-    let broken_health = app
-        .store
-        .source_health("dvur", "agenda")
-        .await
-        .expect("health")
-        .expect("source");
+    let broken_health = health_of(&app.store, "dvur", "agenda").await;
     assert_eq!(broken_health.state, "quarantined");
     for healthy in ["lhota", "ves"] {
-        let h = app
-            .store
-            .source_health(healthy, "agenda")
-            .await
-            .expect("health")
-            .expect("source");
+        let h = health_of(&app.store, healthy, "agenda").await;
         assert_eq!(h.state, "ok", "{healthy}");
     }
     assert!(app

@@ -77,6 +77,12 @@ impl Driver {
             .await
     }
 
+    /// Presses the submit button of the page's form that posts to `action`.
+    pub(crate) async fn submit(&mut self, action: &str) {
+        let selector = format!("form[method=post][action='{action}'] button[type=submit]");
+        self.click(&selector).await;
+    }
+
     pub(crate) async fn fill(&mut self, selector: &str, value: &str) {
         self.call(json!({"cmd": "fill", "selector": selector, "value": value}))
             .await;

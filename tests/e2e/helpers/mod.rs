@@ -367,6 +367,19 @@ pub fn relay_port(config: &str, port: u16) -> (String, u16) {
     )
 }
 
+/// The health of `tenant`'s source `source`, which must exist.
+pub async fn health_of(
+    store: &hlidac::store::Store,
+    tenant: &str,
+    source: &str,
+) -> hlidac::store::SourceHealth {
+    store
+        .source_health(tenant, source)
+        .await
+        .expect("health")
+        .expect("source")
+}
+
 impl TestApp {
     /// Starts the peers and the daemon's parts on `engine`, with the clock at `start` and
     /// Jana (Czech) and Petr (English) enrolled. `None` when the engine is unavailable.
