@@ -136,7 +136,9 @@ fn day(today: NaiveDate, offset: i64) -> NaiveDate {
     }
 }
 
-fn fee(
+/// A fee in CZK with one instalment due on `due`, payable to the demo account with
+/// variable symbol `vs`.
+pub fn fee(
     key: &str,
     person: &str,
     kind: ReceivableKind,
@@ -171,6 +173,29 @@ fn fee(
             ..Default::default()
         }),
         status: ReceivableStatus::Open,
+        updated_at: None,
+        version: Some("1".into()),
+    }
+}
+
+/// A submission just received under filing number `filing`, without a deadline or
+/// history.
+pub fn request(key: &str, person: &str, matter: &str, filing: &str) -> Submission {
+    Submission {
+        key: key.into(),
+        person_ref: person.into(),
+        reference: SubmissionReference {
+            filing_number: Some(filing.into()),
+            case_number: None,
+            registration_index: None,
+        },
+        matter: matter.into(),
+        received_at: None,
+        status: SubmissionStatus::Received,
+        status_native: Some("nevyrizen".into()),
+        assigned_to: None,
+        deadline: None,
+        history: Vec::new(),
         updated_at: None,
         version: Some("1".into()),
     }
@@ -217,24 +242,13 @@ pub fn demo_scenario(today: NaiveDate) -> Scenario {
         day(today, 30),
         "1337000201",
     );
-    let request = Submission {
-        key: "MUDE-2026-1234".into(),
-        person_ref: DEMO_PERSON_JANA.into(),
-        reference: SubmissionReference {
-            filing_number: Some("MUDE 1234/2026".into()),
-            case_number: None,
-            registration_index: None,
-        },
-        matter: "Žádost o vydání stavebního povolení".into(),
-        received_at: None,
-        status: SubmissionStatus::Received,
-        status_native: Some("nevyrizen".into()),
-        assigned_to: None,
-        deadline: Some(day(today, 30)),
-        history: Vec::new(),
-        updated_at: None,
-        version: Some("1".into()),
-    };
+    let mut request = request(
+        "MUDE-2026-1234",
+        DEMO_PERSON_JANA,
+        "Žádost o vydání stavebního povolení",
+        "MUDE 1234/2026",
+    );
+    request.deadline = Some(day(today, 30));
     Scenario {
         access_codes: BTreeMap::new(),
         registry: Vec::new(),
@@ -299,24 +313,14 @@ pub fn synthetic_scenario(persons: usize, per_person: usize, today: NaiveDate) -
                 r.version = Some("1".into());
                 receivables.push(r);
             } else {
-                submissions.push(Submission {
-                    key: format!("S-{key}"),
-                    person_ref: person.clone(),
-                    reference: SubmissionReference {
-                        filing_number: Some(format!("MUSYN {}/2026", p * per_person + n)),
-                        case_number: None,
-                        registration_index: None,
-                    },
-                    matter: "Žádost o vydání rozhodnutí".into(),
-                    received_at: None,
-                    status: SubmissionStatus::Received,
-                    status_native: Some("nevyrizen".into()),
-                    assigned_to: None,
-                    deadline: Some(day(today, 30)),
-                    history: Vec::new(),
-                    updated_at: None,
-                    version: Some("1".into()),
-                });
+                let mut r = request(
+                    &format!("S-{key}"),
+                    &person,
+                    "Žádost o vydání rozhodnutí",
+                    &format!("MUSYN {}/2026", p * per_person + n),
+                );
+                r.deadline = Some(day(today, 30));
+                submissions.push(r);
             }
         }
     }

@@ -585,57 +585,19 @@ pub fn enrol_cli(config: &Path, person_ref: &str, email: &str, locale: Option<&s
 
 // ----- scenario building ---------------------------------------------------------------
 
+/// A waste fee of 2026 in CZK, due on `due` (YYYY-MM-DD), its variable symbol `77` and
+/// the key's last three characters.
 pub fn fee(key: &str, person: &str, title: &str, cents: i64, due: &str) -> Receivable {
-    Receivable {
-        key: key.into(),
-        person_ref: person.into(),
-        kind: ReceivableKind::WasteFee,
-        kind_native: None,
-        title: title.into(),
-        period: Some("2026".into()),
-        currency: "CZK".into(),
-        amount_due: Money(cents),
-        amount_outstanding: Money(cents),
-        instalments: vec![Instalment {
-            no: 1,
-            due_date: date(due),
-            amount: Money(cents),
-            paid: false,
-        }],
-        due_date: None,
-        early_discount: None,
-        payment: Some(PaymentInfo {
-            account: Some("19-1234567/0100".into()),
-            iban: None,
-            variable_symbol: Some(format!("77{}", &key[key.len() - 3..])),
-            reference: None,
-            ..Default::default()
-        }),
-        status: ReceivableStatus::Open,
-        updated_at: None,
-        version: Some("1".into()),
-    }
+    let vs = format!("77{}", &key[key.len() - 3..]);
+    let kind = ReceivableKind::WasteFee;
+    let mut r = hlidac_sim::fee(key, person, kind, title, cents, date(due), &vs);
+    r.period = Some("2026".into());
+    r
 }
 
+/// A submission just received, filed under `filing`.
 pub fn submission(key: &str, person: &str, matter: &str, filing: &str) -> Submission {
-    Submission {
-        key: key.into(),
-        person_ref: person.into(),
-        reference: SubmissionReference {
-            registration_index: None,
-            filing_number: Some(filing.into()),
-            case_number: None,
-        },
-        matter: matter.into(),
-        received_at: None,
-        status: SubmissionStatus::Received,
-        status_native: Some("nevyrizen".into()),
-        assigned_to: None,
-        deadline: None,
-        history: vec![],
-        updated_at: None,
-        version: Some("1".into()),
-    }
+    hlidac_sim::request(key, person, matter, filing)
 }
 
 /// The first link in a text that contains `marker` (a confirmation or unsubscribe link).
