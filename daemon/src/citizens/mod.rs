@@ -6,7 +6,8 @@
 //! It holds what it needs: the configuration, the store, the clock, the keys, and the
 //! dispatch service for the few messages that go out at once (a confirmation, the
 //! welcome: `mail.rs`). What comes in has been checked by the page (field by field);
-//! addresses, notes and document numbers are sealed at rest and opened only here.
+//! addresses, notes and document numbers are sealed at rest; this service opens them for
+//! the citizen's own pages, the export and the calendar feed.
 
 mod confirm;
 mod export;

@@ -6,9 +6,9 @@ use super::CurrentApp;
 use crate::app::App;
 use crate::config::Role;
 use crate::ops::admin::{Admin, AdminError, Caller};
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -92,8 +92,10 @@ impl IntoResponse for ApiError {
 /// How long a call may wait for the database before it answers 503.
 const DATABASE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// An authenticated caller of the admin API: a request without a valid bearer token never
-/// reaches a handler (401), nor one while the database is known to be unreachable (503).
+/// An authenticated caller of the admin API: a request without a valid bearer token is
+/// refused (401), and so is one while the database is known to be unreachable (503). As
+/// an extractor it comes after the path and the query, so that a malformed one is told
+/// so first, as the API always did.
 struct AdminCall {
     app: Arc<App>,
     caller: Caller,
@@ -103,9 +105,15 @@ impl FromRequestParts<CurrentApp> for AdminCall {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &CurrentApp) -> Result<Self, ApiError> {
+        AdminCall::authorize(state, &parts.headers)
+    }
+}
+
+impl AdminCall {
+    /// The caller a request's bearer token names, while the database is reachable.
+    fn authorize(state: &CurrentApp, headers: &HeaderMap) -> Result<AdminCall, ApiError> {
         let app = state.borrow().clone();
-        let token = parts
-            .headers
+        let token = headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
@@ -118,9 +126,7 @@ impl FromRequestParts<CurrentApp> for AdminCall {
         }
         Ok(AdminCall { app, caller })
     }
-}
 
-impl AdminCall {
     /// The admin operations, as this caller.
     fn admin(&self) -> Admin<'_> {
         Admin {
@@ -155,9 +161,11 @@ struct Paused {
     paused: bool,
 }
 
-/// `POST …/pause` and `…/resume`: the last path segment says which.
+/// `POST …/pause` and `…/resume`: the last path segment says which (another is 404 before
+/// the token is looked at).
 async fn set_paused(
-    call: AdminCall,
+    State(current): State<CurrentApp>,
+    headers: HeaderMap,
     Path((t, s, verb)): Path<(String, String, String)>,
 ) -> Answer<Paused> {
     let paused = match verb.as_str() {
@@ -165,6 +173,7 @@ async fn set_paused(
         "resume" => false,
         _ => return Err(ApiError::NotFound("use …/pause or …/resume")),
     };
+    let call = AdminCall::authorize(&current, &headers)?;
     within(call.admin().set_paused(&t, &s, paused)).await?;
     Ok(Json(Paused { paused }))
 }
@@ -176,7 +185,7 @@ struct OutboxQuery {
     limit: Option<i64>,
 }
 
-async fn outbox(call: AdminCall, Query(q): Query<OutboxQuery>) -> Answer<impl serde::Serialize> {
+async fn outbox(Query(q): Query<OutboxQuery>, call: AdminCall) -> Answer<impl serde::Serialize> {
     let (tenant, state) = (q.tenant.as_deref(), q.state.as_deref());
     let admin = call.admin();
     Ok(Json(
@@ -189,7 +198,7 @@ struct Queued {
     queued: bool,
 }
 
-async fn resend(call: AdminCall, Path(id): Path<String>) -> Answer<Queued> {
+async fn resend(Path(id): Path<String>, call: AdminCall) -> Answer<Queued> {
     within(call.admin().resend(&id)).await?;
     Ok(Json(Queued { queued: true }))
 }
@@ -205,8 +214,8 @@ struct Suppressed {
 }
 
 async fn suppress(
-    call: AdminCall,
     Path(tenant): Path<String>,
+    call: AdminCall,
     body: Result<Json<SuppressBody>, axum::extract::rejection::JsonRejection>,
 ) -> Answer<Suppressed> {
     let email = match body {
@@ -229,8 +238,8 @@ struct ReportQuery {
 }
 
 async fn report(
-    call: AdminCall,
     Path(tenant): Path<String>,
+    call: AdminCall,
     q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Ok(Query(q)) = q else {
@@ -239,21 +248,17 @@ async fn report(
     let (Ok(from), Ok(to)) = (q.from.parse(), q.to.parse()) else {
         return Err(ApiError::Invalid("dates are YYYY-MM-DD"));
     };
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => return Err(ApiError::Invalid("format is json or csv")),
-    };
+    // The report is made (and audited) before its format is looked at.
     let r = within(call.admin().report(&tenant, from, to)).await?;
-    Ok(if csv {
-        (
+    match q.format.as_deref() {
+        Some("csv") => Ok((
             [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
             r.to_csv(),
         )
-            .into_response()
-    } else {
-        Json(r).into_response()
-    })
+            .into_response()),
+        None | Some("json") => Ok(Json(r).into_response()),
+        Some(_) => Err(ApiError::Invalid("format is json or csv")),
+    }
 }
 
 #[derive(Deserialize)]
@@ -261,7 +266,7 @@ struct AuditQuery {
     limit: Option<i64>,
 }
 
-async fn audit(call: AdminCall, Query(q): Query<AuditQuery>) -> Answer<impl serde::Serialize> {
+async fn audit(Query(q): Query<AuditQuery>, call: AdminCall) -> Answer<impl serde::Serialize> {
     let admin = call.admin();
     Ok(Json(within(admin.audit_log(q.limit.unwrap_or(100))).await?))
 }

@@ -166,7 +166,12 @@ async fn confirm(link: Link) -> Response {
 }
 
 /// Subscribes the citizen again to the topics the link stopped (only those it could stop).
-async fn undo(link: Link, body: Bytes) -> Response {
+async fn undo(link: Result<Link, Response>, body: Bytes) -> Response {
+    // The body is read (and its limit applied) before the link is looked at.
+    let link = match link {
+        Ok(link) => link,
+        Err(r) => return r,
+    };
     let (citizens, lang) = (&link.app.citizens, link.lang);
     let topic = link.topic.as_deref();
     let topics: Vec<&str> = url::form_urlencoded::parse(&body)

@@ -73,8 +73,12 @@ pub(super) async fn verify_link(
     confirm: bool,
 ) -> Answer {
     let app = current.borrow().clone();
+    let failed = |lang: &str, e: crate::store::StoreError| {
+        tracing::error!(error = %e, "verify link: database error");
+        PageError::TryLater(lang.into())
+    };
     let owner = app.citizens.link_owner(token).await;
-    let owner = owner.map_err(|e| PageError::try_later(i18n::REFERENCE, e))?;
+    let owner = owner.map_err(|e| failed(i18n::REFERENCE, e))?;
     let citizen = owner.as_ref().and_then(|o| o.citizen.as_ref());
     let lang = pages::language(
         None,
@@ -104,7 +108,7 @@ pub(super) async fn verify_link(
         .citizens
         .contact_address(&owner.citizen_id, &owner.contact_id)
         .await
-        .map_err(|e| PageError::try_later(lang, e))?;
+        .map_err(|e| failed(lang, e))?;
     let Some(address) = address else {
         return Ok(bad());
     };
@@ -119,7 +123,7 @@ pub(super) async fn verify_link(
         return Ok(pages::respond(StatusCode::OK, "verify.html", lang, page));
     }
     let confirmed = app.citizens.confirm_by_link(&owner.contact_id).await;
-    if !confirmed.map_err(|e| PageError::try_later(lang, e))? {
+    if !confirmed.map_err(|e| failed(lang, e))? {
         return Ok(bad());
     }
     tracing::info!("a contact was confirmed by its link");

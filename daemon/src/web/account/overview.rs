@@ -23,7 +23,7 @@ pub(super) async fn overview(Visitor(v): Citizen, Query(q): Query<PageQuery>) ->
         name: v.profile.name.clone(),
         undeliverable: contacts
             .into_iter()
-            .filter(|k| k.undeliverable)
+            .filter(|k| k.undeliverable && !k.address.is_empty())
             .map(|k| k.address)
             .collect(),
         calendar_url: v.db(v.app.citizens.feed(&v.citizen.id)).await?,
@@ -177,12 +177,7 @@ pub(super) fn receivable_view(
 /// The payment QR code of one of the citizen's fees as a PNG file, to save and open in a
 /// banking app on the same phone.
 pub(super) async fn qr_file(Visitor(v): Citizen, Query(q): Query<QrQuery>) -> Answer {
-    let records = v
-        .db(v
-            .app
-            .store
-            .person_records(&v.tenant.id, &v.citizen.person_hash))
-        .await?;
+    let records = v.db(v.app.citizens.records(&v.tenant, &v.citizen)).await?;
     let png = records
         .into_iter()
         .filter(|(kind, status, _)| {
