@@ -112,18 +112,12 @@ async fn every_endpoint_refuses_a_missing_token_and_a_lower_role() {
         && e.outcome.starts_with("refused")));
 
     // What the path or the query says wrongly is told before the token is looked at.
-    let unknown_verb = client
-        .post(format!("{base}/admin/v1/tenants/lhota/sources/agenda/stop"))
-        .send()
-        .await
-        .expect("verb");
-    assert_eq!(unknown_verb.status(), StatusCode::NOT_FOUND);
-    let bad_limit = client
-        .get(format!("{base}/admin/v1/outbox?limit=many"))
-        .send()
-        .await
-        .expect("limit");
-    assert_eq!(bad_limit.status(), StatusCode::BAD_REQUEST);
+    let status_of =
+        |req: reqwest::RequestBuilder| async move { req.send().await.expect("request").status() };
+    let verb = client.post(format!("{base}/admin/v1/tenants/lhota/sources/agenda/stop"));
+    assert_eq!(status_of(verb).await, StatusCode::NOT_FOUND);
+    let limit = client.get(format!("{base}/admin/v1/outbox?limit=many"));
+    assert_eq!(status_of(limit).await, StatusCode::BAD_REQUEST);
     // A report is made, and audited, before its format is looked at: a support caller
     // asking for one in an unknown format is refused for its role.
     let (status, body) = call(
@@ -139,11 +133,8 @@ async fn every_endpoint_refuses_a_missing_token_and_a_lower_role() {
         .get(format!(
             "{base}/admin/v1/tenants/lhota/report?from=2026-05-01&to=2026-05-31&format=xml"
         ))
-        .bearer_auth(token(Role::Support))
-        .send()
-        .await
-        .expect("format");
-    assert_eq!(odd_format.status(), StatusCode::FORBIDDEN);
+        .bearer_auth(token(Role::Support));
+    assert_eq!(status_of(odd_format).await, StatusCode::FORBIDDEN);
     let audited = t.app.store.audit_entries(1000).await.expect("audit");
     assert_eq!(audited.len(), audit.len() + 2, "both report calls audited");
 }
