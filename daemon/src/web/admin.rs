@@ -85,7 +85,7 @@ impl IntoResponse for ApiError {
                 }
             },
         };
-        super::ingest::error(status, code, &message)
+        super::views::api_error(status, code, &message)
     }
 }
 

@@ -7,7 +7,8 @@
 //! alerts. A bad signature is 401, a body that does not read 400 (naming the event and
 //! field), an unknown tenant or one without a secret 404; nothing is changed then.
 
-use super::ingest::{error, verify};
+use super::ingest::verify;
+use super::views::api_error as error;
 use super::CurrentApp;
 use crate::notify::feedback;
 use crate::ops::bounce::{apply, Taken};

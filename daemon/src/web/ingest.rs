@@ -6,6 +6,7 @@
 //! that does not parse is 400, an unknown or non-push source is 404, a body over 16 MiB
 //! is 413 (the router's limit): nothing is stored.
 
+use super::views::api_error as error;
 use super::CurrentApp;
 use crate::watch::push::{apply_push, PushBody, PushError};
 use axum::body::Bytes;
@@ -23,17 +24,6 @@ const MAX_SKEW_SECS: i64 = 300;
 
 pub fn routes() -> Router<CurrentApp> {
     Router::new().route("/ingest/{tenant}/{source}", post(ingest))
-}
-
-pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        Json(super::views::ApiError {
-            error: code,
-            message,
-        }),
-    )
-        .into_response()
 }
 
 /// Checks the timestamp window and the signature; says what is wrong otherwise.

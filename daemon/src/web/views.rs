@@ -101,3 +101,17 @@ pub struct ApiError<'a> {
     pub error: &'a str,
     pub message: &'a str,
 }
+
+/// An API's error answer: `status` with the JSON body above.
+pub fn api_error(
+    status: axum::http::StatusCode,
+    code: &str,
+    message: &str,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let body = ApiError {
+        error: code,
+        message,
+    };
+    (status, axum::Json(body)).into_response()
+}

@@ -102,6 +102,8 @@ pub(super) async fn contact_remove(
     Path((_, id)): Path<(String, String)>,
     Posted(v, _): Posted<true>,
 ) -> Answer {
-    let removed = v.app.citizens.remove_contact(&v.citizen.id, &id).await;
+    let removed = v
+        .db(v.app.citizens.remove_contact(&v.citizen.id, &id))
+        .await?;
     after_removal(&v, removed, "contacts")
 }

@@ -224,8 +224,8 @@ impl IntoResponse for PageError {
 
 /// After removing one of the citizen's contacts or reminders: back to `page` saying so,
 /// or 404 when it was not theirs.
-fn after_removal<E: std::fmt::Display>(v: &Visit, removed: Result<bool, E>, page: &str) -> Answer {
-    if !removed.or_try_later(v)? {
+fn after_removal(v: &Visit, removed: bool, page: &str) -> Answer {
+    if !removed {
         return Err(v.not_found());
     }
     Ok(redirect(&format!("/t/{}/{page}?done=removed", v.tenant.id)))
@@ -233,17 +233,6 @@ fn after_removal<E: std::fmt::Display>(v: &Visit, removed: Result<bool, E>, page
 
 /// What a handler answers: its page, or the page that says why not.
 type Answer = Result<Response, PageError>;
-
-/// A database result on a citizen's page: its error becomes "try later" in their language.
-trait OrTryLater<T> {
-    fn or_try_later(self, v: &Visit) -> Result<T, PageError>;
-}
-
-impl<T, E: std::fmt::Display> OrTryLater<T> for Result<T, E> {
-    fn or_try_later(self, v: &Visit) -> Result<T, PageError> {
-        self.map_err(|e| PageError::try_later(v.lang, e))
-    }
-}
 
 impl Visit {
     fn t(&self, id: &str) -> String {
@@ -283,7 +272,7 @@ impl Visit {
         &self,
         call: impl std::future::Future<Output = Result<T, E>>,
     ) -> Result<T, PageError> {
-        call.await.or_try_later(self)
+        call.await.map_err(|e| PageError::try_later(self.lang, e))
     }
 
     /// A form that names a contact or reminder the citizen does not have.

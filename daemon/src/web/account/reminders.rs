@@ -66,6 +66,8 @@ pub(super) async fn reminder_remove(
     Path((_, id)): Path<(String, String)>,
     Posted(v, _): Posted<true>,
 ) -> Answer {
-    let removed = v.app.citizens.remove_reminder(&v.citizen.id, &id).await;
+    let removed = v
+        .db(v.app.citizens.remove_reminder(&v.citizen.id, &id))
+        .await?;
     after_removal(&v, removed, "reminders")
 }
