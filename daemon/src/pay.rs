@@ -312,6 +312,7 @@ pub fn qr_png(text: &str, scale: usize) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn czech_accounts_become_valid_ibans() {
@@ -329,13 +330,25 @@ mod tests {
     }
 
     fn receivable(currency: &str, cents: i64, payment: hlidac_adapters::PaymentInfo) -> Receivable {
-        serde_json::from_value(serde_json::json!({
+        serde_json::from_value(json!({
             "key": "R1", "person_ref": "", "kind": "waste_fee", "title": "Poplatek*za odpady",
             "currency": currency, "amount_due": hlidac_adapters::Money(cents),
             "amount_outstanding": hlidac_adapters::Money(cents), "payment": payment,
             "status": "open",
         }))
         .expect("a receivable")
+    }
+
+    fn payment(json: serde_json::Value) -> PaymentInfo {
+        serde_json::from_value(json).expect("payment")
+    }
+
+    /// The receivable's payment code for `payee`, drawn and read back as a phone's camera
+    /// would; the code must be of the kind its caption names.
+    fn scanned_code(r: &Receivable, payee: &str, caption: &str) -> String {
+        let (code, named) = payment_code(r, payee).expect(caption);
+        assert_eq!(named, caption);
+        scanned(&code)
     }
 
     /// Draws the code and reads it back as a phone's camera would.
@@ -355,29 +368,20 @@ mod tests {
 
     #[test]
     fn an_sms_carries_the_payment_details_in_short_in_each_country_s_terms() {
-        let p = |json: serde_json::Value| -> PaymentInfo {
-            serde_json::from_value(json).expect("payment")
-        };
-        let serbian = p(
-            serde_json::json!({"account": "840-742351843-94", "model": "97",
-            "reference": "76123456", "code": "253"}),
-        );
+        let serbian = payment(json!({"account": "840-742351843-94", "model": "97",
+            "reference": "76123456", "code": "253"}));
         assert_eq!(
             short_form("sr-Latn", &serbian).as_deref(),
             Some("Račun: 840-742351843-94, Poziv na broj: 97 76123456")
         );
-        let bulgarian = p(
-            serde_json::json!({"iban": "BG80BNBG96611020345678", "bic": "BNBGBGSF",
-            "reference": "Данък сгради 2026", "code": "442100"}),
-        );
+        let bulgarian = payment(json!({"iban": "BG80BNBG96611020345678", "bic": "BNBGBGSF",
+            "reference": "Данък сгради 2026", "code": "442100"}));
         assert_eq!(
             short_form("bg", &bulgarian).as_deref(),
             Some("IBAN: BG80BNBG96611020345678, Код за вид плащане: 442100")
         );
-        let czech = p(
-            serde_json::json!({"account": "19-1234567/0100", "iban": "CZ65…",
-            "variable_symbol": "77101"}),
-        );
+        let czech = payment(json!({"account": "19-1234567/0100", "iban": "CZ65…",
+            "variable_symbol": "77101"}));
         assert_eq!(
             short_form("cs", &czech).as_deref(),
             Some("Číslo účtu: 19-1234567/0100, Variabilní symbol: 77101"),
@@ -406,31 +410,20 @@ mod tests {
         let czk = receivable(
             "CZK",
             120_050,
-            hlidac_adapters::PaymentInfo {
-                account: Some("19-2000145399/0800".into()),
-                variable_symbol: Some("1337".into()),
-                ..Default::default()
-            },
+            payment(json!({"account": "19-2000145399/0800", "variable_symbol": "1337"})),
         );
-        let (code, caption) = payment_code(&czk, "Obec Lhota").expect("QR Platba");
-        assert_eq!(caption, "qr-caption-spayd");
         assert_eq!(
-            scanned(&code),
+            scanned_code(&czk, "Obec Lhota", "qr-caption-spayd"),
             "SPD*1.0*ACC:CZ6508000000192000145399*AM:1200.50*CC:CZK*X-VS:1337*MSG:Poplatekza odpady",
             "no '*' inside a value"
         );
         let eur = receivable(
             "EUR",
             4_590,
-            hlidac_adapters::PaymentInfo {
-                iban: Some("SK31 1200 0000 1987 4263 7541".into()),
-                reference: Some("2026/117".into()),
-                ..Default::default()
-            },
+            payment(json!({"iban": "SK31 1200 0000 1987 4263 7541", "reference": "2026/117"})),
         );
-        let (code, caption) = payment_code(&eur, "Obec Ves").expect("EPC");
-        assert_eq!(caption, "qr-caption-epc");
-        let lines: Vec<String> = scanned(&code).lines().map(str::to_string).collect();
+        let epc = scanned_code(&eur, "Obec Ves", "qr-caption-epc");
+        let lines: Vec<&str> = epc.lines().collect();
         assert_eq!(
             lines,
             [
@@ -450,18 +443,11 @@ mod tests {
         let rsd = receivable(
             "RSD",
             359_613,
-            hlidac_adapters::PaymentInfo {
-                account: Some("840-742351843-94".into()),
-                model: Some("97".into()),
-                reference: Some("76123456".into()),
-                code: Some("253".into()),
-                ..Default::default()
-            },
+            payment(json!({"account": "840-742351843-94", "model": "97",
+            "reference": "76123456", "code": "253"})),
         );
-        let (code, caption) = payment_code(&rsd, "Grad Kragujevac").expect("IPS");
-        assert_eq!(caption, "qr-caption-ips");
         assert_eq!(
-            scanned(&code),
+            scanned_code(&rsd, "Grad Kragujevac", "qr-caption-ips"),
             "K:PR|V:01|C:1|R:840000074235184394|N:Grad Kragujevac|I:RSD3596,13|SF:253|S:Poplatek*za odpady|RO:9776123456"
         );
         let no_code = hlidac_adapters::PaymentInfo {
@@ -476,11 +462,8 @@ mod tests {
         assert!(
             payment_code(&receivable("CZK", 0, czk.payment.clone().expect("p")), "x").is_none()
         );
-        let bad = hlidac_adapters::PaymentInfo {
-            account: Some("19-2000145398/0800".into()),
-            iban: Some("CZ00 0800 0000 1920 0014 5399".into()),
-            ..Default::default()
-        };
+        let bad = payment(json!({"account": "19-2000145398/0800",
+            "iban": "CZ00 0800 0000 1920 0014 5399"}));
         assert!(
             payment_code(&receivable("CZK", 100, bad), "x").is_none(),
             "a bad IBAN"

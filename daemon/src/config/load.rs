@@ -494,6 +494,11 @@ schedule = "*/5 * * * *"
 adapter = { type = "http", base_url = "http://127.0.0.1:9" }
 "#;
 
+    /// The configuration `text` as loaded from `/etc/hlidac/t.toml`, without overrides.
+    fn loaded(text: &str) -> Config {
+        load_str(text, Path::new("/etc/hlidac/t.toml"), &Overrides::default()).expect("loads")
+    }
+
     fn errors(text: &str, env: &[(&str, &str)]) -> Vec<ConfigError> {
         let o = Overrides {
             env: env
@@ -510,12 +515,7 @@ adapter = { type = "http", base_url = "http://127.0.0.1:9" }
 
     #[test]
     fn minimal_config_loads_with_defaults() {
-        let c = load_str(
-            MINIMAL,
-            Path::new("/etc/hlidac/t.toml"),
-            &Overrides::default(),
-        )
-        .expect("loads");
+        let c = loaded(MINIMAL);
         assert_eq!(c.tenants[0].reminder_offsets_days, vec![14, 3, 0]);
         assert_eq!(c.tenants[0].sources[0].max_drop_share, 0.25);
         assert_eq!(c.tenants[0].bounce_soft_limit, 3);
@@ -538,8 +538,7 @@ adapter = { type = "http", base_url = "http://127.0.0.1:9" }
             .starts_with("consent of the citizen"));
         assert!(c.database_url().starts_with("sqlite:///tmp/x/hlidac.db"));
         let rel = MINIMAL.replace("/tmp/x", "../state/./x");
-        let c =
-            load_str(&rel, Path::new("/etc/hlidac/t.toml"), &Overrides::default()).expect("loads");
+        let c = loaded(&rel);
         assert_eq!(c.state_dir, Path::new("/etc/state/x"));
     }
 
@@ -583,12 +582,7 @@ adapter = { type = "http", base_url = "http://127.0.0.1:9" }
 
     #[test]
     fn the_registry_policy_has_defaults_and_relinks_only_a_changed_identifier() {
-        let c = load_str(
-            MINIMAL,
-            Path::new("/etc/hlidac/t.toml"),
-            &Overrides::default(),
-        )
-        .expect("loads");
+        let c = loaded(MINIMAL);
         let p = &c.tenants[0].registry_events;
         use crate::config::PersonAction::*;
         assert_eq!(
@@ -614,12 +608,7 @@ adapter = { type = "http", base_url = "http://127.0.0.1:9" }
 
     #[test]
     fn the_http_limits_must_be_positive() {
-        let c = load_str(
-            MINIMAL,
-            Path::new("/etc/hlidac/t.toml"),
-            &Overrides::default(),
-        )
-        .expect("loads");
+        let c = loaded(MINIMAL);
         assert_eq!(c.web.request_timeout_secs, 30);
         assert_eq!(c.web.max_concurrent_requests, 512);
         assert_eq!(c.identity.login_rate_clients_max, 100_000);

@@ -8,6 +8,7 @@ use super::load::{valid_id, Errors};
 use super::validate_delivery::{dispatch, email};
 use super::validate_identity::validate_identity;
 use super::*;
+use std::collections::HashSet;
 use std::path::Path;
 
 /// Every check, in the order of the file's sections.
@@ -148,6 +149,19 @@ fn log_and_admin(c: &Config, errs: &mut Errors) {
     }
 }
 
+/// `{at}.id` must be a valid id that `seen` does not hold yet; it is added to `seen`.
+fn unique_id(errs: &mut Errors, at: &str, id: &str, seen: &mut HashSet<String>) {
+    if !valid_id(id) {
+        errs.push(
+            format!("{at}.id"),
+            format!("{id:?} is not a valid id"),
+            Some("use lower-case letters, digits and '-', at most 63 characters"),
+        );
+    } else if !seen.insert(id.to_string()) {
+        errs.push(format!("{at}.id"), format!("{id:?} is used twice"), None);
+    }
+}
+
 /// `[[tenant]]`: ids, senders, schedules, templates' settings and each source.
 fn tenants(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
     if c.tenants.is_empty() && !errs.0.iter().any(|e| e.path.starts_with("tenant")) {
@@ -157,18 +171,10 @@ fn tenants(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
             Some("add a [[tenant]] section; see config/demo.toml"),
         );
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for (i, t) in c.tenants.iter().enumerate() {
         let p = format!("tenant[{i}]");
-        if !valid_id(&t.id) {
-            errs.push(
-                format!("{p}.id"),
-                format!("{:?} is not a valid id", t.id),
-                Some("use lower-case letters, digits and '-', at most 63 characters"),
-            );
-        } else if !seen.insert(t.id.clone()) {
-            errs.push(format!("{p}.id"), format!("{:?} is used twice", t.id), None);
-        }
+        unique_id(errs, &p, &t.id, &mut seen);
         if t.name.trim().is_empty() {
             errs.push(format!("{p}.name"), "must not be empty", None);
         }
@@ -315,22 +321,10 @@ fn tenants(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
                 );
             }
         }
-        let mut source_ids = std::collections::HashSet::new();
+        let mut source_ids = HashSet::new();
         for (j, s) in t.sources.iter().enumerate() {
             let sp = format!("{p}.source[{j}]");
-            if !valid_id(&s.id) {
-                errs.push(
-                    format!("{sp}.id"),
-                    format!("{:?} is not a valid id", s.id),
-                    Some("use lower-case letters, digits and '-', at most 63 characters"),
-                );
-            } else if !source_ids.insert(s.id.clone()) {
-                errs.push(
-                    format!("{sp}.id"),
-                    format!("{:?} is used twice", s.id),
-                    None,
-                );
-            }
+            unique_id(errs, &sp, &s.id, &mut source_ids);
             if s.kinds.is_empty() {
                 errs.push(
                     format!("{sp}.kinds"),

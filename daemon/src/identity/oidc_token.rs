@@ -235,6 +235,15 @@ pub fn header_kid(token: &str) -> Option<String> {
     v.get("kid").and_then(Value::as_str).map(str::to_string)
 }
 
+/// A part of a compact JWT: base64url of a JSON object; None if it is not one.
+fn json_part(part: &str) -> Option<Value> {
+    B64URL
+        .decode(part)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .filter(Value::is_object)
+}
+
 /// Every check on a signed ID token against `keys`; returns its claims.
 pub fn check_id_token(
     config: &OidcIdpConfig,
@@ -257,12 +266,7 @@ pub fn check_id_token(
     let [h, p, _] = parts[..] else {
         return Err("the ID token is not a signed JWT".into());
     };
-    let header: Value = B64URL
-        .decode(h)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .filter(Value::is_object)
-        .ok_or("the ID token's header is malformed")?;
+    let header = json_part(h).ok_or("the ID token's header is malformed")?;
     let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
     if alg.eq_ignore_ascii_case("none") {
         return Err("the ID token is unsigned (alg none)".into());
@@ -314,12 +318,7 @@ pub fn check_id_token(
     }
     // The crate verified the signature over these bytes; they are read again for the
     // claims it has no field for (`azp` is checked here, `nbf`, and the profile's claims).
-    let raw: Value = B64URL
-        .decode(p)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .filter(Value::is_object)
-        .ok_or("the ID token's claims are malformed")?;
+    let raw = json_part(p).ok_or("the ID token's claims are malformed")?;
     match raw.get("azp") {
         None => {}
         Some(Value::String(azp)) if *azp == config.client_id => {}

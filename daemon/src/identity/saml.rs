@@ -17,6 +17,23 @@ use roxmltree::{Document, Node};
 use std::collections::BTreeMap;
 use std::io::Write;
 
+/// The root of a SAML 2.0 protocol message that must be a `samlp:{element}` (`called`
+/// names it in the refusal).
+fn message_root<'a, 'i>(
+    doc: &'a Document<'i>,
+    element: &str,
+    called: &str,
+) -> Result<Node<'a, 'i>, Refused> {
+    let root = doc.root_element();
+    if !xml::is(root, NS_SAMLP, element) {
+        return Err(format!("the message is not a {called}").into());
+    }
+    if root.attribute("Version") != Some("2.0") {
+        return Err(format!("the {element} is not SAML 2.0").into());
+    }
+    Ok(root)
+}
+
 mod assertion;
 mod logout;
 use assertion::Context;
@@ -482,13 +499,7 @@ impl Sp {
             .map_err(|_| "the SAMLResponse is not base64")?;
         let text = String::from_utf8(bytes).map_err(|_| "the SAMLResponse is not UTF-8")?;
         let doc = xml::parse(&text)?;
-        let root = doc.root_element();
-        if !xml::is(root, NS_SAMLP, "Response") {
-            return Err("the message is not a SAML Response".into());
-        }
-        if root.attribute("Version") != Some("2.0") {
-            return Err("the Response is not SAML 2.0".into());
-        }
+        let root = message_root(&doc, "Response", "SAML Response")?;
         let issuer = issuer_of(root)?;
         let plain = xml::child(root, NS_SAML, "Assertion");
         let sealed = xml::child(root, NS_SAML, "EncryptedAssertion");

@@ -385,49 +385,57 @@ mod tests {
     #[test]
     fn payment_details_are_labelled_in_the_country_s_terms() {
         let t = Templates::built_in();
-        let mut c = ctx();
-        c["alert"]["currency"] = "RSD".into();
-        c["alert"]["payment"] = serde_json::json!({
-            "account": "840-742351843-94", "model": "97", "reference": "76123456", "code": "253"
-        });
-        let r = t
-            .render("x", "sr-Latn", "receivable.new", &c)
-            .expect("renders");
-        for line in [
-            "Račun: 840-742351843-94",
-            "Poziv na broj: 97 76123456",
-            "Šifra plaćanja: 253",
-        ] {
-            assert!(r.body.contains(line), "{line:?} missing:\n{}", r.body);
-        }
-        c["alert"]["currency"] = "EUR".into();
-        c["alert"]["payment"] = serde_json::json!({
-            "iban": "BG80 BNBG 9661 1020 3456 78", "bic": "BNBGBGSD",
-            "reference": "Данък сгради 2026", "code": "442100"
-        });
-        let r = t
-            .render("x", "bg", "receivable.reminder", &c)
-            .expect("renders");
-        for line in [
-            "IBAN: BG80 BNBG 9661 1020 3456 78",
-            "BIC: BNBGBGSD",
-            "Основание за плащане: Данък сгради 2026",
-            "Код за вид плащане: 442100",
-        ] {
-            assert!(r.body.contains(line), "{line:?} missing:\n{}", r.body);
-        }
-        c["alert"]["currency"] = "CZK".into();
-        c["alert"]["payment"] = serde_json::json!({
-            "account": "19-2000145399/0800", "variable_symbol": "1337",
-            "constant_symbol": "0558", "specific_symbol": "2026"
-        });
-        let r = t.render("x", "cs", "receivable.new", &c).expect("renders");
-        for line in [
-            "Variabilní symbol: 1337",
-            "Konstantní symbol: 0558",
-            "Specifický symbol: 2026",
-        ] {
-            assert!(r.body.contains(line), "{line:?} missing:\n{}", r.body);
+        let cases = [
+            (
+                ("sr-Latn", "receivable.new", "RSD"),
+                serde_json::json!({
+                    "account": "840-742351843-94", "model": "97", "reference": "76123456",
+                    "code": "253"
+                }),
+                &[
+                    "Račun: 840-742351843-94",
+                    "Poziv na broj: 97 76123456",
+                    "Šifra plaćanja: 253",
+                ][..],
+            ),
+            (
+                ("bg", "receivable.reminder", "EUR"),
+                serde_json::json!({
+                    "iban": "BG80 BNBG 9661 1020 3456 78", "bic": "BNBGBGSD",
+                    "reference": "Данък сгради 2026", "code": "442100"
+                }),
+                &[
+                    "IBAN: BG80 BNBG 9661 1020 3456 78",
+                    "BIC: BNBGBGSD",
+                    "Основание за плащане: Данък сгради 2026",
+                    "Код за вид плащане: 442100",
+                ],
+            ),
+            (
+                ("cs", "receivable.new", "CZK"),
+                serde_json::json!({
+                    "account": "19-2000145399/0800", "variable_symbol": "1337",
+                    "constant_symbol": "0558", "specific_symbol": "2026"
+                }),
+                &[
+                    "Variabilní symbol: 1337",
+                    "Konstantní symbol: 0558",
+                    "Specifický symbol: 2026",
+                ],
+            ),
+        ];
+        for ((locale, kind, currency), payment, lines) in cases {
+            let mut c = ctx();
+            c["alert"]["currency"] = currency.into();
+            c["alert"]["payment"] = payment;
+            let r = t.render("x", locale, kind, &c).expect("renders");
+            for line in lines {
+                assert!(
+                    r.body.contains(line),
+                    "{locale}: {line:?} missing:\n{}",
+                    r.body
+                );
+            }
         }
     }
 

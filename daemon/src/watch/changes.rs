@@ -10,7 +10,7 @@ use super::Watch;
 use crate::config::{SourceConfig, SourceKind, TenantConfig};
 use crate::store::Commit;
 use hlidac_adapters::http::Changes;
-use hlidac_adapters::{sane_key, AdapterError, Held, Record, Tombstone};
+use hlidac_adapters::{sane_key, AdapterError, Held, Listed, Record, Tombstone};
 use std::collections::HashMap;
 
 /// Reads the change feed from `cursor` and applies what changed for enrolled people;
@@ -36,26 +36,12 @@ pub(super) async fn poll_changes(
     let mut diff = Diff::default();
     let mut records = 0;
     if source.serves(SourceKind::Receivables) {
-        let held = take_held(
-            &mut diff,
-            receivables.held,
-            receivables.records.len(),
-            source,
-        )?;
-        let gone = withdrawn_only(receivables.withdrawn, people);
-        let mine = enrolled_only(receivables.records, people);
+        let (held, mine, gone) = enrolled_changes(&mut diff, receivables, people, source)?;
         records +=
             held + apply_changed(watch, tenant, source, mine, gone, today, &mut diff).await?;
     }
     if source.serves(SourceKind::Submissions) {
-        let held = take_held(
-            &mut diff,
-            submissions.held,
-            submissions.records.len(),
-            source,
-        )?;
-        let gone = withdrawn_only(submissions.withdrawn, people);
-        let mut mine = enrolled_only(submissions.records, people);
+        let (held, mut mine, gone) = enrolled_changes(&mut diff, submissions, people, source)?;
         records += held;
         mine.extend(tracked);
         records += apply_changed(watch, tenant, source, mine, gone, today, &mut diff).await?;
@@ -70,6 +56,19 @@ pub(super) async fn poll_changes(
         events: diff.events.len(),
         alerts,
     }))
+}
+
+/// What a feed says of one kind, for enrolled people: how many records it held back (kept
+/// for the commit, see [`take_held`]), the changed records and the tombstones.
+fn enrolled_changes<R: Record>(
+    diff: &mut Diff,
+    listed: Listed<R>,
+    people: &People,
+    source: &SourceConfig,
+) -> Result<(usize, Vec<(R, String)>, Vec<(Tombstone, String)>), PollError> {
+    let held = take_held(diff, listed.held, listed.records.len(), source)?;
+    let gone = withdrawn_only(listed.withdrawn, people);
+    Ok((held, enrolled_only(listed.records, people), gone))
 }
 
 /// Reports the records the feed held back and keeps them for the commit; fails the poll

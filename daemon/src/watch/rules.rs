@@ -469,26 +469,15 @@ mod tests {
             kinds_on(d("2026-05-16"), seen, due).is_empty(),
             "15 days before: nothing"
         );
-        assert_eq!(
-            kinds_on(d("2026-05-17"), seen, due),
-            ["receivable.reminder@14"]
-        );
-        assert_eq!(
-            kinds_on(d("2026-05-20"), seen, due),
-            ["receivable.reminder@11"]
-        );
-        assert_eq!(
-            kinds_on(d("2026-05-28"), seen, due),
-            ["receivable.reminder@3"]
-        );
-        assert_eq!(
-            kinds_on(d("2026-05-31"), seen, due),
-            ["receivable.reminder@0"]
-        );
-        assert_eq!(
-            kinds_on(d("2026-06-01"), seen, due),
-            ["receivable.overdue@-1"]
-        );
+        for (day, kind) in [
+            ("2026-05-17", "receivable.reminder@14"),
+            ("2026-05-20", "receivable.reminder@11"),
+            ("2026-05-28", "receivable.reminder@3"),
+            ("2026-05-31", "receivable.reminder@0"),
+            ("2026-06-01", "receivable.overdue@-1"),
+        ] {
+            assert_eq!(kinds_on(d(day), seen, due), [kind], "on {day}");
+        }
         // Enrolled two days before the due date: no 14- or 3-day reminder, only on the day.
         assert!(kinds_on(d("2026-05-29"), d("2026-05-29"), due).is_empty());
         assert_eq!(

@@ -112,18 +112,9 @@ pub fn outer<S: Clone + Send + Sync + 'static>(routes: Router<S>, timeout: Durat
         .layer(trace)
         .layer(
             ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ))
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("no-referrer"),
-                ))
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::X_FRAME_OPTIONS,
-                    HeaderValue::from_static("DENY"),
-                ))
+                .layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                .layer(always(header::REFERRER_POLICY, "no-referrer"))
+                .layer(always(header::X_FRAME_OPTIONS, "DENY"))
                 // Personal pages must not be kept by a browser or proxy; a response that
                 // may be (the stylesheet) says so itself.
                 .layer(SetResponseHeaderLayer::if_not_present(
@@ -135,6 +126,11 @@ pub fn outer<S: Clone + Send + Sync + 'static>(routes: Router<S>, timeout: Durat
                     content_security_policy,
                 )),
         )
+}
+
+/// Every response carries this header with this value, whatever the handler set.
+fn always(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
 }
 
 /// The page policy for HTML, the load-nothing policy for anything else.

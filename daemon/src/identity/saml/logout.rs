@@ -112,13 +112,7 @@ impl Sp {
     ) -> Result<IdpLogout, Refused> {
         let (text, idp, relay_state) = self.receive_redirect(idps, raw_query, "SAMLRequest")?;
         let doc = xml::parse(&text)?;
-        let root = doc.root_element();
-        if !xml::is(root, NS_SAMLP, "LogoutRequest") {
-            return Err("the message is not a LogoutRequest".into());
-        }
-        if root.attribute("Version") != Some("2.0") {
-            return Err("the LogoutRequest is not SAML 2.0".into());
-        }
+        let root = message_root(&doc, "LogoutRequest", "LogoutRequest")?;
         let id = root
             .attribute("ID")
             .filter(|i| !i.is_empty() && i.len() <= 256)

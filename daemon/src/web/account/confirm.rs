@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::citizens::{CitizenError, CodeCheck, Sent};
+use axum::http::Method;
 
 /// Sends a contact of the visiting citizen its confirmation; the notice to show (None
 /// when there is nothing to confirm). A relay that refuses: "try later".
@@ -47,23 +48,16 @@ pub(super) async fn contact_code(
     contacts_view(&v, None, refused).await
 }
 
-/// The link from the confirmation e-mail, without logging in: the page asks to confirm
-/// with a button (a mail scanner fetching the link confirms nothing); the button's POST
-/// confirms.
-pub(super) async fn verify_page(
+/// The link from the confirmation e-mail, without logging in: the page (GET) asks to
+/// confirm with a button (a mail scanner fetching the link confirms nothing); the button's
+/// POST confirms.
+pub(super) async fn verify(
+    method: Method,
     State(current): State<CurrentApp>,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Answer {
-    verify_link(&current, &token, &headers, false).await
-}
-
-pub(super) async fn verify_confirm(
-    State(current): State<CurrentApp>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-) -> Answer {
-    verify_link(&current, &token, &headers, true).await
+    verify_link(&current, &token, &headers, method == Method::POST).await
 }
 
 pub(super) async fn verify_link(

@@ -79,7 +79,7 @@ pub fn routes() -> Router<CurrentApp> {
         .route("/t/{tenant}/contacts/{id}/send", post(contact_send))
         .route("/t/{tenant}/contacts/{id}/code", post(contact_code))
         .route("/t/{tenant}/contacts/{id}/remove", post(contact_remove))
-        .route("/verify/{token}", get(verify_page).post(verify_confirm))
+        .route("/verify/{token}", get(verify).post(verify))
         .route(
             "/t/{tenant}/reminders",
             get(reminders_page).post(reminder_add),
