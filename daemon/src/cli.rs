@@ -643,7 +643,7 @@ async fn adapter_check(
     source: &str,
     person_refs: &[String],
 ) -> anyhow::Result<()> {
-    use crate::config::{AdapterConfig, SourceKind};
+    use crate::config::AdapterConfig;
     let t = config
         .tenant(tenant)
         .ok_or_else(|| anyhow::anyhow!("no tenant {tenant:?}"))?;
@@ -654,14 +654,7 @@ async fn adapter_check(
         anyhow::bail!("only http sources can be checked; {tenant}/{source} is not one");
     };
     let token = crate::app::http_token(h)?;
-    let kinds: Vec<&str> = [
-        (SourceKind::Receivables, "receivables"),
-        (SourceKind::Submissions, "submissions"),
-    ]
-    .into_iter()
-    .filter(|(k, _)| s.serves(*k))
-    .map(|(_, name)| name)
-    .collect();
+    let kinds = s.record_kinds();
     let target = hlidac_adapters::check::Target {
         base_url: &h.base_url,
         token: token.as_deref(),

@@ -96,7 +96,7 @@ impl Citizens {
         if sends.await? > SENDS_PER_DAY {
             return Ok(Some(Sent::SendLimit));
         }
-        let address = self.crypto.open(&contact.address_enc).unwrap_or_default();
+        let address = self.opened(&contact.address_enc);
         let args = |extra: Vec<(&'static str, i18n::Arg)>| {
             let mut a = vec![("tenant", i18n::Arg::from(tenant.name.as_str()))];
             a.extend(extra);
@@ -251,7 +251,7 @@ impl Citizens {
         contact_id: &str,
     ) -> Result<Option<String>, StoreError> {
         let contact = self.store.contact_of(citizen_id, contact_id).await?;
-        Ok(contact.map(|k| self.crypto.open(&k.address_enc).unwrap_or_default()))
+        Ok(contact.map(|k| self.opened(&k.address_enc)))
     }
 
     /// Confirms a contact by its link; false when it was confirmed meanwhile.

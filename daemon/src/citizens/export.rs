@@ -108,7 +108,7 @@ impl Citizens {
                 contacts: contacts
                     .into_iter()
                     .map(|k| ExportedContact {
-                        address: self.crypto.open(&k.address_enc).unwrap_or_default(),
+                        address: self.opened(&k.address_enc),
                         confirmed: k.verified_at.is_some(),
                         stopped: k.suppressed_at.is_some(),
                         undeliverable_since: k.undeliverable_at,
@@ -140,7 +140,7 @@ impl Citizens {
                 reminders: reminders
                     .into_iter()
                     .map(|r| ExportedReminder {
-                        note: self.crypto.open(&r.note_enc).unwrap_or_default(),
+                        note: self.opened(&r.note_enc),
                         date: r.due_date,
                     })
                     .collect(),

@@ -92,14 +92,17 @@ impl Citizens {
         }
     }
 
+    /// A value sealed for the citizen, in clear; empty if it no longer opens.
+    fn opened(&self, sealed: &str) -> String {
+        self.crypto.open(sealed).unwrap_or_default()
+    }
+
     pub async fn contacts(&self, citizen_id: &str) -> Result<Vec<Contact>, StoreError> {
-        Ok(self
-            .store
-            .contacts_of(citizen_id)
-            .await?
+        let rows = self.store.contacts_of(citizen_id).await?;
+        Ok(rows
             .into_iter()
             .map(|k| Contact {
-                address: self.crypto.open(&k.address_enc).unwrap_or_default(),
+                address: self.opened(&k.address_enc),
                 verified: k.verified_at.is_some(),
                 suppressed: k.suppressed_at.is_some(),
                 undeliverable: k.undeliverable_at.is_some(),
@@ -193,13 +196,11 @@ impl Citizens {
     }
 
     pub async fn reminders(&self, citizen_id: &str) -> Result<Vec<Reminder>, StoreError> {
-        Ok(self
-            .store
-            .reminders_of(citizen_id)
-            .await?
+        let rows = self.store.reminders_of(citizen_id).await?;
+        Ok(rows
             .into_iter()
             .map(|r| Reminder {
-                note: self.crypto.open(&r.note_enc).unwrap_or_default(),
+                note: self.opened(&r.note_enc),
                 id: r.id,
                 date: r.due_date,
             })

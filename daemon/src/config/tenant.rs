@@ -287,6 +287,18 @@ impl SourceConfig {
         self.kinds.contains(&kind)
     }
 
+    /// The kinds of record it serves, by their protocol names (not the registry).
+    pub fn record_kinds(&self) -> Vec<&'static str> {
+        [
+            (SourceKind::Receivables, "receivables"),
+            (SourceKind::Submissions, "submissions"),
+        ]
+        .into_iter()
+        .filter(|(k, _)| self.serves(*k))
+        .map(|(_, name)| name)
+        .collect()
+    }
+
     /// Records arrive by `POST /ingest/…`; the source is never polled.
     pub fn is_push(&self) -> bool {
         matches!(self.adapter, AdapterConfig::Push(_))

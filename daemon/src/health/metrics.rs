@@ -8,7 +8,7 @@ use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
-use prometheus_client::registry::{Registry, Unit};
+use prometheus_client::registry::{Metric, Registry, Unit};
 use std::fmt::Write;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
@@ -80,6 +80,23 @@ fn histogram() -> Histogram {
     Histogram::new(BUCKETS)
 }
 
+/// A new metric, registered under `name` (the registry keeps a handle to the same values).
+fn registered<M: Metric + Clone + Default>(registry: &mut Registry, name: &str, help: &str) -> M {
+    let metric = M::default();
+    registry.register(name, help, metric.clone());
+    metric
+}
+
+/// A new family of durations in seconds, registered under `name` (`_seconds` is added).
+fn seconds<L>(registry: &mut Registry, name: &str, help: &str) -> Histograms<L>
+where
+    L: EncodeLabelSet + Clone + std::hash::Hash + Eq + std::fmt::Debug + Send + Sync + 'static,
+{
+    let family = Histograms::<L>::new_with_constructor(histogram);
+    registry.register_with_unit(name, help, Unit::Seconds, family.clone());
+    family
+}
+
 #[derive(Debug)]
 pub struct Metrics {
     registry: Registry,
@@ -101,51 +118,30 @@ impl Metrics {
     /// here).
     pub fn new(gauges: super::gauges::Gauges) -> Metrics {
         let mut registry = Registry::default();
-        let polls = Family::<PollLabels, Counter>::default();
-        registry.register(
-            "hlidac_polls",
-            "Polls per source and outcome",
-            polls.clone(),
-        );
-        let poll_seconds = Histograms::<SourceLabels>::new_with_constructor(histogram);
-        registry.register_with_unit(
-            "hlidac_poll_duration",
-            "Time spent polling",
-            Unit::Seconds,
-            poll_seconds.clone(),
-        );
-        let alerts = Family::<AlertLabels, Counter>::default();
-        registry.register(
+        let r = &mut registry;
+        let polls = registered(r, "hlidac_polls", "Polls per source and outcome");
+        let poll_seconds = seconds(r, "hlidac_poll_duration", "Time spent polling");
+        let alerts = registered(
+            r,
             "hlidac_alerts_finished",
             "Alert attempts by channel and resulting state",
-            alerts.clone(),
         );
-        let send_seconds = Histograms::<ChannelLabels>::new_with_constructor(histogram);
-        registry.register_with_unit(
-            "hlidac_send_duration",
-            "One send attempt, by channel",
-            Unit::Seconds,
-            send_seconds.clone(),
-        );
-        let latency = Histograms::<ChannelLabels>::new_with_constructor(histogram);
-        registry.register_with_unit(
+        let send_seconds = seconds(r, "hlidac_send_duration", "One send attempt, by channel");
+        let latency = seconds(
+            r,
             "hlidac_alert_latency",
             "From an alert becoming due to its acceptance by the server",
-            Unit::Seconds,
-            latency.clone(),
         );
-        let within_10s_ratio = Family::<ChannelLabels, Gauge<f64, AtomicU64>>::default();
         // A ratio with no unit suffix: the name is kept from before the registry.
-        registry.register(
+        let within_10s_ratio = registered(
+            r,
             "hlidac_alerts_sent_within_10s_ratio",
             "Share of sent alerts accepted within 10 s of becoming due",
-            within_10s_ratio.clone(),
         );
-        let demotions = Family::<ProviderLabels, Counter>::default();
-        registry.register(
+        let demotions = registered(
+            r,
             "hlidac_provider_demotions",
             "Times an SMS provider or SMTP relay was demoted for failing or answering slowly",
-            demotions.clone(),
         );
         registry.register_collector(Box::new(gauges));
         Metrics {

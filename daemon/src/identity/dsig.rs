@@ -128,10 +128,7 @@ fn digest_alg(uri: &str) -> Result<MessageDigest, DsigError> {
 }
 
 fn b64(text: &str) -> Result<Vec<u8>, DsigError> {
-    let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(clean)
-        .map_err(|_| DsigError::Base64)
+    xml::base64_content(text).ok_or(DsigError::Base64)
 }
 
 fn attr<'a>(node: Node<'a, '_>, name: &str) -> Result<&'a str, DsigError> {

@@ -279,13 +279,9 @@ mod tests {
         );
         let text = text.replacen("\">", "\"><!--signature-->", 1);
         let text = signed(&text, "_m1", &fed_key, &fed_cert);
-        let m = read(
-            &text,
-            "https://idp.example",
-            std::slice::from_ref(&fed_cert),
-            Some(NOW),
-        )
-        .expect("accepted");
+        let trusted = std::slice::from_ref(&fed_cert);
+        let idp = "https://idp.example";
+        let m = read(&text, idp, trusted, Some(NOW)).expect("accepted");
         assert_eq!(m.sso_redirect.as_deref(), Some("https://idp.example/sso"));
         assert_eq!(m.sso_post.as_deref(), Some("https://idp.example/sso/post"));
         assert_eq!(m.slo_redirect.as_deref(), Some("https://idp.example/slo"));
@@ -301,46 +297,25 @@ mod tests {
         assert!(m.valid_until_ms.is_some());
 
         // A changed byte, another signer, no signature, expiry, another entity: refused.
+        let refusal = |text: &str, entity: &str, certs: &[X509], now: i64| {
+            let refused = read(text, entity, certs, Some(now)).err();
+            refused.expect("refused").to_string()
+        };
         let tampered = text.replace("https://idp.example/sso\"", "https://evil.example/sso\"");
-        let e = read(
-            &tampered,
-            "https://idp.example",
-            std::slice::from_ref(&fed_cert),
-            Some(NOW),
-        )
-        .err();
-        assert!(e.expect("refused").to_string().contains("signature"));
+        assert!(refusal(&tampered, idp, trusted, NOW).contains("signature"));
         let (_, other) = key_and_cert("other");
-        assert!(read(&text, "https://idp.example", &[other], Some(NOW)).is_err());
-        let unsigned = entity("https://idp.example", &idp_cert, "");
-        let e = read(
-            &unsigned,
-            "https://idp.example",
-            std::slice::from_ref(&fed_cert),
-            Some(NOW),
-        )
-        .err();
+        assert!(read(&text, idp, &[other], Some(NOW)).is_err());
+        let unsigned = entity(idp, &idp_cert, "");
         assert!(
-            e.expect("refused").to_string().contains("signature"),
+            refusal(&unsigned, idp, trusted, NOW).contains("signature"),
             "unsigned refused"
         );
-        assert!(read(&unsigned, "https://idp.example", &[], Some(NOW)).is_ok());
+        assert!(read(&unsigned, idp, &[], Some(NOW)).is_ok());
         let later = chrono::DateTime::parse_from_rfc3339("2027-01-20T00:00:00Z")
             .expect("t")
             .timestamp_millis();
-        let e = read(
-            &text,
-            "https://idp.example",
-            std::slice::from_ref(&fed_cert),
-            Some(later),
-        )
-        .err();
-        assert!(e.expect("refused").to_string().contains("expired"));
-        let e = read(&text, "https://other.example", &[fed_cert], Some(NOW)).err();
-        assert!(e
-            .expect("refused")
-            .to_string()
-            .contains("does not describe"));
+        assert!(refusal(&text, idp, trusted, later).contains("expired"));
+        assert!(refusal(&text, "https://other.example", trusted, NOW).contains("does not describe"));
     }
 
     #[test]

@@ -6,7 +6,6 @@
 //! checked like any other.
 
 use super::xml::{self, NS_DS, NS_XENC, NS_XENC11};
-use base64::Engine;
 use openssl::pkey::{PKey, Private};
 use openssl::symm::Cipher;
 use roxmltree::Node;
@@ -50,10 +49,7 @@ pub enum XencError {
 }
 
 fn b64(text: &str) -> Result<Vec<u8>, XencError> {
-    let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(clean)
-        .map_err(|_| XencError::Base64)
+    xml::base64_content(text).ok_or(XencError::Base64)
 }
 
 fn algorithm<'a>(node: Node<'a, '_>) -> Result<&'a str, XencError> {

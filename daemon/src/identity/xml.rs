@@ -241,6 +241,13 @@ pub fn strict_text<'a>(node: Node<'a, '_>) -> Result<&'a str, XmlError> {
     Ok(text.unwrap_or(""))
 }
 
+/// The bytes of an element's base64 content (XML may wrap it over lines).
+pub fn base64_content(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(clean).ok()
+}
+
 /// The `ID` attribute of an element, and a check that no other element of the document
 /// carries the same value (a signature reference must name exactly one element).
 pub fn unique_id<'a, 'i>(doc: &Document<'i>, node: Node<'a, 'i>) -> Result<&'a str, XmlError> {

@@ -106,19 +106,18 @@ mod tests {
     fn quiet_hours_over_midnight_end_at_eight_local() {
         let tz = chrono_tz::Europe::Prague;
         let w = Window::parse("20:00-08:00").expect("window");
-        // 23:00 in Prague (winter, UTC+1): quiet until 08:00 the next morning.
-        assert_eq!(
-            w.end_if_inside(tz, prague(2026, 11, 23, 23, 0)),
-            Some(prague(2026, 11, 24, 8, 0))
-        );
-        // 03:00: quiet until 08:00 the same day.
-        assert_eq!(
-            w.end_if_inside(tz, prague(2026, 11, 24, 3, 0)),
-            Some(prague(2026, 11, 24, 8, 0))
-        );
-        // 08:00 and 19:59 are not quiet; 20:00 is.
-        assert_eq!(w.end_if_inside(tz, prague(2026, 11, 24, 8, 0)), None);
-        assert_eq!(w.end_if_inside(tz, prague(2026, 11, 24, 19, 59)), None);
+        let eight = Some(prague(2026, 11, 24, 8, 0));
+        for (at, until) in [
+            // 23:00 in Prague (winter, UTC+1): quiet until 08:00 the next morning.
+            (prague(2026, 11, 23, 23, 0), eight),
+            // 03:00: quiet until 08:00 the same day.
+            (prague(2026, 11, 24, 3, 0), eight),
+            // 08:00 and 19:59 are not quiet; 20:00 is (below).
+            (prague(2026, 11, 24, 8, 0), None),
+            (prague(2026, 11, 24, 19, 59), None),
+        ] {
+            assert_eq!(w.end_if_inside(tz, at), until, "at {at}");
+        }
         assert!(w.end_if_inside(tz, prague(2026, 11, 24, 20, 0)).is_some());
         // The same instant is 00:00 in Sofia (UTC+2): quiet there.
         let sofia = chrono_tz::Europe::Sofia;

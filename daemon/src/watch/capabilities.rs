@@ -2,7 +2,7 @@
 //! honoured by every poll after.
 
 use super::poll::PollError;
-use crate::config::{AdapterConfig, SourceConfig, SourceKind};
+use crate::config::{AdapterConfig, SourceConfig};
 use hlidac_adapters::AdapterError;
 
 /// Reads the server's capabilities, once per adapter (so at start and at every reload),
@@ -17,14 +17,7 @@ pub(super) async fn honour(
     let known = http.announced().is_some();
     match http.capabilities().await {
         Ok(Some(caps)) => {
-            let kinds: Vec<&str> = [
-                (SourceKind::Receivables, "receivables"),
-                (SourceKind::Submissions, "submissions"),
-            ]
-            .into_iter()
-            .filter(|(k, _)| source.serves(*k))
-            .map(|(_, name)| name)
-            .collect();
+            let kinds = source.record_kinds();
             if let Some(why) = caps.refuses(&kinds) {
                 return Err(AdapterError::Capabilities(why).into());
             }

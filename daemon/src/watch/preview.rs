@@ -58,11 +58,7 @@ pub async fn preview_events(
                     continue;
                 };
                 let obs = stored.get(&r.key);
-                let old = obs.map(|o| Old {
-                    status: &o.status,
-                    content: crate::store::content_fingerprint(&o.content_hash),
-                    version: o.version.as_deref().map(crate::store::fingerprint),
-                });
+                let old = obs.map(stored_as_old);
                 diff.receivable(tenant, source, old, r, hash, scope.at);
                 let seen = obs
                     .cloned()
@@ -80,11 +76,7 @@ pub async fn preview_events(
                 let Some(hash) = people.hash_of.get(&s.person_ref) else {
                     continue;
                 };
-                let old = stored.get(&s.key).map(|o| Old {
-                    status: &o.status,
-                    content: crate::store::content_fingerprint(&o.content_hash),
-                    version: o.version.as_deref().map(crate::store::fingerprint),
-                });
+                let old = stored.get(&s.key).map(stored_as_old);
                 diff.submission(tenant, source, old, s, hash);
             }
         }
@@ -105,6 +97,15 @@ pub async fn preview_events(
 fn polled(s: &SourceConfig) -> bool {
     (s.serves(SourceKind::Receivables) || s.serves(SourceKind::Submissions))
         && !matches!(s.adapter, AdapterConfig::Push(_))
+}
+
+/// A stored observation as the diff compares it with what the source says now.
+fn stored_as_old(o: &Observation) -> Old<'_> {
+    Old {
+        status: &o.status,
+        content: crate::store::content_fingerprint(&o.content_hash),
+        version: o.version.as_deref().map(crate::store::fingerprint),
+    }
 }
 
 /// What is stored of these records, by key.

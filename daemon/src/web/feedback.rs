@@ -8,7 +8,7 @@
 //! field), an unknown tenant or one without a secret 404; nothing is changed then.
 
 use super::ingest::verify;
-use super::views::api_error as error;
+use super::views::{api_error as error, api_not_found};
 use super::CurrentApp;
 use crate::notify::feedback;
 use crate::ops::bounce::{apply, Taken};
@@ -41,11 +41,7 @@ async fn take(
 ) -> Response {
     let app = current.borrow().clone();
     let Some(secret) = app.feedback_secret(&tenant) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no feedback webhook for that municipality",
-        );
+        return api_not_found("no feedback webhook for that municipality");
     };
     if let Err(why) = verify(secret, &headers, &body, app.clock.now().timestamp()) {
         tracing::warn!(tenant = %tenant, reason = why, "feedback refused");

@@ -6,7 +6,7 @@
 //! that does not parse is 400, an unknown or non-push source is 404, a body over 16 MiB
 //! is 413 (the router's limit): nothing is stored.
 
-use super::views::api_error as error;
+use super::views::{api_error as error, api_not_found};
 use super::CurrentApp;
 use crate::watch::push::{apply_push, PushBody, PushError};
 use axum::body::Bytes;
@@ -61,22 +61,14 @@ async fn ingest(
     body: Bytes,
 ) -> Response {
     let app = current.borrow().clone();
-    let (Some(tenant), Some(secret)) = (
-        app.config.tenant(&tenant_id),
-        app.push_secret(&tenant_id, &source_id),
-    ) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no push source with that name",
-        );
-    };
-    let Some(source) = tenant.source(&source_id) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no push source with that name",
-        );
+    let pushed_to = app
+        .config
+        .tenant(&tenant_id)
+        .and_then(|t| Some((t, t.source(&source_id)?)));
+    let (Some((tenant, source)), Some(secret)) =
+        (pushed_to, app.push_secret(&tenant_id, &source_id))
+    else {
+        return api_not_found("no push source with that name");
     };
     if let Err(why) = verify(secret, &headers, &body, app.clock.now().timestamp()) {
         tracing::warn!(tenant = %tenant_id, source = %source_id, reason = why, "push refused");

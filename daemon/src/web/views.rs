@@ -115,3 +115,8 @@ pub fn api_error(
     };
     (status, axum::Json(body)).into_response()
 }
+
+/// An API's 404: nothing of that name to post to.
+pub fn api_not_found(message: &str) -> axum::response::Response {
+    api_error(axum::http::StatusCode::NOT_FOUND, "not_found", message)
+}

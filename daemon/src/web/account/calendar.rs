@@ -18,5 +18,5 @@ pub(super) async fn calendar_revoke(Posted(v, _): Posted<true>) -> Answer {
 
 /// The overview at its calendar section, saying what was done.
 fn back_to_calendar(v: &Visit, done: &str) -> Response {
-    redirect(&format!("/t/{}/me?done={done}#calendar", v.tenant.id))
+    v.redirect_to(&format!("me?done={done}#calendar"))
 }

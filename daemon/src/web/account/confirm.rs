@@ -29,12 +29,7 @@ pub(super) async fn contact_code(
         .db(v.app.citizens.check_code(&v.citizen.id, &id, code))
         .await?;
     let key = match checked.ok_or_else(|| v.not_found())? {
-        CodeCheck::Confirmed => {
-            return Ok(redirect(&format!(
-                "/t/{}/contacts?done=verified",
-                v.tenant.id
-            )))
-        }
+        CodeCheck::Confirmed => return Ok(v.redirect_to("contacts?done=verified")),
         CodeCheck::Malformed => "error-code",
         CodeCheck::Wrong => "error-code-wrong",
         CodeCheck::Expired => "error-code-expired",

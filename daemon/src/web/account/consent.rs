@@ -17,7 +17,7 @@ pub(super) async fn consent_answer(Posted(v, form): Posted<false>) -> Answer {
             (v.app.citizens)
                 .welcome(&v.tenant, &v.citizen.id, v.lang)
                 .await;
-            redirect(&format!("/t/{}/me", v.tenant.id))
+            v.redirect_to("me")
         }
         // Declining forgets this municipality's record only (another's consent stands).
         Some("no") => {

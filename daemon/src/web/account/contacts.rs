@@ -79,10 +79,7 @@ pub(super) async fn contact_add(Posted(v, form): Posted<true>) -> Answer {
             done = d;
         }
     }
-    Ok(redirect(&format!(
-        "/t/{}/contacts?done={done}",
-        v.tenant.id
-    )))
+    Ok(v.redirect_to(&format!("contacts?done={done}")))
 }
 
 pub(super) async fn contact_send(
@@ -93,8 +90,8 @@ pub(super) async fn contact_send(
         return Err(v.not_found());
     }
     Ok(match send_confirmation(&v, &id).await? {
-        Some(done) => redirect(&format!("/t/{}/contacts?done={done}", v.tenant.id)),
-        None => redirect(&format!("/t/{}/contacts", v.tenant.id)),
+        Some(done) => v.redirect_to(&format!("contacts?done={done}")),
+        None => v.redirect_to("contacts"),
     })
 }
 

@@ -228,13 +228,18 @@ fn after_removal(v: &Visit, removed: bool, page: &str) -> Answer {
     if !removed {
         return Err(v.not_found());
     }
-    Ok(redirect(&format!("/t/{}/{page}?done=removed", v.tenant.id)))
+    Ok(v.redirect_to(&format!("{page}?done=removed")))
 }
 
 /// What a handler answers: its page, or the page that says why not.
 type Answer = Result<Response, PageError>;
 
 impl Visit {
+    /// A redirect to `page` (with its query) of this municipality's account pages.
+    fn redirect_to(&self, page: &str) -> Response {
+        redirect(&format!("/t/{}/{page}", self.tenant.id))
+    }
+
     fn t(&self, id: &str) -> String {
         i18n::t(self.lang, id, &[])
     }

@@ -56,10 +56,7 @@ pub(super) async fn reminder_add(Posted(v, form): Posted<true>) -> Answer {
     };
     v.db(v.app.citizens.add_reminder(&v.citizen.id, date, &note))
         .await?;
-    Ok(redirect(&format!(
-        "/t/{}/reminders?done=reminder-added",
-        v.tenant.id
-    )))
+    Ok(v.redirect_to("reminders?done=reminder-added"))
 }
 
 pub(super) async fn reminder_remove(

@@ -194,10 +194,7 @@ pub(super) async fn settings_save(Posted(v, form): Posted<true>) -> Answer {
     };
     v.db(v.app.citizens.save_settings(&v.citizen.id, &settings))
         .await?;
-    let mut r = redirect(&format!(
-        "/t/{}/settings?done=saved&lang={locale}",
-        v.tenant.id
-    ));
+    let mut r = v.redirect_to(&format!("settings?done=saved&lang={locale}"));
     remember_language(&mut r, locale);
     Ok(r)
 }
