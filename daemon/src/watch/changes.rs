@@ -36,15 +36,33 @@ pub(super) async fn poll_changes(
     let mut diff = Diff::default();
     let mut records = 0;
     if source.serves(SourceKind::Receivables) {
-        let (held, mine, gone) = enrolled_changes(&mut diff, receivables, people, source)?;
-        records +=
-            held + apply_changed(watch, tenant, source, mine, gone, today, &mut diff).await?;
+        let e = enrolled_changes(&mut diff, receivables, people, source)?;
+        records += e.held;
+        records += apply_changed(
+            watch,
+            tenant,
+            source,
+            e.records,
+            e.withdrawn,
+            today,
+            &mut diff,
+        )
+        .await?;
     }
     if source.serves(SourceKind::Submissions) {
-        let (held, mut mine, gone) = enrolled_changes(&mut diff, submissions, people, source)?;
-        records += held;
-        mine.extend(tracked);
-        records += apply_changed(watch, tenant, source, mine, gone, today, &mut diff).await?;
+        let mut e = enrolled_changes(&mut diff, submissions, people, source)?;
+        records += e.held;
+        e.records.extend(tracked);
+        records += apply_changed(
+            watch,
+            tenant,
+            source,
+            e.records,
+            e.withdrawn,
+            today,
+            &mut diff,
+        )
+        .await?;
     }
     let alerts = diff
         .commit(watch, tenant, source, Commit::Changes { cursor: &next })
@@ -58,17 +76,28 @@ pub(super) async fn poll_changes(
     }))
 }
 
-/// What a feed says of one kind, for enrolled people: how many records it held back (kept
-/// for the commit, see [`take_held`]), the changed records and the tombstones.
+/// What a feed says of one kind, for enrolled people.
+struct Enrolled<R> {
+    /// How many records it held back (kept for the commit, see [`take_held`]).
+    held: usize,
+    records: Vec<(R, String)>,
+    withdrawn: Vec<(Tombstone, String)>,
+}
+
 fn enrolled_changes<R: Record>(
     diff: &mut Diff,
     listed: Listed<R>,
     people: &People,
     source: &SourceConfig,
-) -> Result<(usize, Vec<(R, String)>, Vec<(Tombstone, String)>), PollError> {
+) -> Result<Enrolled<R>, PollError> {
     let held = take_held(diff, listed.held, listed.records.len(), source)?;
-    let gone = withdrawn_only(listed.withdrawn, people);
-    Ok((held, enrolled_only(listed.records, people), gone))
+    let withdrawn = withdrawn_only(listed.withdrawn, people);
+    let records = enrolled_only(listed.records, people);
+    Ok(Enrolled {
+        held,
+        records,
+        withdrawn,
+    })
 }
 
 /// Reports the records the feed held back and keeps them for the commit; fails the poll
