@@ -408,28 +408,36 @@ fn write_element(
     out.push(b'>');
 }
 
+/// Canonical XML's escapes for text: `&`, `<`, `>` and CR.
 fn escape_text(s: &str, out: &mut Vec<u8>) {
-    for b in s.bytes() {
-        match b {
-            b'&' => out.extend_from_slice(b"&amp;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'>' => out.extend_from_slice(b"&gt;"),
-            b'\r' => out.extend_from_slice(b"&#xD;"),
-            _ => out.push(b),
-        }
-    }
+    escape(s, out, |b| match b {
+        b'>' => Some(&b"&gt;"[..]),
+        _ => None,
+    })
 }
 
+/// Canonical XML's escapes for attribute values: `&`, `<`, `"`, tab, LF and CR.
 fn escape_attr(s: &str, out: &mut Vec<u8>) {
+    escape(s, out, |b| match b {
+        b'"' => Some(&b"&quot;"[..]),
+        b'\t' => Some(&b"&#x9;"[..]),
+        b'\n' => Some(&b"&#xA;"[..]),
+        _ => None,
+    })
+}
+
+/// Writes `s` with `&`, `<` and CR escaped, and the bytes `more` names.
+fn escape(s: &str, out: &mut Vec<u8>, more: impl Fn(u8) -> Option<&'static [u8]>) {
     for b in s.bytes() {
-        match b {
-            b'&' => out.extend_from_slice(b"&amp;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'"' => out.extend_from_slice(b"&quot;"),
-            b'\t' => out.extend_from_slice(b"&#x9;"),
-            b'\n' => out.extend_from_slice(b"&#xA;"),
-            b'\r' => out.extend_from_slice(b"&#xD;"),
-            _ => out.push(b),
+        let escaped = match b {
+            b'&' => Some(&b"&amp;"[..]),
+            b'<' => Some(&b"&lt;"[..]),
+            b'\r' => Some(&b"&#xD;"[..]),
+            _ => more(b),
+        };
+        match escaped {
+            Some(e) => out.extend_from_slice(e),
+            None => out.push(b),
         }
     }
 }

@@ -36,33 +36,12 @@ pub(super) async fn poll_changes(
     let mut diff = Diff::default();
     let mut records = 0;
     if source.serves(SourceKind::Receivables) {
-        let e = enrolled_changes(&mut diff, receivables, people, source)?;
-        records += e.held;
-        records += apply_changed(
-            watch,
-            tenant,
-            source,
-            e.records,
-            e.withdrawn,
-            today,
-            &mut diff,
-        )
-        .await?;
+        let e = enrolled_changes(&mut diff, receivables, Vec::new(), people, source)?;
+        records += e.held + apply_changed(watch, tenant, source, e, today, &mut diff).await?;
     }
     if source.serves(SourceKind::Submissions) {
-        let mut e = enrolled_changes(&mut diff, submissions, people, source)?;
-        records += e.held;
-        e.records.extend(tracked);
-        records += apply_changed(
-            watch,
-            tenant,
-            source,
-            e.records,
-            e.withdrawn,
-            today,
-            &mut diff,
-        )
-        .await?;
+        let e = enrolled_changes(&mut diff, submissions, tracked, people, source)?;
+        records += e.held + apply_changed(watch, tenant, source, e, today, &mut diff).await?;
     }
     let alerts = diff
         .commit(watch, tenant, source, Commit::Changes { cursor: &next })
@@ -76,7 +55,8 @@ pub(super) async fn poll_changes(
     }))
 }
 
-/// What a feed says of one kind, for enrolled people.
+/// What a feed says of one kind, for enrolled people (and the documents tracked by their
+/// registration index, for submissions).
 struct Enrolled<R> {
     /// How many records it held back (kept for the commit, see [`take_held`]).
     held: usize,
@@ -87,12 +67,14 @@ struct Enrolled<R> {
 fn enrolled_changes<R: Record>(
     diff: &mut Diff,
     listed: Listed<R>,
+    tracked: Vec<(R, String)>,
     people: &People,
     source: &SourceConfig,
 ) -> Result<Enrolled<R>, PollError> {
     let held = take_held(diff, listed.held, listed.records.len(), source)?;
     let withdrawn = withdrawn_only(listed.withdrawn, people);
-    let records = enrolled_only(listed.records, people);
+    let mut records = enrolled_only(listed.records, people);
+    records.extend(tracked);
     Ok(Enrolled {
         held,
         records,
@@ -146,8 +128,9 @@ async fn apply_changed<R: Watched>(
     watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
-    records: Vec<(R, String)>,
-    withdrawn: Vec<(Tombstone, String)>,
+    Enrolled {
+        records, withdrawn, ..
+    }: Enrolled<R>,
     today: chrono::NaiveDate,
     diff: &mut Diff,
 ) -> Result<usize, PollError> {
