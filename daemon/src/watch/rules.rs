@@ -571,33 +571,14 @@ mod tests {
     #[test]
     fn settled_receivables_never_remind_and_ids_are_stable() {
         let d = |s: &str| s.parse::<NaiveDate>().expect("date");
-        let paid = fee(d("2026-05-31"), ReceivableStatus::Paid);
-        assert!(receivable_events(
-            &tenant(),
-            "s",
-            &obs(d("2026-05-01")),
-            &paid,
-            d("2026-06-05"),
-            &[]
-        )
-        .is_empty());
-        let open = fee(d("2026-05-31"), ReceivableStatus::Open);
-        let a = receivable_events(
-            &tenant(),
-            "s",
-            &obs(d("2026-05-01")),
-            &open,
-            d("2026-05-29"),
-            &[],
-        );
-        let b = receivable_events(
-            &tenant(),
-            "s",
-            &obs(d("2026-05-01")),
-            &open,
-            d("2026-05-30"),
-            &[],
-        );
+        // Events of a fee due on 31 May, first seen on 1 May, as seen on `day`.
+        let seen_on = |status, day| {
+            let r = fee(d("2026-05-31"), status);
+            receivable_events(&tenant(), "s", &obs(d("2026-05-01")), &r, d(day), &[])
+        };
+        assert!(seen_on(ReceivableStatus::Paid, "2026-06-05").is_empty());
+        let a = seen_on(ReceivableStatus::Open, "2026-05-29");
+        let b = seen_on(ReceivableStatus::Open, "2026-05-30");
         assert_eq!(
             a[0].id, b[0].id,
             "the 3-day reminder is one event whichever day it is seen"

@@ -36,6 +36,9 @@ const PAGES: &[(&str, &str)] = &[
     page!("unsubscribe.html"),
 ];
 
+/// Pieces that pages include: what hlidac watches (the landing and consent pages).
+const PARTS: &[(&str, &str)] = &[page!("watched.html")];
+
 /// The stylesheet of every page (served at `/static/hlidac.css`).
 pub const CSS: &str = include_str!("../../pages/hlidac.css");
 
@@ -47,7 +50,7 @@ fn env() -> &'static Environment<'static> {
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
-        for (name, text) in PAGES {
+        for (name, text) in PAGES.iter().chain(PARTS) {
             env.add_template(name, text)
                 .unwrap_or_else(|e| panic!("page {name}: {e}"));
         }
