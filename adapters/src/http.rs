@@ -93,6 +93,30 @@ pub struct ChangesPage {
     pub more: bool,
 }
 
+/// A page of one of the protocol's cursor feeds: where the feed is read, what it is called
+/// in an error, and the cursor the page hands on.
+trait FeedPage: DeserializeOwned {
+    const PATH: &'static str;
+    const WHAT: &'static str;
+    fn into_cursor(self) -> String;
+}
+
+impl FeedPage for RegistryPage {
+    const PATH: &'static str = "/v1/registry/events";
+    const WHAT: &'static str = "the registry's event feed";
+    fn into_cursor(self) -> String {
+        self.next_cursor
+    }
+}
+
+impl FeedPage for ChangesPage {
+    const PATH: &'static str = "/v1/changes";
+    const WHAT: &'static str = "the change feed";
+    fn into_cursor(self) -> String {
+        self.next_cursor
+    }
+}
+
 /// What a change-feed read found.
 #[derive(Debug)]
 pub enum Changes {
@@ -339,9 +363,7 @@ impl HttpAdapter {
 
     /// The change feed's current head: the cursor to read from after a full poll.
     pub async fn changes_head(&self) -> Result<String, AdapterError> {
-        let resp = self.get("/v1/changes", &[], None).await?;
-        let page: ChangesPage = self.read_json(resp).await?;
-        Ok(page.next_cursor)
+        self.head::<ChangesPage>().await
     }
 
     /// Every record changed since `cursor`, following the pages to the end.
@@ -349,16 +371,11 @@ impl HttpAdapter {
         let mut receivables = Listed::default();
         let mut submissions = Listed::default();
         let next = self
-            .feed(
-                "/v1/changes",
-                cursor,
-                "the change feed",
-                |page: ChangesPage| {
-                    receivables.extend(read_list(page.receivables));
-                    submissions.extend(read_list(page.submissions));
-                    Ok((page.next_cursor, page.more))
-                },
-            )
+            .feed(cursor, |page: ChangesPage| {
+                receivables.extend(read_list(page.receivables));
+                submissions.extend(read_list(page.submissions));
+                Ok((page.next_cursor, page.more))
+            })
             .await?;
         Ok(match next {
             Some(cursor) => Changes::Since {
@@ -370,20 +387,28 @@ impl HttpAdapter {
         })
     }
 
+    /// A cursor feed's current head: the cursor to read from after a full read.
+    async fn head<P: FeedPage>(&self) -> Result<String, AdapterError> {
+        let resp = self.get(P::PATH, &[], None).await?;
+        let page: P = self.read_json(resp).await?;
+        Ok(page.into_cursor())
+    }
+
     /// Reads a cursor feed from `cursor` to its end, a page at a time: `take` keeps a page's
     /// items and gives its next cursor and whether there is more. `None` when the source
     /// no longer knows the cursor (`410 Gone`); a page whose cursor is missing or does not
     /// move, or a feed that never ends, is an error.
-    async fn feed<P: DeserializeOwned>(
+    async fn feed<P: FeedPage>(
         &self,
-        path: &str,
         cursor: &str,
-        what: &str,
         mut take: impl FnMut(P) -> Result<(String, bool), AdapterError>,
     ) -> Result<Option<String>, AdapterError> {
+        let what = P::WHAT;
         let mut cursor = cursor.to_string();
         for _ in 0..MAX_CHANGE_PAGES {
-            let resp = self.get(path, &[("cursor", cursor.as_str())], None).await?;
+            let resp = self
+                .get(P::PATH, &[("cursor", cursor.as_str())], None)
+                .await?;
             if resp.status() == reqwest::StatusCode::GONE {
                 return Ok(None);
             }
@@ -405,9 +430,7 @@ impl HttpAdapter {
 
     /// The registry's event feed head: the cursor to read from (1.1).
     pub async fn registry_head(&self) -> Result<String, AdapterError> {
-        let resp = self.get("/v1/registry/events", &[], None).await?;
-        let page: RegistryPage = self.read_json(resp).await?;
-        Ok(page.next_cursor)
+        self.head::<RegistryPage>().await
     }
 
     /// The registry's events since `cursor`, following the pages to the end (1.1). An
@@ -416,27 +439,22 @@ impl HttpAdapter {
     pub async fn registry_events(&self, cursor: &str) -> Result<RegistryFeed, AdapterError> {
         let mut events = Vec::new();
         let next = self
-            .feed(
-                "/v1/registry/events",
-                cursor,
-                "the registry's event feed",
-                |page: RegistryPage| {
-                    for e in &page.events {
-                        let new_ref = e.new_person_ref.as_deref().is_some_and(sane_key);
-                        if !sane_key(&e.person_ref)
-                            || (e.kind == RegistryEventKind::IdentifierChanged && !new_ref)
-                        {
-                            return Err(AdapterError::Malformed(format!(
-                                "registry event {:?} ({}) lacks a usable person reference",
-                                e.id,
-                                e.kind.as_str()
-                            )));
-                        }
+            .feed(cursor, |page: RegistryPage| {
+                for e in &page.events {
+                    let new_ref = e.new_person_ref.as_deref().is_some_and(sane_key);
+                    if !sane_key(&e.person_ref)
+                        || (e.kind == RegistryEventKind::IdentifierChanged && !new_ref)
+                    {
+                        return Err(AdapterError::Malformed(format!(
+                            "registry event {:?} ({}) lacks a usable person reference",
+                            e.id,
+                            e.kind.as_str()
+                        )));
                     }
-                    events.extend(page.events);
-                    Ok((page.next_cursor, page.more))
-                },
-            )
+                }
+                events.extend(page.events);
+                Ok((page.next_cursor, page.more))
+            })
             .await?;
         Ok(match next {
             Some(cursor) => RegistryFeed::Since { events, cursor },
