@@ -14,9 +14,7 @@ use crate::held::{read_list, Listed};
 use crate::records::{
     sane_key, Receivable, Record, RegistryEvent, RegistryEventKind, RegistryPerson, Submission,
 };
-use crate::source::{
-    AdapterError, FilingSource, MatchRequest, Page, ReceivablesSource, RegistrySource, Snapshot,
-};
+use crate::source::{AdapterError, MatchRequest, Page, RecordSource, RegistrySource, Snapshot};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
@@ -275,19 +273,24 @@ impl HttpAdapter {
         }
     }
 
+    /// A request to `path` on the server, with the bearer token when there is one.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let req = self
+            .client
+            .request(method, format!("{}{path}", self.base_url));
+        match &self.token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        }
+    }
+
     async fn get(
         &self,
         path: &str,
         query: &[(&str, &str)],
         etag: Option<&str>,
     ) -> Result<reqwest::Response, AdapterError> {
-        let mut req = self
-            .client
-            .get(format!("{}{path}", self.base_url))
-            .query(query);
-        if let Some(t) = &self.token {
-            req = req.bearer_auth(t);
-        }
+        let mut req = self.request(reqwest::Method::GET, path).query(query);
         if let Some(e) = etag {
             req = req.header(reqwest::header::IF_NONE_MATCH, e);
         }
@@ -345,20 +348,6 @@ impl HttpAdapter {
             listed: read_list::<T>(page.into_complete()?),
             etag: new_etag,
         })
-    }
-
-    async fn list<T: Record>(
-        &self,
-        path: &str,
-        person_refs: &[String],
-    ) -> Result<Listed<T>, AdapterError> {
-        let mut out = Listed::default();
-        for chunk in person_refs.chunks(self.max_page) {
-            if let Page::Records { listed, .. } = self.page(path, chunk, None).await? {
-                out.extend(listed);
-            }
-        }
-        Ok(out)
     }
 
     /// The change feed's current head: the cursor to read from after a full poll.
@@ -544,21 +533,17 @@ fn error_message(body: &[u8]) -> String {
     }
 }
 
-impl ReceivablesSource for HttpAdapter {
-    async fn receivables(
-        &self,
-        person_refs: &[String],
-    ) -> Result<Listed<Receivable>, AdapterError> {
-        self.list("/v1/receivables", person_refs).await
-    }
-}
-
-impl FilingSource for HttpAdapter {
-    async fn submissions(
-        &self,
-        person_refs: &[String],
-    ) -> Result<Listed<Submission>, AdapterError> {
-        self.list("/v1/submissions", person_refs).await
+/// Every page of these people in turn (`GET /v1/receivables`, `GET /v1/submissions`).
+impl RecordSource for HttpAdapter {
+    async fn records<R: Record>(&self, person_refs: &[String]) -> Result<Listed<R>, AdapterError> {
+        let path = format!("/v1/{}", R::LIST);
+        let mut out = Listed::default();
+        for chunk in person_refs.chunks(self.max_page) {
+            if let Page::Records { listed, .. } = self.page(&path, chunk, None).await? {
+                out.extend(listed);
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -567,13 +552,9 @@ impl RegistrySource for HttpAdapter {
         &self,
         request: &MatchRequest,
     ) -> Result<Option<RegistryPerson>, AdapterError> {
-        let mut req = self
-            .client
-            .post(format!("{}/v1/registry/match", self.base_url))
+        let req = self
+            .request(reqwest::Method::POST, "/v1/registry/match")
             .json(request);
-        if let Some(t) = &self.token {
-            req = req.bearer_auth(t);
-        }
         let resp = req.send().await.map_err(|e| self.map_err(e))?;
         if resp.status() == reqwest::StatusCode::NOT_FOUND {
             return Ok(None);

@@ -72,22 +72,19 @@ impl<T: Record> Table<T> {
     }
 }
 
-/// A kind of record the simulator lists by person: its table, and the name its list
-/// requests are counted under ([`crate::Sim::calls`]).
+/// A kind of record the simulator lists by person, in its table; its list requests are
+/// counted under the list's name, [`Record::LIST`] ([`crate::Sim::calls`]).
 pub(crate) trait Kind: Record {
-    const LIST: &'static str;
     fn table(state: &SimState) -> &Table<Self>;
 }
 
 impl Kind for Receivable {
-    const LIST: &'static str = "receivables";
     fn table(state: &SimState) -> &Table<Self> {
         &state.receivables
     }
 }
 
 impl Kind for Submission {
-    const LIST: &'static str = "submissions";
     fn table(state: &SimState) -> &Table<Self> {
         &state.submissions
     }
