@@ -13,8 +13,8 @@
 //! runs under `prlimit` with an address-space limit; what it writes on stderr is logged.
 
 use crate::held::{read_entry, Listed};
-use crate::records::{Receivable, Record, Submission};
-use crate::source::{AdapterError, FilingSource, ReceivablesSource};
+use crate::records::Record;
+use crate::source::{AdapterError, RecordSource};
 use crate::PROTOCOL;
 use std::process::Stdio;
 use std::time::Duration;
@@ -34,16 +34,13 @@ pub struct ExecAdapter {
     pub max_page: usize,
 }
 
-impl ExecAdapter {
-    async fn run<T: Record>(
-        &self,
-        op: &str,
-        person_refs: &[String],
-    ) -> Result<Listed<T>, AdapterError> {
+/// One run a page of people, `op` the kind's list, each run within the time-out.
+impl RecordSource for ExecAdapter {
+    async fn records<R: Record>(&self, person_refs: &[String]) -> Result<Listed<R>, AdapterError> {
         let mut out = Listed::default();
         for chunk in person_refs.chunks(self.max_page.max(1)) {
-            let request = serde_json::json!({"op": op, "person_refs": chunk});
-            let run = self.run_once::<T>(&request);
+            let request = serde_json::json!({"op": R::LIST, "person_refs": chunk});
+            let run = self.run_once::<R>(&request);
             match tokio::time::timeout(self.timeout, run).await {
                 Ok(records) => out.extend(records?),
                 Err(_) => return Err(AdapterError::Timeout(self.timeout)),
@@ -51,7 +48,9 @@ impl ExecAdapter {
         }
         Ok(out)
     }
+}
 
+impl ExecAdapter {
     async fn run_once<T: Record>(
         &self,
         request: &serde_json::Value,
@@ -166,27 +165,10 @@ pub fn parse_output<R: Record>(raw: &[u8]) -> Result<Listed<R>, AdapterError> {
     ))
 }
 
-impl ReceivablesSource for ExecAdapter {
-    async fn receivables(
-        &self,
-        person_refs: &[String],
-    ) -> Result<Listed<Receivable>, AdapterError> {
-        self.run("receivables", person_refs).await
-    }
-}
-
-impl FilingSource for ExecAdapter {
-    async fn submissions(
-        &self,
-        person_refs: &[String],
-    ) -> Result<Listed<Submission>, AdapterError> {
-        self.run("submissions", person_refs).await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::Receivable;
 
     const REC: &str = r#"{"key": "K", "person_ref": "P", "kind": "dog_fee", "title": "t", "currency": "CZK", "amount_due": "1.00", "amount_outstanding": "1.00", "status": "open"}"#;
 

@@ -5,8 +5,8 @@
 //! by towns that drop an export into a folder.
 
 use crate::held::{read_list, Listed};
-use crate::records::{Receivable, Submission};
-use crate::source::{AdapterError, FilingSource, ReceivablesSource};
+use crate::records::Record;
+use crate::source::{AdapterError, RecordSource};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -48,43 +48,23 @@ impl FileAdapter {
 
 /// The records of the people asked about; a record held back is reported whoever it
 /// belongs to (its person is not known).
-fn keep_for<R: crate::Record>(values: Vec<serde_json::Value>, refs: &[String]) -> Listed<R> {
-    let wanted: HashSet<&str> = refs.iter().map(String::as_str).collect();
-    let mut listed = read_list::<R>(values);
-    listed.records.retain(|r| wanted.contains(r.person_ref()));
-    listed
-        .withdrawn
-        .retain(|t| wanted.contains(t.person_ref.as_str()));
-    listed
-}
-
-impl ReceivablesSource for FileAdapter {
-    async fn receivables(
-        &self,
-        person_refs: &[String],
-    ) -> Result<Listed<Receivable>, AdapterError> {
-        Ok(keep_for(
-            self.read().await?.records.receivables,
-            person_refs,
-        ))
-    }
-}
-
-impl FilingSource for FileAdapter {
-    async fn submissions(
-        &self,
-        person_refs: &[String],
-    ) -> Result<Listed<Submission>, AdapterError> {
-        Ok(keep_for(
-            self.read().await?.records.submissions,
-            person_refs,
-        ))
+impl RecordSource for FileAdapter {
+    async fn records<R: Record>(&self, person_refs: &[String]) -> Result<Listed<R>, AdapterError> {
+        let values = self.read().await?.records.of_kind::<R>();
+        let wanted: HashSet<&str> = person_refs.iter().map(String::as_str).collect();
+        let mut listed = read_list::<R>(values);
+        listed.records.retain(|r| wanted.contains(r.person_ref()));
+        listed
+            .withdrawn
+            .retain(|t| wanted.contains(t.person_ref.as_str()));
+        Ok(listed)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::{FilingSource, ReceivablesSource};
 
     #[tokio::test]
     async fn reads_only_the_people_asked_about_and_refuses_broken_files() {

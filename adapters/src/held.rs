@@ -5,7 +5,7 @@
 //! The open vocabularies are applied here too, before a record is read: a fee `kind`
 //! outside the protocol's list becomes `other`, its word kept in `kind_native`.
 
-use crate::records::{sane_key, Record, Tombstone};
+use crate::records::{sane_key, Receivable, Record, Tombstone};
 use crate::source::AdapterError;
 use serde_json::Value;
 
@@ -137,6 +137,17 @@ pub struct RawRecords {
     pub receivables: Vec<Value>,
     #[serde(default)]
     pub submissions: Vec<Value>,
+}
+
+impl RawRecords {
+    /// The records of kind `R`.
+    pub fn of_kind<R: Record>(self) -> Vec<Value> {
+        if R::LIST == Receivable::LIST {
+            self.receivables
+        } else {
+            self.submissions
+        }
+    }
 }
 
 /// Reads one record from its JSON, after its open vocabularies.

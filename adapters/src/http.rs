@@ -14,9 +14,7 @@ use crate::held::{read_list, Listed};
 use crate::records::{
     sane_key, Receivable, Record, RegistryEvent, RegistryEventKind, RegistryPerson, Submission,
 };
-use crate::source::{
-    AdapterError, FilingSource, MatchRequest, Page, ReceivablesSource, RegistrySource, Snapshot,
-};
+use crate::source::{AdapterError, MatchRequest, Page, RecordSource, RegistrySource, Snapshot};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
@@ -91,6 +89,30 @@ pub struct ChangesPage {
     pub next_cursor: String,
     #[serde(default)]
     pub more: bool,
+}
+
+/// A page of one of the protocol's cursor feeds: where the feed is read, what it is called
+/// in an error, and the cursor the page hands on.
+trait FeedPage: DeserializeOwned {
+    const PATH: &'static str;
+    const WHAT: &'static str;
+    fn into_cursor(self) -> String;
+}
+
+impl FeedPage for RegistryPage {
+    const PATH: &'static str = "/v1/registry/events";
+    const WHAT: &'static str = "the registry's event feed";
+    fn into_cursor(self) -> String {
+        self.next_cursor
+    }
+}
+
+impl FeedPage for ChangesPage {
+    const PATH: &'static str = "/v1/changes";
+    const WHAT: &'static str = "the change feed";
+    fn into_cursor(self) -> String {
+        self.next_cursor
+    }
 }
 
 /// What a change-feed read found.
@@ -251,19 +273,24 @@ impl HttpAdapter {
         }
     }
 
+    /// A request to `path` on the server, with the bearer token when there is one.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let req = self
+            .client
+            .request(method, format!("{}{path}", self.base_url));
+        match &self.token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        }
+    }
+
     async fn get(
         &self,
         path: &str,
         query: &[(&str, &str)],
         etag: Option<&str>,
     ) -> Result<reqwest::Response, AdapterError> {
-        let mut req = self
-            .client
-            .get(format!("{}{path}", self.base_url))
-            .query(query);
-        if let Some(t) = &self.token {
-            req = req.bearer_auth(t);
-        }
+        let mut req = self.request(reqwest::Method::GET, path).query(query);
         if let Some(e) = etag {
             req = req.header(reqwest::header::IF_NONE_MATCH, e);
         }
@@ -323,25 +350,9 @@ impl HttpAdapter {
         })
     }
 
-    async fn list<T: Record>(
-        &self,
-        path: &str,
-        person_refs: &[String],
-    ) -> Result<Listed<T>, AdapterError> {
-        let mut out = Listed::default();
-        for chunk in person_refs.chunks(self.max_page) {
-            if let Page::Records { listed, .. } = self.page(path, chunk, None).await? {
-                out.extend(listed);
-            }
-        }
-        Ok(out)
-    }
-
     /// The change feed's current head: the cursor to read from after a full poll.
     pub async fn changes_head(&self) -> Result<String, AdapterError> {
-        let resp = self.get("/v1/changes", &[], None).await?;
-        let page: ChangesPage = self.read_json(resp).await?;
-        Ok(page.next_cursor)
+        self.head::<ChangesPage>().await
     }
 
     /// Every record changed since `cursor`, following the pages to the end.
@@ -349,16 +360,11 @@ impl HttpAdapter {
         let mut receivables = Listed::default();
         let mut submissions = Listed::default();
         let next = self
-            .feed(
-                "/v1/changes",
-                cursor,
-                "the change feed",
-                |page: ChangesPage| {
-                    receivables.extend(read_list(page.receivables));
-                    submissions.extend(read_list(page.submissions));
-                    Ok((page.next_cursor, page.more))
-                },
-            )
+            .feed(cursor, |page: ChangesPage| {
+                receivables.extend(read_list(page.receivables));
+                submissions.extend(read_list(page.submissions));
+                Ok((page.next_cursor, page.more))
+            })
             .await?;
         Ok(match next {
             Some(cursor) => Changes::Since {
@@ -370,20 +376,28 @@ impl HttpAdapter {
         })
     }
 
+    /// A cursor feed's current head: the cursor to read from after a full read.
+    async fn head<P: FeedPage>(&self) -> Result<String, AdapterError> {
+        let resp = self.get(P::PATH, &[], None).await?;
+        let page: P = self.read_json(resp).await?;
+        Ok(page.into_cursor())
+    }
+
     /// Reads a cursor feed from `cursor` to its end, a page at a time: `take` keeps a page's
     /// items and gives its next cursor and whether there is more. `None` when the source
     /// no longer knows the cursor (`410 Gone`); a page whose cursor is missing or does not
     /// move, or a feed that never ends, is an error.
-    async fn feed<P: DeserializeOwned>(
+    async fn feed<P: FeedPage>(
         &self,
-        path: &str,
         cursor: &str,
-        what: &str,
         mut take: impl FnMut(P) -> Result<(String, bool), AdapterError>,
     ) -> Result<Option<String>, AdapterError> {
+        let what = P::WHAT;
         let mut cursor = cursor.to_string();
         for _ in 0..MAX_CHANGE_PAGES {
-            let resp = self.get(path, &[("cursor", cursor.as_str())], None).await?;
+            let resp = self
+                .get(P::PATH, &[("cursor", cursor.as_str())], None)
+                .await?;
             if resp.status() == reqwest::StatusCode::GONE {
                 return Ok(None);
             }
@@ -405,9 +419,7 @@ impl HttpAdapter {
 
     /// The registry's event feed head: the cursor to read from (1.1).
     pub async fn registry_head(&self) -> Result<String, AdapterError> {
-        let resp = self.get("/v1/registry/events", &[], None).await?;
-        let page: RegistryPage = self.read_json(resp).await?;
-        Ok(page.next_cursor)
+        self.head::<RegistryPage>().await
     }
 
     /// The registry's events since `cursor`, following the pages to the end (1.1). An
@@ -416,27 +428,22 @@ impl HttpAdapter {
     pub async fn registry_events(&self, cursor: &str) -> Result<RegistryFeed, AdapterError> {
         let mut events = Vec::new();
         let next = self
-            .feed(
-                "/v1/registry/events",
-                cursor,
-                "the registry's event feed",
-                |page: RegistryPage| {
-                    for e in &page.events {
-                        let new_ref = e.new_person_ref.as_deref().is_some_and(sane_key);
-                        if !sane_key(&e.person_ref)
-                            || (e.kind == RegistryEventKind::IdentifierChanged && !new_ref)
-                        {
-                            return Err(AdapterError::Malformed(format!(
-                                "registry event {:?} ({}) lacks a usable person reference",
-                                e.id,
-                                e.kind.as_str()
-                            )));
-                        }
+            .feed(cursor, |page: RegistryPage| {
+                for e in &page.events {
+                    let new_ref = e.new_person_ref.as_deref().is_some_and(sane_key);
+                    if !sane_key(&e.person_ref)
+                        || (e.kind == RegistryEventKind::IdentifierChanged && !new_ref)
+                    {
+                        return Err(AdapterError::Malformed(format!(
+                            "registry event {:?} ({}) lacks a usable person reference",
+                            e.id,
+                            e.kind.as_str()
+                        )));
                     }
-                    events.extend(page.events);
-                    Ok((page.next_cursor, page.more))
-                },
-            )
+                }
+                events.extend(page.events);
+                Ok((page.next_cursor, page.more))
+            })
             .await?;
         Ok(match next {
             Some(cursor) => RegistryFeed::Since { events, cursor },
@@ -526,21 +533,17 @@ fn error_message(body: &[u8]) -> String {
     }
 }
 
-impl ReceivablesSource for HttpAdapter {
-    async fn receivables(
-        &self,
-        person_refs: &[String],
-    ) -> Result<Listed<Receivable>, AdapterError> {
-        self.list("/v1/receivables", person_refs).await
-    }
-}
-
-impl FilingSource for HttpAdapter {
-    async fn submissions(
-        &self,
-        person_refs: &[String],
-    ) -> Result<Listed<Submission>, AdapterError> {
-        self.list("/v1/submissions", person_refs).await
+/// Every page of these people in turn (`GET /v1/receivables`, `GET /v1/submissions`).
+impl RecordSource for HttpAdapter {
+    async fn records<R: Record>(&self, person_refs: &[String]) -> Result<Listed<R>, AdapterError> {
+        let path = format!("/v1/{}", R::LIST);
+        let mut out = Listed::default();
+        for chunk in person_refs.chunks(self.max_page) {
+            if let Page::Records { listed, .. } = self.page(&path, chunk, None).await? {
+                out.extend(listed);
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -549,13 +552,9 @@ impl RegistrySource for HttpAdapter {
         &self,
         request: &MatchRequest,
     ) -> Result<Option<RegistryPerson>, AdapterError> {
-        let mut req = self
-            .client
-            .post(format!("{}/v1/registry/match", self.base_url))
+        let req = self
+            .request(reqwest::Method::POST, "/v1/registry/match")
             .json(request);
-        if let Some(t) = &self.token {
-            req = req.bearer_auth(t);
-        }
         let resp = req.send().await.map_err(|e| self.map_err(e))?;
         if resp.status() == reqwest::StatusCode::NOT_FOUND {
             return Ok(None);

@@ -11,7 +11,8 @@
 //! - [`records`]: canonical types (`Receivable`, `Submission`, `RegistryPerson`, `Document`)
 //!   and [`Money`], a decimal amount that never passes through a float.
 //! - [`source`]: the three source traits and [`Adapter`], the enum of built-in adapters that
-//!   the daemon's config picks by its `type` tag. A new adapter is one file and one enum arm.
+//!   the daemon's config picks by its `type` tag; an adapter serves both kinds of record
+//!   through one generic [`RecordSource`]. A new adapter is one file and one enum arm.
 //! - [`file`], [`http`], [`exec`]: the built-in adapters.
 //! - [`held`]: a list read record by record, a record that does not follow the protocol
 //!   held back alone; the open vocabularies.

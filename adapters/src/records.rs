@@ -483,6 +483,9 @@ pub fn sane_key(key: &str) -> bool {
 /// A record of either kind, as the daemon's diff handles them.
 pub trait Record: Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static {
     const KIND: &'static str;
+    /// The list the kind comes in: `/v1/{LIST}` of the protocol, the exec adapter's `op`,
+    /// the field of a push body and of a file source.
+    const LIST: &'static str;
     fn key(&self) -> &str;
     fn person_ref(&self) -> &str;
     fn version(&self) -> Option<&str>;
@@ -494,6 +497,7 @@ pub trait Record: Serialize + serde::de::DeserializeOwned + Clone + Send + Sync 
 
 impl Record for Receivable {
     const KIND: &'static str = "receivable";
+    const LIST: &'static str = "receivables";
     fn key(&self) -> &str {
         &self.key
     }
@@ -566,6 +570,7 @@ impl Record for Receivable {
 
 impl Record for Submission {
     const KIND: &'static str = "submission";
+    const LIST: &'static str = "submissions";
     fn key(&self) -> &str {
         &self.key
     }

@@ -1,7 +1,8 @@
-//! The three kinds of source and the enum of built-in adapters.
+//! The three kinds of source, [`RecordSource`] through which an adapter serves both kinds
+//! of record, and the enum of built-in adapters.
 
 use crate::held::Listed;
-use crate::records::{Receivable, RegistryPerson, Submission};
+use crate::records::{Receivable, Record, RegistryPerson, Submission};
 use serde::Deserialize;
 use std::future::Future;
 use std::time::Duration;
@@ -105,6 +106,27 @@ pub trait FilingSource {
     ) -> impl Future<Output = Result<Listed<Submission>, AdapterError>> + Send;
 }
 
+/// A source that reads either kind of record the same way, told the kind: it serves
+/// [`ReceivablesSource`] and [`FilingSource`] both.
+pub trait RecordSource {
+    fn records<R: Record>(
+        &self,
+        person_refs: &[String],
+    ) -> impl Future<Output = Result<Listed<R>, AdapterError>> + Send;
+}
+
+impl<S: RecordSource + Sync> ReceivablesSource for S {
+    async fn receivables(&self, refs: &[String]) -> Result<Listed<Receivable>, AdapterError> {
+        self.records(refs).await
+    }
+}
+
+impl<S: RecordSource + Sync> FilingSource for S {
+    async fn submissions(&self, refs: &[String]) -> Result<Listed<Submission>, AdapterError> {
+        self.records(refs).await
+    }
+}
+
 /// The built-in adapters; the daemon's config picks one by its `type` tag.
 #[derive(Clone, Debug)]
 pub enum Adapter {
@@ -163,28 +185,12 @@ impl Adapter {
     }
 }
 
-impl ReceivablesSource for Adapter {
-    async fn receivables(
-        &self,
-        person_refs: &[String],
-    ) -> Result<Listed<Receivable>, AdapterError> {
+impl RecordSource for Adapter {
+    async fn records<R: Record>(&self, person_refs: &[String]) -> Result<Listed<R>, AdapterError> {
         match self {
-            Adapter::File(a) => a.receivables(person_refs).await,
-            Adapter::Http(a) => a.receivables(person_refs).await,
-            Adapter::Exec(a) => a.receivables(person_refs).await,
-        }
-    }
-}
-
-impl FilingSource for Adapter {
-    async fn submissions(
-        &self,
-        person_refs: &[String],
-    ) -> Result<Listed<Submission>, AdapterError> {
-        match self {
-            Adapter::File(a) => a.submissions(person_refs).await,
-            Adapter::Http(a) => a.submissions(person_refs).await,
-            Adapter::Exec(a) => a.submissions(person_refs).await,
+            Adapter::File(a) => a.records(person_refs).await,
+            Adapter::Http(a) => a.records(person_refs).await,
+            Adapter::Exec(a) => a.records(person_refs).await,
         }
     }
 }

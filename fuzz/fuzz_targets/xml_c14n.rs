@@ -4,14 +4,11 @@
 #![no_main]
 
 use hlidac::identity::xml;
-use hlidac_fuzz::on_worker_stack;
+use hlidac_fuzz::on_worker_stack_as_text;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    on_worker_stack(|| {
+    on_worker_stack_as_text(data, |text| {
         let Ok(doc) = xml::parse(text) else {
             return;
         };

@@ -28,6 +28,14 @@ pub fn on_worker_stack<F: FnOnce() + Send>(work: F) {
     });
 }
 
+/// Runs `check` with the input as text on a worker's stack ([`on_worker_stack`]); an input
+/// that is not UTF-8 is passed over.
+pub fn on_worker_stack_as_text<F: FnOnce(&str) + Send>(data: &[u8], check: F) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        on_worker_stack(|| check(text));
+    }
+}
+
 /// The fixed clock: 2026-01-01T00:01:00Z, a minute after the seeds were issued.
 pub const NOW_MS: i64 = 1_767_225_660_000;
 pub const SKEW_MS: i64 = 60_000;

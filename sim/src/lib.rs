@@ -25,7 +25,8 @@ mod state;
 pub use scenario::*;
 use state::*;
 
-use axum::extract::{RawQuery, State};
+use axum::extract::{FromRequestParts, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -146,8 +147,8 @@ impl Sim {
     pub fn router(&self) -> Router {
         Router::new()
             .route("/v1/capabilities", get(capabilities))
-            .route("/v1/receivables", get(list_receivables))
-            .route("/v1/submissions", get(list_submissions))
+            .route("/v1/receivables", get(list::<Receivable>))
+            .route("/v1/submissions", get(list::<Submission>))
             .route("/v1/submissions/track", get(track_submission))
             .route("/v1/changes", get(changes))
             .route("/v1/registry/match", post(registry::matching))
@@ -162,6 +163,15 @@ impl Sim {
     /// Serves on an already bound listener until the task is dropped.
     pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
         axum::serve(listener, self.router()).await
+    }
+
+    /// Serves on a free loopback port in a task of its own, as tests do; returns the base
+    /// URL (`http://127.0.0.1:PORT`).
+    pub async fn serve_on_loopback(&self) -> std::io::Result<String> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        tokio::spawn(self.clone().serve(listener));
+        Ok(url)
     }
 
     /// Serves HTTPS on an already bound listener; with a client CA in `config`, a client
@@ -254,6 +264,21 @@ pub(crate) fn unauthorized(sim: &Sim, headers: &HeaderMap) -> Option<Response> {
     }
 }
 
+/// The simulator, for a request with its bearer token (any request, when it has none);
+/// a request without it gets the protocol's `401` before the handler runs.
+pub(crate) struct Authorized(pub(crate) Sim);
+
+impl FromRequestParts<Sim> for Authorized {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, sim: &Sim) -> Result<Self, Response> {
+        match unauthorized(sim, &parts.headers) {
+            Some(refused) => Err(refused),
+            None => Ok(Authorized(sim.clone())),
+        }
+    }
+}
+
 pub(crate) fn query_values(query: &Option<String>, name: &str) -> Result<Vec<String>, String> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or("")).map_err(|e| e.to_string())?;
@@ -262,6 +287,13 @@ pub(crate) fn query_values(query: &Option<String>, name: &str) -> Result<Vec<Str
         .filter(|(k, _)| k == name)
         .map(|(_, v)| v)
         .collect())
+}
+
+/// The first value of a query parameter, when the query parses and has one.
+pub(crate) fn first_value(query: &Option<String>, name: &str) -> Option<String> {
+    query_values(query, name)
+        .ok()
+        .and_then(|v| v.into_iter().next())
 }
 
 /// A JSON body with a strong ETag; 304 when the client already has it.
@@ -283,10 +315,7 @@ fn with_etag(headers: &HeaderMap, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-async fn capabilities(State(sim): State<Sim>, headers: HeaderMap) -> Response {
-    if let Some(r) = unauthorized(&sim, &headers) {
-        return r;
-    }
+async fn capabilities(Authorized(sim): Authorized) -> Response {
     sim.count("capabilities");
     let mut s = sim.lock();
     let wrong = s.take_fault("capabilities").is_some();
@@ -306,13 +335,16 @@ async fn capabilities(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     Json(caps).into_response()
 }
 
-async fn list<T: Record>(
-    sim: &Sim,
-    headers: &HeaderMap,
-    query: Option<String>,
-    pick: impl Fn(&SimState, &[String]) -> Vec<T>,
+/// `GET /v1/receivables` and `GET /v1/submissions`: the records of the people asked about
+/// (`person_ref`, repeated), with an `ETag`, or the fault injected for lists. A request is
+/// counted before its token is checked.
+async fn list<T: Kind>(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    if let Some(r) = unauthorized(sim, headers) {
+    sim.count(T::LIST);
+    if let Some(r) = unauthorized(&sim, &headers) {
         return r;
     }
     let refs = match query_values(&query, "person_ref") {
@@ -322,7 +354,7 @@ async fn list<T: Record>(
     let (fault, mut records, tombstones) = {
         let mut s = sim.lock();
         let fault = s.take_fault("list");
-        let records = pick(&s, &refs);
+        let records = T::table(&s).of(&refs);
         // Withdrawn records go out as their tombstones (protocol 1.1).
         let tombstones = (!s.withdrawn.is_empty())
             .then(|| records.iter().map(|r| s.wire(r)).collect::<Vec<_>>());
@@ -331,7 +363,7 @@ async fn list<T: Record>(
     if let (Some(values), None) = (tombstones, fault) {
         let body = serde_json::to_vec(&serde_json::json!({"records": values, "complete": true}))
             .unwrap_or_default();
-        return with_etag(headers, body);
+        return with_etag(&headers, body);
     }
     let mut complete = true;
     match fault {
@@ -388,48 +420,18 @@ async fn list<T: Record>(
         complete,
     })
     .unwrap_or_default();
-    let response = with_etag(headers, body);
+    let response = with_etag(&headers, body);
     if response.status() == StatusCode::NOT_MODIFIED {
         sim.count("not_modified");
     }
     response
 }
 
-async fn list_receivables(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    sim.count("receivables");
-    list(&sim, &headers, q, |s, refs| s.receivables.of(refs)).await
-}
-
-async fn list_submissions(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    sim.count("submissions");
-    list(&sim, &headers, q, |s, refs| s.submissions.of(refs)).await
-}
-
 /// `GET /v1/submissions/track?registration_index=…&access_code=…`: one submission, or 404
 /// alike for an unknown index and a wrong code.
-async fn track_submission(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Some(r) = unauthorized(&sim, &headers) {
-        return r;
-    }
+async fn track_submission(Authorized(sim): Authorized, RawQuery(q): RawQuery) -> Response {
     sim.count("track");
-    let one = |name: &str| {
-        query_values(&q, name)
-            .ok()
-            .and_then(|v| v.into_iter().next())
-            .filter(|v| !v.is_empty())
-    };
+    let one = |name: &str| first_value(&q, name).filter(|v| !v.is_empty());
     let (Some(index), Some(code)) = (one("registration_index"), one("access_code")) else {
         return protocol_error(
             StatusCode::BAD_REQUEST,
@@ -469,23 +471,15 @@ async fn track_submission(
 
 /// `GET /v1/changes[?cursor=…&limit=…]`: without a cursor, the current head; with one, the
 /// records changed since, a page at a time.
-async fn changes(State(sim): State<Sim>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    if let Some(r) = unauthorized(&sim, &headers) {
-        return r;
-    }
+async fn changes(Authorized(sim): Authorized, RawQuery(q): RawQuery) -> Response {
     sim.count("changes");
-    let first = |name: &str| {
-        query_values(&q, name)
-            .ok()
-            .and_then(|v| v.into_iter().next())
-    };
-    let limit = first("limit")
+    let limit = first_value(&q, "limit")
         .and_then(|l| l.parse::<usize>().ok())
         .unwrap_or(CHANGE_PAGE)
         .clamp(1, CHANGE_PAGE);
     let mut s = sim.lock();
     let head = format!("c{}", s.seq);
-    let Some(cursor) = first("cursor") else {
+    let Some(cursor) = first_value(&q, "cursor") else {
         return Json(serde_json::json!({
             "receivables": [], "submissions": [], "next_cursor": head, "more": false
         }))
@@ -563,11 +557,7 @@ mod tests {
             ..Scenario::default()
         };
         let sim = Sim::new(scenario, Some("t".into()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(sim.clone().serve(listener));
+        let url = sim.serve_on_loopback().await.expect("a loopback port");
         let adapter = hlidac_adapters::http::HttpAdapter::new(
             &url,
             Some("t".into()),

@@ -3,9 +3,9 @@
 //! (`GET /v1/registry/events`, protocol 1.1).
 
 use crate::state::CHANGE_PAGE;
-use crate::{protocol_error, query_values, unauthorized, Sim};
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use crate::{first_value, protocol_error, Authorized};
+use axum::extract::RawQuery;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -19,14 +19,7 @@ struct MatchBody {
 
 /// `POST /v1/registry/match`: the person whose registry entry agrees with the identity, or
 /// 404. A call without its purpose and legal basis is refused, as registry exchanges are.
-pub(crate) async fn matching(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    if let Some(r) = unauthorized(&sim, &headers) {
-        return r;
-    }
+pub(crate) async fn matching(Authorized(sim): Authorized, body: axum::body::Bytes) -> Response {
     sim.count("registry");
     let req: MatchBody = match serde_json::from_slice(&body) {
         Ok(r) => r,
@@ -54,20 +47,11 @@ pub(crate) async fn matching(
 
 /// `GET /v1/registry/events[?cursor=r<n>]`: without a cursor, the head; with one, the
 /// events since, 500 a page; an unknown cursor gets `410 Gone`.
-pub(crate) async fn events(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Some(r) = unauthorized(&sim, &headers) {
-        return r;
-    }
+pub(crate) async fn events(Authorized(sim): Authorized, RawQuery(q): RawQuery) -> Response {
     sim.count("registry_events");
     let s = sim.lock();
     let total = s.registry_events.len();
-    let cursor = query_values(&q, "cursor")
-        .ok()
-        .and_then(|v| v.into_iter().next());
+    let cursor = first_value(&q, "cursor");
     let Some(cursor) = cursor else {
         return Json(serde_json::json!({"next_cursor": format!("r{total}")})).into_response();
     };

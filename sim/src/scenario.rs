@@ -8,22 +8,18 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A dataset and the changes that happen to it, in order.
+/// Every part may be left out: it is then empty.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Scenario {
-    #[serde(default)]
     pub receivables: Vec<Receivable>,
-    #[serde(default)]
     pub submissions: Vec<Submission>,
-    #[serde(default)]
     pub timeline: Vec<Step>,
     /// Access codes of Bulgarian document tracking, by submission key; such a submission
     /// is found by its `reference.registration_index` and this code.
-    #[serde(default)]
     pub access_codes: BTreeMap<String, String>,
     /// The base registry: a person is found when every field of `identity` equals the
     /// same field of the identity asked about.
-    #[serde(default)]
     pub registry: Vec<RegistryEntry>,
 }
 
@@ -41,6 +37,17 @@ pub struct Step {
     pub at_secs: u64,
     pub label: String,
     pub changes: Vec<Change>,
+}
+
+impl Step {
+    /// A step of one change.
+    pub fn one(at_secs: u64, label: &str, change: Change) -> Step {
+        Step {
+            at_secs,
+            label: label.into(),
+            changes: vec![change],
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -249,44 +256,46 @@ pub fn demo_scenario(today: NaiveDate) -> Scenario {
         "MUDE 1234/2026",
     );
     request.deadline = Some(day(today, 30));
+    let request_key = request.key.clone();
+    let request_is =
+        move |status, native: &str, assigned_to: Option<&str>| Change::SetSubmissionStatus {
+            key: request_key.clone(),
+            status,
+            status_native: Some(native.into()),
+            assigned_to: assigned_to.map(Into::into),
+        };
     Scenario {
         access_codes: BTreeMap::new(),
         registry: Vec::new(),
         receivables: vec![waste.clone(), dog, property],
         submissions: vec![request],
         timeline: vec![
-            Step {
-                at_secs: 15,
-                label: "Jana pays the waste fee".into(),
-                changes: vec![Change::PayReceivable {
+            Step::one(
+                15,
+                "Jana pays the waste fee",
+                Change::PayReceivable {
                     key: waste.key.clone(),
-                }],
-            },
-            Step {
-                at_secs: 25,
-                label: "Jana's request is assigned to the building office".into(),
-                changes: vec![Change::SetSubmissionStatus {
-                    key: "MUDE-2026-1234".into(),
-                    status: SubmissionStatus::Assigned,
-                    status_native: Some("nevyrizen".into()),
-                    assigned_to: Some("Stavební úřad".into()),
-                }],
-            },
-            Step {
-                at_secs: 35,
-                label: "Petr gets a parking permit fee".into(),
-                changes: vec![Change::PutReceivable { record: parking }],
-            },
-            Step {
-                at_secs: 45,
-                label: "Jana's request is resolved".into(),
-                changes: vec![Change::SetSubmissionStatus {
-                    key: "MUDE-2026-1234".into(),
-                    status: SubmissionStatus::Resolved,
-                    status_native: Some("vyrizen".into()),
-                    assigned_to: None,
-                }],
-            },
+                },
+            ),
+            Step::one(
+                25,
+                "Jana's request is assigned to the building office",
+                request_is(
+                    SubmissionStatus::Assigned,
+                    "nevyrizen",
+                    Some("Stavební úřad"),
+                ),
+            ),
+            Step::one(
+                35,
+                "Petr gets a parking permit fee",
+                Change::PutReceivable { record: parking },
+            ),
+            Step::one(
+                45,
+                "Jana's request is resolved",
+                request_is(SubmissionStatus::Resolved, "vyrizen", None),
+            ),
         ],
     }
 }

@@ -72,6 +72,24 @@ impl<T: Record> Table<T> {
     }
 }
 
+/// A kind of record the simulator lists by person, in its table; its list requests are
+/// counted under the list's name, [`Record::LIST`] ([`crate::Sim::calls`]).
+pub(crate) trait Kind: Record {
+    fn table(state: &SimState) -> &Table<Self>;
+}
+
+impl Kind for Receivable {
+    fn table(state: &SimState) -> &Table<Self> {
+        &state.receivables
+    }
+}
+
+impl Kind for Submission {
+    fn table(state: &SimState) -> &Table<Self> {
+        &state.submissions
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct SimState {
     pub(crate) receivables: Table<Receivable>,
