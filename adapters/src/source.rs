@@ -146,31 +146,16 @@ impl Adapter {
         }
     }
 
-    /// The receivables of the people of one page (at most [`Adapter::page_size`]).
-    pub async fn receivables_page(
+    /// The records of one kind of the people of one page (at most [`Adapter::page_size`]).
+    pub async fn records_page<R: Record>(
         &self,
         person_refs: &[String],
         etag: Option<&str>,
-    ) -> Result<Page<Receivable>, AdapterError> {
+    ) -> Result<Page<R>, AdapterError> {
         match self {
-            Adapter::Http(a) => a.page("/v1/receivables", person_refs, etag).await,
+            Adapter::Http(a) => a.page(&format!("/v1/{}", R::LIST), person_refs, etag).await,
             other => {
-                let listed = other.receivables(person_refs).await?;
-                Ok(Page::Records { listed, etag: None })
-            }
-        }
-    }
-
-    /// The submissions of the people of one page (at most [`Adapter::page_size`]).
-    pub async fn submissions_page(
-        &self,
-        person_refs: &[String],
-        etag: Option<&str>,
-    ) -> Result<Page<Submission>, AdapterError> {
-        match self {
-            Adapter::Http(a) => a.page("/v1/submissions", person_refs, etag).await,
-            other => {
-                let listed = other.submissions(person_refs).await?;
+                let listed = other.records(person_refs).await?;
                 Ok(Page::Records { listed, etag: None })
             }
         }

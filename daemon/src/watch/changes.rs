@@ -4,7 +4,7 @@
 
 use super::diff::{Diff, Old};
 use super::held::{check_held, report_held};
-use super::poll::{People, PollError, PollOutcome, Watched};
+use super::poll::{People, PollError, PollOutcome, Reading, Watched};
 use super::tracked::tracked_submissions;
 use super::Watch;
 use crate::config::{SourceConfig, SourceKind, TenantConfig};
@@ -154,28 +154,21 @@ async fn apply_changed<R: Watched>(
         .store
         .prior_index_of(&tenant.id, &source.id, R::KIND, &keys)
         .await?;
+    let at = Reading {
+        tenant,
+        source,
+        today,
+    };
     let mut taken = 0;
     for (i, (r, hash)) in records.iter().enumerate() {
         if latest.get(r.key()) != Some(&i) {
             continue;
         }
-        let old = index.get(r.key());
-        let old = old.as_ref().map(|p| Old {
-            status: index.status(p),
-            content: p.content,
-            version: p.version,
-        });
-        r.diff_into(diff, tenant, source, old, hash, today);
+        r.diff_into(diff, &at, Old::of(&index, index.get(r.key())), hash);
         taken += 1;
     }
     for (t, hash) in &withdrawn {
-        let old = index.get(&t.key);
-        let old = old.as_ref().map(|p| Old {
-            status: index.status(p),
-            content: p.content,
-            version: p.version,
-        });
-        diff.withdraw(tenant, old, t, hash);
+        diff.withdraw(tenant, Old::of(&index, index.get(&t.key)), t, hash);
         taken += 1;
     }
     Ok(taken)

@@ -5,7 +5,8 @@
 use super::Watch;
 use crate::config::{SourceConfig, TenantConfig};
 use crate::store::{
-    content_fingerprint, fingerprint, stable_id, Commit, NewEvent, ObservationWrite, StoreError,
+    content_fingerprint, fingerprint, stable_id, Commit, NewEvent, ObservationWrite, Prior,
+    PriorIndex, StoreError,
 };
 use hlidac_adapters::{Receivable, Record, Submission, Tombstone, Withdrawal};
 
@@ -46,6 +47,17 @@ pub(crate) struct Old<'a> {
     pub(crate) status: &'a str,
     pub(crate) content: u128,
     pub(crate) version: Option<u128>,
+}
+
+impl<'a> Old<'a> {
+    /// What the index holds of a record, if anything.
+    pub(crate) fn of(index: &'a PriorIndex, prior: Option<Prior>) -> Option<Old<'a>> {
+        prior.map(|p| Old {
+            status: index.status(&p),
+            content: p.content,
+            version: p.version,
+        })
+    }
 }
 
 /// The source's version says the record is unchanged (both sides have the same one); the

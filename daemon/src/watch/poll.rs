@@ -177,66 +177,28 @@ impl People {
     }
 }
 
-/// A kind of record as the poll handles it: how to fetch a page of it and how to diff it.
-pub(crate) trait Watched: Record {
-    fn page<'a>(
-        adapter: &'a Adapter,
-        refs: &'a [String],
-        etag: Option<&'a str>,
-    ) -> impl std::future::Future<Output = Result<Page<Self>, AdapterError>> + Send + 'a;
+/// Where and when records are read: what a diff needs besides the record and its owner.
+pub(crate) struct Reading<'a> {
+    pub(crate) tenant: &'a TenantConfig,
+    pub(crate) source: &'a SourceConfig,
+    pub(crate) today: chrono::NaiveDate,
+}
 
-    fn diff_into(
-        &self,
-        diff: &mut Diff,
-        tenant: &TenantConfig,
-        source: &SourceConfig,
-        old: Option<Old<'_>>,
-        person_hash: &str,
-        today: chrono::NaiveDate,
-    );
+/// A kind of record as the poll handles it: how to diff it (pages of it are read by
+/// [`Adapter::records_page`]).
+pub(crate) trait Watched: Record {
+    fn diff_into(&self, diff: &mut Diff, at: &Reading<'_>, old: Option<Old<'_>>, hash: &str);
 }
 
 impl Watched for Receivable {
-    fn page<'a>(
-        adapter: &'a Adapter,
-        refs: &'a [String],
-        etag: Option<&'a str>,
-    ) -> impl std::future::Future<Output = Result<Page<Self>, AdapterError>> + Send + 'a {
-        adapter.receivables_page(refs, etag)
-    }
-
-    fn diff_into(
-        &self,
-        diff: &mut Diff,
-        tenant: &TenantConfig,
-        source: &SourceConfig,
-        old: Option<Old<'_>>,
-        person_hash: &str,
-        today: chrono::NaiveDate,
-    ) {
-        diff.receivable(tenant, source, old, self, person_hash, today)
+    fn diff_into(&self, diff: &mut Diff, at: &Reading<'_>, old: Option<Old<'_>>, hash: &str) {
+        diff.receivable(at.tenant, at.source, old, self, hash, at.today)
     }
 }
 
 impl Watched for Submission {
-    fn page<'a>(
-        adapter: &'a Adapter,
-        refs: &'a [String],
-        etag: Option<&'a str>,
-    ) -> impl std::future::Future<Output = Result<Page<Self>, AdapterError>> + Send + 'a {
-        adapter.submissions_page(refs, etag)
-    }
-
-    fn diff_into(
-        &self,
-        diff: &mut Diff,
-        tenant: &TenantConfig,
-        source: &SourceConfig,
-        old: Option<Old<'_>>,
-        person_hash: &str,
-        _today: chrono::NaiveDate,
-    ) {
-        diff.submission(tenant, source, old, self, person_hash)
+    fn diff_into(&self, diff: &mut Diff, at: &Reading<'_>, old: Option<Old<'_>>, hash: &str) {
+        diff.submission(at.tenant, at.source, old, self, hash)
     }
 }
 
@@ -440,6 +402,11 @@ async fn snapshot<R: Watched>(
     out: &mut Gathered,
 ) -> Result<(), PollError> {
     let started = std::time::Instant::now();
+    let at = Reading {
+        tenant,
+        source,
+        today,
+    };
     // The index loads on one task while the first page is fetched on another, and each
     // next page is fetched while the current one is diffed: at most two pages in memory.
     let index = AbortOnDrop(tokio::spawn({
@@ -461,7 +428,7 @@ async fn snapshot<R: Watched>(
         let chunk = chunks[i].to_vec();
         let known = watch.etag(&tenant.id, &source.id, &tag_keys[i]);
         AbortOnDrop(tokio::spawn(async move {
-            let page = R::page(&adapter, &chunk, known.as_deref()).await;
+            let page = adapter.records_page::<R>(&chunk, known.as_deref()).await;
             (page, known)
         }))
     };
@@ -507,11 +474,7 @@ async fn snapshot<R: Watched>(
                         return Err(not_asked(&t.key));
                     }
                     if let Some(old) = see_key::<R>(&t.key, &mut index, &mut new_keys, false)? {
-                        let old = old.as_ref().map(|p| Old {
-                            status: index.status(p),
-                            content: p.content,
-                            version: p.version,
-                        });
+                        let old = Old::of(&index, old);
                         out.diff
                             .withdraw(tenant, old, t, &people.hash_of[&t.person_ref]);
                     }
@@ -527,9 +490,7 @@ async fn snapshot<R: Watched>(
                         hash,
                         &mut index,
                         &mut new_keys,
-                        tenant,
-                        source,
-                        today,
+                        &at,
                         &mut out.diff,
                         false,
                     )?;
@@ -543,17 +504,7 @@ async fn snapshot<R: Watched>(
         out.stage_if_full(watch, tenant, source).await?;
     }
     for (r, hash) in &extra {
-        if diff_one(
-            r,
-            hash,
-            &mut index,
-            &mut new_keys,
-            tenant,
-            source,
-            today,
-            &mut out.diff,
-            true,
-        )? {
+        if diff_one(r, hash, &mut index, &mut new_keys, &at, &mut out.diff, true)? {
             records += 1;
         }
         out.stage_if_full(watch, tenant, source).await?;
@@ -630,26 +581,18 @@ fn see_key<R: Record>(
 /// Checks one record of a snapshot and diffs it against the index. A key that comes twice
 /// fails the poll, unless `may_repeat` (a tracked document also listed for its person).
 /// Returns whether the record was taken.
-#[allow(clippy::too_many_arguments)]
 fn diff_one<R: Watched>(
     r: &R,
     person_hash: &str,
     index: &mut PriorIndex,
     new_keys: &mut HashSet<String>,
-    tenant: &TenantConfig,
-    source: &SourceConfig,
-    today: chrono::NaiveDate,
+    at: &Reading<'_>,
     diff: &mut Diff,
     may_repeat: bool,
 ) -> Result<bool, PollError> {
     let Some(prior) = see_key::<R>(r.key(), index, new_keys, may_repeat)? else {
         return Ok(false);
     };
-    let old = prior.as_ref().map(|p| Old {
-        status: index.status(p),
-        content: p.content,
-        version: p.version,
-    });
-    r.diff_into(diff, tenant, source, old, person_hash, today);
+    r.diff_into(diff, at, Old::of(index, prior), person_hash);
     Ok(true)
 }

@@ -7,7 +7,7 @@ use super::Watch;
 use crate::config::{SourceConfig, SourceKind, TenantConfig};
 use crate::store::{Commit, StoreError};
 use crate::watch::diff::{Diff, Old};
-use crate::watch::poll::Watched;
+use crate::watch::poll::{Reading, Watched};
 use hlidac_adapters::{Receivable, Record, Submission, Tombstone};
 use std::collections::HashSet;
 
@@ -55,6 +55,11 @@ async fn push_kind<R: Watched>(
     if records.is_empty() {
         return Ok(());
     }
+    let at = Reading {
+        tenant,
+        source,
+        today,
+    };
     let keys: Vec<&str> = records.iter().map(|r| r.key()).collect();
     let index = watch
         .store
@@ -67,13 +72,7 @@ async fn push_kind<R: Watched>(
             continue;
         }
         outcome.accepted += 1;
-        let prior = index.get(r.key());
-        let old = prior.as_ref().map(|p| Old {
-            status: index.status(p),
-            content: p.content,
-            version: p.version,
-        });
-        r.diff_into(diff, tenant, source, old, &hash, today);
+        r.diff_into(diff, &at, Old::of(&index, index.get(r.key())), &hash);
     }
     Ok(())
 }
@@ -112,13 +111,7 @@ async fn push_withdrawn(
             .await?;
         for (t, hash) in mine {
             outcome.accepted += 1;
-            let prior = index.get(&t.key);
-            let old = prior.as_ref().map(|p| Old {
-                status: index.status(p),
-                content: p.content,
-                version: p.version,
-            });
-            diff.withdraw(tenant, old, t, &hash);
+            diff.withdraw(tenant, Old::of(&index, index.get(&t.key)), t, &hash);
         }
     }
     Ok(())
