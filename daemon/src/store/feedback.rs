@@ -5,7 +5,7 @@
 //! reports and metrics.
 
 use super::outbox::{claimed_alert, CLAIMED_COLUMNS};
-use super::{new_id, Result, Store};
+use super::{args, new_id, Result, Store};
 use sqlx::Row;
 
 /// What a report changed.
@@ -193,27 +193,21 @@ impl Store {
 
     /// The municipality of an e-mail alert, if it is held here.
     pub async fn alert_tenant(&self, alert_id: &str) -> Result<Option<String>> {
-        Ok(
-            sqlx::query("SELECT tenant_id FROM outbox WHERE id = $1 AND channel = 'email'")
-                .bind(alert_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|r| r.try_get("tenant_id"))
-                .transpose()?,
+        self.optional_value(
+            "SELECT tenant_id FROM outbox WHERE id = $1 AND channel = 'email'",
+            args![alert_id],
         )
+        .await
     }
 
     /// Every report received, per tenant and kind (bounce, soft_bounce, complaint).
     pub async fn feedback_totals(&self) -> Result<Vec<(String, String, i64)>> {
-        let rows = sqlx::query(
+        self.all(
             "SELECT tenant_id, kind, COUNT(*) AS n FROM mail_feedback
              GROUP BY tenant_id, kind ORDER BY tenant_id, kind",
+            args![],
         )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("tenant_id")?, r.try_get("kind")?, r.try_get("n")?)))
-            .collect()
+        .await
     }
 
     /// Reports received per kind for a tenant, in a period.
@@ -223,18 +217,12 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<Vec<(String, i64)>> {
-        let rows = sqlx::query(
+        self.all(
             "SELECT kind, COUNT(*) AS n FROM mail_feedback
              WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3
              GROUP BY kind ORDER BY kind",
+            args![tenant_id, from, to],
         )
-        .bind(tenant_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("kind")?, r.try_get("n")?)))
-            .collect()
+        .await
     }
 }

@@ -83,34 +83,33 @@ impl Store {
         delivery: Option<&str>,
     ) -> Result<bool> {
         let empty_to_null = |v: Option<&str>| v.map(|s| (!s.is_empty()).then(|| s.to_string()));
-        Ok(sqlx::query(
+        self.run(
             "UPDATE citizens SET
                 quiet_hours = CASE WHEN $2 = 1 THEN $3 ELSE quiet_hours END,
                 delivery = CASE WHEN $4 = 1 THEN $5 ELSE delivery END
              WHERE id = $1",
+            args![
+                citizen_id,
+                i64::from(quiet_hours.is_some()),
+                empty_to_null(quiet_hours).flatten(),
+                i64::from(delivery.is_some()),
+                empty_to_null(delivery).flatten(),
+            ],
         )
-        .bind(citizen_id)
-        .bind(i64::from(quiet_hours.is_some()))
-        .bind(empty_to_null(quiet_hours).flatten())
-        .bind(i64::from(delivery.is_some()))
-        .bind(empty_to_null(delivery).flatten())
-        .execute(&self.pool)
-        .await?
-        .rows_affected()
-            == 1)
+        .await
+        .map(|changed| changed == 1)
     }
 
     pub async fn list_citizens(&self, tenant: Option<&str>) -> Result<Vec<CitizenRow>> {
-        Ok(sqlx::query_as::<_, CitizenRow>(
+        self.all(
             "SELECT c.id, c.tenant_id, c.person_ref_enc, c.locale, c.created_at,
                     (SELECT k.address_enc FROM contacts k WHERE k.citizen_id = c.id
                        AND k.channel = 'email' AND k.verified_at IS NOT NULL
                      ORDER BY k.created_at LIMIT 1) AS email_enc
              FROM citizens c WHERE ($1 = '' OR c.tenant_id = $1) ORDER BY c.created_at, c.id",
+            args![tenant.unwrap_or("")],
         )
-        .bind(tenant.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     /// Removes a citizen and everything personal; alerts not yet sent are suppressed.
@@ -159,15 +158,11 @@ impl Store {
         tenant: &str,
         person_hash: &str,
     ) -> Result<Option<String>> {
-        Ok(
-            sqlx::query("SELECT id FROM citizens WHERE tenant_id = $1 AND person_hash = $2")
-                .bind(tenant)
-                .bind(person_hash)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|r| r.try_get("id"))
-                .transpose()?,
+        self.optional_value(
+            "SELECT id FROM citizens WHERE tenant_id = $1 AND person_hash = $2",
+            args![tenant, person_hash],
         )
+        .await
     }
 
     /// Stops every alert to a citizen: the subscriptions end and what waits is suppressed.
@@ -200,35 +195,25 @@ impl Store {
         new_hash: &str,
         new_ref_enc: &str,
     ) -> Result<bool> {
-        let n = sqlx::query(
+        self.run(
             "UPDATE citizens SET person_hash = $3, person_ref_enc = $4
              WHERE tenant_id = $1 AND person_hash = $2
                AND NOT EXISTS (SELECT 1 FROM citizens c WHERE c.tenant_id = $1 AND c.person_hash = $3)",
+            args![tenant, old_hash, new_hash, new_ref_enc],
         )
-        .bind(tenant)
-        .bind(old_hash)
-        .bind(new_hash)
-        .bind(new_ref_enc)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(n > 0)
+        .await
+        .map(|moved| moved > 0)
     }
 
     /// Where a registry source's event feed was read to.
     pub async fn registry_cursor(&self, tenant: &str, source: &str) -> Result<Option<String>> {
-        Ok(sqlx::query(
-            "SELECT registry_cursor FROM sources WHERE tenant_id = $1 AND source_id = $2",
-        )
-        .bind(tenant)
-        .bind(source)
-        .fetch_optional(&self.pool)
-        .await?
-        .and_then(|r| {
-            r.try_get::<Option<String>, _>("registry_cursor")
-                .ok()
-                .flatten()
-        }))
+        let cursor: Option<Option<String>> = self
+            .optional_value(
+                "SELECT registry_cursor FROM sources WHERE tenant_id = $1 AND source_id = $2",
+                args![tenant, source],
+            )
+            .await?;
+        Ok(cursor.flatten())
     }
 
     pub async fn set_registry_cursor(
@@ -237,13 +222,10 @@ impl Store {
         source: &str,
         cursor: &str,
     ) -> Result<()> {
-        sqlx::query(
+        self.run(
             "UPDATE sources SET registry_cursor = $3 WHERE tenant_id = $1 AND source_id = $2",
+            args![tenant, source, cursor],
         )
-        .bind(tenant)
-        .bind(source)
-        .bind(cursor)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }

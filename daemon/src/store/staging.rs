@@ -6,7 +6,7 @@
 //! Until then they are invisible: no page, rule, export or alert sees a staged row.
 
 use super::sql::value_rows;
-use super::{insert_events, NewEvent, ObservationWrite, Result, Store, StoreError, BATCH};
+use super::{args, insert_events, NewEvent, ObservationWrite, Result, Store, StoreError, BATCH};
 use sqlx::Row;
 
 /// Events read back per statement when a staged poll is committed.
@@ -100,13 +100,7 @@ impl Store {
              WHERE tenant_id = $1 AND source_id = $2 AND staged_at < $3",
             "DELETE FROM staged_events WHERE tenant_id = $1 AND source_id = $2 AND staged_at < $3",
         ] {
-            n += sqlx::query(sql)
-                .bind(tenant)
-                .bind(source)
-                .bind(before)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
+            n += self.run(sql, args![tenant, source, before]).await?;
         }
         Ok(n)
     }
@@ -117,11 +111,9 @@ impl Store {
         let mut n = 0;
         for table in ["staged_observations", "staged_events"] {
             let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE ($1 = '' OR poll_id = $1)");
-            let row = sqlx::query(&sql)
-                .bind(poll_id.unwrap_or(""))
-                .fetch_one(&self.pool)
+            n += self
+                .value::<i64>(&sql, args![poll_id.unwrap_or("")])
                 .await?;
-            n += row.try_get::<i64, _>("n")?;
         }
         Ok(n)
     }
