@@ -207,13 +207,12 @@ impl Store {
 
     /// Where a registry source's event feed was read to.
     pub async fn registry_cursor(&self, tenant: &str, source: &str) -> Result<Option<String>> {
-        let cursor: Option<Option<String>> = self
-            .optional_value(
-                "SELECT registry_cursor FROM sources WHERE tenant_id = $1 AND source_id = $2",
-                args![tenant, source],
-            )
-            .await?;
-        Ok(cursor.flatten())
+        self.source_cursor(
+            "SELECT registry_cursor FROM sources WHERE tenant_id = $1 AND source_id = $2",
+            tenant,
+            source,
+        )
+        .await
     }
 
     pub async fn set_registry_cursor(

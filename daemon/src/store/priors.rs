@@ -2,7 +2,7 @@
 //! 1,000,000 records fits in about 130 MB, because it keeps fingerprints instead of the
 //! records, and numbers instead of repeated person hashes and statuses.
 
-use super::{args, Result, Store};
+use super::{Result, Store};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -209,13 +209,12 @@ impl Store {
 
     /// The change-feed cursor kept for a source.
     pub async fn change_cursor(&self, tenant: &str, source: &str) -> Result<Option<String>> {
-        let cursor: Option<Option<String>> = self
-            .optional_value(
-                "SELECT change_cursor FROM sources WHERE tenant_id = $1 AND source_id = $2",
-                args![tenant, source],
-            )
-            .await?;
-        Ok(cursor.flatten())
+        self.source_cursor(
+            "SELECT change_cursor FROM sources WHERE tenant_id = $1 AND source_id = $2",
+            tenant,
+            source,
+        )
+        .await
     }
 }
 

@@ -41,58 +41,51 @@ macro_rules! args {
 }
 pub(super) use args;
 
+/// What a row of a statement can be read as: a `FromRow` struct, a tuple, or `()` when
+/// only whether there is a row matters.
+pub(super) trait FromAnyRow: for<'r> FromRow<'r, AnyRow> + Send + Unpin {}
+
+impl<T: for<'r> FromRow<'r, AnyRow> + Send + Unpin> FromAnyRow for T {}
+
 impl Store {
     /// Runs a statement; returns how many rows it changed.
-    pub(super) async fn run<'q>(&self, sql: &'q str, args: Args<'q>) -> Result<u64> {
-        Ok(sqlx::query_with(sql, args.into_arguments()?)
-            .execute(&self.pool)
-            .await?
-            .rows_affected())
-    }
-
-    /// The first column of the one row a statement returns.
-    pub(super) async fn value<'q, T>(&self, sql: &'q str, args: Args<'q>) -> Result<T>
-    where
-        T: Send + Unpin,
-        (T,): for<'r> FromRow<'r, AnyRow>,
-    {
-        Ok(sqlx::query_scalar_with(sql, args.into_arguments()?)
-            .fetch_one(&self.pool)
-            .await?)
-    }
-
-    /// The first column of the first row a statement returns, if it returns one.
-    pub(super) async fn optional_value<'q, T>(
-        &self,
-        sql: &'q str,
-        args: Args<'q>,
-    ) -> Result<Option<T>>
-    where
-        T: Send + Unpin,
-        (T,): for<'r> FromRow<'r, AnyRow>,
-    {
-        Ok(sqlx::query_scalar_with(sql, args.into_arguments()?)
-            .fetch_optional(&self.pool)
-            .await?)
+    pub(super) async fn run(&self, sql: &str, args: Args<'_>) -> Result<u64> {
+        let query = sqlx::query_with(sql, args.into_arguments()?);
+        Ok(query.execute(&self.pool).await?.rows_affected())
     }
 
     /// The first row a statement returns, if it returns one.
-    pub(super) async fn optional<'q, T>(&self, sql: &'q str, args: Args<'q>) -> Result<Option<T>>
-    where
-        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
-    {
-        Ok(sqlx::query_as_with(sql, args.into_arguments()?)
-            .fetch_optional(&self.pool)
-            .await?)
+    pub(super) async fn optional<T: FromAnyRow>(
+        &self,
+        sql: &str,
+        args: Args<'_>,
+    ) -> Result<Option<T>> {
+        let query = sqlx::query_as_with(sql, args.into_arguments()?);
+        Ok(query.fetch_optional(&self.pool).await?)
     }
 
     /// Every row a statement returns.
-    pub(super) async fn all<'q, T>(&self, sql: &'q str, args: Args<'q>) -> Result<Vec<T>>
+    pub(super) async fn all<T: FromAnyRow>(&self, sql: &str, args: Args<'_>) -> Result<Vec<T>> {
+        let query = sqlx::query_as_with(sql, args.into_arguments()?);
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    /// The first column of the first row a statement returns, if it returns one.
+    pub(super) async fn optional_value<T>(&self, sql: &str, args: Args<'_>) -> Result<Option<T>>
     where
-        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+        (T,): FromAnyRow,
     {
-        Ok(sqlx::query_as_with(sql, args.into_arguments()?)
-            .fetch_all(&self.pool)
-            .await?)
+        let row = self.optional::<(T,)>(sql, args).await?;
+        Ok(row.map(|(value,)| value))
+    }
+
+    /// The first column of the one row a statement returns; no row is sqlx's
+    /// `RowNotFound`, as from its own `fetch_one`.
+    pub(super) async fn value<T>(&self, sql: &str, args: Args<'_>) -> Result<T>
+    where
+        (T,): FromAnyRow,
+    {
+        let value = self.optional_value(sql, args).await?;
+        Ok(value.ok_or(sqlx::Error::RowNotFound)?)
     }
 }

@@ -77,5 +77,18 @@ impl Store {
             .collect()
     }
 
+    /// A cursor a source's row keeps (`sql` selects it by tenant and source): none when
+    /// the source is not recorded or has none yet.
+    pub(super) async fn source_cursor(
+        &self,
+        sql: &str,
+        tenant: &str,
+        source: &str,
+    ) -> Result<Option<String>> {
+        let cursor: Option<Option<String>> =
+            self.optional_value(sql, args![tenant, source]).await?;
+        Ok(cursor.flatten())
+    }
+
     // ----- observations ---------------------------------------------------------------
 }
