@@ -1,7 +1,7 @@
 //! What the admin API and CLI read and change: paused sources, the outbox, suppressed
 //! contacts, reports and the audit log.
 
-use super::{args, new_id, Result, Store};
+use super::{args, new_id, run_in, Result, Store};
 
 /// One line of the outbox as an operator sees it: no address, no body.
 #[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
@@ -241,15 +241,13 @@ impl Store {
         now: i64,
     ) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
-        let ended = sqlx::query(
+        let ended = run_in(
+            &mut tx,
             "DELETE FROM subscriptions WHERE citizen_id = $1 AND channel = 'email'
                AND ($2 = '' OR topic = $2)",
+            args![citizen_id, topic.unwrap_or("")],
         )
-        .bind(citizen_id)
-        .bind(topic.unwrap_or(""))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .await?;
         let kinds = match topic {
             Some("receivables") => "receivable.%",
             Some("submissions") => "submission.%",
@@ -257,15 +255,13 @@ impl Store {
             Some("reminders") => "personal.%",
             _ => "%",
         };
-        sqlx::query(
+        run_in(
+            &mut tx,
             "UPDATE outbox SET state = 'suppressed', last_error = 'unsubscribed', updated_at = $3
              WHERE citizen_id = $1 AND channel = 'email' AND state IN ('queued', 'held')
                AND kind LIKE $2",
+            args![citizen_id, kinds, now],
         )
-        .bind(citizen_id)
-        .bind(kinds)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(ended)

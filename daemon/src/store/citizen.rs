@@ -3,7 +3,7 @@
 //! records and alerts shown on the overview. Addresses and notes stay sealed here; the
 //! web side opens them for the citizen's own eyes only.
 
-use super::{args, new_id, Result, Store};
+use super::{args, new_id, run_in, Result, Store};
 
 /// A citizen's own reminder days ("14,3,0"): at most six, each 0 to 90 days, no repeats.
 pub fn parse_offsets(text: &str) -> Option<Vec<u32>> {
@@ -164,31 +164,26 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM subscriptions WHERE citizen_id = $1")
-            .bind(citizen_id)
-            .execute(&mut *tx)
-            .await?;
+        run_in(
+            &mut tx,
+            "DELETE FROM subscriptions WHERE citizen_id = $1",
+            args![citizen_id],
+        )
+        .await?;
         for (topic, channel) in s.subscriptions {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "INSERT INTO subscriptions (citizen_id, topic, channel, created_at) VALUES ($1, $2, $3, $4)",
+                args![citizen_id, topic, channel, now],
             )
-            .bind(citizen_id)
-            .bind(topic)
-            .bind(channel)
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(
+        run_in(
+            &mut tx,
             "UPDATE citizens SET quiet_hours = $2, delivery = $3, locale = $4, reminder_offsets = $5
              WHERE id = $1",
+            args![citizen_id, s.quiet_hours, s.delivery, s.locale, s.reminder_offsets],
         )
-        .bind(citizen_id)
-        .bind(s.quiet_hours)
-        .bind(s.delivery)
-        .bind(s.locale)
-        .bind(s.reminder_offsets)
-        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())

@@ -5,7 +5,7 @@
 //! reports and metrics.
 
 use super::outbox::{claimed_alert, CLAIMED_COLUMNS};
-use super::{args, new_id, Result, Store};
+use super::{args, new_id, run_in, Result, Store};
 use sqlx::Row;
 
 /// What a report changed.
@@ -93,18 +93,12 @@ impl Store {
                 repeated: true,
             }));
         }
-        sqlx::query(
+        run_in(
+            &mut tx,
             "INSERT INTO mail_feedback (id, tenant_id, outbox_id, citizen_id, kind, status, received_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            args![new_id(), &tenant_id, alert_id, &citizen_id, kind, status, now],
         )
-        .bind(new_id())
-        .bind(&tenant_id)
-        .bind(alert_id)
-        .bind(&citizen_id)
-        .bind(kind)
-        .bind(status)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         let contact: Option<String> = sqlx::query(
             "SELECT id FROM contacts WHERE citizen_id = $1 AND channel = 'email'
@@ -121,57 +115,46 @@ impl Store {
         match kind {
             "bounce" | "soft_bounce" => {
                 // A permanent failure ends the alert as bounced; a temporary one only counts.
-                sqlx::query(
+                let error = format!("{kind} {}", status.unwrap_or(""));
+                run_in(
+                    &mut tx,
                     "UPDATE outbox SET state = 'bounced', last_error = $2, updated_at = $3
                      WHERE id = $1 AND $4 = 'bounce'",
+                    args![alert_id, error.trim_end().to_string(), now, kind],
                 )
-                .bind(alert_id)
-                .bind(
-                    format!("{kind} {}", status.unwrap_or(""))
-                        .trim_end()
-                        .to_string(),
-                )
-                .bind(now)
-                .bind(kind)
-                .execute(&mut *tx)
                 .await?;
                 if let Some(contact) = &contact {
-                    sqlx::query(
+                    run_in(
+                        &mut tx,
                         "UPDATE contacts SET soft_bounces = soft_bounces + 1 WHERE id = $1",
+                        args![contact],
                     )
-                    .bind(contact)
-                    .execute(&mut *tx)
                     .await?;
-                    undeliverable = sqlx::query(
+                    undeliverable = run_in(
+                        &mut tx,
                         "UPDATE contacts SET undeliverable_at = $2, verified_at = NULL
                          WHERE id = $1 AND undeliverable_at IS NULL
                            AND ($3 = 'bounce' OR soft_bounces >= $4)",
+                        args![contact, now, kind, soft_limit],
                     )
-                    .bind(contact)
-                    .bind(now)
-                    .bind(kind)
-                    .bind(soft_limit)
-                    .execute(&mut *tx)
                     .await?
-                    .rows_affected()
                         > 0;
                 }
             }
             _ => {
                 // A complaint: no more e-mail from this municipality to this citizen.
-                sqlx::query(
+                run_in(
+                    &mut tx,
                     "DELETE FROM subscriptions WHERE citizen_id = $1 AND channel = 'email'",
+                    args![&citizen_id],
                 )
-                .bind(&citizen_id)
-                .execute(&mut *tx)
                 .await?;
-                sqlx::query(
+                run_in(
+                    &mut tx,
                     "UPDATE outbox SET state = 'suppressed', last_error = 'complaint', updated_at = $2
                      WHERE citizen_id = $1 AND channel = 'email' AND state IN ('queued', 'held')",
+                    args![&citizen_id, now],
                 )
-                .bind(&citizen_id)
-                .bind(now)
-                .execute(&mut *tx)
                 .await?;
             }
         }

@@ -2,7 +2,7 @@
 //! sessions, and the documents the registry reported at the last login. Keys are hashes
 //! of random values; anything that must be read back is sealed by the caller.
 
-use super::{args, new_id, Result, Store};
+use super::{args, new_id, run_in, Result, Store};
 use sqlx::Row;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -153,19 +153,13 @@ impl Store {
     pub async fn link_citizen(&self, link: &LinkIn<'_>, now: i64) -> Result<String> {
         let mut tx = self.pool.begin().await?;
         // Two first logins of one person at once: one insert wins, both then read it.
-        sqlx::query(
+        run_in(
+            &mut tx,
             "INSERT INTO citizens (id, tenant_id, person_hash, person_ref_enc, subject_hash, locale, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (tenant_id, person_hash) DO NOTHING",
+            args![new_id(), link.tenant, link.person_hash, link.person_ref_enc, link.subject_hash, link.locale, now],
         )
-        .bind(new_id())
-        .bind(link.tenant)
-        .bind(link.person_hash)
-        .bind(link.person_ref_enc)
-        .bind(link.subject_hash)
-        .bind(link.locale)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         let id: String =
             sqlx::query("SELECT id FROM citizens WHERE tenant_id = $1 AND person_hash = $2")
@@ -174,24 +168,20 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get("id")?;
-        sqlx::query("UPDATE citizens SET subject_hash = $1 WHERE id = $2")
-            .bind(link.subject_hash)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+        run_in(
+            &mut tx,
+            "UPDATE citizens SET subject_hash = $1 WHERE id = $2",
+            args![link.subject_hash, &id],
+        )
+        .await?;
         for (channel, enc, hash) in &link.contacts {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
                  VALUES ($1, $2, $3, $4, $5, NULL, $6)
                  ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
+                args![new_id(), &id, *channel, enc, hash, now],
             )
-            .bind(new_id())
-            .bind(&id)
-            .bind(*channel)
-            .bind(enc)
-            .bind(hash)
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         }
         // The registry answered for this person, so its list is the whole list.
@@ -203,28 +193,24 @@ impl Store {
         for row in stored {
             let key: String = row.try_get("doc_key")?;
             if !keys.contains(&key.as_str()) {
-                sqlx::query("DELETE FROM documents WHERE citizen_id = $1 AND doc_key = $2")
-                    .bind(&id)
-                    .bind(&key)
-                    .execute(&mut *tx)
-                    .await?;
+                run_in(
+                    &mut tx,
+                    "DELETE FROM documents WHERE citizen_id = $1 AND doc_key = $2",
+                    args![&id, &key],
+                )
+                .await?;
             }
         }
         for d in &link.documents {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "INSERT INTO documents (citizen_id, doc_key, kind, number_enc, valid_until, first_seen_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $6)
                  ON CONFLICT (citizen_id, doc_key) DO UPDATE
                  SET kind = excluded.kind, number_enc = excluded.number_enc,
                      valid_until = excluded.valid_until, updated_at = excluded.updated_at",
+                args![&id, &d.doc_key, &d.kind, d.number_enc.clone(), &d.valid_until, now],
             )
-            .bind(&id)
-            .bind(&d.doc_key)
-            .bind(&d.kind)
-            .bind(d.number_enc.clone())
-            .bind(&d.valid_until)
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;

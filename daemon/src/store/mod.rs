@@ -24,7 +24,7 @@ mod people;
 mod priors;
 mod records;
 mod run;
-use run::args;
+use run::{args, run_in};
 pub mod single;
 mod sources;
 mod sql;

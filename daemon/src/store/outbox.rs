@@ -1,7 +1,7 @@
 //! The outbox: alerts waiting to be sent, claimed under a lease, finished with a record of
 //! each attempt.
 
-use super::{args, marks, new_id, value_rows, Backend, Result, Store, BATCH};
+use super::{args, marks, new_id, run_in, value_rows, Backend, Result, Store, BATCH};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -345,28 +345,27 @@ impl Store {
                     continue;
                 }
                 for (member, state, why) in &f.finish.dropped {
-                    sqlx::query(
+                    run_in(
+                        &mut tx,
                         "UPDATE outbox SET state = $2, last_error = $3, updated_at = $4
                          WHERE id = $1 AND state = 'digested'",
+                        args![member, state.as_str(), why, now],
                     )
-                    .bind(member)
-                    .bind(state.as_str())
-                    .bind(why)
-                    .bind(now)
-                    .execute(&mut *tx)
                     .await?;
                 }
                 let sent = matches!(f.finish.state, AlertState::Sent);
-                sqlx::query(
+                run_in(
+                    &mut tx,
                     "UPDATE outbox SET state = $2, last_error = $3, sent_at = $4, updated_at = $5
                      WHERE digest_id = $1 AND state = 'digested'",
+                    args![
+                        &f.alert.id,
+                        f.finish.state.as_str(),
+                        f.finish.detail.clone(),
+                        sent.then_some(now),
+                        now
+                    ],
                 )
-                .bind(&f.alert.id)
-                .bind(f.finish.state.as_str())
-                .bind(f.finish.detail.clone())
-                .bind(sent.then_some(now))
-                .bind(now)
-                .execute(&mut *tx)
                 .await?;
             }
         }
@@ -405,21 +404,23 @@ impl Store {
                 tx.rollback().await?;
                 continue;
             };
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "INSERT INTO outbox (id, dedupe_key, event_id, tenant_id, citizen_id, channel,
                     kind, state, next_attempt_at, created_at, updated_at, dry_run)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $8, $8, $9)",
+                args![
+                    &id,
+                    format!("digest:{id}"),
+                    first.try_get::<String, _>("event_id")?,
+                    first.try_get::<String, _>("tenant_id")?,
+                    first.try_get::<String, _>("citizen_id")?,
+                    first.try_get::<String, _>("channel")?,
+                    DIGEST,
+                    now,
+                    first.try_get::<i64, _>("dry_run")?
+                ],
             )
-            .bind(&id)
-            .bind(format!("digest:{id}"))
-            .bind(first.try_get::<String, _>("event_id")?)
-            .bind(first.try_get::<String, _>("tenant_id")?)
-            .bind(first.try_get::<String, _>("citizen_id")?)
-            .bind(first.try_get::<String, _>("channel")?)
-            .bind(DIGEST)
-            .bind(now)
-            .bind(first.try_get::<i64, _>("dry_run")?)
-            .execute(&mut *tx)
             .await?;
             tx.commit().await?;
             made += 1;
@@ -464,25 +465,22 @@ impl Store {
             return Ok(false);
         };
         if delivered {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "UPDATE outbox SET state = 'delivered', delivered_at = $2, updated_at = $2
                  WHERE id = $1 AND state = 'sent'
                    AND NOT EXISTS (SELECT 1 FROM provider_refs p WHERE p.outbox_id = $1
                                    AND p.status <> 'delivered')",
+                args![&outbox_id, now],
             )
-            .bind(&outbox_id)
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         } else {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "UPDATE outbox SET state = 'failed', last_error = $2, updated_at = $3
                  WHERE id = $1 AND state IN ('sent', 'delivered')",
+                args![&outbox_id, format!("delivery receipt: {detail}"), now],
             )
-            .bind(&outbox_id)
-            .bind(format!("delivery receipt: {detail}"))
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;

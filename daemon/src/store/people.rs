@@ -30,17 +30,12 @@ impl Store {
             Some(row) => (row.try_get::<String, _>("id")?, false),
             None => {
                 let id = new_id();
-                sqlx::query(
+                run_in(
+                    &mut tx,
                     "INSERT INTO citizens (id, tenant_id, person_hash, person_ref_enc, locale, created_at)
                      VALUES ($1, $2, $3, $4, $5, $6)",
+                    args![&id, tenant, person_hash, person_ref_enc, locale.map(str::to_string), now],
                 )
-                .bind(&id)
-                .bind(tenant)
-                .bind(person_hash)
-                .bind(person_ref_enc)
-                .bind(locale.map(str::to_string))
-                .bind(now)
-                .execute(&mut *tx)
                 .await?;
                 (id, true)
             }
@@ -115,13 +110,12 @@ impl Store {
     /// Removes a citizen and everything personal; alerts not yet sent are suppressed.
     pub async fn remove_citizen(&self, id: &str, now: i64) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        run_in(
+            &mut tx,
             "UPDATE outbox SET state = 'suppressed', last_error = 'citizen removed', updated_at = $2
              WHERE citizen_id = $1 AND state IN ('queued', 'sending', 'held', 'digested')",
+            args![id, now],
         )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         // The citizen's own reminders live on in their events (the note sealed): gone too.
         for sql in [
@@ -139,13 +133,9 @@ impl Store {
             "DELETE FROM calendar_feeds WHERE citizen_id = $1",
             "DELETE FROM mail_feedback WHERE citizen_id = $1",
         ] {
-            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+            run_in(&mut tx, sql, args![id]).await?;
         }
-        let n = sqlx::query("DELETE FROM citizens WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let n = run_in(&mut tx, "DELETE FROM citizens WHERE id = $1", args![id]).await?;
         tx.commit().await?;
         Ok(n > 0)
     }
@@ -169,18 +159,18 @@ impl Store {
     /// The citizen stays enrolled, their data kept.
     pub async fn stop_alerts(&self, citizen_id: &str, reason: &str, now: i64) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM subscriptions WHERE citizen_id = $1")
-            .bind(citizen_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
+        run_in(
+            &mut tx,
+            "DELETE FROM subscriptions WHERE citizen_id = $1",
+            args![citizen_id],
+        )
+        .await?;
+        run_in(
+            &mut tx,
             "UPDATE outbox SET state = 'suppressed', last_error = $2, updated_at = $3
              WHERE citizen_id = $1 AND state IN ('queued', 'held', 'digested')",
+            args![citizen_id, reason, now],
         )
-        .bind(citizen_id)
-        .bind(reason)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
@@ -240,29 +230,21 @@ async fn insert_contact(
     address_hash: &str,
     now: i64,
 ) -> Result<()> {
-    sqlx::query(
+    run_in(
+        tx,
         "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6)
          ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
+        args![new_id(), citizen_id, channel, address_enc, address_hash, now],
     )
-    .bind(new_id())
-    .bind(citizen_id)
-    .bind(channel)
-    .bind(address_enc)
-    .bind(address_hash)
-    .bind(now)
-    .execute(&mut **tx)
     .await?;
     for topic in TOPICS {
-        sqlx::query(
+        run_in(
+            tx,
             "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
              VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            args![citizen_id, *topic, channel, now],
         )
-        .bind(citizen_id)
-        .bind(*topic)
-        .bind(channel)
-        .bind(now)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())

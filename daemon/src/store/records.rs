@@ -175,15 +175,12 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let alerts = insert_events(&mut tx, events, now).await?;
         for (source, key) in evaluated {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "UPDATE observations SET rules_day = $4
                  WHERE tenant_id = $1 AND source_id = $2 AND kind = 'receivable' AND record_key = $3",
+                args![tenant, source, key, today],
             )
-            .bind(tenant)
-            .bind(source)
-            .bind(key)
-            .bind(today)
-            .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
@@ -306,27 +303,21 @@ async fn hold(
     }
     for h in held {
         let Some(key) = &h.key else { continue };
-        sqlx::query(
+        run_in(
+            tx,
             "UPDATE observations SET held = 1, version = NULL, content_hash = 'held'
              WHERE tenant_id = $1 AND source_id = $2 AND kind = $3 AND record_key = $4",
+            args![tenant, source, h.kind, key],
         )
-        .bind(tenant)
-        .bind(source)
-        .bind(h.kind)
-        .bind(key)
-        .execute(&mut **tx)
         .await?;
     }
     let note = (!held.is_empty()).then(|| held_note(held));
-    sqlx::query(
+    run_in(
+        tx,
         "UPDATE sources SET held_records = $3, held_note = $4
          WHERE tenant_id = $1 AND source_id = $2",
+        args![tenant, source, held.len() as i64, note],
     )
-    .bind(tenant)
-    .bind(source)
-    .bind(held.len() as i64)
-    .bind(note)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -343,19 +334,21 @@ async fn withdraw(
     now: i64,
 ) -> Result<()> {
     for t in withdrawn {
-        sqlx::query(
+        run_in(
+            tx,
             "UPDATE observations SET status = $5, version = $6, content_hash = 'withdrawn',
                 due_next = NULL, rules_day = NULL, held = 0, updated_at = $7
              WHERE tenant_id = $1 AND source_id = $2 AND kind = $3 AND record_key = $4",
+            args![
+                tenant,
+                source,
+                t.kind,
+                &t.key,
+                t.withdrawn.as_str(),
+                t.version.clone(),
+                now
+            ],
         )
-        .bind(tenant)
-        .bind(source)
-        .bind(t.kind)
-        .bind(&t.key)
-        .bind(t.withdrawn.as_str())
-        .bind(t.version.clone())
-        .bind(now)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())

@@ -1,11 +1,13 @@
 //! How a store function runs one statement on the pool: it says only its SQL and its
 //! arguments ([`args!`]), and picks what comes back: the rows changed, one value, a row
-//! or a value if there is one, or all rows. Statements inside a transaction, and those
-//! built per batch, bind on sqlx's own query as before.
+//! or a value if there is one, or all rows; [`run_in`] runs one inside the caller's
+//! transaction. Statements built per batch, and reads inside a transaction, bind on
+//! sqlx's own query.
 
 use super::{Result, Store};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::error::BoxDynError;
+use sqlx::AnyConnection;
 use sqlx::{Any, Arguments, Encode, FromRow, Type};
 
 /// The arguments of one statement, in the order of its `$1, $2, …`; made by [`args!`].
@@ -46,6 +48,12 @@ pub(super) use args;
 pub(super) trait FromAnyRow: for<'r> FromRow<'r, AnyRow> + Send + Unpin {}
 
 impl<T: for<'r> FromRow<'r, AnyRow> + Send + Unpin> FromAnyRow for T {}
+
+/// Runs a statement inside the caller's transaction; returns how many rows it changed.
+pub(super) async fn run_in(tx: &mut AnyConnection, sql: &str, args: Args<'_>) -> Result<u64> {
+    let query = sqlx::query_with(sql, args.into_arguments()?);
+    Ok(query.execute(tx).await?.rows_affected())
+}
 
 impl Store {
     /// Runs a statement; returns how many rows it changed.
