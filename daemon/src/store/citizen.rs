@@ -3,6 +3,7 @@
 //! records and alerts shown on the overview. Addresses and notes stay sealed here; the
 //! web side opens them for the citizen's own eyes only.
 
+use super::people::end_subscriptions;
 use super::{args, new_id, run_in, Result, Store};
 
 /// A citizen's own reminder days ("14,3,0"): at most six, each 0 to 90 days, no repeats.
@@ -164,12 +165,7 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        run_in(
-            &mut tx,
-            "DELETE FROM subscriptions WHERE citizen_id = $1",
-            args![citizen_id],
-        )
-        .await?;
+        end_subscriptions(&mut tx, citizen_id).await?;
         for (topic, channel) in s.subscriptions {
             run_in(
                 &mut tx,

@@ -159,12 +159,7 @@ impl Store {
     /// The citizen stays enrolled, their data kept.
     pub async fn stop_alerts(&self, citizen_id: &str, reason: &str, now: i64) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        run_in(
-            &mut tx,
-            "DELETE FROM subscriptions WHERE citizen_id = $1",
-            args![citizen_id],
-        )
-        .await?;
+        end_subscriptions(&mut tx, citizen_id).await?;
         run_in(
             &mut tx,
             "UPDATE outbox SET state = 'suppressed', last_error = $2, updated_at = $3
@@ -218,6 +213,20 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// Ends every subscription of a citizen, inside the caller's transaction.
+pub(super) async fn end_subscriptions(
+    tx: &mut sqlx::AnyConnection,
+    citizen_id: &str,
+) -> Result<()> {
+    run_in(
+        tx,
+        "DELETE FROM subscriptions WHERE citizen_id = $1",
+        args![citizen_id],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Adds a verified contact on `channel` (unless the citizen has that address already),

@@ -7,8 +7,7 @@
 use super::{Result, Store};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::error::BoxDynError;
-use sqlx::AnyConnection;
-use sqlx::{Any, Arguments, Encode, FromRow, Type};
+use sqlx::{Any, AnyConnection, Arguments, Encode, FromRow, Type};
 
 /// The arguments of one statement, in the order of its `$1, $2, …`; made by [`args!`].
 pub(super) struct Args<'q>(std::result::Result<AnyArguments<'q>, BoxDynError>);
