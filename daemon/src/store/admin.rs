@@ -1,8 +1,7 @@
 //! What the admin API and CLI read and change: paused sources, the outbox, suppressed
 //! contacts, reports and the audit log.
 
-use super::{new_id, Result, Store};
-use sqlx::Row;
+use super::{args, new_id, run_in, Result, Store};
 
 /// One line of the outbox as an operator sees it: no address, no body.
 #[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
@@ -42,15 +41,13 @@ pub struct AuditEntry {
 
 impl Store {
     pub async fn source_paused(&self, tenant: &str, source: &str) -> Result<bool> {
-        let row = sqlx::query("SELECT paused FROM sources WHERE tenant_id = $1 AND source_id = $2")
-            .bind(tenant)
-            .bind(source)
-            .fetch_optional(&self.pool)
+        let paused: Option<i64> = self
+            .optional_value(
+                "SELECT paused FROM sources WHERE tenant_id = $1 AND source_id = $2",
+                args![tenant, source],
+            )
             .await?;
-        Ok(match row {
-            Some(r) => r.try_get::<i64, _>("paused")? != 0,
-            None => false,
-        })
+        Ok(paused.is_some_and(|p| p != 0))
     }
 
     /// Pauses or resumes polling a source; false when there is no such source.
@@ -60,16 +57,12 @@ impl Store {
         source: &str,
         paused: bool,
     ) -> Result<bool> {
-        Ok(
-            sqlx::query("UPDATE sources SET paused = $3 WHERE tenant_id = $1 AND source_id = $2")
-                .bind(tenant)
-                .bind(source)
-                .bind(i64::from(paused))
-                .execute(&self.pool)
-                .await?
-                .rows_affected()
-                == 1,
+        self.run(
+            "UPDATE sources SET paused = $3 WHERE tenant_id = $1 AND source_id = $2",
+            args![tenant, source, i64::from(paused)],
         )
+        .await
+        .map(|changed| changed == 1)
     }
 
     pub async fn outbox_entries(
@@ -78,32 +71,26 @@ impl Store {
         state: Option<&str>,
         limit: i64,
     ) -> Result<Vec<OutboxEntry>> {
-        Ok(sqlx::query_as::<_, OutboxEntry>(
+        self.all(
             "SELECT id, tenant_id, kind, channel, state, attempts, last_error, created_at, updated_at,
                 fallback_of
              FROM outbox WHERE ($1 = '' OR tenant_id = $1) AND ($2 = '' OR state = $2)
              ORDER BY created_at DESC, id LIMIT $3",
+            args![tenant.unwrap_or(""), state.unwrap_or(""), limit],
         )
-        .bind(tenant.unwrap_or(""))
-        .bind(state.unwrap_or(""))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     /// Queues a dead or failed alert again with a fresh attempt count.
     pub async fn resend(&self, id: &str, now: i64) -> Result<bool> {
-        Ok(sqlx::query(
+        self.run(
             "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = $2,
                 lease_until = NULL, last_error = NULL, updated_at = $2
              WHERE id = $1 AND state IN ('dead', 'failed')",
+            args![id, now],
         )
-        .bind(id)
-        .bind(now)
-        .execute(&self.pool)
-        .await?
-        .rows_affected()
-            == 1)
+        .await
+        .map(|queued| queued == 1)
     }
 
     /// Stops all alerts to an address in a tenant (by its keyed hash); returns how many
@@ -114,45 +101,36 @@ impl Store {
         address_hash: &str,
         now: i64,
     ) -> Result<u64> {
-        Ok(sqlx::query(
+        self.run(
             "UPDATE contacts SET suppressed_at = $3
              WHERE address_hash = $2 AND suppressed_at IS NULL
                AND citizen_id IN (SELECT id FROM citizens WHERE tenant_id = $1)",
+            args![tenant, address_hash, now],
         )
-        .bind(tenant)
-        .bind(address_hash)
-        .bind(now)
-        .execute(&self.pool)
-        .await?
-        .rows_affected())
+        .await
     }
 
     /// Alerts created in `[from, to)` by kind, channel and state.
     pub async fn report_rows(&self, tenant: &str, from: i64, to: i64) -> Result<Vec<ReportRow>> {
-        Ok(sqlx::query_as::<_, ReportRow>(
+        self.all(
             "SELECT kind, channel, state, COUNT(*) AS n FROM outbox
              WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3
              GROUP BY kind, channel, state ORDER BY kind, channel, state",
+            args![tenant, from, to],
         )
-        .bind(tenant)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     /// Citizens with at least one subscription on a verified, unsuppressed contact.
     pub async fn subscribed_citizens(&self, tenant: &str) -> Result<i64> {
-        Ok(sqlx::query(
+        self.value(
             "SELECT COUNT(DISTINCT c.id) AS n FROM citizens c
              JOIN subscriptions s ON s.citizen_id = c.id
              JOIN contacts k ON k.citizen_id = c.id AND k.channel = s.channel
              WHERE c.tenant_id = $1 AND k.verified_at IS NOT NULL AND k.suppressed_at IS NULL",
+            args![tenant],
         )
-        .bind(tenant)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("n")?)
+        .await
     }
 
     pub async fn audit(
@@ -164,30 +142,22 @@ impl Store {
         outcome: &str,
         now: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.run(
             "INSERT INTO audit_log (id, at, actor, role, action, target, outcome)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            args![new_id(), now, actor, role, action, target, outcome],
         )
-        .bind(new_id())
-        .bind(now)
-        .bind(actor)
-        .bind(role)
-        .bind(action)
-        .bind(target)
-        .bind(outcome)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     pub async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>> {
-        Ok(sqlx::query_as::<_, AuditEntry>(
+        self.all(
             "SELECT at, actor, role, action, target, outcome FROM audit_log
              ORDER BY at DESC, id LIMIT $1",
+            args![limit],
         )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 }
 
@@ -202,28 +172,19 @@ impl Store {
         holder: &str,
         now: i64,
     ) -> Result<bool> {
-        Ok(sqlx::query(
+        self.run(
             "INSERT INTO tick_claims (tenant_id, source_id, tick_at, holder, claimed_at)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            args![tenant, source, tick_at, holder, now],
         )
-        .bind(tenant)
-        .bind(source)
-        .bind(tick_at)
-        .bind(holder)
-        .bind(now)
-        .execute(&self.pool)
-        .await?
-        .rows_affected()
-            == 1)
+        .await
+        .map(|claimed| claimed == 1)
     }
 
     /// Forgets tick claims older than `before`.
     pub async fn prune_ticks(&self, before: i64) -> Result<u64> {
-        Ok(sqlx::query("DELETE FROM tick_claims WHERE tick_at < $1")
-            .bind(before)
-            .execute(&self.pool)
-            .await?
-            .rows_affected())
+        self.run("DELETE FROM tick_claims WHERE tick_at < $1", args![before])
+            .await
     }
 }
 
@@ -245,15 +206,10 @@ impl Store {
         outcome: &str,
         now: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.run(
             "INSERT INTO logins (id, tenant_id, idp, outcome, at) VALUES ($1, $2, $3, $4, $5)",
+            args![new_id(), tenant, idp, outcome, now],
         )
-        .bind(new_id())
-        .bind(tenant)
-        .bind(idp)
-        .bind(outcome)
-        .bind(now)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -265,16 +221,13 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<Vec<LoginRow>> {
-        Ok(sqlx::query_as::<_, LoginRow>(
+        self.all(
             "SELECT idp, outcome, COUNT(*) AS n FROM logins
              WHERE ($1 = '' OR tenant_id = $1) AND at >= $2 AND at < $3
              GROUP BY idp, outcome ORDER BY idp, outcome",
+            args![tenant.unwrap_or(""), from, to],
         )
-        .bind(tenant.unwrap_or(""))
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 }
 
@@ -288,15 +241,13 @@ impl Store {
         now: i64,
     ) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
-        let ended = sqlx::query(
+        let ended = run_in(
+            &mut tx,
             "DELETE FROM subscriptions WHERE citizen_id = $1 AND channel = 'email'
                AND ($2 = '' OR topic = $2)",
+            args![citizen_id, topic.unwrap_or("")],
         )
-        .bind(citizen_id)
-        .bind(topic.unwrap_or(""))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .await?;
         let kinds = match topic {
             Some("receivables") => "receivable.%",
             Some("submissions") => "submission.%",
@@ -304,15 +255,13 @@ impl Store {
             Some("reminders") => "personal.%",
             _ => "%",
         };
-        sqlx::query(
+        run_in(
+            &mut tx,
             "UPDATE outbox SET state = 'suppressed', last_error = 'unsubscribed', updated_at = $3
              WHERE citizen_id = $1 AND channel = 'email' AND state IN ('queued', 'held')
                AND kind LIKE $2",
+            args![citizen_id, kinds, now],
         )
-        .bind(citizen_id)
-        .bind(kinds)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(ended)

@@ -3,8 +3,8 @@
 //! records and alerts shown on the overview. Addresses and notes stay sealed here; the
 //! web side opens them for the citizen's own eyes only.
 
-use super::{new_id, Result, Store};
-use sqlx::Row;
+use super::people::end_subscriptions;
+use super::{args, new_id, run_in, Result, Store};
 
 /// A citizen's own reminder days ("14,3,0"): at most six, each 0 to 90 days, no repeats.
 pub fn parse_offsets(text: &str) -> Option<Vec<u32>> {
@@ -88,39 +88,39 @@ pub struct ReminderRow {
 
 impl Store {
     pub async fn citizen(&self, id: &str) -> Result<Option<CitizenInfo>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {CITIZEN_COLUMNS} FROM citizens WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        self.optional(
+            &format!("SELECT {CITIZEN_COLUMNS} FROM citizens WHERE id = $1"),
+            args![id],
+        )
+        .await
     }
 
     /// Every municipality's record of the person who logged in (one identity, linked in
     /// each municipality where they logged in).
     pub async fn citizens_of_subject(&self, subject_hash: &str) -> Result<Vec<CitizenInfo>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {CITIZEN_COLUMNS} FROM citizens WHERE subject_hash = $1 ORDER BY created_at, id"
-        ))
-        .bind(subject_hash)
-        .fetch_all(&self.pool)
-        .await?)
+        self.all(
+            &format!(
+                "SELECT {CITIZEN_COLUMNS} FROM citizens WHERE subject_hash = $1 ORDER BY created_at, id"
+            ),
+            args![subject_hash],
+        )
+        .await
     }
 
     pub async fn person_ref_enc(&self, citizen_id: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT person_ref_enc FROM citizens WHERE id = $1")
-            .bind(citizen_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok(r.try_get("person_ref_enc")?)).transpose()
+        self.optional_value(
+            "SELECT person_ref_enc FROM citizens WHERE id = $1",
+            args![citizen_id],
+        )
+        .await
     }
 
     pub async fn set_consent(&self, id: &str, now: i64) -> Result<()> {
-        sqlx::query("UPDATE citizens SET consented_at = $2 WHERE id = $1")
-            .bind(id)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        self.run(
+            "UPDATE citizens SET consented_at = $2 WHERE id = $1",
+            args![id, now],
+        )
+        .await?;
         Ok(())
     }
 
@@ -131,41 +131,30 @@ impl Store {
         tenant: &str,
         person_hash: &str,
     ) -> Result<Vec<(String, String, String)>> {
-        let rows = sqlx::query(
+        self.all(
             "SELECT kind, status, data FROM observations WHERE tenant_id = $1 AND person_hash = $2
              ORDER BY kind, record_key",
+            args![tenant, person_hash],
         )
-        .bind(tenant)
-        .bind(person_hash)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("kind")?, r.try_get("status")?, r.try_get("data")?)))
-            .collect()
+        .await
     }
 
     /// The latest alerts of a citizen, newest first.
     pub async fn citizen_alerts(&self, citizen_id: &str, limit: i64) -> Result<Vec<AlertRow>> {
-        Ok(sqlx::query_as(
+        self.all(
             "SELECT kind, channel, state, created_at, sent_at FROM outbox
              WHERE citizen_id = $1 AND dry_run = 0 ORDER BY created_at DESC, id LIMIT $2",
+            args![citizen_id, limit],
         )
-        .bind(citizen_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     pub async fn subscriptions_of(&self, citizen_id: &str) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query(
+        self.all(
             "SELECT topic, channel FROM subscriptions WHERE citizen_id = $1 ORDER BY topic, channel",
+            args![citizen_id],
         )
-        .bind(citizen_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("topic")?, r.try_get("channel")?)))
-            .collect()
+        .await
     }
 
     /// Replaces a citizen's subscriptions and delivery settings in one transaction.
@@ -176,31 +165,21 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM subscriptions WHERE citizen_id = $1")
-            .bind(citizen_id)
-            .execute(&mut *tx)
-            .await?;
+        end_subscriptions(&mut tx, citizen_id).await?;
         for (topic, channel) in s.subscriptions {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "INSERT INTO subscriptions (citizen_id, topic, channel, created_at) VALUES ($1, $2, $3, $4)",
+                args![citizen_id, topic, channel, now],
             )
-            .bind(citizen_id)
-            .bind(topic)
-            .bind(channel)
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(
+        run_in(
+            &mut tx,
             "UPDATE citizens SET quiet_hours = $2, delivery = $3, locale = $4, reminder_offsets = $5
              WHERE id = $1",
+            args![citizen_id, s.quiet_hours, s.delivery, s.locale, s.reminder_offsets],
         )
-        .bind(citizen_id)
-        .bind(s.quiet_hours)
-        .bind(s.delivery)
-        .bind(s.locale)
-        .bind(s.reminder_offsets)
-        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
@@ -208,27 +187,22 @@ impl Store {
 
     /// (person hash, own reminder days) of a tenant's citizens who chose their own.
     pub async fn custom_offsets(&self, tenant: &str) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query(
+        self.all(
             "SELECT person_hash, reminder_offsets FROM citizens
              WHERE tenant_id = $1 AND reminder_offsets IS NOT NULL",
+            args![tenant],
         )
-        .bind(tenant)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("person_hash")?, r.try_get("reminder_offsets")?)))
-            .collect()
+        .await
     }
 
     pub async fn contacts_of(&self, citizen_id: &str) -> Result<Vec<ContactRow>> {
-        Ok(sqlx::query_as(
+        self.all(
             "SELECT id, channel, address_enc, verified_at, suppressed_at, undeliverable_at, created_at
              FROM contacts
              WHERE citizen_id = $1 ORDER BY created_at, id",
+            args![citizen_id],
         )
-        .bind(citizen_id)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     /// A contact of this citizen (None for anyone else's).
@@ -237,25 +211,22 @@ impl Store {
         citizen_id: &str,
         contact_id: &str,
     ) -> Result<Option<ContactRow>> {
-        Ok(sqlx::query_as(
+        self.optional(
             "SELECT id, channel, address_enc, verified_at, suppressed_at, undeliverable_at, created_at
              FROM contacts
              WHERE citizen_id = $1 AND id = $2",
+            args![citizen_id, contact_id],
         )
-        .bind(citizen_id)
-        .bind(contact_id)
-        .fetch_optional(&self.pool)
-        .await?)
+        .await
     }
 
     /// The citizen a contact belongs to, and whether it is confirmed.
     pub async fn contact_owner(&self, contact_id: &str) -> Result<Option<(String, Option<i64>)>> {
-        let row = sqlx::query("SELECT citizen_id, verified_at FROM contacts WHERE id = $1")
-            .bind(contact_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok((r.try_get("citizen_id")?, r.try_get("verified_at")?)))
-            .transpose()
+        self.optional(
+            "SELECT citizen_id, verified_at FROM contacts WHERE id = $1",
+            args![contact_id],
+        )
+        .await
     }
 
     /// Adds an unconfirmed contact; returns its id (the existing one's when the citizen
@@ -269,82 +240,66 @@ impl Store {
         now: i64,
     ) -> Result<String> {
         let id = new_id();
-        sqlx::query(
+        self.run(
             "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
              VALUES ($1, $2, $3, $4, $5, NULL, $6)
              ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
+            args![&id, citizen_id, channel, address_enc, address_hash, now],
         )
-        .bind(&id)
-        .bind(citizen_id)
-        .bind(channel)
-        .bind(address_enc)
-        .bind(address_hash)
-        .bind(now)
-        .execute(&self.pool)
         .await?;
-        let row = sqlx::query(
+        self.value(
             "SELECT id FROM contacts WHERE citizen_id = $1 AND channel = $2 AND address_hash = $3",
+            args![citizen_id, channel, address_hash],
         )
-        .bind(citizen_id)
-        .bind(channel)
-        .bind(address_hash)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get("id")?)
+        .await
     }
 
     pub async fn verify_contact(&self, contact_id: &str, now: i64) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE contacts SET verified_at = $2, undeliverable_at = NULL, soft_bounces = 0
-             WHERE id = $1 AND verified_at IS NULL",
-        )
-        .bind(contact_id)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        sqlx::query("DELETE FROM contact_challenges WHERE contact_id = $1")
-            .bind(contact_id)
-            .execute(&self.pool)
+        let verified = self
+            .run(
+                "UPDATE contacts SET verified_at = $2, undeliverable_at = NULL, soft_bounces = 0
+                 WHERE id = $1 AND verified_at IS NULL",
+                args![contact_id, now],
+            )
             .await?;
-        Ok(done.rows_affected() > 0)
+        self.run(
+            "DELETE FROM contact_challenges WHERE contact_id = $1",
+            args![contact_id],
+        )
+        .await?;
+        Ok(verified > 0)
     }
 
     pub async fn remove_contact(&self, citizen_id: &str, contact_id: &str) -> Result<bool> {
-        Ok(
-            sqlx::query("DELETE FROM contacts WHERE citizen_id = $1 AND id = $2")
-                .bind(citizen_id)
-                .bind(contact_id)
-                .execute(&self.pool)
-                .await?
-                .rows_affected()
-                > 0,
+        self.run(
+            "DELETE FROM contacts WHERE citizen_id = $1 AND id = $2",
+            args![citizen_id, contact_id],
         )
+        .await
+        .map(|removed| removed > 0)
     }
 
     pub async fn challenge(&self, contact_id: &str) -> Result<Option<Challenge>> {
-        Ok(sqlx::query_as(
+        self.optional(
             "SELECT code_hash, attempts, expires_at, sent_at FROM contact_challenges WHERE contact_id = $1",
+            args![contact_id],
         )
-        .bind(contact_id)
-        .fetch_optional(&self.pool)
-        .await?)
+        .await
     }
 
     /// Counts one confirmation sent for a citizen on `day`; returns the day's count.
     pub async fn count_confirmation_send(&self, citizen_id: &str, day: &str) -> Result<i64> {
-        sqlx::query(
+        self.run(
             "UPDATE citizens SET confirm_sends = CASE WHEN confirm_day = $2 THEN confirm_sends + 1 ELSE 1 END,
                 confirm_day = $2 WHERE id = $1",
+            args![citizen_id, day],
         )
-        .bind(citizen_id)
-        .bind(day)
-        .execute(&self.pool)
         .await?;
-        let row = sqlx::query("SELECT confirm_sends FROM citizens WHERE id = $1")
-            .bind(citizen_id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get("confirm_sends")?)
+        self.value(
+            "SELECT confirm_sends FROM citizens WHERE id = $1",
+            args![citizen_id],
+        )
+        .await
     }
 
     /// Subscribes a citizen to `topics` by e-mail, unless they have chosen anything yet.
@@ -377,18 +332,14 @@ impl Store {
         only_new: bool,
     ) -> Result<()> {
         for topic in topics {
-            sqlx::query(
+            self.run(
                 "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
                  SELECT $1, $2, 'email', $3
                  WHERE $4 = 0
                     OR NOT EXISTS (SELECT 1 FROM subscriptions WHERE citizen_id = $1 AND topic = $2)
                  ON CONFLICT DO NOTHING",
+                args![citizen_id, topic, now, i64::from(only_new)],
             )
-            .bind(citizen_id)
-            .bind(topic)
-            .bind(now)
-            .bind(i64::from(only_new))
-            .execute(&self.pool)
             .await?;
         }
         Ok(())
@@ -402,27 +353,24 @@ impl Store {
         expires_at: i64,
         now: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.run(
             "INSERT INTO contact_challenges (contact_id, code_hash, attempts, expires_at, sent_at)
              VALUES ($1, $2, 0, $3, $4)
              ON CONFLICT (contact_id) DO UPDATE SET code_hash = excluded.code_hash,
                 expires_at = excluded.expires_at, sent_at = excluded.sent_at",
+            args![contact_id, code_hash, expires_at, now],
         )
-        .bind(contact_id)
-        .bind(code_hash)
-        .bind(expires_at)
-        .bind(now)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     /// Counts one try of a code; returns the tries so far.
     pub async fn count_attempt(&self, contact_id: &str) -> Result<i64> {
-        sqlx::query("UPDATE contact_challenges SET attempts = attempts + 1 WHERE contact_id = $1")
-            .bind(contact_id)
-            .execute(&self.pool)
-            .await?;
+        self.run(
+            "UPDATE contact_challenges SET attempts = attempts + 1 WHERE contact_id = $1",
+            args![contact_id],
+        )
+        .await?;
         Ok(self
             .challenge(contact_id)
             .await?
@@ -431,13 +379,12 @@ impl Store {
     }
 
     pub async fn reminders_of(&self, citizen_id: &str) -> Result<Vec<ReminderRow>> {
-        Ok(sqlx::query_as(
+        self.all(
             "SELECT id, citizen_id, due_date, note_enc FROM personal_reminders
              WHERE citizen_id = $1 ORDER BY due_date, id",
+            args![citizen_id],
         )
-        .bind(citizen_id)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     pub async fn add_reminder(
@@ -448,30 +395,22 @@ impl Store {
         now: i64,
     ) -> Result<String> {
         let id = new_id();
-        sqlx::query(
+        self.run(
             "INSERT INTO personal_reminders (id, citizen_id, due_date, note_enc, created_at)
              VALUES ($1, $2, $3, $4, $5)",
+            args![&id, citizen_id, due_date, note_enc, now],
         )
-        .bind(&id)
-        .bind(citizen_id)
-        .bind(due_date)
-        .bind(note_enc)
-        .bind(now)
-        .execute(&self.pool)
         .await?;
         Ok(id)
     }
 
     pub async fn remove_reminder(&self, citizen_id: &str, id: &str) -> Result<bool> {
-        Ok(
-            sqlx::query("DELETE FROM personal_reminders WHERE citizen_id = $1 AND id = $2")
-                .bind(citizen_id)
-                .bind(id)
-                .execute(&self.pool)
-                .await?
-                .rows_affected()
-                > 0,
+        self.run(
+            "DELETE FROM personal_reminders WHERE citizen_id = $1 AND id = $2",
+            args![citizen_id, id],
         )
+        .await
+        .map(|removed| removed > 0)
     }
 
     /// A tenant's personal reminders due on or before `day` (YYYY-MM-DD).
@@ -480,27 +419,25 @@ impl Store {
         tenant: &str,
         day: &str,
     ) -> Result<Vec<(ReminderRow, String)>> {
-        let rows = sqlx::query(
-            "SELECT r.id, r.citizen_id, r.due_date, r.note_enc, c.person_hash FROM personal_reminders r
-             JOIN citizens c ON c.id = r.citizen_id
-             WHERE c.tenant_id = $1 AND r.due_date <= $2",
-        )
-        .bind(tenant)
-        .bind(day)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    ReminderRow {
-                        id: r.try_get("id")?,
-                        citizen_id: r.try_get("citizen_id")?,
-                        due_date: r.try_get("due_date")?,
-                        note_enc: r.try_get("note_enc")?,
-                    },
-                    r.try_get("person_hash")?,
-                ))
+        let rows: Vec<(String, String, String, String, String)> = self
+            .all(
+                "SELECT r.id, r.citizen_id, r.due_date, r.note_enc, c.person_hash FROM personal_reminders r
+                 JOIN citizens c ON c.id = r.citizen_id
+                 WHERE c.tenant_id = $1 AND r.due_date <= $2",
+                args![tenant, day],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, citizen_id, due_date, note_enc, person_hash)| {
+                let reminder = ReminderRow {
+                    id,
+                    citizen_id,
+                    due_date,
+                    note_enc,
+                };
+                (reminder, person_hash)
             })
-            .collect()
+            .collect())
     }
 }

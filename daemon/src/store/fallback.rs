@@ -4,7 +4,7 @@
 //! once: the fallback shares its key with the SMS alert the citizen would have had for
 //! the same event, so a citizen who has both channels never gets it twice.
 
-use super::{new_id, stable_id, ClaimedAlert, Result};
+use super::{args, new_id, run_in, stable_id, ClaimedAlert, Result};
 
 /// The kind of the SMS that tells a citizen their e-mail address bounces.
 pub const UNDELIVERABLE_NOTICE: &str = "notice.undeliverable";
@@ -29,7 +29,8 @@ async fn insert(
     fallback_of: Option<&str>,
     now: i64,
 ) -> Result<bool> {
-    Ok(sqlx::query(
+    Ok(run_in(
+        tx,
         "INSERT INTO outbox (id, dedupe_key, event_id, tenant_id, citizen_id, channel, kind,
             state, next_attempt_at, expires_at, created_at, updated_at, dry_run, fallback_of)
          SELECT $1, $2, $3, $4, $5, 'sms', $6, 'queued', $7, $8, $7, $7, $9, $10
@@ -37,20 +38,20 @@ async fn insert(
                          AND k.verified_at IS NOT NULL AND k.suppressed_at IS NULL
                          AND k.undeliverable_at IS NULL)
          ON CONFLICT (dedupe_key) DO NOTHING",
+        args![
+            id,
+            key,
+            &o.event_id,
+            &o.tenant_id,
+            &o.citizen_id,
+            kind,
+            now,
+            o.expires_at,
+            i64::from(o.dry_run),
+            fallback_of
+        ],
     )
-    .bind(id)
-    .bind(key)
-    .bind(&o.event_id)
-    .bind(&o.tenant_id)
-    .bind(&o.citizen_id)
-    .bind(kind)
-    .bind(now)
-    .bind(o.expires_at)
-    .bind(i64::from(o.dry_run))
-    .bind(fallback_of)
-    .execute(&mut **tx)
     .await?
-    .rows_affected()
         > 0)
 }
 

@@ -5,7 +5,7 @@
 //! reports and metrics.
 
 use super::outbox::{claimed_alert, CLAIMED_COLUMNS};
-use super::{new_id, Result, Store};
+use super::{args, new_id, run_in, Result, Store};
 use sqlx::Row;
 
 /// What a report changed.
@@ -93,18 +93,12 @@ impl Store {
                 repeated: true,
             }));
         }
-        sqlx::query(
+        run_in(
+            &mut tx,
             "INSERT INTO mail_feedback (id, tenant_id, outbox_id, citizen_id, kind, status, received_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            args![new_id(), &tenant_id, alert_id, &citizen_id, kind, status, now],
         )
-        .bind(new_id())
-        .bind(&tenant_id)
-        .bind(alert_id)
-        .bind(&citizen_id)
-        .bind(kind)
-        .bind(status)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         let contact: Option<String> = sqlx::query(
             "SELECT id FROM contacts WHERE citizen_id = $1 AND channel = 'email'
@@ -121,57 +115,46 @@ impl Store {
         match kind {
             "bounce" | "soft_bounce" => {
                 // A permanent failure ends the alert as bounced; a temporary one only counts.
-                sqlx::query(
+                let error = format!("{kind} {}", status.unwrap_or(""));
+                run_in(
+                    &mut tx,
                     "UPDATE outbox SET state = 'bounced', last_error = $2, updated_at = $3
                      WHERE id = $1 AND $4 = 'bounce'",
+                    args![alert_id, error.trim_end().to_string(), now, kind],
                 )
-                .bind(alert_id)
-                .bind(
-                    format!("{kind} {}", status.unwrap_or(""))
-                        .trim_end()
-                        .to_string(),
-                )
-                .bind(now)
-                .bind(kind)
-                .execute(&mut *tx)
                 .await?;
                 if let Some(contact) = &contact {
-                    sqlx::query(
+                    run_in(
+                        &mut tx,
                         "UPDATE contacts SET soft_bounces = soft_bounces + 1 WHERE id = $1",
+                        args![contact],
                     )
-                    .bind(contact)
-                    .execute(&mut *tx)
                     .await?;
-                    undeliverable = sqlx::query(
+                    undeliverable = run_in(
+                        &mut tx,
                         "UPDATE contacts SET undeliverable_at = $2, verified_at = NULL
                          WHERE id = $1 AND undeliverable_at IS NULL
                            AND ($3 = 'bounce' OR soft_bounces >= $4)",
+                        args![contact, now, kind, soft_limit],
                     )
-                    .bind(contact)
-                    .bind(now)
-                    .bind(kind)
-                    .bind(soft_limit)
-                    .execute(&mut *tx)
                     .await?
-                    .rows_affected()
                         > 0;
                 }
             }
             _ => {
                 // A complaint: no more e-mail from this municipality to this citizen.
-                sqlx::query(
+                run_in(
+                    &mut tx,
                     "DELETE FROM subscriptions WHERE citizen_id = $1 AND channel = 'email'",
+                    args![&citizen_id],
                 )
-                .bind(&citizen_id)
-                .execute(&mut *tx)
                 .await?;
-                sqlx::query(
+                run_in(
+                    &mut tx,
                     "UPDATE outbox SET state = 'suppressed', last_error = 'complaint', updated_at = $2
                      WHERE citizen_id = $1 AND channel = 'email' AND state IN ('queued', 'held')",
+                    args![&citizen_id, now],
                 )
-                .bind(&citizen_id)
-                .bind(now)
-                .execute(&mut *tx)
                 .await?;
             }
         }
@@ -193,27 +176,21 @@ impl Store {
 
     /// The municipality of an e-mail alert, if it is held here.
     pub async fn alert_tenant(&self, alert_id: &str) -> Result<Option<String>> {
-        Ok(
-            sqlx::query("SELECT tenant_id FROM outbox WHERE id = $1 AND channel = 'email'")
-                .bind(alert_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|r| r.try_get("tenant_id"))
-                .transpose()?,
+        self.optional_value(
+            "SELECT tenant_id FROM outbox WHERE id = $1 AND channel = 'email'",
+            args![alert_id],
         )
+        .await
     }
 
     /// Every report received, per tenant and kind (bounce, soft_bounce, complaint).
     pub async fn feedback_totals(&self) -> Result<Vec<(String, String, i64)>> {
-        let rows = sqlx::query(
+        self.all(
             "SELECT tenant_id, kind, COUNT(*) AS n FROM mail_feedback
              GROUP BY tenant_id, kind ORDER BY tenant_id, kind",
+            args![],
         )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("tenant_id")?, r.try_get("kind")?, r.try_get("n")?)))
-            .collect()
+        .await
     }
 
     /// Reports received per kind for a tenant, in a period.
@@ -223,18 +200,12 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<Vec<(String, i64)>> {
-        let rows = sqlx::query(
+        self.all(
             "SELECT kind, COUNT(*) AS n FROM mail_feedback
              WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3
              GROUP BY kind ORDER BY kind",
+            args![tenant_id, from, to],
         )
-        .bind(tenant_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("kind")?, r.try_get("n")?)))
-            .collect()
+        .await
     }
 }

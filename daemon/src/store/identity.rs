@@ -2,7 +2,7 @@
 //! sessions, and the documents the registry reported at the last login. Keys are hashes
 //! of random values; anything that must be read back is sealed by the caller.
 
-use super::{new_id, Result, Store};
+use super::{args, new_id, run_in, Result, Store};
 use sqlx::Row;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -82,18 +82,19 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<()> {
-        sqlx::query(
+        self.run(
             "INSERT INTO login_flows (id_hash, tenant_id, idp, request_id, pending_enc, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            args![
+                id_hash,
+                tenant,
+                idp,
+                request_id,
+                pending_enc.map(str::to_string),
+                now,
+                expires_at,
+            ],
         )
-        .bind(id_hash)
-        .bind(tenant)
-        .bind(idp)
-        .bind(request_id)
-        .bind(pending_enc.map(str::to_string))
-        .bind(now)
-        .bind(expires_at)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -107,50 +108,43 @@ impl Store {
         request_id: &str,
         now: i64,
     ) -> Result<Option<FlowRow>> {
-        let row: Option<FlowRow> = sqlx::query_as(
-            "DELETE FROM login_flows WHERE id_hash = $1 AND request_id = $2
-             RETURNING tenant_id, idp, request_id, pending_enc, expires_at",
-        )
-        .bind(id_hash)
-        .bind(request_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.filter(|f| f.expires_at > now))
+        let flow: Option<FlowRow> = self
+            .optional(
+                "DELETE FROM login_flows WHERE id_hash = $1 AND request_id = $2
+                 RETURNING tenant_id, idp, request_id, pending_enc, expires_at",
+                args![id_hash, request_id],
+            )
+            .await?;
+        Ok(flow.filter(|f| f.expires_at > now))
     }
 
     /// (tenant, IdP) of a live pending flow, left in place.
     pub async fn pending_flow(&self, id_hash: &str, now: i64) -> Result<Option<(String, String)>> {
-        Ok(sqlx::query_as(
+        self.optional(
             "SELECT tenant_id, idp FROM login_flows WHERE id_hash = $1 AND expires_at > $2",
+            args![id_hash, now],
         )
-        .bind(id_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?)
+        .await
     }
 
     pub async fn assertion_seen(&self, assertion_hash: &str, now: i64) -> Result<bool> {
-        Ok(sqlx::query(
+        self.optional::<()>(
             "SELECT 1 AS one FROM saml_replay WHERE assertion_hash = $1 AND expires_at > $2",
+            args![assertion_hash, now],
         )
-        .bind(assertion_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?
-        .is_some())
+        .await
+        .map(|seen| seen.is_some())
     }
 
     /// Records an assertion id until `expires_at`; false when it was already there.
     pub async fn remember_assertion(&self, assertion_hash: &str, expires_at: i64) -> Result<bool> {
-        let done = sqlx::query(
+        self.run(
             "INSERT INTO saml_replay (assertion_hash, expires_at) VALUES ($1, $2)
              ON CONFLICT (assertion_hash) DO NOTHING",
+            args![assertion_hash, expires_at],
         )
-        .bind(assertion_hash)
-        .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .await
+        .map(|inserted| inserted == 1)
     }
 
     /// Links a login to a registry person: the citizen is found or enrolled by person hash,
@@ -159,19 +153,13 @@ impl Store {
     pub async fn link_citizen(&self, link: &LinkIn<'_>, now: i64) -> Result<String> {
         let mut tx = self.pool.begin().await?;
         // Two first logins of one person at once: one insert wins, both then read it.
-        sqlx::query(
+        run_in(
+            &mut tx,
             "INSERT INTO citizens (id, tenant_id, person_hash, person_ref_enc, subject_hash, locale, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (tenant_id, person_hash) DO NOTHING",
+            args![new_id(), link.tenant, link.person_hash, link.person_ref_enc, link.subject_hash, link.locale, now],
         )
-        .bind(new_id())
-        .bind(link.tenant)
-        .bind(link.person_hash)
-        .bind(link.person_ref_enc)
-        .bind(link.subject_hash)
-        .bind(link.locale)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         let id: String =
             sqlx::query("SELECT id FROM citizens WHERE tenant_id = $1 AND person_hash = $2")
@@ -180,24 +168,20 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get("id")?;
-        sqlx::query("UPDATE citizens SET subject_hash = $1 WHERE id = $2")
-            .bind(link.subject_hash)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+        run_in(
+            &mut tx,
+            "UPDATE citizens SET subject_hash = $1 WHERE id = $2",
+            args![link.subject_hash, &id],
+        )
+        .await?;
         for (channel, enc, hash) in &link.contacts {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
                  VALUES ($1, $2, $3, $4, $5, NULL, $6)
                  ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
+                args![new_id(), &id, *channel, enc, hash, now],
             )
-            .bind(new_id())
-            .bind(&id)
-            .bind(*channel)
-            .bind(enc)
-            .bind(hash)
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         }
         // The registry answered for this person, so its list is the whole list.
@@ -209,28 +193,24 @@ impl Store {
         for row in stored {
             let key: String = row.try_get("doc_key")?;
             if !keys.contains(&key.as_str()) {
-                sqlx::query("DELETE FROM documents WHERE citizen_id = $1 AND doc_key = $2")
-                    .bind(&id)
-                    .bind(&key)
-                    .execute(&mut *tx)
-                    .await?;
+                run_in(
+                    &mut tx,
+                    "DELETE FROM documents WHERE citizen_id = $1 AND doc_key = $2",
+                    args![&id, &key],
+                )
+                .await?;
             }
         }
         for d in &link.documents {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "INSERT INTO documents (citizen_id, doc_key, kind, number_enc, valid_until, first_seen_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $6)
                  ON CONFLICT (citizen_id, doc_key) DO UPDATE
                  SET kind = excluded.kind, number_enc = excluded.number_enc,
                      valid_until = excluded.valid_until, updated_at = excluded.updated_at",
+                args![&id, &d.doc_key, &d.kind, d.number_enc.clone(), &d.valid_until, now],
             )
-            .bind(&id)
-            .bind(&d.doc_key)
-            .bind(&d.kind)
-            .bind(d.number_enc.clone())
-            .bind(&d.valid_until)
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
@@ -244,44 +224,41 @@ impl Store {
         from: &str,
         to: &str,
     ) -> Result<Vec<DocumentRow>> {
-        Ok(sqlx::query_as(
+        self.all(
             "SELECT d.citizen_id, c.person_hash, d.doc_key, d.kind, d.number_enc, d.valid_until, d.first_seen_at
              FROM documents d JOIN citizens c ON c.id = d.citizen_id
              WHERE c.tenant_id = $1 AND d.valid_until >= $2 AND d.valid_until <= $3",
+            args![tenant, from, to],
         )
-        .bind(tenant)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     pub async fn citizen_documents(&self, citizen_id: &str) -> Result<Vec<DocumentRow>> {
-        Ok(sqlx::query_as(
+        self.all(
             "SELECT d.citizen_id, c.person_hash, d.doc_key, d.kind, d.number_enc, d.valid_until, d.first_seen_at
              FROM documents d JOIN citizens c ON c.id = d.citizen_id
              WHERE d.citizen_id = $1 ORDER BY d.valid_until",
+            args![citizen_id],
         )
-        .bind(citizen_id)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     pub async fn create_session(&self, s: &NewSession<'_>) -> Result<()> {
-        sqlx::query(
+        self.run(
             "INSERT INTO sessions (id_hash, tenant_id, citizen_id, idp, loa, profile_enc, name_id_hash, created_at, last_seen_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
+            args![
+                s.id_hash,
+                s.tenant,
+                s.citizen_id,
+                s.idp,
+                s.loa,
+                s.profile_enc,
+                s.name_id_hash,
+                s.now,
+                s.expires_at,
+            ],
         )
-        .bind(s.id_hash)
-        .bind(s.tenant)
-        .bind(s.citizen_id)
-        .bind(s.idp)
-        .bind(s.loa)
-        .bind(s.profile_enc)
-        .bind(s.name_id_hash)
-        .bind(s.now)
-        .bind(s.expires_at)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -289,14 +266,11 @@ impl Store {
     /// Ends every session of one IdP login (the IdP logged the citizen out); returns how
     /// many there were.
     pub async fn end_sessions_of_login(&self, idp: &str, name_id_hash: &str) -> Result<u64> {
-        Ok(
-            sqlx::query("DELETE FROM sessions WHERE idp = $1 AND name_id_hash = $2")
-                .bind(idp)
-                .bind(name_id_hash)
-                .execute(&self.pool)
-                .await?
-                .rows_affected(),
+        self.run(
+            "DELETE FROM sessions WHERE idp = $1 AND name_id_hash = $2",
+            args![idp, name_id_hash],
         )
+        .await
     }
 
     /// A live session (not past its absolute end, used within `idle_ms`), touched.
@@ -306,59 +280,49 @@ impl Store {
         now: i64,
         idle_ms: i64,
     ) -> Result<Option<SessionRow>> {
-        let done = sqlx::query(
-            "UPDATE sessions SET last_seen_at = $2
-             WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
-        )
-        .bind(id_hash)
-        .bind(now)
-        .bind(now - idle_ms)
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 {
+        let touched = self
+            .run(
+                "UPDATE sessions SET last_seen_at = $2
+                 WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
+                args![id_hash, now, now - idle_ms],
+            )
+            .await?;
+        if touched == 0 {
             return Ok(None);
         }
-        Ok(sqlx::query_as(
+        self.optional(
             "SELECT tenant_id, citizen_id, idp, loa, profile_enc, created_at FROM sessions WHERE id_hash = $1",
+            args![id_hash],
         )
-        .bind(id_hash)
-        .fetch_optional(&self.pool)
-        .await?)
+        .await
     }
 
     /// Ends a session; returns it (for single logout) when it existed.
     pub async fn end_session(&self, id_hash: &str) -> Result<Option<SessionRow>> {
-        Ok(sqlx::query_as(
+        self.optional(
             "DELETE FROM sessions WHERE id_hash = $1
              RETURNING tenant_id, citizen_id, idp, loa, profile_enc, created_at",
+            args![id_hash],
         )
-        .bind(id_hash)
-        .fetch_optional(&self.pool)
-        .await?)
+        .await
     }
 
     pub async fn session_count(&self) -> Result<i64> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM sessions")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?)
+        self.value("SELECT COUNT(*) AS n FROM sessions", args![])
+            .await
     }
 
     /// Forgets flows, sessions and replay entries past their end.
     pub async fn purge_identity(&self, now: i64, idle_ms: i64) -> Result<()> {
-        sqlx::query("DELETE FROM login_flows WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&self.pool)
+        self.run("DELETE FROM login_flows WHERE expires_at <= $1", args![now])
             .await?;
-        sqlx::query("DELETE FROM saml_replay WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&self.pool)
+        self.run("DELETE FROM saml_replay WHERE expires_at <= $1", args![now])
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
-            .bind(now)
-            .bind(now - idle_ms)
-            .execute(&self.pool)
-            .await?;
+        self.run(
+            "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+            args![now, now - idle_ms],
+        )
+        .await?;
         Ok(())
     }
 }

@@ -23,6 +23,8 @@ mod outbox;
 mod people;
 mod priors;
 mod records;
+mod run;
+use run::{args, run_in};
 pub mod single;
 mod sources;
 mod sql;
@@ -42,7 +44,7 @@ pub use tracking::*;
 pub use outbox::*;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
@@ -283,15 +285,14 @@ impl Store {
     }
 
     async fn applied_migrations(&self) -> Result<usize> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?;
+        let n: i64 = self
+            .value("SELECT COUNT(*) AS n FROM _sqlx_migrations", args![])
+            .await?;
         Ok(n as usize)
     }
 
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        self.run("SELECT 1", args![]).await?;
         Ok(())
     }
 
@@ -306,7 +307,7 @@ impl Store {
             CountOf::Outbox => "SELECT COUNT(*) AS n FROM outbox",
             CountOf::Citizens => "SELECT COUNT(*) AS n FROM citizens",
         };
-        Ok(sqlx::query(sql).fetch_one(&self.pool).await?.try_get("n")?)
+        self.value(sql, args![]).await
     }
 }
 

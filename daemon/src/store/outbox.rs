@@ -1,7 +1,7 @@
 //! The outbox: alerts waiting to be sent, claimed under a lease, finished with a record of
 //! each attempt.
 
-use super::{marks, new_id, value_rows, Backend, Result, Store, BATCH};
+use super::{args, marks, new_id, run_in, value_rows, Backend, Result, Store, BATCH};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -345,28 +345,27 @@ impl Store {
                     continue;
                 }
                 for (member, state, why) in &f.finish.dropped {
-                    sqlx::query(
+                    run_in(
+                        &mut tx,
                         "UPDATE outbox SET state = $2, last_error = $3, updated_at = $4
                          WHERE id = $1 AND state = 'digested'",
+                        args![member, state.as_str(), why, now],
                     )
-                    .bind(member)
-                    .bind(state.as_str())
-                    .bind(why)
-                    .bind(now)
-                    .execute(&mut *tx)
                     .await?;
                 }
                 let sent = matches!(f.finish.state, AlertState::Sent);
-                sqlx::query(
+                run_in(
+                    &mut tx,
                     "UPDATE outbox SET state = $2, last_error = $3, sent_at = $4, updated_at = $5
                      WHERE digest_id = $1 AND state = 'digested'",
+                    args![
+                        &f.alert.id,
+                        f.finish.state.as_str(),
+                        f.finish.detail.clone(),
+                        sent.then_some(now),
+                        now
+                    ],
                 )
-                .bind(&f.alert.id)
-                .bind(f.finish.state.as_str())
-                .bind(f.finish.detail.clone())
-                .bind(sent.then_some(now))
-                .bind(now)
-                .execute(&mut *tx)
                 .await?;
             }
         }
@@ -379,14 +378,14 @@ impl Store {
     /// held after it ran waits for the next gathering and none is in two digests. Returns
     /// how many digests were made.
     pub async fn gather_digests(&self, now: i64) -> Result<usize> {
-        let keys: Vec<(String,)> = sqlx::query_as(
-            "SELECT DISTINCT digest_key FROM outbox
-             WHERE state = 'held' AND next_attempt_at <= $1 AND digest_key IS NOT NULL
-             LIMIT 1000",
-        )
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
+        let keys: Vec<(String,)> = self
+            .all(
+                "SELECT DISTINCT digest_key FROM outbox
+                 WHERE state = 'held' AND next_attempt_at <= $1 AND digest_key IS NOT NULL
+                 LIMIT 1000",
+                args![now],
+            )
+            .await?;
         let mut made = 0;
         for (key,) in keys {
             let id = new_id();
@@ -405,21 +404,23 @@ impl Store {
                 tx.rollback().await?;
                 continue;
             };
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "INSERT INTO outbox (id, dedupe_key, event_id, tenant_id, citizen_id, channel,
                     kind, state, next_attempt_at, created_at, updated_at, dry_run)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $8, $8, $9)",
+                args![
+                    &id,
+                    format!("digest:{id}"),
+                    first.try_get::<String, _>("event_id")?,
+                    first.try_get::<String, _>("tenant_id")?,
+                    first.try_get::<String, _>("citizen_id")?,
+                    first.try_get::<String, _>("channel")?,
+                    DIGEST,
+                    now,
+                    first.try_get::<i64, _>("dry_run")?
+                ],
             )
-            .bind(&id)
-            .bind(format!("digest:{id}"))
-            .bind(first.try_get::<String, _>("event_id")?)
-            .bind(first.try_get::<String, _>("tenant_id")?)
-            .bind(first.try_get::<String, _>("citizen_id")?)
-            .bind(first.try_get::<String, _>("channel")?)
-            .bind(DIGEST)
-            .bind(now)
-            .bind(first.try_get::<i64, _>("dry_run")?)
-            .execute(&mut *tx)
             .await?;
             tx.commit().await?;
             made += 1;
@@ -429,13 +430,12 @@ impl Store {
 
     /// The alerts a digest carries: (id, event id, expiry), oldest first.
     pub async fn digest_members(&self, digest_id: &str) -> Result<Vec<DigestMember>> {
-        Ok(sqlx::query_as::<_, DigestMember>(
+        self.all(
             "SELECT id, event_id, kind, expires_at FROM outbox WHERE digest_id = $1
              ORDER BY created_at, id",
+            args![digest_id],
         )
-        .bind(digest_id)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     /// Applies a delivery receipt: the part's status is kept; the alert becomes
@@ -465,25 +465,22 @@ impl Store {
             return Ok(false);
         };
         if delivered {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "UPDATE outbox SET state = 'delivered', delivered_at = $2, updated_at = $2
                  WHERE id = $1 AND state = 'sent'
                    AND NOT EXISTS (SELECT 1 FROM provider_refs p WHERE p.outbox_id = $1
                                    AND p.status <> 'delivered')",
+                args![&outbox_id, now],
             )
-            .bind(&outbox_id)
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         } else {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "UPDATE outbox SET state = 'failed', last_error = $2, updated_at = $3
                  WHERE id = $1 AND state IN ('sent', 'delivered')",
+                args![&outbox_id, format!("delivery receipt: {detail}"), now],
             )
-            .bind(&outbox_id)
-            .bind(format!("delivery receipt: {detail}"))
-            .bind(now)
-            .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
@@ -493,29 +490,23 @@ impl Store {
     /// Extends this dispatcher's lease on an alert just before sending it; false when the
     /// lease ran out and the alert was taken back (then it must not be sent from here).
     pub async fn renew_lease(&self, alert: &ClaimedAlert, lease_until: i64) -> Result<bool> {
-        Ok(sqlx::query(
+        self.run(
             "UPDATE outbox SET lease_until = $2
              WHERE id = $1 AND state = 'sending' AND attempts = $3",
+            args![&alert.id, lease_until, alert.attempts],
         )
-        .bind(&alert.id)
-        .bind(lease_until)
-        .bind(alert.attempts)
-        .execute(&self.pool)
-        .await?
-        .rows_affected()
-            == 1)
+        .await
+        .map(|renewed| renewed == 1)
     }
 
     /// Puts alerts whose lease ran out (their dispatcher died mid-send) back in the queue.
     pub async fn requeue_expired_leases(&self, now: i64) -> Result<u64> {
-        Ok(sqlx::query(
+        self.run(
             "UPDATE outbox SET state = 'queued', lease_until = NULL, updated_at = $1
              WHERE state = 'sending' AND lease_until < $1",
+            args![now],
         )
-        .bind(now)
-        .execute(&self.pool)
-        .await?
-        .rows_affected())
+        .await
     }
 
     pub async fn event(&self, id: &str) -> Result<Option<EventRow>> {
@@ -594,50 +585,48 @@ impl Store {
     }
 
     pub async fn alerts(&self) -> Result<Vec<AlertRow>> {
-        Ok(sqlx::query_as::<_, AlertRow>(
+        self.all(
             "SELECT id, event_id, tenant_id, citizen_id, kind, state, attempts, last_error
              FROM outbox ORDER BY created_at, id",
+            args![],
         )
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     /// Alerts per (channel, state), for metrics.
     pub async fn alert_counts_by_channel(&self) -> Result<Vec<(String, String, i64)>> {
-        Ok(sqlx::query_as::<_, (String, String, i64)>(
+        self.all(
             "SELECT channel, state, COUNT(*) AS n FROM outbox GROUP BY channel, state ORDER BY channel, state",
+            args![],
         )
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     /// When the oldest alert still waiting to be sent became due, if any.
     pub async fn oldest_pending_due(&self) -> Result<Option<i64>> {
-        Ok(sqlx::query(
+        self.value(
             "SELECT MIN(COALESCE(first_due_at, next_attempt_at)) AS t FROM outbox
              WHERE state IN ('queued', 'sending')",
+            args![],
         )
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("t")?)
+        .await
     }
 
     /// Alerts per state, for metrics.
     pub async fn alert_counts(&self) -> Result<Vec<(String, i64)>> {
-        Ok(sqlx::query_as::<_, (String, i64)>(
+        self.all(
             "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state",
+            args![],
         )
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     pub async fn attempts_of(&self, alert_id: &str) -> Result<Vec<(i64, String)>> {
-        Ok(sqlx::query_as::<_, (i64, String)>(
+        self.all(
             "SELECT attempt, outcome FROM delivery_attempts WHERE outbox_id = $1 ORDER BY attempt",
+            args![alert_id],
         )
-        .bind(alert_id)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 }
 

@@ -30,17 +30,12 @@ impl Store {
             Some(row) => (row.try_get::<String, _>("id")?, false),
             None => {
                 let id = new_id();
-                sqlx::query(
+                run_in(
+                    &mut tx,
                     "INSERT INTO citizens (id, tenant_id, person_hash, person_ref_enc, locale, created_at)
                      VALUES ($1, $2, $3, $4, $5, $6)",
+                    args![&id, tenant, person_hash, person_ref_enc, locale.map(str::to_string), now],
                 )
-                .bind(&id)
-                .bind(tenant)
-                .bind(person_hash)
-                .bind(person_ref_enc)
-                .bind(locale.map(str::to_string))
-                .bind(now)
-                .execute(&mut *tx)
                 .await?;
                 (id, true)
             }
@@ -83,46 +78,44 @@ impl Store {
         delivery: Option<&str>,
     ) -> Result<bool> {
         let empty_to_null = |v: Option<&str>| v.map(|s| (!s.is_empty()).then(|| s.to_string()));
-        Ok(sqlx::query(
+        self.run(
             "UPDATE citizens SET
                 quiet_hours = CASE WHEN $2 = 1 THEN $3 ELSE quiet_hours END,
                 delivery = CASE WHEN $4 = 1 THEN $5 ELSE delivery END
              WHERE id = $1",
+            args![
+                citizen_id,
+                i64::from(quiet_hours.is_some()),
+                empty_to_null(quiet_hours).flatten(),
+                i64::from(delivery.is_some()),
+                empty_to_null(delivery).flatten(),
+            ],
         )
-        .bind(citizen_id)
-        .bind(i64::from(quiet_hours.is_some()))
-        .bind(empty_to_null(quiet_hours).flatten())
-        .bind(i64::from(delivery.is_some()))
-        .bind(empty_to_null(delivery).flatten())
-        .execute(&self.pool)
-        .await?
-        .rows_affected()
-            == 1)
+        .await
+        .map(|changed| changed == 1)
     }
 
     pub async fn list_citizens(&self, tenant: Option<&str>) -> Result<Vec<CitizenRow>> {
-        Ok(sqlx::query_as::<_, CitizenRow>(
+        self.all(
             "SELECT c.id, c.tenant_id, c.person_ref_enc, c.locale, c.created_at,
                     (SELECT k.address_enc FROM contacts k WHERE k.citizen_id = c.id
                        AND k.channel = 'email' AND k.verified_at IS NOT NULL
                      ORDER BY k.created_at LIMIT 1) AS email_enc
              FROM citizens c WHERE ($1 = '' OR c.tenant_id = $1) ORDER BY c.created_at, c.id",
+            args![tenant.unwrap_or("")],
         )
-        .bind(tenant.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     /// Removes a citizen and everything personal; alerts not yet sent are suppressed.
     pub async fn remove_citizen(&self, id: &str, now: i64) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        run_in(
+            &mut tx,
             "UPDATE outbox SET state = 'suppressed', last_error = 'citizen removed', updated_at = $2
              WHERE citizen_id = $1 AND state IN ('queued', 'sending', 'held', 'digested')",
+            args![id, now],
         )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         // The citizen's own reminders live on in their events (the note sealed): gone too.
         for sql in [
@@ -140,13 +133,9 @@ impl Store {
             "DELETE FROM calendar_feeds WHERE citizen_id = $1",
             "DELETE FROM mail_feedback WHERE citizen_id = $1",
         ] {
-            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+            run_in(&mut tx, sql, args![id]).await?;
         }
-        let n = sqlx::query("DELETE FROM citizens WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let n = run_in(&mut tx, "DELETE FROM citizens WHERE id = $1", args![id]).await?;
         tx.commit().await?;
         Ok(n > 0)
     }
@@ -159,33 +148,24 @@ impl Store {
         tenant: &str,
         person_hash: &str,
     ) -> Result<Option<String>> {
-        Ok(
-            sqlx::query("SELECT id FROM citizens WHERE tenant_id = $1 AND person_hash = $2")
-                .bind(tenant)
-                .bind(person_hash)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|r| r.try_get("id"))
-                .transpose()?,
+        self.optional_value(
+            "SELECT id FROM citizens WHERE tenant_id = $1 AND person_hash = $2",
+            args![tenant, person_hash],
         )
+        .await
     }
 
     /// Stops every alert to a citizen: the subscriptions end and what waits is suppressed.
     /// The citizen stays enrolled, their data kept.
     pub async fn stop_alerts(&self, citizen_id: &str, reason: &str, now: i64) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM subscriptions WHERE citizen_id = $1")
-            .bind(citizen_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
+        end_subscriptions(&mut tx, citizen_id).await?;
+        run_in(
+            &mut tx,
             "UPDATE outbox SET state = 'suppressed', last_error = $2, updated_at = $3
              WHERE citizen_id = $1 AND state IN ('queued', 'held', 'digested')",
+            args![citizen_id, reason, now],
         )
-        .bind(citizen_id)
-        .bind(reason)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
@@ -200,35 +180,24 @@ impl Store {
         new_hash: &str,
         new_ref_enc: &str,
     ) -> Result<bool> {
-        let n = sqlx::query(
+        self.run(
             "UPDATE citizens SET person_hash = $3, person_ref_enc = $4
              WHERE tenant_id = $1 AND person_hash = $2
                AND NOT EXISTS (SELECT 1 FROM citizens c WHERE c.tenant_id = $1 AND c.person_hash = $3)",
+            args![tenant, old_hash, new_hash, new_ref_enc],
         )
-        .bind(tenant)
-        .bind(old_hash)
-        .bind(new_hash)
-        .bind(new_ref_enc)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(n > 0)
+        .await
+        .map(|moved| moved > 0)
     }
 
     /// Where a registry source's event feed was read to.
     pub async fn registry_cursor(&self, tenant: &str, source: &str) -> Result<Option<String>> {
-        Ok(sqlx::query(
+        self.source_cursor(
             "SELECT registry_cursor FROM sources WHERE tenant_id = $1 AND source_id = $2",
+            tenant,
+            source,
         )
-        .bind(tenant)
-        .bind(source)
-        .fetch_optional(&self.pool)
-        .await?
-        .and_then(|r| {
-            r.try_get::<Option<String>, _>("registry_cursor")
-                .ok()
-                .flatten()
-        }))
+        .await
     }
 
     pub async fn set_registry_cursor(
@@ -237,16 +206,27 @@ impl Store {
         source: &str,
         cursor: &str,
     ) -> Result<()> {
-        sqlx::query(
+        self.run(
             "UPDATE sources SET registry_cursor = $3 WHERE tenant_id = $1 AND source_id = $2",
+            args![tenant, source, cursor],
         )
-        .bind(tenant)
-        .bind(source)
-        .bind(cursor)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
+}
+
+/// Ends every subscription of a citizen, inside the caller's transaction.
+pub(super) async fn end_subscriptions(
+    tx: &mut sqlx::AnyConnection,
+    citizen_id: &str,
+) -> Result<()> {
+    run_in(
+        tx,
+        "DELETE FROM subscriptions WHERE citizen_id = $1",
+        args![citizen_id],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Adds a verified contact on `channel` (unless the citizen has that address already),
@@ -259,29 +239,21 @@ async fn insert_contact(
     address_hash: &str,
     now: i64,
 ) -> Result<()> {
-    sqlx::query(
+    run_in(
+        tx,
         "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6)
          ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
+        args![new_id(), citizen_id, channel, address_enc, address_hash, now],
     )
-    .bind(new_id())
-    .bind(citizen_id)
-    .bind(channel)
-    .bind(address_enc)
-    .bind(address_hash)
-    .bind(now)
-    .execute(&mut **tx)
     .await?;
     for topic in TOPICS {
-        sqlx::query(
+        run_in(
+            tx,
             "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
              VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            args![citizen_id, *topic, channel, now],
         )
-        .bind(citizen_id)
-        .bind(*topic)
-        .bind(channel)
-        .bind(now)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())

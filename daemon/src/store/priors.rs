@@ -209,17 +209,12 @@ impl Store {
 
     /// The change-feed cursor kept for a source.
     pub async fn change_cursor(&self, tenant: &str, source: &str) -> Result<Option<String>> {
-        let row = sqlx::query(
+        self.source_cursor(
             "SELECT change_cursor FROM sources WHERE tenant_id = $1 AND source_id = $2",
+            tenant,
+            source,
         )
-        .bind(tenant)
-        .bind(source)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(match row {
-            Some(r) => r.try_get::<Option<String>, _>(0)?,
-            None => None,
-        })
+        .await
     }
 }
 

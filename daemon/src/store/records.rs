@@ -13,21 +13,17 @@ impl Store {
         source: &str,
         kind: &str,
     ) -> Result<HashMap<String, Observation>> {
-        let rows = sqlx::query(
-            "SELECT record_key, person_hash, content_hash, version, status, data, first_seen_at
-             FROM observations WHERE tenant_id = $1 AND source_id = $2 AND kind = $3",
-        )
-        .bind(tenant)
-        .bind(source)
-        .bind(kind)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let o = Observation::from_row(r)?;
-                Ok((o.record_key.clone(), o))
-            })
-            .collect()
+        let rows: Vec<Observation> = self
+            .all(
+                "SELECT record_key, person_hash, content_hash, version, status, data, first_seen_at
+                 FROM observations WHERE tenant_id = $1 AND source_id = $2 AND kind = $3",
+                args![tenant, source, kind],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|o| (o.record_key.clone(), o))
+            .collect())
     }
 
     pub async fn observation(
@@ -37,18 +33,13 @@ impl Store {
         kind: &str,
         key: &str,
     ) -> Result<Option<Observation>> {
-        let row = sqlx::query(
+        self.optional(
             "SELECT record_key, person_hash, content_hash, version, status, data, first_seen_at
              FROM observations
              WHERE tenant_id = $1 AND source_id = $2 AND kind = $3 AND record_key = $4",
+            args![tenant, source, kind, key],
         )
-        .bind(tenant)
-        .bind(source)
-        .bind(kind)
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(Observation::from_row).transpose()?)
+        .await
     }
 
     /// Receivables not settled, due by `horizon` (YYYY-MM-DD) and not yet evaluated on
@@ -184,15 +175,12 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let alerts = insert_events(&mut tx, events, now).await?;
         for (source, key) in evaluated {
-            sqlx::query(
+            run_in(
+                &mut tx,
                 "UPDATE observations SET rules_day = $4
                  WHERE tenant_id = $1 AND source_id = $2 AND kind = 'receivable' AND record_key = $3",
+                args![tenant, source, key, today],
             )
-            .bind(tenant)
-            .bind(source)
-            .bind(key)
-            .bind(today)
-            .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
@@ -213,47 +201,44 @@ impl Store {
 
     /// The keyed hashes of the people enrolled in a tenant.
     pub async fn person_hashes(&self, tenant: &str) -> Result<std::collections::HashSet<String>> {
-        let rows = sqlx::query("SELECT person_hash FROM citizens WHERE tenant_id = $1")
-            .bind(tenant)
-            .fetch_all(&self.pool)
+        let rows: Vec<(String,)> = self
+            .all(
+                "SELECT person_hash FROM citizens WHERE tenant_id = $1",
+                args![tenant],
+            )
             .await?;
-        rows.iter().map(|r| Ok(r.try_get("person_hash")?)).collect()
+        Ok(rows.into_iter().map(|(person_hash,)| person_hash).collect())
     }
 
     /// Who an event would be sent to, as its alerts would be made: (citizen id, channel)
     /// of each citizen of its person subscribed to its topic on a channel with a usable
     /// contact, a reminder only on the citizen's own days. Reads only (`hlidac preview`).
     pub async fn recipients_of(&self, e: &NewEvent) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query(
-            "SELECT c.id, s.topic, s.channel, c.reminder_offsets
-             FROM citizens c JOIN subscriptions s ON s.citizen_id = c.id
-             WHERE c.tenant_id = $1 AND c.person_hash = $2
-               AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
-                           AND k.channel = s.channel AND k.verified_at IS NOT NULL
-                           AND k.suppressed_at IS NULL AND k.undeliverable_at IS NULL)
-             ORDER BY c.id, s.channel",
-        )
-        .bind(&e.tenant_id)
-        .bind(&e.person_hash)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = Vec::new();
-        for r in rows {
-            let topic: String = r.try_get(1)?;
-            let own: Option<String> = r.try_get(3)?;
-            if topic == e.topic() && reminder_day_wanted(e, own.as_deref()) {
-                out.push((r.try_get(0)?, r.try_get(2)?));
-            }
-        }
-        Ok(out)
+        let rows: Vec<Recipient> = self
+            .all(
+                "SELECT c.id, s.topic, s.channel, c.reminder_offsets
+                 FROM citizens c JOIN subscriptions s ON s.citizen_id = c.id
+                 WHERE c.tenant_id = $1 AND c.person_hash = $2
+                   AND EXISTS (SELECT 1 FROM contacts k WHERE k.citizen_id = c.id
+                               AND k.channel = s.channel AND k.verified_at IS NOT NULL
+                               AND k.suppressed_at IS NULL AND k.undeliverable_at IS NULL)
+                 ORDER BY c.id, s.channel",
+                args![&e.tenant_id, &e.person_hash],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, topic, _, own)| {
+                topic == e.topic() && reminder_day_wanted(e, own.as_deref())
+            })
+            .map(|(citizen, _, channel, _)| (citizen, channel))
+            .collect())
     }
 
     pub async fn event_exists(&self, id: &str) -> Result<bool> {
-        Ok(sqlx::query("SELECT 1 AS one FROM events WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .is_some())
+        self.optional::<()>("SELECT 1 AS one FROM events WHERE id = $1", args![id])
+            .await
+            .map(|event| event.is_some())
     }
 }
 
@@ -318,27 +303,21 @@ async fn hold(
     }
     for h in held {
         let Some(key) = &h.key else { continue };
-        sqlx::query(
+        run_in(
+            tx,
             "UPDATE observations SET held = 1, version = NULL, content_hash = 'held'
              WHERE tenant_id = $1 AND source_id = $2 AND kind = $3 AND record_key = $4",
+            args![tenant, source, h.kind, key],
         )
-        .bind(tenant)
-        .bind(source)
-        .bind(h.kind)
-        .bind(key)
-        .execute(&mut **tx)
         .await?;
     }
     let note = (!held.is_empty()).then(|| held_note(held));
-    sqlx::query(
+    run_in(
+        tx,
         "UPDATE sources SET held_records = $3, held_note = $4
          WHERE tenant_id = $1 AND source_id = $2",
+        args![tenant, source, held.len() as i64, note],
     )
-    .bind(tenant)
-    .bind(source)
-    .bind(held.len() as i64)
-    .bind(note)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -355,19 +334,21 @@ async fn withdraw(
     now: i64,
 ) -> Result<()> {
     for t in withdrawn {
-        sqlx::query(
+        run_in(
+            tx,
             "UPDATE observations SET status = $5, version = $6, content_hash = 'withdrawn',
                 due_next = NULL, rules_day = NULL, held = 0, updated_at = $7
              WHERE tenant_id = $1 AND source_id = $2 AND kind = $3 AND record_key = $4",
+            args![
+                tenant,
+                source,
+                t.kind,
+                &t.key,
+                t.withdrawn.as_str(),
+                t.version.clone(),
+                now
+            ],
         )
-        .bind(tenant)
-        .bind(source)
-        .bind(t.kind)
-        .bind(&t.key)
-        .bind(t.withdrawn.as_str())
-        .bind(t.version.clone())
-        .bind(now)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())

@@ -6,26 +6,21 @@ use sqlx::{FromRow, Row};
 
 impl Store {
     pub async fn upsert_tenant(&self, id: &str, name: &str, now: i64) -> Result<()> {
-        sqlx::query(
+        self.run(
             "INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+            args![id, name, now],
         )
-        .bind(id)
-        .bind(name)
-        .bind(now)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     pub async fn ensure_source(&self, tenant: &str, source: &str) -> Result<()> {
-        sqlx::query(
+        self.run(
             "INSERT INTO sources (tenant_id, source_id, state) VALUES ($1, $2, 'new')
              ON CONFLICT (tenant_id, source_id) DO NOTHING",
+            args![tenant, source],
         )
-        .bind(tenant)
-        .bind(source)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -33,16 +28,13 @@ impl Store {
     // ----- citizens -------------------------------------------------------------------
 
     pub async fn source_health(&self, tenant: &str, source: &str) -> Result<Option<SourceHealth>> {
-        let row = sqlx::query(
+        self.optional(
             "SELECT state, consecutive_failures, total_failures, total_polls, last_error,
                     record_count, last_success_at, held_records, held_note
              FROM sources WHERE tenant_id = $1 AND source_id = $2",
+            args![tenant, source],
         )
-        .bind(tenant)
-        .bind(source)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(SourceHealth::from_row).transpose()?)
+        .await
     }
 
     /// Records a failed poll; returns the number of failures in a row.
@@ -55,20 +47,14 @@ impl Store {
         now: i64,
     ) -> Result<i64> {
         self.ensure_source(tenant, source).await?;
-        let row = sqlx::query(
+        self.value(
             "UPDATE sources SET state = $3, consecutive_failures = consecutive_failures + 1,
                 total_failures = total_failures + 1, total_polls = total_polls + 1,
                 last_poll_at = $4, last_error = $5
              WHERE tenant_id = $1 AND source_id = $2 RETURNING consecutive_failures",
+            args![tenant, source, state, now, error],
         )
-        .bind(tenant)
-        .bind(source)
-        .bind(state)
-        .bind(now)
-        .bind(error)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get("consecutive_failures")?)
+        .await
     }
 
     pub async fn list_sources(&self) -> Result<Vec<(String, String, SourceHealth)>> {
@@ -89,6 +75,19 @@ impl Store {
                 ))
             })
             .collect()
+    }
+
+    /// A cursor a source's row keeps (`sql` selects it by tenant and source): none when
+    /// the source is not recorded or has none yet.
+    pub(super) async fn source_cursor(
+        &self,
+        sql: &str,
+        tenant: &str,
+        source: &str,
+    ) -> Result<Option<String>> {
+        let cursor: Option<Option<String>> =
+            self.optional_value(sql, args![tenant, source]).await?;
+        Ok(cursor.flatten())
     }
 
     // ----- observations ---------------------------------------------------------------

@@ -6,7 +6,9 @@
 //! Until then they are invisible: no page, rule, export or alert sees a staged row.
 
 use super::sql::value_rows;
-use super::{insert_events, NewEvent, ObservationWrite, Result, Store, StoreError, BATCH};
+use super::{
+    args, insert_events, run_in, NewEvent, ObservationWrite, Result, Store, StoreError, BATCH,
+};
 use sqlx::Row;
 
 /// Events read back per statement when a staged poll is committed.
@@ -76,11 +78,7 @@ impl Store {
             "DELETE FROM staged_observations WHERE poll_id = $1",
             "DELETE FROM staged_events WHERE poll_id = $1",
         ] {
-            n += sqlx::query(sql)
-                .bind(poll_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            n += run_in(&mut tx, sql, args![poll_id]).await?;
         }
         tx.commit().await?;
         Ok(n)
@@ -100,13 +98,7 @@ impl Store {
              WHERE tenant_id = $1 AND source_id = $2 AND staged_at < $3",
             "DELETE FROM staged_events WHERE tenant_id = $1 AND source_id = $2 AND staged_at < $3",
         ] {
-            n += sqlx::query(sql)
-                .bind(tenant)
-                .bind(source)
-                .bind(before)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
+            n += self.run(sql, args![tenant, source, before]).await?;
         }
         Ok(n)
     }
@@ -117,11 +109,9 @@ impl Store {
         let mut n = 0;
         for table in ["staged_observations", "staged_events"] {
             let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE ($1 = '' OR poll_id = $1)");
-            let row = sqlx::query(&sql)
-                .bind(poll_id.unwrap_or(""))
-                .fetch_one(&self.pool)
+            n += self
+                .value::<i64>(&sql, args![poll_id.unwrap_or("")])
                 .await?;
-            n += row.try_get::<i64, _>("n")?;
         }
         Ok(n)
     }
@@ -135,7 +125,8 @@ pub(super) async fn apply_staged(
     poll_id: &str,
     now: i64,
 ) -> Result<usize> {
-    sqlx::query(
+    run_in(
+        tx,
         "INSERT INTO observations (tenant_id, source_id, kind, record_key, person_hash,
             content_hash, version, status, data, first_seen_at, updated_at, due_next)
          SELECT tenant_id, source_id, kind, record_key, person_hash, content_hash, version,
@@ -146,10 +137,8 @@ pub(super) async fn apply_staged(
             version = excluded.version, status = excluded.status, data = excluded.data,
             updated_at = excluded.updated_at, due_next = excluded.due_next,
             rules_day = NULL, held = 0",
+        args![poll_id, now],
     )
-    .bind(poll_id)
-    .bind(now)
-    .execute(&mut **tx)
     .await?;
     let mut alerts = 0;
     let mut from = 0i64;
@@ -192,7 +181,7 @@ pub(super) async fn apply_staged(
         "DELETE FROM staged_observations WHERE poll_id = $1",
         "DELETE FROM staged_events WHERE poll_id = $1",
     ] {
-        sqlx::query(sql).bind(poll_id).execute(&mut **tx).await?;
+        run_in(tx, sql, args![poll_id]).await?;
     }
     Ok(alerts)
 }

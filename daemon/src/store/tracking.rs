@@ -1,8 +1,7 @@
 //! Submissions a citizen follows by registration index and access code (Bulgarian document
 //! tracking). The pair is sealed at rest; only its keyed hash is searchable.
 
-use super::{new_id, Result, Store};
-use sqlx::Row;
+use super::{args, new_id, Result, Store};
 
 /// One followed document, with the follower's person hash (the alerts go to them).
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -28,64 +27,47 @@ impl Store {
         now: i64,
     ) -> Result<String> {
         let id = new_id();
-        sqlx::query(
+        self.run(
             "INSERT INTO tracked_submissions
                 (id, citizen_id, tenant_id, source_id, index_hash, index_enc, code_enc, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (citizen_id, source_id, index_hash) DO UPDATE SET code_enc = excluded.code_enc",
+            args![&id, citizen_id, tenant, source, index_hash, index_enc, code_enc, now],
         )
-        .bind(&id)
-        .bind(citizen_id)
-        .bind(tenant)
-        .bind(source)
-        .bind(index_hash)
-        .bind(index_enc)
-        .bind(code_enc)
-        .bind(now)
-        .execute(&self.pool)
         .await?;
-        let row = sqlx::query(
+        self.value(
             "SELECT id FROM tracked_submissions
              WHERE citizen_id = $1 AND source_id = $2 AND index_hash = $3",
+            args![citizen_id, source, index_hash],
         )
-        .bind(citizen_id)
-        .bind(source)
-        .bind(index_hash)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get(0)?)
+        .await
     }
 
     /// The documents followed through one source.
     pub async fn tracked_submissions(&self, tenant: &str, source: &str) -> Result<Vec<TrackedRow>> {
-        Ok(sqlx::query_as::<_, TrackedRow>(
+        self.all(
             "SELECT t.id, t.citizen_id, c.person_hash, t.index_enc, t.code_enc
              FROM tracked_submissions t JOIN citizens c ON c.id = t.citizen_id
              WHERE t.tenant_id = $1 AND t.source_id = $2
              ORDER BY t.created_at, t.id",
+            args![tenant, source],
         )
-        .bind(tenant)
-        .bind(source)
-        .fetch_all(&self.pool)
-        .await?)
+        .await
     }
 
     /// The tenant a citizen is enrolled in, if the citizen exists.
     pub async fn citizen_tenant(&self, citizen_id: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT tenant_id FROM citizens WHERE id = $1")
-            .bind(citizen_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
+        self.optional_value(
+            "SELECT tenant_id FROM citizens WHERE id = $1",
+            args![citizen_id],
+        )
+        .await
     }
 
     /// Stops following a document; false when there was no such row.
     pub async fn untrack_submission(&self, id: &str) -> Result<bool> {
-        let n = sqlx::query("DELETE FROM tracked_submissions WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-        Ok(n > 0)
+        self.run("DELETE FROM tracked_submissions WHERE id = $1", args![id])
+            .await
+            .map(|untracked| untracked > 0)
     }
 }
