@@ -41,27 +41,10 @@ Content-Type: message/rfc822\r\n\r\nReturn-Path: <{verp}>\r\nFrom: hlidac@lhota.
 
 /// `hlidac bounce` with `report` on standard input: (stdout, stderr).
 fn bounce(config: &std::path::Path, report: &str) -> (String, String) {
-    use std::io::Write;
-    let mut child = hlidac_command()
-        .arg("--config")
-        .arg(config)
-        .arg("bounce")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("hlidac bounce");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(report.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("bounce");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok_with_input(
+        hlidac_with_config(config).arg("bounce"),
+        report,
+        "hlidac bounce",
     );
     (
         String::from_utf8_lossy(&out.stdout).to_string(),
@@ -83,14 +66,12 @@ async fn bounces_and_complaints_come_back_through_the_return_path() {
     let mut t = crate::timeline::on_timeline().await;
     let config = t.dir.path().join("bounce.toml");
     std::fs::write(&config, &t.config).expect("config");
-    let mails = t.cycle().await;
-    let m = expect_mails(
-        &mails,
-        &[
+    let m = t
+        .cycle_expecting(&[
             (JANA_MAIL, "sledujeme vaše podání"),
             (PETR_MAIL, "new bill –"),
-        ],
-    );
+        ])
+        .await;
     // Each e-mail's return path names its alert, under the municipality's domain.
     for mail in &m {
         assert!(
@@ -180,9 +161,7 @@ async fn bounces_and_complaints_come_back_through_the_return_path() {
     // The report counts the bounced alert and each report by kind (the reports came in
     // at the real time `hlidac bounce` ran; the alerts at the test's clock in May).
     let to = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
-    let out = hlidac_command()
-        .arg("--config")
-        .arg(&config)
+    let out = hlidac_with_config(&config)
         .args([
             "report",
             "--tenant",
@@ -195,14 +174,15 @@ async fn bounces_and_complaints_come_back_through_the_return_path() {
         .output()
         .expect("report");
     let csv = String::from_utf8_lossy(&out.stdout).replace(&to, "TO");
-    for line in [
-        "lhota,2026-05-01,TO,receivable.new,email,bounced,1",
-        "lhota,2026-05-01,TO,mail_feedback,,bounce,1",
-        "lhota,2026-05-01,TO,mail_feedback,,soft_bounce,2",
-        "lhota,2026-05-01,TO,mail_feedback,,complaint,1",
-    ] {
-        assert!(csv.contains(line), "{line:?} in\n{csv}");
-    }
+    assert_contains_all(
+        &csv,
+        &[
+            "lhota,2026-05-01,TO,receivable.new,email,bounced,1",
+            "lhota,2026-05-01,TO,mail_feedback,,bounce,1",
+            "lhota,2026-05-01,TO,mail_feedback,,soft_bounce,2",
+            "lhota,2026-05-01,TO,mail_feedback,,complaint,1",
+        ],
+    );
 }
 
 /// POSTs `body` to the feedback webhook, signed with `secret`: the status and the answer.
@@ -231,8 +211,7 @@ async fn a_relay_provider_reports_by_a_signed_webhook() {
     let secret_file = tempfile::NamedTempFile::new().expect("secret");
     std::fs::write(secret_file.path(), SECRET).expect("secret");
     let path = secret_file.path().display().to_string();
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
+    let mut t = TestApp::on_sqlite_with(
         crate::sms::one_fee(),
         morning("2026-05-01"),
         move |c| {
@@ -243,9 +222,7 @@ async fn a_relay_provider_reports_by_a_signed_webhook() {
                 ),
             )
         },
-    )
-    .await
-    .expect("sqlite");
+).await;
     let mails = t.cycle().await;
     assert_eq!(mails.len(), 2);
     let web = t.serve_web().await;

@@ -30,9 +30,7 @@ fn scenario() -> Scenario {
 
 #[tokio::test]
 async fn temporary_smtp_refusals_are_retried_with_backoff_and_delivered_once() {
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
+    let mut t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
     t.smtp.set_mode("451");
     t.app.poll_all().await;
     let r = t.app.dispatch_pending().await.expect("dispatch");
@@ -65,9 +63,7 @@ async fn temporary_smtp_refusals_are_retried_with_backoff_and_delivered_once() {
 
 #[tokio::test]
 async fn a_refusal_that_stays_dead_letters_after_the_attempt_limit() {
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
+    let mut t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
     t.smtp.set_mode("451");
     t.app.poll_all().await;
     for _ in 0..3 {
@@ -92,9 +88,7 @@ async fn a_refusal_that_stays_dead_letters_after_the_attempt_limit() {
 
 #[tokio::test]
 async fn permanent_smtp_refusal_is_dead_lettered_after_one_attempt() {
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
+    let mut t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
     t.smtp.set_mode("550");
     t.app.poll_all().await;
     let r = t.app.dispatch_pending().await.expect("dispatch");
@@ -121,9 +115,7 @@ async fn permanent_smtp_refusal_is_dead_lettered_after_one_attempt() {
 
 #[tokio::test]
 async fn a_reminder_paid_before_sending_is_suppressed() {
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
+    let mut t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
     assert_eq!(t.cycle().await.len(), 2);
     t.set_day("2026-05-28");
     t.app.evaluate_rules().await.expect("rules");
@@ -138,9 +130,7 @@ async fn a_reminder_paid_before_sending_is_suppressed() {
 
 #[tokio::test]
 async fn a_reminder_whose_day_has_passed_expires_unsent() {
-    let t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
+    let t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
     t.app.poll_all().await;
     t.app.dispatch_pending().await.expect("dispatch");
     t.set_day("2026-05-31");
@@ -171,11 +161,10 @@ async fn an_smtp_outage_delays_alerts_and_loses_or_doubles_none() {
         submissions: vec![submission("S-2026-012", PETR, "Request", "MULH 12/2026")],
         ..Scenario::default()
     };
-    let mut t = TestApp::spawn_with(Engine::Sqlite, scenario, morning("2026-05-01"), |c| {
+    let mut t = TestApp::on_sqlite_with(scenario, morning("2026-05-01"), |c| {
         c.replace("max_attempts = 3", "max_attempts = 10")
     })
-    .await
-    .expect("sqlite");
+    .await;
     t.smtp.stop();
     t.app.poll_all().await;
     let mut attempts_during_outage = 0;

@@ -17,14 +17,12 @@ fn exec_source(config: String, command: &[String]) -> String {
 /// A municipality whose receivables come from `command`, after its first cycle, and the
 /// e-mails that cycle sent.
 async fn run_example(command: &[String]) -> (TestApp, Vec<Mail>) {
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
+    let mut t = TestApp::on_sqlite_with(
         hlidac_sim::Scenario::default(),
         morning("2026-05-01"),
         |c| exec_source(c, command),
     )
-    .await
-    .expect("sqlite");
+    .await;
     let mails = t.cycle().await;
     (t, mails)
 }
@@ -93,11 +91,8 @@ async fn the_csv_example_feeds_alerts_and_a_broken_export_changes_nothing() {
         ),
     )
     .expect("csv");
-    let mails = t.cycle().await;
-    expect_mails(
-        &mails,
-        &[(JANA_MAIL, "poplatek Poplatek ze psů je zaplacen")],
-    );
+    t.cycle_expecting(&[(JANA_MAIL, "poplatek Poplatek ze psů je zaplacen")])
+        .await;
 }
 
 #[tokio::test]
@@ -149,11 +144,8 @@ async fn the_sql_example_reads_a_postgresql_table() {
         .execute(&mut conn)
         .await
         .expect("pay");
-    let mails = t.cycle().await;
-    expect_mails(
-        &mails,
-        &[(JANA_MAIL, "poplatek Poplatek za odpady je zaplacen")],
-    );
+    t.cycle_expecting(&[(JANA_MAIL, "poplatek Poplatek za odpady je zaplacen")])
+        .await;
 }
 
 fn script(dir: &std::path::Path, name: &str, body: &str) -> String {

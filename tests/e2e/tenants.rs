@@ -52,6 +52,27 @@ impl Towns {
     }
 }
 
+/// The daemon on `config`, its clock on the morning of 2026-05-01, with Jana enrolled in
+/// each of `tenants` and their sources polled once.
+async fn polled_with_jana_in(config: &str, tenants: &[&str]) -> Arc<hlidac::App> {
+    let clock = Arc::new(hlidac::clock::ManualClock::new(morning("2026-05-01")));
+    let app = build(config, clock).await;
+    for tenant in tenants {
+        app.enrol(tenant, JANA, JANA_MAIL, None)
+            .await
+            .expect("enrol");
+    }
+    app.poll_all().await;
+    app
+}
+
+/// Dispatches what is queued, which must be `n` mails sent; the mails `smtp` received.
+async fn dispatched(app: &hlidac::App, smtp: &SmtpSink, n: usize) -> Vec<Mail> {
+    let report = app.dispatch_pending().await.expect("dispatch");
+    assert_eq!(report.sent, n, "{report:?}");
+    smtp.wait_for(n, std::time::Duration::from_secs(10)).await
+}
+
 #[tokio::test]
 async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined() {
     let Towns {
@@ -71,18 +92,9 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
         town("ves", "Obec Ves", &url_b, &token),
         town("dvur", "Obec Dvůr", &url_c, &token)
     );
-    let clock = Arc::new(hlidac::clock::ManualClock::new(morning("2026-05-01")));
-    let app = build(&config, clock).await;
-    for tenant in ["lhota", "ves", "dvur"] {
-        app.enrol(tenant, JANA, JANA_MAIL, None)
-            .await
-            .expect("enrol");
-    }
-    app.poll_all().await;
+    let app = polled_with_jana_in(&config, &["lhota", "ves", "dvur"]).await;
     app.evaluate_rules().await.expect("rules");
-    let report = app.dispatch_pending().await.expect("dispatch");
-    assert_eq!(report.sent, 2, "{report:?}");
-    let mails = smtp.wait_for(2, std::time::Duration::from_secs(10)).await;
+    let mails = dispatched(&app, &smtp, 2).await;
     let m = expect_mails(
         &mails,
         &[
@@ -144,17 +156,8 @@ async fn each_town_speaks_in_its_own_words_and_colours() {
         "{header}{}{ves}",
         town("lhota", "Obec Lhota", &url_a, &token)
     );
-    let clock = Arc::new(hlidac::clock::ManualClock::new(morning("2026-05-01")));
-    let app = build(&config, clock).await;
-    for tenant in ["lhota", "ves"] {
-        app.enrol(tenant, JANA, JANA_MAIL, None)
-            .await
-            .expect("enrol");
-    }
-    app.poll_all().await;
-    let report = app.dispatch_pending().await.expect("dispatch");
-    assert_eq!(report.sent, 2, "{report:?}");
-    let mails = smtp.wait_for(2, std::time::Duration::from_secs(10)).await;
+    let app = polled_with_jana_in(&config, &["lhota", "ves"]).await;
+    let mails = dispatched(&app, &smtp, 2).await;
     let m = expect_mails(
         &mails,
         &[
@@ -228,18 +231,14 @@ async fn a_hanging_source_does_not_delay_another_town() {
     let file = dir.path().join("hlidac.toml");
     std::fs::write(&file, &config).expect("config");
     for tenant in ["pomala", "ves"] {
-        let out = crate::helpers::hlidac_command()
-            .arg("--config")
-            .arg(&file)
+        let out = hlidac_with_config(&file)
             .args(["citizen", "add", "--tenant", tenant, "--email", JANA_MAIL])
             .env("HLIDAC_PERSON_REF", JANA)
             .output()
             .expect("citizen add");
         assert!(out.status.success());
     }
-    let mut child = crate::helpers::hlidac_command()
-        .arg("--config")
-        .arg(&file)
+    let mut child = hlidac_with_config(&file)
         .arg("run")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
