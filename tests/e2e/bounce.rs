@@ -222,7 +222,8 @@ async fn a_relay_provider_reports_by_a_signed_webhook() {
                 ),
             )
         },
-).await;
+    )
+    .await;
     let mails = t.cycle().await;
     assert_eq!(mails.len(), 2);
     let web = t.serve_web().await;
@@ -239,24 +240,20 @@ async fn a_relay_provider_reports_by_a_signed_webhook() {
             "status": "5.1.1"}]})
         .to_string()
     };
+    // A report of `kind` about the alert that went to `to`.
+    let event_about = |kind: &str, to: &str| event(kind, &verp_of(to), to);
     let petr = citizen(&t, PETR).await;
     let jana = citizen(&t, JANA).await;
 
     // A wrong signature and a body that does not read change nothing.
-    let body = event("bounce", &verp_of(PETR_MAIL), PETR_MAIL);
+    let body = event_about("bounce", PETR_MAIL);
     let (status, answer) =
         post_feedback(&t, &web, "not-the-secret-of-lhota-0123456789abcd", &body).await;
     assert_eq!(status, 401, "{answer}");
     let (status, answer) =
         post_feedback(&t, &web, SECRET, r#"{"events": [{"type": "gone"}]}"#).await;
     assert_eq!(status, 400, "{answer}");
-    let (status, answer) = post_feedback(
-        &t,
-        &web,
-        SECRET,
-        &event("lost", &verp_of(PETR_MAIL), PETR_MAIL),
-    )
-    .await;
+    let (status, answer) = post_feedback(&t, &web, SECRET, &event_about("lost", PETR_MAIL)).await;
     assert_eq!(status, 400);
     assert!(
         answer["message"]
@@ -300,13 +297,7 @@ async fn a_relay_provider_reports_by_a_signed_webhook() {
         .await
         .expect("db");
     assert_eq!(counts, vec![("bounce".to_string(), 1)]);
-    let (status, _) = post_feedback(
-        &t,
-        &web,
-        SECRET,
-        &event("complaint", &verp_of(JANA_MAIL), JANA_MAIL),
-    )
-    .await;
+    let (status, _) = post_feedback(&t, &web, SECRET, &event_about("complaint", JANA_MAIL)).await;
     assert_eq!(status, 200);
     let subs = t.app.store.subscriptions_of(&jana).await.expect("db");
     assert!(subs.iter().all(|(_, ch)| ch != "email"), "{subs:?}");

@@ -28,11 +28,18 @@ fn scenario() -> Scenario {
     }
 }
 
+/// The daemon with the scenario's records polled on 2026-05-01, its relay answering DATA
+/// with `mode` (see [`SmtpSink::set_mode`]).
+async fn polled_with_the_relay_answering(mode: &str) -> TestApp {
+    let t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
+    t.smtp.set_mode(mode);
+    t.app.poll_all().await;
+    t
+}
+
 #[tokio::test]
 async fn temporary_smtp_refusals_are_retried_with_backoff_and_delivered_once() {
-    let mut t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
-    t.smtp.set_mode("451");
-    t.app.poll_all().await;
+    let mut t = polled_with_the_relay_answering("451").await;
     let r = t.app.dispatch_pending().await.expect("dispatch");
     assert_eq!((r.sent, r.retried), (0, 2), "{r:?}");
     // Not again before the backoff (60 s, ±20 % jitter) has passed.
@@ -63,9 +70,7 @@ async fn temporary_smtp_refusals_are_retried_with_backoff_and_delivered_once() {
 
 #[tokio::test]
 async fn a_refusal_that_stays_dead_letters_after_the_attempt_limit() {
-    let mut t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
-    t.smtp.set_mode("451");
-    t.app.poll_all().await;
+    let mut t = polled_with_the_relay_answering("451").await;
     for _ in 0..3 {
         t.app.dispatch_pending().await.expect("dispatch");
         t.clock.advance(chrono::Duration::minutes(15));
@@ -88,9 +93,7 @@ async fn a_refusal_that_stays_dead_letters_after_the_attempt_limit() {
 
 #[tokio::test]
 async fn permanent_smtp_refusal_is_dead_lettered_after_one_attempt() {
-    let mut t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
-    t.smtp.set_mode("550");
-    t.app.poll_all().await;
+    let mut t = polled_with_the_relay_answering("550").await;
     let r = t.app.dispatch_pending().await.expect("dispatch");
     assert_eq!(r.dead, 2, "{r:?}");
     t.smtp.set_mode("");

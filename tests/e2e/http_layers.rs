@@ -166,10 +166,17 @@ fn assert_secure(what: &str, a: &Answer, html: bool) {
     );
 }
 
+/// The daemon with no records and its config changed by `tweak`, serving HTTP: the app
+/// (to keep) and the base URL.
+async fn serving(tweak: impl Fn(String) -> String) -> (TestApp, String) {
+    let t = TestApp::on_sqlite_with(Scenario::default(), morning("2026-05-01"), tweak).await;
+    let base = t.serve_web().await;
+    (t, base)
+}
+
 #[tokio::test]
 async fn an_oversize_body_is_413_on_every_route_that_takes_one() {
-    let t = TestApp::on_sqlite(Scenario::default(), morning("2026-05-01")).await;
-    let base = t.serve_web().await;
+    let (_t, base) = serving(|c| c).await;
     let admin = admin_token();
     let auth = [
         ("authorization", admin.as_str()),
@@ -259,8 +266,7 @@ async fn an_oversize_body_is_413_on_every_route_that_takes_one() {
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let t = TestApp::on_sqlite(Scenario::default(), morning("2026-05-01")).await;
-    let base = t.serve_web().await;
+    let (_t, base) = serving(|c| c).await;
     let admin = admin_token();
     let get = |path: &'static str, headers: Vec<(&'static str, String)>| {
         let base = base.clone();
@@ -323,11 +329,7 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn a_client_that_stalls_its_body_is_answered_503_at_the_timeout() {
-    let t = TestApp::on_sqlite_with(Scenario::default(), morning("2026-05-01"), |c| {
-        c.replace("[web]\n", "[web]\nrequest_timeout_secs = 1\n")
-    })
-    .await;
-    let base = t.serve_web().await;
+    let (_t, base) = serving(|c| c.replace("[web]\n", "[web]\nrequest_timeout_secs = 1\n")).await;
     for path in ["/saml/acs", "/t/lhota/settings", "/ingest/lhota/agenda"] {
         let a = raw(&base, "POST", path, &[], Body::Stalled { n: 100, sent: 10 }).await;
         assert_eq!(a.status, 503, "{path}");
@@ -345,14 +347,13 @@ async fn a_client_that_stalls_its_body_is_answered_503_at_the_timeout() {
 
 #[tokio::test]
 async fn past_the_concurrency_limit_a_request_is_shed_and_health_still_answers() {
-    let t = TestApp::on_sqlite_with(Scenario::default(), morning("2026-05-01"), |c| {
+    let (_t, base) = serving(|c| {
         c.replace(
             "[web]\n",
             "[web]\nrequest_timeout_secs = 4\nmax_concurrent_requests = 2\n",
         )
     })
     .await;
-    let base = t.serve_web().await;
     // Two clients stall their bodies and hold both places.
     let holders: Vec<_> = (0..2)
         .map(|_| {

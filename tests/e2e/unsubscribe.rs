@@ -11,6 +11,14 @@ fn path_of(url: &str) -> String {
     format!("/{}", after_scheme.split_once('/').expect("path").1)
 }
 
+/// The link on the line of `text` that starts with `label`.
+fn link_after(text: &str, label: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix(label))
+        .unwrap_or_else(|| panic!("no line {label:?} in {text}"))
+        .to_string()
+}
+
 /// A mail program's one-click unsubscribe (RFC 8058) at `url`: the answer's status.
 async fn one_click(client: &reqwest::Client, url: &str) -> StatusCode {
     client
@@ -45,12 +53,7 @@ async fn one_click_unsubscribe_stops_a_topic_then_everything() {
         "{}",
         jana.html
     );
-    let footer = jana
-        .body
-        .lines()
-        .find_map(|l| l.strip_prefix("Zastavit všechna upozornění: "))
-        .expect("footer link")
-        .to_string();
+    let footer = link_after(&jana.body, "Zastavit všechna upozornění: ");
     assert!(
         jana.html.contains(&format!(
             "<a href=\"{footer}\">Zastavit všechna upozornění</a>"
@@ -58,12 +61,7 @@ async fn one_click_unsubscribe_stops_a_topic_then_everything() {
         "the HTML part links it too, in words"
     );
     // Beside it, a link in words that stops this topic only, as the header does.
-    let topic_footer = jana
-        .body
-        .lines()
-        .find_map(|l| l.strip_prefix("Zastavit e-maily o podáních: "))
-        .expect("the topic's footer link")
-        .to_string();
+    let topic_footer = link_after(&jana.body, "Zastavit e-maily o podáních: ");
     assert!(topic_footer.contains(".submissions."), "{topic_footer}");
     assert!(jana.html.contains(&format!(
         "<a href=\"{topic_footer}\">Zastavit e-maily o podáních</a>"

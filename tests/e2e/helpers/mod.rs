@@ -764,6 +764,14 @@ pub fn expect_mails(mails: &[Mail], expected: &[(&str, &str)]) -> Vec<Mail> {
     out
 }
 
+/// Asserts that none of `mails` has `subject_part` in its subject.
+pub fn assert_none_about(mails: &[Mail], subject_part: &str) {
+    assert!(
+        !mails.iter().any(|m| m.subject.contains(subject_part)),
+        "{mails:?}"
+    );
+}
+
 /// Whether `text` holds the pieces of `pattern` between its "…" in that order (a subject's
 /// amount, say, left out of what a test asks for).
 pub fn contains_in_order(text: &str, pattern: &str) -> bool {
