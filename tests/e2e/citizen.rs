@@ -76,6 +76,17 @@ fn qr_text(page: &Page) -> String {
     scan_qr(&rest[..rest.find('"').expect("end")])
 }
 
+/// Sends `request` with the session cookie of `session`: the answer's status and body.
+async fn in_session(request: reqwest::RequestBuilder, session: &str) -> (u16, String) {
+    let r = request
+        .header("cookie", format!("__Host-hlidac_session={session}"))
+        .send()
+        .await
+        .expect("answer");
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap_or_default())
+}
+
 /// A browser's forms on the citizen's pages, each posted with the CSRF token of the page
 /// they were read from.
 struct Forms<'a> {
@@ -536,16 +547,11 @@ async fn every_form_and_endpoint_survives_malformed_and_hostile_input() {
             }
             bodies.push(value.clone()); // not a form at all
             for body in bodies {
-                let r = raw
+                let form = raw
                     .post(format!("{web}{path}"))
-                    .header("cookie", format!("__Host-hlidac_session={session}"))
                     .header("content-type", "application/x-www-form-urlencoded")
-                    .body(body)
-                    .send()
-                    .await
-                    .expect("answer");
-                let status = r.status().as_u16();
-                let text = r.text().await.unwrap_or_default();
+                    .body(body);
+                let (status, text) = in_session(form, &session).await;
                 requests += 1;
                 assert!(
                     status < 500 || status == 503 && text.contains("<html"),
@@ -570,14 +576,7 @@ async fn every_form_and_endpoint_survives_malformed_and_hostile_input() {
         "/unsubscribe/<script>",
         "/t/lhota/export?lang=xx",
     ] {
-        let r = raw
-            .get(format!("{web}{path}"))
-            .header("cookie", format!("__Host-hlidac_session={session}"))
-            .send()
-            .await
-            .expect("answer");
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap_or_default();
+        let (status, text) = in_session(raw.get(format!("{web}{path}")), &session).await;
         requests += 1;
         assert!(status < 500, "{path}: {status}");
         assert!(!text.contains("<script>"), "{path} reflected markup");

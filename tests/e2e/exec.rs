@@ -159,23 +159,27 @@ fn script(dir: &std::path::Path, name: &str, body: &str) -> String {
     path.display().to_string()
 }
 
-fn adapter(program: String, timeout: Duration, memory_mb: u64) -> ExecAdapter {
-    ExecAdapter {
+/// The receivables of the person "P" as `program` lists them, run under `timeout` and a
+/// memory limit of `memory_mb`.
+async fn receivables_from(
+    program: String,
+    timeout: Duration,
+    memory_mb: u64,
+) -> Result<Listed<Receivable>, AdapterError> {
+    let adapter = ExecAdapter {
         argv: vec![program],
         timeout,
         memory_limit: memory_mb * 1024 * 1024,
         max_page: 100,
-    }
+    };
+    adapter.receivables(&["P".to_string()]).await
 }
 
 #[tokio::test]
 async fn a_slow_greedy_or_sloppy_program_fails_the_poll() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let refs = vec!["P".to_string()];
     let slow = script(dir.path(), "slow.sh", "#!/bin/sh\nsleep 30\n");
-    let r: Result<Listed<Receivable>, _> = adapter(slow, Duration::from_millis(500), 512)
-        .receivables(&refs)
-        .await;
+    let r = receivables_from(slow, Duration::from_millis(500), 512).await;
     assert!(matches!(r, Err(AdapterError::Timeout(_))), "{r:?}");
 
     let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
@@ -184,9 +188,7 @@ async fn a_slow_greedy_or_sloppy_program_fails_the_poll() {
         "greedy.sh",
         &format!("#!/bin/sh\nexec {python} -c 'x = bytearray(400 * 1024 * 1024); print(len(x))'\n"),
     );
-    let r: Result<Listed<Receivable>, _> = adapter(greedy, Duration::from_secs(20), 128)
-        .receivables(&refs)
-        .await;
+    let r = receivables_from(greedy, Duration::from_secs(20), 128).await;
     assert!(
         matches!(r, Err(AdapterError::Transport(_))),
         "over its memory limit: {r:?}"
@@ -197,9 +199,7 @@ async fn a_slow_greedy_or_sloppy_program_fails_the_poll() {
         "sloppy.sh",
         "#!/bin/sh\necho '{\"protocol\": \"hlidac-adapter/1\"}'\necho 'oops' >&2\n",
     );
-    let r: Result<Listed<Receivable>, _> = adapter(sloppy, Duration::from_secs(20), 512)
-        .receivables(&refs)
-        .await;
+    let r = receivables_from(sloppy, Duration::from_secs(20), 512).await;
     assert!(
         matches!(r, Err(AdapterError::Malformed(_))),
         "no end line: {r:?}"

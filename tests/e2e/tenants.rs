@@ -24,32 +24,18 @@ fn town(id: &str, name: &str, sim_url: &str, token: &std::path::Path) -> String 
     )
 }
 
-/// A folder, an SMTP server, and the common config header (database, SMTP, dispatch) to
-/// which the tests add their towns; `token` is the simulators' token file.
-struct Towns {
-    dir: tempfile::TempDir,
-    smtp: SmtpSink,
-    header: String,
-    token: std::path::PathBuf,
-}
-
-impl Towns {
-    async fn new() -> Towns {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let state = dir.path().join("state");
-        let smtp = SmtpSink::start();
-        let db = fresh_database(Engine::Sqlite, dir.path())
-            .await
-            .expect("sqlite");
-        let base = config_text(&state, &db, "http://127.0.0.1:9", smtp.port);
-        let header = base[..base.find("[[tenant]]").expect("tenant")].to_string();
-        Towns {
-            dir,
-            smtp,
-            header,
-            token: state.join("sim.token"),
-        }
-    }
+/// What the tests add their towns to: a folder, an SMTP server, the common config header
+/// (database, SMTP, dispatch) and the simulators' token file.
+async fn towns() -> (tempfile::TempDir, SmtpSink, String, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state");
+    let smtp = SmtpSink::start();
+    let db = fresh_database(Engine::Sqlite, dir.path())
+        .await
+        .expect("sqlite");
+    let base = config_text(&state, &db, "http://127.0.0.1:9", smtp.port);
+    let header = base[..base.find("[[tenant]]").expect("tenant")].to_string();
+    (dir, smtp, header, state.join("sim.token"))
 }
 
 /// The daemon on `config`, its clock on the morning of 2026-05-01, with Jana enrolled in
@@ -75,12 +61,7 @@ async fn dispatched(app: &hlidac::App, smtp: &SmtpSink, n: usize) -> Vec<Mail> {
 
 #[tokio::test]
 async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined() {
-    let Towns {
-        dir: _dir,
-        smtp,
-        header,
-        token,
-    } = Towns::new().await;
+    let (_dir, smtp, header, token) = towns().await;
     let header = header.as_str();
     let (_a, url_a) = start_sim(jana_fee("Poplatek za odpady Lhota")).await;
     let (_b, url_b) = start_sim(jana_fee("Poplatek za odpady Ves")).await;
@@ -128,12 +109,7 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
 /// footer and a colour), the other with the built-in ones.
 #[tokio::test]
 async fn each_town_speaks_in_its_own_words_and_colours() {
-    let Towns {
-        dir,
-        smtp,
-        header,
-        token,
-    } = Towns::new().await;
+    let (dir, smtp, header, token) = towns().await;
     let header = header.as_str();
     let templates = dir.path().join("ves-templates");
     std::fs::create_dir_all(templates.join("cs")).expect("dir");
@@ -204,12 +180,7 @@ async fn each_town_speaks_in_its_own_words_and_colours() {
 /// A source that hangs does not hold up another town's: each source polls on its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_source_does_not_delay_another_town() {
-    let Towns {
-        dir,
-        smtp,
-        header,
-        token,
-    } = Towns::new().await;
+    let (dir, smtp, header, token) = towns().await;
     let header = header.as_str();
     let scenario = Scenario {
         receivables: vec![fee("R-1", JANA, "Poplatek", 50000, "2099-06-30")],
