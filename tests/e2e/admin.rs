@@ -172,8 +172,8 @@ async fn the_report_counts_the_alerts_produced_and_actions_work() {
         .iter()
         .map(|r| {
             (
-                r["kind"].as_str().unwrap_or("").into(),
-                r["state"].as_str().unwrap_or("").into(),
+                str_at(r, "kind"),
+                str_at(r, "state"),
                 r["count"].as_i64().unwrap_or(-1),
             )
         })
@@ -235,8 +235,8 @@ async fn the_report_counts_the_alerts_produced_and_actions_work() {
         .send()
         .await
         .expect("resume");
-    let mails = t.cycle().await;
-    expect_mails(&mails, &[(JANA_MAIL, "přiděleno zpracovateli")]);
+    t.cycle_expecting(&[(JANA_MAIL, "přiděleno zpracovateli")])
+        .await;
 
     // Suppress Jana's address: nothing more reaches it.
     let resp = client
@@ -294,14 +294,8 @@ async fn the_report_counts_the_alerts_produced_and_actions_work() {
 #[tokio::test]
 async fn a_dry_run_renders_but_sends_nothing_and_going_live_sends_only_what_is_new() {
     let dry = |c: String| c.replace("sender = {", "dry_run = true\nsender = {");
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
-        crate::timeline::scenario(),
-        morning("2026-05-01"),
-        dry,
-    )
-    .await
-    .expect("sqlite");
+    let mut t =
+        TestApp::on_sqlite_with(crate::timeline::scenario(), morning("2026-05-01"), dry).await;
     assert!(t.cycle().await.is_empty(), "a dry run sends nothing");
     let states: Vec<String> = t
         .app
@@ -322,11 +316,8 @@ async fn a_dry_run_renders_but_sends_nothing_and_going_live_sends_only_what_is_n
         "nothing already seen is sent after going live"
     );
     t.sim.step(); // a new fee
-    let mails = t.cycle().await;
-    expect_mails(
-        &mails,
-        &[(JANA_MAIL, "nový poplatek k úhradě – Poplatek za odpady")],
-    );
+    t.cycle_expecting(&[(JANA_MAIL, "nový poplatek k úhradě – Poplatek za odpady")])
+        .await;
 }
 
 #[tokio::test]
@@ -335,18 +326,17 @@ async fn logins_appear_in_the_report_and_the_metrics() {
     let base = t.serve_web().await;
     let at = |day: &str| morning(day).timestamp_millis();
     let s = &t.app.store;
-    s.record_login("lhota", "cz-nia", "ok", at("2026-05-02"))
-        .await
-        .expect("login");
-    s.record_login("lhota", "cz-nia", "ok", at("2026-05-03"))
-        .await
-        .expect("login");
-    s.record_login("lhota", "cz-nia", "rejected", at("2026-05-03"))
-        .await
-        .expect("login");
-    s.record_login("lhota", "cz-nia", "ok", at("2026-07-01"))
-        .await
-        .expect("outside the period");
+    for (outcome, day) in [
+        ("ok", "2026-05-02"),
+        ("ok", "2026-05-03"),
+        ("rejected", "2026-05-03"),
+        // Outside the period.
+        ("ok", "2026-07-01"),
+    ] {
+        s.record_login("lhota", "cz-nia", outcome, at(day))
+            .await
+            .expect("login");
+    }
     let csv = report_csv(&base, "2026-05-01", "2026-05-31").await;
     assert!(
         csv.contains("lhota,2026-05-01,2026-05-31,login,cz-nia,ok,2\n"),

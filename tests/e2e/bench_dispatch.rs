@@ -3,7 +3,7 @@
 //! the same count and size to the same sink over the same number of connections; one JSON
 //! line.
 
-use crate::helpers::{fresh_database, Engine};
+use crate::helpers::{fresh_database, number_of, Engine};
 use hlidac::clock::SystemClock;
 use hlidac::config::Overrides;
 use hlidac::settings::load_str;
@@ -267,12 +267,7 @@ async fn bench_dispatch() {
         .status();
     let _ = daemon.wait();
     use sqlx::Row;
-    let last_sent: i64 = sqlx::query("SELECT MAX(sent_at) AS t FROM outbox")
-        .fetch_one(store.pool())
-        .await
-        .expect("last")
-        .try_get("t")
-        .expect("t");
+    let last_sent = number_of(&store, "SELECT MAX(sent_at) AS t FROM outbox").await;
     let took = (last_sent - started_ms) as f64 / 1000.0;
     let mut latencies: Vec<i64> = sqlx::query(
         "SELECT sent_at - next_attempt_at AS ms FROM outbox WHERE state = 'sent' AND event_id <> $1",

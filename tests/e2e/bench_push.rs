@@ -35,9 +35,7 @@ async fn bench_push() {
     std::fs::write(&config, text).expect("config");
     enrol_cli(&config, JANA, JANA_MAIL, None);
     let listen = format!("127.0.0.1:{}", free_port());
-    let mut daemon = hlidac_command()
-        .arg("--config")
-        .arg(&config)
+    let mut daemon = hlidac_with_config(&config)
         .arg("run")
         .env("HLIDAC_WEB__LISTEN", &listen)
         .env("HLIDAC_LOG", "error")

@@ -41,27 +41,10 @@ Content-Type: message/rfc822\r\n\r\nReturn-Path: <{verp}>\r\nFrom: hlidac@lhota.
 
 /// `hlidac bounce` with `report` on standard input: (stdout, stderr).
 fn bounce(config: &std::path::Path, report: &str) -> (String, String) {
-    use std::io::Write;
-    let mut child = hlidac_command()
-        .arg("--config")
-        .arg(config)
-        .arg("bounce")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("hlidac bounce");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(report.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("bounce");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok_with_input(
+        hlidac_with_config(config).arg("bounce"),
+        report,
+        "hlidac bounce",
     );
     (
         String::from_utf8_lossy(&out.stdout).to_string(),
@@ -83,14 +66,12 @@ async fn bounces_and_complaints_come_back_through_the_return_path() {
     let mut t = crate::timeline::on_timeline().await;
     let config = t.dir.path().join("bounce.toml");
     std::fs::write(&config, &t.config).expect("config");
-    let mails = t.cycle().await;
-    let m = expect_mails(
-        &mails,
-        &[
+    let m = t
+        .cycle_expecting(&[
             (JANA_MAIL, "sledujeme vaše podání"),
             (PETR_MAIL, "new bill –"),
-        ],
-    );
+        ])
+        .await;
     // Each e-mail's return path names its alert, under the municipality's domain.
     for mail in &m {
         assert!(
@@ -180,9 +161,7 @@ async fn bounces_and_complaints_come_back_through_the_return_path() {
     // The report counts the bounced alert and each report by kind (the reports came in
     // at the real time `hlidac bounce` ran; the alerts at the test's clock in May).
     let to = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
-    let out = hlidac_command()
-        .arg("--config")
-        .arg(&config)
+    let out = hlidac_with_config(&config)
         .args([
             "report",
             "--tenant",
@@ -195,14 +174,15 @@ async fn bounces_and_complaints_come_back_through_the_return_path() {
         .output()
         .expect("report");
     let csv = String::from_utf8_lossy(&out.stdout).replace(&to, "TO");
-    for line in [
-        "lhota,2026-05-01,TO,receivable.new,email,bounced,1",
-        "lhota,2026-05-01,TO,mail_feedback,,bounce,1",
-        "lhota,2026-05-01,TO,mail_feedback,,soft_bounce,2",
-        "lhota,2026-05-01,TO,mail_feedback,,complaint,1",
-    ] {
-        assert!(csv.contains(line), "{line:?} in\n{csv}");
-    }
+    assert_contains_all(
+        &csv,
+        &[
+            "lhota,2026-05-01,TO,receivable.new,email,bounced,1",
+            "lhota,2026-05-01,TO,mail_feedback,,bounce,1",
+            "lhota,2026-05-01,TO,mail_feedback,,soft_bounce,2",
+            "lhota,2026-05-01,TO,mail_feedback,,complaint,1",
+        ],
+    );
 }
 
 /// POSTs `body` to the feedback webhook, signed with `secret`: the status and the answer.
@@ -231,8 +211,7 @@ async fn a_relay_provider_reports_by_a_signed_webhook() {
     let secret_file = tempfile::NamedTempFile::new().expect("secret");
     std::fs::write(secret_file.path(), SECRET).expect("secret");
     let path = secret_file.path().display().to_string();
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
+    let mut t = TestApp::on_sqlite_with(
         crate::sms::one_fee(),
         morning("2026-05-01"),
         move |c| {
@@ -244,8 +223,7 @@ async fn a_relay_provider_reports_by_a_signed_webhook() {
             )
         },
     )
-    .await
-    .expect("sqlite");
+    .await;
     let mails = t.cycle().await;
     assert_eq!(mails.len(), 2);
     let web = t.serve_web().await;
@@ -262,24 +240,20 @@ async fn a_relay_provider_reports_by_a_signed_webhook() {
             "status": "5.1.1"}]})
         .to_string()
     };
+    // A report of `kind` about the alert that went to `to`.
+    let event_about = |kind: &str, to: &str| event(kind, &verp_of(to), to);
     let petr = citizen(&t, PETR).await;
     let jana = citizen(&t, JANA).await;
 
     // A wrong signature and a body that does not read change nothing.
-    let body = event("bounce", &verp_of(PETR_MAIL), PETR_MAIL);
+    let body = event_about("bounce", PETR_MAIL);
     let (status, answer) =
         post_feedback(&t, &web, "not-the-secret-of-lhota-0123456789abcd", &body).await;
     assert_eq!(status, 401, "{answer}");
     let (status, answer) =
         post_feedback(&t, &web, SECRET, r#"{"events": [{"type": "gone"}]}"#).await;
     assert_eq!(status, 400, "{answer}");
-    let (status, answer) = post_feedback(
-        &t,
-        &web,
-        SECRET,
-        &event("lost", &verp_of(PETR_MAIL), PETR_MAIL),
-    )
-    .await;
+    let (status, answer) = post_feedback(&t, &web, SECRET, &event_about("lost", PETR_MAIL)).await;
     assert_eq!(status, 400);
     assert!(
         answer["message"]
@@ -323,13 +297,7 @@ async fn a_relay_provider_reports_by_a_signed_webhook() {
         .await
         .expect("db");
     assert_eq!(counts, vec![("bounce".to_string(), 1)]);
-    let (status, _) = post_feedback(
-        &t,
-        &web,
-        SECRET,
-        &event("complaint", &verp_of(JANA_MAIL), JANA_MAIL),
-    )
-    .await;
+    let (status, _) = post_feedback(&t, &web, SECRET, &event_about("complaint", JANA_MAIL)).await;
     assert_eq!(status, 200);
     let subs = t.app.store.subscriptions_of(&jana).await.expect("db");
     assert!(subs.iter().all(|(_, ch)| ch != "email"), "{subs:?}");

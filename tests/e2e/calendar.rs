@@ -53,16 +53,14 @@ async fn read(url: &str) -> Result<Value, u16> {
     let file = dir.path().join("feed.ics");
     std::fs::write(&file, &body).expect("write");
     let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let out = std::process::Command::new(python)
-        .arg(repo_root().join("tests/peers/ics_parse.py"))
-        .arg(&file)
-        .output()
-        .expect("ics_parse.py");
-    assert!(
-        out.status.success(),
-        "the feed does not parse: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&body)
+    let out = run_ok(
+        std::process::Command::new(python)
+            .arg(repo_root().join("tests/peers/ics_parse.py"))
+            .arg(&file),
+        &format!(
+            "the feed does not parse ({})",
+            String::from_utf8_lossy(&body)
+        ),
     );
     Ok(serde_json::from_slice(&out.stdout).expect("JSON"))
 }
@@ -73,12 +71,7 @@ fn entries(feed: &Value) -> Vec<(String, String)> {
         .as_array()
         .expect("events")
         .iter()
-        .map(|e| {
-            (
-                e["start"].as_str().unwrap_or("").to_string(),
-                e["summary"].as_str().unwrap_or("").to_string(),
-            )
-        })
+        .map(|e| (str_at(e, "start"), str_at(e, "summary")))
         .collect();
     e.sort();
     e
@@ -213,15 +206,15 @@ async fn the_calendar_lists_what_is_due_with_alarms_and_ends_when_revoked() {
         };
         assert_eq!(seconds, want, "{summary}");
         if summary.contains("Poplatek za odpady") {
-            let d = ev["description"].as_str().unwrap_or("");
-            for part in [
-                "Číslo účtu: 19-1234567/0100",
-                "IBAN: CZ52 0100 0000 1900 0123 4567",
-                "Variabilní symbol: 77001",
-                "Příjemce: Obec Lhota",
-            ] {
-                assert!(d.contains(part), "{part:?} in {d}");
-            }
+            assert_contains_all(
+                ev["description"].as_str().unwrap_or(""),
+                &[
+                    "Číslo účtu: 19-1234567/0100",
+                    "IBAN: CZ52 0100 0000 1900 0123 4567",
+                    "Variabilní symbol: 77001",
+                    "Příjemce: Obec Lhota",
+                ],
+            );
         }
     }
 

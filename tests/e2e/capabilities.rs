@@ -7,14 +7,10 @@ use crate::helpers::*;
 
 #[tokio::test]
 async fn what_the_server_announces_is_honoured() {
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
-        crate::timeline::scenario(),
-        morning("2026-05-01"),
-        |c| format!("{c}changes = true\n"),
-    )
-    .await
-    .expect("sqlite is always there");
+    let mut t = TestApp::on_sqlite_with(crate::timeline::scenario(), morning("2026-05-01"), |c| {
+        format!("{c}changes = true\n")
+    })
+    .await;
     // One person a call, no change feed, no ETags: unlike the config and the default.
     t.sim
         .announce(serde_json::json!({"changes": false, "etag": false, "max_page": 1}));
@@ -53,13 +49,7 @@ async fn what_the_server_announces_is_honoured() {
 
 #[tokio::test]
 async fn a_kind_the_server_does_not_announce_fails_the_poll() {
-    let t = TestApp::spawn(
-        Engine::Sqlite,
-        crate::timeline::scenario(),
-        morning("2026-05-01"),
-    )
-    .await
-    .expect("sqlite is always there");
+    let t = TestApp::on_sqlite(crate::timeline::scenario(), morning("2026-05-01")).await;
     t.sim
         .announce(serde_json::json!({"kinds": ["receivables"]}));
     let e = t

@@ -70,31 +70,45 @@ fn csrf_of(page: &Page) -> String {
 
 /// The base64 PNG of the page's payment QR code, decoded back to its text.
 fn qr_text(page: &Page) -> String {
-    use base64::Engine;
     let body = unescape(&page.body);
     let at = body.find("data:image/png;base64,").expect("a QR image");
     let rest = &body[at + "data:image/png;base64,".len()..];
-    let b64 = &rest[..rest.find('"').expect("end")];
-    let png = base64::engine::general_purpose::STANDARD
-        .decode(b64)
-        .expect("base64");
-    let decoder = png::Decoder::new(std::io::Cursor::new(png));
-    let mut reader = decoder.read_info().expect("png");
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).expect("frame");
-    let (w, h) = (info.width as usize, info.height as usize);
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
-    let grids = img.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code");
-    grids[0].decode().expect("decodes").1
+    scan_qr(&rest[..rest.find('"').expect("end")])
 }
 
-async fn post(b: &Browser, url: &str, fields: &[(&str, &str)]) -> Page {
-    let fields: Vec<(String, String)> = fields
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    b.post(url, &fields).await
+/// Sends `request` with the session cookie of `session`: the answer's status and body.
+async fn in_session(request: reqwest::RequestBuilder, session: &str) -> (u16, String) {
+    let r = request
+        .header("cookie", format!("__Host-hlidac_session={session}"))
+        .send()
+        .await
+        .expect("answer");
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap_or_default())
+}
+
+/// A browser's forms on the citizen's pages, each posted with the CSRF token of the page
+/// they were read from.
+struct Forms<'a> {
+    b: &'a Browser,
+    csrf: String,
+}
+
+impl<'a> Forms<'a> {
+    /// Opens `url` and reads its form's CSRF token.
+    async fn of(b: &'a Browser, url: &str) -> Forms<'a> {
+        let csrf = csrf_of(&b.get(url).await);
+        Forms { b, csrf }
+    }
+
+    /// Posts `fields` after the CSRF token to `url`.
+    async fn post(&self, url: &str, fields: &[(&str, &str)]) -> Page {
+        let fields: Vec<(String, String)> = std::iter::once(("csrf", self.csrf.as_str()))
+            .chain(fields.iter().copied())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.b.post(url, &fields).await
+    }
 }
 
 #[tokio::test]
@@ -167,19 +181,20 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
 
     // The overview: the fee with how to pay, and a QR Platba that decodes to the payment.
     let body = &unescape(&overview.body);
-    for part in [
-        "Jana Nováková",
-        "Poplatek za odpady",
-        "1\u{a0}200,00\u{a0}Kč",
-        "77001",
-        "Žádost o povolení kácení dřevin",
-        "MULH 12/2026",
-        "přiděleno zpracovateli",
-        "2. 3. 2026",
-        "****4821",
-    ] {
-        assert!(body.contains(part), "{part} not on the overview:\n{body}");
-    }
+    assert_contains_all(
+        body,
+        &[
+            "Jana Nováková",
+            "Poplatek za odpady",
+            "1\u{a0}200,00\u{a0}Kč",
+            "77001",
+            "Žádost o povolení kácení dřevin",
+            "MULH 12/2026",
+            "přiděleno zpracovateli",
+            "2. 3. 2026",
+            "****4821",
+        ],
+    );
     // Fees come by due date: the dog fee due in 20 days before the one due in 2099.
     let spayd = qr_text(&overview);
     assert!(spayd.starts_with("SPD*1.0*"), "{spayd}");
@@ -194,39 +209,36 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     assert_eq!(fields["X-VS"], "77002");
 
     // Settings: a bad quiet-hours value comes back next to its field, nothing saved.
-    let settings = b.get(&format!("{lhota}/settings")).await;
-    let csrf = csrf_of(&settings);
-    let bad = post(
-        &b,
-        &format!("{lhota}/settings"),
-        &[
-            ("csrf", &csrf),
-            ("sub", "receivables:email"),
-            ("delivery", "daily"),
-            ("quiet_hours", "25:99-<b>"),
-            ("locale", "cs"),
-        ],
-    )
-    .await;
+    let settings = Forms::of(&b, &format!("{lhota}/settings")).await;
+    let bad = settings
+        .post(
+            &format!("{lhota}/settings"),
+            &[
+                ("sub", "receivables:email"),
+                ("delivery", "daily"),
+                ("quiet_hours", "25:99-<b>"),
+                ("locale", "cs"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("aria-invalid=\"true\""), "{}", bad.body);
     assert!(bad.body.contains("Vyplňte začátek i konec"));
     assert!(!bad.body.contains("<b>"), "the input comes back escaped");
-    let saved = post(
-        &b,
-        &format!("{lhota}/settings"),
-        &[
-            ("csrf", &csrf),
-            ("sub", "receivables:email"),
-            ("sub", "reminders:email"),
-            ("sub", "documents:sms"),
-            ("delivery", "immediate"),
-            ("quiet_hours", "22:00-07:00"),
-            ("offsets", "10"),
-            ("locale", "bg"),
-        ],
-    )
-    .await;
+    let saved = settings
+        .post(
+            &format!("{lhota}/settings"),
+            &[
+                ("sub", "receivables:email"),
+                ("sub", "reminders:email"),
+                ("sub", "documents:sms"),
+                ("delivery", "immediate"),
+                ("quiet_hours", "22:00-07:00"),
+                ("offsets", "10"),
+                ("locale", "bg"),
+            ],
+        )
+        .await;
     assert_eq!(saved.status, 200, "{}", saved.body);
     assert!(
         saved.body.contains("lang=\"bg\""),
@@ -255,18 +267,13 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
 
     // A new e-mail: confirmed by the link in the message the SMTP server received.
     let before = e.t.smtp.count();
-    let contacts = b.get(&format!("{lhota}/contacts?lang=cs")).await;
-    let csrf = csrf_of(&contacts);
-    let added = post(
-        &b,
-        &format!("{lhota}/contacts"),
-        &[
-            ("csrf", &csrf),
-            ("email", "jana.nova@example.cz"),
-            ("phone", ""),
-        ],
-    )
-    .await;
+    let contacts = Forms::of(&b, &format!("{lhota}/contacts?lang=cs")).await;
+    let added = contacts
+        .post(
+            &format!("{lhota}/contacts"),
+            &[("email", "jana.nova@example.cz"), ("phone", "")],
+        )
+        .await;
     assert!(
         added.body.contains("Poslali jsme potvrzovací odkaz"),
         "{}",
@@ -309,16 +316,12 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     );
 
     // A phone: a wrong code is refused next to the field, the code the SMSC got confirms.
-    let added = post(
-        &b,
-        &format!("{lhota}/contacts"),
-        &[
-            ("csrf", &csrf),
-            ("email", ""),
-            ("phone", "+420 601 999 888"),
-        ],
-    )
-    .await;
+    let added = contacts
+        .post(
+            &format!("{lhota}/contacts"),
+            &[("email", ""), ("phone", "+420 601 999 888")],
+        )
+        .await;
     assert!(added.body.contains("šestimístný kód"), "{}", added.body);
     let submits = smsc.submits();
     let text = text_of(submits.last().expect("the SMS"));
@@ -342,23 +345,17 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
             })
             .expect("the new phone");
     let action = format!("/t/lhota/contacts/{}/code", phone.id);
-    let wrong = post(
-        &b,
-        &format!("{web}{action}"),
-        &[
-            ("csrf", &csrf),
-            ("code", if code == "000000" { "111111" } else { "000000" }),
-        ],
-    )
-    .await;
+    let wrong = contacts
+        .post(
+            &format!("{web}{action}"),
+            &[("code", if code == "000000" { "111111" } else { "000000" })],
+        )
+        .await;
     assert_eq!(wrong.status, 400);
     assert!(wrong.body.contains("Kód nesouhlasí"), "{}", wrong.body);
-    let right = post(
-        &b,
-        &format!("{web}{action}"),
-        &[("csrf", &csrf), ("code", code)],
-    )
-    .await;
+    let right = contacts
+        .post(&format!("{web}{action}"), &[("code", code)])
+        .await;
     assert!(right.body.contains("Kontakt je potvrzen"), "{}", right.body);
     let rows = e.t.app.store.contacts_of(&citizen).await.expect("contacts");
     for address in ["jana.nova@example.cz", "+420601999888"] {
@@ -370,29 +367,24 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     }
 
     // A personal reminder: refused in the past, set for tomorrow, and sent on its day.
-    let reminders = b.get(&format!("{lhota}/reminders")).await;
-    let csrf = csrf_of(&reminders);
+    let reminders = Forms::of(&b, &format!("{lhota}/reminders")).await;
     let today =
         e.t.app
             .today(e.t.app.config.tenant("lhota").expect("lhota"));
-    let past = post(
-        &b,
-        &format!("{lhota}/reminders"),
-        &[("csrf", &csrf), ("date", &today.to_string()), ("note", "x")],
-    )
-    .await;
+    let past = reminders
+        .post(
+            &format!("{lhota}/reminders"),
+            &[("date", &today.to_string()), ("note", "x")],
+        )
+        .await;
     assert_eq!(past.status, 400);
     let tomorrow = today.succ_opt().expect("tomorrow");
-    let set = post(
-        &b,
-        &format!("{lhota}/reminders"),
-        &[
-            ("csrf", &csrf),
-            ("date", &tomorrow.to_string()),
-            ("note", "Vyzvednout pas"),
-        ],
-    )
-    .await;
+    let set = reminders
+        .post(
+            &format!("{lhota}/reminders"),
+            &[("date", &tomorrow.to_string()), ("note", "Vyzvednout pas")],
+        )
+        .await;
     assert!(set.body.contains("Vyzvednout pas"), "{}", set.body);
     let now = e.t.clock.now();
     e.t.clock.set(now + chrono::Duration::days(1));
@@ -414,10 +406,7 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     // before the dog fee is due, the reminder 10 days before, in her language now.
     e.t.clock.set(now + chrono::Duration::days(6));
     let mails = e.t.cycle().await;
-    assert!(
-        !mails.iter().any(|m| m.subject.contains("Poplatek ze psů")),
-        "{mails:?}"
-    );
+    assert_none_about(&mails, "Poplatek ze psů");
     e.t.clock.set(now + chrono::Duration::days(10));
     let mails = e.t.cycle().await;
     assert!(
@@ -441,27 +430,24 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
         .contains("attachment"));
     let data: serde_json::Value = export.json().await.expect("json");
     let text = data.to_string();
-    for part in [
-        "jana.nova@example.cz",
-        "+420601999888",
-        "Poplatek za odpady",
-        JANA,
-        "****4821",
-    ] {
-        assert!(text.contains(part), "{part} not in the export: {text}");
-    }
+    assert_contains_all(
+        &text,
+        &[
+            "jana.nova@example.cz",
+            "+420601999888",
+            "Poplatek za odpady",
+            JANA,
+            "****4821",
+        ],
+    );
 
     // Deleting: confirmation required, then nothing personal is left and the session ends.
-    let delete = b.get(&format!("{lhota}/delete")).await;
-    let csrf = csrf_of(&delete);
-    let unconfirmed = post(&b, &format!("{lhota}/delete"), &[("csrf", &csrf)]).await;
+    let delete = Forms::of(&b, &format!("{lhota}/delete")).await;
+    let unconfirmed = delete.post(&format!("{lhota}/delete"), &[]).await;
     assert_eq!(unconfirmed.status, 400);
-    let gone = post(
-        &b,
-        &format!("{lhota}/delete"),
-        &[("csrf", &csrf), ("confirm", "yes")],
-    )
-    .await;
+    let gone = delete
+        .post(&format!("{lhota}/delete"), &[("confirm", "yes")])
+        .await;
     assert_eq!(gone.status, 200, "{}", gone.body);
     assert!(e.t.app.store.citizen(&citizen).await.expect("db").is_none());
     let subject = here.subject_hash.as_deref().expect("subject");
@@ -561,16 +547,11 @@ async fn every_form_and_endpoint_survives_malformed_and_hostile_input() {
             }
             bodies.push(value.clone()); // not a form at all
             for body in bodies {
-                let r = raw
+                let form = raw
                     .post(format!("{web}{path}"))
-                    .header("cookie", format!("__Host-hlidac_session={session}"))
                     .header("content-type", "application/x-www-form-urlencoded")
-                    .body(body)
-                    .send()
-                    .await
-                    .expect("answer");
-                let status = r.status().as_u16();
-                let text = r.text().await.unwrap_or_default();
+                    .body(body);
+                let (status, text) = in_session(form, &session).await;
                 requests += 1;
                 assert!(
                     status < 500 || status == 503 && text.contains("<html"),
@@ -595,14 +576,7 @@ async fn every_form_and_endpoint_survives_malformed_and_hostile_input() {
         "/unsubscribe/<script>",
         "/t/lhota/export?lang=xx",
     ] {
-        let r = raw
-            .get(format!("{web}{path}"))
-            .header("cookie", format!("__Host-hlidac_session={session}"))
-            .send()
-            .await
-            .expect("answer");
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap_or_default();
+        let (status, text) = in_session(raw.get(format!("{web}{path}")), &session).await;
         requests += 1;
         assert!(status < 500, "{path}: {status}");
         assert!(!text.contains("<script>"), "{path} reflected markup");

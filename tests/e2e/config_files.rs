@@ -1,6 +1,6 @@
 //! Every example in config/ loads, and `hlidac check-config` reports all mistakes at once.
 
-use crate::helpers::repo_root;
+use crate::helpers::{hlidac_with_config, repo_root};
 use hlidac::config::Overrides;
 use hlidac::settings::load;
 
@@ -24,9 +24,7 @@ fn every_file_in_config_loads() {
 }
 
 fn check_config(path: &std::path::Path) -> (i32, String, String) {
-    let out = crate::helpers::hlidac_command()
-        .arg("--config")
-        .arg(path)
+    let out = hlidac_with_config(path)
         .arg("check-config")
         .env_remove("HLIDAC_LOG")
         .output()

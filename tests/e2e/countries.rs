@@ -179,9 +179,7 @@ fn qr_of(m: &Mail) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_country_reads_its_own_payment_details_and_references() {
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite is always there");
+    let mut t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
     for (person, locale) in [
         (RS_CYRL, "sr-Cyrl"),
         (RS_LATN, "sr-Latn"),

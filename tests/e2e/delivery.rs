@@ -28,13 +28,18 @@ fn scenario() -> Scenario {
     }
 }
 
+/// The daemon with the scenario's records polled on 2026-05-01, its relay answering DATA
+/// with `mode` (see [`SmtpSink::set_mode`]).
+async fn polled_with_the_relay_answering(mode: &str) -> TestApp {
+    let t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
+    t.smtp.set_mode(mode);
+    t.app.poll_all().await;
+    t
+}
+
 #[tokio::test]
 async fn temporary_smtp_refusals_are_retried_with_backoff_and_delivered_once() {
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
-    t.smtp.set_mode("451");
-    t.app.poll_all().await;
+    let mut t = polled_with_the_relay_answering("451").await;
     let r = t.app.dispatch_pending().await.expect("dispatch");
     assert_eq!((r.sent, r.retried), (0, 2), "{r:?}");
     // Not again before the backoff (60 s, ±20 % jitter) has passed.
@@ -65,11 +70,7 @@ async fn temporary_smtp_refusals_are_retried_with_backoff_and_delivered_once() {
 
 #[tokio::test]
 async fn a_refusal_that_stays_dead_letters_after_the_attempt_limit() {
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
-    t.smtp.set_mode("451");
-    t.app.poll_all().await;
+    let mut t = polled_with_the_relay_answering("451").await;
     for _ in 0..3 {
         t.app.dispatch_pending().await.expect("dispatch");
         t.clock.advance(chrono::Duration::minutes(15));
@@ -92,11 +93,7 @@ async fn a_refusal_that_stays_dead_letters_after_the_attempt_limit() {
 
 #[tokio::test]
 async fn permanent_smtp_refusal_is_dead_lettered_after_one_attempt() {
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
-    t.smtp.set_mode("550");
-    t.app.poll_all().await;
+    let mut t = polled_with_the_relay_answering("550").await;
     let r = t.app.dispatch_pending().await.expect("dispatch");
     assert_eq!(r.dead, 2, "{r:?}");
     t.smtp.set_mode("");
@@ -121,9 +118,7 @@ async fn permanent_smtp_refusal_is_dead_lettered_after_one_attempt() {
 
 #[tokio::test]
 async fn a_reminder_paid_before_sending_is_suppressed() {
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
+    let mut t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
     assert_eq!(t.cycle().await.len(), 2);
     t.set_day("2026-05-28");
     t.app.evaluate_rules().await.expect("rules");
@@ -138,9 +133,7 @@ async fn a_reminder_paid_before_sending_is_suppressed() {
 
 #[tokio::test]
 async fn a_reminder_whose_day_has_passed_expires_unsent() {
-    let t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
+    let t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
     t.app.poll_all().await;
     t.app.dispatch_pending().await.expect("dispatch");
     t.set_day("2026-05-31");
@@ -171,11 +164,10 @@ async fn an_smtp_outage_delays_alerts_and_loses_or_doubles_none() {
         submissions: vec![submission("S-2026-012", PETR, "Request", "MULH 12/2026")],
         ..Scenario::default()
     };
-    let mut t = TestApp::spawn_with(Engine::Sqlite, scenario, morning("2026-05-01"), |c| {
+    let mut t = TestApp::on_sqlite_with(scenario, morning("2026-05-01"), |c| {
         c.replace("max_attempts = 3", "max_attempts = 10")
     })
-    .await
-    .expect("sqlite");
+    .await;
     t.smtp.stop();
     t.app.poll_all().await;
     let mut attempts_during_outage = 0;

@@ -40,14 +40,12 @@ async fn sent_mail_carries_a_dkim_signature_that_verifies() {
             &format!("sender = {{ email = \"hlidac@lhota.example\" }}\ndkim = {{ selector = \"hlidac2026\", key_file = \"{key_path}\" }}"),
         )
     };
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
+    let mut t = TestApp::on_sqlite_with(
         crate::timeline::scenario(),
         morning("2026-05-01"),
         with_dkim,
     )
-    .await
-    .expect("sqlite");
+    .await;
     assert_eq!(t.cycle().await.len(), 2);
     let raw = t.smtp.dir.path().join("000001.eml");
     let text = std::fs::read_to_string(&raw).expect("raw message");
@@ -93,9 +91,7 @@ fn check_config_refuses_a_key_that_is_not_pkcs1() {
         ),
     );
     std::fs::write(&config, text).expect("config");
-    let out = crate::helpers::hlidac_command()
-        .arg("--config")
-        .arg(&config)
+    let out = hlidac_with_config(&config)
         .arg("check-config")
         .output()
         .expect("run");

@@ -49,11 +49,10 @@ fn citizen_add(config: &Path, matching: &[&str]) -> (bool, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_enrols_a_person_found_in_the_registry() {
-    let mut t = TestApp::spawn_with(Engine::Sqlite, scenario(), morning("2026-05-01"), |c| {
+    let mut t = TestApp::on_sqlite_with(scenario(), morning("2026-05-01"), |c| {
         with_registry_source(c, "")
     })
-    .await
-    .expect("sqlite is always there");
+    .await;
     let config = t.dir.path().join("hlidac.toml");
     std::fs::write(&config, &t.config).expect("write the config");
     let citizens = || async {

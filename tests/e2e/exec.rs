@@ -17,14 +17,12 @@ fn exec_source(config: String, command: &[String]) -> String {
 /// A municipality whose receivables come from `command`, after its first cycle, and the
 /// e-mails that cycle sent.
 async fn run_example(command: &[String]) -> (TestApp, Vec<Mail>) {
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
+    let mut t = TestApp::on_sqlite_with(
         hlidac_sim::Scenario::default(),
         morning("2026-05-01"),
         |c| exec_source(c, command),
     )
-    .await
-    .expect("sqlite");
+    .await;
     let mails = t.cycle().await;
     (t, mails)
 }
@@ -93,11 +91,8 @@ async fn the_csv_example_feeds_alerts_and_a_broken_export_changes_nothing() {
         ),
     )
     .expect("csv");
-    let mails = t.cycle().await;
-    expect_mails(
-        &mails,
-        &[(JANA_MAIL, "poplatek Poplatek ze psů je zaplacen")],
-    );
+    t.cycle_expecting(&[(JANA_MAIL, "poplatek Poplatek ze psů je zaplacen")])
+        .await;
 }
 
 #[tokio::test]
@@ -149,11 +144,8 @@ async fn the_sql_example_reads_a_postgresql_table() {
         .execute(&mut conn)
         .await
         .expect("pay");
-    let mails = t.cycle().await;
-    expect_mails(
-        &mails,
-        &[(JANA_MAIL, "poplatek Poplatek za odpady je zaplacen")],
-    );
+    t.cycle_expecting(&[(JANA_MAIL, "poplatek Poplatek za odpady je zaplacen")])
+        .await;
 }
 
 fn script(dir: &std::path::Path, name: &str, body: &str) -> String {
@@ -167,23 +159,27 @@ fn script(dir: &std::path::Path, name: &str, body: &str) -> String {
     path.display().to_string()
 }
 
-fn adapter(program: String, timeout: Duration, memory_mb: u64) -> ExecAdapter {
-    ExecAdapter {
+/// The receivables of the person "P" as `program` lists them, run under `timeout` and a
+/// memory limit of `memory_mb`.
+async fn receivables_from(
+    program: String,
+    timeout: Duration,
+    memory_mb: u64,
+) -> Result<Listed<Receivable>, AdapterError> {
+    let adapter = ExecAdapter {
         argv: vec![program],
         timeout,
         memory_limit: memory_mb * 1024 * 1024,
         max_page: 100,
-    }
+    };
+    adapter.receivables(&["P".to_string()]).await
 }
 
 #[tokio::test]
 async fn a_slow_greedy_or_sloppy_program_fails_the_poll() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let refs = vec!["P".to_string()];
     let slow = script(dir.path(), "slow.sh", "#!/bin/sh\nsleep 30\n");
-    let r: Result<Listed<Receivable>, _> = adapter(slow, Duration::from_millis(500), 512)
-        .receivables(&refs)
-        .await;
+    let r = receivables_from(slow, Duration::from_millis(500), 512).await;
     assert!(matches!(r, Err(AdapterError::Timeout(_))), "{r:?}");
 
     let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
@@ -192,9 +188,7 @@ async fn a_slow_greedy_or_sloppy_program_fails_the_poll() {
         "greedy.sh",
         &format!("#!/bin/sh\nexec {python} -c 'x = bytearray(400 * 1024 * 1024); print(len(x))'\n"),
     );
-    let r: Result<Listed<Receivable>, _> = adapter(greedy, Duration::from_secs(20), 128)
-        .receivables(&refs)
-        .await;
+    let r = receivables_from(greedy, Duration::from_secs(20), 128).await;
     assert!(
         matches!(r, Err(AdapterError::Transport(_))),
         "over its memory limit: {r:?}"
@@ -205,9 +199,7 @@ async fn a_slow_greedy_or_sloppy_program_fails_the_poll() {
         "sloppy.sh",
         "#!/bin/sh\necho '{\"protocol\": \"hlidac-adapter/1\"}'\necho 'oops' >&2\n",
     );
-    let r: Result<Listed<Receivable>, _> = adapter(sloppy, Duration::from_secs(20), 512)
-        .receivables(&refs)
-        .await;
+    let r = receivables_from(sloppy, Duration::from_secs(20), 512).await;
     assert!(
         matches!(r, Err(AdapterError::Malformed(_))),
         "no end line: {r:?}"

@@ -22,7 +22,7 @@ async fn two_smscs_for(a_args: &[&str], tenant: &str) -> (TestApp, SmppPeer, Smp
         a.provider("a"),
         b.provider("b")
     );
-    let t = TestApp::spawn_with(Engine::Sqlite, one_fee(), morning("2026-05-01"), move |c| {
+    let t = TestApp::on_sqlite_with(one_fee(), morning("2026-05-01"), move |c| {
         c.replace(
             "[dispatch]\n",
             "[dispatch]\nslow_ms = 300\ndemote_secs = 600\n",
@@ -30,8 +30,7 @@ async fn two_smscs_for(a_args: &[&str], tenant: &str) -> (TestApp, SmppPeer, Smp
         .replace("locale = \"cs\"\n", &format!("locale = \"cs\"\n{tenant}"))
             + &sms
     })
-    .await
-    .expect("sqlite");
+    .await;
     (t, a, b)
 }
 
@@ -107,11 +106,7 @@ async fn an_smsc_that_refuses_binds_is_demoted_and_the_other_sends() {
         "one demotion, however many binds failed"
     );
     assert_eq!(demotions(&t, "b"), 0.0);
-    let log = logs.text();
-    let line = log
-        .lines()
-        .find(|l| l.contains("provider demoted"))
-        .unwrap_or_else(|| panic!("no demotion in the log:\n{log}"));
+    let line = logs.line_with("provider demoted");
     assert!(
         line.contains("provider=a") && line.contains("channel=\"sms\""),
         "{line}"
@@ -153,7 +148,7 @@ async fn a_slow_smsc_still_sends_when_the_municipality_has_no_other() {
 async fn mail_goes_through_the_second_relay_while_the_first_refuses_connections() {
     let logs = capture_logs();
     let nobody_listens = free_port();
-    let mut t = TestApp::spawn_with(Engine::Sqlite, one_fee(), morning("2026-05-01"), move |c| {
+    let mut t = TestApp::on_sqlite_with(one_fee(), morning("2026-05-01"), move |c| {
         let (c, sink) = relay_port(&c, nobody_listens);
         format!(
             "{}\n[[email.relays]]\nname = \"second\"\nhost = \"127.0.0.1\"\nport = {sink}\n\
@@ -161,8 +156,7 @@ async fn mail_goes_through_the_second_relay_while_the_first_refuses_connections(
             c.replace("tls = \"none\"\n", "tls = \"none\"\nname = \"first\"\n")
         )
     })
-    .await
-    .expect("sqlite");
+    .await;
     let mails = t.cycle().await;
     assert_eq!(mails.len(), 2, "both went, through the second relay");
     let alerts = t.app.store.alerts().await.expect("alerts");

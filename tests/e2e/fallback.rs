@@ -50,11 +50,7 @@ async fn a_dead_lettered_email_goes_once_by_sms_after_the_quiet_hours() {
         .and_hms_opt(19, 0, 0)
         .expect("time")
         .and_utc();
-    let t = TestApp::spawn_with(Engine::Sqlite, one_fee(), evening, move |c| {
-        falling_back(&c) + &sms
-    })
-    .await
-    .expect("sqlite");
+    let t = TestApp::on_sqlite_with(one_fee(), evening, move |c| falling_back(&c) + &sms).await;
     // Jana has a phone but takes her fees by e-mail; Petr has no phone.
     jana_by_email_with_a_phone(&t).await;
     // The relay refuses every message for good.

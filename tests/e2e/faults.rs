@@ -68,9 +68,7 @@ async fn snapshot(t: &TestApp) -> (Vec<String>, i64, i64) {
 async fn fault_changes_nothing(kind: FaultKind) {
     let logs = capture_logs();
 
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite is always there");
+    let mut t = TestApp::on_sqlite(scenario(), morning("2026-05-01")).await;
     let first = t.cycle().await;
     assert_eq!(
         first.len(),
@@ -116,14 +114,11 @@ async fn fault_changes_nothing(kind: FaultKind) {
     );
 
     // When the source recovers, the change comes through, once: nothing was lost.
-    let mails = t.cycle().await;
-    expect_mails(
-        &mails,
-        &[
-            (JANA_MAIL, "poplatek Poplatek za odpady je zaplacen"),
-            (JANA_MAIL, "přiděleno zpracovateli"),
-        ],
-    );
+    t.cycle_expecting(&[
+        (JANA_MAIL, "poplatek Poplatek za odpady je zaplacen"),
+        (JANA_MAIL, "přiděleno zpracovateli"),
+    ])
+    .await;
     let health = health_of(&t.app.store, "lhota", "agenda").await;
     assert_eq!(
         (health.state.as_str(), health.consecutive_failures),
@@ -158,14 +153,7 @@ async fn the_operator_is_told_once_when_a_source_keeps_failing() {
             "[watch]\noperator_email = \"it@lhota.example\"\noperator_alert_after = 3\n",
         )
     };
-    let t = TestApp::spawn_with(
-        Engine::Sqlite,
-        scenario(),
-        morning("2026-05-01"),
-        with_operator,
-    )
-    .await
-    .expect("sqlite");
+    let t = TestApp::on_sqlite_with(scenario(), morning("2026-05-01"), with_operator).await;
     t.sim.inject(FaultKind::Http500, 5);
     for _ in 0..5 {
         assert!(t.app.poll_source("lhota", "agenda").await.is_err());

@@ -20,8 +20,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const PID: &str = "CZ/CZ/6f3a9c1e-2b7d-4c1a-9e1f-123456789abc";
-const EIDAS: &str = "http://eidas.europa.eu/attributes/naturalperson/";
 const OIDC_SECRET: &str = "s3cret-s3cret-s3cret-s3cret-s3cret";
 pub(crate) const PUSH_SECRET: &str = "push-secret-0123456789abcdef0123456789abcdef";
 
@@ -202,15 +200,7 @@ impl Stage {
         let (idp_key, idp_cert) = keypair(dir.path(), "idp");
         let (fed_key, fed_cert) = keypair(dir.path(), "federation");
         let (sp_key, sp_cert) = keypair(dir.path(), "sp");
-        let user = serde_json::json!({
-            "loa": null,
-            "attributes": {
-                format!("{EIDAS}PersonIdentifier"): PID,
-                format!("{EIDAS}CurrentGivenName"): "Jana",
-                format!("{EIDAS}CurrentFamilyName"): "Nováková",
-                format!("{EIDAS}DateOfBirth"): "1980-04-12",
-            }
-        });
+        let user = jana_at_the_idp(None);
         std::fs::write(dir.path().join("user.json"), user.to_string()).expect("user");
         let idp = start_saml_idp(dir.path(), (&idp_key, &idp_cert), (&fed_key, &fed_cert));
         let idp_url = format!("http://127.0.0.1:{}", idp.port);
@@ -221,19 +211,11 @@ impl Stage {
             serde_json::json!({"sub": "rs-0001", "given_name": "Petar"}).to_string(),
         )
         .expect("claims");
-        let mut cmd = Command::new("node");
-        cmd.arg(repo_root().join("tests/peers/oidc_op.js"))
-            .args(["--port", "0", "--redirect-uri"])
-            .arg(format!("{web}/oidc/callback/rs"))
-            .args([
-                "--client-id",
-                "hlidac-rs",
-                "--client-secret",
-                OIDC_SECRET,
-                "--claims",
-            ])
-            .arg(dir.path().join("claims.json"));
-        let op = Peer::start(cmd, "the OpenID Connect provider (oidc-provider)");
+        let op = start_oidc_op(
+            &format!("{web}/oidc/callback/rs"),
+            OIDC_SECRET,
+            &dir.path().join("claims.json"),
+        );
         let issuer = format!("http://127.0.0.1:{}", op.port);
 
         let (sim, sim_url) = start_sim(scenario()).await;
@@ -276,12 +258,7 @@ impl Stage {
         let config = dir.path().join("hlidac.toml");
         std::fs::write(&config, text).expect("config");
         let daemon = Daemon::start(&config, &dir.path().join("daemon.log"), addr).await;
-        let metadata = reqwest::get(format!("{web}/saml/metadata"))
-            .await
-            .expect("metadata")
-            .text()
-            .await
-            .expect("text");
+        let metadata = get_text(&format!("{web}/saml/metadata")).await;
         std::fs::write(dir.path().join("sp.xml"), metadata).expect("sp metadata");
 
         // Jana logs in through the IdP and agrees: her session and the forms' CSRF token.

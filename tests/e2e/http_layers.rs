@@ -166,12 +166,17 @@ fn assert_secure(what: &str, a: &Answer, html: bool) {
     );
 }
 
+/// The daemon with no records and its config changed by `tweak`, serving HTTP: the app
+/// (to keep) and the base URL.
+async fn serving(tweak: impl Fn(String) -> String) -> (TestApp, String) {
+    let t = TestApp::on_sqlite_with(Scenario::default(), morning("2026-05-01"), tweak).await;
+    let base = t.serve_web().await;
+    (t, base)
+}
+
 #[tokio::test]
 async fn an_oversize_body_is_413_on_every_route_that_takes_one() {
-    let t = TestApp::spawn(Engine::Sqlite, Scenario::default(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
-    let base = t.serve_web().await;
+    let (_t, base) = serving(|c| c).await;
     let admin = admin_token();
     let auth = [
         ("authorization", admin.as_str()),
@@ -261,10 +266,7 @@ async fn an_oversize_body_is_413_on_every_route_that_takes_one() {
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let t = TestApp::spawn(Engine::Sqlite, Scenario::default(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
-    let base = t.serve_web().await;
+    let (_t, base) = serving(|c| c).await;
     let admin = admin_token();
     let get = |path: &'static str, headers: Vec<(&'static str, String)>| {
         let base = base.clone();
@@ -327,15 +329,7 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn a_client_that_stalls_its_body_is_answered_503_at_the_timeout() {
-    let t = TestApp::spawn_with(
-        Engine::Sqlite,
-        Scenario::default(),
-        morning("2026-05-01"),
-        |c| c.replace("[web]\n", "[web]\nrequest_timeout_secs = 1\n"),
-    )
-    .await
-    .expect("sqlite");
-    let base = t.serve_web().await;
+    let (_t, base) = serving(|c| c.replace("[web]\n", "[web]\nrequest_timeout_secs = 1\n")).await;
     for path in ["/saml/acs", "/t/lhota/settings", "/ingest/lhota/agenda"] {
         let a = raw(&base, "POST", path, &[], Body::Stalled { n: 100, sent: 10 }).await;
         assert_eq!(a.status, 503, "{path}");
@@ -353,20 +347,13 @@ async fn a_client_that_stalls_its_body_is_answered_503_at_the_timeout() {
 
 #[tokio::test]
 async fn past_the_concurrency_limit_a_request_is_shed_and_health_still_answers() {
-    let t = TestApp::spawn_with(
-        Engine::Sqlite,
-        Scenario::default(),
-        morning("2026-05-01"),
-        |c| {
-            c.replace(
-                "[web]\n",
-                "[web]\nrequest_timeout_secs = 4\nmax_concurrent_requests = 2\n",
-            )
-        },
-    )
-    .await
-    .expect("sqlite");
-    let base = t.serve_web().await;
+    let (_t, base) = serving(|c| {
+        c.replace(
+            "[web]\n",
+            "[web]\nrequest_timeout_secs = 4\nmax_concurrent_requests = 2\n",
+        )
+    })
+    .await;
     // Two clients stall their bodies and hold both places.
     let holders: Vec<_> = (0..2)
         .map(|_| {
@@ -436,9 +423,7 @@ async fn the_trace_names_the_route_never_the_path_or_query() {
     let smtp = SmtpSink::start();
     let (dir, config, _db) = sqlite_config(&sim_url, smtp.port).await;
     let log = dir.path().join("daemon.log");
-    let mut child = crate::helpers::hlidac_command()
-        .arg("--config")
-        .arg(&config)
+    let mut child = hlidac_with_config(&config)
         .arg("run")
         .env("HLIDAC_LOG", "info,tower_http=debug,hlidac::web=debug")
         .stdout(std::process::Stdio::null())

@@ -59,14 +59,12 @@ async fn counts(t: &TestApp) -> (i64, i64, i64) {
 
 /// The daemon with the push source, its web side served; returns it and the base URL.
 async fn push_app() -> (TestApp, String) {
-    let t = TestApp::spawn_with(
-        Engine::Sqlite,
+    let t = TestApp::on_sqlite_with(
         hlidac_sim::Scenario::default(),
         morning("2026-05-01"),
         with_push_source,
     )
-    .await
-    .expect("sqlite");
+    .await;
     let base = t.serve_web().await;
     (t, base)
 }
@@ -166,8 +164,8 @@ async fn a_signed_push_alerts_and_every_bad_push_is_refused_storing_nothing() {
     // The valid push: the submission is watched and Jana is told.
     let (status, text) = push(&base, "podatelna", now, &sign(now, &body, SECRET), &body).await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    let mails = t.cycle().await;
-    expect_mails(&mails, &[(JANA_MAIL, "sledujeme vaše podání MULH 77/2026")]);
+    t.cycle_expecting(&[(JANA_MAIL, "sledujeme vaše podání MULH 77/2026")])
+        .await;
 
     // A second push with a new status goes through the same diff: one status alert.
     record["status"] = "resolved".into();
@@ -177,8 +175,8 @@ async fn a_signed_push_alerts_and_every_bad_push_is_refused_storing_nothing() {
     assert_eq!(status, StatusCode::OK, "{text}");
     let (status, _) = push(&base, "podatelna", now, &sign(now, &body, SECRET), &body).await;
     assert_eq!(status, StatusCode::OK, "a replay is harmless");
-    let mails = t.cycle().await;
-    expect_mails(&mails, &[(JANA_MAIL, "podání MULH 77/2026 – vyřízeno")]);
+    t.cycle_expecting(&[(JANA_MAIL, "podání MULH 77/2026 – vyřízeno")])
+        .await;
 }
 
 #[tokio::test]
@@ -189,15 +187,9 @@ async fn pushed_receivables_get_their_reminders() {
     let body = serde_json::json!({"receivables": [record]}).to_string();
     let (status, text) = push(&base, "podatelna", now, &sign(now, &body, SECRET), &body).await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    let mails = t.cycle().await;
-    expect_mails(
-        &mails,
-        &[(JANA_MAIL, "nový poplatek k úhradě – Poplatek ze psů")],
-    );
+    t.cycle_expecting(&[(JANA_MAIL, "nový poplatek k úhradě – Poplatek ze psů")])
+        .await;
     t.set_day("2026-05-28");
-    let mails = t.cycle().await;
-    expect_mails(
-        &mails,
-        &[(JANA_MAIL, "Poplatek ze psů, … je splatný … (za 3 dny)")],
-    );
+    t.cycle_expecting(&[(JANA_MAIL, "Poplatek ze psů, … je splatný … (za 3 dny)")])
+        .await;
 }

@@ -49,27 +49,20 @@ async fn instalments_and_the_early_discount_each_get_their_reminder() {
             changes: vec![Change::PutReceivable { record: first_paid }],
         }],
     };
-    let mut t = TestApp::spawn(Engine::Sqlite, scenario, morning("2026-04-01"))
-        .await
-        .expect("sqlite");
-    let mails = t.cycle().await;
-    expect_mails(
-        &mails,
-        &[(
-            JANA_MAIL,
-            "nový poplatek k úhradě – Poplatek za odpady, … do 31. 5. 2026",
-        )],
-    );
+    let mut t = TestApp::on_sqlite(scenario, morning("2026-04-01")).await;
+    t.cycle_expecting(&[(
+        JANA_MAIL,
+        "nový poplatek k úhradě – Poplatek za odpady, … do 31. 5. 2026",
+    )])
+    .await;
 
     t.set_day("2026-05-01"); // 14 days before the discount ends
-    let mails = t.cycle().await;
-    let m = expect_mails(
-        &mails,
-        &[(
+    let m = t
+        .cycle_expecting(&[(
             JANA_MAIL,
             "sleva 5 % na Poplatek za odpady, … do 15. 5. 2026",
-        )],
-    );
+        )])
+        .await;
     assert!(
         m[0].body.contains("1\u{a0}140,00\u{a0}Kč") && m[0].body.contains("1\u{a0}200,00\u{a0}Kč"),
         "{}",
@@ -77,11 +70,9 @@ async fn instalments_and_the_early_discount_each_get_their_reminder() {
     );
 
     t.set_day("2026-05-17"); // 14 days before the first instalment
-    let mails = t.cycle().await;
-    let m = expect_mails(
-        &mails,
-        &[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 14 dní)")],
-    );
+    let m = t
+        .cycle_expecting(&[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 14 dní)")])
+        .await;
     assert!(
         m[0].body.contains("300,00\u{a0}Kč") && m[0].body.contains("31. 5. 2026"),
         "{}",
@@ -101,10 +92,8 @@ async fn instalments_and_the_early_discount_each_get_their_reminder() {
     );
 
     t.set_day("2026-07-17"); // 14 days before the second
-    let mails = t.cycle().await;
-    let m = expect_mails(
-        &mails,
-        &[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 14 dní)")],
-    );
+    let m = t
+        .cycle_expecting(&[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 14 dní)")])
+        .await;
     assert!(m[0].body.contains("31. 7. 2026"), "{}", m[0].body);
 }

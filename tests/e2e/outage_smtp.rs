@@ -11,12 +11,7 @@ use std::time::{Duration, Instant};
 const ALERTS: usize = 2000;
 
 async fn oldest_pending_age(listen: &str) -> f64 {
-    let text = reqwest::get(format!("http://{listen}/metrics"))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let text = get_text(&format!("http://{listen}/metrics")).await;
     text.lines()
         .find_map(|l| l.strip_prefix("hlidac_outbox_oldest_pending_age_seconds "))
         .and_then(|v| v.trim().parse().ok())

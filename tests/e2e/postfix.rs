@@ -215,21 +215,20 @@ async fn postfix_bounces_through_the_pipe_and_the_alert_goes_by_sms_once() {
     // The report and the metrics count the bounce.
     let from = now.date_naive().to_string();
     let to = (now.date_naive() + chrono::Days::new(1)).to_string();
-    let out = hlidac_command()
-        .arg("--config")
-        .arg(&config)
+    let out = hlidac_with_config(&config)
         .args(["report", "--tenant", "lhota", "--from", &from, "--to", &to])
         .output()
         .expect("report");
     let csv = String::from_utf8_lossy(&out.stdout)
         .replace(&to, "TO")
         .replace(&from, "FROM");
-    for line in [
-        "lhota,FROM,TO,receivable.new,email,bounced,1",
-        "lhota,FROM,TO,mail_feedback,,bounce,1",
-    ] {
-        assert!(csv.contains(line), "{line:?} in\n{csv}");
-    }
+    assert_contains_all(
+        &csv,
+        &[
+            "lhota,FROM,TO,receivable.new,email,bounced,1",
+            "lhota,FROM,TO,mail_feedback,,bounce,1",
+        ],
+    );
     t.app.health.set_sample(
         hlidac::health::Sample::read(&t.app.store)
             .await

@@ -45,13 +45,7 @@ fn listed(text: &str) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_preview_lists_what_the_day_then_sends_and_changes_nothing() {
-    let mut t = TestApp::spawn(
-        Engine::Sqlite,
-        crate::timeline::scenario(),
-        morning("2026-05-01"),
-    )
-    .await
-    .expect("sqlite is always there");
+    let mut t = TestApp::on_sqlite(crate::timeline::scenario(), morning("2026-05-01")).await;
     assert_eq!(t.cycle().await.len(), 2);
     t.sim.step(); // a new fee for Jana, not yet polled
     let config = t.dir.path().join("hlidac.toml");

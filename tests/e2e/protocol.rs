@@ -17,16 +17,10 @@ fn with_adapter_keys(config: String, keys: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_change_feed_is_followed_and_a_forgotten_cursor_means_a_full_read() {
-    let Some(mut t) = TestApp::spawn_with(
-        Engine::Sqlite,
-        crate::timeline::scenario(),
-        morning("2026-05-01"),
-        |c| with_adapter_keys(c, "changes = true"),
-    )
-    .await
-    else {
-        return;
-    };
+    let mut t = TestApp::on_sqlite_with(crate::timeline::scenario(), morning("2026-05-01"), |c| {
+        with_adapter_keys(c, "changes = true")
+    })
+    .await;
     // The first poll reads everything and keeps the head taken before it.
     let m = t.cycle().await;
     assert_eq!(m.len(), 2, "the same two mails as a plain poll");
@@ -42,11 +36,8 @@ async fn the_change_feed_is_followed_and_a_forgotten_cursor_means_a_full_read() 
 
     // From now on only the feed is read.
     t.sim.step(); // a new fee for Jana
-    let m = t.cycle().await;
-    expect_mails(
-        &m,
-        &[(JANA_MAIL, "nový poplatek k úhradě – Poplatek za odpady")],
-    );
+    t.cycle_expecting(&[(JANA_MAIL, "nový poplatek k úhradě – Poplatek za odpady")])
+        .await;
     assert_eq!(
         t.sim.calls("receivables") + t.sim.calls("submissions"),
         lists
@@ -62,8 +53,7 @@ async fn the_change_feed_is_followed_and_a_forgotten_cursor_means_a_full_read() 
     );
 
     // The feed repeats the last changes before the cursor: nothing is sent twice.
-    let m = t.cycle().await;
-    expect_mails(&m, &[]);
+    t.cycle_expecting(&[]).await;
 
     // A change for someone hlidac does not watch is passed over; the source stays ok.
     t.sim.apply(Change::PutReceivable {
@@ -75,8 +65,7 @@ async fn the_change_feed_is_followed_and_a_forgotten_cursor_means_a_full_read() 
             "2026-06-30",
         ),
     });
-    let m = t.cycle().await;
-    expect_mails(&m, &[]);
+    t.cycle_expecting(&[]).await;
     let health = health_of(&t.app.store, "lhota", "agenda").await;
     assert_eq!(health.state, "ok");
 
@@ -84,8 +73,8 @@ async fn the_change_feed_is_followed_and_a_forgotten_cursor_means_a_full_read() 
     // changed meanwhile is told once.
     t.sim.expire_cursors();
     t.sim.step(); // Jana's request assigned
-    let m = t.cycle().await;
-    expect_mails(&m, &[(JANA_MAIL, "přiděleno zpracovateli")]);
+    t.cycle_expecting(&[(JANA_MAIL, "přiděleno zpracovateli")])
+        .await;
     assert_eq!(
         t.sim.calls("receivables") + t.sim.calls("submissions"),
         lists + 2,
@@ -101,34 +90,23 @@ async fn the_change_feed_is_followed_and_a_forgotten_cursor_means_a_full_read() 
         fresh.as_deref().is_some_and(|c| c != "c1"),
         "a new head: {fresh:?}"
     );
-    let m = t.cycle().await;
-    expect_mails(&m, &[]);
+    t.cycle_expecting(&[]).await;
     t.sim.step(); // Jana pays
-    let m = t.cycle().await;
-    expect_mails(&m, &[(JANA_MAIL, "je zaplacen")]);
+    t.cycle_expecting(&[(JANA_MAIL, "je zaplacen")]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unchanged_pages_are_not_read_again_and_only_committed_etags_are_kept() {
-    let Some(mut t) = TestApp::spawn(
-        Engine::Sqlite,
-        crate::timeline::scenario(),
-        morning("2026-05-01"),
-    )
-    .await
-    else {
-        return;
-    };
+    let mut t = TestApp::on_sqlite(crate::timeline::scenario(), morning("2026-05-01")).await;
     let m = t.cycle().await;
     assert_eq!(m.len(), 2);
     assert_eq!(t.sim.calls("not_modified"), 0);
-    let m = t.cycle().await;
-    expect_mails(&m, &[]);
+    t.cycle_expecting(&[]).await;
     assert_eq!(t.sim.calls("not_modified"), 2, "both pages answered 304");
 
     t.sim.step(); // a new fee for Jana: the receivables page changes
-    let m = t.cycle().await;
-    expect_mails(&m, &[(JANA_MAIL, "nový poplatek k úhradě –")]);
+    t.cycle_expecting(&[(JANA_MAIL, "nový poplatek k úhradě –")])
+        .await;
     assert_eq!(
         t.sim.calls("not_modified"),
         3,
@@ -143,16 +121,12 @@ async fn unchanged_pages_are_not_read_again_and_only_committed_etags_are_kept() 
     t.sim.step();
     t.sim.inject(FaultKind::Pass, 1);
     t.sim.inject(FaultKind::Http500, 1);
-    let m = t.cycle().await;
-    expect_mails(&m, &[]);
-    let m = t.cycle().await;
-    expect_mails(
-        &m,
-        &[
-            (JANA_MAIL, "je zaplacen"),
-            (JANA_MAIL, "přiděleno zpracovateli"),
-        ],
-    );
+    t.cycle_expecting(&[]).await;
+    t.cycle_expecting(&[
+        (JANA_MAIL, "je zaplacen"),
+        (JANA_MAIL, "přiděleno zpracovateli"),
+    ])
+    .await;
 }
 
 /// A CA, a server certificate for localhost and a client certificate, by openssl.
@@ -251,38 +225,16 @@ async fn a_source_behind_mutual_tls_is_read_with_the_client_certificate_only() {
         c("client.pem").display(),
         c("client.key").display()
     );
-    let Some(mut t) = TestApp::spawn_with(
-        Engine::Sqlite,
-        Scenario::default(),
-        morning("2026-05-01"),
-        |config| with_adapter_keys(replace_base_url(&config, &url), &tls_keys),
-    )
-    .await
-    else {
-        return;
-    };
+    let mut t = TestApp::on_sqlite_with(Scenario::default(), morning("2026-05-01"), |config| {
+        with_adapter_keys(replace_base_url(&config, &url), &tls_keys)
+    })
+    .await;
     let m = t.cycle().await;
     assert_eq!(m.len(), 2, "both alerts came over mutual TLS");
     assert!(sim.calls("receivables") >= 1);
 
     // The conformance kit uses the same certificate.
-    let config_file = t.dir.path().join("tls.toml");
-    std::fs::write(&config_file, &t.config).expect("config");
-    let out = crate::helpers::hlidac_command()
-        .arg("--config")
-        .arg(&config_file)
-        .args([
-            "adapter",
-            "check",
-            "--tenant",
-            "lhota",
-            "--source",
-            "agenda",
-            "--person-ref",
-            JANA,
-        ])
-        .output()
-        .expect("run");
+    let out = adapter_check(&t.write_config("tls.toml"), &[JANA]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
 
@@ -335,9 +287,7 @@ async fn a_document_followed_by_registration_index_and_access_code_is_told_to_it
     scenario
         .access_codes
         .insert("BG-DOC-123".into(), CODE.into());
-    let Some(mut t) = TestApp::spawn(Engine::Sqlite, scenario, morning("2026-05-01")).await else {
-        return;
-    };
+    let mut t = TestApp::on_sqlite(scenario, morning("2026-05-01")).await;
     let citizens = t.app.store.list_citizens(Some("lhota")).await.expect("db");
     let id_of = |hash_of: &str| {
         let h = t.app.person_hash(hash_of);
@@ -358,28 +308,12 @@ async fn a_document_followed_by_registration_index_and_access_code_is_told_to_it
     let petr = id_of(PETR);
 
     // Jana follows it with the right code, through the real binary; Petr with a wrong one.
-    let config_file = t.dir.path().join("hlidac.toml");
-    std::fs::write(&config_file, &t.config).expect("config");
-    let out = crate::helpers::hlidac_command()
-        .arg("--config")
-        .arg(&config_file)
-        .args([
-            "citizen",
-            "track",
-            "--citizen",
-            &jana,
-            "--source",
-            "agenda",
-            "--index",
-            INDEX,
-        ])
-        .env("HLIDAC_ACCESS_CODE", CODE)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        hlidac_with_config(&t.write_config("hlidac.toml"))
+            .args(["citizen", "track", "--citizen", &jana])
+            .args(["--source", "agenda", "--index", INDEX])
+            .env("HLIDAC_ACCESS_CODE", CODE),
+        "hlidac citizen track",
     );
     t.app
         .track(&petr, "agenda", INDEX, "WRONG-CODE")
@@ -390,8 +324,7 @@ async fn a_document_followed_by_registration_index_and_access_code_is_told_to_it
         "an empty index is refused"
     );
 
-    let m = t.cycle().await;
-    let m = expect_mails(&m, &[(JANA_MAIL, INDEX)]);
+    let m = t.cycle_expecting(&[(JANA_MAIL, INDEX)]).await;
     assert!(
         m[0].body.contains("Заявление за издаване на удостоверение"),
         "{}",
@@ -405,10 +338,8 @@ async fn a_document_followed_by_registration_index_and_access_code_is_told_to_it
         status_native: Some("Приключен".into()),
         assigned_to: None,
     });
-    let m = t.cycle().await;
-    expect_mails(&m, &[(JANA_MAIL, "vyřízeno")]);
-    let m = t.cycle().await;
-    expect_mails(&m, &[]);
+    t.cycle_expecting(&[(JANA_MAIL, "vyřízeno")]).await;
+    t.cycle_expecting(&[]).await;
 
     // Neither the index nor the code is stored in clear.
     let db = std::fs::read(t.dir.path().join("hlidac.db")).expect("db file");

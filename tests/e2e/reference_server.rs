@@ -54,9 +54,7 @@ fn point_at(config: String, url: &str) -> String {
 }
 
 fn adapter_check(config: &Path) -> (i32, String) {
-    let out = hlidac_command()
-        .arg("--config")
-        .arg(config)
+    let out = hlidac_with_config(config)
         .args([
             "adapter", "check", "--tenant", "lhota", "--source", "agenda",
         ])
@@ -88,14 +86,12 @@ async fn the_reference_server_passes_the_check_and_feeds_the_alerts() {
     let url = format!("http://127.0.0.1:{}", server.port);
 
     // The daemon's parts on SQLite, polling the reference server instead of the simulator.
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
+    let mut t = TestApp::on_sqlite_with(
         hlidac_sim::Scenario::default(),
         morning("2026-05-01"),
         move |c| point_at(c, &url),
     )
-    .await
-    .expect("sqlite is always there");
+    .await;
 
     // The conformance kit, as the vendor runs it: every check passes.
     let config = t.dir.path().join("hlidac.toml");
@@ -112,20 +108,21 @@ async fn the_reference_server_passes_the_check_and_feeds_the_alerts() {
         checks.len() >= 12 && checks.iter().all(|l| l.starts_with("PASS ")),
         "{out}"
     );
-    for line in [
-        "PASS protocol version: hlidac-adapter/1, version 1.1",
-        "PASS kinds: serves registry, receivables, submissions",
-        "PASS authentication",
-        "PASS receivables list: 2 record(s), complete",
-        "PASS receivables etag: answers 304",
-        "PASS submissions list: 1 record(s), complete",
-        "PASS submissions etag: answers 304",
-        "PASS change feed head",
-        "PASS change feed page",
-        "PASS bad cursor: an unknown cursor gets 410 Gone",
-    ] {
-        assert!(out.contains(line), "{line:?} missing:\n{out}");
-    }
+    assert_contains_all(
+        &out,
+        &[
+            "PASS protocol version: hlidac-adapter/1, version 1.1",
+            "PASS kinds: serves registry, receivables, submissions",
+            "PASS authentication",
+            "PASS receivables list: 2 record(s), complete",
+            "PASS receivables etag: answers 304",
+            "PASS submissions list: 1 record(s), complete",
+            "PASS submissions etag: answers 304",
+            "PASS change feed head",
+            "PASS change feed page",
+            "PASS bad cursor: an unknown cursor gets 410 Gone",
+        ],
+    );
     assert!(
         out.contains(&format!("{} passed, 0 failed", checks.len())),
         "{out}"

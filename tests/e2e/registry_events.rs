@@ -37,7 +37,7 @@ fn event(id: &str, kind: RegistryEventKind, person: &str, new: Option<&str>) -> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_registry_event_acts_by_the_tenant_s_policy() {
     let logs = capture_logs();
-    let mut t = TestApp::spawn_with(Engine::Sqlite, scenario(), morning("2026-05-01"), |c| {
+    let mut t = TestApp::on_sqlite_with(scenario(), morning("2026-05-01"), |c| {
         // The tenant's policy table, before its first source.
         let c = c.replacen(
             "[[tenant.source]]",
@@ -47,8 +47,7 @@ async fn each_registry_event_acts_by_the_tenant_s_policy() {
         );
         with_registry_source(c, "schedule = \"*/5 * * * * *\"\n")
     })
-    .await
-    .expect("sqlite is always there");
+    .await;
     t.app
         .enrol("lhota", VESNA, VESNA_MAIL, Some("cs"))
         .await

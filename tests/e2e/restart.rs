@@ -48,12 +48,4 @@ async fn crash_mid_send(engine: Engine) {
     assert!(again.is_empty(), "nothing is sent twice: {again:?}");
 }
 
-#[tokio::test]
-async fn a_dispatcher_dying_mid_send_loses_nothing_on_sqlite() {
-    crash_mid_send(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn a_dispatcher_dying_mid_send_loses_nothing_on_postgres() {
-    crash_mid_send(Engine::Postgres).await;
-}
+test_on_each_engine!(crash_mid_send: a_dispatcher_dying_mid_send_loses_nothing_on_sqlite, a_dispatcher_dying_mid_send_loses_nothing_on_postgres);

@@ -64,9 +64,7 @@ impl Fleet {
             let i = self.children.len();
             let log = std::fs::File::create(self.dir.path().join(format!("instance-{i}.log")))
                 .expect("log");
-            let child = hlidac_command()
-                .arg("--config")
-                .arg(&self.config)
+            let child = hlidac_with_config(&self.config)
                 .arg("run")
                 .env("HLIDAC_WEB__LISTEN", "127.0.0.1:0")
                 .env("HLIDAC_LOG", "warn")
@@ -260,20 +258,16 @@ async fn three_instances_killed_10_times_at_random_lose_nothing_and_run_each_tic
     );
 
     // Each cron tick ran once: no more polls than distinct claimed ticks.
-    use sqlx::Row;
-    let claims: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM tick_claims WHERE source_id = 'agenda'")
-            .fetch_one(store.pool())
-            .await
-            .expect("claims")
-            .try_get("n")
-            .expect("n");
-    let holders: i64 = sqlx::query("SELECT COUNT(DISTINCT holder) AS n FROM tick_claims")
-        .fetch_one(store.pool())
-        .await
-        .expect("holders")
-        .try_get("n")
-        .expect("n");
+    let claims = number_of(
+        &store,
+        "SELECT COUNT(*) AS n FROM tick_claims WHERE source_id = 'agenda'",
+    )
+    .await;
+    let holders = number_of(
+        &store,
+        "SELECT COUNT(DISTINCT holder) AS n FROM tick_claims",
+    )
+    .await;
     let health = health_of(&store, "lhota", "agenda").await;
     assert!(claims > 0 && health.total_polls > 0);
     assert!(

@@ -209,9 +209,7 @@ pub(crate) async fn wait_for_state(t: &TestApp, state: &str, n: usize) {
 async fn smpp_app(peer_args: &[&str], start: chrono::DateTime<chrono::Utc>) -> (TestApp, SmppPeer) {
     let peer = SmppPeer::start(peer_args);
     let extra = peer.config();
-    let t = TestApp::spawn_with(Engine::Sqlite, one_fee(), start, move |c| c + &extra)
-        .await
-        .expect("sqlite");
+    let t = TestApp::on_sqlite_with(one_fee(), start, move |c| c + &extra).await;
     (t, peer)
 }
 
@@ -463,11 +461,7 @@ message_id_pointer = "/id"
     scenario
         .receivables
         .push(fee("R-3", EVA, "Poplatek za odpady", 90000, "2026-05-31"));
-    let mut t = TestApp::spawn_with(Engine::Sqlite, scenario, morning("2026-05-01"), move |c| {
-        c + &extra
-    })
-    .await
-    .expect("sqlite");
+    let mut t = TestApp::on_sqlite_with(scenario, morning("2026-05-01"), move |c| c + &extra).await;
     let jana = with_phone(&t, JANA, JANA_MAIL, "+420601000001").await;
     let petr = with_phone(&t, PETR, PETR_MAIL, "+420602000002").await;
     let eva = with_phone(&t, EVA, "eva@lhota.example", "+420699000003").await;
@@ -506,9 +500,7 @@ message_id_pointer = "/id"
 
 #[tokio::test]
 async fn a_daily_digest_gathers_a_citizens_alerts_into_one_message() {
-    let mut t = TestApp::spawn(Engine::Sqlite, one_fee(), morning("2026-05-01"))
-        .await
-        .expect("sqlite");
+    let mut t = TestApp::on_sqlite(one_fee(), morning("2026-05-01")).await;
     let jana = citizen_id(&t, JANA, JANA_MAIL).await;
     t.app
         .set_preferences(&jana, None, Some("daily"))

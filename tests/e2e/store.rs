@@ -62,15 +62,7 @@ async fn store_semantics(engine: Engine) {
     assert_eq!(s.alerts().await.expect("alerts")[0].state, "sent");
 }
 
-#[tokio::test]
-async fn store_semantics_on_sqlite() {
-    store_semantics(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn store_semantics_on_postgres() {
-    store_semantics(Engine::Postgres).await;
-}
+test_on_each_engine!(store_semantics: store_semantics_on_sqlite, store_semantics_on_postgres);
 
 /// Every text value in the database, to search for what must not be there.
 async fn all_text(t: &TestApp) -> String {
@@ -117,12 +109,4 @@ async fn no_identifier_in_clear(engine: Engine) {
     }
 }
 
-#[tokio::test]
-async fn no_identifier_or_address_is_stored_in_clear_on_sqlite() {
-    no_identifier_in_clear(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn no_identifier_or_address_is_stored_in_clear_on_postgres() {
-    no_identifier_in_clear(Engine::Postgres).await;
-}
+test_on_each_engine!(no_identifier_in_clear: no_identifier_or_address_is_stored_in_clear_on_sqlite, no_identifier_or_address_is_stored_in_clear_on_postgres);

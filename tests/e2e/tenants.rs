@@ -24,42 +24,44 @@ fn town(id: &str, name: &str, sim_url: &str, token: &std::path::Path) -> String 
     )
 }
 
-/// A folder, an SMTP server, and the common config header (database, SMTP, dispatch) to
-/// which the tests add their towns; `token` is the simulators' token file.
-struct Towns {
-    dir: tempfile::TempDir,
-    smtp: SmtpSink,
-    header: String,
-    token: std::path::PathBuf,
+/// What the tests add their towns to: a folder, an SMTP server, the common config header
+/// (database, SMTP, dispatch) and the simulators' token file.
+async fn towns() -> (tempfile::TempDir, SmtpSink, String, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state");
+    let smtp = SmtpSink::start();
+    let db = fresh_database(Engine::Sqlite, dir.path())
+        .await
+        .expect("sqlite");
+    let base = config_text(&state, &db, "http://127.0.0.1:9", smtp.port);
+    let header = base[..base.find("[[tenant]]").expect("tenant")].to_string();
+    (dir, smtp, header, state.join("sim.token"))
 }
 
-impl Towns {
-    async fn new() -> Towns {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let state = dir.path().join("state");
-        let smtp = SmtpSink::start();
-        let db = fresh_database(Engine::Sqlite, dir.path())
+/// The daemon on `config`, its clock on the morning of 2026-05-01, with Jana enrolled in
+/// each of `tenants` and their sources polled once.
+async fn polled_with_jana_in(config: &str, tenants: &[&str]) -> Arc<hlidac::App> {
+    let clock = Arc::new(hlidac::clock::ManualClock::new(morning("2026-05-01")));
+    let app = build(config, clock).await;
+    for tenant in tenants {
+        app.enrol(tenant, JANA, JANA_MAIL, None)
             .await
-            .expect("sqlite");
-        let base = config_text(&state, &db, "http://127.0.0.1:9", smtp.port);
-        let header = base[..base.find("[[tenant]]").expect("tenant")].to_string();
-        Towns {
-            dir,
-            smtp,
-            header,
-            token: state.join("sim.token"),
-        }
+            .expect("enrol");
     }
+    app.poll_all().await;
+    app
+}
+
+/// Dispatches what is queued, which must be `n` mails sent; the mails `smtp` received.
+async fn dispatched(app: &hlidac::App, smtp: &SmtpSink, n: usize) -> Vec<Mail> {
+    let report = app.dispatch_pending().await.expect("dispatch");
+    assert_eq!(report.sent, n, "{report:?}");
+    smtp.wait_for(n, std::time::Duration::from_secs(10)).await
 }
 
 #[tokio::test]
 async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined() {
-    let Towns {
-        dir: _dir,
-        smtp,
-        header,
-        token,
-    } = Towns::new().await;
+    let (_dir, smtp, header, token) = towns().await;
     let header = header.as_str();
     let (_a, url_a) = start_sim(jana_fee("Poplatek za odpady Lhota")).await;
     let (_b, url_b) = start_sim(jana_fee("Poplatek za odpady Ves")).await;
@@ -71,18 +73,9 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
         town("ves", "Obec Ves", &url_b, &token),
         town("dvur", "Obec Dvůr", &url_c, &token)
     );
-    let clock = Arc::new(hlidac::clock::ManualClock::new(morning("2026-05-01")));
-    let app = build(&config, clock).await;
-    for tenant in ["lhota", "ves", "dvur"] {
-        app.enrol(tenant, JANA, JANA_MAIL, None)
-            .await
-            .expect("enrol");
-    }
-    app.poll_all().await;
+    let app = polled_with_jana_in(&config, &["lhota", "ves", "dvur"]).await;
     app.evaluate_rules().await.expect("rules");
-    let report = app.dispatch_pending().await.expect("dispatch");
-    assert_eq!(report.sent, 2, "{report:?}");
-    let mails = smtp.wait_for(2, std::time::Duration::from_secs(10)).await;
+    let mails = dispatched(&app, &smtp, 2).await;
     let m = expect_mails(
         &mails,
         &[
@@ -116,12 +109,7 @@ async fn healthy_towns_alert_under_their_names_and_a_broken_one_is_quarantined()
 /// footer and a colour), the other with the built-in ones.
 #[tokio::test]
 async fn each_town_speaks_in_its_own_words_and_colours() {
-    let Towns {
-        dir,
-        smtp,
-        header,
-        token,
-    } = Towns::new().await;
+    let (dir, smtp, header, token) = towns().await;
     let header = header.as_str();
     let templates = dir.path().join("ves-templates");
     std::fs::create_dir_all(templates.join("cs")).expect("dir");
@@ -144,17 +132,8 @@ async fn each_town_speaks_in_its_own_words_and_colours() {
         "{header}{}{ves}",
         town("lhota", "Obec Lhota", &url_a, &token)
     );
-    let clock = Arc::new(hlidac::clock::ManualClock::new(morning("2026-05-01")));
-    let app = build(&config, clock).await;
-    for tenant in ["lhota", "ves"] {
-        app.enrol(tenant, JANA, JANA_MAIL, None)
-            .await
-            .expect("enrol");
-    }
-    app.poll_all().await;
-    let report = app.dispatch_pending().await.expect("dispatch");
-    assert_eq!(report.sent, 2, "{report:?}");
-    let mails = smtp.wait_for(2, std::time::Duration::from_secs(10)).await;
+    let app = polled_with_jana_in(&config, &["lhota", "ves"]).await;
+    let mails = dispatched(&app, &smtp, 2).await;
     let m = expect_mails(
         &mails,
         &[
@@ -201,12 +180,7 @@ async fn each_town_speaks_in_its_own_words_and_colours() {
 /// A source that hangs does not hold up another town's: each source polls on its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_source_does_not_delay_another_town() {
-    let Towns {
-        dir,
-        smtp,
-        header,
-        token,
-    } = Towns::new().await;
+    let (dir, smtp, header, token) = towns().await;
     let header = header.as_str();
     let scenario = Scenario {
         receivables: vec![fee("R-1", JANA, "Poplatek", 50000, "2099-06-30")],
@@ -228,18 +202,14 @@ async fn a_hanging_source_does_not_delay_another_town() {
     let file = dir.path().join("hlidac.toml");
     std::fs::write(&file, &config).expect("config");
     for tenant in ["pomala", "ves"] {
-        let out = crate::helpers::hlidac_command()
-            .arg("--config")
-            .arg(&file)
+        let out = hlidac_with_config(&file)
             .args(["citizen", "add", "--tenant", tenant, "--email", JANA_MAIL])
             .env("HLIDAC_PERSON_REF", JANA)
             .output()
             .expect("citizen add");
         assert!(out.status.success());
     }
-    let mut child = crate::helpers::hlidac_command()
-        .arg("--config")
-        .arg(&file)
+    let mut child = hlidac_with_config(&file)
         .arg("run")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -7,9 +7,7 @@ use hlidac_sim::{Change, Scenario, Step};
 
 /// The daemon on SQLite with the timeline's records, on the morning of 2026-05-01.
 pub async fn on_timeline() -> TestApp {
-    TestApp::spawn(Engine::Sqlite, scenario(), morning("2026-05-01"))
-        .await
-        .expect("sqlite")
+    TestApp::on_sqlite(scenario(), morning("2026-05-01")).await
 }
 
 pub fn scenario() -> Scenario {
@@ -76,34 +74,29 @@ pub async fn run_timeline(engine: Engine, restarts: bool) {
         return;
     };
 
-    let m = t.cycle().await;
-    let m = expect_mails(
-        &m,
-        &[
+    let m = t
+        .cycle_expecting(&[
             (JANA_MAIL, "sledujeme vaše podání MULH 12/2026"),
             (PETR_MAIL, "new bill – Dog fee, … due 10 May 2026"),
-        ],
-    );
+        ])
+        .await;
     assert!(m[0].body.contains("Žádost o povolení kácení dřevin") && m[0].body.contains("přijato"));
     assert!(m[1].body.contains("CZK 600.00") && m[1].body.contains("Obec Lhota"));
     assert!(m[1].from.contains("hlidac@lhota.example"));
 
     // Nothing changed: nothing is sent.
-    let m = t.cycle().await;
-    expect_mails(&m, &[]);
+    t.cycle_expecting(&[]).await;
     if restarts {
         t.restart().await;
     }
 
     t.sim.step(); // a new fee
-    let m = t.cycle().await;
-    let m = expect_mails(
-        &m,
-        &[(
+    let m = t
+        .cycle_expecting(&[(
             JANA_MAIL,
             "nový poplatek k úhradě – Poplatek za odpady, … do 31. 5. 2026",
-        )],
-    );
+        )])
+        .await;
     assert!(m[0].body.contains("900,00\u{a0}Kč"), "{}", m[0].body);
     assert!(
         m[0].body.contains("Variabilní symbol: 77001"),
@@ -112,8 +105,9 @@ pub async fn run_timeline(engine: Engine, restarts: bool) {
     );
 
     t.set_day("2026-05-07");
-    let m = t.cycle().await;
-    let m = expect_mails(&m, &[(PETR_MAIL, "Dog fee, … is due … (in 3 days)")]);
+    let m = t
+        .cycle_expecting(&[(PETR_MAIL, "Dog fee, … is due … (in 3 days)")])
+        .await;
     assert!(m[0].body.contains("10 May 2026"));
     if restarts {
         t.restart().await;
@@ -127,24 +121,20 @@ pub async fn run_timeline(engine: Engine, restarts: bool) {
     dog.status = ReceivableStatus::Overdue;
     dog.version = Some("2".into());
     t.sim.apply(Change::PutReceivable { record: dog });
-    let m = t.cycle().await;
-    expect_mails(&m, &[(PETR_MAIL, "Dog fee, … – overdue since")]);
+    t.cycle_expecting(&[(PETR_MAIL, "Dog fee, … – overdue since")])
+        .await;
 
     t.set_day("2026-05-17");
-    let m = t.cycle().await;
-    let m = expect_mails(
-        &m,
-        &[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 14 dní)")],
-    );
+    let m = t
+        .cycle_expecting(&[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 14 dní)")])
+        .await;
     assert!(m[0].body.contains("31. 5. 2026") && m[0].body.contains("900,00\u{a0}Kč"));
 
     t.sim.step(); // assigned
     t.set_day("2026-05-18");
-    let m = t.cycle().await;
-    let m = expect_mails(
-        &m,
-        &[(JANA_MAIL, "podání MULH 12/2026 – přiděleno zpracovateli")],
-    );
+    let m = t
+        .cycle_expecting(&[(JANA_MAIL, "podání MULH 12/2026 – přiděleno zpracovateli")])
+        .await;
     assert!(
         m[0].body.contains("Odbor životního prostředí")
             && m[0].body.contains("Předchozí stav: přijato")
@@ -154,35 +144,28 @@ pub async fn run_timeline(engine: Engine, restarts: bool) {
     }
 
     t.set_day("2026-05-28");
-    let m = t.cycle().await;
-    expect_mails(
-        &m,
-        &[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 3 dny)")],
-    );
+    t.cycle_expecting(&[(JANA_MAIL, "Poplatek za odpady, … je splatný … (za 3 dny)")])
+        .await;
 
     t.sim.step(); // paid
-    let m = t.cycle().await;
-    let m = expect_mails(
-        &m,
-        &[(JANA_MAIL, "poplatek Poplatek za odpady je zaplacen")],
-    );
+    let m = t
+        .cycle_expecting(&[(JANA_MAIL, "poplatek Poplatek za odpady je zaplacen")])
+        .await;
     assert!(m[0].body.contains("900,00\u{a0}Kč"));
 
     // The due date of a paid fee: no reminder.
     t.set_day("2026-05-31");
-    let m = t.cycle().await;
-    expect_mails(&m, &[]);
+    t.cycle_expecting(&[]).await;
     if restarts {
         t.restart().await;
     }
 
     t.sim.step(); // resolved
-    let m = t.cycle().await;
-    expect_mails(&m, &[(JANA_MAIL, "podání MULH 12/2026 – vyřízeno")]);
+    t.cycle_expecting(&[(JANA_MAIL, "podání MULH 12/2026 – vyřízeno")])
+        .await;
 
     t.set_day("2026-06-15");
-    let m = t.cycle().await;
-    expect_mails(&m, &[]);
+    t.cycle_expecting(&[]).await;
 
     // Each alert exactly once: the SMTP server saw every Message-ID once.
     let all_mails = t.smtp.mails();

@@ -57,23 +57,13 @@ async fn after_withdrawal(t: &mut TestApp) {
         "a tombstone read again sends nothing"
     );
     t.set_day("2026-05-17");
-    let mails = t.cycle().await;
-    expect_mails(
-        &mails,
-        &[(JANA_MAIL, "Poplatek ze psů, … je splatný … (za 3 dny)")],
-    );
+    t.cycle_expecting(&[(JANA_MAIL, "Poplatek ze psů, … je splatný … (za 3 dny)")])
+        .await;
 }
 
 #[tokio::test]
 async fn tombstones_in_a_list_end_a_record_without_reading_it_as_paid() {
-    let mut t = TestApp::spawn_with(
-        Engine::Sqlite,
-        scenario(),
-        morning("2026-05-01"),
-        tenant_keys(true),
-    )
-    .await
-    .expect("sqlite is always there");
+    let mut t = TestApp::on_sqlite_with(scenario(), morning("2026-05-01"), tenant_keys(true)).await;
     assert_eq!(t.cycle().await.len(), 4, "three fees and a submission");
     withdraw_three(&t);
     let mails = t.cycle().await;

@@ -370,16 +370,9 @@ pub fn xmlsec_sign(t: &Tools, doc: &str, nth: usize, keys: &Keys) -> String {
     for e in ID_ELEMENTS {
         cmd.arg("--id-attr:ID").arg(e);
     }
-    let out = cmd
-        .arg("--output")
-        .arg(&signed)
-        .arg(&file)
-        .output()
-        .expect("xmlsec1");
-    assert!(
-        out.status.success(),
-        "xmlsec1 could not sign: {}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        cmd.arg("--output").arg(&signed).arg(&file),
+        "xmlsec1 could not sign",
     );
     std::fs::read_to_string(&signed).expect("signed")
 }

@@ -108,10 +108,16 @@ fn follow(doc: &str, nth: usize, changed: &str) -> usize {
 
 fn signatures(doc: &str) -> usize {
     let parsed = roxmltree::Document::parse(doc).expect("parse");
-    parsed
-        .descendants()
-        .filter(|n| xml::is(*n, NS_DS, "Signature"))
-        .count()
+    parsed.descendants().filter(is_signature).count()
+}
+
+fn is_signature(n: &roxmltree::Node) -> bool {
+    xml::is(*n, NS_DS, "Signature")
+}
+
+/// The `nth` `ds:Signature` element of `d`, in document order.
+fn nth_signature<'a, 'i>(d: &'a roxmltree::Document<'i>, nth: usize) -> roxmltree::Node<'a, 'i> {
+    d.descendants().filter(is_signature).nth(nth).expect("sig")
 }
 
 const RSA_SHA1: &str = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
@@ -347,11 +353,7 @@ fn forged(t: &Tools, s: &Sample, doc: &str, nth: usize) -> Vec<Case> {
         .map(|(name, template, list)| {
             let text = replace_signature(doc, nth, &template.xml());
             let d = xml::parse(&text).expect("parse");
-            let sig = d
-                .descendants()
-                .filter(|n| xml::is(*n, NS_DS, "Signature"))
-                .nth(nth)
-                .expect("sig");
+            let sig = nth_signature(&d, nth);
             let target = d
                 .descendants()
                 .find(|n| n.attribute("ID") == Some(id.as_str()))
@@ -364,11 +366,7 @@ fn forged(t: &Tools, s: &Sample, doc: &str, nth: usize) -> Vec<Case> {
                 1,
             );
             let d = xml::parse(&text).expect("parse");
-            let sig = d
-                .descendants()
-                .filter(|n| xml::is(*n, NS_DS, "Signature"))
-                .nth(nth)
-                .expect("sig");
+            let sig = nth_signature(&d, nth);
             let si = xml::child(sig, NS_DS, "SignedInfo").expect("SignedInfo");
             let key =
                 openssl::pkey::PKey::private_key_from_pem(&std::fs::read(&t.rsa.key).expect("key"))

@@ -16,6 +16,17 @@ pub(crate) struct Page {
     pub(crate) body: String,
 }
 
+impl Page {
+    /// `link` (an action or href on this page) as the address a browser would go to.
+    pub(crate) fn resolve(&self, link: &str) -> String {
+        reqwest::Url::parse(&self.url)
+            .expect("url")
+            .join(link)
+            .expect("join")
+            .to_string()
+    }
+}
+
 impl Browser {
     pub(crate) fn new() -> Browser {
         Browser {
@@ -116,23 +127,13 @@ impl Browser {
         let form = &page.body[page.body[..at].rfind("<form").expect("form")..];
         let (action, mut fields) = form_of(form);
         fields.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let action = reqwest::Url::parse(&page.url)
-            .expect("url")
-            .join(&action)
-            .expect("join")
-            .to_string();
-        self.post(&action, &fields).await
+        self.post(&page.resolve(&action), &fields).await
     }
 
     /// Posts the page's (first) form as a person pressing its button would.
     pub(crate) async fn submit(&self, page: &Page) -> Page {
         let (action, fields) = form_of(&page.body);
-        let action = reqwest::Url::parse(&page.url)
-            .expect("url")
-            .join(&action)
-            .expect("join")
-            .to_string();
-        self.post(&action, &fields).await
+        self.post(&page.resolve(&action), &fields).await
     }
 }
 

@@ -112,6 +112,15 @@ pub(crate) async fn setup_citizen(
     tweak: impl Fn(String) -> String + Send + Sync + 'static,
     records: fn(&mut Scenario),
 ) -> Option<Eid> {
+    setup_sqlite(nia_block, tweak, records).await
+}
+
+/// [`setup_with`] on SQLite with no OpenID Connect provider, serving on a free port.
+pub(crate) async fn setup_sqlite(
+    saml_block: fn(&IdpFiles) -> String,
+    tweak: impl Fn(String) -> String + Send + Sync + 'static,
+    records: fn(&mut Scenario),
+) -> Option<Eid> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -120,7 +129,7 @@ pub(crate) async fn setup_citizen(
         None,
         &[],
         listener,
-        nia_block,
+        saml_block,
         tweak,
         records,
     )
@@ -144,19 +153,13 @@ pub(crate) async fn setup_with(
     let web = format!("http://{}", listener.local_addr().expect("addr"));
     let address = base64::engine::general_purpose::STANDARD
         .encode("<eidas:LocatorDesignator>12</eidas:LocatorDesignator><eidas:Thoroughfare>Hlavní</eidas:Thoroughfare><eidas:PostName>Lhota</eidas:PostName>");
-    let user = serde_json::json!({
-        "loa": loa_asserted,
-        "attributes": {
-            format!("{EIDAS}PersonIdentifier"): PID,
-            format!("{EIDAS}CurrentGivenName"): "Jana",
-            format!("{EIDAS}CurrentFamilyName"): "Nováková",
-            format!("{EIDAS}DateOfBirth"): "1980-04-12",
-            format!("{EIDAS}PlaceOfBirth"): "Brno",
-            format!("{EIDAS}CurrentAddress"): address,
-            "http://www.stork.gov.eu/1.0/eMail": "jana.eid@example.cz",
-            "http://schemas.eidentita.cz/moris/2016/identity/claims/phonenumber": "+420601123456",
-        }
-    });
+    let mut user = jana_at_the_idp(loa_asserted);
+    let attributes = &mut user["attributes"];
+    attributes[format!("{EIDAS}PlaceOfBirth")] = "Brno".into();
+    attributes[format!("{EIDAS}CurrentAddress")] = address.into();
+    attributes["http://www.stork.gov.eu/1.0/eMail"] = "jana.eid@example.cz".into();
+    attributes["http://schemas.eidentita.cz/moris/2016/identity/claims/phonenumber"] =
+        "+420601123456".into();
     std::fs::write(dir.path().join("user.json"), user.to_string()).expect("user");
     let idp = start_saml_idp(
         dir.path(),
@@ -215,12 +218,7 @@ pub(crate) async fn setup_with(
     })
     .await?;
     t.serve_web_on(listener);
-    let metadata = reqwest::get(format!("{web}/saml/metadata"))
-        .await
-        .expect("metadata")
-        .text()
-        .await
-        .expect("text");
+    let metadata = get_text(&format!("{web}/saml/metadata")).await;
     std::fs::write(dir.path().join("sp.xml"), metadata).expect("sp metadata");
     let (idp_key, idp_cert) = load_pair(&idp_key_file, &idp_cert_file);
     Some(Eid {
@@ -278,18 +276,25 @@ impl Eid {
         }
     }
 
-    /// A fresh login flow at the app: (flow cookie, request id).
-    pub(crate) async fn flow(&self) -> (String, String) {
+    /// A login started at `idp` by the app, as a redirect: the flow cookie and the
+    /// provider's URL the browser is sent to.
+    pub(crate) async fn start_login(&self, idp: &str) -> (String, String) {
         let (cookie, out) = self
             .t
             .app
             .identity
-            .login_start("lhota", "nia")
+            .login_start("lhota", idp)
             .await
             .expect("start");
         let Outgoing::Redirect(url) = out else {
             panic!("redirect binding")
         };
+        (cookie, url)
+    }
+
+    /// A fresh login flow at the app: (flow cookie, request id).
+    pub(crate) async fn flow(&self) -> (String, String) {
+        let (cookie, url) = self.start_login("nia").await;
         let req = reqwest::Url::parse(&url).expect("url");
         let b64 = req
             .query_pairs()
@@ -324,9 +329,58 @@ impl Eid {
         link_in(&alert.body, "/unsubscribe/")
     }
 
+    /// How many logins (of `tenant`, or of every tenant) ended in `outcome` at `idp` (or
+    /// at any provider), with the rows counted, to show when a test wants another number.
+    pub(crate) async fn logins_ending(
+        &self,
+        tenant: Option<&str>,
+        idp: Option<&str>,
+        outcome: &str,
+    ) -> (i64, Vec<hlidac::store::LoginRow>) {
+        let rows = self
+            .t
+            .app
+            .store
+            .login_rows(tenant, 0, i64::MAX)
+            .await
+            .expect("logins");
+        let n = rows
+            .iter()
+            .filter(|r| r.outcome == outcome && idp.is_none_or(|i| r.idp == i))
+            .map(|r| r.count)
+            .sum();
+        (n, rows)
+    }
+
     pub(crate) async fn sessions(&self) -> i64 {
         self.t.app.store.session_count().await.expect("count")
     }
+}
+
+/// Jana as the SAML IdP knows her (`user.json`): her identifier, names and date of birth,
+/// and the level of assurance it states (`None`: the one asked for).
+pub(crate) fn jana_at_the_idp(loa: Option<&str>) -> serde_json::Value {
+    serde_json::json!({
+        "loa": loa,
+        "attributes": {
+            format!("{EIDAS}PersonIdentifier"): PID,
+            format!("{EIDAS}CurrentGivenName"): "Jana",
+            format!("{EIDAS}CurrentFamilyName"): "Nováková",
+            format!("{EIDAS}DateOfBirth"): "1980-04-12",
+        }
+    })
+}
+
+/// The node `oidc-provider` peer with the client `hlidac-rs` (secret `secret`), sending
+/// browsers back to `redirect_uri` with the claims of the file `claims`.
+pub(crate) fn start_oidc_op(redirect_uri: &str, secret: &str, claims: &Path) -> Peer {
+    let mut cmd = Command::new("node");
+    cmd.arg(repo_root().join("tests/peers/oidc_op.js"))
+        .args(["--port", "0", "--redirect-uri", redirect_uri])
+        .args(["--client-id", "hlidac-rs", "--client-secret", secret])
+        .arg("--claims")
+        .arg(claims);
+    Peer::start(cmd, "the OpenID Connect provider (oidc-provider)")
 }
 
 /// The pysaml2 IdP peer, signing with `key` (its key and certificate) and its metadata

@@ -49,4 +49,13 @@ impl LogBuffer {
     pub fn text(&self) -> String {
         String::from_utf8(self.0.lock().expect("log lock").clone()).expect("utf-8")
     }
+
+    /// The first line logged so far that contains `marker`.
+    pub fn line_with(&self, marker: &str) -> String {
+        let log = self.text();
+        log.lines()
+            .find(|l| l.contains(marker))
+            .unwrap_or_else(|| panic!("no line with {marker:?} in the log:\n{log}"))
+            .to_string()
+    }
 }

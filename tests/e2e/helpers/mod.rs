@@ -29,7 +29,6 @@ use hlidac::settings::load_str;
 use hlidac::App;
 use hlidac_adapters::*;
 use hlidac_sim::{Scenario, Sim};
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -50,6 +49,114 @@ pub fn run_ok(cmd: &mut Command, what: &str) -> std::process::Output {
     );
     out
 }
+
+/// Like [`run_ok`], with `input` written to the program's standard input.
+pub fn run_ok_with_input(cmd: &mut Command, input: &str, what: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write the input");
+    let out = child.wait_with_output().expect(what);
+    assert!(
+        out.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The real binary with `--config config`.
+pub fn hlidac_with_config(config: &Path) -> Command {
+    let mut cmd = hlidac_command();
+    cmd.arg("--config").arg(config);
+    cmd
+}
+
+/// `hlidac check-config` of `config`: its exit code and all it printed (standard output,
+/// then standard error).
+pub fn check_config_says(config: &Path) -> (Option<i32>, String) {
+    let out = hlidac_with_config(config)
+        .arg("check-config")
+        .output()
+        .expect("run hlidac check-config");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), said)
+}
+
+/// `hlidac adapter check` of the test source (`lhota/agenda`) for `people`.
+pub fn adapter_check(config: &Path, people: &[&str]) -> std::process::Output {
+    let mut cmd = hlidac_with_config(config);
+    cmd.args([
+        "adapter", "check", "--tenant", "lhota", "--source", "agenda",
+    ]);
+    for person in people {
+        cmd.args(["--person-ref", person]);
+    }
+    cmd.output().expect("run hlidac adapter check")
+}
+
+/// The body of a GET of `url`, which must answer.
+pub async fn get_text(url: &str) -> String {
+    reqwest::get(url)
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+        .text()
+        .await
+        .expect("text")
+}
+
+/// The one number that `sql` (one row, one column) answers from `store`'s database.
+pub async fn number_of(store: &hlidac::store::Store, sql: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query(sql)
+        .fetch_one(store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .try_get(0)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The string at `key` of a JSON object, or "" when there is none.
+pub fn str_at(v: &serde_json::Value, key: &str) -> String {
+    v[key].as_str().unwrap_or("").to_string()
+}
+
+/// Asserts that `text` contains each of `parts`, naming the one it lacks.
+pub fn assert_contains_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{part:?} in\n{text}");
+    }
+}
+
+/// Two `#[tokio::test]`s that run the async check `$check(engine)`: `$on_sqlite` on
+/// SQLite and `$on_postgres` on PostgreSQL.
+macro_rules! test_on_each_engine {
+    ($check:ident: $on_sqlite:ident, $on_postgres:ident) => {
+        #[tokio::test]
+        async fn $on_sqlite() {
+            $check($crate::helpers::Engine::Sqlite).await;
+        }
+
+        #[tokio::test]
+        async fn $on_postgres() {
+            $check($crate::helpers::Engine::Postgres).await;
+        }
+    };
+}
+pub(crate) use test_on_each_engine;
 
 /// A free loopback port.
 pub fn free_port() -> u16 {
@@ -151,16 +258,7 @@ impl SmtpSink {
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start the SMTP server with {python}: {e}; run scripts/install-deps test"));
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read port");
-        let port = line
-            .trim()
-            .strip_prefix("PORT ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("SMTP server did not start (is aiosmtpd installed? scripts/install-deps test): {line:?}"));
+        let port = announced_port(&mut child, "PORT ").unwrap_or_else(|line| panic!("SMTP server did not start (is aiosmtpd installed? scripts/install-deps test): {line:?}"));
         (child, port)
     }
 
@@ -427,6 +525,29 @@ impl TestApp {
         })
     }
 
+    /// [`TestApp::spawn`] on SQLite, which is always there.
+    pub async fn on_sqlite(scenario: Scenario, start: DateTime<Utc>) -> TestApp {
+        TestApp::on_sqlite_with(scenario, start, |c| c).await
+    }
+
+    /// [`TestApp::spawn_with`] on SQLite, which is always there.
+    pub async fn on_sqlite_with(
+        scenario: Scenario,
+        start: DateTime<Utc>,
+        tweak: impl Fn(String) -> String,
+    ) -> TestApp {
+        TestApp::spawn_with(Engine::Sqlite, scenario, start, tweak)
+            .await
+            .expect("sqlite is always there")
+    }
+
+    /// Writes the config to `name` in the test's folder, for the real binary; its path.
+    pub fn write_config(&self, name: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, &self.config).expect("write the config");
+        path
+    }
+
     /// Stops the daemon's parts and starts them again on the same database, as a restart.
     pub async fn restart(&mut self) {
         self.app.store.close().await;
@@ -466,6 +587,13 @@ impl TestApp {
     pub async fn cycle(&mut self) -> Vec<Mail> {
         self.app.poll_all().await;
         self.cycle_without_poll().await
+    }
+
+    /// Runs [`TestApp::cycle`] and asserts that the mails are exactly `expected`, as
+    /// [`expect_mails`] does; returns them sorted like `expected`.
+    pub async fn cycle_expecting(&mut self, expected: &[(&str, &str)]) -> Vec<Mail> {
+        let mails = self.cycle().await;
+        expect_mails(&mails, expected)
     }
 
     /// Applies the rules and dispatches without polling; returns the mails that arrived.
@@ -636,6 +764,14 @@ pub fn expect_mails(mails: &[Mail], expected: &[(&str, &str)]) -> Vec<Mail> {
     out
 }
 
+/// Asserts that none of `mails` has `subject_part` in its subject.
+pub fn assert_none_about(mails: &[Mail], subject_part: &str) {
+    assert!(
+        !mails.iter().any(|m| m.subject.contains(subject_part)),
+        "{mails:?}"
+    );
+}
+
 /// Whether `text` holds the pieces of `pattern` between its "…" in that order (a subject's
 /// amount, say, left out of what a test asks for).
 pub fn contains_in_order(text: &str, pattern: &str) -> bool {
@@ -663,26 +799,11 @@ pub struct MetricFamily {
 /// Parses `/metrics` text with the Prometheus client library's strict OpenMetrics parser
 /// (`tests/peers/metrics_parse.py`); panics with the parser's error on any bad line.
 pub fn parse_metrics(text: &str) -> Vec<MetricFamily> {
-    use std::io::Write;
     let python = std::env::var("HLIDAC_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let mut child = Command::new(python)
-        .arg(repo_root().join("tests/peers/metrics_parse.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("metrics_parse.py");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write metrics");
-    let out = child.wait_with_output().expect("metrics_parse.py");
-    assert!(
-        out.status.success(),
-        "the metrics do not parse: {}\n{text}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok_with_input(
+        Command::new(python).arg(repo_root().join("tests/peers/metrics_parse.py")),
+        text,
+        &format!("the metrics do not parse ({text})"),
     );
     String::from_utf8_lossy(&out.stdout)
         .lines()

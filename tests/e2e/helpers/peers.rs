@@ -17,17 +17,23 @@ impl Peer {
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {what}: {e}; run scripts/install-deps test"));
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read the port");
-        let port = line
-            .trim()
-            .strip_prefix("listening ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("{what} did not start: {line:?}"));
+        let port = announced_port(&mut child, "listening ")
+            .unwrap_or_else(|line| panic!("{what} did not start: {line:?}"));
         Peer { child, port }
     }
+}
+
+/// The port a started peer announces on its first line of output as `<prefix><port>`;
+/// the line it printed instead when it does not.
+pub(crate) fn announced_port(child: &mut Child, prefix: &str) -> Result<u16, String> {
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read the port");
+    line.trim()
+        .strip_prefix(prefix)
+        .and_then(|p| p.parse().ok())
+        .ok_or(line)
 }
 
 impl Drop for Peer {
