@@ -34,7 +34,8 @@ pub struct ExecAdapter {
     pub max_page: usize,
 }
 
-/// One run a page of people, `op` the kind's list, each run within the time-out.
+/// Runs the program once per page of people, with the kind's list (`R::LIST`) as `op`,
+/// each run within the time-out.
 impl RecordSource for ExecAdapter {
     async fn records<R: Record>(&self, person_refs: &[String]) -> Result<Listed<R>, AdapterError> {
         let mut out = Listed::default();

@@ -320,11 +320,10 @@ impl HttpAdapter {
         serde_json::from_slice(&body).map_err(|e| AdapterError::Malformed(e.to_string()))
     }
 
-    /// One page: the records of these people (at most `max_page` of them), or
-    /// `NotModified` when `etag` still matches.
+    /// One page (`GET /v1/{T::LIST}`): the records of these people (at most `max_page` of
+    /// them), or `NotModified` when `etag` still matches.
     pub async fn page<T: Record>(
         &self,
-        path: &str,
         person_refs: &[String],
         etag: Option<&str>,
     ) -> Result<Page<T>, AdapterError> {
@@ -334,7 +333,7 @@ impl HttpAdapter {
             .collect();
         // A server that does not announce ETags is not asked with one.
         let etag = etag.filter(|_| self.announced().is_none_or(|c| c.etag));
-        let resp = self.get(path, &query, etag).await?;
+        let resp = self.get(&format!("/v1/{}", T::LIST), &query, etag).await?;
         if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
             return Ok(Page::NotModified);
         }
@@ -536,10 +535,9 @@ fn error_message(body: &[u8]) -> String {
 /// Every page of these people in turn (`GET /v1/receivables`, `GET /v1/submissions`).
 impl RecordSource for HttpAdapter {
     async fn records<R: Record>(&self, person_refs: &[String]) -> Result<Listed<R>, AdapterError> {
-        let path = format!("/v1/{}", R::LIST);
         let mut out = Listed::default();
         for chunk in person_refs.chunks(self.max_page) {
-            if let Page::Records { listed, .. } = self.page(&path, chunk, None).await? {
+            if let Page::Records { listed, .. } = self.page(chunk, None).await? {
                 out.extend(listed);
             }
         }

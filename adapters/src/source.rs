@@ -153,7 +153,7 @@ impl Adapter {
         etag: Option<&str>,
     ) -> Result<Page<R>, AdapterError> {
         match self {
-            Adapter::Http(a) => a.page(&format!("/v1/{}", R::LIST), person_refs, etag).await,
+            Adapter::Http(a) => a.page(person_refs, etag).await,
             other => {
                 let listed = other.records(person_refs).await?;
                 Ok(Page::Records { listed, etag: None })

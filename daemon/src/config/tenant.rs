@@ -289,9 +289,10 @@ impl SourceConfig {
 
     /// The kinds of record it serves, by their protocol names (not the registry).
     pub fn record_kinds(&self) -> Vec<&'static str> {
+        use hlidac_adapters::{Receivable, Record, Submission};
         [
-            (SourceKind::Receivables, "receivables"),
-            (SourceKind::Submissions, "submissions"),
+            (SourceKind::Receivables, Receivable::LIST),
+            (SourceKind::Submissions, Submission::LIST),
         ]
         .into_iter()
         .filter(|(k, _)| self.serves(*k))

@@ -382,12 +382,7 @@ pub fn decrypt_id_token(key_pem: &[u8], token: &str) -> Result<String, Refused> 
     if parts.len() != 5 {
         return Err("the ID token is not encrypted, but this provider encrypts them".into());
     }
-    let header: Value = B64URL
-        .decode(parts[0])
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .filter(Value::is_object)
-        .ok_or("the encrypted ID token's header is malformed")?;
+    let header = json_part(parts[0]).ok_or("the encrypted ID token's header is malformed")?;
     let text = |k: &str| header.get(k).and_then(Value::as_str).unwrap_or("");
     // Compression would let a small token inflate without bound.
     if header.get("zip").is_some() {

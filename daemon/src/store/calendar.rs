@@ -18,7 +18,7 @@ impl Store {
     /// The citizen's feed id, if they have one.
     pub async fn calendar_feed_of(&self, citizen_id: &str) -> Result<Option<String>> {
         self.optional_value(
-            "SELECT id AS v FROM calendar_feeds WHERE citizen_id = $1",
+            "SELECT id FROM calendar_feeds WHERE citizen_id = $1",
             args![citizen_id],
         )
         .await
@@ -27,7 +27,7 @@ impl Store {
     /// The citizen a feed belongs to, if it still stands.
     pub async fn calendar_feed_owner(&self, id: &str) -> Result<Option<String>> {
         self.optional_value(
-            "SELECT citizen_id AS v FROM calendar_feeds WHERE id = $1",
+            "SELECT citizen_id FROM calendar_feeds WHERE id = $1",
             args![id],
         )
         .await

@@ -242,8 +242,8 @@ impl Store {
     }
 }
 
-/// A subscribed citizen with a usable contact: (citizen id, topic, channel).
-/// (citizen, topic, channel, the citizen's own reminder days).
+/// A subscribed citizen with a usable contact: (citizen id, topic, channel, the citizen's
+/// own reminder days).
 type Recipient = (String, String, String, Option<String>);
 
 /// A reminder made for a day some citizen chose goes only to those whose days (their own,

@@ -1,8 +1,8 @@
 //! How a store function runs one statement on the pool: it says only its SQL and its
 //! arguments ([`args!`]), and picks what comes back: the rows changed, one value, a row
 //! or a value if there is one, or all rows; [`run_in`] runs one inside the caller's
-//! transaction. Statements built per batch, and reads inside a transaction, bind on
-//! sqlx's own query.
+//! transaction. Statements built per batch or per engine, rows read by hand (a `FromRow`
+//! struct with an extra column), and reads inside a transaction bind on sqlx's own query.
 
 use super::{Result, Store};
 use sqlx::any::{AnyArguments, AnyRow};

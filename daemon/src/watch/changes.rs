@@ -32,16 +32,20 @@ pub(super) async fn poll_changes(
         } => (receivables, submissions, cursor),
     };
     let tracked = tracked_submissions(watch, tenant, source, Some(http)).await?;
-    let today = watch.today(tenant);
+    let at = Reading {
+        tenant,
+        source,
+        today: watch.today(tenant),
+    };
     let mut diff = Diff::default();
     let mut records = 0;
     if source.serves(SourceKind::Receivables) {
         let e = enrolled_changes(&mut diff, receivables, Vec::new(), people, source)?;
-        records += e.held + apply_changed(watch, tenant, source, e, today, &mut diff).await?;
+        records += e.held + apply_changed(watch, &at, e, &mut diff).await?;
     }
     if source.serves(SourceKind::Submissions) {
         let e = enrolled_changes(&mut diff, submissions, tracked, people, source)?;
-        records += e.held + apply_changed(watch, tenant, source, e, today, &mut diff).await?;
+        records += e.held + apply_changed(watch, &at, e, &mut diff).await?;
     }
     let alerts = diff
         .commit(watch, tenant, source, Commit::Changes { cursor: &next })
@@ -126,14 +130,14 @@ fn withdrawn_only(withdrawn: Vec<Tombstone>, people: &People) -> Vec<(Tombstone,
 /// counts, and the feed's reader kept only the later of a record and its tombstone.
 async fn apply_changed<R: Watched>(
     watch: &Watch,
-    tenant: &TenantConfig,
-    source: &SourceConfig,
-    Enrolled {
-        records, withdrawn, ..
-    }: Enrolled<R>,
-    today: chrono::NaiveDate,
+    at: &Reading<'_>,
+    changed: Enrolled<R>,
     diff: &mut Diff,
 ) -> Result<usize, PollError> {
+    let Enrolled {
+        records, withdrawn, ..
+    } = changed;
+    let (tenant, source) = (at.tenant, at.source);
     let mut latest: HashMap<String, usize> = HashMap::new();
     for (i, (r, _)) in records.iter().enumerate() {
         if !sane_key(r.key()) {
@@ -154,17 +158,12 @@ async fn apply_changed<R: Watched>(
         .store
         .prior_index_of(&tenant.id, &source.id, R::KIND, &keys)
         .await?;
-    let at = Reading {
-        tenant,
-        source,
-        today,
-    };
     let mut taken = 0;
     for (i, (r, hash)) in records.iter().enumerate() {
         if latest.get(r.key()) != Some(&i) {
             continue;
         }
-        r.diff_into(diff, &at, Old::of(&index, index.get(r.key())), hash);
+        r.diff_into(diff, at, Old::of(&index, index.get(r.key())), hash);
         taken += 1;
     }
     for (t, hash) in &withdrawn {

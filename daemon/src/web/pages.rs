@@ -220,7 +220,7 @@ mod tests {
 
     #[test]
     fn every_page_template_parses() {
-        for (name, _) in PAGES {
+        for (name, _) in PAGES.iter().chain(PARTS) {
             assert!(env().get_template(name).is_ok(), "{name}");
         }
     }
