@@ -3,6 +3,7 @@
 //! against a configured source; a municipality's IT or its vendor runs it before going
 //! live.
 
+use crate::capped::BodyError;
 use crate::records::{Receivable, Submission};
 use crate::PROTOCOL;
 use std::collections::HashSet;
@@ -173,13 +174,21 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
                     .get("etag")
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string),
-                r.bytes().await,
+                crate::capped::body(r, crate::http::MAX_BODY_BYTES).await,
             ) {
                 (tag, Ok(b)) => {
                     etag = tag;
                     b
                 }
-                (_, Err(e)) => {
+                (_, Err(BodyError::TooLarge(limit))) => {
+                    out.push(check(
+                        &name,
+                        false,
+                        format!("the body is larger than {limit} bytes"),
+                    ));
+                    continue;
+                }
+                (_, Err(BodyError::Broken(e))) => {
                     out.push(check(
                         &name,
                         false,

@@ -18,10 +18,12 @@ use crate::source::{AdapterError, RecordSource};
 use crate::PROTOCOL;
 use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Output larger than this fails the poll instead of filling memory.
 const MAX_OUTPUT_BYTES: usize = 256 * 1024 * 1024;
+/// The most of one stderr line the daemon holds; the log shows its first 200 characters.
+const STDERR_LINE_BYTES: usize = 4096;
 
 #[derive(Clone, Debug)]
 pub struct ExecAdapter {
@@ -86,11 +88,11 @@ impl ExecAdapter {
             .ok_or_else(|| AdapterError::Transport("no stderr".into()))?;
         let name = program.clone();
         let log_stderr = tokio::spawn(async move {
-            let mut lines = BufReader::new(stderr).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
+            crate::capped::each_line(stderr, STDERR_LINE_BYTES, |line| {
                 let excerpt: String = line.chars().take(200).collect();
                 tracing::warn!(program = %name, "adapter stderr: {excerpt}");
-            }
+            })
+            .await
         });
         let mut line = request.to_string();
         line.push('\n');

@@ -10,6 +10,7 @@
 //! poll fails with it; a record that does not follow the protocol is held back alone. The client authenticates with a bearer token, a client certificate
 //! (mutual TLS), or both.
 
+use crate::capped::BodyError;
 use crate::held::{read_list, Listed};
 use crate::records::{
     sane_key, Receivable, Record, RegistryEvent, RegistryEventKind, RegistryPerson, Submission,
@@ -19,7 +20,7 @@ use serde::de::DeserializeOwned;
 use std::time::Duration;
 
 /// Bodies larger than this are refused rather than read into memory.
-const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
 /// Change-feed pages read in one poll at most; a feed that never ends is an error.
 const MAX_CHANGE_PAGES: usize = 10_000;
 
@@ -309,7 +310,15 @@ impl HttpAdapter {
                 )));
             }
         }
-        let body = resp.bytes().await.map_err(|e| self.map_err(e))?;
+        let body = match crate::capped::body(resp, MAX_BODY_BYTES).await {
+            Ok(body) => body,
+            Err(BodyError::TooLarge(limit)) => {
+                return Err(AdapterError::Malformed(format!(
+                    "body larger than {limit} bytes"
+                )))
+            }
+            Err(BodyError::Broken(e)) => return Err(self.map_err(e)),
+        };
         if !status.is_success() {
             return Err(AdapterError::Status {
                 status: status.as_u16(),

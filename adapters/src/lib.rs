@@ -22,6 +22,7 @@
 //! The municipality simulator, a reference server of the protocol, is the `hlidac-sim`
 //! crate: adapters need none of its server stack.
 
+pub mod capped;
 pub mod check;
 pub mod exec;
 pub mod file;
