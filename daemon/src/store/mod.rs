@@ -229,6 +229,13 @@ impl Store {
             // Short: a database that is gone is told at once (readiness, the admin API),
             // and every worker retries on its own.
             .acquire_timeout(std::time::Duration::from_secs(5))
+            // No idle or lifetime reaping: sqlx 0.8's reaper can read the pool's idle count
+            // while a release is under way, see it wrapped below zero and spin a core for
+            // good (sqlx issue 3645; seen here when a runtime shut down with the pool open).
+            // Connections are checked before each use, so one a restarted server dropped
+            // is replaced all the same.
+            .idle_timeout(None)
+            .max_lifetime(None)
             // A connection still inside a transaction when it comes back (a COMMIT or
             // ROLLBACK that failed, as on a full disk) is closed, not reused: otherwise
             // later "transactions" would be savepoints inside one that never commits, and
