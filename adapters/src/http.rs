@@ -269,8 +269,26 @@ impl HttpAdapter {
             AdapterError::Timeout(self.timeout)
         } else if e.is_decode() || e.is_body() {
             AdapterError::Malformed(e.without_url().to_string())
+        } else if unsent(&e) {
+            AdapterError::Transport(format!(
+                "{}; the source closed the connection before the request went out \
+                 (a source that asks for a client certificate does so when none or an \
+                 unknown one is offered)",
+                error_chain(&e.without_url())
+            ))
         } else {
             AdapterError::Transport(error_chain(&e.without_url()))
+        }
+    }
+
+    /// Sends a request. One the source closed the connection under before it went out is
+    /// sent once more on a new connection, as nothing of it reached the source; the second
+    /// try usually reads the source's reason (a TLS alert) that the first one missed.
+    async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, AdapterError> {
+        let again = req.try_clone();
+        match (req.send().await, again) {
+            (Err(e), Some(again)) if unsent(&e) => again.send().await.map_err(|e| self.map_err(e)),
+            (sent, _) => sent.map_err(|e| self.map_err(e)),
         }
     }
 
@@ -295,7 +313,7 @@ impl HttpAdapter {
         if let Some(e) = etag {
             req = req.header(reqwest::header::IF_NONE_MATCH, e);
         }
-        req.send().await.map_err(|e| self.map_err(e))
+        self.send(req).await
     }
 
     async fn read_json<T: DeserializeOwned>(
@@ -518,6 +536,21 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// Whether a request failed before any of it was sent: the connection was closed under it
+/// between the handshake and the request (hyper calls this canceled).
+fn unsent(e: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_canceled)
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
 /// The `message` of a protocol error body, or a short excerpt of whatever came back.
 fn error_message(body: &[u8]) -> String {
     #[derive(serde::Deserialize)]
@@ -562,7 +595,7 @@ impl RegistrySource for HttpAdapter {
         let req = self
             .request(reqwest::Method::POST, "/v1/registry/match")
             .json(request);
-        let resp = req.send().await.map_err(|e| self.map_err(e))?;
+        let resp = self.send(req).await?;
         if resp.status() == reqwest::StatusCode::NOT_FOUND {
             return Ok(None);
         }
