@@ -2,14 +2,19 @@
 //!
 //! The file holds `{"receivables": [...], "submissions": [...], "complete": true}`; a
 //! missing `complete` counts as true, because a file is written whole. Used by the demo and
-//! by towns that drop an export into a folder.
+//! by towns that drop an export into a folder. The file is checked as a body from a source
+//! is: no larger than [`MAX_FILE_BYTES`] and nested no deeper than the protocol's records.
 
 use crate::held::{read_list, Listed};
 use crate::records::Record;
 use crate::source::{AdapterError, RecordSource};
 use serde::Deserialize;
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use tokio::io::AsyncReadExt;
+
+/// Files larger than this are refused rather than read into memory (as an HTTP body is).
+pub const MAX_FILE_BYTES: usize = crate::http::MAX_BODY_BYTES;
 
 #[derive(Clone, Debug)]
 pub struct FileAdapter {
@@ -34,16 +39,36 @@ impl FileAdapter {
     }
 
     async fn read(&self) -> Result<FileContents, AdapterError> {
-        let bytes = tokio::fs::read(&self.path)
-            .await
-            .map_err(|e| AdapterError::Io(format!("{}: {e}", self.path.display())))?;
-        let contents: FileContents = serde_json::from_slice(&bytes)
-            .map_err(|e| AdapterError::Malformed(format!("{}: {e}", self.path.display())))?;
+        let malformed =
+            |e: String| AdapterError::Malformed(format!("{}: {e}", self.path.display()));
+        let bytes = read_within(&self.path, MAX_FILE_BYTES).await?;
+        crate::json::check_depth(&bytes, crate::json::MAX_DEPTH).map_err(malformed)?;
+        let contents: FileContents =
+            serde_json::from_slice(&bytes).map_err(|e| malformed(e.to_string()))?;
         if !contents.complete {
             return Err(AdapterError::Incomplete);
         }
         Ok(contents)
     }
+}
+
+/// The whole file at `path`, refused once it is found larger than `limit` bytes (only
+/// `limit + 1` of them are read, whatever the file grows to meanwhile).
+async fn read_within(path: &Path, limit: usize) -> Result<Vec<u8>, AdapterError> {
+    let io = |e: std::io::Error| AdapterError::Io(format!("{}: {e}", path.display()));
+    let file = tokio::fs::File::open(path).await.map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(io)?;
+    if bytes.len() > limit {
+        return Err(AdapterError::Malformed(format!(
+            "{}: larger than {limit} bytes",
+            path.display()
+        )));
+    }
+    Ok(bytes)
 }
 
 /// The records of the people asked about; a record held back is reported whoever it
@@ -100,6 +125,24 @@ mod tests {
             a.receivables(&["P1".into()]).await,
             Err(AdapterError::Incomplete)
         ));
+        // Nested past what any record needs: refused before it is parsed.
+        let deep = format!(
+            r#"{{"receivables": [], "x": {}{}}}"#,
+            "[".repeat(crate::json::MAX_DEPTH + 1),
+            "]".repeat(crate::json::MAX_DEPTH + 1)
+        );
+        std::fs::write(&path, deep).expect("write");
+        match a.receivables(&["P1".into()]).await {
+            Err(AdapterError::Malformed(m)) => assert!(m.contains("nested deeper"), "{m}"),
+            other => panic!("a deep file: {other:?}"),
+        }
+        // Larger than the limit: refused after reading one byte past it.
+        std::fs::write(&path, r#"{"receivables": []}"#).expect("write");
+        assert!(read_within(&path, 19).await.is_ok());
+        match read_within(&path, 18).await {
+            Err(AdapterError::Malformed(m)) => assert!(m.contains("larger than 18 bytes"), "{m}"),
+            other => panic!("a large file: {other:?}"),
+        }
         let missing = FileAdapter::new(dir.path().join("nope.json"));
         assert!(matches!(
             missing.receivables(&["P1".into()]).await,

@@ -4,84 +4,14 @@
 //! status hlidac does not understand can never be read as one it does; a fee `kind`, only
 //! a label, is an open vocabulary (an unknown one is read as `other`, see [`crate::held`]).
 
+pub use crate::money::Money;
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-
-/// An amount of money in hundredths of the currency unit, carried as a decimal string
-/// (`"900.00"`) on the wire. Floats are rejected: a fee must never be off by a rounding error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Money(pub i64);
-
-impl Money {
-    pub fn is_zero(self) -> bool {
-        self.0 == 0
-    }
-
-    /// Parses `"900"`, `"900.5"`, `"900.50"` or `"-12.00"`; at most two decimals.
-    pub fn parse(text: &str) -> Result<Money, String> {
-        let t = text.trim();
-        let (neg, digits) = match t.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, t),
-        };
-        let (whole, frac) = match digits.split_once('.') {
-            Some((w, f)) => (w, f),
-            None => (digits, ""),
-        };
-        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty() || !all_digits(whole) || !all_digits(frac) || frac.len() > 2 {
-            return Err(format!(
-                "amount {text:?} is not a decimal string such as \"900.00\""
-            ));
-        }
-        let whole: i64 = whole
-            .parse()
-            .map_err(|_| format!("amount {text:?} is too large"))?;
-        let mut cents: i64 = frac.parse::<i64>().unwrap_or(0);
-        if frac.len() == 1 {
-            cents *= 10;
-        }
-        let value = whole
-            .checked_mul(100)
-            .and_then(|w| w.checked_add(cents))
-            .ok_or_else(|| format!("amount {text:?} is too large"))?;
-        Ok(Money(if neg { -value } else { value }))
-    }
-}
-
-impl fmt::Display for Money {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
-    }
-}
-
-impl Serialize for Money {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Money {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Money;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a decimal string such as \"900.00\" (never a number)")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
-                Money::parse(v).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ReceivableKind {
     WasteFee,
     DogFee,
@@ -96,6 +26,8 @@ pub enum ReceivableKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ReceivableStatus {
     Open,
     PartiallyPaid,
@@ -130,15 +62,7 @@ impl ReceivableStatus {
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ReceivableStatus::Open => "open",
-            ReceivableStatus::PartiallyPaid => "partially_paid",
-            ReceivableStatus::Paid => "paid",
-            ReceivableStatus::Overdue => "overdue",
-            ReceivableStatus::InEnforcement => "in_enforcement",
-            ReceivableStatus::WrittenOff => "written_off",
-            ReceivableStatus::Disputed => "disputed",
-        }
+        self.into()
     }
 }
 
@@ -289,6 +213,8 @@ impl Receivable {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum SubmissionStatus {
     Received,
     Assigned,
@@ -303,17 +229,7 @@ pub enum SubmissionStatus {
 
 impl SubmissionStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            SubmissionStatus::Received => "received",
-            SubmissionStatus::Assigned => "assigned",
-            SubmissionStatus::InProgress => "in_progress",
-            SubmissionStatus::WaitingForCitizen => "waiting_for_citizen",
-            SubmissionStatus::Forwarded => "forwarded",
-            SubmissionStatus::Resolved => "resolved",
-            SubmissionStatus::Closed => "closed",
-            SubmissionStatus::Cancelled => "cancelled",
-            SubmissionStatus::Reopened => "reopened",
-        }
+        self.into()
     }
 }
 
@@ -405,6 +321,8 @@ pub struct RegistryPerson {
 /// Why a record left its source (protocol 1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Withdrawal {
     /// Removed: entered in error, merged, moved elsewhere. hlidac forgets it silently.
     Withdrawn,
@@ -415,10 +333,7 @@ pub enum Withdrawal {
 
 impl Withdrawal {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Withdrawal::Withdrawn => "withdrawn",
-            Withdrawal::Cancelled => "cancelled",
-        }
+        self.into()
     }
 
     /// The observation statuses a withdrawn record is stored with.
@@ -443,6 +358,8 @@ pub struct Tombstone {
 /// What the base registry says happened to a person (protocol 1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum RegistryEventKind {
     Deceased,
     MovedOut,
@@ -452,11 +369,7 @@ pub enum RegistryEventKind {
 
 impl RegistryEventKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            RegistryEventKind::Deceased => "deceased",
-            RegistryEventKind::MovedOut => "moved_out",
-            RegistryEventKind::IdentifierChanged => "identifier_changed",
-        }
+        self.into()
     }
 }
 
@@ -606,6 +519,7 @@ impl Record for Submission {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     #[test]
     fn model_97_check_digits_are_verified() {
@@ -625,31 +539,6 @@ mod tests {
     }
 
     #[test]
-    fn money_parses_decimal_strings_only() {
-        assert_eq!(Money::parse("900.00"), Ok(Money(90000)));
-        assert_eq!(Money::parse("900.5"), Ok(Money(90050)));
-        assert_eq!(Money::parse("12"), Ok(Money(1200)));
-        assert_eq!(Money::parse("-3.07"), Ok(Money(-307)));
-        for bad in [
-            "",
-            "1.234",
-            "1e3",
-            "abc",
-            ".5",
-            "1,00",
-            "99999999999999999999",
-        ] {
-            assert!(Money::parse(bad).is_err(), "{bad} must be rejected");
-        }
-        assert!(
-            serde_json::from_str::<Money>("900.0").is_err(),
-            "floats are rejected"
-        );
-        assert_eq!(Money(90000).to_string(), "900.00");
-        assert_eq!(Money(-5).to_string(), "-0.05");
-    }
-
-    #[test]
     fn unknown_status_is_an_error_and_unknown_fields_are_ignored() {
         let base = serde_json::json!({"key": "K", "person_ref": "P", "kind": "dog_fee",
             "title": "t", "currency": "CZK", "amount_due": "1.00",
@@ -658,5 +547,32 @@ mod tests {
         let mut bad = base;
         bad["status"] = "settled_somehow".into();
         assert!(serde_json::from_value::<Receivable>(bad).is_err());
+    }
+
+    /// The names `as_str` gives (stored, logged, shown in templates) are those on the wire.
+    fn names_agree<T>()
+    where
+        T: Serialize + strum::VariantArray + Copy + Into<&'static str> + std::fmt::Debug,
+    {
+        for v in T::VARIANTS {
+            let name: &'static str = (*v).into();
+            assert_eq!(serde_json::to_value(v).ok(), Some(name.into()), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn every_name_in_code_is_the_name_on_the_wire() {
+        names_agree::<ReceivableKind>();
+        names_agree::<ReceivableStatus>();
+        names_agree::<SubmissionStatus>();
+        names_agree::<Withdrawal>();
+        names_agree::<RegistryEventKind>();
+        assert_eq!(
+            Withdrawal::STATUSES.to_vec(),
+            Withdrawal::VARIANTS
+                .iter()
+                .map(|w| w.as_str())
+                .collect::<Vec<_>>()
+        );
     }
 }

@@ -309,6 +309,11 @@ pub fn qr_png(text: &str, scale: usize) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The end-to-end tests' reader of a QR code in an e-mail, used by the tests here too.
+#[cfg(test)]
+#[path = "../../tests/e2e/helpers/qr.rs"]
+mod qr_reader;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,17 +358,9 @@ mod tests {
 
     /// Draws the code and reads it back as a phone's camera would.
     fn scanned(text: &str) -> String {
+        use base64::Engine as _;
         let png = qr_png(text, 4).expect("png");
-        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
-            .read_info()
-            .expect("png header");
-        let mut buf = vec![0; reader.output_buffer_size()];
-        let info = reader.next_frame(&mut buf).expect("frame");
-        let (w, h) = (info.width as usize, info.height as usize);
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
-        let grids = img.detect_grids();
-        assert_eq!(grids.len(), 1);
-        grids[0].decode().expect("decodes").1
+        qr_reader::scan_qr(&base64::engine::general_purpose::STANDARD.encode(png))
     }
 
     #[test]

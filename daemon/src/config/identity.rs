@@ -9,6 +9,8 @@ use std::path::PathBuf;
 /// eIDAS levels of assurance, ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Loa {
     Low,
     Substantial,
@@ -17,11 +19,7 @@ pub enum Loa {
 
 impl Loa {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Loa::Low => "low",
-            Loa::Substantial => "substantial",
-            Loa::High => "high",
-        }
+        self.into()
     }
 }
 

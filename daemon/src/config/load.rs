@@ -643,4 +643,23 @@ adapter = { type = "http", base_url = "http://127.0.0.1:9" }
         assert!(errs[0].message.contains("tokn"), "{errs:?}");
         assert!(errs[0].path.starts_with("tenant[0].source[0]"), "{errs:?}");
     }
+
+    /// The names `as_str` gives (logged, stored, audited) are those the configuration uses.
+    fn names_agree<T>()
+    where
+        T: serde::de::DeserializeOwned + strum::VariantArray + Copy + Into<&'static str>,
+        T: PartialEq + std::fmt::Debug,
+    {
+        for v in T::VARIANTS {
+            let name: &'static str = (*v).into();
+            assert_eq!(serde_json::from_value::<T>(name.into()).ok(), Some(*v));
+        }
+    }
+
+    #[test]
+    fn every_name_in_code_is_the_name_in_the_configuration() {
+        names_agree::<Role>();
+        names_agree::<Loa>();
+        names_agree::<PersonAction>();
+    }
 }

@@ -37,6 +37,8 @@ impl Default for RegistryPolicy {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum PersonAction {
     Ignore,
     Stop,
@@ -46,12 +48,7 @@ pub enum PersonAction {
 
 impl PersonAction {
     pub fn as_str(self) -> &'static str {
-        match self {
-            PersonAction::Ignore => "ignore",
-            PersonAction::Stop => "stop",
-            PersonAction::Erase => "erase",
-            PersonAction::Relink => "relink",
-        }
+        self.into()
     }
 }
 

@@ -6,7 +6,8 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 /// Where an alert stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum AlertState {
     Queued,
     Sending,
@@ -39,18 +40,7 @@ impl AlertState {
 
 impl AlertState {
     pub fn as_str(self) -> &'static str {
-        match self {
-            AlertState::Queued => "queued",
-            AlertState::Sending => "sending",
-            AlertState::Sent => "sent",
-            AlertState::Failed => "failed",
-            AlertState::Dead => "dead",
-            AlertState::Suppressed => "suppressed",
-            AlertState::Expired => "expired",
-            AlertState::WouldSend => "would_send",
-            AlertState::Delivered => "delivered",
-            AlertState::Held => "held",
-        }
+        self.into()
     }
 }
 
