@@ -509,14 +509,7 @@ impl Sp {
             (None, Some(a)) => issuer_of(a)?.unwrap_or("").to_string(),
             (None, None) => String::new(),
         };
-        let idp = idps
-            .iter()
-            .find(|i| i.config.entity_id == issuer)
-            .ok_or_else(|| {
-                Refused(format!(
-                    "the Response comes from an unknown issuer {issuer:?}"
-                ))
-            })?;
+        let idp = idp_of(idps, &issuer, "the Response")?;
         match root.attribute("Destination") {
             Some(d) if d == self.acs_url => {}
             Some(d) => return Err(Refused(format!("wrong Destination {d:?}"))),
@@ -605,6 +598,13 @@ impl Sp {
             (None, None) => Err("no assertion".into()),
         }
     }
+}
+
+/// The configured IdP whose entity id is `issuer`; `what` names the message refused.
+fn idp_of<'a>(idps: &'a [SamlIdp], issuer: &str, what: &str) -> Result<&'a SamlIdp, Refused> {
+    idps.iter()
+        .find(|i| i.config.entity_id == issuer)
+        .ok_or_else(|| Refused(format!("{what} comes from an unknown issuer {issuer:?}")))
 }
 
 /// The trimmed text of an element's `saml:Issuer`, if it has one.

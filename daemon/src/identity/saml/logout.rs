@@ -62,14 +62,7 @@ impl Sp {
             let doc = xml::parse(&text)?;
             issuer_of(doc.root_element())?.unwrap_or("").to_string()
         };
-        let idp = idps
-            .iter()
-            .find(|i| i.config.entity_id == issuer)
-            .ok_or_else(|| {
-                Refused(format!(
-                    "the message comes from an unknown issuer {issuer:?}"
-                ))
-            })?;
+        let idp = idp_of(idps, &issuer, "the message")?;
         m.verify(&idp.certs)?;
         Ok((text, idp, m.relay_state))
     }
