@@ -1,6 +1,7 @@
-//! Reading what a source sends within a size limit, whatever it announces: an HTTP body
-//! (a chunked one says nothing of its length) and the lines a program writes to stderr
-//! (a line without an end would otherwise grow without bound in the daemon).
+//! Reading what a peer sends within a size limit, whatever it announces: an HTTP body (a
+//! chunked one says nothing of its length) from a source, an identity provider or an SMS
+//! gateway, and the lines a program writes to stderr (a line without an end would
+//! otherwise grow without bound in the daemon).
 
 use tokio::io::{AsyncRead, AsyncReadExt};
 

@@ -9,6 +9,7 @@
 
 use super::dsig;
 use super::xml::{self, NS_DS, NS_MD, NS_SAMLP};
+use hlidac_adapters::capped::{self, BodyError};
 use openssl::x509::X509;
 use roxmltree::Node;
 
@@ -186,7 +187,7 @@ const MAX_FETCH: usize = xml::MAX_METADATA_BYTES;
 /// Fetches metadata over HTTP(S): no redirects followed, size-limited.
 pub async fn fetch(http: &reqwest::Client, url: &str) -> Result<String, MetadataError> {
     super::oidc::check_endpoint(url)?;
-    let mut response = http
+    let response = http
         .get(url)
         .header("Accept", "application/samlmetadata+xml, application/xml")
         .send()
@@ -195,17 +196,12 @@ pub async fn fetch(http: &reqwest::Client, url: &str) -> Result<String, Metadata
     if !response.status().is_success() {
         return Err(MetadataError::Status(response.status()));
     }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
+    let body = capped::body(response, MAX_FETCH)
         .await
-        .map_err(|e| MetadataError::Fetch(without_url(&e)))?
-    {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_FETCH {
-            return Err(MetadataError::TooLarge(MAX_FETCH));
-        }
-    }
+        .map_err(|e| match e {
+            BodyError::TooLarge(max) => MetadataError::TooLarge(max),
+            BodyError::Broken(e) => MetadataError::Fetch(without_url(&e)),
+        })?;
     String::from_utf8(body).map_err(|_| MetadataError::NotUtf8)
 }
 

@@ -11,6 +11,7 @@
 use super::oidc_token::{self, Check, KeySet, MAX_RESPONSE_BYTES};
 use super::saml::Refused;
 use crate::config::OidcIdpConfig;
+use hlidac_adapters::capped::{self, BodyError};
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
     CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
@@ -212,7 +213,7 @@ async fn fetch(
     let url = request.uri().to_string();
     check_endpoint(&url).map_err(|e| Fetch(e.to_string()))?;
     let (parts, body) = request.into_parts();
-    let mut r = http
+    let r = http
         .request(parts.method, &url)
         .headers(parts.headers)
         .body(body)
@@ -225,29 +226,18 @@ async fn fetch(
             "{url} answered with a redirect ({status}), which is not followed"
         )));
     }
-    if r.content_length()
-        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
-    {
-        return Err(Fetch(format!(
-            "{url} answered with more than {MAX_RESPONSE_BYTES} bytes"
-        )));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = r
-        .chunk()
+    let headers = r.headers().clone();
+    let body = capped::body(r, MAX_RESPONSE_BYTES)
         .await
-        .map_err(|e| Fetch(format!("{url}: the answer broke off ({})", e.without_url())))?
-    {
-        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(Fetch(format!(
-                "{url} answered with more than {MAX_RESPONSE_BYTES} bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
+        .map_err(|e| match e {
+            BodyError::TooLarge(max) => Fetch(format!("{url} answered with more than {max} bytes")),
+            BodyError::Broken(e) => {
+                Fetch(format!("{url}: the answer broke off ({})", e.without_url()))
+            }
+        })?;
     let mut response = openidconnect::HttpResponse::new(body);
     *response.status_mut() = status;
-    *response.headers_mut() = r.headers().clone();
+    *response.headers_mut() = headers;
     Ok(response)
 }
 

@@ -135,15 +135,11 @@ impl HttpGateway {
 /// The largest gateway answer read: a message id needs far less.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
-/// A gateway's JSON answer, read up to [`MAX_ANSWER_BYTES`] (Null past it or when it is
-/// not JSON; serde_json refuses nesting deeper than 128 levels).
-async fn bounded_json(mut response: reqwest::Response) -> serde_json::Value {
-    let mut body = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-            return serde_json::Value::Null;
-        }
-        body.extend_from_slice(&chunk);
+/// A gateway's JSON answer, read up to [`MAX_ANSWER_BYTES`] (Null past it, when it broke
+/// off or when it is not JSON; serde_json refuses nesting deeper than 128 levels).
+async fn bounded_json(response: reqwest::Response) -> serde_json::Value {
+    match hlidac_adapters::capped::body(response, MAX_ANSWER_BYTES).await {
+        Ok(body) => serde_json::from_slice(&body).unwrap_or_default(),
+        Err(_) => serde_json::Value::Null,
     }
-    serde_json::from_slice(&body).unwrap_or_default()
 }
