@@ -177,43 +177,12 @@ pub fn read_list<R: Record>(values: Vec<Value>) -> Listed<R> {
 /// The field and what is wrong with it, without the value that was sent.
 fn describe(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
     let path = e.path().to_string();
-    let words = redact(&e.inner().to_string());
+    let words = crate::json::redact(&e.inner().to_string());
     if path == "." {
         words
     } else {
         format!("{path}: {words}")
     }
-}
-
-/// serde's message with quoted values and numbers left out: `invalid type: string "…"`.
-fn redact(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                for d in chars.by_ref() {
-                    if d == '"' {
-                        break;
-                    }
-                }
-                out.push_str("\"…\"");
-            }
-            '`' => {
-                let inner: String = chars.by_ref().take_while(|d| *d != '`').collect();
-                // Field and variant names are words; a value is anything else.
-                if inner.chars().all(|d| d.is_ascii_lowercase() || d == '_') {
-                    out.push('`');
-                    out.push_str(&inner);
-                    out.push('`');
-                } else {
-                    out.push_str("`…`");
-                }
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -321,13 +321,6 @@ impl HttpAdapter {
         resp: reqwest::Response,
     ) -> Result<T, AdapterError> {
         let status = resp.status();
-        if let Some(len) = resp.content_length() {
-            if len as usize > MAX_BODY_BYTES {
-                return Err(AdapterError::Malformed(format!(
-                    "body of {len} bytes is too large"
-                )));
-            }
-        }
         let body = match crate::capped::body(resp, MAX_BODY_BYTES).await {
             Ok(body) => body,
             Err(BodyError::TooLarge(limit)) => {

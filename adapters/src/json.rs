@@ -1,4 +1,5 @@
-//! Limits on JSON from outside, checked before it is parsed.
+//! Limits on JSON from outside, checked before it is parsed, and the parser's messages
+//! with the values they quote left out.
 //!
 //! serde_json refuses nesting past 128 levels when it builds values, but skips an unknown
 //! field's value without counting its depth, so a push or an adapter page could carry
@@ -38,6 +39,38 @@ pub fn check_depth(bytes: &[u8], max: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// serde's message with the values it quotes left out (`invalid type: string "…"`): a
+/// value may be a person's identifier or address, and the message goes to a log.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                for d in chars.by_ref() {
+                    if d == '"' {
+                        break;
+                    }
+                }
+                out.push_str("\"…\"");
+            }
+            '`' => {
+                let inner: String = chars.by_ref().take_while(|d| *d != '`').collect();
+                // Field and variant names are words; a value is anything else.
+                if inner.chars().all(|d| d.is_ascii_lowercase() || d == '_') {
+                    out.push('`');
+                    out.push_str(&inner);
+                    out.push('`');
+                } else {
+                    out.push_str("`…`");
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +85,17 @@ mod tests {
             .contains("deeper"));
         let quoted = format!(r#"{{"a":"{}\"{}"}}"#, "[".repeat(100), "{".repeat(100));
         assert!(check_depth(quoted.as_bytes(), 2).is_ok());
+    }
+
+    #[test]
+    fn a_parser_message_keeps_its_words_and_loses_the_values() {
+        assert_eq!(
+            redact(r#"invalid type: string "jana@example.cz", expected u32"#),
+            r#"invalid type: string "…", expected u32"#
+        );
+        assert_eq!(
+            redact("unknown variant `Jana Nová`, expected one of `bounce`, `complaint`"),
+            "unknown variant `…`, expected one of `bounce`, `complaint`"
+        );
     }
 }

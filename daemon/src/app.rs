@@ -409,7 +409,7 @@ impl App {
                 &self.crypto.seal(person_ref),
                 locale,
                 &self.crypto.seal(&address),
-                &self.crypto.hash("email", &address.to_lowercase()),
+                &self.crypto.contact_hash("email", &address),
                 self.clock.now_ms(),
             )
             .await?)
@@ -424,7 +424,7 @@ impl App {
                 citizen_id,
                 "sms",
                 &self.crypto.seal(phone),
-                &self.crypto.hash("sms", phone),
+                &self.crypto.contact_hash("sms", phone),
                 self.clock.now_ms(),
             )
             .await?;

@@ -100,6 +100,16 @@ impl Crypto {
         self.hash("person_ref", person_ref)
     }
 
+    /// The hash a contact is found by: an e-mail address trimmed and in lower case (its
+    /// case does not matter to the mail system), a phone number as it is.
+    pub fn contact_hash(&self, channel: &str, address: &str) -> String {
+        if channel == "email" {
+            self.hash(channel, &address.trim().to_lowercase())
+        } else {
+            self.hash(channel, address)
+        }
+    }
+
     pub fn sign(&self, domain: &str, message: &str) -> String {
         self.hash(&format!("sign:{domain}"), message)
     }
@@ -175,6 +185,15 @@ mod tests {
         assert_eq!(a.hash("person", "CZ-1"), a.hash("person", "CZ-1"));
         assert_ne!(a.hash("person", "CZ-1"), b.hash("person", "CZ-1"));
         assert_ne!(a.hash("person", "CZ-1"), a.hash("email", "CZ-1"));
+        // An address is found however its case and surrounding spaces were typed (the
+        // stored hashes were made of the lower-case address, so they still match).
+        let jana = a.hash("email", "jana@example.cz");
+        assert_eq!(a.contact_hash("email", " Jana@Example.CZ "), jana);
+        assert_eq!(a.contact_hash("sms", "+420601"), a.hash("sms", "+420601"));
+        assert_ne!(
+            a.contact_hash("sms", "+420601"),
+            a.contact_hash("email", "+420601")
+        );
     }
 
     #[test]

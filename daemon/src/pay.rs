@@ -159,12 +159,9 @@ pub fn serbian_account(account: &str) -> Option<String> {
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    // The same mod-97 check digits as an IBAN's, over the first 16 digits alone.
     let (body, check) = digits.split_at(16);
-    let rem = body
-        .bytes()
-        .chain(*b"00")
-        .fold(0u64, |r, b| (r * 10 + u64::from(b - b'0')) % 97);
-    (check.parse::<u64>().ok()? == 98 - rem).then_some(digits)
+    (check.parse::<u32>().ok()? == iban_check(body, "")?).then_some(digits)
 }
 
 /// The IPS QR code of the National Bank of Serbia ("NBS IPS QR", payment order `PR`) for

@@ -62,20 +62,7 @@ impl Citizens {
         body: &str,
     ) -> Result<(), String> {
         use lettre::message::Mailbox;
-        let from = Mailbox::new(
-            Some(
-                tenant
-                    .sender
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| tenant.name.clone()),
-            ),
-            tenant
-                .sender
-                .email
-                .parse()
-                .map_err(|_| "bad sender address")?,
-        );
+        let from = crate::notify::sender(tenant)?;
         let to: Mailbox = to.parse().map_err(|_| "bad recipient address")?;
         let mut message = lettre::Message::builder()
             .from(from)

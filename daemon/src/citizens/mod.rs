@@ -119,12 +119,7 @@ impl Citizens {
         channel: &str,
         address: &str,
     ) -> Result<String, StoreError> {
-        let key = if channel == "email" {
-            address.to_lowercase()
-        } else {
-            address.to_string()
-        };
-        let hash = self.crypto.hash(channel, &key);
+        let hash = self.crypto.contact_hash(channel, address);
         let sealed = self.crypto.seal(address);
         let now = self.now();
         (self.store)

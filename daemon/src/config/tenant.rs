@@ -217,6 +217,27 @@ impl TenantConfig {
         now.with_timezone(&self.tz()).date_naive()
     }
 
+    /// The domain of the address the municipality's e-mails come from.
+    pub fn sender_domain(&self) -> &str {
+        self.sender.email.rsplit('@').next().unwrap_or_default()
+    }
+
+    /// The municipality's midnight starting `date`, in milliseconds since the epoch (None
+    /// where a daylight-saving change skips it).
+    pub fn midnight_ms(&self, date: chrono::NaiveDate) -> Option<i64> {
+        use chrono::TimeZone;
+        let midnight = date.and_hms_opt(0, 0, 0)?;
+        let at = self.tz().from_local_datetime(&midnight).earliest()?;
+        Some(at.timestamp_millis())
+    }
+
+    /// The municipality's date at `ms` milliseconds since the epoch.
+    pub fn date_of_ms(&self, ms: i64) -> Option<chrono::NaiveDate> {
+        use chrono::TimeZone;
+        let at = self.tz().timestamp_millis_opt(ms).single()?;
+        Some(at.date_naive())
+    }
+
     pub fn source(&self, id: &str) -> Option<&SourceConfig> {
         self.sources.iter().find(|s| s.id == id)
     }

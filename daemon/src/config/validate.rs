@@ -91,10 +91,7 @@ fn web(c: &Config, errs: &mut Errors) {
         );
     }
     if let Some(u) = &c.web.public_url {
-        let ok = u.parse::<axum::http::Uri>().ok().is_some_and(|u| {
-            matches!(u.scheme_str(), Some("http" | "https")) && u.authority().is_some()
-        });
-        if !ok {
+        if !http_url(u) {
             errs.push(
                 "web.public_url",
                 format!("{u:?} is not an http(s) URL"),
@@ -147,6 +144,13 @@ fn log_and_admin(c: &Config, errs: &mut Errors) {
         }
         check_secret(&t.token_file, &format!("{p}.token_file"), errs);
     }
+}
+
+/// An absolute http(s) URL with a host.
+pub(super) fn http_url(text: &str) -> bool {
+    text.parse::<axum::http::Uri>().ok().is_some_and(|u| {
+        matches!(u.scheme_str(), Some("http" | "https")) && u.authority().is_some()
+    })
 }
 
 /// `{at}.id` must be a valid id that `seen` does not hold yet; it is added to `seen`.
@@ -413,16 +417,7 @@ fn tenants(c: &Config, errs: &mut Errors, checks: &dyn Checks) {
                 }
             }
             if let AdapterConfig::Http(h) = &s.adapter {
-                let ok = h
-                    .base_url
-                    .parse::<axum::http::Uri>()
-                    .ok()
-                    .filter(|u| {
-                        matches!(u.scheme_str(), Some("http") | Some("https"))
-                            && u.authority().is_some()
-                    })
-                    .is_some();
-                if !ok {
+                if !http_url(&h.base_url) {
                     errs.push(
                         format!("{sp}.adapter.base_url"),
                         format!("{:?} is not an http(s) URL", h.base_url),

@@ -488,7 +488,7 @@ impl Identity {
             contacts.push((
                 "email",
                 self.crypto.seal(&e),
-                self.crypto.hash("email", &e.to_lowercase()),
+                self.crypto.contact_hash("email", &e),
             ));
         }
         if let Some(p) = identity
@@ -496,7 +496,11 @@ impl Identity {
             .as_deref()
             .filter(|p| crate::notify::sms::check_phone(p).is_ok())
         {
-            contacts.push(("sms", self.crypto.seal(p), self.crypto.hash("sms", p)));
+            contacts.push((
+                "sms",
+                self.crypto.seal(p),
+                self.crypto.contact_hash("sms", p),
+            ));
         }
         let documents = person
             .documents

@@ -427,13 +427,7 @@ pub fn dkim_config(
     };
     let domain = match &d.domain {
         Some(domain) => domain.clone(),
-        None => tenant
-            .sender
-            .email
-            .rsplit('@')
-            .next()
-            .unwrap_or_default()
-            .to_string(),
+        None => tenant.sender_domain().to_string(),
     };
     let headers = [
         "From",

@@ -273,12 +273,7 @@ pub fn from_json(body: &[u8]) -> Result<Vec<Report>, String> {
 /// A JSON parser's message with the values it quotes left out (`invalid type: string
 /// "jana@…"` names an address), and its own position suffix dropped.
 fn without_values(message: &str) -> String {
-    let message = message.split(" at line ").next().unwrap_or(message);
-    let mut out = String::new();
-    for (i, part) in message.split('"').enumerate() {
-        out.push_str(if i % 2 == 0 { part } else { "…" });
-    }
-    out
+    hlidac_adapters::json::redact(message.split(" at line ").next().unwrap_or(message))
 }
 
 /// A status code or feedback type as it may be kept and logged: letters, digits, dots and

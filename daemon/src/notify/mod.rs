@@ -12,7 +12,7 @@ pub mod failover;
 pub mod feedback;
 pub mod limit;
 mod render;
-pub(crate) use render::preview_message;
+pub(crate) use render::{preview_message, sender};
 pub mod schedule;
 mod service;
 pub mod smpp;

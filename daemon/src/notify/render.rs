@@ -262,6 +262,14 @@ pub(crate) fn preview_message(
     Ok(r)
 }
 
+/// Whom the municipality's e-mails come from: its sender name (else its own name) and
+/// address.
+pub(crate) fn sender(tenant: &TenantConfig) -> Result<Mailbox, String> {
+    let name = (tenant.sender.name.clone()).unwrap_or_else(|| tenant.name.clone());
+    let address = (tenant.sender.email.parse()).map_err(|_| "bad sender address")?;
+    Ok(Mailbox::new(Some(name), address))
+}
+
 fn unsubscribe_url(dispatch: &Dispatch, citizen: &str, topic: Option<&str>) -> String {
     let token = super::unsubscribe::token(&dispatch.crypto, citizen, topic);
     format!("{}/unsubscribe/{token}", dispatch.config.web.public_url())
@@ -399,28 +407,11 @@ fn email(
     if let Some(footer) = &tenant.branding.footer {
         body = format!("{}\n\n-- \n{}\n", body.trim_end(), footer.trim());
     }
-    let sender_name = tenant
-        .sender
-        .name
-        .clone()
-        .unwrap_or_else(|| tenant.name.clone());
-    let from = Mailbox::new(
-        Some(sender_name),
-        tenant
-            .sender
-            .email
-            .parse()
-            .map_err(|_| failed("bad sender address"))?,
-    );
+    let from = sender(tenant)?;
     let to: Mailbox = address
         .parse()
         .map_err(|_| failed("bad recipient address"))?;
-    let domain = tenant
-        .sender
-        .email
-        .rsplit('@')
-        .next()
-        .unwrap_or("hlidac.invalid");
+    let domain = tenant.sender_domain();
     let now = dispatch.clock.now_ms();
     let date =
         std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(now.max(0) as u64);

@@ -6,7 +6,7 @@ use crate::config::Role;
 use crate::crypto::Crypto;
 use crate::store::Store;
 use crate::store::{AuditEntry, LoginRow, OutboxEntry, ReportRow, StoreError};
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 
 /// Who is acting.
 #[derive(Clone, Debug)]
@@ -211,7 +211,7 @@ impl Admin<'_> {
     pub async fn suppress(&self, tenant: &str, email: &str) -> Result<u64, AdminError> {
         self.act(Role::Support, "contact.suppress", tenant, async {
             self.tenant(tenant)?;
-            let hash = self.crypto.hash("email", &email.trim().to_lowercase());
+            let hash = self.crypto.contact_hash("email", email);
             Ok(self
                 .store
                 .suppress_contact(tenant, &hash, self.clock.now_ms())
@@ -237,9 +237,7 @@ impl Admin<'_> {
                     return Err(AdminError::Invalid("`to` is before `from`".into()));
                 }
                 let start = |d: NaiveDate| {
-                    d.and_hms_opt(0, 0, 0)
-                        .and_then(|dt| t.tz().from_local_datetime(&dt).earliest())
-                        .map(|dt| dt.timestamp_millis())
+                    t.midnight_ms(d)
                         .ok_or_else(|| AdminError::Invalid(format!("{d} has no midnight")))
                 };
                 let next = to

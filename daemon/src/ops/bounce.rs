@@ -78,7 +78,7 @@ pub async fn apply(
     let address_hash = report
         .recipient
         .as_deref()
-        .map(|r| crypto.hash("email", &r.to_lowercase()));
+        .map(|r| crypto.contact_hash("email", r));
     // The soft limit is the alert's municipality's; the store finds the municipality.
     let limit = |tenant: &str| {
         config

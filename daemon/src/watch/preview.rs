@@ -5,12 +5,11 @@
 
 use super::diff::{Diff, Old};
 use super::poll::{People, PollError};
-use super::rules::receivable_events;
+use super::rules::{own_offsets, receivable_events};
 use super::Watch;
 use crate::config::{AdapterConfig, SourceConfig, SourceKind, TenantConfig};
-use crate::store::parse_offsets;
 use crate::store::{NewEvent, Observation};
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use hlidac_adapters::{FilingSource, ReceivablesSource, Record};
 use std::collections::HashMap;
 
@@ -31,12 +30,7 @@ pub async fn preview_events(
     if let Some(only) = scope.person_ref {
         people.refs.retain(|r| r == only);
     }
-    let mut own: HashMap<String, Vec<Vec<u32>>> = HashMap::new();
-    for (person, offsets) in watch.store.custom_offsets(&tenant.id).await? {
-        own.entry(person)
-            .or_default()
-            .extend(parse_offsets(&offsets));
-    }
+    let own = own_offsets(watch, tenant).await?;
     let mut events = Vec::new();
     for source in tenant
         .sources
@@ -130,11 +124,7 @@ async fn priors<R: Record>(
 
 /// A record hlidac has not stored yet is seen for the first time on the day previewed.
 fn first_seen_on(tenant: &TenantConfig, day: NaiveDate, person_hash: &str) -> Observation {
-    let at = day
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| tenant.tz().from_local_datetime(&t).earliest())
-        .map(|t| t.timestamp_millis())
-        .unwrap_or_default();
+    let at = tenant.midnight_ms(day).unwrap_or_default();
     Observation {
         record_key: String::new(),
         person_hash: person_hash.to_string(),

@@ -10,8 +10,9 @@
 use super::Watch;
 use crate::config::TenantConfig;
 use crate::store::{parse_offsets, stable_id, NewEvent, Observation, StoreError};
-use chrono::{Days, NaiveDate, TimeZone};
+use chrono::{Days, NaiveDate};
 use hlidac_adapters::Receivable;
+use std::collections::HashMap;
 
 /// Evaluates the rules for every tenant; returns the number of alerts queued.
 pub async fn evaluate(watch: &Watch) -> Result<usize, StoreError> {
@@ -28,16 +29,26 @@ pub async fn evaluate(watch: &Watch) -> Result<usize, StoreError> {
     Ok(alerts)
 }
 
+/// The reminder days citizens of `tenant` chose themselves, by person hash (one list for
+/// each citizen record of that person; a list that does not parse is left out).
+pub(super) async fn own_offsets(
+    watch: &Watch,
+    tenant: &TenantConfig,
+) -> Result<HashMap<String, Vec<Vec<u32>>>, StoreError> {
+    let mut own: HashMap<String, Vec<Vec<u32>>> = HashMap::new();
+    for (person, offsets) in watch.store.custom_offsets(&tenant.id).await? {
+        if let Some(list) = parse_offsets(&offsets) {
+            own.entry(person).or_default().push(list);
+        }
+    }
+    Ok(own)
+}
+
 pub async fn evaluate_tenant(watch: &Watch, tenant: &TenantConfig) -> Result<usize, StoreError> {
     let today = watch.today(tenant);
     // Citizens' own reminder days, by person: reminders are made for those too, and
     // each citizen gets only the ones of their own days.
-    let mut custom: std::collections::HashMap<String, Vec<Vec<u32>>> = Default::default();
-    for (person, offsets) in watch.store.custom_offsets(&tenant.id).await? {
-        if let Some(list) = parse_offsets(&offsets) {
-            custom.entry(person).or_default().push(list);
-        }
-    }
+    let custom = own_offsets(watch, tenant).await?;
     let max_offset = tenant
         .reminder_offsets_days
         .iter()
@@ -145,7 +156,6 @@ async fn document_reminders(
     let horizon = today
         .checked_add_days(Days::new(u64::from(max_offset)))
         .unwrap_or(today);
-    let tz = tenant.tz();
     let mut events = Vec::new();
     for d in watch
         .store
@@ -155,11 +165,7 @@ async fn document_reminders(
         let Ok(until) = d.valid_until.parse::<NaiveDate>() else {
             continue;
         };
-        let first_seen = tz
-            .timestamp_millis_opt(d.first_seen_at)
-            .single()
-            .map(|t| t.date_naive())
-            .unwrap_or(today);
+        let first_seen = tenant.date_of_ms(d.first_seen_at).unwrap_or(today);
         let days_left = (until - today).num_days();
         let offset = tenant
             .document_offsets_days
@@ -222,12 +228,7 @@ pub fn receivable_events(
     today: NaiveDate,
     own_offsets: &[Vec<u32>],
 ) -> Vec<NewEvent> {
-    let tz = tenant.tz();
-    let first_seen = tz
-        .timestamp_millis_opt(obs.first_seen_at)
-        .single()
-        .map(|t| t.date_naive())
-        .unwrap_or(today);
+    let first_seen = tenant.date_of_ms(obs.first_seen_at).unwrap_or(today);
     let mut out = Vec::new();
     // Protocol 1.1: the status says whether to press at all, the instalments say when.
     if !r.status.reminds() {
@@ -332,10 +333,7 @@ fn reminder_offset(
 
 /// The end of `date` in the tenant's time zone: an alert about that day is useless after.
 fn end_of_day(tenant: &TenantConfig, date: NaiveDate) -> Option<i64> {
-    date.checked_add_days(Days::new(1))
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .and_then(|t| tenant.tz().from_local_datetime(&t).earliest())
-        .map(|t| t.timestamp_millis())
+    tenant.midnight_ms(date.checked_add_days(Days::new(1))?)
 }
 
 /// The facts an alert about a receivable is rendered from; never the person reference.

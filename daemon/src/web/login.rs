@@ -63,7 +63,7 @@ fn set_cookie(name: &str, value: &str, same_site: &str, max_age: Option<u64>) ->
 }
 
 /// `303 See Other` to `to` (to "/" should it not be a valid header value).
-fn see_other(to: &str) -> Response {
+pub(super) fn see_other(to: &str) -> Response {
     let mut r = StatusCode::SEE_OTHER.into_response();
     r.headers_mut().insert(
         header::LOCATION,
@@ -72,7 +72,7 @@ fn see_other(to: &str) -> Response {
     r
 }
 
-fn clear_cookie(name: &str, same_site: &str) -> HeaderValue {
+pub(super) fn clear_cookie(name: &str, same_site: &str) -> HeaderValue {
     set_cookie(name, "", same_site, Some(0))
 }
 

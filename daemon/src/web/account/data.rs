@@ -62,9 +62,6 @@ pub(super) async fn end_session(v: &Visit) {
 }
 
 pub(super) fn clear_session(r: &mut Response) {
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0"
-    )) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
+    r.headers_mut()
+        .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE, "Lax"));
 }

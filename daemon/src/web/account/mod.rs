@@ -16,7 +16,7 @@
 //! Every form carries the session's CSRF token. What goes out: HTML pages (escaped by the
 //! templates), one JSON export, nothing personal in logs.
 
-use super::login::{cookie, SESSION_COOKIE};
+use super::login::{clear_cookie, cookie, see_other, SESSION_COOKIE};
 use super::pages::{self, LANG_COOKIE};
 use super::CurrentApp;
 use crate::app::App;
@@ -120,15 +120,6 @@ struct PageQuery {
     done: Option<String>,
 }
 
-fn redirect(to: &str) -> Response {
-    let mut r = StatusCode::SEE_OTHER.into_response();
-    r.headers_mut().insert(
-        header::LOCATION,
-        HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")),
-    );
-    r
-}
-
 /// The session's citizen at `tenant`, or where to send the browser instead: the landing
 /// page without a session, the consent page before consent (when `consent` is needed).
 async fn visit(
@@ -198,7 +189,7 @@ impl PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
-            PageError::Redirect(to) => redirect(&to),
+            PageError::Redirect(to) => see_other(&to),
             PageError::NotFound(lang) => pages::message(
                 StatusCode::NOT_FOUND,
                 &lang,
@@ -237,7 +228,7 @@ type Answer = Result<Response, PageError>;
 impl Visit {
     /// A redirect to `page` (with its query) of this municipality's account pages.
     fn redirect_to(&self, page: &str) -> Response {
-        redirect(&format!("/t/{}/{page}", self.tenant.id))
+        see_other(&format!("/t/{}/{page}", self.tenant.id))
     }
 
     fn t(&self, id: &str) -> String {
@@ -286,12 +277,8 @@ impl Visit {
     }
 
     fn date_of(&self, ms: i64) -> String {
-        use chrono::TimeZone;
-        self.tenant
-            .tz()
-            .timestamp_millis_opt(ms)
-            .single()
-            .map(|t| t.date_naive().to_string())
+        (self.tenant.date_of_ms(ms))
+            .map(|d| d.to_string())
             .unwrap_or_default()
     }
 }
