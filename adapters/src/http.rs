@@ -269,7 +269,7 @@ impl HttpAdapter {
             AdapterError::Timeout(self.timeout)
         } else if e.is_decode() || e.is_body() {
             AdapterError::Malformed(e.without_url().to_string())
-        } else if unsent(&e) {
+        } else if unsent(&e) && self.base_url.starts_with("https://") {
             AdapterError::Transport(format!(
                 "{}; the source closed the connection before the request went out \
                  (a source that asks for a client certificate does so when none or an \

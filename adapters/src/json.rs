@@ -56,8 +56,11 @@ pub fn redact(text: &str) -> String {
             }
             '`' => {
                 let inner: String = chars.by_ref().take_while(|d| *d != '`').collect();
-                // Field and variant names are words; a value is anything else.
-                if inner.chars().all(|d| d.is_ascii_lowercase() || d == '_') {
+                // Field and variant names are words, and `,` or `}` is what the parser
+                // expected; a value is anything else.
+                let word = inner.chars().all(|d| d.is_ascii_lowercase() || d == '_');
+                let syntax = inner.len() <= 2 && inner.chars().all(|d| d.is_ascii_punctuation());
+                if word || syntax {
                     out.push('`');
                     out.push_str(&inner);
                     out.push('`');
@@ -97,5 +100,7 @@ mod tests {
             redact("unknown variant `Jana Nová`, expected one of `bounce`, `complaint`"),
             "unknown variant `…`, expected one of `bounce`, `complaint`"
         );
+        assert_eq!(redact("expected `,` or `}`"), "expected `,` or `}`");
+        assert_eq!(redact("expected `\"`"), "expected `\"`");
     }
 }

@@ -216,7 +216,7 @@ fn validate_sms_http(
     errs: &mut Errors,
     checks: &dyn Checks,
 ) {
-    if !super::validate::http_url(&http.url) {
+    if !(http.url.starts_with("https://") || http.url.starts_with("http://")) {
         errs.push(
             format!("{key}.url"),
             format!("{:?} is not an http(s) URL", http.url),

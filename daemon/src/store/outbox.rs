@@ -642,3 +642,31 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::AlertState;
+    use strum::VariantArray;
+
+    /// The states are stored and compared in SQL by these names: renaming a variant must
+    /// not rename what stored alerts say.
+    #[test]
+    fn alert_states_keep_their_stored_names() {
+        let names: Vec<&str> = AlertState::VARIANTS.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "queued",
+                "sending",
+                "sent",
+                "failed",
+                "dead",
+                "suppressed",
+                "expired",
+                "would_send",
+                "delivered",
+                "held"
+            ]
+        );
+    }
+}
