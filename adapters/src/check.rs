@@ -4,6 +4,7 @@
 //! live.
 
 use crate::capped::BodyError;
+use crate::http::send_request;
 use crate::records::{Receivable, Submission};
 use crate::PROTOCOL;
 use std::collections::HashSet;
@@ -61,7 +62,7 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
     let mut out = Vec::new();
     let mut change_feed = false;
 
-    match get("/v1/capabilities".into(), true).send().await {
+    match send_request(get("/v1/capabilities".into(), true)).await {
         Err(e) => out.push(check(
             "capabilities",
             false,
@@ -108,8 +109,7 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
     }
 
     if target.token.is_some() {
-        let status = get("/v1/capabilities".into(), false)
-            .send()
+        let status = send_request(get("/v1/capabilities".into(), false))
             .await
             .map(|r| r.status().as_u16());
         out.push(match status {
@@ -145,7 +145,7 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
     for kind in target.kinds {
         let started = Instant::now();
         let etag: Option<String>;
-        let resp = get(format!("/v1/{kind}?{query}"), true).send().await;
+        let resp = send_request(get(format!("/v1/{kind}?{query}"), true)).await;
         let took = started.elapsed();
         let name = format!("{kind} list");
         let body = match resp {
@@ -222,11 +222,11 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
         });
         // Only a good list's ETag is worth asking about again.
         if let (Some(etag), true) = (etag, list_ok) {
-            let again = get(format!("/v1/{kind}?{query}"), true)
-                .header("if-none-match", &etag)
-                .send()
-                .await
-                .map(|r| r.status().as_u16());
+            let again = send_request(
+                get(format!("/v1/{kind}?{query}"), true).header("if-none-match", &etag),
+            )
+            .await
+            .map(|r| r.status().as_u16());
             out.push(match again {
                 Ok(304) => check(
                     &format!("{kind} etag"),
@@ -257,7 +257,7 @@ pub async fn run(target: &Target<'_>) -> Vec<Check> {
 /// cursor is refused with 410 Gone (an empty page there would silently lose changes).
 async fn check_change_feed(get: &impl Fn(String, bool) -> reqwest::RequestBuilder) -> Vec<Check> {
     let mut out = Vec::new();
-    let head = match get("/v1/changes".into(), true).send().await {
+    let head = match send_request(get("/v1/changes".into(), true)).await {
         Ok(r) if r.status().is_success() => r
             .json::<serde_json::Value>()
             .await
@@ -274,9 +274,11 @@ async fn check_change_feed(get: &impl Fn(String, bool) -> reqwest::RequestBuilde
         return out;
     };
     out.push(check("change feed head", true, "answers a cursor"));
-    let page = get(format!("/v1/changes?cursor={}", urlencode(&head)), true)
-        .send()
-        .await;
+    let page = send_request(get(
+        format!("/v1/changes?cursor={}", urlencode(&head)),
+        true,
+    ))
+    .await;
     out.push(match page {
         Ok(r) if r.status().is_success() => match r.json::<crate::http::ChangesPage>().await {
             Ok(_) => check(
@@ -301,11 +303,10 @@ async fn check_change_feed(get: &impl Fn(String, bool) -> reqwest::RequestBuilde
             format!("no answer: {}", e.without_url()),
         ),
     });
-    let bad = get(
+    let bad = send_request(get(
         "/v1/changes?cursor=hlidac-check-unknown-cursor".into(),
         true,
-    )
-    .send()
+    ))
     .await
     .map(|r| r.status().as_u16());
     out.push(match bad {

@@ -281,15 +281,8 @@ impl HttpAdapter {
         }
     }
 
-    /// Sends a request. One the source closed the connection under before it went out is
-    /// sent once more on a new connection, as nothing of it reached the source; the second
-    /// try usually reads the source's reason (a TLS alert) that the first one missed.
     async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, AdapterError> {
-        let again = req.try_clone();
-        match (req.send().await, again) {
-            (Err(e), Some(again)) if unsent(&e) => again.send().await.map_err(|e| self.map_err(e)),
-            (sent, _) => sent.map_err(|e| self.map_err(e)),
-        }
+        send_request(req).await.map_err(|e| self.map_err(e))
     }
 
     /// A request to `path` on the server, with the bearer token when there is one.
@@ -527,6 +520,20 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// Sends a request as the adapter and the conformance kit do. One the source closed the
+/// connection under before it went out is sent once more on a new connection, as nothing
+/// of it reached the source; the second try usually reads the source's reason (a TLS
+/// alert) that the first one missed.
+pub(crate) async fn send_request(
+    req: reqwest::RequestBuilder,
+) -> Result<reqwest::Response, reqwest::Error> {
+    let again = req.try_clone();
+    match (req.send().await, again) {
+        (Err(e), Some(again)) if unsent(&e) => again.send().await,
+        (sent, _) => sent,
+    }
 }
 
 /// Whether a request failed before any of it was sent: the connection was closed under it
