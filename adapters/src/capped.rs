@@ -1,7 +1,7 @@
 //! Reading what a peer sends within a size limit, whatever it announces: an HTTP body (a
 //! chunked one says nothing of its length) from a source, an identity provider or an SMS
-//! gateway, and the lines a program writes to stderr (a line without an end would
-//! otherwise grow without bound in the daemon).
+//! gateway, a file source's file and a program's output, and the lines a program writes
+//! to stderr (a line without an end would otherwise grow without bound in the daemon).
 
 use tokio::io::{AsyncRead, AsyncReadExt};
 
@@ -27,6 +27,17 @@ pub async fn body(mut resp: reqwest::Response, limit: usize) -> Result<Vec<u8>, 
         out.extend_from_slice(&chunk);
     }
     Ok(out)
+}
+
+/// Everything `reader` gives, of which at most one byte past `limit` is read: `None` when
+/// there was more than `limit` (a file, a program's output).
+pub async fn all<R: AsyncRead + Unpin>(
+    reader: R,
+    limit: usize,
+) -> std::io::Result<Option<Vec<u8>>> {
+    let mut out = Vec::new();
+    reader.take(limit as u64 + 1).read_to_end(&mut out).await?;
+    Ok((out.len() <= limit).then_some(out))
 }
 
 /// Calls `each` with every line `reader` gives, cut to its first `cap` bytes (the rest of a
@@ -65,6 +76,18 @@ pub async fn each_line<R: AsyncRead + Unpin>(
 mod tests {
     use super::*;
     use tokio::io::AsyncWriteExt;
+
+    #[tokio::test]
+    async fn all_of_a_stream_is_read_up_to_the_limit_only() {
+        assert_eq!(
+            all(&b"12345"[..], 5).await.expect("reads"),
+            Some(b"12345".to_vec())
+        );
+        assert_eq!(all(&b"123456"[..], 5).await.expect("reads"), None);
+        // Only one byte past the limit is taken from an endless stream.
+        let endless = tokio::io::repeat(b'x');
+        assert_eq!(all(endless, 1024).await.expect("reads"), None);
+    }
 
     #[tokio::test]
     async fn a_line_without_end_is_cut_at_the_cap_and_the_next_line_still_comes() {

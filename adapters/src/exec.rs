@@ -18,7 +18,7 @@ use crate::source::{AdapterError, RecordSource};
 use crate::PROTOCOL;
 use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 /// Output larger than this fails the poll instead of filling memory.
 const MAX_OUTPUT_BYTES: usize = 256 * 1024 * 1024;
@@ -100,22 +100,15 @@ impl ExecAdapter {
         let _ = stdin.write_all(line.as_bytes()).await;
         drop(stdin);
 
-        let mut raw = Vec::new();
-        let read = stdout
-            .take(MAX_OUTPUT_BYTES as u64 + 1)
-            .read_to_end(&mut raw)
-            .await;
+        let read = crate::capped::all(stdout, MAX_OUTPUT_BYTES).await;
         let status = child
             .wait()
             .await
             .map_err(|e| AdapterError::Transport(e.to_string()))?;
         let _ = log_stderr.await;
-        read.map_err(|e| AdapterError::Transport(format!("reading the program's output: {e}")))?;
-        if raw.len() > MAX_OUTPUT_BYTES {
-            return Err(AdapterError::Malformed(
-                "the program wrote more than 256 MiB".into(),
-            ));
-        }
+        let raw = read
+            .map_err(|e| AdapterError::Transport(format!("reading the program's output: {e}")))?
+            .ok_or_else(|| AdapterError::Malformed("the program wrote more than 256 MiB".into()))?;
         if !status.success() {
             return Err(AdapterError::Transport(match status.code() {
                 Some(code) => format!("the program exited with status {code}"),

@@ -11,7 +11,6 @@ use crate::source::{AdapterError, RecordSource};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use tokio::io::AsyncReadExt;
 
 /// Files larger than this are refused rather than read into memory (as an HTTP body is).
 pub const MAX_FILE_BYTES: usize = crate::http::MAX_BODY_BYTES;
@@ -57,18 +56,12 @@ impl FileAdapter {
 async fn read_within(path: &Path, limit: usize) -> Result<Vec<u8>, AdapterError> {
     let io = |e: std::io::Error| AdapterError::Io(format!("{}: {e}", path.display()));
     let file = tokio::fs::File::open(path).await.map_err(io)?;
-    let mut bytes = Vec::new();
-    file.take(limit as u64 + 1)
-        .read_to_end(&mut bytes)
+    crate::capped::all(file, limit)
         .await
-        .map_err(io)?;
-    if bytes.len() > limit {
-        return Err(AdapterError::Malformed(format!(
-            "{}: larger than {limit} bytes",
-            path.display()
-        )));
-    }
-    Ok(bytes)
+        .map_err(io)?
+        .ok_or_else(|| {
+            AdapterError::Malformed(format!("{}: larger than {limit} bytes", path.display()))
+        })
 }
 
 /// The records of the people asked about; a record held back is reported whoever it
