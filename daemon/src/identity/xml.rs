@@ -143,6 +143,19 @@ fn precheck(text: &str, limits: &Limits) -> Result<(), XmlError> {
     use xmlparser::{ElementEnd, Token};
     let (mut depth, mut nodes, mut namespaces) = (0usize, 0u32, 0usize);
     let name_len = |prefix: &str, local: &str| prefix.len() + local.len();
+    // `<:a>` or `<a:>`: not a qualified name (Namespaces in XML), though the tokenizer and
+    // the tree builder take it; canonicalized, it would not read back the same.
+    let qname = |prefix: &xmlparser::StrSpan, local: &xmlparser::StrSpan| {
+        let colon = local.start() > 0 && text.as_bytes()[local.start() - 1] == b':';
+        if local.is_empty() || (colon && prefix.is_empty()) {
+            Err(XmlError::Malformed(format!(
+                "a name with an empty prefix or local part at byte {}",
+                local.start()
+            )))
+        } else {
+            Ok(())
+        }
+    };
     for token in xmlparser::Tokenizer::from(text) {
         let token = token.map_err(|e| XmlError::Malformed(e.to_string()))?;
         nodes += 1;
@@ -151,6 +164,7 @@ fn precheck(text: &str, limits: &Limits) -> Result<(), XmlError> {
         }
         match token {
             Token::ElementStart { prefix, local, .. } => {
+                qname(&prefix, &local)?;
                 if name_len(&prefix, &local) > limits.max_name_bytes {
                     return Err(XmlError::LongElementName(limits.max_name_bytes));
                 }
@@ -168,6 +182,7 @@ fn precheck(text: &str, limits: &Limits) -> Result<(), XmlError> {
                 value,
                 ..
             } => {
+                qname(&prefix, &local)?;
                 if name_len(&prefix, &local) > limits.max_name_bytes {
                     return Err(XmlError::LongAttributeName(limits.max_name_bytes));
                 }
@@ -582,6 +597,12 @@ mod tests {
                 "nodes",
             ),
             ("malformed", "<r><a></r>".into(), "malformed"),
+            ("empty prefix", "<r><:a/></r>".into(), "empty prefix"),
+            (
+                "empty attribute prefix",
+                "<r :a=\"1\"/>".into(),
+                "empty prefix",
+            ),
             ("size", "x".repeat(MAX_XML_BYTES + 1), "larger"),
         ]);
     }
