@@ -13,20 +13,51 @@ fn hlidac(config: &std::path::Path) -> Command {
     c
 }
 
+/// The demo town served by the simulator, a mail sink, and a SQLite config for both.
+struct Demo {
+    _sim: hlidac_sim::Sim,
+    smtp: SmtpSink,
+    dir: tempfile::TempDir,
+    config: std::path::PathBuf,
+    db: String,
+}
+
+async fn demo() -> Demo {
+    let today = chrono::Local::now().date_naive();
+    let (sim, sim_url) = start_sim(demo_scenario(today)).await;
+    let smtp = SmtpSink::start();
+    let (dir, config, db) = sqlite_config(&sim_url, smtp.port).await;
+    Demo {
+        _sim: sim,
+        smtp,
+        dir,
+        config,
+        db,
+    }
+}
+
+/// `hlidac run`, its standard error going to `stderr`.
+fn run(config: &std::path::Path, stderr: impl Into<Stdio>, what: &str) -> std::process::Child {
+    hlidac(config)
+        .arg("run")
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect(what)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
-    let today = chrono::Local::now().date_naive();
-    let (_sim, sim_url) = start_sim(demo_scenario(today)).await;
-    let smtp = SmtpSink::start();
-    let (dir, config, _db) = sqlite_config(&sim_url, smtp.port).await;
+    let demo = demo().await;
+    let (smtp, dir, config) = (&demo.smtp, &demo.dir, &demo.config);
 
     for (person, mail, locale) in [
         (DEMO_PERSON_JANA, "jana@lhota.example", "cs"),
         (DEMO_PERSON_PETR, "petr@lhota.example", "en"),
     ] {
-        enrol_cli(&config, person, mail, Some(locale));
+        enrol_cli(config, person, mail, Some(locale));
     }
-    let list = hlidac(&config)
+    let list = hlidac(config)
         .args(["citizen", "list"])
         .output()
         .expect("citizen list");
@@ -37,12 +68,11 @@ async fn the_daemon_sends_the_demo_alerts_and_stops_on_sigterm() {
     );
 
     let log = dir.path().join("daemon.log");
-    let mut child = hlidac(&config)
-        .arg("run")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log file"))
-        .spawn()
-        .expect("run");
+    let mut child = run(
+        config,
+        std::fs::File::create(&log).expect("log file"),
+        "run",
+    );
     // Jana: waste fee, dog fee, building request; Petr: property tax.
     let mails = smtp.wait_for(4, Duration::from_secs(60)).await;
     // The sink has a mail a moment before the daemon records it as sent.
@@ -180,18 +210,11 @@ async fn probe_all(log: &std::path::Path) -> (String, String, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_run_on_the_same_sqlite_database_refuses_to_start_and_names_the_first() {
-    let today = chrono::Local::now().date_naive();
-    let (_sim, sim_url) = start_sim(demo_scenario(today)).await;
-    let smtp = SmtpSink::start();
-    let (_dir, config, db) = sqlite_config(&sim_url, smtp.port).await;
-    let mut first = hlidac(&config)
-        .arg("run")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("first run");
+    let demo = demo().await;
+    let (config, db) = (&demo.config, &demo.db);
+    let mut first = run(config, Stdio::null(), "first run");
     // The first is up once it has polled.
-    let store = hlidac::store::Store::connect(&db, 1).await.expect("open");
+    let store = hlidac::store::Store::connect(db, 1).await.expect("open");
     let start = std::time::Instant::now();
     while store
         .source_health("lhota", "agenda")
@@ -206,7 +229,7 @@ async fn a_second_run_on_the_same_sqlite_database_refuses_to_start_and_names_the
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let second = hlidac(&config).arg("run").output().expect("second run");
+    let second = hlidac(config).arg("run").output().expect("second run");
     let said = String::from_utf8_lossy(&second.stderr);
     let _ = first.kill();
     let _ = first.wait();
@@ -216,12 +239,7 @@ async fn a_second_run_on_the_same_sqlite_database_refuses_to_start_and_names_the
         "the refusal names the running one and the way to run several: {said}"
     );
     // Once the first is gone, a run starts again (the lock does not outlive its holder).
-    let mut third = hlidac(&config)
-        .arg("run")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("third run");
+    let mut third = run(config, Stdio::null(), "third run");
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(
         third.try_wait().expect("wait").is_none(),

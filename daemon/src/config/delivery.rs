@@ -205,11 +205,8 @@ pub struct SmsConfig {
     /// number); a tenant's `sms_sender` replaces it.
     pub sender: String,
     /// At most this many messages (parts count one each) a second (unset = no limit).
-    #[serde(default)]
     pub rate_per_sec: Option<f64>,
-    #[serde(default)]
     pub smpp: Option<SmppConfig>,
-    #[serde(default)]
     pub http: Option<SmsHttpConfig>,
     /// Further providers, each named; together with the one above they are tried in
     /// priority order, and one that fails or answers slowly is demoted for a while
@@ -227,13 +224,10 @@ pub struct SmsProviderConfig {
     pub name: String,
     /// Lower first; equal priorities share the messages by `weight`. Default: the
     /// provider's place in the list (`[sms.smpp]` or `[sms.http]` first).
-    #[serde(default)]
     pub priority: Option<u32>,
     #[serde(default = "n32::<1>")]
     pub weight: u32,
-    #[serde(default)]
     pub smpp: Option<SmppConfig>,
-    #[serde(default)]
     pub http: Option<SmsHttpConfig>,
 }
 
@@ -276,7 +270,6 @@ pub struct SmppConfig {
     pub system_id: String,
     /// A file holding the bind password; unset: the systemd credential `smpp.password`
     /// (`$CREDENTIALS_DIRECTORY/smpp.password`).
-    #[serde(default)]
     pub password_file: Option<PathBuf>,
     #[serde(default)]
     pub system_type: String,
@@ -308,7 +301,6 @@ pub struct SmsHttpConfig {
     #[serde(default)]
     pub headers: std::collections::BTreeMap<String, String>,
     /// A file whose content is `{{ token }}` in the headers and the body.
-    #[serde(default)]
     pub token_file: Option<PathBuf>,
     /// The request body (minijinja): `to`, `text`, `sender`, `id` (the alert's id, for
     /// idempotency), `token`. JSON-escape with `|tojson`.
@@ -322,7 +314,6 @@ pub struct SmsHttpConfig {
     #[serde(default = "default_http_temporary")]
     pub temporary: Vec<u16>,
     /// A JSON pointer to the provider's message id in the response (e.g. `/id`).
-    #[serde(default)]
     pub message_id_pointer: Option<String>,
     #[serde(default = "n64::<10>")]
     pub timeout_secs: u64,

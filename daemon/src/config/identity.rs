@@ -112,13 +112,11 @@ pub struct SamlIdpConfig {
     /// The IdP's entity id (the Issuer of its responses).
     pub entity_id: String,
     /// Where AuthnRequests go; default: the metadata's SingleSignOnService for the binding.
-    #[serde(default)]
     pub sso_url: Option<String>,
     #[serde(default)]
     pub sso_binding: SamlBinding,
     /// Single logout (HTTP-Redirect); default: the metadata's. Without one, logout is
     /// local only.
-    #[serde(default)]
     pub slo_url: Option<String>,
     /// The IdP's signing certificates (PEM; several for a key rollover), trusted in
     /// addition to those of its metadata. Without either, nothing could tell a forged
@@ -126,11 +124,9 @@ pub struct SamlIdpConfig {
     #[serde(default)]
     pub signing_cert_files: Vec<PathBuf>,
     /// The IdP's metadata as a local file (read again on each refresh).
-    #[serde(default)]
     pub metadata_file: Option<PathBuf>,
     /// The IdP's metadata fetched over HTTPS; it must be signed by a
     /// `metadata_signing_cert_files` certificate.
-    #[serde(default)]
     pub metadata_url: Option<String>,
     /// Who signs the metadata (PEM): the federation or the IdP. Checked whenever given.
     #[serde(default)]
@@ -149,9 +145,7 @@ pub struct SamlIdpConfig {
     #[serde(default = "default_sp_type")]
     pub sp_type: String,
     /// Bulgarian eAuth: the service and provider codes of the `RequestedService` extension.
-    #[serde(default)]
     pub eauth_service: Option<String>,
-    #[serde(default)]
     pub eauth_provider: Option<String>,
 }
 
@@ -179,12 +173,10 @@ pub struct OidcIdpConfig {
     /// Must equal the `iss` of its ID tokens exactly.
     pub issuer: String,
     /// Where the provider's configuration is (default: `<issuer>/.well-known/openid-configuration`).
-    #[serde(default)]
     pub discovery_url: Option<String>,
     pub client_id: String,
     /// The client secret (client_secret_basic); default: the systemd credential
     /// `oidc-<id>.secret`.
-    #[serde(default)]
     pub client_secret_file: Option<PathBuf>,
     #[serde(default = "default_scopes")]
     pub scopes: Vec<String>,
@@ -194,7 +186,6 @@ pub struct OidcIdpConfig {
     /// How the `acr` values this provider returns map onto levels of assurance (default:
     /// the eIDAS URIs `http://eidas.europa.eu/LoA/low|substantial|high`). A login whose
     /// `acr` is missing or not in this table has no level, and is refused.
-    #[serde(default)]
     pub acr_levels: Option<BTreeMap<String, Loa>>,
     /// The provider asserts its level by other means than `acr` (its contract, or rs-eid's
     /// `ial` claim): a login without a known `acr` is then taken at `loa` (rs-eid: at its
@@ -206,11 +197,9 @@ pub struct OidcIdpConfig {
     pub loa: Loa,
     /// Sent as `acr_values` (space-separated), and as the values of the essential `acr`
     /// claim; default: the `acr_levels` values at or above the municipality's minimum.
-    #[serde(default)]
     pub acr_values: Option<String>,
     /// Tolerated clock difference on this provider's tokens (default: the identity
     /// section's `clock_skew_secs`).
-    #[serde(default)]
     pub clock_skew_secs: Option<u64>,
     /// How old the provider's discovery document and signing keys may grow before they
     /// are read again (looked at every minute and at each login; an ID token naming an
@@ -222,7 +211,6 @@ pub struct OidcIdpConfig {
     #[serde(default)]
     pub encrypted_id_token: bool,
     /// The RSA key (PEM) the ID tokens are encrypted to; default: `identity.key_file`.
-    #[serde(default)]
     pub decryption_key_file: Option<PathBuf>,
 }
 

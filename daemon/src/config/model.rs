@@ -117,7 +117,6 @@ impl WebConfig {
 pub struct SecretsConfig {
     /// 32 random bytes, hex. Unset: `$CREDENTIALS_DIRECTORY/hlidac.key` when systemd passes
     /// one, else `state_dir/hlidac.key`, created on first start.
-    #[serde(default)]
     pub key_file: Option<PathBuf>,
 }
 

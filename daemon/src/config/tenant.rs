@@ -9,7 +9,6 @@ use std::path::PathBuf;
 #[serde(deny_unknown_fields)]
 pub struct Sender {
     pub email: String,
-    #[serde(default)]
     pub name: Option<String>,
 }
 
@@ -71,12 +70,10 @@ pub struct TenantConfig {
     #[serde(default)]
     pub dry_run: bool,
     /// DKIM-sign this municipality's e-mails.
-    #[serde(default)]
     pub dkim: Option<DkimConfig>,
     /// The municipality's own wording: `<locale>/<kind>.txt` files here replace the
     /// built-in templates of that kind and language (the same variables and filters; the
     /// first line is `Subject: …`). What the folder lacks comes from the built-in ones.
-    #[serde(default)]
     pub templates_dir: Option<PathBuf>,
     /// How the municipality's e-mails look.
     #[serde(default)]
@@ -89,7 +86,6 @@ pub struct TenantConfig {
     #[serde(default = "default_digest_time")]
     pub digest_time: String,
     /// The sender shown on phones for this municipality (else `sms.sender`).
-    #[serde(default)]
     pub sms_sender: Option<String>,
     /// Rewrite SMS text into the GSM alphabet (no diacritics, Cyrillic transliterated):
     /// 160 characters a message instead of 70.
@@ -123,12 +119,10 @@ pub struct TenantConfig {
     /// The other channel an e-mail alert goes by, once, when its e-mail bounced
     /// permanently or was dead-lettered: `"sms"`, to the citizen's verified phone (quiet
     /// hours and expiry as for any SMS). Unset: none.
-    #[serde(default)]
     pub fallback: Option<Fallback>,
     /// A file holding the secret (at least 32 characters) with which a relay provider
     /// signs its bounce and complaint reports to `POST /feedback/<tenant>`; unset: the
     /// webhook answers 404 for this municipality.
-    #[serde(default)]
     pub feedback_secret_file: Option<PathBuf>,
     /// The topics whose alerts may fall back (default: all four).
     #[serde(default = "default_fallback_topics")]
@@ -177,16 +171,12 @@ fn default_document_offsets() -> Vec<u32> {
 #[serde(deny_unknown_fields)]
 pub struct Branding {
     /// `#rrggbb`.
-    #[serde(default)]
     pub color: Option<String>,
-    #[serde(default)]
     pub footer: Option<String>,
-    #[serde(default)]
     pub web: Option<String>,
     /// Whom to ask at the municipality, one line under every e-mail (for example
     /// "Podatelna, +420 555 123 456, podatelna@lhota.cz"); unset: the web site, else the
     /// sender's address.
-    #[serde(default)]
     pub contact: Option<String>,
 }
 
@@ -250,7 +240,6 @@ pub struct DkimConfig {
     /// The selector: the public key is published at `<selector>._domainkey.<domain>`.
     pub selector: String,
     /// The signing domain; the sender address's domain when unset.
-    #[serde(default)]
     pub domain: Option<String>,
     /// An RSA private key in PKCS#1 PEM ("BEGIN RSA PRIVATE KEY").
     pub key_file: PathBuf,
@@ -283,7 +272,6 @@ pub struct SourceConfig {
     pub kinds: Vec<SourceKind>,
     /// Cron with seconds (`0 */5 * * * *`) or the classic five fields (`*/5 * * * *`).
     /// Required for polled sources; a `push` source has none.
-    #[serde(default)]
     pub schedule: Option<String>,
     /// A snapshot that loses more than this share of the records seen last time is
     /// treated as a failed poll: nothing is changed or sent.
@@ -378,7 +366,6 @@ pub struct FileAdapterConfig {
 pub struct HttpAdapterConfig {
     pub base_url: String,
     /// A file holding the bearer token (a systemd credential, for instance).
-    #[serde(default)]
     pub token_file: Option<PathBuf>,
     #[serde(default = "n64::<10>")]
     pub timeout_secs: u64,
@@ -391,12 +378,9 @@ pub struct HttpAdapterConfig {
     #[serde(default)]
     pub changes: bool,
     /// Mutual TLS: the client certificate (PEM) hlidac presents, and its private key.
-    #[serde(default)]
     pub client_cert_file: Option<PathBuf>,
-    #[serde(default)]
     pub client_key_file: Option<PathBuf>,
     /// A CA (PEM) to trust for the source's server certificate, besides the public roots.
-    #[serde(default)]
     pub ca_file: Option<PathBuf>,
 }
 

@@ -11,7 +11,6 @@ use crate::config::{AdapterConfig, SourceConfig, SourceKind, TenantConfig};
 use crate::store::{NewEvent, Observation};
 use chrono::NaiveDate;
 use hlidac_adapters::{FilingSource, ReceivablesSource, Record};
-use std::collections::HashMap;
 
 /// What to preview: a tenant on a day, optionally one source and one person.
 pub struct PreviewScope<'a> {
@@ -45,33 +44,21 @@ pub async fn preview_events(
         }
         let mut diff = Diff::default();
         if source.serves(SourceKind::Receivables) && !people.refs.is_empty() {
-            let listed = adapter.receivables(&people.refs).await?;
-            let stored = priors(watch, tenant, source, &listed.records).await?;
-            for r in &listed.records {
-                let Some(hash) = people.hash_of.get(&r.person_ref) else {
-                    continue;
-                };
-                let obs = stored.get(&r.key);
-                let old = obs.map(stored_as_old);
-                diff.receivable(tenant, source, old, r, hash, scope.at);
-                let seen = obs
-                    .cloned()
-                    .unwrap_or_else(|| first_seen_on(tenant, scope.at, hash));
+            let listed = adapter.receivables(&people.refs).await?.records;
+            for (r, hash, obs) in with_priors(watch, tenant, source, &people, listed).await? {
+                let old = obs.as_ref().map(stored_as_old);
+                diff.receivable(tenant, source, old, &r, hash, scope.at);
+                let seen = obs.unwrap_or_else(|| first_seen_on(tenant, scope.at, hash));
                 let mine = own.get(hash).map(Vec::as_slice).unwrap_or(&[]);
                 events.extend(receivable_events(
-                    tenant, &source.id, &seen, r, scope.at, mine,
+                    tenant, &source.id, &seen, &r, scope.at, mine,
                 ));
             }
         }
         if source.serves(SourceKind::Submissions) && !people.refs.is_empty() {
-            let listed = adapter.submissions(&people.refs).await?;
-            let stored = priors(watch, tenant, source, &listed.records).await?;
-            for s in &listed.records {
-                let Some(hash) = people.hash_of.get(&s.person_ref) else {
-                    continue;
-                };
-                let old = stored.get(&s.key).map(stored_as_old);
-                diff.submission(tenant, source, old, s, hash);
+            let listed = adapter.submissions(&people.refs).await?.records;
+            for (s, hash, obs) in with_priors(watch, tenant, source, &people, listed).await? {
+                diff.submission(tenant, source, obs.as_ref().map(stored_as_old), &s, hash);
             }
         }
         events.extend(diff.events);
@@ -102,22 +89,25 @@ fn stored_as_old(o: &Observation) -> Old<'_> {
     }
 }
 
-/// What is stored of these records, by key.
-async fn priors<R: Record>(
+/// The records of the people previewed, each with the person's hash and what is stored
+/// of it; a record of anyone else is left out.
+async fn with_priors<'p, R: Record>(
     watch: &Watch,
     tenant: &TenantConfig,
     source: &SourceConfig,
-    records: &[R],
-) -> Result<HashMap<String, Observation>, PollError> {
-    let mut out = HashMap::new();
+    people: &'p People,
+    records: Vec<R>,
+) -> Result<Vec<(R, &'p String, Option<Observation>)>, PollError> {
+    let mut out = Vec::new();
     for r in records {
-        if let Some(o) = watch
+        let Some(hash) = people.hash_of.get(r.person_ref()) else {
+            continue;
+        };
+        let stored = watch
             .store
             .observation(&tenant.id, &source.id, R::KIND, r.key())
-            .await?
-        {
-            out.insert(r.key().to_string(), o);
-        }
+            .await?;
+        out.push((r, hash, stored));
     }
     Ok(out)
 }
