@@ -220,11 +220,7 @@ impl App {
         let given = digest(token);
         let mut found = None;
         for (name, role, want) in &self.admin_tokens {
-            let diff = want
-                .iter()
-                .zip(given.iter())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b));
-            if diff == 0 {
+            if crate::crypto::same(want, &given) {
                 found = Some(crate::ops::admin::Caller {
                     name: name.clone(),
                     role: *role,

@@ -189,8 +189,7 @@ impl Citizens {
         let attempts = self.store.count_attempt(contact_id).await?;
         let given = self.code_hash(contact_id, code);
         if attempts > CODE_ATTEMPTS
-            || given.len() != ch.code_hash.len()
-            || !openssl::memcmp::eq(given.as_bytes(), ch.code_hash.as_bytes())
+            || !crate::crypto::same(given.as_bytes(), ch.code_hash.as_bytes())
         {
             return Ok(Some(if attempts >= CODE_ATTEMPTS {
                 CodeCheck::Expired
@@ -223,9 +222,7 @@ impl Citizens {
             [contact, expires, mac] if mac.len() == 32 && contact.len() <= 64 => {
                 let expires: i64 = expires.parse().unwrap_or(0);
                 let want = self.link_token(contact, expires);
-                self.now() < expires
-                    && want.len() == token.len()
-                    && openssl::memcmp::eq(want.as_bytes(), token.as_bytes())
+                self.now() < expires && crate::crypto::same(want.as_bytes(), token.as_bytes())
             }
             _ => false,
         };

@@ -204,7 +204,7 @@ pub fn verify_element(doc: &Document, element: Node, certs: &[X509]) -> Result<(
     let expected = b64(xml::strict_text(need(reference, NS_DS, "DigestValue")?)?)?;
     let canonical = xml::exc_c14n(doc, element, Some(sig.id()), &inclusive);
     let actual = openssl::hash::hash(digest_md, &canonical)?;
-    if actual.len() != expected.len() || !openssl::memcmp::eq(&actual, &expected) {
+    if !crate::crypto::same(&actual, &expected) {
         return Err(DsigError::DigestMismatch(name.into()));
     }
     let signed_bytes = xml::exc_c14n(doc, signed_info, None, &prefix_list(c14n_method)?);

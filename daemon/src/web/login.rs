@@ -442,8 +442,7 @@ async fn logout(
     let lang = lang_of(&app, &tenant);
     let given = form.map(|Form(f)| f.csrf).unwrap_or_default();
     let expected = app.identity.csrf_token(session);
-    if given.len() != expected.len() || !openssl::memcmp::eq(given.as_bytes(), expected.as_bytes())
-    {
+    if !crate::crypto::same(given.as_bytes(), expected.as_bytes()) {
         return super::pages::message(
             StatusCode::FORBIDDEN,
             &lang,

@@ -360,7 +360,7 @@ async fn posted(
     };
     let form = FormData::parse(body);
     let given = form.get("csrf").unwrap_or("");
-    if given.len() != v.csrf.len() || !openssl::memcmp::eq(given.as_bytes(), v.csrf.as_bytes()) {
+    if !crate::crypto::same(given.as_bytes(), v.csrf.as_bytes()) {
         return Err(PageError::Expired(v.lang.into()));
     }
     Ok((v, form))
