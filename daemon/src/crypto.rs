@@ -197,6 +197,22 @@ mod tests {
     }
 
     #[test]
+    fn signatures_and_secrets_match_only_exactly() {
+        let a = Crypto::from_master(&[7u8; 32]);
+        let sig = a.sign("verp", "abc");
+        assert!(a.verify("verp", "abc", &sig));
+        assert!(!a.verify("verp", "abd", &sig));
+        assert!(!a.verify("link", "abc", &sig));
+        assert!(!a.verify("verp", "abc", &sig[..sig.len() - 1]));
+        assert!(!a.verify("verp", "abc", &format!("{sig}0")));
+        assert!(same(b"token", b"token"));
+        assert!(!same(b"token", b"tokeN"));
+        assert!(!same(b"token", b"token "));
+        assert!(!same(b"", b"t"));
+        assert!(same(b"", b""));
+    }
+
+    #[test]
     fn key_file_is_created_private_and_reloaded() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("tempdir");
