@@ -147,7 +147,6 @@ pub struct Capabilities {
     /// `GET /v1/registry/events` is served (1.1).
     #[serde(default)]
     pub registry_events: bool,
-    #[serde(default)]
     pub max_page: Option<usize>,
 }
 

@@ -81,25 +81,17 @@ pub struct Instalment {
 /// `160-0000000012345-67`), `model` (`97`) and `reference` ("poziv na broj"), `code`
 /// ("šifra plaćanja"); Bulgarian `iban`, `bic`, `reference` ("основание за плащане") and
 /// `code` ("код за вид плащане").
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PaymentInfo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variable_symbol: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constant_symbol: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specific_symbol: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
@@ -136,16 +128,15 @@ pub struct EarlyDiscount {
 }
 
 /// A local tax or fee owed to the municipality.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receivable {
     pub key: String,
     pub person_ref: String,
     pub kind: ReceivableKind,
     /// The source's own word for the kind: what an unknown `kind` said (protocol 1.1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind_native: Option<String>,
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     pub currency: String,
     pub amount_due: Money,
@@ -153,16 +144,11 @@ pub struct Receivable {
     #[serde(default)]
     pub instalments: Vec<Instalment>,
     /// When a fee without instalments is due (protocol 1.1); ignored when it has some.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub early_discount: Option<EarlyDiscount>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment: Option<PaymentInfo>,
     pub status: ReceivableStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<DateTime<FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
@@ -233,16 +219,14 @@ impl SubmissionStatus {
     }
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SubmissionReference {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filing_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_number: Option<String>,
     /// The registration index of Bulgarian document tracking ("регистрационен индекс",
     /// for example `94-00-123/12.03.2026`); with the access code the filer received, it
     /// finds the document without a person reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_index: Option<String>,
 }
 
@@ -275,6 +259,7 @@ pub struct HistoryEntry {
 }
 
 /// Something a citizen filed with the municipality, and where it stands.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submission {
     pub key: String,
@@ -284,28 +269,22 @@ pub struct Submission {
     #[serde(default)]
     pub reference: SubmissionReference,
     pub matter: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<DateTime<FixedOffset>>,
     pub status: SubmissionStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_native: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<NaiveDate>,
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<DateTime<FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
 /// A document the registry knows for a person (identity card, passport, …).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     pub kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_masked: Option<String>,
     pub valid_until: NaiveDate,
 }
@@ -351,7 +330,6 @@ pub struct Tombstone {
     pub key: String,
     pub person_ref: String,
     pub withdrawn: Withdrawal,
-    #[serde(default)]
     pub version: Option<String>,
 }
 
@@ -374,6 +352,7 @@ impl RegistryEventKind {
 }
 
 /// One event of the registry's feed (`GET /v1/registry/events`, protocol 1.1).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryEvent {
     /// The registry's own id of the event; events may repeat (at-least-once).
@@ -382,9 +361,7 @@ pub struct RegistryEvent {
     pub kind: RegistryEventKind,
     pub person_ref: String,
     /// For `identifier_changed`: the person's new reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_person_ref: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<NaiveDate>,
 }
 
@@ -547,6 +524,38 @@ mod tests {
         let mut bad = base;
         bad["status"] = "settled_somehow".into();
         assert!(serde_json::from_value::<Receivable>(bad).is_err());
+    }
+
+    /// The stored form of a record (what its content hash is taken of) leaves out every
+    /// absent optional field: a field that went from absent to `null` would make every
+    /// stored record look changed.
+    #[test]
+    fn a_record_is_written_without_its_absent_fields() {
+        let r: Receivable = serde_json::from_value(serde_json::json!({"key": "R-1",
+            "person_ref": "P", "kind": "dog_fee", "title": "Dog fee", "currency": "CZK",
+            "amount_due": "10.00", "amount_outstanding": "10.00", "status": "open",
+            "payment": {"iban": "CZ65", "variable_symbol": "1"}, "version": null}))
+        .expect("receivable");
+        assert_eq!(
+            serde_json::to_string(&r).expect("json"),
+            r#"{"key":"R-1","person_ref":"P","kind":"dog_fee","title":"Dog fee","currency":"CZK","amount_due":"10.00","amount_outstanding":"10.00","instalments":[],"payment":{"iban":"CZ65","variable_symbol":"1"},"status":"open"}"#
+        );
+        let s: Submission = serde_json::from_value(serde_json::json!({"key": "S-1",
+            "person_ref": "P", "matter": "Request", "status": "received",
+            "reference": {"case_number": "12/2026"}, "deadline": "2026-05-01"}))
+        .expect("submission");
+        assert_eq!(
+            serde_json::to_string(&s).expect("json"),
+            r#"{"key":"S-1","person_ref":"P","reference":{"case_number":"12/2026"},"matter":"Request","status":"received","deadline":"2026-05-01","history":[]}"#
+        );
+        let d: Document = serde_json::from_value(
+            serde_json::json!({"kind": "id_card", "valid_until": "2030-01-01"}),
+        )
+        .expect("document");
+        assert_eq!(
+            serde_json::to_string(&d).expect("json"),
+            r#"{"kind":"id_card","valid_until":"2030-01-01"}"#
+        );
     }
 
     /// The names `as_str` gives (stored, logged, shown in templates) are those on the wire.

@@ -65,9 +65,7 @@ pub enum Change {
     SetSubmissionStatus {
         key: String,
         status: SubmissionStatus,
-        #[serde(default)]
         status_native: Option<String>,
-        #[serde(default)]
         assigned_to: Option<String>,
     },
     /// The record (of either kind) leaves the source: from then on lists and the change

@@ -45,7 +45,6 @@ pub struct Fetch(String);
 /// opened and checked after the exchange.
 #[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
 pub struct RawIdToken {
-    #[serde(default)]
     id_token: Option<String>,
 }
 impl ExtraTokenFields for RawIdToken {}

@@ -201,10 +201,8 @@ struct WebhookEvent {
     kind: String,
     /// The message's return path (MAIL FROM), which names the alert.
     return_path: String,
-    #[serde(default)]
     recipient: Option<String>,
     /// The DSN status, such as "5.1.1".
-    #[serde(default)]
     status: Option<String>,
 }
 

@@ -233,7 +233,6 @@ async fn suppress(
 struct ReportQuery {
     from: String,
     to: String,
-    #[serde(default)]
     format: Option<String>,
 }
 
