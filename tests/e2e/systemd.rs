@@ -216,10 +216,29 @@ async fn ready_watchdog_reload_and_stopping_reach_systemd() {
         .replace("Obec Lhota", "Obec Lhota nad Vltavou");
     std::fs::write(&d.config, text).expect("config");
     let before = Instant::now();
+    let clock_before = monotonic_usec();
     d.signal("HUP");
     let reloading = d
         .heard
         .wait_for("RELOADING=1", before, Duration::from_secs(10));
+    // MONOTONIC_USEC is CLOCK_MONOTONIC at the reload, the clock systemd compares it with.
+    let said = d
+        .heard
+        .all()
+        .into_iter()
+        .find(|(at, text)| *at == reloading && text.starts_with("RELOADING=1"))
+        .map(|(_, text)| text)
+        .expect("the RELOADING=1 message");
+    let usec: u64 = said
+        .lines()
+        .find_map(|l| l.strip_prefix("MONOTONIC_USEC="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no MONOTONIC_USEC in {said:?}"));
+    let clock_after = monotonic_usec();
+    assert!(
+        (clock_before..=clock_after).contains(&usec),
+        "MONOTONIC_USEC={usec} is not CLOCK_MONOTONIC between {clock_before} and {clock_after}"
+    );
     d.heard
         .wait_for("READY=1", reloading, Duration::from_secs(20));
     sim.step(); // Jana pays the waste fee
@@ -312,4 +331,10 @@ async fn a_wedged_dispatcher_stops_the_watchdog_pings() {
         d.wait_exit(Duration::from_secs(20)).is_some(),
         "the daemon stops even with a wedged send"
     );
+}
+
+/// CLOCK_MONOTONIC in microseconds, read here as systemd reads it.
+fn monotonic_usec() -> u64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    (t.tv_sec as u64) * 1_000_000 + (t.tv_nsec as u64) / 1000
 }

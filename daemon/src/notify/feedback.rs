@@ -84,7 +84,7 @@ pub fn verp_alert(crypto: &crate::crypto::Crypto, address: &str) -> Option<Strin
         return None;
     }
     let want = crypto.sign("verp", id);
-    openssl::memcmp::eq(&want.as_bytes()[..MAC_LEN], mac.as_bytes()).then(|| id.to_string())
+    crate::crypto::same(&want.as_bytes()[..MAC_LEN], mac.as_bytes()).then(|| id.to_string())
 }
 
 /// Reads a report.

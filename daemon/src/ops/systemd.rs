@@ -75,12 +75,8 @@ impl Notifier {
     }
 }
 
-fn monotonic_usec() -> u128 {
-    // CLOCK_MONOTONIC via std: Instant has no epoch, so read /proc/uptime's first field.
-    std::fs::read_to_string("/proc/uptime")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().map(str::to_string))
-        .and_then(|s| s.parse::<f64>().ok())
-        .map(|secs| (secs * 1_000_000.0) as u128)
-        .unwrap_or(0)
+/// CLOCK_MONOTONIC in microseconds, the clock systemd reads `MONOTONIC_USEC` on.
+pub fn monotonic_usec() -> u64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    u64::try_from(t.tv_sec).unwrap_or(0) * 1_000_000 + u64::try_from(t.tv_nsec).unwrap_or(0) / 1000
 }
