@@ -329,7 +329,10 @@ impl HttpAdapter {
             });
         }
         crate::json::check_depth(&body, crate::json::MAX_DEPTH).map_err(AdapterError::Malformed)?;
-        serde_json::from_slice(&body).map_err(|e| AdapterError::Malformed(e.to_string()))
+        // Redacted: serde names the value it could not take, and a registry's may be a
+        // person reference.
+        serde_json::from_slice(&body)
+            .map_err(|e| AdapterError::Malformed(crate::json::redact(&e.to_string())))
     }
 
     /// One page (`GET /v1/{T::LIST}`): the records of these people (at most `max_page` of
@@ -599,5 +602,50 @@ impl RegistrySource for HttpAdapter {
             return Ok(None);
         }
         self.read_json(resp).await.map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A source that answers every request 200 with `body`.
+    async fn answering(body: &'static str) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                let mut head = vec![0u8; 16 * 1024];
+                let _ = s.read(&mut head).await;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                     content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = s.write_all(answer.as_bytes()).await;
+            }
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn a_value_the_source_sent_is_not_repeated_in_its_error() {
+        // A registry that sends a person reference as a number.
+        let url = answering(
+            r#"{"events": [{"id": "e1", "type": "deceased", "person_ref": 8001011234}],
+                "next_cursor": "c2"}"#,
+        )
+        .await;
+        let a = HttpAdapter::new(&url, None, Duration::from_secs(5), 10).expect("adapter");
+        match a.registry_events("c1").await {
+            Err(AdapterError::Malformed(m)) => {
+                assert!(m.contains("invalid type"), "{m}");
+                assert!(!m.contains("8001011234"), "the value is repeated: {m}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

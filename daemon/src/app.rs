@@ -388,7 +388,8 @@ impl App {
         );
         let address: lettre::Address = email
             .parse()
-            .map_err(|_| anyhow::anyhow!("{email:?} is not an e-mail address"))?;
+            // Not echoed: in an import with its columns swapped it is a person reference.
+            .map_err(|_| anyhow::anyhow!("the e-mail address is not valid"))?;
         if let Some(l) = locale {
             anyhow::ensure!(
                 crate::config::SUPPORTED_LOCALES.contains(&l),

@@ -55,7 +55,9 @@ pub enum DsigError {
         "the {0}'s signature does not verify with the IdP's certificate (unknown key or forged)"
     )]
     Forged(String),
-    #[error("unexpected content in a canonicalization method")]
+    #[error(
+        "unexpected content in a canonicalization method, or a PrefixList of over {MAX_PREFIXES} prefixes"
+    )]
     PrefixList,
     #[error("malformed ECDSA signature")]
     Ecdsa,
@@ -219,20 +221,39 @@ pub fn verify_element(doc: &Document, element: Node, certs: &[X509]) -> Result<(
     Err(DsigError::Forged(name.into()))
 }
 
+/// The most prefixes a PrefixList may name: each is looked up at every element
+/// canonicalized, before the signature is known to be good. IdPs name a handful.
+pub const MAX_PREFIXES: usize = 32;
+
 /// The PrefixList of an exclusive c14n transform or CanonicalizationMethod: its one
-/// permitted child, `InclusiveNamespaces` in the exclusive c14n namespace.
+/// permitted child, `InclusiveNamespaces` in the exclusive c14n namespace. Each prefix
+/// once, in the order first named.
 fn prefix_list(method: Node) -> Result<Vec<String>, DsigError> {
     let children: Vec<Node> = method.children().filter(|c| c.is_element()).collect();
-    match children[..] {
-        [] => Ok(Vec::new()),
-        [list] if xml::is(list, xml::EXC_C14N, "InclusiveNamespaces") => Ok(list
-            .attribute("PrefixList")
-            .unwrap_or("")
-            .split_whitespace()
-            .map(str::to_string)
-            .collect()),
-        _ => Err(DsigError::PrefixList),
+    let [list] = children[..] else {
+        return match children[..] {
+            [] => Ok(Vec::new()),
+            _ => Err(DsigError::PrefixList),
+        };
+    };
+    if !xml::is(list, xml::EXC_C14N, "InclusiveNamespaces") {
+        return Err(DsigError::PrefixList);
     }
+    let mut prefixes: Vec<String> = Vec::new();
+    for p in list
+        .attribute("PrefixList")
+        .unwrap_or("")
+        .split_whitespace()
+    {
+        if prefixes.iter().any(|q| q == p) {
+            continue;
+        }
+        if prefixes.len() == MAX_PREFIXES {
+            return Err(DsigError::PrefixList);
+        }
+        prefixes.push(p.to_string());
+    }
+    Ok(prefixes)
 }
 
 fn verify_bytes(key: &PKey<Public>, md: MessageDigest, data: &[u8], sig: &[u8]) -> bool {
@@ -426,4 +447,34 @@ pub fn load_certs(pem: &[u8]) -> Result<Vec<X509>, DsigError> {
 /// A certificate from the base64 DER of metadata's `X509Certificate`.
 pub fn cert_from_b64(text: &str) -> Result<X509, DsigError> {
     X509::from_der(&b64(text)?).map_err(|e| DsigError::NotCertificate(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(list: &str) -> Result<Vec<String>, DsigError> {
+        let text = format!(
+            "<t xmlns:ec=\"{}\"><ec:InclusiveNamespaces PrefixList=\"{list}\"/></t>",
+            xml::EXC_C14N
+        );
+        let doc = roxmltree::Document::parse(&text).expect("xml");
+        prefix_list(doc.root_element())
+    }
+
+    #[test]
+    fn a_prefix_list_names_each_prefix_once_and_at_most_the_limit() {
+        assert_eq!(
+            listed(" a b  a #default b ").expect("list"),
+            ["a", "b", "#default"]
+        );
+        let most: Vec<String> = (0..MAX_PREFIXES).map(|i| format!("p{i}")).collect();
+        assert_eq!(listed(&most.join(" ")).expect("at the limit"), most);
+        // Repeats do not count against the limit; one more distinct prefix does.
+        let repeated = format!("{} {}", most.join(" "), most.join(" "));
+        assert_eq!(listed(&repeated).expect("repeats"), most);
+        let over = format!("{} extra", most.join(" "));
+        assert!(matches!(listed(&over), Err(DsigError::PrefixList)));
+        assert!(matches!(listed(&"a b ".repeat(4000)), Ok(l) if l.len() == 2));
+    }
 }

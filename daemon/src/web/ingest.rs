@@ -20,7 +20,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 /// How far the sender's clock may be from ours.
-const MAX_SKEW_SECS: i64 = 300;
+const MAX_SKEW_SECS: u64 = 300;
 
 pub fn routes() -> Router<CurrentApp> {
     Router::new().route("/ingest/{tenant}/{source}", post(ingest))
@@ -39,7 +39,7 @@ pub fn verify(
         .trim()
         .parse()
         .map_err(|_| "X-Hlidac-Timestamp is not a number")?;
-    if (now_secs - ts).abs() > MAX_SKEW_SECS {
+    if ts.abs_diff(now_secs) > MAX_SKEW_SECS {
         return Err("the timestamp is more than 300 s away: check the sender's clock");
     }
     let sig_hex = header("x-hlidac-signature")
@@ -100,5 +100,44 @@ async fn ingest(
                 "try again later",
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed(secret: &[u8], ts: &str, body: &[u8]) -> HeaderMap {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("key");
+        mac.update(ts.as_bytes());
+        mac.update(b".");
+        mac.update(body);
+        let sig = hex::encode(mac.finalize().into_bytes());
+        let mut h = HeaderMap::new();
+        h.insert("x-hlidac-timestamp", ts.parse().expect("header"));
+        h.insert(
+            "x-hlidac-signature",
+            format!("sha256={sig}").parse().expect("header"),
+        );
+        h
+    }
+
+    #[test]
+    fn a_timestamp_is_taken_within_the_window_and_any_other_number_refused() {
+        let now = 1_800_000_000;
+        let ok = |ts: i64| verify(b"k", &signed(b"k", &ts.to_string(), b"{}"), b"{}", now);
+        assert_eq!(ok(now), Ok(()));
+        assert_eq!(ok(now - 300), Ok(()));
+        assert_eq!(ok(now + 300), Ok(()));
+        // The extremes of the number range: refused for their distance, not a panic or a
+        // wrapped subtraction that passes.
+        for ts in [now - 301, now + 301, i64::MIN, i64::MAX, now - i64::MAX, -1] {
+            let said = ok(ts).expect_err("out of the window");
+            assert!(said.contains("300 s"), "{ts}: {said}");
+        }
+        assert_eq!(
+            verify(b"k", &signed(b"other", &now.to_string(), b"{}"), b"{}", now),
+            Err("the signature does not verify")
+        );
     }
 }
