@@ -110,3 +110,68 @@ async fn no_identifier_in_clear(engine: Engine) {
 }
 
 test_on_each_engine!(no_identifier_in_clear: no_identifier_or_address_is_stored_in_clear_on_sqlite, no_identifier_or_address_is_stored_in_clear_on_postgres);
+
+/// Login attempts are counted by the minute: a burst of them, as a client refused for its
+/// rate can send, grows a count and adds no rows; the report reads the same sums.
+async fn logins_are_counted_by_the_minute(engine: Engine) {
+    let Some(t) = TestApp::spawn(
+        engine,
+        hlidac_sim::Scenario::default(),
+        morning("2026-05-01"),
+    )
+    .await
+    else {
+        return;
+    };
+    let s = &t.app.store;
+    let minute: i64 = 30_000_000 * 60_000; // a minute's start
+    for i in 0..300 {
+        let outcome = if i % 3 == 0 {
+            "success"
+        } else {
+            "rate_limited"
+        };
+        s.record_login("lhota", "nia", outcome, minute + i * 100)
+            .await
+            .expect("record");
+    }
+    s.record_login("lhota", "nia", "success", minute + 60_000)
+        .await
+        .expect("record");
+    s.record_login("other", "-", "rate_limited", minute + 5)
+        .await
+        .expect("record");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_counts")
+        .fetch_one(s.pool())
+        .await
+        .expect("count");
+    assert_eq!(rows, 4, "one row per tenant, IdP, outcome and minute");
+    let got = |rows: Vec<hlidac::store::LoginRow>| {
+        rows.into_iter()
+            .map(|r| (r.idp, r.outcome, r.count))
+            .collect::<Vec<_>>()
+    };
+    let all = s.login_rows(None, 0, i64::MAX).await.expect("rows");
+    assert_eq!(
+        got(all),
+        [
+            ("-".into(), "rate_limited".into(), 1),
+            ("nia".into(), "rate_limited".into(), 200),
+            ("nia".into(), "success".into(), 101),
+        ]
+    );
+    // A period is read by the minute the attempts fell in.
+    let first = s
+        .login_rows(Some("lhota"), minute, minute + 60_000)
+        .await
+        .expect("rows");
+    assert_eq!(
+        got(first),
+        [
+            ("nia".into(), "rate_limited".into(), 200),
+            ("nia".into(), "success".into(), 100),
+        ]
+    );
+}
+
+test_on_each_engine!(logins_are_counted_by_the_minute: logins_are_counted_by_the_minute_on_sqlite, logins_are_counted_by_the_minute_on_postgres);

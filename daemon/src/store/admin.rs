@@ -198,7 +198,8 @@ pub struct LoginRow {
 }
 
 impl Store {
-    /// Records a login attempt (the identity stage calls this; nothing personal is kept).
+    /// Counts a login attempt in its minute (the identity stage calls this; nothing
+    /// personal is kept, and a burst of attempts adds no rows).
     pub async fn record_login(
         &self,
         tenant: &str,
@@ -207,14 +208,16 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         self.run(
-            "INSERT INTO logins (id, tenant_id, idp, outcome, at) VALUES ($1, $2, $3, $4, $5)",
-            args![new_id(), tenant, idp, outcome, now],
+            "INSERT INTO login_counts (tenant_id, idp, outcome, at, n) VALUES ($1, $2, $3, $4, 1)
+             ON CONFLICT (tenant_id, idp, outcome, at) DO UPDATE SET n = login_counts.n + 1",
+            args![tenant, idp, outcome, now - now.rem_euclid(60_000)],
         )
         .await?;
         Ok(())
     }
 
-    /// Logins in `[from, to)` by IdP and outcome; all tenants when `tenant` is `None`.
+    /// Logins whose minute began in `[from, to)`, by IdP and outcome; all tenants when
+    /// `tenant` is `None`.
     pub async fn login_rows(
         &self,
         tenant: Option<&str>,
@@ -222,7 +225,7 @@ impl Store {
         to: i64,
     ) -> Result<Vec<LoginRow>> {
         self.all(
-            "SELECT idp, outcome, COUNT(*) AS n FROM logins
+            "SELECT idp, outcome, CAST(SUM(n) AS BIGINT) AS n FROM login_counts
              WHERE ($1 = '' OR tenant_id = $1) AND at >= $2 AND at < $3
              GROUP BY idp, outcome ORDER BY idp, outcome",
             args![tenant.unwrap_or(""), from, to],
