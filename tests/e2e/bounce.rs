@@ -183,6 +183,17 @@ async fn bounces_and_complaints_come_back_through_the_return_path() {
             "lhota,2026-05-01,TO,mail_feedback,,complaint,1",
         ],
     );
+
+    // Petr's export tells him what the mail system reported about his address.
+    let info = t.app.store.citizen(&petr).await.expect("db").expect("Petr");
+    let export = t.app.citizens.export(&info, "Petr").await.expect("export");
+    let export = serde_json::to_value(export).expect("json");
+    let reports = &export["municipalities"][0]["mail_reports"];
+    assert_eq!(
+        (reports[0]["kind"].as_str(), reports[0]["status"].as_str()),
+        (Some("bounce"), Some("5.1.1")),
+        "{export}"
+    );
 }
 
 /// POSTs `body` to the feedback webhook, signed with `secret`: the status and the answer.

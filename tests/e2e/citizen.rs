@@ -441,6 +441,29 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
         ],
     );
 
+    let lhota_record = data["municipalities"]
+        .as_array()
+        .and_then(|m| m.iter().find(|r| r["municipality"]["id"] == "lhota"))
+        .expect("Lhota's record");
+    assert_eq!(lhota_record["reminder_days"], "10", "{lhota_record}");
+    let pool = e.t.app.store.pool();
+    let count = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(pool)
+            .await
+            .expect("count")
+    };
+    // Her records and the events made of them, by their keys (R-LH-…, S-LH-…).
+    const RECORDS: &str = "SELECT COUNT(*) FROM observations WHERE record_key LIKE '%-LH-%'";
+    const EVENTS: &str = "SELECT COUNT(*) FROM events
+        WHERE record_key LIKE '%-LH-%' OR payload LIKE '%Poplatek za odpady%'";
+    // Alerts of the sources' records (her own reminders' go with her notes).
+    const ALERTS: &str = "SELECT COUNT(*) FROM outbox o JOIN events e ON e.id = o.event_id
+        WHERE e.source_id <> 'personal'";
+    assert!(count(RECORDS).await > 0 && count(EVENTS).await > 0);
+    let alerts = count(ALERTS).await;
+    assert!(alerts > 0);
+
     // Deleting: confirmation required, then nothing personal is left and the session ends.
     let delete = Forms::of(&b, &format!("{lhota}/delete")).await;
     let unconfirmed = delete.post(&format!("{lhota}/delete"), &[]).await;
@@ -469,6 +492,11 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
         .expect("db")
         .is_empty());
     assert_eq!(e.sessions().await, 0);
+    // What the sources said of her is gone too; the alerts sent stay, emptied, for the
+    // municipality's report.
+    assert_eq!(count(RECORDS).await, 0, "her records are kept");
+    assert_eq!(count(EVENTS).await, 0, "events about her are kept");
+    assert_eq!(count(ALERTS).await, alerts, "the alerts are still counted");
     let after = b.get(&format!("{lhota}/me")).await;
     assert!(after.url.ends_with("/t/lhota/"), "{}", after.url);
 }

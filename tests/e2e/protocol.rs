@@ -345,4 +345,13 @@ async fn a_document_followed_by_registration_index_and_access_code_is_told_to_it
     let db = std::fs::read(t.dir.path().join("hlidac.db")).expect("db file");
     let text = String::from_utf8_lossy(&db);
     assert!(!text.contains(CODE) && !text.contains(INDEX.split('/').next().unwrap_or(INDEX)));
+
+    // Her export names the document she follows, opened; not the access code.
+    let info = t.app.store.citizen(&jana).await.expect("db").expect("Jana");
+    let export = t.app.citizens.export(&info, "Jana").await.expect("export");
+    let export = serde_json::to_value(export).expect("json");
+    let followed = &export["municipalities"][0]["followed_documents"];
+    assert_eq!(followed[0]["registration_index"], INDEX, "{export}");
+    assert_eq!(followed[0]["source"], "agenda", "{export}");
+    assert!(!export.to_string().contains(CODE), "{export}");
 }

@@ -21,6 +21,8 @@ struct ExportedRecord {
     language: Option<String>,
     delivery: Option<String>,
     quiet_hours: Option<String>,
+    /// The citizen's own reminder days before a due date (the municipality's when none).
+    reminder_days: Option<String>,
     consented_at: Option<i64>,
     enrolled_at: i64,
     contacts: Vec<ExportedContact>,
@@ -29,6 +31,11 @@ struct ExportedRecord {
     records: Vec<ExportedSourceRecord>,
     reminders: Vec<ExportedReminder>,
     alerts: Vec<ExportedAlert>,
+    /// Documents followed by registration index (the access code is kept sealed for the
+    /// source and not repeated here, as a password would not be).
+    followed_documents: Vec<ExportedTracked>,
+    /// What the mail system reported about e-mails sent to the citizen.
+    mail_reports: Vec<ExportedMailReport>,
     /// The calendar feed's address, while it stands (revoke it on the overview).
     calendar_feed: Option<String>,
 }
@@ -79,6 +86,20 @@ struct ExportedAlert {
     sent_at: Option<i64>,
 }
 
+#[derive(serde::Serialize)]
+struct ExportedTracked {
+    source: String,
+    registration_index: String,
+    followed_since: i64,
+}
+
+#[derive(serde::Serialize)]
+struct ExportedMailReport {
+    kind: String,
+    status: Option<String>,
+    received_at: i64,
+}
+
 impl Citizens {
     /// Everything held about the person, in every municipality they logged in to with this
     /// eID, opened for them; `name` as their eID gives it.
@@ -94,6 +115,8 @@ impl Citizens {
             let reminders = self.store.reminders_of(&c.id).await?;
             let alerts = self.store.citizen_alerts(&c.id, i64::MAX).await?;
             let feed = self.store.calendar_feed_of(&c.id).await?;
+            let tracked = self.store.tracked_by(&c.id).await?;
+            let reports = self.store.feedback_about(&c.id).await?;
             out.push(ExportedRecord {
                 municipality: ExportedTenant {
                     name: self
@@ -154,10 +177,27 @@ impl Citizens {
                         sent_at: a.sent_at,
                     })
                     .collect(),
+                followed_documents: tracked
+                    .into_iter()
+                    .map(|(source, index_enc, since)| ExportedTracked {
+                        registration_index: self.opened(&index_enc),
+                        source,
+                        followed_since: since,
+                    })
+                    .collect(),
+                mail_reports: reports
+                    .into_iter()
+                    .map(|(kind, status, received_at)| ExportedMailReport {
+                        kind,
+                        status,
+                        received_at,
+                    })
+                    .collect(),
                 calendar_feed: feed.map(|id| self.feed_url(&id)),
                 language: c.locale,
                 delivery: c.delivery,
                 quiet_hours: c.quiet_hours,
+                reminder_days: c.reminder_offsets,
                 consented_at: c.consented_at,
                 enrolled_at: c.created_at,
             });

@@ -183,6 +183,19 @@ impl Store {
         .await
     }
 
+    /// The reports about a citizen's e-mails, for their export: kind, status and when.
+    pub async fn feedback_about(
+        &self,
+        citizen_id: &str,
+    ) -> Result<Vec<(String, Option<String>, i64)>> {
+        self.all(
+            "SELECT kind, status, received_at FROM mail_feedback
+             WHERE citizen_id = $1 ORDER BY received_at, id",
+            args![citizen_id],
+        )
+        .await
+    }
+
     /// Every report received, per tenant and kind (bounce, soft_bounce, complaint).
     pub async fn feedback_totals(&self) -> Result<Vec<(String, String, i64)>> {
         self.all(

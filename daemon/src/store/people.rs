@@ -107,7 +107,10 @@ impl Store {
         .await
     }
 
-    /// Removes a citizen and everything personal; alerts not yet sent are suppressed.
+    /// Removes a citizen and everything personal; alerts not yet sent are suppressed. What
+    /// the sources said of the person goes too: the records as hlidac kept them, staged or
+    /// not, and the events made of them; an event an alert was made of stays, emptied, so
+    /// that the alert is still counted in the reports but no longer says what or whose.
     pub async fn remove_citizen(&self, id: &str, now: i64) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         run_in(
@@ -122,11 +125,26 @@ impl Store {
             "DELETE FROM delivery_attempts WHERE outbox_id IN (SELECT o.id FROM outbox o
                JOIN events e ON e.id = o.event_id
                WHERE o.citizen_id = $1 AND e.source_id = 'personal')",
+            "DELETE FROM provider_refs WHERE outbox_id IN (SELECT o.id FROM outbox o
+               JOIN events e ON e.id = o.event_id
+               WHERE o.citizen_id = $1 AND e.source_id = 'personal')",
             "DELETE FROM outbox WHERE citizen_id = $1 AND event_id IN
                (SELECT id FROM events WHERE source_id = 'personal')",
             "DELETE FROM events WHERE source_id = 'personal' AND person_hash =
                (SELECT person_hash FROM citizens WHERE id = $1)
                AND tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)",
+            "DELETE FROM observations WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
+               AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)",
+            "DELETE FROM staged_observations WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
+               AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)",
+            "DELETE FROM staged_events WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
+               AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)",
+            "DELETE FROM events WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
+               AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)
+               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = events.id)",
+            "UPDATE events SET record_key = '', person_hash = '', payload = '{}'
+               WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
+               AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)",
             "DELETE FROM subscriptions WHERE citizen_id = $1",
             "DELETE FROM contacts WHERE citizen_id = $1",
             "DELETE FROM tracked_submissions WHERE citizen_id = $1",

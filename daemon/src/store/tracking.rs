@@ -55,6 +55,17 @@ impl Store {
         .await
     }
 
+    /// The documents a citizen follows, for their export: source, sealed index and since
+    /// when.
+    pub async fn tracked_by(&self, citizen_id: &str) -> Result<Vec<(String, String, i64)>> {
+        self.all(
+            "SELECT source_id, index_enc, created_at FROM tracked_submissions
+             WHERE citizen_id = $1 ORDER BY created_at, id",
+            args![citizen_id],
+        )
+        .await
+    }
+
     /// The tenant a citizen is enrolled in, if the citizen exists.
     pub async fn citizen_tenant(&self, citizen_id: &str) -> Result<Option<String>> {
         self.optional_value(
