@@ -42,8 +42,8 @@ impl FileAdapter {
             |e: String| AdapterError::Malformed(format!("{}: {e}", self.path.display()));
         let bytes = read_within(&self.path, MAX_FILE_BYTES).await?;
         crate::json::check_depth(&bytes, crate::json::MAX_DEPTH).map_err(malformed)?;
-        let contents: FileContents =
-            serde_json::from_slice(&bytes).map_err(|e| malformed(e.to_string()))?;
+        let contents: FileContents = serde_json::from_slice(&bytes)
+            .map_err(|e| malformed(crate::json::redact(&e.to_string())))?;
         if !contents.complete {
             return Err(AdapterError::Incomplete);
         }

@@ -175,3 +175,49 @@ async fn logins_are_counted_by_the_minute(engine: Engine) {
 }
 
 test_on_each_engine!(logins_are_counted_by_the_minute: logins_are_counted_by_the_minute_on_sqlite, logins_are_counted_by_the_minute_on_postgres);
+
+/// A citizen erased while one of their own reminders is being sent: the reminder's alert
+/// is deleted with them, and the dispatcher's result, which has no row left to belong to,
+/// is dropped instead of failing the whole batch again and again.
+async fn an_alert_erased_while_sent_is_finished_without_a_trace(engine: Engine) {
+    let Some(t) = TestApp::spawn(
+        engine,
+        hlidac_sim::Scenario::default(),
+        morning("2026-05-01"),
+    )
+    .await
+    else {
+        return;
+    };
+    let s = &t.app.store;
+    let jana = s
+        .citizen_of_person("lhota", &t.app.person_hash(JANA))
+        .await
+        .expect("db")
+        .expect("Jana");
+    let reminder = NewEvent {
+        id: stable_id(&["lhota", "reminder-1", "personal"]),
+        tenant_id: "lhota".into(),
+        source_id: "personal".into(),
+        kind: "personal.reminder".into(),
+        record_key: "reminder-1".into(),
+        person_hash: t.app.person_hash(JANA),
+        payload: serde_json::json!({"key": "reminder-1", "date": "2026-05-01"}),
+        expires_at: None,
+        dry_run: false,
+    };
+    assert_eq!(s.insert_events(&[reminder], 1000).await.expect("insert"), 1);
+    let claimed = s.claim_due(5000, 65_000, 10).await.expect("claim");
+    assert_eq!(claimed.len(), 1);
+    assert!(s.remove_citizen(&jana, 6000).await.expect("erase"));
+    let sent = Finish::new(AlertState::Sent, None);
+    assert!(
+        !s.finish_alert(&claimed[0], &sent, 5000, 7000)
+            .await
+            .expect("the batch is recorded"),
+        "nothing is left to move"
+    );
+    assert!(s.alerts().await.expect("alerts").is_empty());
+}
+
+test_on_each_engine!(an_alert_erased_while_sent_is_finished_without_a_trace: an_alert_erased_while_sent_is_finished_without_a_trace_on_sqlite, an_alert_erased_while_sent_is_finished_without_a_trace_on_postgres);

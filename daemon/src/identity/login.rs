@@ -1,7 +1,7 @@
 //! The login stage as the web pages call it: start a login at an IdP, take its answer
 //! (SAML ACS or OIDC callback), link the verified identity to the tenant's registry person,
 //! and open a session. Every refusal is logged with its reason (never a personal value),
-//! counted in `logins`, and leaves no session behind.
+//! counted in the login counts, and leaves no session behind.
 
 use super::oidc::Pending;
 use super::saml::{Answer, Outgoing, Refused};
@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 pub use super::idps::{refresh_metadata, Logins};
 
-/// How a login ended badly, for the citizen's page and the `logins` table.
+/// How a login ended badly, for the citizen's page and the login counts.
 #[derive(Debug)]
 pub enum Failure {
     /// A check failed: the reason goes to the log only.
@@ -241,7 +241,7 @@ impl Identity {
 
     /// The SAML ACS: checks the response, the pending request it answers (single use) and
     /// the replay cache, then links and opens a session. Also returns (tenant, IdP) as
-    /// far as they are known, for the `logins` row.
+    /// far as they are known, for the login counts.
     pub async fn saml_acs(
         &self,
         flow_cookie: Option<&str>,
@@ -565,7 +565,7 @@ impl Identity {
         })
     }
 
-    /// Records how a login ended: one row in `logins`, one log line with the reason.
+    /// Records how a login ended: one count in its minute, one log line with the reason.
     pub async fn record_login_outcome(
         &self,
         tenant: &str,

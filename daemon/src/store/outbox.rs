@@ -285,7 +285,25 @@ impl Store {
                 .map(|r| r.try_get::<String, _>(0))
                 .collect::<std::result::Result<_, _>>()?;
             moved += moved_ids.len() as u64;
-            let counted: Vec<&Finished> = chunk.iter().filter(|f| f.finish.counts).collect();
+            // An alert this dispatcher no longer held may have been deleted meanwhile (its
+            // citizen erased): its attempt and message ids have no row to belong to.
+            let mut gone = std::collections::HashSet::new();
+            for f in chunk.iter().filter(|f| !moved_ids.contains(&f.alert.id)) {
+                let stands = sqlx::query("SELECT 1 FROM outbox WHERE id = $1")
+                    .bind(&f.alert.id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .is_some();
+                if !stands {
+                    gone.insert(f.alert.id.as_str());
+                }
+            }
+            let chunk: Vec<&Finished> = chunk
+                .iter()
+                .filter(|f| !gone.contains(f.alert.id.as_str()))
+                .collect();
+            let counted: Vec<&Finished> =
+                chunk.iter().copied().filter(|f| f.finish.counts).collect();
             if !counted.is_empty() {
                 let sql = format!(
                     "INSERT INTO delivery_attempts (id, outbox_id, attempt, started_at,
