@@ -463,6 +463,15 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     assert!(count(RECORDS).await > 0 && count(EVENTS).await > 0);
     let alerts = count(ALERTS).await;
     assert!(alerts > 0);
+    // The events her alerts were made of: their ids are hashes of her records' keys.
+    let alerted: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT e.id FROM events e JOIN outbox o ON o.event_id = e.id
+         WHERE e.record_key LIKE '%-LH-%'",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("ids");
+    assert!(!alerted.is_empty());
 
     // Deleting: confirmation required, then nothing personal is left and the session ends.
     let delete = Forms::of(&b, &format!("{lhota}/delete")).await;
@@ -497,6 +506,17 @@ async fn a_citizen_chooses_alerts_confirms_contacts_and_leaves() {
     assert_eq!(count(RECORDS).await, 0, "her records are kept");
     assert_eq!(count(EVENTS).await, 0, "events about her are kept");
     assert_eq!(count(ALERTS).await, alerts, "the alerts are still counted");
+    for id in &alerted {
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .expect("count");
+        assert_eq!(
+            left, 0,
+            "the event {id} keeps the id made of her record's key"
+        );
+    }
     let after = b.get(&format!("{lhota}/me")).await;
     assert!(after.url.ends_with("/t/lhota/"), "{}", after.url);
 }

@@ -97,6 +97,13 @@ async fn each_registry_event_acts_by_the_tenant_s_policy() {
 
     // Deceased, erase: Jana is gone. Moved out, stop: Petr stays, but hears nothing.
     assert_eq!(citizens().await, 2, "Jana erased");
+    let janas = t
+        .app
+        .store
+        .person_records("lhota", &t.app.crypto.person_hash(JANA))
+        .await
+        .expect("db");
+    assert!(janas.is_empty(), "her records are kept: {janas:?}");
     let petr = t
         .app
         .store

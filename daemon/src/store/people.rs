@@ -109,8 +109,9 @@ impl Store {
 
     /// Removes a citizen and everything personal; alerts not yet sent are suppressed. What
     /// the sources said of the person goes too: the records as hlidac kept them, staged or
-    /// not, and the events made of them; an event an alert was made of stays, emptied, so
-    /// that the alert is still counted in the reports but no longer says what or whose.
+    /// not, and the events made of them; an event an alert was made of stays, emptied and
+    /// under a new random id, so that the alert is still counted in the reports but no
+    /// longer says what or whose.
     pub async fn remove_citizen(&self, id: &str, now: i64) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         run_in(
@@ -142,9 +143,6 @@ impl Store {
             "DELETE FROM events WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
                AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)
                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = events.id)",
-            "UPDATE events SET record_key = '', person_hash = '', payload = '{}'
-               WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
-               AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)",
             "DELETE FROM subscriptions WHERE citizen_id = $1",
             "DELETE FROM contacts WHERE citizen_id = $1",
             "DELETE FROM tracked_submissions WHERE citizen_id = $1",
@@ -152,6 +150,28 @@ impl Store {
             "DELETE FROM mail_feedback WHERE citizen_id = $1",
         ] {
             run_in(&mut tx, sql, args![id]).await?;
+        }
+        // An event an alert was made of stays for the report, under a new random id (the
+        // old one is a hash of the record's key) and with nothing of what or whose.
+        let kept: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM events WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
+             AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for old in &kept {
+            let new = new_id();
+            for sql in [
+                "INSERT INTO events (id, tenant_id, source_id, kind, record_key, person_hash,
+                    payload, created_at)
+                 SELECT $2, tenant_id, source_id, kind, '', '', '{}', created_at
+                 FROM events WHERE id = $1",
+                "UPDATE outbox SET event_id = $2 WHERE event_id = $1",
+            ] {
+                run_in(&mut tx, sql, args![old, &new]).await?;
+            }
+            run_in(&mut tx, "DELETE FROM events WHERE id = $1", args![old]).await?;
         }
         let n = run_in(&mut tx, "DELETE FROM citizens WHERE id = $1", args![id]).await?;
         tx.commit().await?;

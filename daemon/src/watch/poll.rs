@@ -273,7 +273,6 @@ async fn poll_inner(
     let adapter = watch
         .adapter(&tenant.id, &source.id)
         .ok_or(PollError::Suspicious("no adapter is configured".into()))?;
-    let people = People::load(watch, tenant).await?;
     if let Some(http) = adapter.http() {
         super::capabilities::honour(http, source).await?;
         // A registry source with a schedule follows the registry's events.
@@ -281,6 +280,9 @@ async fn poll_inner(
             super::registry::follow(watch, tenant, source, http).await?;
         }
     }
+    // Who is enrolled, read after the registry's events: one that erased a person leaves
+    // them out of this poll.
+    let people = People::load(watch, tenant).await?;
     let feed = match (&source.adapter, adapter.http()) {
         (AdapterConfig::Http(h), Some(http)) if h.changes && http.serves_changes() => Some(http),
         _ => None,
