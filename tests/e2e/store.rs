@@ -221,3 +221,59 @@ async fn an_alert_erased_while_sent_is_finished_without_a_trace(engine: Engine) 
 }
 
 test_on_each_engine!(an_alert_erased_while_sent_is_finished_without_a_trace: an_alert_erased_while_sent_is_finished_without_a_trace_on_sqlite, an_alert_erased_while_sent_is_finished_without_a_trace_on_postgres);
+
+/// Migration 0019 folds the login rows of a database that had them into counts by the
+/// minute: the schema as it stood at 0018, rows written the old way, then the rest.
+async fn old_login_rows_are_folded_into_minutes(engine: Engine) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(url) = fresh_database(engine, dir.path()).await else {
+        return;
+    };
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+    let all = sqlx::migrate!();
+    let upto = |last: i64| sqlx::migrate::Migrator {
+        migrations: all
+            .iter()
+            .filter(|m| m.version <= last)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into(),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    upto(18).run(&pool).await.expect("up to 0018");
+    let minute: i64 = 30_000_000 * 60_000;
+    for (id, outcome, at) in [
+        ("a", "success", minute + 123),
+        ("b", "success", minute + 59_999),
+        ("c", "success", minute + 60_000),
+        ("d", "rate_limited", minute + 1),
+    ] {
+        sqlx::query(
+            "INSERT INTO logins (id, tenant_id, idp, outcome, at) VALUES ($1, 'lhota', 'nia', $2, $3)",
+        )
+        .bind(id)
+        .bind(outcome)
+        .bind(at)
+        .execute(&pool)
+        .await
+        .expect("old row");
+    }
+    upto(i64::MAX).run(&pool).await.expect("the rest");
+    let rows: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT outcome, at, n FROM login_counts ORDER BY at, outcome")
+            .fetch_all(&pool)
+            .await
+            .expect("counts");
+    assert_eq!(
+        rows,
+        [
+            ("rate_limited".to_string(), minute, 1),
+            ("success".to_string(), minute, 2),
+            ("success".to_string(), minute + 60_000, 1),
+        ]
+    );
+    pool.close().await;
+}
+
+test_on_each_engine!(old_login_rows_are_folded_into_minutes: old_login_rows_are_folded_into_minutes_on_sqlite, old_login_rows_are_folded_into_minutes_on_postgres);
