@@ -111,20 +111,27 @@ async fn no_identifier_in_clear(engine: Engine) {
 
 test_on_each_engine!(no_identifier_in_clear: no_identifier_or_address_is_stored_in_clear_on_sqlite, no_identifier_or_address_is_stored_in_clear_on_postgres);
 
-/// Login attempts are counted by the minute: a burst of them, as a client refused for its
-/// rate can send, grows a count and adds no rows; the report reads the same sums.
-async fn logins_are_counted_by_the_minute(engine: Engine) {
-    let Some(t) = TestApp::spawn(
+/// The start of a minute, for the login counts.
+const MINUTE: i64 = 30_000_000 * 60_000;
+
+/// The test town with no records at its source.
+async fn quiet_town(engine: Engine) -> Option<TestApp> {
+    TestApp::spawn(
         engine,
         hlidac_sim::Scenario::default(),
         morning("2026-05-01"),
     )
     .await
-    else {
+}
+
+/// Login attempts are counted by the minute: a burst of them, as a client refused for its
+/// rate can send, grows a count and adds no rows; the report reads the same sums.
+async fn logins_are_counted_by_the_minute(engine: Engine) {
+    let Some(t) = quiet_town(engine).await else {
         return;
     };
     let s = &t.app.store;
-    let minute: i64 = 30_000_000 * 60_000; // a minute's start
+    let minute = MINUTE;
     for i in 0..300 {
         let outcome = if i % 3 == 0 {
             "success"
@@ -180,13 +187,7 @@ test_on_each_engine!(logins_are_counted_by_the_minute: logins_are_counted_by_the
 /// is deleted with them, and the dispatcher's result, which has no row left to belong to,
 /// is dropped instead of failing the whole batch again and again.
 async fn an_alert_erased_while_sent_is_finished_without_a_trace(engine: Engine) {
-    let Some(t) = TestApp::spawn(
-        engine,
-        hlidac_sim::Scenario::default(),
-        morning("2026-05-01"),
-    )
-    .await
-    else {
+    let Some(t) = quiet_town(engine).await else {
         return;
     };
     let s = &t.app.store;
@@ -242,7 +243,7 @@ async fn old_login_rows_are_folded_into_minutes(engine: Engine) {
         ..sqlx::migrate::Migrator::DEFAULT
     };
     upto(18).run(&pool).await.expect("up to 0018");
-    let minute: i64 = 30_000_000 * 60_000;
+    let minute = MINUTE;
     for (id, outcome, at) in [
         ("a", "success", minute + 123),
         ("b", "success", minute + 59_999),
