@@ -223,6 +223,54 @@ async fn an_alert_erased_while_sent_is_finished_without_a_trace(engine: Engine) 
 
 test_on_each_engine!(an_alert_erased_while_sent_is_finished_without_a_trace: an_alert_erased_while_sent_is_finished_without_a_trace_on_sqlite, an_alert_erased_while_sent_is_finished_without_a_trace_on_postgres);
 
+/// Erasing a person keeps an alert made of their records for the report, its event emptied
+/// and under a new id (the old one is a hash of the record's key).
+async fn an_erased_persons_alert_keeps_an_emptied_event(engine: Engine) {
+    let Some(t) = quiet_town(engine).await else {
+        return;
+    };
+    let s = &t.app.store;
+    let jana = s
+        .citizen_of_person("lhota", &t.app.person_hash(JANA))
+        .await
+        .expect("db")
+        .expect("Jana");
+    let old = stable_id(&["lhota", "agenda", "S-1", "assigned"]);
+    let event = NewEvent {
+        id: old.clone(),
+        tenant_id: "lhota".into(),
+        source_id: "agenda".into(),
+        kind: "submission.status_changed".into(),
+        record_key: "S-1".into(),
+        person_hash: t.app.person_hash(JANA),
+        payload: serde_json::json!({"key": "S-1", "matter": "Žádost"}),
+        expires_at: None,
+        dry_run: false,
+    };
+    assert_eq!(s.insert_events(&[event], 1000).await.expect("insert"), 1);
+    assert!(s.remove_citizen(&jana, 2000).await.expect("erase"));
+    let alerts = s.alerts().await.expect("alerts");
+    assert_eq!(alerts.len(), 1, "still counted");
+    assert_eq!(alerts[0].state, "suppressed");
+    assert_ne!(alerts[0].event_id, old);
+    let kept: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT id, record_key, person_hash, payload FROM events ORDER BY id")
+            .fetch_all(s.pool())
+            .await
+            .expect("events");
+    assert_eq!(
+        kept,
+        [(
+            alerts[0].event_id.clone(),
+            String::new(),
+            String::new(),
+            "{}".to_string()
+        )]
+    );
+}
+
+test_on_each_engine!(an_erased_persons_alert_keeps_an_emptied_event: an_erased_persons_alert_keeps_an_emptied_event_on_sqlite, an_erased_persons_alert_keeps_an_emptied_event_on_postgres);
+
 /// Migration 0019 folds the login rows of a database that had them into counts by the
 /// minute: the schema as it stood at 0018, rows written the old way, then the rest.
 async fn old_login_rows_are_folded_into_minutes(engine: Engine) {
