@@ -183,6 +183,36 @@ async fn logins_are_counted_by_the_minute(engine: Engine) {
 
 test_on_each_engine!(logins_are_counted_by_the_minute: logins_are_counted_by_the_minute_on_sqlite, logins_are_counted_by_the_minute_on_postgres);
 
+/// Jana's citizen id in the test town.
+async fn jana_in(t: &TestApp) -> String {
+    t.app
+        .store
+        .citizen_of_person("lhota", &t.app.person_hash(JANA))
+        .await
+        .expect("db")
+        .expect("Jana")
+}
+
+/// An event about Jana: its id, (source, kind, record key) and payload.
+fn about_jana(
+    t: &TestApp,
+    id: String,
+    (source, kind, key): (&str, &str, &str),
+    payload: serde_json::Value,
+) -> NewEvent {
+    NewEvent {
+        id,
+        tenant_id: "lhota".into(),
+        source_id: source.into(),
+        kind: kind.into(),
+        record_key: key.into(),
+        person_hash: t.app.person_hash(JANA),
+        payload,
+        expires_at: None,
+        dry_run: false,
+    }
+}
+
 /// A citizen erased while one of their own reminders is being sent: the reminder's alert
 /// is deleted with them, and the dispatcher's result, which has no row left to belong to,
 /// is dropped instead of failing the whole batch again and again.
@@ -191,22 +221,13 @@ async fn an_alert_erased_while_sent_is_finished_without_a_trace(engine: Engine) 
         return;
     };
     let s = &t.app.store;
-    let jana = s
-        .citizen_of_person("lhota", &t.app.person_hash(JANA))
-        .await
-        .expect("db")
-        .expect("Jana");
-    let reminder = NewEvent {
-        id: stable_id(&["lhota", "reminder-1", "personal"]),
-        tenant_id: "lhota".into(),
-        source_id: "personal".into(),
-        kind: "personal.reminder".into(),
-        record_key: "reminder-1".into(),
-        person_hash: t.app.person_hash(JANA),
-        payload: serde_json::json!({"key": "reminder-1", "date": "2026-05-01"}),
-        expires_at: None,
-        dry_run: false,
-    };
+    let jana = jana_in(&t).await;
+    let reminder = about_jana(
+        &t,
+        stable_id(&["lhota", "reminder-1", "personal"]),
+        ("personal", "personal.reminder", "reminder-1"),
+        serde_json::json!({"key": "reminder-1", "date": "2026-05-01"}),
+    );
     assert_eq!(s.insert_events(&[reminder], 1000).await.expect("insert"), 1);
     let claimed = s.claim_due(5000, 65_000, 10).await.expect("claim");
     assert_eq!(claimed.len(), 1);
@@ -230,23 +251,14 @@ async fn an_erased_persons_alert_keeps_an_emptied_event(engine: Engine) {
         return;
     };
     let s = &t.app.store;
-    let jana = s
-        .citizen_of_person("lhota", &t.app.person_hash(JANA))
-        .await
-        .expect("db")
-        .expect("Jana");
+    let jana = jana_in(&t).await;
     let old = stable_id(&["lhota", "agenda", "S-1", "assigned"]);
-    let event = NewEvent {
-        id: old.clone(),
-        tenant_id: "lhota".into(),
-        source_id: "agenda".into(),
-        kind: "submission.status_changed".into(),
-        record_key: "S-1".into(),
-        person_hash: t.app.person_hash(JANA),
-        payload: serde_json::json!({"key": "S-1", "matter": "Žádost"}),
-        expires_at: None,
-        dry_run: false,
-    };
+    let event = about_jana(
+        &t,
+        old.clone(),
+        ("agenda", "submission.status_changed", "S-1"),
+        serde_json::json!({"key": "S-1", "matter": "Žádost"}),
+    );
     assert_eq!(s.insert_events(&[event], 1000).await.expect("insert"), 1);
     assert!(s.remove_citizen(&jana, 2000).await.expect("erase"));
     let alerts = s.alerts().await.expect("alerts");
