@@ -2,7 +2,7 @@
 //! written, leases that keep two dispatchers apart, and no identifier in clear.
 
 use crate::helpers::*;
-use hlidac::store::{stable_id, AlertState, Finish, NewEvent};
+use hlidac::store::{stable_id, AlertState, Commit, Finish, NewEvent, ObservationWrite};
 
 async fn store_semantics(engine: Engine) {
     let Some(t) = TestApp::spawn(engine, crate::timeline::scenario(), morning("2026-05-01")).await
@@ -282,6 +282,107 @@ async fn an_erased_persons_alert_keeps_an_emptied_event(engine: Engine) {
 }
 
 test_on_each_engine!(an_erased_persons_alert_keeps_an_emptied_event: an_erased_persons_alert_keeps_an_emptied_event_on_sqlite, an_erased_persons_alert_keeps_an_emptied_event_on_postgres);
+
+/// A write of a person's records, with an event about it, to the staging area or the poll's
+/// own commit.
+fn record_of(t: &TestApp, who: &str, key: &str) -> (ObservationWrite, NewEvent) {
+    let person_hash = t.app.person_hash(who);
+    let write = ObservationWrite {
+        kind: "submission",
+        record_key: key.into(),
+        person_hash: person_hash.clone(),
+        content_hash: stable_id(&[key]),
+        version: None,
+        status: "assigned".into(),
+        data: serde_json::json!({"key": key, "matter": "Žádost"}).to_string(),
+        due_next: None,
+    };
+    let event = NewEvent {
+        person_hash,
+        ..about_jana(
+            t,
+            stable_id(&["lhota", "agenda", key, "assigned"]),
+            ("agenda", "submission.status_changed", key),
+            serde_json::json!({"key": key, "matter": "Žádost"}),
+        )
+    };
+    (write, event)
+}
+
+/// A poll reads who is enrolled when it starts and commits later. When Jana is erased in
+/// between, neither what it staged (before the erasure or after) nor what it commits, nor a rules tick's event, writes
+/// anything of hers back; Petr's records are kept.
+async fn a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile(engine: Engine) {
+    let Some(t) = quiet_town(engine).await else {
+        return;
+    };
+    let s = &t.app.store;
+    let (staged_jana, staged_event) = record_of(&t, JANA, "S-1");
+    let (jana, jana_event) = record_of(&t, JANA, "S-2");
+    let (petr, petr_event) = record_of(&t, PETR, "S-3");
+    s.stage_poll(
+        "poll-1",
+        "lhota",
+        "agenda",
+        &[staged_jana],
+        &[staged_event],
+        0,
+        1000,
+    )
+    .await
+    .expect("stage");
+    assert!(s
+        .remove_citizen(&jana_in(&t).await, 2000)
+        .await
+        .expect("erase"));
+    let (staged_late, staged_late_event) = record_of(&t, JANA, "S-6");
+    s.stage_poll(
+        "poll-1",
+        "lhota",
+        "agenda",
+        &[staged_late],
+        &[staged_late_event],
+        1,
+        2500,
+    )
+    .await
+    .expect("stage");
+    let snapshot = Commit::Snapshot {
+        records: 3,
+        cursor: None,
+        staged: Some("poll-1"),
+    };
+    s.commit_poll(
+        "lhota",
+        "agenda",
+        &[jana, petr],
+        &[jana_event, petr_event],
+        &[],
+        &[],
+        snapshot,
+        3000,
+    )
+    .await
+    .expect("commit");
+    let (_, reminder) = record_of(&t, JANA, "S-4");
+    s.commit_rules("lhota", &[], "2026-05-01", &[reminder], 4000)
+        .await
+        .expect("rules");
+    let (_, late) = record_of(&t, JANA, "S-5");
+    s.insert_events(&[late], 5000).await.expect("insert");
+    let whose = |table: &str| format!("SELECT person_hash, record_key FROM {table} ORDER BY 2");
+    let petrs = vec![(t.app.person_hash(PETR), "S-3".to_string())];
+    for table in ["observations", "events"] {
+        let rows: Vec<(String, String)> = sqlx::query_as(&whose(table))
+            .fetch_all(s.pool())
+            .await
+            .expect("rows");
+        assert_eq!(rows, petrs, "{table}: only Petr's");
+    }
+    assert_eq!(s.staged_rows(None).await.expect("staged"), 0);
+}
+
+test_on_each_engine!(a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile: a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile_on_sqlite, a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile_on_postgres);
 
 /// Migration 0019 folds the login rows of a database that had them into counts by the
 /// minute: the schema as it stood at 0018, rows written the old way, then the rest.

@@ -13,6 +13,7 @@
 mod admin;
 mod calendar;
 mod citizen;
+mod enrolment;
 mod fallback;
 pub use fallback::UNDELIVERABLE_NOTICE;
 mod feedback;

@@ -2,6 +2,7 @@
 //! one with a verified contact, delivery preferences, listing and removing; and what the
 //! registry's events do to them (alerts stopped, a reference relinked, the feed's cursor).
 
+use super::enrolment;
 use super::*;
 use sqlx::Row;
 
@@ -114,6 +115,26 @@ impl Store {
     /// longer says what or whose.
     pub async fn remove_citizen(&self, id: &str, now: i64) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
+        let Some(tenant) =
+            sqlx::query_scalar::<_, String>("SELECT tenant_id FROM citizens WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Ok(false);
+        };
+        enrolment::exclude(&mut tx, &tenant).await?;
+        // Read again under the lock, and hold the row (a relink may have moved it).
+        let Some(person_hash) = sqlx::query_scalar::<_, String>(match self.backend {
+            Backend::Sqlite => "SELECT person_hash FROM citizens WHERE id = $1",
+            Backend::Postgres => "SELECT person_hash FROM citizens WHERE id = $1 FOR UPDATE",
+        })
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(false);
+        };
         run_in(
             &mut tx,
             "UPDATE outbox SET state = 'suppressed', last_error = 'citizen removed', updated_at = $2
@@ -131,18 +152,17 @@ impl Store {
                WHERE o.citizen_id = $1 AND e.source_id = 'personal')",
             "DELETE FROM outbox WHERE citizen_id = $1 AND event_id IN
                (SELECT id FROM events WHERE source_id = 'personal')",
-            "DELETE FROM events WHERE source_id = 'personal' AND person_hash =
-               (SELECT person_hash FROM citizens WHERE id = $1)
-               AND tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)",
-            "DELETE FROM observations WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
-               AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)",
-            "DELETE FROM staged_observations WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
-               AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)",
-            "DELETE FROM staged_events WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
-               AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)",
-            "DELETE FROM events WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
-               AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)
-               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = events.id)",
+        ] {
+            run_in(&mut tx, sql, args![id]).await?;
+        }
+        run_in(
+            &mut tx,
+            "DELETE FROM events WHERE source_id = 'personal' AND tenant_id = $1 AND person_hash = $2",
+            args![&tenant, &person_hash],
+        )
+        .await?;
+        enrolment::delete_person(&mut tx, &tenant, &person_hash).await?;
+        for sql in [
             "DELETE FROM subscriptions WHERE citizen_id = $1",
             "DELETE FROM contacts WHERE citizen_id = $1",
             "DELETE FROM tracked_submissions WHERE citizen_id = $1",
@@ -153,13 +173,12 @@ impl Store {
         }
         // An event an alert was made of stays for the report, under a new random id (the
         // old one is a hash of the record's key) and with nothing of what or whose.
-        let kept: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM events WHERE tenant_id = (SELECT tenant_id FROM citizens WHERE id = $1)
-             AND person_hash = (SELECT person_hash FROM citizens WHERE id = $1)",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let kept: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM events WHERE tenant_id = $1 AND person_hash = $2")
+                .bind(&tenant)
+                .bind(&person_hash)
+                .fetch_all(&mut *tx)
+                .await?;
         for old in &kept {
             let new = new_id();
             for sql in [

@@ -5,6 +5,7 @@
 use super::*;
 use hlidac_adapters::{Held, Tombstone};
 use sqlx::{FromRow, Row};
+use std::collections::HashSet;
 
 impl Store {
     pub async fn observations(
@@ -89,13 +90,17 @@ impl Store {
         now: i64,
     ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
+        enrolment::share(&mut tx, tenant).await?;
         let mut alerts = 0;
+        let mut staged_people = Vec::new();
         if let Commit::Snapshot {
             staged: Some(poll_id),
             ..
         } = commit
         {
-            alerts += staging::apply_staged(&mut tx, poll_id, now).await?;
+            let (n, people) = staging::apply_staged(&mut tx, poll_id, now).await?;
+            alerts += n;
+            staged_people = people;
         }
         upsert_observations(&mut tx, tenant, source, writes, now).await?;
         withdraw(&mut tx, tenant, source, withdrawn, now).await?;
@@ -140,6 +145,13 @@ impl Store {
         };
         health.execute(&mut *tx).await?;
         hold(&mut tx, tenant, source, held, commit).await?;
+        let written = writes
+            .iter()
+            .map(|w| w.person_hash.as_str())
+            .chain(events.iter().map(|e| e.person_hash.as_str()))
+            .chain(staged_people.iter().map(String::as_str))
+            .collect();
+        enrolment::drop_unenrolled(&mut tx, tenant, &written).await?;
         tx.commit().await?;
         if self.backend == Backend::Sqlite
             && matches!(
@@ -173,7 +185,10 @@ impl Store {
         now: i64,
     ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
+        enrolment::share(&mut tx, tenant).await?;
         let alerts = insert_events(&mut tx, events, now).await?;
+        let written = events.iter().map(|e| e.person_hash.as_str()).collect();
+        enrolment::drop_unenrolled(&mut tx, tenant, &written).await?;
         for (source, key) in evaluated {
             run_in(
                 &mut tx,
@@ -193,8 +208,21 @@ impl Store {
         if events.is_empty() {
             return Ok(0);
         }
+        let mut by_tenant: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for e in events {
+            by_tenant
+                .entry(&e.tenant_id)
+                .or_default()
+                .insert(&e.person_hash);
+        }
         let mut tx = self.pool.begin().await?;
+        for tenant in by_tenant.keys() {
+            enrolment::share(&mut tx, tenant).await?;
+        }
         let alerts = insert_events(&mut tx, events, now).await?;
+        for (tenant, written) in &by_tenant {
+            enrolment::drop_unenrolled(&mut tx, tenant, written).await?;
+        }
         tx.commit().await?;
         Ok(alerts)
     }

@@ -119,12 +119,13 @@ impl Store {
 
 /// Makes a staged poll current, inside the poll's commit: its observations are upserted in
 /// one statement, its events inserted (with their alerts) in order, a read at a time, and
-/// its staging rows deleted. Returns the number of alerts queued.
+/// its staging rows deleted. Returns the number of alerts queued and the keyed hashes of
+/// the people it wrote of.
 pub(super) async fn apply_staged(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     poll_id: &str,
     now: i64,
-) -> Result<usize> {
+) -> Result<(usize, Vec<String>)> {
     run_in(
         tx,
         "INSERT INTO observations (tenant_id, source_id, kind, record_key, person_hash,
@@ -177,11 +178,18 @@ pub(super) async fn apply_staged(
             .collect::<Result<Vec<_>>>()?;
         alerts += insert_events(tx, &events, now).await?;
     }
+    let people = sqlx::query_scalar(
+        "SELECT person_hash FROM staged_observations WHERE poll_id = $1
+         UNION SELECT person_hash FROM staged_events WHERE poll_id = $1",
+    )
+    .bind(poll_id)
+    .fetch_all(&mut **tx)
+    .await?;
     for sql in [
         "DELETE FROM staged_observations WHERE poll_id = $1",
         "DELETE FROM staged_events WHERE poll_id = $1",
     ] {
         run_in(tx, sql, args![poll_id]).await?;
     }
-    Ok(alerts)
+    Ok((alerts, people))
 }
