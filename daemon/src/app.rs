@@ -405,8 +405,7 @@ impl App {
                 &self.person_hash(person_ref),
                 &self.crypto.seal(person_ref),
                 locale,
-                &self.crypto.seal(&address),
-                &self.crypto.contact_hash("email", &address),
+                &self.crypto.seal_contact("email", &address),
                 self.clock.now_ms(),
             )
             .await?)
@@ -419,9 +418,7 @@ impl App {
             .store
             .add_contact(
                 citizen_id,
-                "sms",
-                &self.crypto.seal(phone),
-                &self.crypto.contact_hash("sms", phone),
+                &self.crypto.seal_contact("sms", phone),
                 self.clock.now_ms(),
             )
             .await?;

@@ -110,6 +110,15 @@ impl Crypto {
         }
     }
 
+    /// A contact as it is stored: the address sealed, and the hash it is found by.
+    pub fn seal_contact(&self, channel: &'static str, address: &str) -> SealedContact {
+        SealedContact {
+            channel,
+            address_enc: self.seal(address),
+            address_hash: self.contact_hash(channel, address),
+        }
+    }
+
     pub fn sign(&self, domain: &str, message: &str) -> String {
         self.hash(&format!("sign:{domain}"), message)
     }
@@ -145,6 +154,15 @@ impl Crypto {
             .map_err(|_| CryptoError::Open)?;
         String::from_utf8(pt).map_err(|_| CryptoError::Open)
     }
+}
+
+/// A contact ready to store ([`Crypto::seal_contact`]): `email` or `sms`, the address
+/// sealed, and its keyed hash.
+#[derive(Clone, Debug)]
+pub struct SealedContact {
+    pub channel: &'static str,
+    pub address_enc: String,
+    pub address_hash: String,
 }
 
 /// Whether two secrets are equal, compared in constant time (OpenSSL's `CRYPTO_memcmp`);
@@ -193,6 +211,13 @@ mod tests {
         assert_ne!(
             a.contact_hash("sms", "+420601"),
             a.contact_hash("email", "+420601")
+        );
+        let sealed = a.seal_contact("email", " Jana@Example.CZ ");
+        assert_eq!(sealed.channel, "email");
+        assert_eq!(sealed.address_hash, jana);
+        assert_eq!(
+            a.open(&sealed.address_enc).expect("opens"),
+            " Jana@Example.CZ "
         );
     }
 

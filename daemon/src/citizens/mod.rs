@@ -116,14 +116,12 @@ impl Citizens {
     pub async fn add_contact(
         &self,
         citizen_id: &str,
-        channel: &str,
+        channel: &'static str,
         address: &str,
     ) -> Result<String, StoreError> {
-        let hash = self.crypto.contact_hash(channel, address);
-        let sealed = self.crypto.seal(address);
-        let now = self.now();
+        let contact = self.crypto.seal_contact(channel, address);
         (self.store)
-            .add_unverified_contact(citizen_id, channel, &sealed, &hash, now)
+            .add_unverified_contact(citizen_id, &contact, self.now())
             .await
     }
 

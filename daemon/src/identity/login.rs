@@ -484,23 +484,14 @@ impl Identity {
             .as_deref()
             .and_then(|e| e.parse::<lettre::Address>().ok())
         {
-            let e = e.to_string();
-            contacts.push((
-                "email",
-                self.crypto.seal(&e),
-                self.crypto.contact_hash("email", &e),
-            ));
+            contacts.push(self.crypto.seal_contact("email", e.as_ref()));
         }
         if let Some(p) = identity
             .phone
             .as_deref()
             .filter(|p| crate::notify::sms::check_phone(p).is_ok())
         {
-            contacts.push((
-                "sms",
-                self.crypto.seal(p),
-                self.crypto.contact_hash("sms", p),
-            ));
+            contacts.push(self.crypto.seal_contact("sms", p));
         }
         let documents = person
             .documents

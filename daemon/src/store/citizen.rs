@@ -4,7 +4,8 @@
 //! web side opens them for the citizen's own eyes only.
 
 use super::people::end_subscriptions;
-use super::{args, new_id, run_in, Result, Store};
+use super::{args, new_id, people, run_in, Result, Store};
+use crate::crypto::SealedContact;
 
 /// A citizen's own reminder days ("14,3,0"): at most six, each 0 to 90 days, no repeats.
 pub fn parse_offsets(text: &str) -> Option<Vec<u32>> {
@@ -234,22 +235,15 @@ impl Store {
     pub async fn add_unverified_contact(
         &self,
         citizen_id: &str,
-        channel: &str,
-        address_enc: &str,
-        address_hash: &str,
+        contact: &SealedContact,
         now: i64,
     ) -> Result<String> {
-        let id = new_id();
-        self.run(
-            "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, NULL, $6)
-             ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
-            args![&id, citizen_id, channel, address_enc, address_hash, now],
-        )
-        .await?;
+        let mut tx = self.pool.begin().await?;
+        people::insert_contact(&mut tx, citizen_id, contact, None, now).await?;
+        tx.commit().await?;
         self.value(
             "SELECT id FROM contacts WHERE citizen_id = $1 AND channel = $2 AND address_hash = $3",
-            args![citizen_id, channel, address_hash],
+            args![citizen_id, contact.channel, &contact.address_hash],
         )
         .await
     }

@@ -3,6 +3,7 @@
 //! of random values; anything that must be read back is sealed by the caller.
 
 use super::{args, new_id, run_in, Result, Store};
+use crate::crypto::SealedContact;
 use sqlx::Row;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -66,7 +67,7 @@ pub struct LinkIn<'a> {
     pub locale: &'a str,
     /// Contacts the IdP released, (channel, sealed address, address hash); stored
     /// unverified: nothing is sent to them until the citizen confirms them.
-    pub contacts: Vec<(&'static str, String, String)>,
+    pub contacts: Vec<SealedContact>,
     pub documents: Vec<DocumentIn>,
 }
 
@@ -174,15 +175,8 @@ impl Store {
             args![link.subject_hash, &id],
         )
         .await?;
-        for (channel, enc, hash) in &link.contacts {
-            run_in(
-                &mut tx,
-                "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
-                 VALUES ($1, $2, $3, $4, $5, NULL, $6)
-                 ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
-                args![new_id(), &id, *channel, enc, hash, now],
-            )
-            .await?;
+        for contact in &link.contacts {
+            super::people::insert_contact(&mut tx, &id, contact, None, now).await?;
         }
         // The registry answered for this person, so its list is the whole list.
         let keys: Vec<&str> = link.documents.iter().map(|d| d.doc_key.as_str()).collect();

@@ -4,20 +4,19 @@
 
 use super::enrolment;
 use super::*;
+use crate::crypto::SealedContact;
 use sqlx::Row;
 
 impl Store {
     /// Enrols a citizen with a verified e-mail contact and every topic subscribed on it.
     /// Returns the citizen's id, and false when the person was already enrolled.
-    #[allow(clippy::too_many_arguments)]
     pub async fn add_citizen(
         &self,
         tenant: &str,
         person_hash: &str,
         person_ref_enc: &str,
         locale: Option<&str>,
-        email_enc: &str,
-        email_hash: &str,
+        email: &SealedContact,
         now: i64,
     ) -> Result<(String, bool)> {
         let mut tx = self.pool.begin().await?;
@@ -41,7 +40,7 @@ impl Store {
                 (id, true)
             }
         };
-        insert_contact(&mut tx, &id, "email", email_enc, email_hash, now).await?;
+        insert_verified_contact(&mut tx, &id, email, now).await?;
         tx.commit().await?;
         Ok((id, created))
     }
@@ -51,9 +50,7 @@ impl Store {
     pub async fn add_contact(
         &self,
         citizen_id: &str,
-        channel: &str,
-        address_enc: &str,
-        address_hash: &str,
+        contact: &SealedContact,
         now: i64,
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
@@ -65,7 +62,7 @@ impl Store {
         if !exists {
             return Ok(false);
         }
-        insert_contact(&mut tx, citizen_id, channel, address_enc, address_hash, now).await?;
+        insert_verified_contact(&mut tx, citizen_id, contact, now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -286,30 +283,49 @@ pub(super) async fn end_subscriptions(
     Ok(())
 }
 
-/// Adds a verified contact on `channel` (unless the citizen has that address already),
-/// subscribed to every topic on it. Runs inside the caller's transaction.
-async fn insert_contact(
+/// Adds a contact, confirmed at `verified_at` or not yet, unless the citizen has that
+/// address already. Runs inside the caller's transaction.
+pub(super) async fn insert_contact(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     citizen_id: &str,
-    channel: &str,
-    address_enc: &str,
-    address_hash: &str,
+    contact: &SealedContact,
+    verified_at: Option<i64>,
     now: i64,
 ) -> Result<()> {
     run_in(
         tx,
         "INSERT INTO contacts (id, citizen_id, channel, address_enc, address_hash, verified_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (citizen_id, channel, address_hash) DO NOTHING",
-        args![new_id(), citizen_id, channel, address_enc, address_hash, now],
+        args![
+            new_id(),
+            citizen_id,
+            contact.channel,
+            &contact.address_enc,
+            &contact.address_hash,
+            verified_at,
+            now
+        ],
     )
     .await?;
+    Ok(())
+}
+
+/// Adds a confirmed contact (unless the citizen has that address already), subscribed to
+/// every topic on its channel. Runs inside the caller's transaction.
+async fn insert_verified_contact(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    citizen_id: &str,
+    contact: &SealedContact,
+    now: i64,
+) -> Result<()> {
+    insert_contact(tx, citizen_id, contact, Some(now), now).await?;
     for topic in TOPICS {
         run_in(
             tx,
             "INSERT INTO subscriptions (citizen_id, topic, channel, created_at)
              VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            args![citizen_id, *topic, channel, now],
+            args![citizen_id, *topic, contact.channel, now],
         )
         .await?;
     }
