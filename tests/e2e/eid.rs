@@ -1670,6 +1670,18 @@ async fn the_idp_logs_the_citizen_out_from_its_side() {
     let forged = to_sp.replacen("&Signature=", "&Signature=AAAA", 1);
     assert_eq!(b.get(&forged).await.status, 400);
     assert_eq!(e.sessions().await, 1);
+    // When the database fails the request is not refused but put off: 503, nothing ended.
+    let pool = e.t.app.store.pool();
+    let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
+    let broken = rename("saml_replay", "saml_replay_away");
+    sqlx::query(&broken).execute(pool).await.expect("rename");
+    let put_off = b.get(&to_sp).await;
+    assert_eq!(put_off.status, 503, "{}", put_off.body);
+    sqlx::query(&rename("saml_replay_away", "saml_replay"))
+        .execute(pool)
+        .await
+        .expect("rename back");
+    assert_eq!(e.sessions().await, 1);
     // The real one ends the session and answers the IdP with a signed LogoutResponse.
     let done = b.get(&to_sp).await;
     assert_eq!(done.status, 200, "{}", done.body);

@@ -512,6 +512,15 @@ async fn slo(
                     .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE, "Lax"));
                 r
             }
+            Err(Failure::Error(e)) => {
+                tracing::error!(error = %e, "logout request: not handled");
+                super::pages::message(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &lang,
+                    "try-later",
+                    "try-later-text",
+                )
+            }
             Err(e) => {
                 tracing::warn!(reason = ?e, "logout request refused");
                 super::pages::message(
