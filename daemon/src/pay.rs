@@ -7,6 +7,7 @@
 //! string (None when it cannot be made correctly) and its image.
 
 use hlidac_adapters::{Money, PaymentInfo, Receivable, ReceivableKind, ReceivableStatus};
+use serde::Deserialize;
 
 /// A Czech account number `[prefix-]number/bank` as an IBAN (CZkk bbbb pppppp nnnnnnnnnn).
 pub fn czech_iban(account: &str) -> Option<String> {
@@ -202,32 +203,40 @@ pub fn ips(r: &Receivable, beneficiary: &str) -> Option<String> {
     Some(out)
 }
 
+/// What an alert's payload says of a fee to pay (the rest of it is for the template).
+#[derive(serde::Deserialize)]
+struct Payable {
+    key: String,
+    #[serde(default)]
+    title: String,
+    currency: String,
+    amount: Option<Money>,
+    discount_amount: Option<Money>,
+    payment: PaymentInfo,
+}
+
 /// The payment code for what an alert asks to be paid: the receivable it was made from,
 /// for the alert's amount (an instalment's, the discounted one, or what is outstanding).
 pub fn alert_code(
     payload: &serde_json::Value,
     beneficiary: &str,
 ) -> Option<(String, &'static str)> {
-    let payment: PaymentInfo = serde_json::from_value(payload.get("payment")?.clone()).ok()?;
-    let amount = payload
-        .get("discount_amount")
-        .and_then(|a| a.as_str())
-        .or_else(|| payload.get("amount")?.as_str())?;
-    let amount = Money::parse(amount).ok()?;
+    let p = Payable::deserialize(payload).ok()?;
+    let amount = p.discount_amount.or(p.amount)?;
     let r = Receivable {
-        key: payload.get("key")?.as_str()?.to_string(),
+        key: p.key,
         person_ref: String::new(),
         kind: ReceivableKind::Other,
         kind_native: None,
-        title: payload["title"].as_str().unwrap_or_default().to_string(),
+        title: p.title,
         period: None,
-        currency: payload.get("currency")?.as_str()?.to_string(),
+        currency: p.currency,
         amount_due: amount,
         amount_outstanding: amount,
         instalments: Vec::new(),
         due_date: None,
         early_discount: None,
-        payment: Some(payment),
+        payment: Some(p.payment),
         status: ReceivableStatus::Open,
         updated_at: None,
         version: None,
@@ -467,5 +476,27 @@ mod tests {
             "x"
         )
         .is_none());
+    }
+
+    #[test]
+    fn an_alert_is_paid_for_its_discounted_amount_when_it_has_one() {
+        let alert = |extra: serde_json::Value| {
+            let mut p = json!({
+                "key": "R-1", "title": "Poplatek", "currency": "CZK", "amount": "900.00",
+                "payment": {"account": "19-2000145399/0800", "variable_symbol": "77101"}
+            });
+            p.as_object_mut()
+                .expect("object")
+                .extend(extra.as_object().expect("object").clone());
+            alert_code(&p, "Obec Lhota").map(|(code, _)| code)
+        };
+        let full = alert(json!({})).expect("a code");
+        assert!(full.contains("*AM:900.00*"), "{full}");
+        let discounted = alert(json!({"discount_amount": "855.00"})).expect("a code");
+        assert!(discounted.contains("*AM:855.00*"), "{discounted}");
+        assert_eq!(alert(json!({"discount_amount": null})), Some(full));
+        assert_eq!(alert(json!({"amount": null})), None, "nothing to pay");
+        assert_eq!(alert(json!({"payment": null})), None);
+        assert_eq!(alert(json!({"amount": 900})), None, "never a number");
     }
 }
