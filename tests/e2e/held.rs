@@ -9,14 +9,6 @@ use hlidac_sim::{Change, FaultKind, Scenario, Step};
 
 fn scenario() -> Scenario {
     Scenario {
-        access_codes: Default::default(),
-        registry: Vec::new(),
-        receivables: vec![
-            fee("R-1", JANA, "Poplatek za odpady", 90000, "2026-05-20"),
-            fee("R-2", JANA, "Poplatek ze psů", 30000, "2026-05-20"),
-            fee("R-3", PETR, "Dog fee", 60000, "2026-05-20"),
-        ],
-        submissions: vec![submission("S-1", JANA, "Žádost", "MULH 12/2026")],
         timeline: vec![Step {
             at_secs: 0,
             label: "R-1 paid, S-1 assigned".into(),
@@ -30,6 +22,7 @@ fn scenario() -> Scenario {
                 },
             ],
         }],
+        ..small_town("2026-05-20")
     }
 }
 

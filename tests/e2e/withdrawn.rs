@@ -9,15 +9,7 @@ use hlidac_adapters::{Receivable, Record, Submission, Withdrawal};
 use hlidac_sim::{Change, Scenario};
 
 fn scenario() -> Scenario {
-    Scenario {
-        receivables: vec![
-            fee("R-1", JANA, "Poplatek za odpady", 90000, "2026-05-20"),
-            fee("R-2", JANA, "Poplatek ze psů", 30000, "2026-05-20"),
-            fee("R-3", PETR, "Dog fee", 60000, "2026-05-20"),
-        ],
-        submissions: vec![submission("S-1", JANA, "Žádost", "MULH 12/2026")],
-        ..Scenario::default()
-    }
+    small_town("2026-05-20")
 }
 
 /// Reminders three days ahead, and cancelled fees told (or not).

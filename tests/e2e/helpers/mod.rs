@@ -723,6 +723,20 @@ pub fn fee(key: &str, person: &str, title: &str, cents: i64, due: &str) -> Recei
     r
 }
 
+/// A small town's records: Jana's waste and dog fees and Petr's dog fee,
+/// all due on `due`, and Jana's request S-1.
+pub fn small_town(due: &str) -> hlidac_sim::Scenario {
+    hlidac_sim::Scenario {
+        receivables: vec![
+            fee("R-1", JANA, "Poplatek za odpady", 90000, due),
+            fee("R-2", JANA, "Poplatek ze psů", 30000, due),
+            fee("R-3", PETR, "Dog fee", 60000, due),
+        ],
+        submissions: vec![submission("S-1", JANA, "Žádost", "MULH 12/2026")],
+        ..hlidac_sim::Scenario::default()
+    }
+}
+
 /// A submission just received, filed under `filing`.
 pub fn submission(key: &str, person: &str, matter: &str, filing: &str) -> Submission {
     hlidac_sim::request(key, person, matter, filing)
