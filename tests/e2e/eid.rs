@@ -1670,14 +1670,15 @@ async fn the_idp_logs_the_citizen_out_from_its_side() {
     let forged = to_sp.replacen("&Signature=", "&Signature=AAAA", 1);
     assert_eq!(b.get(&forged).await.status, 400);
     assert_eq!(e.sessions().await, 1);
-    // When the database fails the request is not refused but put off: 503, nothing ended.
+    // When the database fails the request is not refused but put off: 503, nothing ended,
+    // and nothing remembered, so that the IdP's retry is not taken for a replay.
     let pool = e.t.app.store.pool();
     let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
-    let broken = rename("saml_replay", "saml_replay_away");
+    let broken = rename("sessions", "sessions_away");
     sqlx::query(&broken).execute(pool).await.expect("rename");
     let put_off = b.get(&to_sp).await;
     assert_eq!(put_off.status, 503, "{}", put_off.body);
-    sqlx::query(&rename("saml_replay_away", "saml_replay"))
+    sqlx::query(&rename("sessions_away", "sessions"))
         .execute(pool)
         .await
         .expect("rename back");

@@ -185,9 +185,14 @@ test_on_each_engine!(logins_are_counted_by_the_minute: logins_are_counted_by_the
 
 /// Jana's citizen id in the test town.
 async fn jana_in(t: &TestApp) -> String {
+    jana_in_by(t, &t.app.person_hash(JANA)).await
+}
+
+/// Jana's citizen id, found by the keyed hash of her reference.
+async fn jana_in_by(t: &TestApp, person_hash: &str) -> String {
     t.app
         .store
-        .citizen_of_person("lhota", &t.app.person_hash(JANA))
+        .citizen_of_person("lhota", person_hash)
         .await
         .expect("db")
         .expect("Jana")
@@ -347,6 +352,8 @@ async fn a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile(engine: En
     )
     .await
     .expect("stage");
+    let left = records_in(&t, "staged_observations").await;
+    assert_eq!(left, [], "a poll that stops here leaves nothing of Jana");
     let snapshot = Commit::Snapshot {
         records: 3,
         cursor: None,
@@ -383,6 +390,140 @@ async fn a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile(engine: En
 }
 
 test_on_each_engine!(a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile: a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile_on_sqlite, a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile_on_postgres);
+
+/// The lock a write of a tenant's records holds on PostgreSQL (`share`), or an erasure
+/// (`exclude`), taken by hand to hold one open.
+fn enrolment_lock(exclusive: bool) -> String {
+    let function = if exclusive {
+        "pg_advisory_xact_lock"
+    } else {
+        "pg_advisory_xact_lock_shared"
+    };
+    format!("SELECT {function}(hashtext('hlidac enrolment'), hashtext('lhota'))")
+}
+
+/// Jana's and Petr's (person hash, record key) pairs in a table.
+async fn records_in(t: &TestApp, table: &str) -> Vec<(String, String)> {
+    let sql =
+        format!("SELECT person_hash, record_key FROM {table} WHERE record_key <> '' ORDER BY 2");
+    sqlx::query_as(&sql)
+        .fetch_all(t.app.store.pool())
+        .await
+        .expect("rows")
+}
+
+/// On PostgreSQL an erasure waits for a write of the tenant's records that is under way,
+/// and then deletes what it wrote.
+#[tokio::test]
+async fn an_erasure_waits_for_a_write_under_way_on_postgres() {
+    let Some(t) = quiet_town(Engine::Postgres).await else {
+        return;
+    };
+    let jana = jana_in(&t).await;
+    let mut write = t.app.store.pool().begin().await.expect("begin");
+    sqlx::query(&enrolment_lock(false))
+        .execute(&mut *write)
+        .await
+        .expect("lock");
+    sqlx::query(
+        "INSERT INTO observations (tenant_id, source_id, kind, record_key, person_hash,
+            content_hash, version, status, data, first_seen_at, updated_at, due_next)
+         VALUES ('lhota', 'agenda', 'submission', 'S-1', $1, 'h', NULL, 'assigned', '{}', 1, 1, NULL)",
+    )
+    .bind(t.app.person_hash(JANA))
+    .execute(&mut *write)
+    .await
+    .expect("insert");
+    let store = t.app.store.clone();
+    let erasure = tokio::spawn(async move { store.remove_citizen(&jana, 2000).await });
+    // Time for an erasure that did not wait to be over before the write commits.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    write.commit().await.expect("commit");
+    assert!(erasure.await.expect("task").expect("erase"));
+    assert_eq!(records_in(&t, "observations").await, []);
+}
+
+/// On PostgreSQL a poll's commit waits for an erasure under way, and then writes nothing
+/// of the erased person.
+#[tokio::test]
+async fn a_poll_commit_waits_for_an_erasure_under_way_on_postgres() {
+    let Some(t) = quiet_town(Engine::Postgres).await else {
+        return;
+    };
+    let jana = jana_in(&t).await;
+    let mut erasure = t.app.store.pool().begin().await.expect("begin");
+    sqlx::query(&enrolment_lock(true))
+        .execute(&mut *erasure)
+        .await
+        .expect("lock");
+    sqlx::query("DELETE FROM citizens WHERE id = $1")
+        .bind(&jana)
+        .execute(&mut *erasure)
+        .await
+        .expect("delete");
+    let (write, event) = record_of(&t, JANA, "S-1");
+    let store = t.app.store.clone();
+    let poll = tokio::spawn(async move {
+        let commit = Commit::Snapshot {
+            records: 1,
+            cursor: None,
+            staged: None,
+        };
+        (store.commit_poll(
+            "lhota",
+            "agenda",
+            &[write],
+            &[event],
+            &[],
+            &[],
+            commit,
+            3000,
+        ))
+        .await
+    });
+    // Time for a commit that did not wait to be over before the erasure commits.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    erasure.commit().await.expect("commit");
+    poll.await.expect("task").expect("poll");
+    assert_eq!(records_in(&t, "observations").await, []);
+    assert_eq!(records_in(&t, "events").await, []);
+}
+
+/// A relinked person's records move to the new reference: a write still naming the old
+/// one drops only what it wrote, and an erasure afterwards leaves nothing of either.
+async fn a_relinked_persons_records_move_with_them(engine: Engine) {
+    let Some(t) = quiet_town(engine).await else {
+        return;
+    };
+    let s = &t.app.store;
+    let (write, event) = record_of(&t, JANA, "S-1");
+    let push = Commit::Push;
+    s.commit_poll("lhota", "agenda", &[write], &[event], &[], &[], push, 1000)
+        .await
+        .expect("commit");
+    let new = t.app.person_hash("CZ-0001-JANA");
+    let sealed = t.app.crypto.seal("CZ-0001-JANA");
+    assert!(s
+        .relink_person("lhota", &t.app.person_hash(JANA), &new, &sealed)
+        .await
+        .expect("relink"));
+    let moved = vec![(new.clone(), "S-1".to_string())];
+    assert_eq!(records_in(&t, "observations").await, moved);
+    let (_, late) = record_of(&t, JANA, "S-2");
+    s.commit_rules("lhota", &[], "2026-05-01", &[late], 2000)
+        .await
+        .expect("rules");
+    assert_eq!(records_in(&t, "observations").await, moved, "kept");
+    assert_eq!(records_in(&t, "events").await, moved, "S-2 dropped");
+    assert!(s
+        .remove_citizen(&jana_in_by(&t, &new).await, 3000)
+        .await
+        .expect("erase"));
+    assert_eq!(records_in(&t, "observations").await, []);
+    assert_eq!(records_in(&t, "events").await, []);
+}
+
+test_on_each_engine!(a_relinked_persons_records_move_with_them: a_relinked_persons_records_move_with_them_on_sqlite, a_relinked_persons_records_move_with_them_on_postgres);
 
 /// Migration 0019 folds the login rows of a database that had them into counts by the
 /// minute: the schema as it stood at 0018, rows written the old way, then the rest.

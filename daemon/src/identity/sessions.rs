@@ -16,13 +16,6 @@ impl Identity {
             "logout_request",
             &format!("{}\0{}", request.idp, request.id),
         );
-        if !self
-            .store
-            .remember_assertion(&key, request.valid_until_ms)
-            .await?
-        {
-            return Err(Failure::Refused("replayed LogoutRequest".into()));
-        }
         let idp = idps
             .iter()
             .find(|i| i.config.id == request.idp)
@@ -35,8 +28,11 @@ impl Identity {
             .end_sessions_of_login(
                 &request.idp,
                 &self.name_id_hash(&request.idp, &request.name_id),
+                &key,
+                request.valid_until_ms,
             )
-            .await?;
+            .await?
+            .ok_or_else(|| Failure::Refused("replayed LogoutRequest".into()))?;
         tracing::info!(idp = %request.idp, sessions = ended, "the identity provider logged the citizen out");
         Ok(answer)
     }

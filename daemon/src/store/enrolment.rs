@@ -1,59 +1,97 @@
 //! Erasure and the writes of a person's records do not cross. A poll reads who is enrolled
 //! when it starts and commits later; a person erased in between must not have their
-//! records written back. Each write of records, inside its transaction, drops what it
-//! wrote for a person who is no longer enrolled ([`drop_unenrolled`]).
+//! records written back. Each write of records (a batch staged, a poll's or push's
+//! commit, a rules tick's events), inside its transaction, deletes what is stored of a
+//! person it wrote of who is no longer enrolled ([`drop_unenrolled`]): the erasure took
+//! the rest already, so that is what the write put there. A relink moves what is stored
+//! of the person to the new reference, so that only writes naming the old one are dropped.
 //!
 //! On SQLite one transaction runs at a time (the pool has one connection; another
 //! process waits for the file's write lock, and the check runs after the transaction's
-//! first write), so the check sees every erasure committed before it. On PostgreSQL the write takes a shared lock on the tenant's enrolment ([`share`]) and
-//! an erasure an exclusive one ([`exclude`]), both held to the end of the transaction:
-//! either the erasure waits for the write and then deletes what it wrote, or the write
-//! waits for the erasure and then sees the person gone. Writes do not wait for each other.
+//! first write), so the check sees every erasure committed before it. On PostgreSQL a
+//! write takes a shared lock on the tenant's enrolment ([`share`]) and an erasure or a
+//! relink an exclusive one ([`exclude`]), both held to the end of the transaction: either
+//! the erasure waits for the write and then deletes what it wrote, or the write waits for
+//! the erasure and then sees the person gone (statements read what was committed before
+//! each began). Writes do not wait for each other.
 
-use super::{marks, on_sqlite, positional, run_in, Result};
+use super::{marks, on_sqlite, positional, Result};
 use std::collections::HashSet;
 
 type Tx<'c> = sqlx::Transaction<'c, sqlx::Any>;
 
-/// The advisory lock of a tenant's enrolment, as (`lock function`, tenant).
-async fn lock(tx: &mut Tx<'_>, function: &str, tenant: &str) -> Result<()> {
+/// The key of a tenant's enrolment lock, after the lock function's `(`.
+const KEY: &str = "hashtext('hlidac enrolment'), hashtext($1))";
+
+/// Before a write of records for `tenant`'s people: no erasure there commits until it ends.
+pub(super) async fn share(tx: &mut Tx<'_>, tenant: &str) -> Result<()> {
     if on_sqlite(tx) {
         return Ok(());
     }
-    let sql = format!("SELECT {function}(hashtext('hlidac enrolment'), hashtext($1))");
+    let sql = format!("SELECT pg_advisory_xact_lock_shared({KEY}");
     sqlx::query(&sql).bind(tenant).execute(&mut **tx).await?;
     Ok(())
 }
 
-/// Before a write of records for `tenant`'s people: no erasure there commits until it ends.
-pub(super) async fn share(tx: &mut Tx<'_>, tenant: &str) -> Result<()> {
-    lock(tx, "pg_advisory_xact_lock_shared", tenant).await
-}
+/// How long an erasure or relink asks for the lock without queueing for it.
+const TRY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Before an erasure in `tenant`: waits for the writes in progress, and holds new ones.
+/// Before an erasure or a relink in `tenant`: waits for the writes in progress. It asks
+/// again and again rather than queue, because PostgreSQL puts every later request of the
+/// tenant's writes behind a queued exclusive one, each holding a connection of the pool;
+/// after [`TRY_FOR`] it queues all the same.
 pub(super) async fn exclude(tx: &mut Tx<'_>, tenant: &str) -> Result<()> {
-    lock(tx, "pg_advisory_xact_lock", tenant).await
+    if on_sqlite(tx) {
+        return Ok(());
+    }
+    let ask = format!("SELECT pg_try_advisory_xact_lock({KEY}");
+    let started = std::time::Instant::now();
+    while started.elapsed() < TRY_FOR {
+        let got: bool = sqlx::query_scalar(&ask)
+            .bind(tenant)
+            .fetch_one(&mut **tx)
+            .await?;
+        if got {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let sql = format!("SELECT pg_advisory_xact_lock({KEY}");
+    sqlx::query(&sql).bind(tenant).execute(&mut **tx).await?;
+    Ok(())
 }
 
-/// Deletes what is stored of a person in a tenant: their observations (staged or not) and
-/// the events made of them that no alert refers to. Returns the rows deleted.
-pub(super) async fn delete_person(tx: &mut Tx<'_>, tenant: &str, person_hash: &str) -> Result<u64> {
-    let mut n = 0;
-    for sql in [
-        "DELETE FROM observations WHERE tenant_id = $1 AND person_hash = $2",
-        "DELETE FROM staged_observations WHERE tenant_id = $1 AND person_hash = $2",
-        "DELETE FROM staged_events WHERE tenant_id = $1 AND person_hash = $2",
-        "DELETE FROM events WHERE tenant_id = $1 AND person_hash = $2
-           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = events.id)",
-    ] {
-        n += run_in(tx, sql, super::args![tenant, person_hash]).await?;
+/// The statements that delete what is stored of people in a tenant: their observations
+/// (staged or not) and the events made of them that no alert refers to. `{}` stands for
+/// the people's placeholders, from `$2`.
+const DELETE_PEOPLE: [&str; 4] = [
+    "DELETE FROM observations WHERE tenant_id = $1 AND person_hash IN ({})",
+    "DELETE FROM staged_observations WHERE tenant_id = $1 AND person_hash IN ({})",
+    "DELETE FROM staged_events WHERE tenant_id = $1 AND person_hash IN ({})",
+    "DELETE FROM events WHERE tenant_id = $1 AND person_hash IN ({})
+       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = events.id)",
+];
+
+/// Deletes what is stored of `people` (keyed hashes) in a tenant, a batch of people per
+/// statement (the staging tables have no index by person: each statement reads them).
+pub(super) async fn delete_people(tx: &mut Tx<'_>, tenant: &str, people: &[&str]) -> Result<()> {
+    for chunk in people.chunks(super::BATCH) {
+        for sql in DELETE_PEOPLE {
+            let sql = positional(sql.replace("{}", &marks(2, chunk.len())), on_sqlite(tx));
+            let mut q = sqlx::query(&sql).bind(tenant);
+            for hash in chunk {
+                q = q.bind(*hash);
+            }
+            q.execute(&mut **tx).await?;
+        }
     }
-    Ok(n)
+    Ok(())
 }
 
 /// After a write of records for `tenant`'s people `written` (keyed hashes), inside its
-/// transaction: deletes what is stored of those no longer enrolled. Runs after the
-/// transaction's first write (see the module documentation); returns the people dropped.
+/// transaction: deletes what is stored of those no longer enrolled (an erasure's rows are
+/// gone already, so that is what this write put there). Runs after the transaction's
+/// first write (see the module documentation); returns the people dropped.
 pub(super) async fn drop_unenrolled(
     tx: &mut Tx<'_>,
     tenant: &str,
@@ -73,12 +111,10 @@ pub(super) async fn drop_unenrolled(
         }
         enrolled.extend(q.fetch_all(&mut **tx).await?);
     }
-    let mut dropped = 0;
-    for hash in written {
-        if !enrolled.contains(hash) {
-            delete_person(tx, tenant, hash).await?;
-            dropped += 1;
-        }
-    }
-    Ok(dropped)
+    let gone: Vec<&str> = written
+        .into_iter()
+        .filter(|hash| !enrolled.contains(*hash))
+        .collect();
+    delete_people(tx, tenant, &gone).await?;
+    Ok(gone.len())
 }

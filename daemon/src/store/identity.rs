@@ -65,8 +65,7 @@ pub struct LinkIn<'a> {
     pub person_ref_enc: &'a str,
     pub subject_hash: &'a str,
     pub locale: &'a str,
-    /// Contacts the IdP released, (channel, sealed address, address hash); stored
-    /// unverified: nothing is sent to them until the citizen confirms them.
+    /// Contacts the IdP released, sealed and hashed; stored unverified: nothing is sent to them until the citizen confirms them.
     pub contacts: Vec<SealedContact>,
     pub documents: Vec<DocumentIn>,
 }
@@ -257,14 +256,35 @@ impl Store {
         Ok(())
     }
 
-    /// Ends every session of one IdP login (the IdP logged the citizen out); returns how
-    /// many there were.
-    pub async fn end_sessions_of_login(&self, idp: &str, name_id_hash: &str) -> Result<u64> {
-        self.run(
+    /// Ends every session of one IdP login (the IdP logged the citizen out) and remembers
+    /// its LogoutRequest (`request_hash`, until `expires_at`), in one transaction; returns
+    /// how many sessions there were, or None when the request was seen before.
+    pub async fn end_sessions_of_login(
+        &self,
+        idp: &str,
+        name_id_hash: &str,
+        request_hash: &str,
+        expires_at: i64,
+    ) -> Result<Option<u64>> {
+        let mut tx = self.pool.begin().await?;
+        let fresh = run_in(
+            &mut tx,
+            "INSERT INTO saml_replay (assertion_hash, expires_at) VALUES ($1, $2)
+             ON CONFLICT (assertion_hash) DO NOTHING",
+            args![request_hash, expires_at],
+        )
+        .await?;
+        if fresh == 0 {
+            return Ok(None);
+        }
+        let ended = run_in(
+            &mut tx,
             "DELETE FROM sessions WHERE idp = $1 AND name_id_hash = $2",
             args![idp, name_id_hash],
         )
-        .await
+        .await?;
+        tx.commit().await?;
+        Ok(Some(ended))
     }
 
     /// A live session (not past its absolute end, used within `idle_ms`), touched.

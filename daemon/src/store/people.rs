@@ -112,6 +112,12 @@ impl Store {
     /// longer says what or whose.
     pub async fn remove_citizen(&self, id: &str, now: i64) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
+        let sqlite = self.backend == Backend::Sqlite;
+        if sqlite {
+            // A write first: the file's write lock is taken before anything is read, so
+            // another process's commit cannot make this transaction's reads stale.
+            suppress_alerts(&mut tx, id, now).await?;
+        }
         let Some(tenant) =
             sqlx::query_scalar::<_, String>("SELECT tenant_id FROM citizens WHERE id = $1")
                 .bind(id)
@@ -132,13 +138,9 @@ impl Store {
         else {
             return Ok(false);
         };
-        run_in(
-            &mut tx,
-            "UPDATE outbox SET state = 'suppressed', last_error = 'citizen removed', updated_at = $2
-             WHERE citizen_id = $1 AND state IN ('queued', 'sending', 'held', 'digested')",
-            args![id, now],
-        )
-        .await?;
+        if !sqlite {
+            suppress_alerts(&mut tx, id, now).await?;
+        }
         // The citizen's own reminders live on in their events (the note sealed): gone too.
         for sql in [
             "DELETE FROM delivery_attempts WHERE outbox_id IN (SELECT o.id FROM outbox o
@@ -158,7 +160,7 @@ impl Store {
             args![&tenant, &person_hash],
         )
         .await?;
-        enrolment::delete_person(&mut tx, &tenant, &person_hash).await?;
+        enrolment::delete_people(&mut tx, &tenant, &[&person_hash]).await?;
         for sql in [
             "DELETE FROM subscriptions WHERE citizen_id = $1",
             "DELETE FROM contacts WHERE citizen_id = $1",
@@ -234,14 +236,33 @@ impl Store {
         new_hash: &str,
         new_ref_enc: &str,
     ) -> Result<bool> {
-        self.run(
+        let mut tx = self.pool.begin().await?;
+        enrolment::exclude(&mut tx, tenant).await?;
+        let moved = run_in(
+            &mut tx,
             "UPDATE citizens SET person_hash = $3, person_ref_enc = $4
              WHERE tenant_id = $1 AND person_hash = $2
                AND NOT EXISTS (SELECT 1 FROM citizens c WHERE c.tenant_id = $1 AND c.person_hash = $3)",
             args![tenant, old_hash, new_hash, new_ref_enc],
         )
-        .await
-        .map(|moved| moved > 0)
+        .await?;
+        if moved > 0 {
+            // What is stored of the person moves with them: a later erasure finds it, and a
+            // write still naming the old reference drops only what it wrote.
+            for table in [
+                "observations",
+                "staged_observations",
+                "staged_events",
+                "events",
+            ] {
+                let sql = format!(
+                    "UPDATE {table} SET person_hash = $3 WHERE tenant_id = $1 AND person_hash = $2"
+                );
+                run_in(&mut tx, &sql, args![tenant, old_hash, new_hash]).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(moved > 0)
     }
 
     /// Where a registry source's event feed was read to.
@@ -278,6 +299,23 @@ pub(super) async fn end_subscriptions(
         tx,
         "DELETE FROM subscriptions WHERE citizen_id = $1",
         args![citizen_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Suppresses the alerts not yet sent to a citizen who is being removed. Runs inside the
+/// caller's transaction.
+async fn suppress_alerts(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    citizen_id: &str,
+    now: i64,
+) -> Result<()> {
+    run_in(
+        tx,
+        "UPDATE outbox SET state = 'suppressed', last_error = 'citizen removed', updated_at = $2
+         WHERE citizen_id = $1 AND state IN ('queued', 'sending', 'held', 'digested')",
+        args![citizen_id, now],
     )
     .await?;
     Ok(())

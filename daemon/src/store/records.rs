@@ -208,7 +208,8 @@ impl Store {
         if events.is_empty() {
             return Ok(0);
         }
-        let mut by_tenant: HashMap<&str, HashSet<&str>> = HashMap::new();
+        // By tenant, in one order for every writer.
+        let mut by_tenant: std::collections::BTreeMap<&str, HashSet<&str>> = Default::default();
         for e in events {
             by_tenant
                 .entry(&e.tenant_id)

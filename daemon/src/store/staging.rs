@@ -29,6 +29,7 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
+        super::enrolment::share(&mut tx, tenant).await?;
         for chunk in writes.chunks(BATCH) {
             let sql = format!(
                 "INSERT INTO staged_observations (poll_id, tenant_id, source_id, kind,
@@ -66,6 +67,14 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
+        // A poll that fails or stops before its commit leaves its staged rows for a while:
+        // none of them is of a person erased since the poll began.
+        let written = writes
+            .iter()
+            .map(|w| w.person_hash.as_str())
+            .chain(events.iter().map(|e| e.person_hash.as_str()))
+            .collect();
+        super::enrolment::drop_unenrolled(&mut tx, tenant, &written).await?;
         tx.commit().await?;
         Ok(())
     }
