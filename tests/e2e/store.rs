@@ -391,15 +391,26 @@ async fn a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile(engine: En
 
 test_on_each_engine!(a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile: a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile_on_sqlite, a_poll_under_way_writes_nothing_of_a_person_erased_meanwhile_on_postgres);
 
-/// The lock a write of a tenant's records holds on PostgreSQL (`share`), or an erasure
-/// (`exclude`), taken by hand to hold one open.
-fn enrolment_lock(exclusive: bool) -> String {
+/// A transaction holding the lock a write of the town's records takes on PostgreSQL
+/// (shared), or an erasure's (exclusive), taken by hand, after which it runs `sql` with
+/// `value` as `$1`.
+async fn held_open(
+    t: &TestApp,
+    exclusive: bool,
+    sql: &str,
+    value: &str,
+) -> sqlx::Transaction<'static, sqlx::Any> {
     let function = if exclusive {
         "pg_advisory_xact_lock"
     } else {
         "pg_advisory_xact_lock_shared"
     };
-    format!("SELECT {function}(hashtext('hlidac enrolment'), hashtext('lhota'))")
+    let lock = format!("SELECT {function}(hashtext('hlidac enrolment'), hashtext('lhota'))");
+    let mut tx = t.app.store.pool().begin().await.expect("begin");
+    sqlx::query(&lock).execute(&mut *tx).await.expect("lock");
+    let q = sqlx::query(sql).bind(value.to_string());
+    q.execute(&mut *tx).await.expect("statement");
+    tx
 }
 
 /// Jana's and Petr's (person hash, record key) pairs in a table.
@@ -420,20 +431,15 @@ async fn an_erasure_waits_for_a_write_under_way_on_postgres() {
         return;
     };
     let jana = jana_in(&t).await;
-    let mut write = t.app.store.pool().begin().await.expect("begin");
-    sqlx::query(&enrolment_lock(false))
-        .execute(&mut *write)
-        .await
-        .expect("lock");
-    sqlx::query(
+    let write = held_open(
+        &t,
+        false,
         "INSERT INTO observations (tenant_id, source_id, kind, record_key, person_hash,
             content_hash, version, status, data, first_seen_at, updated_at, due_next)
          VALUES ('lhota', 'agenda', 'submission', 'S-1', $1, 'h', NULL, 'assigned', '{}', 1, 1, NULL)",
+        &t.app.person_hash(JANA),
     )
-    .bind(t.app.person_hash(JANA))
-    .execute(&mut *write)
-    .await
-    .expect("insert");
+    .await;
     let store = t.app.store.clone();
     let erasure = tokio::spawn(async move { store.remove_citizen(&jana, 2000).await });
     // Time for an erasure that did not wait to be over before the write commits.
@@ -451,16 +457,7 @@ async fn a_poll_commit_waits_for_an_erasure_under_way_on_postgres() {
         return;
     };
     let jana = jana_in(&t).await;
-    let mut erasure = t.app.store.pool().begin().await.expect("begin");
-    sqlx::query(&enrolment_lock(true))
-        .execute(&mut *erasure)
-        .await
-        .expect("lock");
-    sqlx::query("DELETE FROM citizens WHERE id = $1")
-        .bind(&jana)
-        .execute(&mut *erasure)
-        .await
-        .expect("delete");
+    let erasure = held_open(&t, true, "DELETE FROM citizens WHERE id = $1", &jana).await;
     let (write, event) = record_of(&t, JANA, "S-1");
     let store = t.app.store.clone();
     let poll = tokio::spawn(async move {
