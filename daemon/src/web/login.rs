@@ -512,23 +512,23 @@ async fn slo(
                     .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE, "Lax"));
                 r
             }
-            Err(Failure::Error(e)) => {
-                tracing::error!(error = %e, "logout request: not handled");
-                super::pages::message(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    &lang,
-                    "try-later",
-                    "try-later-text",
-                )
-            }
             Err(e) => {
-                tracing::warn!(reason = ?e, "logout request refused");
-                super::pages::message(
-                    StatusCode::BAD_REQUEST,
-                    &lang,
-                    "logout-refused",
-                    "logout-refused-text",
-                )
+                let (status, title, text) = if let Failure::Error(e) = &e {
+                    tracing::error!(error = %e, "logout request: not handled");
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "try-later",
+                        "try-later-text",
+                    )
+                } else {
+                    tracing::warn!(reason = ?e, "logout request refused");
+                    (
+                        StatusCode::BAD_REQUEST,
+                        "logout-refused",
+                        "logout-refused-text",
+                    )
+                };
+                super::pages::message(status, &lang, title, text)
             }
         };
     }
