@@ -10,7 +10,8 @@
 //!
 //! A non-zero exit, a missing handshake or end line, a line that does not parse,
 //! `"complete": false`, more output than allowed or a time-out fails the poll. The program
-//! runs under `prlimit` with an address-space limit; what it writes on stderr is logged.
+//! runs under `prlimit` with an address-space limit; what it writes on stderr is logged,
+//! each person reference of the run's request in it replaced by `…`.
 
 use crate::held::{read_entry, Listed};
 use crate::records::Record;
@@ -42,8 +43,7 @@ impl RecordSource for ExecAdapter {
     async fn records<R: Record>(&self, person_refs: &[String]) -> Result<Listed<R>, AdapterError> {
         let mut out = Listed::default();
         for chunk in person_refs.chunks(self.max_page.max(1)) {
-            let request = serde_json::json!({"op": R::LIST, "person_refs": chunk});
-            let run = self.run_once::<R>(&request);
+            let run = self.run_once::<R>(chunk);
             match tokio::time::timeout(self.timeout, run).await {
                 Ok(records) => out.extend(records?),
                 Err(_) => return Err(AdapterError::Timeout(self.timeout)),
@@ -54,10 +54,8 @@ impl RecordSource for ExecAdapter {
 }
 
 impl ExecAdapter {
-    async fn run_once<T: Record>(
-        &self,
-        request: &serde_json::Value,
-    ) -> Result<Listed<T>, AdapterError> {
+    async fn run_once<T: Record>(&self, person_refs: &[String]) -> Result<Listed<T>, AdapterError> {
+        let request = serde_json::json!({"op": T::LIST, "person_refs": person_refs});
         let Some(program) = self.argv.first() else {
             return Err(AdapterError::Transport(
                 "the exec adapter has an empty command".into(),
@@ -87,8 +85,10 @@ impl ExecAdapter {
             .take()
             .ok_or_else(|| AdapterError::Transport("no stderr".into()))?;
         let name = program.clone();
+        let refs = person_refs.to_vec();
         let log_stderr = tokio::spawn(async move {
             crate::capped::each_line(stderr, STDERR_LINE_BYTES, |line| {
+                let line = crate::source::hide_refs(line, &refs);
                 let excerpt: String = line.chars().take(200).collect();
                 tracing::warn!(program = %name, "adapter stderr: {excerpt}");
             })

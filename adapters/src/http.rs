@@ -610,8 +610,8 @@ mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    /// A source that answers every request 200 with `body`.
-    async fn answering(body: &'static str) -> String {
+    /// A source that answers every request with `status` (its line, "200 OK") and `body`.
+    async fn answering(status: &'static str, body: &'static str) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -621,7 +621,7 @@ mod tests {
                 let mut head = vec![0u8; 16 * 1024];
                 let _ = s.read(&mut head).await;
                 let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n\
                      content-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()
                 );
@@ -635,6 +635,7 @@ mod tests {
     async fn a_value_the_source_sent_is_not_repeated_in_its_error() {
         // A registry that sends a person reference as a number.
         let url = answering(
+            "200 OK",
             r#"{"events": [{"id": "e1", "type": "deceased", "person_ref": 8001011234}],
                 "next_cursor": "c2"}"#,
         )
@@ -646,6 +647,29 @@ mod tests {
                 assert!(!m.contains("8001011234"), "the value is repeated: {m}");
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_error_names_none_of_the_people_asked_about() {
+        use crate::source::ReceivablesSource;
+        let url = answering(
+            "500 Internal Server Error",
+            r#"{"error": "internal", "message": "no such person CZ-0000-JANA; CZ-0000-PETR ok"}"#,
+        )
+        .await;
+        let a = HttpAdapter::new(&url, None, Duration::from_secs(5), 10).expect("adapter");
+        let adapter = crate::source::Adapter::Http(a);
+        let refs = ["CZ-0000-JANA".to_string(), "CZ-0000-PETR".to_string()];
+        let paged = adapter.records_page::<crate::Receivable>(&refs, None).await;
+        let listed = adapter.receivables(&refs).await.map(|_| ());
+        for error in [paged.map(|_| ()), listed] {
+            match error {
+                Err(AdapterError::Status { status: 500, message }) => {
+                    assert_eq!(message, "internal: no such person …; … ok");
+                }
+                other => panic!("{other:?}"),
+            }
         }
     }
 }

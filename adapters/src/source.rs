@@ -30,7 +30,36 @@ pub enum AdapterError {
     Capabilities(String),
 }
 
+/// `text` with each of `refs` in it replaced by `…`: a source may name the people it was
+/// asked about, and their references are national identifiers.
+pub fn hide_refs(text: &str, refs: &[String]) -> String {
+    let mut text = text.to_string();
+    for r in refs.iter().filter(|r| !r.is_empty()) {
+        if text.contains(r.as_str()) {
+            text = text.replace(r.as_str(), "…");
+        }
+    }
+    text
+}
+
 impl AdapterError {
+    /// The error with each of `refs` (the people a request asked about) hidden in its
+    /// message, before it reaches a log, the source's health or an e-mail.
+    pub fn hiding(self, refs: &[String]) -> AdapterError {
+        let hide = |m: String| hide_refs(&m, refs);
+        match self {
+            AdapterError::Status { status, message } => AdapterError::Status {
+                status,
+                message: hide(message),
+            },
+            AdapterError::Transport(m) => AdapterError::Transport(hide(m)),
+            AdapterError::Malformed(m) => AdapterError::Malformed(hide(m)),
+            AdapterError::Io(m) => AdapterError::Io(hide(m)),
+            AdapterError::Capabilities(m) => AdapterError::Capabilities(hide(m)),
+            other => other,
+        }
+    }
+
     /// A short stable label for metrics and the source's health record.
     pub fn label(&self) -> &'static str {
         match self {
@@ -147,13 +176,16 @@ impl Adapter {
     }
 
     /// The records of one kind of the people of one page (at most [`Adapter::page_size`]).
+    /// An error names none of them.
     pub async fn records_page<R: Record>(
         &self,
         person_refs: &[String],
         etag: Option<&str>,
     ) -> Result<Page<R>, AdapterError> {
         match self {
-            Adapter::Http(a) => a.page(person_refs, etag).await,
+            Adapter::Http(a) => {
+                (a.page(person_refs, etag).await).map_err(|e| e.hiding(person_refs))
+            }
             other => {
                 let listed = other.records(person_refs).await?;
                 Ok(Page::Records { listed, etag: None })
@@ -170,13 +202,15 @@ impl Adapter {
     }
 }
 
+/// An error names none of the people asked about.
 impl RecordSource for Adapter {
     async fn records<R: Record>(&self, person_refs: &[String]) -> Result<Listed<R>, AdapterError> {
-        match self {
+        let listed = match self {
             Adapter::File(a) => a.records(person_refs).await,
             Adapter::Http(a) => a.records(person_refs).await,
             Adapter::Exec(a) => a.records(person_refs).await,
-        }
+        };
+        listed.map_err(|e| e.hiding(person_refs))
     }
 }
 

@@ -205,3 +205,36 @@ async fn a_slow_greedy_or_sloppy_program_fails_the_poll() {
         "no end line: {r:?}"
     );
 }
+
+/// A program that writes its request on stderr: the log shows the line, but not the
+/// people's references in it.
+#[tokio::test]
+async fn a_program_s_stderr_is_logged_without_the_people_s_references() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chatty = script(
+        dir.path(),
+        "chatty.sh",
+        "#!/bin/sh\nread request\necho \"asked: $request\" >&2\n\
+         echo '{\"protocol\": \"hlidac-adapter/1\"}'\necho '{\"end\": true, \"complete\": true}'\n",
+    );
+    let logs = capture_logs();
+    let adapter = ExecAdapter {
+        argv: vec![chatty],
+        timeout: Duration::from_secs(20),
+        memory_limit: 512 * 1024 * 1024,
+        max_page: 100,
+    };
+    let listed = adapter
+        .receivables(&[JANA.to_string(), PETR.to_string()])
+        .await
+        .expect("an empty listing");
+    assert!(listed.records.is_empty());
+    let line = logs.line_with("adapter stderr");
+    assert!(
+        line.contains("asked:") && line.contains("receivables"),
+        "{line}"
+    );
+    for person in [JANA, PETR] {
+        assert!(!logs.text().contains(person), "{person} logged: {line}");
+    }
+}
