@@ -665,7 +665,10 @@ mod tests {
         let listed = adapter.receivables(&refs).await.map(|_| ());
         for error in [paged.map(|_| ()), listed] {
             match error {
-                Err(AdapterError::Status { status: 500, message }) => {
+                Err(AdapterError::Status {
+                    status: 500,
+                    message,
+                }) => {
                     assert_eq!(message, "internal: no such person …; … ok");
                 }
                 other => panic!("{other:?}"),
