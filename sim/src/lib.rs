@@ -369,11 +369,12 @@ async fn list<T: Kind>(
     match fault {
         None | Some(FaultKind::WrongVersion | FaultKind::BadCursor | FaultKind::Pass) => {}
         Some(FaultKind::Http500) => {
+            // As a careless source would, it names the people it was asked about.
             return protocol_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                "simulated failure",
-            )
+                &format!("simulated failure reading {}", refs.join(", ")),
+            );
         }
         Some(FaultKind::Timeout) => {
             tokio::time::sleep(Duration::from_secs(3600)).await;

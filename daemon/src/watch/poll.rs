@@ -72,7 +72,15 @@ pub async fn poll_source(
         Err(e) => return Err(e.into()),
     }
     let started = std::time::Instant::now();
-    let result = poll_inner(watch, tenant, source).await;
+    let result = match poll_inner(watch, tenant, source).await {
+        // A source's words may name anyone it knows of, and reach the log, the source's
+        // health and the operator's e-mail: the enrolled people's references are hidden.
+        Err(PollError::Adapter(e)) => Err(match People::load(watch, tenant).await {
+            Ok(people) => PollError::Adapter(e.hiding(&people.refs)),
+            Err(_) => PollError::Adapter(e.without_message()),
+        }),
+        other => other,
+    };
     watch
         .metrics
         .observe_poll(&tenant.id, &source.id, started.elapsed(), result.is_ok());

@@ -35,7 +35,9 @@ pub(super) async fn tracked_submissions(
             .crypto
             .open(&t.code_enc)
             .map_err(|_| PollError::Crypto)?;
-        match http.track(&index, &code).await? {
+        let secrets = [index.clone(), code.clone()];
+        let found = http.track(&index, &code).await;
+        match found.map_err(|e| e.hiding(&secrets))? {
             Some(s) if s.reference.registration_index.as_deref() == Some(index.as_str()) => {
                 out.push((s, t.person_hash))
             }
