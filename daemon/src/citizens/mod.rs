@@ -315,9 +315,9 @@ impl Citizens {
     /// Removes the person's record in every municipality they logged in to: contacts,
     /// subscriptions, reminders, documents, sessions; alerts not yet sent are stopped.
     pub async fn forget(&self, c: &CitizenInfo) -> Result<(), StoreError> {
-        for c in self.linked(c).await? {
-            self.store.remove_citizen(&c.id, self.now()).await?;
-        }
+        let linked = self.linked(c).await?;
+        let ids: Vec<&str> = linked.iter().map(|c| c.id.as_str()).collect();
+        self.store.remove_citizens(&ids, self.now()).await?;
         Ok(())
     }
 }

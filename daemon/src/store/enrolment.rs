@@ -34,7 +34,9 @@ pub(super) async fn share(tx: &mut Tx<'_>, tenant: &str) -> Result<()> {
 }
 
 /// How long an erasure or relink asks for the lock without queueing for it.
-const TRY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+/// Short of the web's request time-out (30 s by default), so that an erasure asked for
+/// on the account page queues in time rather than be cut off.
+const TRY_FOR: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Before an erasure or a relink in `tenant`: waits for the writes in progress. It asks
 /// again and again rather than queue, because PostgreSQL puts every later request of the

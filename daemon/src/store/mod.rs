@@ -14,6 +14,7 @@ mod admin;
 mod calendar;
 mod citizen;
 mod enrolment;
+mod erasure;
 mod fallback;
 pub use fallback::UNDELIVERABLE_NOTICE;
 mod feedback;

@@ -105,97 +105,6 @@ impl Store {
         .await
     }
 
-    /// Removes a citizen and everything personal; alerts not yet sent are suppressed. What
-    /// the sources said of the person goes too: the records as hlidac kept them, staged or
-    /// not, and the events made of them; an event an alert was made of stays, emptied and
-    /// under a new random id, so that the alert is still counted in the reports but no
-    /// longer says what or whose.
-    pub async fn remove_citizen(&self, id: &str, now: i64) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
-        let sqlite = self.backend == Backend::Sqlite;
-        if sqlite {
-            // A write first: the file's write lock is taken before anything is read, so
-            // another process's commit cannot make this transaction's reads stale.
-            suppress_alerts(&mut tx, id, now).await?;
-        }
-        let Some(tenant) =
-            sqlx::query_scalar::<_, String>("SELECT tenant_id FROM citizens WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-        else {
-            return Ok(false);
-        };
-        enrolment::exclude(&mut tx, &tenant).await?;
-        // Read again under the lock, and hold the row (a relink may have moved it).
-        let Some(person_hash) = sqlx::query_scalar::<_, String>(match self.backend {
-            Backend::Sqlite => "SELECT person_hash FROM citizens WHERE id = $1",
-            Backend::Postgres => "SELECT person_hash FROM citizens WHERE id = $1 FOR UPDATE",
-        })
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        else {
-            return Ok(false);
-        };
-        if !sqlite {
-            suppress_alerts(&mut tx, id, now).await?;
-        }
-        // The citizen's own reminders live on in their events (the note sealed): gone too.
-        for sql in [
-            "DELETE FROM delivery_attempts WHERE outbox_id IN (SELECT o.id FROM outbox o
-               JOIN events e ON e.id = o.event_id
-               WHERE o.citizen_id = $1 AND e.source_id = 'personal')",
-            "DELETE FROM provider_refs WHERE outbox_id IN (SELECT o.id FROM outbox o
-               JOIN events e ON e.id = o.event_id
-               WHERE o.citizen_id = $1 AND e.source_id = 'personal')",
-            "DELETE FROM outbox WHERE citizen_id = $1 AND event_id IN
-               (SELECT id FROM events WHERE source_id = 'personal')",
-        ] {
-            run_in(&mut tx, sql, args![id]).await?;
-        }
-        run_in(
-            &mut tx,
-            "DELETE FROM events WHERE source_id = 'personal' AND tenant_id = $1 AND person_hash = $2",
-            args![&tenant, &person_hash],
-        )
-        .await?;
-        enrolment::delete_people(&mut tx, &tenant, &[&person_hash]).await?;
-        for sql in [
-            "DELETE FROM subscriptions WHERE citizen_id = $1",
-            "DELETE FROM contacts WHERE citizen_id = $1",
-            "DELETE FROM tracked_submissions WHERE citizen_id = $1",
-            "DELETE FROM calendar_feeds WHERE citizen_id = $1",
-            "DELETE FROM mail_feedback WHERE citizen_id = $1",
-        ] {
-            run_in(&mut tx, sql, args![id]).await?;
-        }
-        // An event an alert was made of stays for the report, under a new random id (the
-        // old one is a hash of the record's key) and with nothing of what or whose.
-        let kept: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM events WHERE tenant_id = $1 AND person_hash = $2")
-                .bind(&tenant)
-                .bind(&person_hash)
-                .fetch_all(&mut *tx)
-                .await?;
-        for old in &kept {
-            let new = new_id();
-            for sql in [
-                "INSERT INTO events (id, tenant_id, source_id, kind, record_key, person_hash,
-                    payload, created_at)
-                 SELECT $2, tenant_id, source_id, kind, '', '', '{}', created_at
-                 FROM events WHERE id = $1",
-                "UPDATE outbox SET event_id = $2 WHERE event_id = $1",
-            ] {
-                run_in(&mut tx, sql, args![old, &new]).await?;
-            }
-            run_in(&mut tx, "DELETE FROM events WHERE id = $1", args![old]).await?;
-        }
-        let n = run_in(&mut tx, "DELETE FROM citizens WHERE id = $1", args![id]).await?;
-        tx.commit().await?;
-        Ok(n > 0)
-    }
-
     // ----- what the registry reports (protocol 1.1) ---------------------------------------
 
     /// The citizen enrolled in a tenant for a person, if any.
@@ -299,23 +208,6 @@ pub(super) async fn end_subscriptions(
         tx,
         "DELETE FROM subscriptions WHERE citizen_id = $1",
         args![citizen_id],
-    )
-    .await?;
-    Ok(())
-}
-
-/// Suppresses the alerts not yet sent to a citizen who is being removed. Runs inside the
-/// caller's transaction.
-async fn suppress_alerts(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    citizen_id: &str,
-    now: i64,
-) -> Result<()> {
-    run_in(
-        tx,
-        "UPDATE outbox SET state = 'suppressed', last_error = 'citizen removed', updated_at = $2
-         WHERE citizen_id = $1 AND state IN ('queued', 'sending', 'held', 'digested')",
-        args![citizen_id, now],
     )
     .await?;
     Ok(())
