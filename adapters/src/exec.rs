@@ -23,7 +23,8 @@ use tokio::io::AsyncWriteExt;
 
 /// Output larger than this fails the poll instead of filling memory.
 const MAX_OUTPUT_BYTES: usize = 256 * 1024 * 1024;
-/// The most of one stderr line the daemon holds; the log shows its first 200 characters.
+/// The most of one stderr line the daemon holds; the log shows an excerpt
+/// ([`crate::hide::excerpt`]).
 const STDERR_LINE_BYTES: usize = 4096;
 
 #[derive(Clone, Debug)]
@@ -85,11 +86,10 @@ impl ExecAdapter {
             .take()
             .ok_or_else(|| AdapterError::Transport("no stderr".into()))?;
         let name = program.clone();
-        let refs = person_refs.to_vec();
+        let hider = crate::hide::Hider::new(person_refs);
         let log_stderr = tokio::spawn(async move {
             crate::capped::each_line(stderr, STDERR_LINE_BYTES, |line| {
-                let line = crate::source::hide_refs(line, &refs);
-                let excerpt: String = line.chars().take(200).collect();
+                let excerpt = hider.hide(&crate::hide::excerpt(line));
                 tracing::warn!(program = %name, "adapter stderr: {excerpt}");
             })
             .await

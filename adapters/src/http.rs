@@ -561,18 +561,15 @@ fn error_message(body: &[u8]) -> String {
         #[serde(default)]
         message: String,
     }
-    match serde_json::from_slice::<ErrorBody>(body) {
+    let text = match serde_json::from_slice::<ErrorBody>(body) {
         Ok(e) if e.message.is_empty() => e.error,
         Ok(e) => format!("{}: {}", e.error, e.message),
-        Err(_) => {
-            let text = String::from_utf8_lossy(body);
-            let excerpt: String = text.chars().take(120).collect();
-            if excerpt.trim().is_empty() {
-                "(empty body)".into()
-            } else {
-                excerpt
-            }
-        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    if text.trim().is_empty() {
+        "(empty body)".into()
+    } else {
+        crate::hide::excerpt(&text)
     }
 }
 

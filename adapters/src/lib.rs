@@ -28,6 +28,7 @@ pub mod check;
 pub mod exec;
 pub mod file;
 pub mod held;
+pub mod hide;
 pub mod http;
 pub mod json;
 pub mod money;

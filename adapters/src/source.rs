@@ -30,42 +30,6 @@ pub enum AdapterError {
     Capabilities(String),
 }
 
-/// A cut-off reference shorter than this at the end of a text is left as it is.
-const MIN_CUT: usize = 3;
-
-/// `text` with each of `refs` in it replaced by `…`, also as a query string encodes it,
-/// and one cut off where the text ends (an excerpt): a source may name the people it was
-/// asked about, and their references are national identifiers.
-pub fn hide_refs(text: &str, refs: &[String]) -> String {
-    let mut refs: Vec<&str> = refs
-        .iter()
-        .map(String::as_str)
-        .filter(|r| !r.is_empty())
-        .collect();
-    // The longest first: one that begins another leaves nothing of the longer behind.
-    refs.sort_by_key(|r| std::cmp::Reverse(r.len()));
-    let mut text = text.to_string();
-    for r in &refs {
-        let encoded: String = url::form_urlencoded::byte_serialize(r.as_bytes()).collect();
-        for form in [*r, encoded.as_str()] {
-            if text.contains(form) {
-                text = text.replace(form, "…");
-            }
-        }
-    }
-    let cut = refs.iter().find_map(|r| {
-        (MIN_CUT..r.len())
-            .rev()
-            .filter(|&n| r.is_char_boundary(n))
-            .find(|&n| text.ends_with(&r[..n]))
-    });
-    if let Some(n) = cut {
-        text.truncate(text.len() - n);
-        text.push('…');
-    }
-    text
-}
-
 impl AdapterError {
     /// The error with its message changed by `f` (the source's words, or hlidac's about them).
     fn map_message(self, f: impl Fn(String) -> String) -> AdapterError {
@@ -85,7 +49,12 @@ impl AdapterError {
     /// The error with each of `refs` (the people a request asked about) hidden in its
     /// message, before it reaches a log, the source's health or an e-mail.
     pub fn hiding(self, refs: &[String]) -> AdapterError {
-        self.map_message(|m| hide_refs(&m, refs))
+        self.hidden_by(&crate::hide::Hider::new(refs))
+    }
+
+    /// The error with what `hider` finds hidden in its message.
+    pub fn hidden_by(self, hider: &crate::hide::Hider) -> AdapterError {
+        self.map_message(|m| hider.hide(&m))
     }
 
     /// The error without its message (when the references to hide are not known).
@@ -258,46 +227,5 @@ impl RegistrySource for Adapter {
             }
             Adapter::Http(a) => a.match_person(request).await,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn references_are_hidden_whole_encoded_and_cut_off() {
-        let refs = [
-            "CZ-1".to_string(),
-            "CZ-12".to_string(),
-            "8001/0101".to_string(),
-            String::new(),
-        ];
-        let hidden = |text: &str| hide_refs(text, &refs);
-        assert_eq!(hidden("no CZ-12 here, nor CZ-1"), "no … here, nor …");
-        assert_eq!(
-            hidden("GET /v1?person_ref=8001%2F0101 failed"),
-            "GET /v1?person_ref=… failed"
-        );
-        assert_eq!(
-            hidden("a body cut at person_ref=8001/01"),
-            "a body cut at person_ref=…"
-        );
-        assert_eq!(hidden("nothing to hide"), "nothing to hide");
-        assert_eq!(
-            hidden("ends in CZ"),
-            "ends in CZ",
-            "shorter than a cut-off is kept"
-        );
-        let e = AdapterError::Status {
-            status: 500,
-            message: "CZ-12 unknown".into(),
-        };
-        assert_eq!(
-            e.hiding(&refs).to_string(),
-            "the source answered HTTP 500: … unknown"
-        );
-        let e = AdapterError::Transport("CZ-12 unknown".into()).without_message();
-        assert!(!e.to_string().contains("CZ"), "{e}");
     }
 }

@@ -10,7 +10,7 @@
 //! process waits for the file's write lock, and the check runs after the transaction's
 //! first write), so the check sees every erasure committed before it. On PostgreSQL a
 //! write takes a shared lock on the tenant's enrolment ([`share`]) and an erasure or a
-//! relink an exclusive one ([`exclude`]), both held to the end of the transaction: either
+//! relink an exclusive one ([`begin_excluding`]), both held to the end of the transaction: either
 //! the erasure waits for the write and then deletes what it wrote, or the write waits for
 //! the erasure and then sees the person gone (statements read what was committed before
 //! each began). Writes do not wait for each other.
@@ -33,34 +33,49 @@ pub(super) async fn share(tx: &mut Tx<'_>, tenant: &str) -> Result<()> {
     Ok(())
 }
 
-/// How long an erasure or relink asks for the lock without queueing for it.
-/// Short of the web's request time-out (30 s by default), so that an erasure asked for
-/// on the account page queues in time rather than be cut off.
+/// How long an erasure or relink asks for its locks without queueing for them. Short of
+/// the web's request time-out (30 s by default), so that an erasure asked for on the
+/// account page queues in time rather than be cut off.
 const TRY_FOR: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Before an erasure or a relink in `tenant`: waits for the writes in progress. It asks
-/// again and again rather than queue, because PostgreSQL puts every later request of the
-/// tenant's writes behind a queued exclusive one, each holding a connection of the pool;
-/// after [`TRY_FOR`] it queues all the same.
-pub(super) async fn exclude(tx: &mut Tx<'_>, tenant: &str) -> Result<()> {
-    if on_sqlite(tx) {
-        return Ok(());
-    }
-    let ask = format!("SELECT pg_try_advisory_xact_lock({KEY}");
+/// Begins the transaction of an erasure or a relink in `tenants` (sorted, so that every
+/// such transaction locks in one order), holding their exclusive locks: it waits for the
+/// writes in progress. It asks for all of them at once, again and again, and takes none
+/// while one is busy, rather than queue: PostgreSQL puts every later request of a
+/// tenant's writes behind a queued exclusive one, each holding a connection of the pool.
+/// After [`TRY_FOR`] it queues all the same.
+pub(super) async fn begin_excluding(pool: &sqlx::AnyPool, tenants: &[&str]) -> Result<Tx<'static>> {
     let started = std::time::Instant::now();
-    while started.elapsed() < TRY_FOR {
-        let got: bool = sqlx::query_scalar(&ask)
-            .bind(tenant)
-            .fetch_one(&mut **tx)
-            .await?;
-        if got {
-            return Ok(());
+    loop {
+        let mut tx = pool.begin().await?;
+        if on_sqlite(&tx) {
+            return Ok(tx);
         }
+        let queue = started.elapsed() >= TRY_FOR;
+        let mut all = true;
+        for tenant in tenants {
+            if queue {
+                let sql = format!("SELECT pg_advisory_xact_lock({KEY}");
+                sqlx::query(&sql).bind(*tenant).execute(&mut *tx).await?;
+            } else {
+                let ask = format!("SELECT pg_try_advisory_xact_lock({KEY}");
+                let got: bool = sqlx::query_scalar(&ask)
+                    .bind(*tenant)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if !got {
+                    all = false;
+                    break;
+                }
+            }
+        }
+        if all {
+            return Ok(tx);
+        }
+        // The locks taken so far go with the transaction.
+        tx.rollback().await?;
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let sql = format!("SELECT pg_advisory_xact_lock({KEY}");
-    sqlx::query(&sql).bind(tenant).execute(&mut **tx).await?;
-    Ok(())
 }
 
 /// The statements that delete what is stored of people in a tenant: their observations

@@ -19,7 +19,21 @@ impl Store {
     /// Removes citizens (one person's records in the municipalities they logged in to) in
     /// one transaction; returns how many there were.
     pub async fn remove_citizens(&self, ids: &[&str], now: i64) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
+        // A citizen's municipality never changes: it is read before the locks are taken.
+        let mut tenants: Vec<String> = Vec::new();
+        for id in ids {
+            tenants.extend(
+                self.optional_value::<String>(
+                    "SELECT tenant_id FROM citizens WHERE id = $1",
+                    args![*id],
+                )
+                .await?,
+            );
+        }
+        tenants.sort();
+        tenants.dedup();
+        let tenants: Vec<&str> = tenants.iter().map(String::as_str).collect();
+        let mut tx = enrolment::begin_excluding(&self.pool, &tenants).await?;
         let sqlite = self.backend == Backend::Sqlite;
         if sqlite {
             // A write first: the file's write lock is taken before anything is read, so
@@ -28,39 +42,25 @@ impl Store {
                 suppress_alerts(&mut tx, id, now).await?;
             }
         }
-        let mut found: Vec<(String, &str)> = Vec::new();
-        for id in ids {
-            let tenant: Option<String> =
-                sqlx::query_scalar("SELECT tenant_id FROM citizens WHERE id = $1")
-                    .bind(*id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            found.extend(tenant.map(|t| (t, *id)));
-        }
-        // Every erasure locks its tenants in one order.
-        found.sort();
-        let mut tenants: Vec<&str> = found.iter().map(|(t, _)| t.as_str()).collect();
-        tenants.dedup();
-        for tenant in tenants {
-            enrolment::exclude(&mut tx, tenant).await?;
-        }
         let mut removed = 0;
-        for (tenant, id) in &found {
-            // Read again under the lock, and hold the row (a relink may have moved it).
-            let person_hash: Option<String> = sqlx::query_scalar(match self.backend {
-                Backend::Sqlite => "SELECT person_hash FROM citizens WHERE id = $1",
-                Backend::Postgres => "SELECT person_hash FROM citizens WHERE id = $1 FOR UPDATE",
+        for id in ids {
+            // Read again under the locks, and hold the row (a relink may have moved it).
+            let row: Option<(String, String)> = sqlx::query_as(match self.backend {
+                Backend::Sqlite => "SELECT tenant_id, person_hash FROM citizens WHERE id = $1",
+                Backend::Postgres => {
+                    "SELECT tenant_id, person_hash FROM citizens WHERE id = $1 FOR UPDATE"
+                }
             })
             .bind(*id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some(person_hash) = person_hash else {
+            let Some((tenant, person_hash)) = row else {
                 continue;
             };
             if !sqlite {
                 suppress_alerts(&mut tx, id, now).await?;
             }
-            erase(&mut tx, id, tenant, &person_hash).await?;
+            erase(&mut tx, id, &tenant, &person_hash).await?;
             removed += 1;
         }
         tx.commit().await?;

@@ -145,8 +145,7 @@ impl Store {
         new_hash: &str,
         new_ref_enc: &str,
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
-        enrolment::exclude(&mut tx, tenant).await?;
+        let mut tx = enrolment::begin_excluding(&self.pool, &[tenant]).await?;
         let moved = run_in(
             &mut tx,
             "UPDATE citizens SET person_hash = $3, person_ref_enc = $4

@@ -17,6 +17,7 @@ use crate::config::{AdapterConfig, SourceConfig, SourceKind, TenantConfig};
 use crate::store::{stable_id, Commit, PriorIndex, StoreError};
 use crate::watch::diff::{Diff, Old};
 use crate::watch::held::{check_held, report_held};
+use hlidac_adapters::hide::Hider;
 use hlidac_adapters::{sane_key, Adapter, AdapterError, Page, Receivable, Record, Submission};
 use std::collections::{HashMap, HashSet};
 
@@ -33,6 +34,15 @@ pub enum PollError {
 }
 
 impl PollError {
+    /// The error with what `hider` finds hidden in its message.
+    fn hidden_by(self, hider: &Hider) -> PollError {
+        match self {
+            PollError::Adapter(e) => PollError::Adapter(e.hidden_by(hider)),
+            PollError::Suspicious(m) => PollError::Suspicious(hider.hide(&m)),
+            other => other,
+        }
+    }
+
     /// The source state this failure leaves behind.
     fn source_state(&self) -> &'static str {
         match self {
@@ -73,12 +83,19 @@ pub async fn poll_source(
     }
     let started = std::time::Instant::now();
     let result = match poll_inner(watch, tenant, source).await {
-        // A source's words may name anyone it knows of, and reach the log, the source's
-        // health and the operator's e-mail: the enrolled people's references are hidden.
-        Err(PollError::Adapter(e)) => Err(match People::load(watch, tenant).await {
-            Ok(people) => PollError::Adapter(e.hiding(&people.refs)),
-            Err(_) => PollError::Adapter(e.without_message()),
-        }),
+        // A source's words reach the log, the source's health and the operator's e-mail,
+        // and may name anyone it knows of (a change or registry feed's, the capabilities'):
+        // the enrolled people's references are hidden. (An error of the poll proper was
+        // hidden with the people it asked about already.)
+        Err(e @ (PollError::Adapter(_) | PollError::Suspicious(_))) => {
+            Err(match People::load(watch, tenant).await {
+                Ok(people) => e.hidden_by(&Hider::new(&people.refs)),
+                Err(_) => match e {
+                    PollError::Adapter(a) => PollError::Adapter(a.without_message()),
+                    other => other,
+                },
+            })
+        }
         other => other,
     };
     watch
@@ -291,13 +308,26 @@ async fn poll_inner(
     // Who is enrolled, read after the registry's events: one that erased a person leaves
     // them out of this poll.
     let people = People::load(watch, tenant).await?;
+    // What the source says may name the people this poll asks about.
+    let hider = Hider::new(&people.refs);
+    (poll_people(watch, tenant, source, adapter, &people).await).map_err(|e| e.hidden_by(&hider))
+}
+
+/// The poll of the enrolled `people`: through the change feed where it can, else whole.
+async fn poll_people(
+    watch: &Watch,
+    tenant: &TenantConfig,
+    source: &SourceConfig,
+    adapter: &Adapter,
+    people: &People,
+) -> Result<PollOutcome, PollError> {
     let feed = match (&source.adapter, adapter.http()) {
         (AdapterConfig::Http(h), Some(http)) if h.changes && http.serves_changes() => Some(http),
         _ => None,
     };
     if let Some(http) = feed {
         if let Some(cursor) = watch.store.change_cursor(&tenant.id, &source.id).await? {
-            match super::changes::poll_changes(watch, tenant, source, http, &people, &cursor).await? {
+            match super::changes::poll_changes(watch, tenant, source, http, people, &cursor).await? {
                 Some(outcome) => return Ok(outcome),
                 None => tracing::warn!(
                     "the source no longer knows hlidac's change-feed cursor (410 Gone); reading everything again"
@@ -317,7 +347,7 @@ async fn poll_inner(
         .discard_stale_staging(&tenant.id, &source.id, stale)
         .await?;
     let mut gathered = Gathered::new();
-    let result = full_poll(watch, tenant, source, adapter, &people, head, &mut gathered).await;
+    let result = full_poll(watch, tenant, source, adapter, people, head, &mut gathered).await;
     if result.is_err() && gathered.staged() {
         // Best effort: rows left behind are invisible, and the age rule takes them later.
         if let Err(e) = watch.store.discard_staged(&gathered.poll_id).await {
