@@ -523,30 +523,38 @@ async fn a_relinked_persons_records_move_with_them(engine: Engine) {
 test_on_each_engine!(a_relinked_persons_records_move_with_them: a_relinked_persons_records_move_with_them_on_sqlite, a_relinked_persons_records_move_with_them_on_postgres);
 
 /// A person's records in several places go together or not at all: when one of them
-/// cannot be removed, none is (SQLite, where a trigger can refuse one).
-#[tokio::test]
-async fn an_erasure_that_fails_anywhere_removes_nothing() {
-    let Some(t) = quiet_town(Engine::Sqlite).await else {
+/// cannot be removed (a trigger refuses it), none is.
+async fn an_erasure_that_fails_anywhere_removes_nothing(engine: Engine) {
+    let Some(t) = quiet_town(engine).await else {
         return;
     };
     let s = &t.app.store;
     let jana = jana_in(&t).await;
     let petr = jana_in_by(&t, &t.app.person_hash(PETR)).await;
     // The second removal is refused, whichever goes first.
-    let refuse = "CREATE TRIGGER keep_one BEFORE DELETE ON citizens
-        WHEN (SELECT COUNT(*) FROM citizens) < 2 BEGIN SELECT RAISE(ABORT, 'refused'); END";
-    sqlx::query(refuse)
-        .execute(s.pool())
-        .await
-        .expect("trigger");
+    let refuse: &[&str] = match engine {
+        Engine::Sqlite => &["CREATE TRIGGER keep_one BEFORE DELETE ON citizens
+            WHEN (SELECT COUNT(*) FROM citizens) < 2 BEGIN SELECT RAISE(ABORT, 'refused'); END"],
+        Engine::Postgres => &[
+            "CREATE FUNCTION keep_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                IF (SELECT COUNT(*) FROM citizens) < 2 THEN RAISE EXCEPTION 'refused'; END IF;
+                RETURN OLD; END $$",
+            "CREATE TRIGGER keep_one BEFORE DELETE ON citizens
+                FOR EACH ROW EXECUTE FUNCTION keep_one()",
+        ],
+    };
+    for sql in refuse {
+        sqlx::query(sql).execute(s.pool()).await.expect("trigger");
+    }
     assert!(s.remove_citizens(&[&jana, &petr], 1000).await.is_err());
     for kept in [&jana, &petr] {
         assert!(s.citizen(kept).await.expect("db").is_some(), "{kept} kept");
     }
-    sqlx::query("DROP TRIGGER keep_one")
-        .execute(s.pool())
-        .await
-        .expect("drop");
+    let drop = match engine {
+        Engine::Sqlite => "DROP TRIGGER keep_one",
+        Engine::Postgres => "DROP TRIGGER keep_one ON citizens",
+    };
+    sqlx::query(drop).execute(s.pool()).await.expect("drop");
     assert_eq!(
         s.remove_citizens(&[&jana, &petr], 2000)
             .await
@@ -555,6 +563,8 @@ async fn an_erasure_that_fails_anywhere_removes_nothing() {
     );
     assert!(s.citizen(&jana).await.expect("db").is_none());
 }
+
+test_on_each_engine!(an_erasure_that_fails_anywhere_removes_nothing: an_erasure_that_fails_anywhere_removes_nothing_on_sqlite, an_erasure_that_fails_anywhere_removes_nothing_on_postgres);
 
 /// Migration 0019 folds the login rows of a database that had them into counts by the
 /// minute: the schema as it stood at 0018, rows written the old way, then the rest.
